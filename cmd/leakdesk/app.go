@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/vault"
+)
+
+// app holds what every subcommand shares: the environment, the global
+// flags, and the services, opened on first use and closed at exit.
+type app struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+
+	dataDir string
+	dbURL   string
+	format  string
+	actor   string
+	verbose bool
+
+	logger *slog.Logger
+	db     *store.DB
+	vault  *vault.Vault
+	rules  *rules.Rules
+}
+
+func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+}
+
+func (a *app) close() {
+	if a.db != nil {
+		a.db.Close()
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "leakdesk",
+		Short: "The response desk for a personal-data leak",
+		Long: `leakdesk takes in a leaked file, works out whose data is in it, finds the
+export it came from, and keeps the legal clocks, the evidence and the
+timeline of the response.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setUp()
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
+	})
+	f := root.PersistentFlags()
+	f.StringVar(&a.dataDir, "data", a.envOr("LEAKDESK_DATA", "leakdesk-data"), "data directory: SQLite store, evidence vault and key (env LEAKDESK_DATA)")
+	f.StringVar(&a.dbURL, "db", a.getenv("LEAKDESK_DB"), "PostgreSQL URL, postgres://…; empty for the embedded SQLite store (env LEAKDESK_DB)")
+	f.StringVar(&a.format, "format", "table", "output format: table or json")
+	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
+	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
+
+	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.sampleCommand(), a.demoCommand())
+	return root
+}
+
+func (a *app) envOr(key, fallback string) string {
+	if v := a.getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func (a *app) setUp() error {
+	if a.format != "table" && a.format != "json" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json", a.format)
+	}
+	level := slog.LevelWarn
+	if a.verbose {
+		level = slog.LevelInfo
+	}
+	a.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+// openDB opens the incident store: PostgreSQL when --db is set, otherwise
+// SQLite in the data directory.
+func (a *app) openDB(ctx context.Context) (*store.DB, error) {
+	if a.db != nil {
+		return a.db, nil
+	}
+	dsn := a.dbURL
+	if dsn == "" {
+		if err := a.ensureDataDir(); err != nil {
+			return nil, err
+		}
+		dsn = filepath.Join(a.dataDir, "leakdesk.db")
+	} else if !store.IsPostgresURL(dsn) {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid --db: want a postgres:// URL, or nothing for the embedded SQLite store")
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	a.logger.Info("store opened", "dialect", db.Dialect())
+	a.db = db
+	return db, nil
+}
+
+func (a *app) ensureDataDir() error {
+	if err := os.MkdirAll(a.dataDir, 0o700); err != nil {
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "data directory %s cannot be created: %v", a.dataDir, err)
+	}
+	return nil
+}
+
+// openVault opens the evidence vault with the key from LEAKDESK_KEY or from
+// key.txt in the data directory, creating that key for a new vault only.
+func (a *app) openVault() (*vault.Vault, error) {
+	if a.vault != nil {
+		return a.vault, nil
+	}
+	if err := a.ensureDataDir(); err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(a.dataDir, "evidence")
+	key := a.getenv("LEAKDESK_KEY")
+	if key == "" {
+		var err error
+		if key, err = a.loadOrCreateKey(dir); err != nil {
+			return nil, err
+		}
+	}
+	v, err := vault.Open(dir, key)
+	if err != nil {
+		return nil, err
+	}
+	a.vault = v
+	return v, nil
+}
+
+func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
+	path := filepath.Join(a.dataDir, "key.txt")
+	key, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(key)), nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "evidence key %s cannot be read: %v", path, err)
+	}
+	if _, err := os.Stat(filepath.Join(vaultDir, "recipient.txt")); err == nil {
+		return "", leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the evidence vault exists but its key is missing: set LEAKDESK_KEY or restore %s", path)
+	}
+	secret, err := vault.GenerateKey()
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence key %s cannot be written: %v", path, err)
+	}
+	a.logger.Warn("created a new evidence key; back it up, evidence cannot be read without it", "file", path)
+	return secret, nil
+}
+
+func (a *app) loadRules() (*rules.Rules, error) {
+	if a.rules == nil {
+		r, err := rules.Load()
+		if err != nil {
+			return nil, err
+		}
+		a.rules = r
+	}
+	return a.rules, nil
+}
+
+func (a *app) incidents(ctx context.Context) (leakdesk.IncidentService, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return store.NewIncidentService(db), nil
+}
+
+func (a *app) evidence(ctx context.Context) (leakdesk.EvidenceService, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.openVault()
+	if err != nil {
+		return nil, err
+	}
+	return store.NewEvidenceService(db, v), nil
+}
+
+// parseTime reads an RFC 3339 time with an offset, or "now".
+func (a *app) parseTime(flag, value string) (time.Time, error) {
+	if value == "now" {
+		return a.now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return time.Time{}, leakdesk.Errorf(leakdesk.EINVALID, "invalid %s %q: want RFC 3339 with an offset, such as 2026-03-01T21:00:00+01:00, or now", flag, value)
+	}
+	return t, nil
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown command or argument %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
+	return nil
+}
+
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != len(names) {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s takes %d argument(s): %s; got %d", cmd.CommandPath(), len(names), strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
+
+// requireFlags reports the first of names that was not given. Cobra's own
+// required flags fail with an error that carries no code, so they would
+// leave with the wrong exit status.
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	for _, name := range names {
+		if !cmd.Flags().Changed(name) {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s needs --%s; see %s --help", cmd.CommandPath(), name, cmd.CommandPath())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,418 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+func (a *app) incidentCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "incident",
+		Short: "Open, inspect, verify and close incidents",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentAwareCommand(),
+		a.incidentNoteCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand())
+	return cmd
+}
+
+func (a *app) incidentNewCommand() *cobra.Command {
+	var title, awareAt, discoveredBy, role, regimes, country, tz string
+	cmd := &cobra.Command{
+		Use:   "new --title T [--aware-at TIME]",
+		Short: "Open an incident; prints its ID",
+		Long: `Open an incident. The awareness time starts the legal clocks: GDPR Art. 33
+gives 72 hours from it, NIS2 Art. 23 24 hours for the early warning. Give it
+as RFC 3339 with an offset, or "now". Without it the clocks show as not
+started until "leakdesk incident aware" records it.`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlags(cmd, "title"); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			r, err := a.loadRules()
+			if err != nil {
+				return err
+			}
+			inc := &leakdesk.Incident{Title: title, DiscoveredBy: discoveredBy, Role: role, Country: strings.ToUpper(country), TimeZone: tz}
+			if awareAt != "" {
+				if inc.AwareAt, err = a.parseTime("--aware-at", awareAt); err != nil {
+					return err
+				}
+			}
+			for _, id := range strings.Split(regimes, ",") {
+				id = strings.TrimSpace(strings.ToLower(id))
+				if _, err := r.Regime(id); err != nil {
+					return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
+				}
+				inc.Regimes = append(inc.Regimes, id)
+			}
+			if inc.TimeZone == "" {
+				inc.TimeZone = r.TimeZone(inc.Country)
+			}
+			svc, err := a.incidents(ctx)
+			if err != nil {
+				return err
+			}
+			if err := svc.CreateIncident(ctx, inc, a.actor); err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, incidentView{ID: inc.PublicID(), Incident: inc})
+			}
+			_, err = fmt.Fprintln(a.stdout, inc.PublicID())
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&title, "title", "", "what happened, in a line (required)")
+	f.StringVar(&awareAt, "aware-at", "", "when the organisation became aware: RFC 3339 with an offset, or now")
+	f.StringVar(&discoveredBy, "discovered-by", "", "who or what found the leak")
+	f.StringVar(&role, "role", leakdesk.RoleController, "the organisation's GDPR role for the data: controller or processor")
+	f.StringVar(&regimes, "regime", "gdpr", "comma-separated regimes whose clocks apply: gdpr, nis2")
+	f.StringVar(&country, "country", "", "the organisation's country, ISO 3166 alpha-2, e.g. FR")
+	f.StringVar(&tz, "tz", "", "IANA time zone for dates and calendar deadlines (default: the country's, else UTC)")
+	return cmd
+}
+
+func (a *app) incidentListCommand() *cobra.Command {
+	var status string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List incidents, newest first",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed {
+				return leakdesk.Errorf(leakdesk.EINVALID, "invalid --status %q: want open or closed", status)
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := svc.FindIncidents(cmd.Context(), leakdesk.IncidentFilter{Status: status})
+			if err != nil {
+				return err
+			}
+			views := make([]incidentView, len(list))
+			for i, inc := range list {
+				views[i] = incidentView{ID: inc.PublicID(), Incident: inc}
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, views)
+			}
+			t := newTable(a.stdout, "ID", "STATUS", "AWARE AT", "REGIMES", "TITLE")
+			for _, inc := range list {
+				t.row(inc.PublicID(), inc.Status, showTime(inc.AwareAt, inc.Location()), strings.Join(inc.Regimes, ","), inc.Title)
+			}
+			return t.flush()
+		},
+	}
+	cmd.Flags().StringVar(&status, "status", "", "only incidents in this state: open or closed")
+	return cmd
+}
+
+// incidentReport is what "incident show" prints.
+type incidentReport struct {
+	incidentView
+	Deadlines []deadlineView       `json:"deadlines"`
+	Evidence  []*leakdesk.Evidence `json:"evidence"`
+}
+
+func (a *app) incidentReport(ctx context.Context, id int64) (*incidentReport, error) {
+	svc, err := a.incidents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := svc.FindIncidentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.loadRules()
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	deadlines, err := r.Deadlines(inc, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := ev.FindEvidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rep := &incidentReport{incidentView: incidentView{ID: inc.PublicID(), Incident: inc}, Evidence: evidence, Deadlines: []deadlineView{}}
+	if rep.Evidence == nil {
+		rep.Evidence = []*leakdesk.Evidence{}
+	}
+	for _, d := range deadlines {
+		view := deadlineView{Deadline: d}
+		if d.Status == leakdesk.DeadlineDue || d.Status == leakdesk.DeadlineLate {
+			view.Left = showLeft(d.Due, now)
+		}
+		rep.Deadlines = append(rep.Deadlines, view)
+	}
+	return rep, nil
+}
+
+func (a *app) printIncidentReport(rep *incidentReport) error {
+	if a.format == "json" {
+		return writeJSON(a.stdout, rep)
+	}
+	inc, loc := rep.Incident, rep.Incident.Location()
+	w := a.stdout
+	fmt.Fprintf(w, "%s  %s  [%s]\n", rep.ID, inc.Title, inc.Status)
+	fmt.Fprintf(w, "  aware at       %s\n", showTime(inc.AwareAt, loc))
+	fmt.Fprintf(w, "  role           %s\n", inc.Role)
+	fmt.Fprintf(w, "  regimes        %s\n", strings.Join(inc.Regimes, ", "))
+	if inc.Country != "" {
+		fmt.Fprintf(w, "  country        %s (%s)\n", inc.Country, inc.TimeZone)
+	}
+	if inc.DiscoveredBy != "" {
+		fmt.Fprintf(w, "  discovered by  %s\n", inc.DiscoveredBy)
+	}
+	fmt.Fprintf(w, "  timeline       %d events, head %.12s\n", inc.EventCount, inc.HeadHash)
+	if !inc.ClosedAt.IsZero() {
+		fmt.Fprintf(w, "  closed at      %s\n", showTime(inc.ClosedAt, loc))
+	}
+	fmt.Fprintln(w, "\nClocks")
+	t := newTable(w, "  OBLIGATION", "ARTICLE", "TO", "DUE", "LEFT", "STATUS")
+	for _, d := range rep.Deadlines {
+		due := showTime(d.Due, loc)
+		if d.Due.IsZero() {
+			due = "-"
+		}
+		status := d.Status
+		if d.Reason != "" {
+			status += " (" + d.Reason + ")"
+		}
+		t.row("  "+d.Obligation, d.Article, d.To, due, orDash(d.Left), status)
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nEvidence (%d)\n", len(rep.Evidence))
+	if len(rep.Evidence) > 0 {
+		t := newTable(w, "  #", "SHA-256", "SIZE", "FILE", "SOURCE")
+		for _, e := range rep.Evidence {
+			t.row(fmt.Sprintf("  %d", e.ID), e.SHA256[:16], showBytes(e.Size), e.Filename, e.Source)
+		}
+		return t.flush()
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (a *app) incidentShowCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show an incident with its legal clocks and evidence",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			rep, err := a.incidentReport(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			return a.printIncidentReport(rep)
+		},
+	}
+}
+
+func (a *app) incidentAwareCommand() *cobra.Command {
+	var at, reason string
+	cmd := &cobra.Command{
+		Use:   "aware ID --at TIME --reason TEXT",
+		Short: "Record or correct when the organisation became aware",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "at", "reason"); err != nil {
+				return err
+			}
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			t, err := a.parseTime("--at", at)
+			if err != nil {
+				return err
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return svc.SetAwareness(cmd.Context(), id, a.actor, t, reason)
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "when the organisation became aware: RFC 3339 with an offset, or now (required)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why this is the awareness time (required)")
+	return cmd
+}
+
+func (a *app) incidentNoteCommand() *cobra.Command {
+	var at string
+	cmd := &cobra.Command{
+		Use:   `note ID "text" [--at TIME]`,
+		Short: "Add a note to the timeline; --at says when it happened",
+		Args:  exactArgs("ID", "TEXT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(args[1]) == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "the note is empty")
+			}
+			occurred := a.now()
+			if at != "" {
+				if occurred, err = a.parseTime("--at", at); err != nil {
+					return err
+				}
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ev := leakdesk.NewEvent(id, a.actor, leakdesk.EventNote, occurred, map[string]any{"text": args[1]})
+			if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, ev)
+			}
+			_, err = fmt.Fprintf(a.stdout, "event %d recorded\n", ev.Seq)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: RFC 3339 with an offset")
+	return cmd
+}
+
+func (a *app) incidentLogCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "log ID",
+		Short: "Print the incident's timeline",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			inc, err := svc.FindIncidentByID(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			events, err := svc.FindEvents(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, events)
+			}
+			loc := inc.Location()
+			t := newTable(a.stdout, "SEQ", "OCCURRED", "RECORDED", "ACTOR", "KIND", "DETAILS")
+			for _, ev := range events {
+				t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 80))
+			}
+			return t.flush()
+		},
+	}
+}
+
+// summarise shortens JSON details to one line for a table.
+func summarise(details []byte, max int) string {
+	s := strings.Join(strings.Fields(string(details)), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func (a *app) incidentVerifyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify ID",
+		Short: "Recompute the timeline's hash chain; exit 7 names the first altered event",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			report, err := svc.VerifyTimeline(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				if err := writeJSON(a.stdout, report); err != nil {
+					return err
+				}
+			} else if report.OK {
+				fmt.Fprintf(a.stdout, "timeline intact: %d events\n", report.Events)
+			}
+			if !report.OK {
+				return leakdesk.Errorf(leakdesk.EINTEGRITY, "timeline of %s is broken at event %d: %s", leakdesk.FormatIncidentID(id), report.FirstBadSeq, report.Problem)
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) incidentCloseCommand() *cobra.Command {
+	var reason, at string
+	cmd := &cobra.Command{
+		Use:   "close ID --reason TEXT",
+		Short: "Close an incident",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "reason"); err != nil {
+				return err
+			}
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			var when time.Time
+			if at != "" {
+				if when, err = a.parseTime("--at", at); err != nil {
+					return err
+				}
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return svc.CloseIncident(cmd.Context(), id, a.actor, reason, when)
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why the incident is closed (required)")
+	cmd.Flags().StringVar(&at, "at", "", "when it was closed, if not now")
+	return cmd
+}

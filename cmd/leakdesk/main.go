@@ -1,0 +1,74 @@
+// Command leakdesk is the response desk for a personal-data leak.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "leakdesk: "+leakdesk.ErrorMessage(err))
+	}
+	os.Exit(exitCode(err))
+}
+
+// Exit codes, documented in the README.
+const (
+	exitOK           = 0
+	exitInternal     = 1
+	exitInvalid      = 2
+	exitNotFound     = 3
+	exitConflict     = 4
+	exitUnauthorized = 5
+	exitUnavailable  = 6
+	exitIntegrity    = 7
+	exitInterrupted  = 130
+)
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if err == context.Canceled {
+		return exitInterrupted
+	}
+	switch leakdesk.ErrorCode(err) {
+	case leakdesk.EINVALID:
+		return exitInvalid
+	case leakdesk.ENOTFOUND:
+		return exitNotFound
+	case leakdesk.ECONFLICT:
+		return exitConflict
+	case leakdesk.EUNAUTHORIZED:
+		return exitUnauthorized
+	case leakdesk.EUNAVAILABLE:
+		return exitUnavailable
+	case leakdesk.EINTEGRITY:
+		return exitIntegrity
+	default:
+		return exitInternal
+	}
+}
+
+// run is the whole program, with its environment passed in so that tests
+// can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a := newApp(getenv, stdin, stdout, stderr)
+	defer a.close()
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return root.ExecuteContext(ctx)
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// writeJSON writes v as indented JSON. JSON schemas are documented in the
+// README and kept stable.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// table writes aligned columns for people to read.
+type table struct{ tw *tabwriter.Writer }
+
+func newTable(w io.Writer, header ...string) *table {
+	t := &table{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	t.row(header...)
+	return t
+}
+
+func (t *table) row(cells ...string) {
+	for i, c := range cells {
+		cells[i] = strings.ReplaceAll(c, "\t", " ")
+	}
+	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+}
+
+func (t *table) flush() error { return t.tw.Flush() }
+
+// showTime formats t for people, in the incident's time zone.
+func showTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// showLeft says how long is left until due, or how late it is.
+func showLeft(due, now time.Time) string {
+	if due.IsZero() {
+		return "-"
+	}
+	d := due.Sub(now).Round(time.Minute)
+	if d < 0 {
+		return "late by " + showDuration(-d)
+	}
+	return showDuration(d)
+}
+
+func showDuration(d time.Duration) string {
+	days, hours, minutes := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
+	if days > 0 {
+		return fmt.Sprintf("%dd %02dh %02dm", days, hours, minutes)
+	}
+	return fmt.Sprintf("%dh %02dm", hours, minutes)
+}
+
+func showBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// incidentView is an incident as the CLI and API show it.
+type incidentView struct {
+	ID string `json:"id"`
+	*leakdesk.Incident
+}
+
+type deadlineView struct {
+	leakdesk.Deadline
+	Left string `json:"left,omitempty"`
+}

@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// IncidentService implements leakdesk.IncidentService.
+type IncidentService struct{ db *DB }
+
+var _ leakdesk.IncidentService = (*IncidentService)(nil)
+
+// NewIncidentService returns the incident service backed by db.
+func NewIncidentService(db *DB) *IncidentService { return &IncidentService{db: db} }
+
+func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Incident, actor string) error {
+	if inc.TimeZone == "" {
+		inc.TimeZone = "UTC"
+	}
+	if err := inc.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.db.now()
+		inc.Status, inc.CreatedAt = leakdesk.StatusOpen, now
+		inc.AwareAt = inc.AwareAt.UTC().Truncate(leakdesk.TimePrecision)
+		err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO incidents (title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`),
+			inc.Title, inc.Status, s.db.timeArg(inc.AwareAt), inc.DiscoveredBy, inc.Role,
+			strings.Join(inc.Regimes, ","), inc.Country, inc.TimeZone, s.db.timeArg(now),
+		).Scan(&inc.ID)
+		if err != nil {
+			return fmt.Errorf("insert incident: %w", err)
+		}
+		// The opening event occurs at the awareness time, the moment the
+		// timeline must prove; without one, when the incident was opened.
+		occurred := inc.AwareAt
+		if occurred.IsZero() {
+			occurred = now
+		}
+		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, map[string]any{
+			"aware_at": optionalTime(inc.AwareAt),
+			"title": inc.Title, "role": inc.Role, "regimes": inc.Regimes, "country": inc.Country,
+			"discovered_by": inc.DiscoveredBy, "time_zone": inc.TimeZone,
+		})
+		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		inc.EventCount, inc.HeadHash = ev.Seq, ev.Hash
+		return nil
+	})
+}
+
+func (s *IncidentService) FindIncidentByID(ctx context.Context, id int64) (*leakdesk.Incident, error) {
+	var inc *leakdesk.Incident
+	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
+		inc, err = s.db.findIncidentByID(ctx, tx, id, false)
+		return err
+	})
+	return inc, err
+}
+
+func (s *IncidentService) FindIncidents(ctx context.Context, filter leakdesk.IncidentFilter) ([]*leakdesk.Incident, error) {
+	var list []*leakdesk.Incident
+	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
+		list, err = s.db.findIncidents(ctx, tx, filter, false)
+		return err
+	})
+	return list, err
+}
+
+func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if inc.Status == leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is already closed", inc.PublicID())
+		}
+		if at.IsZero() {
+			at = s.db.now()
+		}
+		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET status = ?, closed_at = ? WHERE id = ?`),
+			leakdesk.StatusClosed, s.db.timeArg(at), id); err != nil {
+			return fmt.Errorf("close incident: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentClosed, at, map[string]any{"reason": reason}))
+	})
+}
+
+func (s *IncidentService) SetAwareness(ctx context.Context, id int64, actor string, at time.Time, reason string) error {
+	if at.IsZero() {
+		return leakdesk.Errorf(leakdesk.EINVALID, "awareness time is required")
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		at = at.UTC().Truncate(leakdesk.TimePrecision)
+		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET aware_at = ? WHERE id = ?`), s.db.timeArg(at), id); err != nil {
+			return fmt.Errorf("set awareness time: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventAwarenessSet, at, map[string]any{
+			"aware_at": at, "previous": optionalTime(inc.AwareAt), "reason": reason,
+		}))
+	})
+}
+
+func (s *IncidentService) AppendEvent(ctx context.Context, ev *leakdesk.Event) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return s.db.appendEvent(ctx, tx, ev) })
+}
+
+func (s *IncidentService) FindEvents(ctx context.Context, incidentID int64) ([]*leakdesk.Event, error) {
+	var events []*leakdesk.Event
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		events, err = s.db.findEvents(ctx, tx, incidentID)
+		return err
+	})
+	return events, err
+}
+
+func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) (*leakdesk.ChainReport, error) {
+	var report *leakdesk.ChainReport
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, false)
+		if err != nil {
+			return err
+		}
+		events, err := s.db.findEvents(ctx, tx, incidentID)
+		if err != nil {
+			return err
+		}
+		report = leakdesk.VerifyChain(inc, events)
+		return nil
+	})
+	return report, err
+}
+
+const incidentColumns = `id, title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash`
+
+// findIncidentByID returns ENOTFOUND if there is no such incident. With
+// forUpdate it locks the row until the transaction ends, which serialises
+// writers of the same timeline on PostgreSQL; SQLite's IMMEDIATE
+// transactions already serialise every writer.
+func (d *DB) findIncidentByID(ctx context.Context, tx *sql.Tx, id int64, forUpdate bool) (*leakdesk.Incident, error) {
+	list, err := d.findIncidents(ctx, tx, leakdesk.IncidentFilter{ID: &id}, forUpdate)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s not found", leakdesk.FormatIncidentID(id))
+	}
+	return list[0], nil
+}
+
+func (d *DB) findIncidents(ctx context.Context, tx *sql.Tx, filter leakdesk.IncidentFilter, forUpdate bool) ([]*leakdesk.Incident, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if filter.ID != nil {
+		where, args = append(where, "id = ?"), append(args, *filter.ID)
+	}
+	if filter.Status != "" {
+		where, args = append(where, "status = ?"), append(args, filter.Status)
+	}
+	query := `SELECT ` + incidentColumns + ` FROM incidents WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC`
+	if forUpdate && d.postgres {
+		query += ` FOR UPDATE`
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("query incidents: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.Incident
+	for rows.Next() {
+		var inc leakdesk.Incident
+		var regimes string
+		if err := rows.Scan(&inc.ID, &inc.Title, &inc.Status, scanTime{&inc.AwareAt}, &inc.DiscoveredBy, &inc.Role,
+			&regimes, &inc.Country, &inc.TimeZone, scanTime{&inc.CreatedAt}, scanTime{&inc.ClosedAt},
+			&inc.EventCount, &inc.HeadHash); err != nil {
+			return nil, fmt.Errorf("scan incident: %w", err)
+		}
+		if regimes != "" {
+			inc.Regimes = strings.Split(regimes, ",")
+		}
+		list = append(list, &inc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read incidents: %w", err)
+	}
+	return list, nil
+}
+
+// appendEvent links ev to the end of its incident's timeline and moves the
+// head recorded on the incident, in the caller's transaction.
+func (d *DB) appendEvent(ctx context.Context, tx *sql.Tx, ev *leakdesk.Event) error {
+	if len(ev.Details) == 0 {
+		ev.Details = []byte("{}")
+	}
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	inc, err := d.findIncidentByID(ctx, tx, ev.IncidentID, true)
+	if err != nil {
+		return err
+	}
+	ev.Seq, ev.PrevHash = inc.EventCount+1, inc.HeadHash
+	ev.RecordedAt = d.now()
+	ev.OccurredAt = ev.OccurredAt.UTC().Truncate(leakdesk.TimePrecision)
+	ev.Hash = ev.ComputeHash()
+	if _, err := tx.ExecContext(ctx, d.rebind(`
+		INSERT INTO events (incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.IncidentID, ev.Seq, ev.Actor, ev.Kind, string(ev.Details),
+		d.timeArg(ev.OccurredAt), d.timeArg(ev.RecordedAt), ev.PrevHash, ev.Hash); err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, d.rebind(`UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`),
+		ev.Seq, ev.Hash, ev.IncidentID, inc.EventCount)
+	if err != nil {
+		return fmt.Errorf("move timeline head: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.New("timeline head moved during append: another writer bypassed the row lock")
+	}
+	return nil
+}
+
+func (d *DB) findEvents(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Event, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash
+		FROM events WHERE incident_id = ? ORDER BY seq`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
+	}
+	defer rows.Close()
+	var events []*leakdesk.Event
+	for rows.Next() {
+		var ev leakdesk.Event
+		var details string
+		if err := rows.Scan(&ev.IncidentID, &ev.Seq, &ev.Actor, &ev.Kind, &details,
+			scanTime{&ev.OccurredAt}, scanTime{&ev.RecordedAt}, &ev.PrevHash, &ev.Hash); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		ev.Details = []byte(details)
+		events = append(events, &ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	return events, nil
+}
+
+// optionalTime keeps an unknown time out of event details as null rather
+// than as year 1.
+func optionalTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
