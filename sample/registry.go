@@ -82,15 +82,15 @@ type Change struct {
 
 // world is the simulated CRM.
 type world struct {
-	rng       *rand.Rand
-	data      *data
-	orgs      []*Organisation
-	contacts  []*Contact
-	history   []Change
-	nextOrg   int
-	phones    map[string]bool // every number ever issued, so no two people share one
-	domains   map[string]bool
-	emails    map[string]bool
+	rng      *rand.Rand
+	data     *data
+	orgs     []*Organisation
+	contacts []*Contact
+	history  []Change
+	nextOrg  int
+	phones   map[string]bool // every number ever issued, so no two people share one
+	domains  map[string]bool
+	emails   map[string]bool
 }
 
 func (w *world) org(id string) *Organisation {

@@ -296,4 +296,3 @@ func (s *Scenario) historyCSV() ([]byte, error) {
 	}
 	return out, nil
 }
-

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -28,15 +29,21 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// BusyTimeout is how long SQLite waits for another writer before it reports
-// the database as locked.
-const BusyTimeout = 5 * time.Second
+// DefaultBusyTimeout is how long SQLite waits for another writer before it
+// reports the database as locked.
+const DefaultBusyTimeout = 5 * time.Second
+
+// Options tune a connection. The zero value is the default.
+type Options struct {
+	BusyTimeout time.Duration // SQLite only; DefaultBusyTimeout when zero
+}
 
 // DB is a connection to the incident store.
 type DB struct {
-	db       *sql.DB
-	postgres bool
-	target   string // what users know the database as, with no secret in it
+	db          *sql.DB
+	postgres    bool
+	target      string // what users know the database as, with no secret in it
+	busyTimeout time.Duration
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -49,15 +56,15 @@ func IsPostgresURL(dsn string) bool {
 
 // Open connects to dsn, a postgres:// URL or the path of a SQLite file, and
 // applies any pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	d := &DB{Now: time.Now}
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	d := &DB{Now: time.Now, busyTimeout: cmp.Or(opts.BusyTimeout, DefaultBusyTimeout)}
 	var err error
 	if IsPostgresURL(dsn) {
 		d.postgres, d.target = true, redactURL(dsn)
 		d.db, err = sql.Open("pgx", dsn)
 	} else {
 		d.target = dsn
-		d.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		d.db, err = sql.Open("sqlite", sqliteDSN(dsn, d.busyTimeout))
 	}
 	if err != nil {
 		return nil, d.wrap(fmt.Errorf("open %s: %w", d.target, err))
@@ -88,12 +95,12 @@ func (d *DB) Dialect() string {
 // the writer, foreign keys are off by default in SQLite, and every write
 // transaction starts IMMEDIATE so that two writers queue on the busy timeout
 // instead of failing halfway through.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, busyTimeout time.Duration) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout("+strconv.Itoa(int(BusyTimeout.Milliseconds()))+")")
+	q.Add("_pragma", "busy_timeout("+strconv.Itoa(int(busyTimeout.Milliseconds()))+")")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
@@ -241,7 +248,7 @@ func (d *DB) wrap(err error) error {
 	if errors.As(err, &serr) {
 		switch serr.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "database %s is locked by another process (waited %s); try again", d.target, BusyTimeout)
+			return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "database %s is locked by another process (waited %s); try again", d.target, d.busyTimeout)
 		case sqlite3.SQLITE_FULL:
 			return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "database %s: disk is full", d.target)
 		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
@@ -250,7 +257,9 @@ func (d *DB) wrap(err error) error {
 	}
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) {
-		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %v", d.target, connErr.Unwrap())
+		// pgx reports one line per address tried; the first says enough.
+		cause, _, _ := strings.Cut(connErr.Unwrap().Error(), "\n")
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %s", d.target, cause)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "40P01" {

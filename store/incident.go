@@ -48,7 +48,7 @@ func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Inci
 		}
 		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, map[string]any{
 			"aware_at": optionalTime(inc.AwareAt),
-			"title": inc.Title, "role": inc.Role, "regimes": inc.Regimes, "country": inc.Country,
+			"title":    inc.Title, "role": inc.Role, "regimes": inc.Regimes, "country": inc.Country,
 			"discovered_by": inc.DiscoveredBy, "time_zone": inc.TimeZone,
 		})
 		if err := s.db.appendEvent(ctx, tx, ev); err != nil {

@@ -34,8 +34,8 @@ type Vault struct {
 	identity  *age.X25519Identity
 	recipient *age.X25519Recipient
 
-	// createTemp opens the file a new blob is written to. Tests replace it to
-	// provoke a full disk.
+	// createTemp opens the file a new blob is written to. Tests point it at
+	// /dev/full to provoke a real ENOSPC.
 	createTemp func(dir string) (*os.File, error)
 }
 
@@ -147,7 +147,7 @@ func (v *Vault) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, error) {
 
 	enc, err := age.Encrypt(tmp, v.recipient)
 	if err != nil {
-		return leakdesk.Blob{}, fmt.Errorf("start encryption: %w", err)
+		return leakdesk.Blob{}, storageError("start encryption", err)
 	}
 	h := sha256.New()
 	size, err := io.Copy(io.MultiWriter(enc, h), &contextReader{ctx: ctx, r: r})

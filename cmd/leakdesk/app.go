@@ -113,7 +113,7 @@ func (a *app) openDB(ctx context.Context) (*store.DB, error) {
 	} else if !store.IsPostgresURL(dsn) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid --db: want a postgres:// URL, or nothing for the embedded SQLite store")
 	}
-	db, err := store.Open(ctx, dsn)
+	db, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,92 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/store/storetest"
+)
+
+// harness is one store under test, with a raw connection to the same
+// database that plays the part of someone editing it behind leakdesk's back.
+type harness struct {
+	db  *store.DB
+	raw *sql.DB
+}
+
+// exec runs a statement on the raw connection. Tests write their statements
+// with literal values, which both dialects accept.
+func (h *harness) exec(t *testing.T, query string) int64 {
+	t.Helper()
+	res, err := h.raw.Exec(query)
+	if err != nil {
+		t.Fatalf("raw exec %q: %v", query, err)
+	}
+	n, _ := res.RowsAffected()
+	return n
+}
+
+// eachStore runs fn against a fresh SQLite file and a fresh PostgreSQL
+// schema. This is the conformance suite: every behaviour is asserted on
+// both databases by the same code.
+func eachStore(t *testing.T, fn func(t *testing.T, h *harness)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, openSQLite(t, store.Options{}))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, openPostgres(t))
+	})
+}
+
+func openSQLite(t *testing.T, opts store.Options) *harness {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "leakdesk.db")
+	db, err := store.Open(context.Background(), path, opts)
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return &harness{db: db, raw: raw}
+}
+
+// openPostgres opens the store in a schema of its own, dropped at the end.
+func openPostgres(t *testing.T) *harness {
+	t.Helper()
+	dsn := storetest.PostgresURL(t)
+	db, err := store.Open(context.Background(), dsn, store.Options{})
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return &harness{db: db, raw: raw}
+}
+
+// clock is a controllable time source.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newClock(db *store.DB) *clock {
+	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	db.Now = c.now
+	return c
+}
