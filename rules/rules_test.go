@@ -124,13 +124,13 @@ func TestDeadlines(t *testing.T) {
 		},
 		{
 			name: "a processor has no Art. 33(1) clock",
-			inc: &leakdesk.Incident{Role: leakdesk.RoleProcessor, Regimes: []string{"gdpr"}, AwareAt: at(t, "2026-03-01T21:30:00+01:00")},
-			now: "2026-03-02T00:00:00+01:00", obligation: "gdpr.art33.authority", wantStatus: leakdesk.DeadlineNotApplicable,
+			inc:  &leakdesk.Incident{Role: leakdesk.RoleProcessor, Regimes: []string{"gdpr"}, AwareAt: at(t, "2026-03-01T21:30:00+01:00")},
+			now:  "2026-03-02T00:00:00+01:00", obligation: "gdpr.art33.authority", wantStatus: leakdesk.DeadlineNotApplicable,
 		},
 		{
 			name: "a processor notifies the controller without undue delay",
-			inc: &leakdesk.Incident{Role: leakdesk.RoleProcessor, Regimes: []string{"gdpr"}, AwareAt: at(t, "2026-03-01T21:30:00+01:00")},
-			now: "2026-03-02T00:00:00+01:00", obligation: "gdpr.art33.controller", wantStatus: leakdesk.DeadlineDue,
+			inc:  &leakdesk.Incident{Role: leakdesk.RoleProcessor, Regimes: []string{"gdpr"}, AwareAt: at(t, "2026-03-01T21:30:00+01:00")},
+			now:  "2026-03-02T00:00:00+01:00", obligation: "gdpr.art33.controller", wantStatus: leakdesk.DeadlineDue,
 		},
 		{
 			name: "no awareness time: the clock is not started, never guessed",
