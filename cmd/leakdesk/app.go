@@ -75,7 +75,7 @@ timeline of the response.`,
 	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
-	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.sampleCommand(), a.demoCommand())
+	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }
 

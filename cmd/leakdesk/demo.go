@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/sample"
 )
 
@@ -69,11 +72,22 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			}
 			a.say("3. Leaked file stored as evidence #%d, sha256 %s, encrypted in %s.", e.ID, e.SHA256, filepath.Join(a.dataDir, "evidence"))
 
+			// Read the leak back out of the vault, as every later step will:
+			// the read is logged on the timeline.
+			fp, err := a.profileEvidence(ctx, ev, inc.ID, e, "profile the leaked file")
+			if err != nil {
+				return err
+			}
+			a.say("4. What the leak holds (values masked):")
+			if a.format != "json" {
+				printProfile(a.stdout, fp)
+			}
+
 			rep, err := a.incidentReport(ctx, inc.ID)
 			if err != nil {
 				return err
 			}
-			a.say("4. The incident as it stands:\n")
+			a.say("5. The incident as it stands:\n")
 			return a.printIncidentReport(rep)
 		},
 	}
@@ -86,4 +100,22 @@ func (a *app) say(format string, args ...any) {
 	if a.format != "json" {
 		fmt.Fprintf(a.stdout, format+"\n", args...)
 	}
+}
+
+// profileEvidence profiles a piece of evidence read from the vault.
+func (a *app) profileEvidence(ctx context.Context, svc leakdesk.EvidenceService, incidentID int64, e *leakdesk.Evidence, purpose string) (*dump.FileProfile, error) {
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := dump.LoadSecrets()
+	if err != nil {
+		return nil, err
+	}
+	_, rc, err := svc.OpenEvidence(ctx, incidentID, strconv.FormatInt(e.ID, 10), a.actor, purpose)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return dump.NewProfiler(reader, secrets, false).ProfileStream(ctx, e.Filename, rc, e.Size)
 }

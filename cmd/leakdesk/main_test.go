@@ -296,11 +296,17 @@ func TestDemo(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, "sqlite")
 	out := c.ok("demo", "--seed", "5")
-	for _, want := range []string{"INC-0001", "gdpr.art33.authority", "nis2.early-warning", "Evidence (1)", "Europe/Paris"} {
+	for _, want := range []string{"INC-0001", "gdpr.art33.authority", "nis2.early-warning", "Evidence (1)", "Europe/Paris", "What the leak holds", "Data categories: contact"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
 	c.ok("incident", "verify", "1")
 	c.ok("evidence", "verify", "1")
+	// Profiling the leak read it from the vault, and the read is logged.
+	var events []struct{ Kind string }
+	c.json(&events, "incident", "log", "1")
+	if events[len(events)-2].Kind != "evidence.read" || events[len(events)-1].Kind != "evidence.verified" {
+		t.Errorf("timeline = %+v", events)
+	}
 }

@@ -12,7 +12,8 @@ import (
 
 func (a *app) sampleCommand() *cobra.Command {
 	var cfg sample.Config
-	var out string
+	var out, contactsCSV string
+	var rows int
 	cmd := &cobra.Command{
 		Use:   "sample --seed N --out DIR",
 		Short: "Write a synthetic incident: registry, exports, a leak and the truth",
@@ -21,12 +22,17 @@ registry/history.csv, exports/ with export_log.csv, leak/ and truth.json.
 Every person, organisation and number in it is invented.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireFlags(cmd, "out"); err != nil {
-				return err
+			if contactsCSV == "" {
+				if err := requireFlags(cmd, "out"); err != nil {
+					return err
+				}
 			}
 			s, err := sample.Generate(cfg)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
+			}
+			if contactsCSV != "" {
+				return writeContactsCSV(s, contactsCSV, rows)
 			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "cannot create %s: %v", out, err)
@@ -49,5 +55,22 @@ Every person, organisation and number in it is invented.`,
 	f.IntVar(&cfg.Organisations, "orgs", 0, "customer organisations at the start (default 180)")
 	f.IntVar(&cfg.Exports, "exports", 0, "exports made during the year (default 10)")
 	f.StringVar(&cfg.LeakStyle, "leak-style", "", "paste, csv, ndjson or sql (default: chosen by the seed)")
+	f.StringVar(&contactsCSV, "contacts-csv", "", "instead, write one large registry-shaped CSV to this file, for benchmarks")
+	f.IntVar(&rows, "rows", 1_500_000, "rows of --contacts-csv")
 	return cmd
+}
+
+func writeContactsCSV(s *sample.Scenario, path string, rows int) error {
+	if rows < 1 {
+		return leakdesk.Errorf(leakdesk.EINVALID, "--rows must be positive")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "cannot create %s: %v", path, err)
+	}
+	if err := s.WriteContactsCSV(f, rows); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInspect(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	out := c.ok("inspect", filepath.Join("..", "..", "dump", "testdata", "paste_banner.txt"), filepath.Join("..", "..", "dump", "testdata", "config_leak.txt"))
+	for _, want := range []string{`delimiter " | "`, "email", "j***@a***.test", "connection-string", "Data categories: contact 10"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "jeanne.martin@acme.test") {
+		t.Error("inspect shows values in clear without --show-values")
+	}
+
+	var report struct {
+		Files []struct {
+			File   string
+			Tables []struct {
+				Format    string
+				Delimiter string
+				Rows      int64
+				Columns   []struct {
+					Role       string
+					Confidence float64
+					Samples    []string
+				}
+			}
+			Categories map[string]int64
+		}
+	}
+	c.json(&report, "inspect", "--show-values", filepath.Join("..", "..", "dump", "testdata", "paste_banner.txt"))
+	tb := report.Files[0].Tables[0]
+	if tb.Format != "delimited" || tb.Rows != 5 || tb.Columns[2].Role != "email" || tb.Columns[2].Samples[0] != "jeanne.martin@acme.test" || report.Files[0].Categories["contact"] != 10 {
+		t.Errorf("json report = %+v", report)
+	}
+}
+
+func TestInspectBadInput(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("zeros.csv")
+	w.Write(bytes.Repeat([]byte("0;0\n"), 4<<20))
+	zw.Close()
+	bomb := filepath.Join(dir, "bomb.zip")
+	os.WriteFile(bomb, buf.Bytes(), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"inspect"}, exitInvalid, "at least one file"},
+		{[]string{"inspect", filepath.Join(dir, "missing.csv")}, exitNotFound, "does not exist"},
+		{[]string{"inspect", "--max-ratio", "100", bomb}, exitInvalid, "zip bomb"},
+	} {
+		_, errOut, code := c.run(tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("leakdesk %s: exit %d, %s", strings.Join(tc.args, " "), code, errOut)
+		}
+	}
+	// Raising the cap reads the same file.
+	var report map[string]any
+	c.json(&report, "inspect", "--max-ratio", "100000", bomb)
+	if _, err := json.Marshal(report); err != nil || len(report["files"].([]any)) != 1 {
+		t.Errorf("raised cap: %v", report)
+	}
+}

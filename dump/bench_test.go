@@ -1,0 +1,75 @@
+package dump_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/sample"
+)
+
+func benchCSV(b *testing.B, rows int) string {
+	b.Helper()
+	s, err := sample.Generate(sample.Config{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "contacts.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.WriteContactsCSV(f, rows); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+// benchRows is the size of the benchmark file: LEAKDESK_BENCH_ROWS, or
+// 200,000 rows (about 32 MB).
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("LEAKDESK_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 200_000
+}
+
+// BenchmarkProfileCSV measures inspect's work on a registry-shaped CSV.
+func BenchmarkProfileCSV(b *testing.B) {
+	path := benchCSV(b, benchRows())
+	info, _ := os.Stat(path)
+	secrets, err := dump.LoadSecrets()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newReader(b, dump.Options{})
+	p := dump.NewProfiler(r, secrets, false)
+	b.SetBytes(info.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Profile(context.Background(), path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadCSV measures reading alone, on every core.
+func BenchmarkReadCSV(b *testing.B) {
+	path := benchCSV(b, benchRows())
+	info, _ := os.Stat(path)
+	r := newReader(b, dump.Options{})
+	b.SetBytes(info.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		err := r.Read(context.Background(), path, func(t *dump.Table) error {
+			return t.ParallelRows(context.Background(), 2, func(int, dump.Row) error { return nil })
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

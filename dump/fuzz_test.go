@@ -1,0 +1,123 @@
+package dump
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// addSeeds adds every file under testdata as a seed: the corpus kept in the
+// repository.
+func addSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		if info, err := os.Stat(name); err != nil || info.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("INSERT INTO t (a,b) VALUES (1,'x\\'y'),(2,NULL);\nCOPY t (a) FROM stdin;\n1\n\\.\n"))
+	f.Add([]byte(`{"a":[{"b":1},{"b":[1,{"c":2}]}]}`))
+	f.Add([]byte("PK\x03\x04truncated"))
+	f.Add([]byte("\x1f\x8b\x08\x00broken gzip"))
+}
+
+// FuzzRead reads arbitrary bytes as a leaked file: it must not panic or
+// hang, and records must be numbered 1, 2, 3... in each table.
+func FuzzRead(f *testing.F) {
+	addSeeds(f)
+	r, err := NewReader(Options{MaxRecordBytes: 64 << 10, MaxRatio: 100, MaxExpandedBytes: 32 << 20, MaxDepth: 2, Workers: 2})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r.ReadStream(context.Background(), "fuzz", bytes.NewReader(data), func(tb *Table) error {
+			var last int64
+			return tb.Rows(context.Background(), func(row Row) error {
+				if row.Pos.Record != last+1 {
+					t.Fatalf("record %d follows %d", row.Pos.Record, last)
+				}
+				last = row.Pos.Record
+				for _, c := range row.Cells {
+					if !utf8.ValidString(c) {
+						t.Fatalf("cell %q is not valid UTF-8", c)
+					}
+				}
+				return nil
+			})
+		})
+	})
+}
+
+func FuzzSplitDelimited(f *testing.F) {
+	for _, s := range []string{`a,b,"c,d",e`, `"x""y",z`, `"open,never`, ` a | b | c `, "a\tb", `,,`, `"",""`} {
+		f.Add(s, uint8(0))
+	}
+	delims := []string{",", ";", "\t", "|", "||", " | "}
+	f.Fuzz(func(t *testing.T, line string, d uint8) {
+		delim := delims[int(d)%len(delims)]
+		cells, _ := splitDelimited(line, delim, nil)
+		if len(cells) == 0 {
+			t.Fatal("no cells")
+		}
+		if !strings.Contains(line, `"`) && len(cells) != strings.Count(line, delim)+1 {
+			t.Fatalf("%q split at %q into %d cells", line, delim, len(cells))
+		}
+		if n := countFields(line, delim); n != len(cells) {
+			t.Fatalf("countFields = %d, split gives %d", n, len(cells))
+		}
+	})
+}
+
+func FuzzCleanCell(f *testing.F) {
+	for _, s := range []string{"MÃ©nard", "Ménard", "BesanÃƒÂ§on", "Ã", "e\u0301", "plain"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		once, _ := cleanCell(s)
+		if !utf8.ValidString(once) {
+			t.Fatalf("cleanCell(%q) = %q is not valid UTF-8", s, once)
+		}
+		if twice, _ := cleanCell(once); twice != once && !isASCII(once) {
+			// A repaired cell may still hold a further layer; three layers
+			// are undone at most, so a fourth application may change it.
+			if thrice, _ := cleanCell(twice); thrice == twice {
+				return
+			}
+		}
+	})
+}
+
+func FuzzExtractTokens(f *testing.F) {
+	for _, s := range []string{"Jeanne Martin <j@x.fr> +33 6 12 34 56 78", "a@b.c@d.ef", "+++0000000000", "@@@", "mail: x@y.zz, 0612345678"} {
+		f.Add(s)
+	}
+	k, err := loadKnowledge("FR")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range k.extractTokens(s) {
+			if !strings.Contains(s, tok.Value) {
+				t.Fatalf("token %q is not in %q", tok.Value, s)
+			}
+			if tok.Kind == TokenEmail && !isEmail(tok.Value) {
+				t.Fatalf("token %q is not an e-mail", tok.Value)
+			}
+		}
+	})
+}

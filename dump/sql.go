@@ -1,0 +1,535 @@
+package dump
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// sqlScanner reads SQL dumps byte by byte: mysqldump INSERT statements,
+// multi-row and with MySQL escapes, and pg_dump COPY ... FROM stdin blocks.
+type sqlScanner struct {
+	r       *bufio.Reader
+	name    string
+	line    int64
+	maxCell int
+	created map[string][]string // columns declared by CREATE TABLE
+}
+
+// sqlStatement is the head of a statement that carries rows.
+type sqlStatement struct {
+	kind    string // "insert" or "copy"
+	table   string
+	columns []string
+	line    int64
+}
+
+func (s *sqlScanner) readByte() (byte, error) {
+	c, err := s.r.ReadByte()
+	if c == '\n' {
+		s.line++
+	}
+	return c, err
+}
+
+func (s *sqlScanner) unread(c byte) {
+	s.r.UnreadByte()
+	if c == '\n' {
+		s.line--
+	}
+}
+
+// skipSpace skips blanks and comments.
+func (s *sqlScanner) skipSpace() error {
+	for {
+		c, err := s.readByte()
+		if err != nil {
+			return err
+		}
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == '#':
+			if err := s.skipLine(); err != nil {
+				return err
+			}
+		case c == '-':
+			next, err := s.r.Peek(1)
+			if err == nil && next[0] == '-' {
+				if err := s.skipLine(); err != nil {
+					return err
+				}
+				continue
+			}
+			s.unread(c)
+			return nil
+		case c == '/':
+			next, err := s.r.Peek(1)
+			if err == nil && next[0] == '*' {
+				if err := s.skipBlockComment(); err != nil {
+					return err
+				}
+				continue
+			}
+			s.unread(c)
+			return nil
+		default:
+			s.unread(c)
+			return nil
+		}
+	}
+}
+
+func (s *sqlScanner) skipLine() error {
+	for {
+		c, err := s.readByte()
+		if err != nil || c == '\n' {
+			return err
+		}
+	}
+}
+
+func (s *sqlScanner) skipBlockComment() error {
+	s.readByte() // '*'
+	prev := byte(0)
+	for {
+		c, err := s.readByte()
+		if err != nil {
+			return err
+		}
+		if prev == '*' && c == '/' {
+			return nil
+		}
+		prev = c
+	}
+}
+
+// word reads an identifier or keyword, unquoting `x`, "x" and [x].
+func (s *sqlScanner) word() (string, error) {
+	if err := s.skipSpace(); err != nil {
+		return "", err
+	}
+	c, err := s.readByte()
+	if err != nil {
+		return "", err
+	}
+	if close := map[byte]byte{'`': '`', '"': '"', '[': ']'}[c]; close != 0 {
+		var b strings.Builder
+		for {
+			c, err := s.readByte()
+			if err != nil {
+				return "", err
+			}
+			if c == close {
+				return b.String(), nil
+			}
+			b.WriteByte(c)
+		}
+	}
+	var b strings.Builder
+	for isWordByte(c) {
+		b.WriteByte(c)
+		if c, err = s.readByte(); err != nil {
+			return b.String(), nil
+		}
+	}
+	if b.Len() == 0 {
+		return string(c), nil
+	}
+	s.unread(c)
+	return b.String(), nil
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// qualifiedName reads a table name such as `db`.`customers` or public.t.
+func (s *sqlScanner) qualifiedName() (string, error) {
+	name, err := s.word()
+	for err == nil {
+		next, perr := s.r.Peek(1)
+		if perr != nil || next[0] != '.' {
+			break
+		}
+		s.readByte()
+		var part string
+		part, err = s.word()
+		name = part // the table, without its schema
+	}
+	return name, err
+}
+
+// nextStatement skips to the next statement that carries rows. It returns
+// io.EOF at the end of the dump.
+func (s *sqlScanner) nextStatement() (*sqlStatement, error) {
+	for {
+		w, err := s.word()
+		if err != nil {
+			return nil, err
+		}
+		switch strings.ToUpper(w) {
+		case "INSERT", "REPLACE":
+			st := &sqlStatement{kind: "insert", line: s.line + 1}
+			for {
+				w, err := s.word()
+				if err != nil {
+					return nil, err
+				}
+				if strings.EqualFold(w, "INTO") {
+					break
+				}
+			}
+			if st.table, err = s.qualifiedName(); err != nil {
+				return nil, err
+			}
+			if st.columns, err = s.columnList(); err != nil {
+				return nil, err
+			}
+			w, err := s.word()
+			if err != nil {
+				return nil, err
+			}
+			if !strings.EqualFold(w, "VALUES") && !strings.EqualFold(w, "VALUE") {
+				if err := s.skipStatement(); err != nil {
+					return nil, err
+				}
+				continue // INSERT ... SELECT carries no literal rows
+			}
+			if st.columns == nil {
+				st.columns = s.created[st.table]
+			}
+			return st, nil
+		case "COPY":
+			st := &sqlStatement{kind: "copy", line: s.line + 1}
+			if st.table, err = s.qualifiedName(); err != nil {
+				return nil, err
+			}
+			if st.columns, err = s.columnList(); err != nil {
+				return nil, err
+			}
+			if st.columns == nil {
+				st.columns = s.created[st.table]
+			}
+			from, _ := s.word()
+			src, _ := s.word()
+			if err := s.skipStatement(); err != nil {
+				return nil, err
+			}
+			if err := s.skipLine(); err != nil { // the data starts on the next line
+				return nil, err
+			}
+			if !strings.EqualFold(from, "FROM") || !strings.EqualFold(src, "stdin") {
+				continue
+			}
+			return st, nil
+		case "CREATE":
+			if err := s.createTable(); err != nil {
+				return nil, err
+			}
+		case ";":
+		default:
+			if err := s.skipStatement(); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// columnList reads an optional parenthesised list of column names.
+func (s *sqlScanner) columnList() ([]string, error) {
+	if err := s.skipSpace(); err != nil {
+		return nil, err
+	}
+	next, err := s.r.Peek(1)
+	if err != nil || next[0] != '(' {
+		return nil, nil
+	}
+	s.readByte()
+	var cols []string
+	for {
+		w, err := s.word()
+		if err != nil {
+			return nil, err
+		}
+		switch w {
+		case ")":
+			return cols, nil
+		case ",":
+		default:
+			cols = append(cols, w)
+		}
+	}
+}
+
+// createTable records the column names of CREATE TABLE name (...).
+func (s *sqlScanner) createTable() error {
+	w, err := s.word()
+	if err != nil || !strings.EqualFold(w, "TABLE") {
+		return s.skipStatement()
+	}
+	name, err := s.qualifiedName()
+	for err == nil && (strings.EqualFold(name, "IF") || strings.EqualFold(name, "NOT") || strings.EqualFold(name, "EXISTS")) {
+		name, err = s.qualifiedName()
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.skipSpace(); err != nil {
+		return err
+	}
+	if c, err := s.readByte(); err != nil || c != '(' {
+		return s.skipStatement()
+	}
+	var cols []string
+	depth, expectName := 1, true
+	for depth > 0 {
+		w, err := s.word()
+		if err != nil {
+			return err
+		}
+		switch {
+		case w == "(":
+			depth++
+		case w == ")":
+			depth--
+		case w == "," && depth == 1:
+			expectName = true
+		case w == "'":
+			if _, err := s.quoted('\''); err != nil {
+				return err
+			}
+		case expectName && depth == 1:
+			expectName = false
+			switch strings.ToUpper(w) {
+			case "PRIMARY", "KEY", "UNIQUE", "INDEX", "CONSTRAINT", "FOREIGN", "CHECK", "FULLTEXT", "SPATIAL", "EXCLUDE":
+			default:
+				cols = append(cols, w)
+			}
+		}
+	}
+	s.created[name] = cols
+	return s.skipStatement()
+}
+
+// skipStatement skips to the end of the statement, past quoted text.
+func (s *sqlScanner) skipStatement() error {
+	for {
+		c, err := s.readByte()
+		if err != nil {
+			return err
+		}
+		switch c {
+		case ';':
+			return nil
+		case '\'', '"':
+			if _, err := s.quoted(c); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// quoted reads a string whose opening quote was read: backslash escapes
+// (MySQL) and doubled quotes (standard SQL).
+func (s *sqlScanner) quoted(q byte) (string, error) {
+	start := s.line + 1
+	var b strings.Builder
+	for {
+		c, err := s.readByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: unterminated string", s.name, start)
+			}
+			return "", err
+		}
+		if b.Len() > s.maxCell {
+			return "", leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: a string longer than %d bytes, probably unterminated", s.name, start, s.maxCell)
+		}
+		switch c {
+		case '\\':
+			e, err := s.readByte()
+			if err != nil {
+				return "", leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: unterminated string", s.name, start)
+			}
+			b.WriteString(map[byte]string{'n': "\n", 't': "\t", 'r': "\r", '0': "\x00", 'Z': "\x1a", 'b': "\b"}[e])
+			if !strings.ContainsRune("ntr0Zb", rune(e)) {
+				b.WriteByte(e)
+			}
+		case q:
+			next, err := s.r.Peek(1)
+			if err == nil && next[0] == q {
+				s.readByte()
+				b.WriteByte(q)
+				continue
+			}
+			return b.String(), nil
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// tuple reads one parenthesised row of values. It returns false at the end
+// of the statement.
+func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
+	if err := s.skipSpace(); err != nil {
+		return nil, false, err
+	}
+	c, err := s.readByte()
+	if err != nil {
+		return nil, false, err
+	}
+	switch c {
+	case ',':
+		return s.tuple(cells)
+	case ';':
+		return nil, false, nil
+	case '(':
+	default:
+		return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: expected a row of values, found %q", s.name, s.line+1, c)
+	}
+	for {
+		if err := s.skipSpace(); err != nil {
+			return nil, false, err
+		}
+		c, err := s.readByte()
+		if err != nil {
+			return nil, false, err
+		}
+		switch c {
+		case '\'', '"':
+			v, err := s.quoted(c)
+			if err != nil {
+				return nil, false, err
+			}
+			cells = append(cells, v)
+		case ')':
+			return cells, true, nil
+		case ',':
+		default:
+			// A number, NULL, or an expression such as _binary 0x41 or NOW().
+			var b strings.Builder
+			depth := 0
+			for ; ; c, err = s.readByte() {
+				if err != nil {
+					return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: row ends early", s.name, s.line+1)
+				}
+				if depth == 0 && (c == ',' || c == ')') {
+					s.unread(c)
+					break
+				}
+				if c == '(' {
+					depth++
+				} else if c == ')' {
+					depth--
+				}
+				b.WriteByte(c)
+			}
+			v := strings.TrimSpace(b.String())
+			if strings.EqualFold(v, "NULL") {
+				v = ""
+			}
+			cells = append(cells, v)
+		}
+	}
+}
+
+// copyRow reads one line of a COPY block: tab-separated, \N for NULL,
+// backslash escapes. It returns false at the closing "\.".
+func (s *sqlScanner) copyRow(cells []string) ([]string, bool, error) {
+	line, err := s.r.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if errors.Is(err, io.EOF) {
+			return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: COPY data ends without \\.", s.name, s.line+1)
+		}
+		return nil, false, err
+	}
+	s.line++
+	line = strings.TrimRight(line, "\r\n")
+	if line == `\.` {
+		return nil, false, nil
+	}
+	for _, f := range strings.Split(line, "\t") {
+		if f == `\N` {
+			cells = append(cells, "")
+			continue
+		}
+		cells = append(cells, strings.NewReplacer(`\\`, `\`, `\t`, "\t", `\n`, "\n", `\r`, "\r").Replace(f))
+	}
+	return cells, true, nil
+}
+
+// readSQL makes a table of the rows of each table the dump inserts into, in
+// order; consecutive statements for the same table join one table.
+func (r *Reader) readSQL(ctx context.Context, name, enc string, in *bufio.Reader, fn func(*Table) error) error {
+	s := &sqlScanner{r: in, name: name, maxCell: r.opts.MaxRecordBytes, created: map[string][]string{}}
+	st, err := s.nextStatement()
+	for err == nil {
+		var next *sqlStatement
+		t := &Table{File: name, Sheet: st.table, Format: FormatSQL, Encoding: enc, Columns: append([]string(nil), st.columns...), HasHeader: st.columns != nil}
+		current := st
+		t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
+			var record int64
+			var cells []string
+			for {
+				line := s.line + 1
+				var more bool
+				var err error
+				if current.kind == "copy" {
+					cells, more, err = s.copyRow(cells[:0])
+				} else {
+					cells, more, err = s.tuple(cells[:0])
+				}
+				if err != nil {
+					if errors.Is(err, io.EOF) {
+						return leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: the dump ends inside a statement", name, s.line+1)
+					}
+					return err
+				}
+				if !more {
+					// The statement ended: go on if the next one feeds the same table.
+					following, err := s.nextStatement()
+					if errors.Is(err, io.EOF) {
+						return nil
+					}
+					if err != nil {
+						return err
+					}
+					if following.table != current.table {
+						next = following
+						return nil
+					}
+					current = following
+					continue
+				}
+				record++
+				if record%1024 == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				for len(t.Columns) < len(cells) {
+					t.Columns = append(t.Columns, "column "+strconv.Itoa(len(t.Columns)+1))
+				}
+				t.cleanRecord(cells, false)
+				if err := fn(0, Row{Pos: Position{File: name, Sheet: current.table, Line: line, Record: record}, Cells: cells}); err != nil {
+					return err
+				}
+			}
+		}
+		if err := r.emit(ctx, t, fn); err != nil {
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		st = next
+	}
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
