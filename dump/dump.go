@@ -12,6 +12,7 @@ package dump
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"runtime"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	Workers int
 	// Region is the default phone region for role inference (ISO 3166).
 	Region string
+	// Progress, if set, wraps the top-level input so that callers can show
+	// how much of it was read.
+	Progress func(name string, r io.Reader, size int64) io.Reader
 }
 
 // Defaults for Options.

@@ -203,9 +203,8 @@ func (a *columnAcc) merge(o *columnAcc) {
 	}
 }
 
-// typedRoles hold values whose shape leaves no room for a secret: their
-// cells are scanned for secrets only when they hold configuration
-// punctuation.
+// typedRole reports roles whose values leave no room for a secret: their
+// cells are scanned for secrets only when they are long.
 func typedRole(r Role) bool {
 	switch r {
 	case RoleUnknown, RoleFreeText, RolePassword, RolePasswordHash, RoleUsername, RoleURL:
@@ -214,17 +213,10 @@ func typedRole(r Role) bool {
 	return true
 }
 
-// hasConfigPunct reports the punctuation of configuration and code, which
-// contact data does not use.
-func hasConfigPunct(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ':', '=', '$', '{', '}', '<', '>', '(', ')', '"', '#', '|', '`', '[', ']', '\\', ';':
-			return true
-		}
-	}
-	return false
-}
+// longCell is the length past which a cell of a typed column is scanned for
+// secrets too: keys, connection strings and rules are long; names, e-mail
+// addresses and phone numbers are not.
+const longCell = 64
 
 func (p *Profiler) profileTable(ctx context.Context, t *Table) (*TableProfile, error) {
 	accs := make([]*workerAcc, p.workers)
@@ -263,7 +255,7 @@ func (p *Profiler) profileTable(ctx context.Context, t *Table) (*TableProfile, e
 			h := xxhash.Sum64String(c)
 			w.col(i).addHashed(row.Pos.Record, c, h)
 			rowHash = bits.RotateLeft64(rowHash, 7) ^ h
-			if c != "" && (scanColumn == nil || irregular || i >= len(scanColumn) || scanColumn[i] || hasConfigPunct(c)) {
+			if c != "" && (scanColumn == nil || irregular || i >= len(scanColumn) || scanColumn[i] || len(c) > longCell) {
 				batch.add(c, row.Pos)
 			}
 		}

@@ -57,7 +57,11 @@ func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) erro
 		return leakdesk.Errorf(leakdesk.EINVALID, "%s is a directory, not a file", filePath)
 	}
 	st := &readState{opts: r.opts}
-	return r.walk(ctx, st, filePath, f, f, info.Size(), 0, fn)
+	var in io.Reader = f
+	if r.opts.Progress != nil {
+		in = r.opts.Progress(filePath, f, info.Size())
+	}
+	return r.walk(ctx, st, filePath, in, f, info.Size(), 0, fn)
 }
 
 // ReadStream reads a stream, such as standard input, named name in

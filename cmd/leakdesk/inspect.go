@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -30,7 +31,7 @@ func (a *app) inspectCommand() *cobra.Command {
 	var df dumpFlags
 	var showValues bool
 	cmd := &cobra.Command{
-		Use:   "inspect FILE...",
+		Use:   "inspect FILE... (- for standard input)",
 		Short: "Profile leaked files: format, columns and their roles, data categories, secrets",
 		Long: `Read leaked files of any format (delimited text, XLSX, JSON, NDJSON, SQL dumps,
 key-value blocks, combolists, free text; in zip, gzip or tar archives; in any
@@ -45,6 +46,9 @@ detection rules and configuration found; and data-quality notes.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			df.opts.Progress = func(name string, r io.Reader, size int64) io.Reader {
+				return a.progress("reading "+filepath.Base(name), r, size)
+			}
 			reader, err := dump.NewReader(df.opts)
 			if err != nil {
 				return err
@@ -56,7 +60,12 @@ detection rules and configuration found; and data-quality notes.`,
 			profiler := dump.NewProfiler(reader, secrets, showValues)
 			var profiles []*dump.FileProfile
 			for _, path := range args {
-				fp, err := profiler.Profile(cmd.Context(), path)
+				var fp *dump.FileProfile
+				if path == "-" {
+					fp, err = profiler.ProfileStream(cmd.Context(), "stdin", a.stdin, -1)
+				} else {
+					fp, err = profiler.Profile(cmd.Context(), path)
+				}
 				if err != nil {
 					return err
 				}

@@ -46,6 +46,22 @@ func TestInspect(t *testing.T) {
 	}
 }
 
+func TestInspectStdin(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	in := strings.NewReader("email:password\njeanne@acme.test:Summer2024!\npaul@acme.test:azerty123\n")
+	err := run(t.Context(), []string{"inspect", "--format", "json", "-"}, func(string) string { return "" }, in, &stdout, &stderr)
+	var report struct {
+		Files []struct {
+			File   string
+			Tables []struct{ Format string }
+		}
+	}
+	if err != nil || json.Unmarshal(stdout.Bytes(), &report) != nil || report.Files[0].File != "stdin" || report.Files[0].Tables[0].Format != "combolist" {
+		t.Fatalf("inspect -: %v %s %s", err, stdout.String(), stderr.String())
+	}
+}
+
 func TestInspectBadInput(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, "sqlite")
