@@ -135,6 +135,13 @@ type IncidentService interface {
 	// FindEvents returns an incident's timeline in order. Returns ENOTFOUND.
 	FindEvents(ctx context.Context, incidentID int64) ([]*Event, error)
 
+	// RecordFiling stores a filing and adds it to the timeline. Returns
+	// ENOTFOUND or EINVALID.
+	RecordFiling(ctx context.Context, f *Filing) error
+
+	// FindFilings lists an incident's filings in the order they were made.
+	FindFilings(ctx context.Context, incidentID int64) ([]*Filing, error)
+
 	// VerifyTimeline recomputes the hash chain. Returns ENOTFOUND; a broken
 	// chain is reported in the result, not as an error.
 	VerifyTimeline(ctx context.Context, incidentID int64) (*ChainReport, error)

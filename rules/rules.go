@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,7 +19,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-//go:embed regimes/*.json countries.json
+//go:embed regimes/*.json countries.json reports/*.json
 var embedded embed.FS
 
 // Regime is one body of law or contract that imposes notification duties.
@@ -51,19 +53,42 @@ type Obligation struct {
 	Within      string `json:"within"`
 	EndOfDay    bool   `json:"end_of_day,omitempty"`   // the period ends at the end of its last day
 	RollWeekend bool   `json:"roll_weekend,omitempty"` // an end on Saturday or Sunday moves to Monday
-	Note        string `json:"note,omitempty"`
+	// Also is a second clock; the obligation is due at the earlier of the
+	// two ("within 4 hours of classification and at most 24 hours from
+	// awareness").
+	Also     *Clock    `json:"also,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	Contents []Content `json:"contents"`
 
 	period period
+}
+
+// Clock is a second deadline rule.
+type Clock struct {
+	Starts string `json:"starts"`
+	Within string `json:"within"`
+
+	period period
+}
+
+// Content is one item the filing must contain.
+type Content struct {
+	Item    string `json:"item"`
+	Article string `json:"article"`
 }
 
 // Rules is the set of known regimes.
 type Rules struct {
 	regimes map[string]*Regime
 	zones   map[string]string
+	reports map[string]*ReportKind
 }
 
-// Load reads the embedded regimes.
-func Load() (*Rules, error) {
+// Load reads the embedded regimes, then every *.json file in dirs, which add
+// regimes or replace embedded ones of the same ID: a national
+// transposition, or a contract that promises customers notice within
+// 24 hours.
+func Load(dirs ...string) (*Rules, error) {
 	r := &Rules{regimes: map[string]*Regime{}}
 	zones, err := fs.ReadFile(embedded, "countries.json")
 	if err != nil {
@@ -71,6 +96,9 @@ func Load() (*Rules, error) {
 	}
 	if err := json.Unmarshal(zones, &r.zones); err != nil {
 		return nil, fmt.Errorf("parse countries.json: %w", err)
+	}
+	if err := r.loadReports(); err != nil {
+		return nil, err
 	}
 	names, err := fs.Glob(embedded, "regimes/*.json")
 	if err != nil {
@@ -83,6 +111,24 @@ func Load() (*Rules, error) {
 		}
 		if err := r.Add(path.Base(name), data); err != nil {
 			return nil, err
+		}
+	}
+	for _, dir := range dirs {
+		names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "rules directory %s: %v", dir, err)
+		}
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "rules directory %s does not exist", dir)
+		}
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return nil, leakdesk.Errorf(leakdesk.EINVALID, "regime file %s cannot be read: %v", name, err)
+			}
+			if err := r.Add(name, data); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return r, nil
@@ -130,10 +176,26 @@ func (r *Rules) Add(file string, data []byte) error {
 			return bad(field+".within", "%v", err)
 		}
 		o.period = p
+		if o.Also != nil {
+			if !strings.HasPrefix(o.Also.Starts, "filed:") && o.Also.Starts != "awareness" {
+				return bad(field+".also.starts", "%q: want awareness or filed:OBLIGATION", o.Also.Starts)
+			}
+			if o.Also.period, err = parsePeriod(o.Also.Within); err != nil || o.Also.period.undueDelay {
+				return bad(field+".also.within", "want a period such as 4h")
+			}
+		}
+		if o.Contents == nil {
+			o.Contents = []Content{}
+		}
 	}
 	for i, o := range reg.Obligations {
 		if after, ok := strings.CutPrefix(o.Starts, "filed:"); ok && !ids[after] {
 			return bad(fmt.Sprintf("obligations[%d].starts", i), "no obligation %q in this regime", after)
+		}
+		if o.Also != nil {
+			if after, ok := strings.CutPrefix(o.Also.Starts, "filed:"); ok && !ids[after] {
+				return bad(fmt.Sprintf("obligations[%d].also.starts", i), "no obligation %q in this regime", after)
+			}
 		}
 	}
 	r.regimes[reg.ID] = &reg
@@ -147,6 +209,25 @@ func (r *Rules) Regime(id string) (*Regime, error) {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "unknown regime %q: known regimes are %s", id, strings.Join(r.RegimeIDs(), ", "))
 	}
 	return reg, nil
+}
+
+// Obligation finds an obligation of one of regimes by its ID. Returns
+// ENOTFOUND naming the obligations that exist.
+func (r *Rules) Obligation(regimes []string, id string) (*Obligation, error) {
+	var known []string
+	for _, rid := range regimes {
+		reg, err := r.Regime(rid)
+		if err != nil {
+			return nil, err
+		}
+		for i := range reg.Obligations {
+			if reg.Obligations[i].ID == id {
+				return &reg.Obligations[i], nil
+			}
+			known = append(known, reg.Obligations[i].ID)
+		}
+	}
+	return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no obligation %q under %s; known: %s", id, strings.Join(regimes, ", "), strings.Join(known, ", "))
 }
 
 // RegimeIDs lists the known regimes in order.
@@ -192,7 +273,10 @@ func parsePeriod(s string) (period, error) {
 
 // end returns when a period that starts at start ends, in loc.
 func (o *Obligation) end(start time.Time, loc *time.Location) time.Time {
-	p := o.period
+	return o.endOf(o.period, start, loc)
+}
+
+func (o *Obligation) endOf(p period, start time.Time, loc *time.Location) time.Time {
 	if p.hours > 0 {
 		// Hours are elapsed time: a DST change does not move the deadline.
 		return start.Add(time.Duration(p.hours) * time.Hour)
@@ -270,6 +354,17 @@ func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed m
 		return d
 	}
 	d.Due = o.end(start, loc).In(loc)
+	if o.Also != nil {
+		alsoStart := inc.AwareAt
+		if after, ok := strings.CutPrefix(o.Also.Starts, "filed:"); ok {
+			alsoStart = filed[after]
+		}
+		if alsoStart.IsZero() {
+			d.Reason = "or " + o.Also.Within + " after " + strings.TrimPrefix(o.Also.Starts, "filed:") + " is filed, if earlier"
+		} else if also := o.endOf(o.Also.period, alsoStart, loc).In(loc); also.Before(d.Due) {
+			d.Due = also
+		}
+	}
 	switch {
 	case isFiled && !filedAt.After(d.Due):
 		d.Status, d.Reason = leakdesk.DeadlineMet, "filed "+filedAt.In(loc).Format(time.RFC3339)
@@ -281,4 +376,16 @@ func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed m
 		d.Status = leakdesk.DeadlineDue
 	}
 	return d
+}
+
+// Filed returns, for each obligation, when it was first filed: a phased
+// notification (GDPR Art. 33(4)) meets its deadline with its first part.
+func Filed(filings []*leakdesk.Filing) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, f := range filings {
+		if t, ok := out[f.Obligation]; !ok || f.FiledAt.Before(t) {
+			out[f.Obligation] = f.FiledAt
+		}
+	}
+	return out
 }

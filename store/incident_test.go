@@ -247,3 +247,34 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		}
 	})
 }
+
+func TestFilings(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		newClock(h.db)
+		svc := store.NewIncidentService(h.db)
+		inc := mustCreate(t, svc, newIncident("filings"))
+		at := inc.AwareAt.Add(20 * time.Hour)
+		f := &leakdesk.Filing{IncidentID: inc.ID, Obligation: "nis2.early-warning", FiledAt: at, Ref: "CSIRT-2026-001", Actor: "alice"}
+		if err := svc.RecordFiling(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		second := &leakdesk.Filing{IncidentID: inc.ID, Obligation: "gdpr.art33.authority", FiledAt: at.Add(80 * time.Hour), Ref: "CNIL-123", DelayReason: "scope unknown until the dump was read", Actor: "bob"}
+		if err := svc.RecordFiling(ctx, second); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, svc.RecordFiling(ctx, &leakdesk.Filing{IncidentID: inc.ID, Obligation: "x", FiledAt: at, Actor: "a"}), leakdesk.EINVALID)
+		wantCode(t, svc.RecordFiling(ctx, &leakdesk.Filing{IncidentID: 99, Obligation: "x", FiledAt: at, Ref: "r", Actor: "a"}), leakdesk.ENOTFOUND)
+		list, err := svc.FindFilings(ctx, inc.ID)
+		if err != nil || len(list) != 2 || list[0].Ref != "CSIRT-2026-001" || !list[0].FiledAt.Equal(at) || list[1].DelayReason == "" {
+			t.Fatalf("filings = %+v, %v", list, err)
+		}
+		ev := lastEvent(t, svc, inc.ID)
+		if ev.Kind != leakdesk.EventObligationFiled || !ev.OccurredAt.Equal(second.FiledAt) {
+			t.Fatalf("last event = %+v", ev)
+		}
+		if report, err := svc.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
+			t.Fatalf("timeline after filings: %+v %v", report, err)
+		}
+	})
+}

@@ -28,11 +28,12 @@ type app struct {
 	stderr io.Writer
 	now    func() time.Time
 
-	dataDir string
-	dbURL   string
-	format  string
-	actor   string
-	verbose bool
+	dataDir  string
+	dbURL    string
+	rulesDir string
+	format   string
+	actor    string
+	verbose  bool
 
 	logger *slog.Logger
 	db     *store.DB
@@ -71,11 +72,13 @@ timeline of the response.`,
 	f := root.PersistentFlags()
 	f.StringVar(&a.dataDir, "data", a.envOr("LEAKDESK_DATA", "leakdesk-data"), "data directory: SQLite store, evidence vault and key (env LEAKDESK_DATA)")
 	f.StringVar(&a.dbURL, "db", a.getenv("LEAKDESK_DB"), "PostgreSQL URL, postgres://…; empty for the embedded SQLite store (env LEAKDESK_DB)")
-	f.StringVar(&a.format, "format", "table", "output format: table or json")
+	f.StringVar(&a.rulesDir, "rules", a.getenv("LEAKDESK_RULES"), "directory of regime files that add to or replace the embedded ones (env LEAKDESK_RULES)")
+	f.StringVar(&a.format, "format", "table", "output format: table or json (report: md, html or json)")
 	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
-	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.sampleCommand(), a.demoCommand())
+	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.deadlinesCommand(), a.filedCommand(),
+		a.assessCommand(), a.reportCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }
 
@@ -87,8 +90,8 @@ func (a *app) envOr(key, fallback string) string {
 }
 
 func (a *app) setUp() error {
-	if a.format != "table" && a.format != "json" {
-		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json", a.format)
+	if a.format != "table" && a.format != "json" && a.format != "md" && a.format != "html" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html or json)", a.format)
 	}
 	level := slog.LevelWarn
 	if a.verbose {
@@ -179,7 +182,11 @@ func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
 
 func (a *app) loadRules() (*rules.Rules, error) {
 	if a.rules == nil {
-		r, err := rules.Load()
+		var dirs []string
+		if a.rulesDir != "" {
+			dirs = append(dirs, a.rulesDir)
+		}
+		r, err := rules.Load(dirs...)
 		if err != nil {
 			return nil, err
 		}

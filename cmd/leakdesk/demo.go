@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 )
 
@@ -83,12 +84,48 @@ incident with its legal clocks. Everything goes to the data directory.`,
 				printProfile(a.stdout, fp)
 			}
 
+			// The responder confirms the severity: the list was offered for sale.
+			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {
+				in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			a.say("5. Severity, confirmed by %s:", a.actor)
+			if a.format != "json" {
+				a.printAssessment(result, true)
+			}
+
 			rep, err := a.incidentReport(ctx, inc.ID)
 			if err != nil {
 				return err
 			}
-			a.say("5. The incident as it stands:\n")
-			return a.printIncidentReport(rep)
+			a.say("\n6. The incident as it stands:\n")
+			if err := a.printIncidentReport(rep); err != nil {
+				return err
+			}
+			r, err := a.loadRules()
+			if err != nil {
+				return err
+			}
+			kind, err := r.ReportKind("cnil")
+			if err != nil {
+				return err
+			}
+			in, err := a.reportInput(ctx, inc.ID)
+			if err != nil {
+				return err
+			}
+			filing, err := kind.Build("fr", in, a.now())
+			if err != nil {
+				return err
+			}
+			a.say("\n7. The CNIL notification, pre-filled (leakdesk report %s --kind cnil):\n", inc.PublicID())
+			if a.format != "json" {
+				fmt.Fprint(a.stdout, filing.Markdown())
+			}
+			return nil
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
 )
 
 func (a *app) incidentCommand() *cobra.Command {
@@ -19,7 +20,7 @@ func (a *app) incidentCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentAwareCommand(),
-		a.incidentNoteCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand())
+		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand())
 	return cmd
 }
 
@@ -140,7 +141,11 @@ func (a *app) incidentReport(ctx context.Context, id int64) (*incidentReport, er
 		return nil, err
 	}
 	now := a.now()
-	deadlines, err := r.Deadlines(inc, nil, now)
+	filings, err := svc.FindFilings(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := r.Deadlines(inc, rules.Filed(filings), now)
 	if err != nil {
 		return nil, err
 	}

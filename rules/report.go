@@ -1,0 +1,368 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// ReportKind is a filing's layout, held as data in reports/*.json: its
+// sections and fields, each labelled in French and English and filled from
+// a named fact, or a fixed text.
+type ReportKind struct {
+	ID         string            `json:"id"`
+	Title      map[string]string `json:"title"`
+	Regime     string            `json:"regime"`
+	Obligation string            `json:"obligation"`
+	Sections   []ReportSection   `json:"sections"`
+}
+
+// ReportSection is one part of a filing.
+type ReportSection struct {
+	Title  map[string]string `json:"title"`
+	Fields []ReportField     `json:"fields"`
+}
+
+// ReportField is one answer of a filing.
+type ReportField struct {
+	ID     string            `json:"id"`
+	Label  map[string]string `json:"label"`
+	Source string            `json:"source,omitempty"`
+	Text   map[string]string `json:"text,omitempty"`
+}
+
+// Languages reports are written in.
+func reportLangs() []string { return []string{"en", "fr"} }
+
+func (r *Rules) loadReports() error {
+	names, err := fs.Glob(embedded, "reports/*.json")
+	if err != nil {
+		return fmt.Errorf("list reports: %w", err)
+	}
+	r.reports = map[string]*ReportKind{}
+	for _, name := range names {
+		data, err := fs.ReadFile(embedded, name)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		var k ReportKind
+		if err := json.Unmarshal(data, &k); err != nil {
+			return fmt.Errorf("report file %s: %w", path.Base(name), err)
+		}
+		for _, lang := range reportLangs() {
+			if k.Title[lang] == "" {
+				return fmt.Errorf("report file %s: title has no %s text", path.Base(name), lang)
+			}
+			for i, s := range k.Sections {
+				for j, f := range s.Fields {
+					if f.Label[lang] == "" || s.Title[lang] == "" || (f.Source == "" && f.Text[lang] == "") {
+						return fmt.Errorf("report file %s: sections[%d].fields[%d] (%s) lacks its %s label, title, source or text", path.Base(name), i, j, f.ID, lang)
+					}
+				}
+			}
+		}
+		r.reports[k.ID] = &k
+	}
+	return nil
+}
+
+// ReportKinds lists the kinds of report.
+func (r *Rules) ReportKinds() []string { return slices.Sorted(maps.Keys(r.reports)) }
+
+// ReportKind returns a kind of report, or EINVALID naming the known ones.
+func (r *Rules) ReportKind(id string) (*ReportKind, error) {
+	k, ok := r.reports[id]
+	if !ok {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "unknown report kind %q: want one of %s", id, strings.Join(r.ReportKinds(), ", "))
+	}
+	return k, nil
+}
+
+// ReportInput is everything a report may draw on. Fields left empty are
+// reported as unknown, never guessed.
+type ReportInput struct {
+	Incident   *leakdesk.Incident
+	Deadlines  []leakdesk.Deadline
+	Filings    []*leakdesk.Filing
+	Severity   *Severity         // the confirmed assessment, if any
+	Facts      map[string]string // recorded with "incident fact": dpo, measures, consequences...
+	Categories map[string]int64  // GDPR data categories found in the evidence
+	Special    []string          // headers that hint at special categories
+	Persons    int64             // approximate number of persons; 0 when unknown
+	PersonsHow string            // how Persons was counted
+	Records    int64             // approximate number of records; 0 when unknown
+	Evidence   []*leakdesk.Evidence
+	Events     []*leakdesk.Event
+}
+
+// Report is a filing, filled in one language.
+type Report struct {
+	Kind        string         `json:"kind"`
+	Lang        string         `json:"lang"`
+	Title       string         `json:"title"`
+	Incident    string         `json:"incident"`
+	GeneratedAt time.Time      `json:"generated_at"`
+	Unknown     int            `json:"unknown"` // fields still to be completed
+	Sections    []ReportedPart `json:"sections"`
+}
+
+// ReportedPart is a filled section.
+type ReportedPart struct {
+	Title  string          `json:"title"`
+	Fields []ReportedField `json:"fields"`
+}
+
+// ReportedField is a filled answer.
+type ReportedField struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+	Known bool   `json:"known"`
+}
+
+// Build fills the kind of report in lang from in, at now.
+func (k *ReportKind) Build(lang string, in ReportInput, now time.Time) (*Report, error) {
+	if !slices.Contains(reportLangs(), lang) {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "unknown language %q: want fr or en", lang)
+	}
+	facts := reportFacts(lang, k, in)
+	rep := &Report{Kind: k.ID, Lang: lang, Title: k.Title[lang], Incident: in.Incident.PublicID(), GeneratedAt: now}
+	for _, s := range k.Sections {
+		part := ReportedPart{Title: s.Title[lang]}
+		for _, f := range s.Fields {
+			value := f.Text[lang]
+			if f.Source != "" {
+				value = facts[f.Source]
+			}
+			field := ReportedField{ID: f.ID, Label: f.Label[lang], Value: value, Known: value != ""}
+			if !field.Known {
+				field.Value = tr(lang, "unknown")
+				rep.Unknown++
+			}
+			part.Fields = append(part.Fields, field)
+		}
+		rep.Sections = append(rep.Sections, part)
+	}
+	return rep, nil
+}
+
+// tr translates the few fixed words reports use.
+func tr(lang, key string) string {
+	words := map[string][2]string{
+		"unknown":                {"Unknown: to be completed", "Inconnu : à compléter"},
+		"initial":                {"Initial notification", "Notification initiale"},
+		"complementary":          {"Complementary notification (phased, Art. 33(4))", "Notification complémentaire (par phases, art. 33(4))"},
+		"yes":                    {"Yes", "Oui"},
+		"no":                     {"No", "Non"},
+		"confidentiality":        {"confidentiality", "confidentialité"},
+		"integrity":              {"integrity", "intégrité"},
+		"availability":           {"availability", "disponibilité"},
+		"identity":               {"identity", "identité"},
+		"contact":                {"contact details", "coordonnées"},
+		"professional":           {"professional life", "vie professionnelle"},
+		"location":               {"location", "localisation"},
+		"credentials":            {"credentials", "identifiants de connexion"},
+		"financial":              {"financial data", "données financières"},
+		"government_identifiers": {"government identifiers", "identifiants officiels"},
+		"special_category_hints": {"possible special categories", "catégories particulières possibles"},
+		"low":                    {"low", "faible"},
+		"medium":                 {"medium", "moyenne"},
+		"high":                   {"high", "élevée"},
+		"very-high":              {"very high", "très élevée"},
+		"notify":                 {"notify", "notifier"},
+		"no-notify":              {"no notification proposed", "pas de notification proposée"},
+		"records":                {"entries", "entrées"},
+		"none":                   {"none", "aucune"},
+		"controller":             {"controller", "responsable de traitement"},
+		"processor":              {"processor", "sous-traitant"},
+		"authority.notify": {"the breach is likely to result in a risk to people: notify the supervisory authority within 72 hours of awareness",
+			"la violation est susceptible d'engendrer un risque pour les personnes : notifier l'autorité de contrôle dans les 72 heures suivant la prise de connaissance"},
+		"authority.none": {"the breach is unlikely to result in a risk to people: document it in the register (Art. 33(5)) and keep the reasoning",
+			"la violation n'est pas susceptible d'engendrer un risque pour les personnes : la documenter au registre (art. 33(5)) et conserver le raisonnement"},
+		"subjects.notify": {"the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies",
+			"le risque pour les personnes est élevé : les informer dans les meilleurs délais, sauf exception de l'art. 34(3)"},
+		"subjects.none": {"the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)",
+			"le risque n'est pas élevé : l'information des personnes n'est pas obligatoire, mais peut rester utile (hameçonnage utilisant les données divulguées)"},
+	}
+	w, ok := words[key]
+	if !ok {
+		return key
+	}
+	if lang == "fr" {
+		return w[1]
+	}
+	return w[0]
+}
+
+func reportTime(lang string, t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	layout := "2006-01-02 15:04 MST"
+	if lang == "fr" {
+		layout = "02/01/2006 15:04 MST"
+	}
+	return t.In(loc).Format(layout)
+}
+
+// reportFacts turns the input into the values report sources name.
+func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
+	inc, loc := in.Incident, in.Incident.Location()
+	out := map[string]string{
+		"incident.id":            inc.PublicID(),
+		"incident.title":         inc.Title,
+		"incident.aware_at":      reportTime(lang, inc.AwareAt, loc),
+		"incident.discovered_by": inc.DiscoveredBy,
+		"incident.role":          tr(lang, inc.Role),
+	}
+	for key, v := range in.Facts {
+		out["fact."+key] = v
+	}
+	for _, d := range in.Deadlines {
+		if !d.Due.IsZero() {
+			out["deadline."+d.Obligation] = fmt.Sprintf("%s (%s)", reportTime(lang, d.Due, loc), d.Status)
+		}
+	}
+	byObligation := map[string][]string{}
+	var all, delays []string
+	for _, f := range in.Filings {
+		line := fmt.Sprintf("%s: %s, ref. %s", f.Obligation, reportTime(lang, f.FiledAt, loc), f.Ref)
+		byObligation[f.Obligation] = append(byObligation[f.Obligation], line)
+		all = append(all, line)
+		if f.DelayReason != "" {
+			delays = append(delays, f.Obligation+": "+f.DelayReason)
+		}
+	}
+	for o, lines := range byObligation {
+		out["filings."+o] = strings.Join(lines, "\n")
+	}
+	out["filings.all"] = strings.Join(all, "\n")
+	out["filings.delay_reasons"] = strings.Join(delays, "\n")
+	if len(delays) == 0 && len(all) > 0 {
+		out["filings.delay_reasons"] = tr(lang, "none")
+	}
+	out["report.phase"] = tr(lang, "initial")
+	if len(byObligation[k.Obligation]) > 0 {
+		out["report.phase"] = tr(lang, "complementary")
+	}
+	if len(in.Categories) > 0 {
+		var cats []string
+		for _, c := range slices.Sorted(maps.Keys(in.Categories)) {
+			if c != "special_category_hints" {
+				cats = append(cats, fmt.Sprintf("%s (%d %s)", tr(lang, c), in.Categories[c], tr(lang, "records")))
+			}
+		}
+		out["data.categories"] = strings.Join(cats, "; ")
+		out["data.special"] = tr(lang, "none")
+	}
+	if len(in.Special) > 0 {
+		out["data.special"] = strings.Join(in.Special, ", ")
+	}
+	if in.Persons > 0 {
+		out["data.persons"] = fmt.Sprintf("%d (%s)", in.Persons, in.PersonsHow)
+		out["data.persons_band"] = CNILBand(in.Persons)
+	}
+	if in.Records > 0 {
+		out["data.records"] = fmt.Sprint(in.Records)
+	}
+	if s := in.Severity; s != nil {
+		var nature []string
+		for _, n := range []struct {
+			key string
+			f   Factor
+		}{{"confidentiality", s.Input.CBConf}, {"integrity", s.Input.CBInteg}, {"availability", s.Input.CBAvail}} {
+			if n.f.Value > 0 {
+				nature = append(nature, tr(lang, n.key))
+			}
+		}
+		out["assessment.nature"] = strings.Join(nature, ", ")
+		out["assessment.summary"] = fmt.Sprintf("SE %g: %s", s.Score, tr(lang, s.Band))
+		out["assessment.reasoning"] = strings.Join(s.Reasoning, "\n")
+		if s.Input.Malicious.Set || s.Input.Malicious.Value > 0 {
+			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + ": " + s.Input.Malicious.Reason
+		}
+		decision := func(p Proposal) string {
+			verdict := tr(lang, "no-notify")
+			if p.Notify {
+				verdict = tr(lang, "notify")
+			}
+			return fmt.Sprintf("%s (%s): %s", verdict, strings.Replace(p.Article, "GDPR Art.", map[string]string{"en": "GDPR Art.", "fr": "RGPD art."}[lang], 1), tr(lang, p.Code))
+		}
+		out["assessment.authority"] = decision(s.Authority)
+		out["assessment.subjects"] = decision(s.Subjects)
+	}
+	var evidence []string
+	for _, e := range in.Evidence {
+		evidence = append(evidence, fmt.Sprintf("#%d %s, sha256 %s, %s", e.ID, e.Filename, e.SHA256, e.Source))
+	}
+	out["evidence.list"] = strings.Join(evidence, "\n")
+	var timeline []string
+	for _, ev := range in.Events {
+		timeline = append(timeline, fmt.Sprintf("%d. %s %s (%s)", ev.Seq, reportTime(lang, ev.OccurredAt, loc), ev.Kind, ev.Actor))
+	}
+	out["timeline"] = strings.Join(timeline, "\n")
+	return out
+}
+
+// Markdown renders the report as Markdown.
+func (rep *Report) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", rep.Title)
+	generated := map[string]string{"en": "Incident %s, generated %s. %d fields to complete.", "fr": "Incident %s, généré le %s. %d champs à compléter."}[rep.Lang]
+	fmt.Fprintf(&b, "_"+generated+"_\n", rep.Incident, rep.GeneratedAt.UTC().Format(time.RFC3339), rep.Unknown)
+	for _, s := range rep.Sections {
+		fmt.Fprintf(&b, "\n## %s\n\n", s.Title)
+		for _, f := range s.Fields {
+			value := f.Value
+			if !f.Known {
+				value = "**" + value + "**"
+			}
+			if strings.Contains(value, "\n") {
+				fmt.Fprintf(&b, "- %s:\n", f.Label)
+				for _, line := range strings.Split(value, "\n") {
+					fmt.Fprintf(&b, "  - %s\n", line)
+				}
+				continue
+			}
+			fmt.Fprintf(&b, "- %s: %s\n", f.Label, value)
+		}
+	}
+	return b.String()
+}
+
+// HTML renders the report as a standalone HTML page.
+func (rep *Report) HTML() (string, error) {
+	t, err := template.New("report").Funcs(template.FuncMap{"lines": func(s string) []string { return strings.Split(s, "\n") }}).Parse(reportHTML)
+	if err != nil {
+		return "", fmt.Errorf("report template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, rep); err != nil {
+		return "", fmt.Errorf("render report: %w", err)
+	}
+	return b.String(), nil
+}
+
+const reportHTML = `<!doctype html>
+<html lang="{{.Lang}}">
+<head><meta charset="utf-8"><title>{{.Title}} · {{.Incident}}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}dt{font-weight:600}dd{margin:0 0 .8rem}.unknown{color:#b00020;font-weight:600}</style></head>
+<body>
+<h1>{{.Title}}</h1>
+<p><small>{{.Incident}} · {{.GeneratedAt.UTC.Format "2006-01-02T15:04:05Z07:00"}}</small></p>
+{{range .Sections}}<h2>{{.Title}}</h2>
+<dl>{{range .Fields}}
+<dt>{{.Label}}</dt><dd{{if not .Known}} class="unknown"{{end}}>{{range $i, $l := lines .Value}}{{if $i}}<br>{{end}}{{$l}}{{end}}</dd>{{end}}
+</dl>
+{{end}}</body>
+</html>
+`

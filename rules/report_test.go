@@ -1,0 +1,178 @@
+package rules_test
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// reportInput is a fixed incident: a processor's contact list posted on a
+// forum, an early warning filed, the authority notified late.
+func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
+	t.Helper()
+	paris, _ := time.LoadLocation("Europe/Paris")
+	aware := time.Date(2026, 3, 1, 21, 30, 0, 0, paris)
+	inc := &leakdesk.Incident{ID: 7, Title: "Customer contact list posted on a criminal forum", Role: leakdesk.RoleController,
+		Regimes: []string{"gdpr", "nis2"}, Country: "FR", TimeZone: "Europe/Paris", AwareAt: aware, DiscoveredBy: "threat-intelligence watch"}
+	filings := []*leakdesk.Filing{
+		{ID: 1, Obligation: "nis2.early-warning", FiledAt: aware.Add(20 * time.Hour), Ref: "CSIRT-2026-0042"},
+		{ID: 2, Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), Ref: "CNIL-2026-117", DelayReason: "the leaked file could not be read before Wednesday"},
+	}
+	now := aware.Add(100 * time.Hour)
+	deadlines, err := r.Deadlines(inc, rules.Filed(filings), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := rules.DefaultSeverityInput(map[string]int64{"identity": 909, "contact": 1818, "professional": 1818})
+	in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
+	sev, err := rules.Assess(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rules.ReportInput{
+		Incident: inc, Deadlines: deadlines, Filings: filings, Severity: &sev,
+		Facts:      map[string]string{"dpo": "dpo@provider.example, +33 1 00 00 00 00", "measures": "Access of the exporting account revoked; exports now fingerprinted.\nCustomers told from Monday."},
+		Categories: map[string]int64{"identity": 909, "contact": 1818, "professional": 1818},
+		Persons:    909, PersonsHow: "distinct e-mail addresses in the leaked file", Records: 945,
+		Evidence: []*leakdesk.Evidence{{ID: 1, Filename: "microsoc_customers.txt", SHA256: strings.Repeat("ab", 32), Source: "forum post"}},
+		Events: []*leakdesk.Event{
+			{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
+			{Seq: 2, Kind: "obligation.filed", Actor: "alice", OccurredAt: aware.Add(20 * time.Hour)},
+		},
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "reports", name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./rules -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; run go test ./rules -update and review the diff\n--- got:\n%s", name, got)
+	}
+}
+
+func TestReportsGolden(t *testing.T) {
+	r := load(t)
+	in := reportInput(t, r)
+	generated := time.Date(2026, 3, 5, 13, 0, 0, 0, time.UTC)
+	want := []string{"cnil", "data-subject-notice", "gdpr-art33", "nis2-early-warning", "nis2-final", "nis2-notification", "register"}
+	if got := r.ReportKinds(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("kinds = %v", got)
+	}
+	for _, kind := range want {
+		k, err := r.ReportKind(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"en", "fr"} {
+			rep, err := k.Build(lang, in, generated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, kind+"."+lang+".md", rep.Markdown())
+		}
+	}
+	k, _ := r.ReportKind("cnil")
+	rep, _ := k.Build("fr", in, generated)
+	html, err := rep.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "cnil.fr.html", html)
+	js, _ := json.MarshalIndent(rep, "", "  ")
+	golden(t, "cnil.fr.json", string(js)+"\n")
+}
+
+func TestReportNeverInvents(t *testing.T) {
+	t.Parallel()
+	r := load(t)
+	k, _ := r.ReportKind("cnil")
+	bare := rules.ReportInput{Incident: &leakdesk.Incident{ID: 1, Title: "x", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}}
+	rep, err := k.Build("en", bare, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := 0
+	for _, s := range rep.Sections {
+		for _, f := range s.Fields {
+			if f.Known {
+				known++
+				continue
+			}
+			if f.Value != "Unknown: to be completed" {
+				t.Errorf("unknown field %s shows %q", f.ID, f.Value)
+			}
+		}
+	}
+	// Only what the bare incident states is known: its title, role and phase.
+	if known != 3 || rep.Unknown == 0 {
+		t.Errorf("%d known fields, %d unknown", known, rep.Unknown)
+	}
+	if _, err := k.Build("de", bare, time.Now()); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		t.Errorf("German: %v", err)
+	}
+	if _, err := r.ReportKind("cert-fr"); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		t.Errorf("unknown kind: %v", err)
+	}
+}
+
+func TestDORAAndUserRegimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "contract.json"), []byte(`{"id":"contract","sources":[{"title":"MSA s. 12"}],"obligations":[{"id":"contract.notice","title":"Tell customers","article":"MSA s. 12","starts":"awareness","within":"24h"}]}`), 0o644)
+	r, err := rules.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aware := at(t, "2026-03-02T06:00:00+01:00")
+	inc := &leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{"dora", "contract", "uk-gdpr"}, AwareAt: aware, TimeZone: "Europe/Paris"}
+	list, err := r.Deadlines(inc, nil, aware)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(aware.Add(24*time.Hour)) || !strings.Contains(d.Reason, "4h after dora.classification") {
+		t.Errorf("DORA initial before classification: %+v", d)
+	}
+	if d := deadline(t, list, "contract.notice"); !d.Due.Equal(aware.Add(24 * time.Hour)) {
+		t.Errorf("contract: %+v", d)
+	}
+	if d := deadline(t, list, "uk-gdpr.art33.ico"); !d.Due.Equal(aware.Add(72 * time.Hour)) {
+		t.Errorf("UK GDPR: %+v", d)
+	}
+	// Classified at noon: 4 hours later is earlier than the 24-hour cap.
+	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-02T12:00:00+01:00")}, aware)
+	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(at(t, "2026-03-02T16:00:00+01:00")) {
+		t.Errorf("DORA initial after classification: %+v", d)
+	}
+	// Classified late: the 24-hour cap wins.
+	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-03T05:00:00+01:00")}, aware)
+	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(aware.Add(24 * time.Hour)) {
+		t.Errorf("DORA initial classified late: %+v", d)
+	}
+	if _, err := rules.Load(filepath.Join(dir, "missing")); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		t.Errorf("missing rules directory: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"id":"x","sources":[]}`), 0o644)
+	if _, err := rules.Load(dir); err == nil || !strings.Contains(err.Error(), "broken.json") || !strings.Contains(err.Error(), "sources") {
+		t.Errorf("broken regime file: %v", err)
+	}
+}
