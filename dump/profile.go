@@ -233,7 +233,7 @@ func (p *Profiler) profileTable(ctx context.Context, t *Table) (*TableProfile, e
 	// for where they can hide; elsewhere, in every cell.
 	var scanColumn []bool
 	if preview := t.Preview(); len(preview) > 0 {
-		for _, r := range p.inferRoles(t, preview, nil) {
+		for _, r := range p.reader.InferRoles(t, preview, nil) {
 			scanColumn = append(scanColumn, !typedRole(r.Role))
 		}
 	}
@@ -310,8 +310,9 @@ func (b *secretBatch) flush() {
 	b.text, b.lines = b.text[:0], b.lines[:0]
 }
 
-// inferRoles decides each column's role from sample values.
-func (p *Profiler) inferRoles(t *Table, rows [][]string, samples [][]string) []ColumnRole {
+// InferRoles decides each column's role from sample values: rows as read,
+// or, when rows is nil, samples already laid out column by column.
+func (r *Reader) InferRoles(t *Table, rows [][]string, samples [][]string) []ColumnRole {
 	n := len(t.Columns)
 	for _, r := range rows {
 		n = max(n, len(r))
@@ -350,7 +351,7 @@ func (p *Profiler) inferRoles(t *Table, rows [][]string, samples [][]string) []C
 					neighbours = append(neighbours, roles[i+1].Role)
 				}
 			}
-			roles[i] = p.reader.k.inferRole(header, values[i], neighbours)
+			roles[i] = r.k.inferRole(header, values[i], neighbours)
 		}
 	}
 	return roles
@@ -428,7 +429,7 @@ func (p *Profiler) columns(tp *TableProfile, t *Table, all *workerAcc) {
 			samples[i] = append(samples[i], s.value)
 		}
 	}
-	for i, cr := range p.inferRoles(t, nil, samples) {
+	for i, cr := range p.reader.InferRoles(t, nil, samples) {
 		tp.Columns = append(tp.Columns, p.columnProfile(i, t, all, cr, tp.Rows))
 	}
 	for _, c := range t.Columns {

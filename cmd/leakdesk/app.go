@@ -77,7 +77,7 @@ timeline of the response.`,
 	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
-	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.deadlinesCommand(), a.filedCommand(),
+	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.deadlinesCommand(), a.filedCommand(),
 		a.assessCommand(), a.reportCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }
@@ -90,8 +90,10 @@ func (a *app) envOr(key, fallback string) string {
 }
 
 func (a *app) setUp() error {
-	if a.format != "table" && a.format != "json" && a.format != "md" && a.format != "html" {
-		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html or json)", a.format)
+	switch a.format {
+	case "table", "json", "md", "html", "csv":
+	default:
+		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html; match: csv)", a.format)
 	}
 	level := slog.LevelWarn
 	if a.verbose {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 )
@@ -84,6 +85,24 @@ incident with its legal clocks. Everything goes to the data directory.`,
 				printProfile(a.stdout, fp)
 			}
 
+			// Who is in it: link the leak to the registry.
+			reader, err := dump.NewReader(dump.Options{})
+			if err != nil {
+				return err
+			}
+			n := match.NewNormaliser("FR")
+			reg, err := match.LoadRegistry(ctx, reader, n, filepath.Join(dir, "registry", "contacts.csv"), match.RegistryOptions{})
+			if err != nil {
+				return err
+			}
+			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(ctx, []string{leakPath})
+			if err != nil {
+				return err
+			}
+			a.say("\n5. Who is in it (leakdesk match --registry %s %s):", filepath.Join(dir, "registry", "contacts.csv"), leakPath)
+			a.say("   %d of %d leaked rows belong to %d registry contacts of %d organisations; %d rows to review.",
+				res.MatchedRows, res.Rows, len(res.Contacts), len(res.Organisations), len(res.Review))
+
 			// The responder confirms the severity: the list was offered for sale.
 			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {
 				in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
@@ -92,7 +111,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("5. Severity, confirmed by %s:", a.actor)
+			a.say("\n6. Severity, confirmed by %s:", a.actor)
 			if a.format != "json" {
 				a.printAssessment(result, true)
 			}
@@ -101,7 +120,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("\n6. The incident as it stands:\n")
+			a.say("\n7. The incident as it stands:\n")
 			if err := a.printIncidentReport(rep); err != nil {
 				return err
 			}
@@ -121,7 +140,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("\n7. The CNIL notification, pre-filled (leakdesk report %s --kind cnil):\n", inc.PublicID())
+			a.say("\n8. The CNIL notification, pre-filled (leakdesk report %s --kind cnil):\n", inc.PublicID())
 			if a.format != "json" {
 				fmt.Fprint(a.stdout, filing.Markdown())
 			}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakdesk/leakdesk/sample"
+)
+
+func TestMatchCommand(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir := t.TempDir()
+	s, err := sample.Generate(sample.Config{Seed: 41, LeakStyle: sample.LeakNDJSON, Organisations: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	registry := filepath.Join(dir, "registry", "contacts.csv")
+	var res struct {
+		Rows        int64 `json:"rows"`
+		MatchedRows int64 `json:"matched_rows"`
+		Contacts    []struct {
+			ID, OrgID, Organisation, Class string
+			Confidence                     float64
+			Fields                         []string
+			Rows                           []int64
+		}
+		Organisations []struct {
+			ID       string
+			Contacts int
+		}
+		Review []struct {
+			Row        int64
+			Candidates []struct{ ID string }
+		}
+	}
+	c.json(&res, "match", "--registry", registry, filepath.Join(dir, s.LeakPath()))
+	truth := s.Truth()
+	if res.Rows != int64(len(truth.RowContacts)) || res.MatchedRows == 0 || len(res.Contacts) == 0 || len(res.Organisations) == 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	// Rows are 1-based records: the truth says who is on each.
+	wrong, linked := 0, 0
+	for _, ct := range res.Contacts {
+		if ct.Class != "certain" && ct.Class != "probable" || ct.Confidence < 0.9 || len(ct.Rows) == 0 || !slices.Contains(ct.Fields, "email") {
+			t.Fatalf("contact %+v", ct)
+		}
+		for _, r := range ct.Rows {
+			linked++
+			if truth.RowContacts[r-1] != ct.ID {
+				wrong++
+			}
+		}
+	}
+	if wrong*100 > linked {
+		t.Errorf("%d of %d linked rows hold someone else", wrong, linked)
+	}
+	// Two leak files: numbering runs on across them.
+	var two struct{ Rows int64 }
+	c.json(&two, "match", "--registry", registry, filepath.Join(dir, s.LeakPath()), filepath.Join(dir, s.LeakPath()))
+	if two.Rows != 2*res.Rows {
+		t.Errorf("two files: %d rows, want %d", two.Rows, 2*res.Rows)
+	}
+	out := c.ok("match", "--registry", registry, filepath.Join(dir, s.LeakPath()))
+	if !strings.Contains(out, "Affected organisations") || !strings.Contains(out, "Affected contacts") {
+		t.Errorf("table output:\n%s", out)
+	}
+	if csv := c.ok("match", "--format", "csv", "--registry", registry, filepath.Join(dir, s.LeakPath())); !strings.HasPrefix(csv, "id,org_id,organisation") {
+		t.Errorf("csv output:\n%s", csv)
+	}
+}
+
+func TestMatchBadInput(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	leak := write("leak.txt", "Acme SAS | Jeanne Martin | jeanne@acme.test | 06 12 34 56 78\nAcme SAS | Paul Durand | paul@acme.test | 12 34\n"+
+		"Acme SAS | Luc Petit | luc@acme.test | 06 98 76 54 32\nAcme SAS | Ana Roy | ana@acme.test | 07 81 22 33 44\n")
+	for _, tc := range []struct {
+		name, registry string
+		code           int
+		want           string
+	}{
+		{"duplicate IDs", "id,name,email\nC-1,Jeanne Martin,jeanne@acme.test\nC-1,Paul Durand,paul@acme.test\n", exitInvalid, "appears in records 1 and 2"},
+		{"missing ID", "id,name,email\nC-1,Jeanne Martin,jeanne@acme.test\n,Paul Durand,paul@acme.test\n", exitInvalid, "has no ID"},
+		{"no usable column", "id,notes\nC-1,hello there friend\nC-2,general kenobi indeed\n", exitInvalid, "no e-mail, phone or name column"},
+	} {
+		_, errOut, code := c.run("match", "--registry", write(tc.name+".csv", tc.registry), leak)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, %s", tc.name, code, errOut)
+		}
+	}
+	registry := write("ok.csv", "id,first_name,last_name,email,phone\nC-1,Jeanne,Martin,jeanne@acme.test,+33612345678\nC-2,Paul,Durand,paul@acme.test,\n")
+	var res struct {
+		Rows     int64
+		Contacts []struct{ ID string }
+		Invalid  struct{ Phones int64 }
+	}
+	c.json(&res, "match", "--registry", registry, leak)
+	if res.Rows != 4 || len(res.Contacts) != 2 || res.Invalid.Phones != 1 {
+		t.Errorf("result = %+v (the phone 12 34 is unreadable and must be counted)", res)
+	}
+	// An empty leak is an empty result, not an error.
+	c.json(&res, "match", "--registry", registry, write("empty.txt", ""))
+	if res.Rows != 0 || len(res.Contacts) != 0 {
+		t.Errorf("empty leak: %+v", res)
+	}
+	if _, errOut, code := c.run("match", leak); code != exitInvalid || !strings.Contains(errOut, "--registry") {
+		t.Errorf("no registry: exit %d, %s", code, errOut)
+	}
+}

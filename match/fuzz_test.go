@@ -1,0 +1,38 @@
+package match
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzNormalise feeds arbitrary text to the normalisers, which read
+// untrusted leak values: they must not panic, and what they accept must be
+// stable under a second pass.
+func FuzzNormalise(f *testing.F) {
+	for _, s := range []string{`"Jeanne" <j@x.fr>`, "mailto:A@B.CO", "+33 (0)1 23 45 67 89", "0033 6 12 34 56 78", "Mairie de Saint-Étienne S.A.R.L.", "Ã©", "@@", "+"} {
+		f.Add(s)
+	}
+	n := NewNormaliser("FR")
+	f.Fuzz(func(t *testing.T, s string) {
+		if e, ok := n.Email(s); ok {
+			if again, ok := n.Email(e); !ok || again != e {
+				t.Fatalf("Email(%q) = %q, then %q", s, e, again)
+			}
+			if !strings.Contains(e, "@") {
+				t.Fatalf("Email(%q) = %q has no @", s, e)
+			}
+		}
+		if p, ok := n.Phone(s); ok {
+			if again, ok := n.Phone(p); !ok || again != p {
+				t.Fatalf("Phone(%q) = %q, then %q", s, p, again)
+			}
+		}
+		if o := n.Org(s); utf8.ValidString(s) && !utf8.ValidString(o) {
+			t.Fatalf("Org(%q) = %q is not valid UTF-8", s, o)
+		}
+		NameTokens(s)
+		Soundex(s)
+		JaroWinkler(s, strings.ToUpper(s))
+	})
+}

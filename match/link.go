@@ -1,0 +1,300 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Weights are Fellegi–Sunter match weights: log2(m/u) for a field that
+// agrees, log2((1-m)/(1-u)) for one that disagrees, where m is the chance
+// the field agrees for the same person and u for two different people.
+// The defaults are set from what these fields are: an e-mail address or a
+// phone number is shared by almost no one else (u near 1e-5), names and
+// organisations by a few; contacts change address and number over time,
+// so disagreement costs less than agreement earns.
+type Weights struct {
+	EmailExact, EmailAlias, EmailFuzzy, EmailDisagree, EmailNamesake float64
+	PhoneExact, PhoneDisagree                                        float64
+	LastExact, LastPartial, LastDisagree                             float64
+	FirstExact, FirstPartial, FirstInitial, FirstDisagree            float64
+	OrgExact, OrgPartial, OrgDisagree                                float64
+	// PriorBits is log2 of the prior odds against a candidate pair being a
+	// match; confidence is 1 / (1 + 2^(PriorBits - weight)).
+	PriorBits float64
+}
+
+// DefaultWeights are documented in the README.
+func DefaultWeights() Weights {
+	return Weights{
+		EmailExact: 18, EmailAlias: 14, EmailFuzzy: 8, EmailDisagree: -3, EmailNamesake: -3,
+		PhoneExact: 18, PhoneDisagree: -2,
+		LastExact: 7, LastPartial: 3, LastDisagree: -5,
+		FirstExact: 5, FirstPartial: 2, FirstInitial: 1.5, FirstDisagree: -4,
+		OrgExact: 5, OrgPartial: 2.5, OrgDisagree: -3,
+		PriorBits: 8,
+	}
+}
+
+// Classes of a link.
+const (
+	ClassCertain  = "certain"  // confidence >= 0.99
+	ClassProbable = "probable" // >= 0.9
+	ClassPossible = "possible" // >= 0.5: for review, not counted as affected
+)
+
+// Record is what one leaked row says about a person, normalised.
+type Record struct {
+	Row         int64
+	Emails      []string
+	Phones      []string
+	First, Last []string
+	Org         string
+}
+
+// Agreement is one piece of evidence for or against a link.
+type Agreement struct {
+	Field  string  `json:"field"`
+	How    string  `json:"how"`
+	Weight float64 `json:"weight"`
+}
+
+// Link is a candidate contact for a record, with its evidence.
+type Link struct {
+	Contact    *Contact
+	Weight     float64
+	Confidence float64
+	Class      string
+	Evidence   []Agreement
+}
+
+// Matcher links records to a registry.
+type Matcher struct {
+	reg *Registry
+	w   Weights
+}
+
+// NewMatcher returns a matcher over reg with the given weights.
+func NewMatcher(reg *Registry, w Weights) *Matcher { return &Matcher{reg: reg, w: w} }
+
+// candidates gathers the contacts that share a blocking key with rec.
+func (m *Matcher) candidates(rec Record) []int {
+	var out []int
+	add := func(ids []int) {
+		for _, i := range ids {
+			if !slices.Contains(out, i) {
+				out = append(out, i)
+			}
+		}
+	}
+	for _, e := range rec.Emails {
+		add(m.reg.byEmail[e])
+		add(m.reg.byAlias[EmailAlias(e)])
+		if _, domain, ok := strings.Cut(e, "@"); ok {
+			for _, l := range append(slices.Clone(rec.Last), rec.First...) {
+				add(m.reg.byName["d:"+domain+":"+l])
+			}
+		}
+	}
+	for _, p := range rec.Phones {
+		add(m.reg.byPhone[p])
+	}
+	for _, key := range nameKeys(rec.First, rec.Last) {
+		add(m.reg.byName[key])
+	}
+	return out
+}
+
+// Best returns the best link for rec and the runner-up, or nil.
+func (m *Matcher) Best(rec Record) (best, second *Link) {
+	for _, i := range m.candidates(rec) {
+		l := m.compare(rec, m.reg.Contacts[i])
+		switch {
+		case best == nil || l.Weight > best.Weight:
+			best, second = &l, best
+		case second == nil || l.Weight > second.Weight:
+			second = &l
+		}
+	}
+	return best, second
+}
+
+func (m *Matcher) compare(rec Record, c *Contact) Link {
+	l := Link{Contact: c}
+	agree := func(field, how string, w float64) {
+		l.Weight += w
+		l.Evidence = append(l.Evidence, Agreement{field, how, w})
+	}
+	w := m.w
+	switch email, how := compareEmails(rec.Emails, c.Emails); how {
+	case "exact":
+		agree("email", "equal: "+email, w.EmailExact)
+	case "alias":
+		agree("email", "same mailbox: "+email, w.EmailAlias)
+	case "fuzzy":
+		agree("email", "same domain, local part re-typed: "+email, w.EmailFuzzy)
+	case "namesake":
+		agree("email", "differs only by digits: another mailbox, often a namesake's", w.EmailNamesake)
+	case "different":
+		agree("email", "different", w.EmailDisagree)
+	}
+	switch {
+	case len(rec.Phones) == 0 || len(c.Phones) == 0:
+	case anyEqual(rec.Phones, c.Phones):
+		agree("phone", "equal", w.PhoneExact)
+	default:
+		agree("phone", "different", w.PhoneDisagree)
+	}
+	if len(rec.Last)+len(rec.First) > 0 && len(c.last)+len(c.first) > 0 {
+		// Names may be written surname first: keep the better reading.
+		straight := m.nameWeights(rec.First, rec.Last, c)
+		swapped := m.nameWeights(rec.Last, rec.First, c)
+		if total(swapped) > total(straight) {
+			straight = swapped
+		}
+		for _, a := range straight {
+			agree(a.Field, a.How, a.Weight)
+		}
+	}
+	if rec.Org != "" && c.org != "" {
+		switch s := orgSimilarity(rec.Org, c.org); {
+		case s == 1:
+			agree("organisation", "equal", w.OrgExact)
+		case s >= 0.5:
+			agree("organisation", "similar", w.OrgPartial)
+		default:
+			agree("organisation", "different", w.OrgDisagree)
+		}
+	}
+	l.Confidence = 1 / (1 + math.Exp2(w.PriorBits-l.Weight))
+	l.Confidence = math.Round(l.Confidence*1000) / 1000
+	switch {
+	case l.Confidence >= 0.99:
+		l.Class = ClassCertain
+	case l.Confidence >= 0.9:
+		l.Class = ClassProbable
+	case l.Confidence >= 0.5:
+		l.Class = ClassPossible
+	}
+	return l
+}
+
+func total(as []Agreement) float64 {
+	var t float64
+	for _, a := range as {
+		t += a.Weight
+	}
+	return t
+}
+
+// nameWeights compares names part by part with Jaro–Winkler.
+func (m *Matcher) nameWeights(first, last []string, c *Contact) []Agreement {
+	w := m.w
+	var out []Agreement
+	if len(last) > 0 && len(c.last) > 0 {
+		s := JaroWinkler(strings.Join(last, " "), strings.Join(c.last, " "))
+		switch {
+		case s >= 0.96:
+			out = append(out, Agreement{"last_name", "equal", w.LastExact})
+		case s >= 0.88:
+			out = append(out, Agreement{"last_name", "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", w.LastPartial})
+		default:
+			out = append(out, Agreement{"last_name", "different", w.LastDisagree})
+		}
+	}
+	if len(first) > 0 && len(c.first) > 0 {
+		a, b := strings.Join(first, " "), strings.Join(c.first, " ")
+		switch s := JaroWinkler(a, b); {
+		case s >= 0.96:
+			out = append(out, Agreement{"first_name", "equal", w.FirstExact})
+		case len([]rune(a)) == 1 && strings.HasPrefix(b, a):
+			out = append(out, Agreement{"first_name", "initial", w.FirstInitial})
+		case s >= 0.88:
+			out = append(out, Agreement{"first_name", "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", w.FirstPartial})
+		default:
+			out = append(out, Agreement{"first_name", "different", w.FirstDisagree})
+		}
+	}
+	return out
+}
+
+// compareEmails finds the strongest agreement between two sets of
+// addresses: equal, same mailbox by provider aliasing, the same domain with
+// a re-typed local part, or different.
+func compareEmails(a, b []string) (string, string) {
+	if len(a) == 0 || len(b) == 0 {
+		return "", ""
+	}
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return x, "exact"
+		}
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if EmailAlias(x) == EmailAlias(y) {
+				return x, "alias"
+			}
+		}
+	}
+	// jean.martin@ and jean.martin2@ are two people: organisations number
+	// the addresses of namesakes. That is evidence against the link.
+	for _, x := range a {
+		lx, dx, _ := strings.Cut(x, "@")
+		for _, y := range b {
+			ly, dy, _ := strings.Cut(y, "@")
+			if dx == dy && withoutDigits(lx) == withoutDigits(ly) {
+				return x, "namesake"
+			}
+		}
+	}
+	for _, x := range a {
+		lx, dx, _ := strings.Cut(x, "@")
+		for _, y := range b {
+			ly, dy, _ := strings.Cut(y, "@")
+			if dx == dy && JaroWinkler(lx, ly) >= 0.92 {
+				return x, "fuzzy"
+			}
+		}
+	}
+	return "", "different"
+}
+
+func withoutDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func anyEqual(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// orgSimilarity is 1 for equal normalised names, else the share of words
+// in common (Jaccard).
+func orgSimilarity(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	inter := 0
+	for _, w := range wa {
+		if slices.Contains(wb, w) {
+			inter++
+		}
+	}
+	union := len(wa) + len(wb) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}

@@ -1,0 +1,175 @@
+package match
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normaliser puts values in the form they are compared in.
+type Normaliser struct {
+	region     string
+	legalForms map[string]bool
+	stopWords  map[string]bool
+	// publicBodies maps ways of naming a town's administration to one form:
+	// "Mairie de Brest" and "Ville de Brest" are the same body.
+	publicBodies map[string]string
+}
+
+// NewNormaliser returns a normaliser whose phone numbers without a country
+// code are read in region (ISO 3166, e.g. FR).
+func NewNormaliser(region string) *Normaliser {
+	set := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
+	return &Normaliser{
+		region: strings.ToUpper(region),
+		legalForms: set(`sa sas sasu sarl eurl sci snc scop selarl gie gmbh ag kg ohg ug co ltd limited plc llp llc inc corp corporation
+			srl spa bv nv sprl asbl vzw ab as oy kft sl sàrl sarl sa`),
+		stopWords:    set(`le la les l de du des d the of and et und`),
+		publicBodies: map[string]string{"mairie": "ville", "commune": "ville", "town": "ville", "city": "ville", "stadt": "ville", "gemeente": "ville", "comune": "ville", "ayuntamiento": "ville"},
+	}
+}
+
+// fold lower-cases and strips accents: "Élodie" becomes "elodie".
+func fold(s string) string {
+	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), strings.ToLower(s))
+	if err != nil {
+		return strings.ToLower(s)
+	}
+	return strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l").Replace(out)
+}
+
+// Email returns an address in lower case without its surroundings:
+// "mailto:", angle brackets, quotes, a display name. It reports false for
+// what is not an address.
+func (n *Normaliser) Email(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '<'); i >= 0 {
+		if j := strings.IndexByte(s[i:], '>'); j > 0 {
+			s = s[i+1 : i+j]
+		}
+	}
+	s = strings.Trim(strings.TrimSpace(s), `"'<>()[],;`)
+	s = strings.TrimPrefix(strings.ToLower(s), "mailto:")
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 || strings.ContainsAny(s, " \t") {
+		return "", false
+	}
+	domain := s[at+1:]
+	if dot := strings.LastIndexByte(domain, '.'); dot < 1 || dot > len(domain)-3 {
+		return "", false
+	}
+	return norm.NFC.String(s), true
+}
+
+// EmailAlias returns the form providers deliver to the same mailbox: no
+// "+tag", and for Gmail no dots. It is a weaker sign than equality.
+func EmailAlias(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	if domain == "gmail.com" || domain == "googlemail.com" {
+		local, domain = strings.ReplaceAll(local, ".", ""), "gmail.com"
+	}
+	return local + "@" + domain
+}
+
+// Phone returns a number in E.164 (+33612345678), reading numbers without
+// a country code in the normaliser's region. It reports false for what is
+// not a valid number.
+func (n *Normaliser) Phone(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if digits < 8 || digits > 17 {
+		return "", false
+	}
+	// "+33 (0)1 ..." writes the trunk prefix that international dialling drops.
+	s = strings.Replace(s, "(0)", "", 1)
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	num, err := phonenumbers.Parse(s, n.region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
+}
+
+// NameTokens returns the words of a person's name, folded: "Anne-Sophie
+// DE LA FONTAINE" gives anne, sophie, de, la, fontaine.
+func NameTokens(s string) []string {
+	return strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) })
+}
+
+// Org returns the words that name an organisation: folded, without legal
+// forms or articles, with the ways of naming a town's administration made
+// one: "La Mairie de Saint-Étienne" and "Ville de St Etienne" give
+// "ville saint etienne" and "ville st etienne".
+func (n *Normaliser) Org(s string) string {
+	var out []string
+	// Dotted abbreviations are one word: "S.A.R.L." is "sarl", "St." is "st".
+	for _, w := range strings.FieldsFunc(strings.ReplaceAll(fold(s), ".", ""), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		if n.legalForms[w] || n.stopWords[w] {
+			continue
+		}
+		if canonical, ok := n.publicBodies[w]; ok {
+			w = canonical
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// Soundex is the classic phonetic key, on folded letters: names that sound
+// alike share it, which blocks together re-typed surnames.
+func Soundex(s string) string {
+	codes := map[rune]byte{'b': '1', 'f': '1', 'p': '1', 'v': '1', 'c': '2', 'g': '2', 'j': '2', 'k': '2', 'q': '2', 's': '2', 'x': '2', 'z': '2',
+		'd': '3', 't': '3', 'l': '4', 'm': '5', 'n': '5', 'r': '6'}
+	var out []byte
+	var last byte
+	for _, r := range fold(s) {
+		if r < 'a' || r > 'z' {
+			continue
+		}
+		code := codes[r]
+		if len(out) == 0 {
+			out = append(out, byte(r-'a'+'A'))
+			last = code
+			continue
+		}
+		if code != 0 && code != last {
+			out = append(out, code)
+		}
+		if r != 'h' && r != 'w' {
+			last = code
+		}
+		if len(out) == 4 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	for len(out) < 4 {
+		out = append(out, '0')
+	}
+	return string(out)
+}

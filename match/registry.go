@@ -1,0 +1,275 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// Contact is one person of the organisation's registry.
+type Contact struct {
+	ID     string   `json:"id"`
+	OrgID  string   `json:"org_id"`
+	Org    string   `json:"organisation"`
+	Name   string   `json:"name"`
+	Emails []string `json:"emails"` // normalised
+	Phones []string `json:"phones"` // E.164
+
+	first, last []string // name tokens
+	org         string   // normalised organisation name
+}
+
+// Registry is the organisation's own list of contacts, indexed for linkage.
+type Registry struct {
+	Contacts []*Contact
+	// Invalid counts registry values that could not be normalised.
+	InvalidEmails, InvalidPhones int
+
+	n       *Normaliser
+	byEmail map[string][]int
+	byAlias map[string][]int
+	byPhone map[string][]int
+	byName  map[string][]int // domain + surname, and phonetic surname + first initial
+}
+
+// RegistryOptions say which columns hold what, where inference is not
+// enough. Columns are named by header or by 1-based number.
+type RegistryOptions struct {
+	IDColumn  string
+	OrgColumn string
+	Map       map[dump.Role]string
+}
+
+// LoadRegistry reads a registry file (CSV, XLSX, JSON... anything dump
+// reads) and indexes it.
+func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path string, opts RegistryOptions) (*Registry, error) {
+	var table *dump.Table
+	var rows [][]string
+	err := r.Read(ctx, path, func(t *dump.Table) error {
+		if table != nil {
+			return nil // the first table is the registry
+		}
+		table = t
+		return t.Rows(ctx, func(row dump.Row) error {
+			rows = append(rows, append([]string(nil), row.Cells...))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if table == nil || len(rows) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s holds no rows", path)
+	}
+	cols, err := registryColumns(r, table, rows, opts)
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: %s", path, leakdesk.ErrorMessage(err))
+	}
+	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	seen := map[string]int{}
+	for i, row := range rows {
+		cell := func(c int) string {
+			if c < 0 || c >= len(row) {
+				return ""
+			}
+			return strings.TrimSpace(row[c])
+		}
+		c := &Contact{ID: cell(cols.id), Org: cell(cols.org)}
+		if c.ID == "" {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: record %d has no ID in column %q", path, i+1, table.Columns[cols.id])
+		}
+		if prev, dup := seen[c.ID]; dup {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: ID %q appears in records %d and %d; IDs must be unique (or choose another --id-column)", path, c.ID, prev, i+1)
+		}
+		seen[c.ID] = i + 1
+		c.OrgID = cell(cols.orgID)
+		c.org = n.Org(c.Org)
+		if c.OrgID == "" {
+			c.OrgID = c.Org // group by name where there is no org column
+		}
+		first, last, full := cell(cols.first), cell(cols.last), cell(cols.full)
+		c.first, c.last = NameTokens(first), NameTokens(last)
+		if full != "" && (len(c.first) == 0 || len(c.last) == 0) {
+			c.first, c.last = splitFullName(NameTokens(full))
+		}
+		c.Name = strings.TrimSpace(strings.Join([]string{first, last}, " "))
+		if c.Name == "" {
+			c.Name = full
+		}
+		for _, e := range cols.emails {
+			if v := cell(e); v != "" {
+				if email, ok := n.Email(v); ok {
+					c.Emails = append(c.Emails, email)
+				} else {
+					reg.InvalidEmails++
+				}
+			}
+		}
+		for _, p := range cols.phones {
+			if v := cell(p); v != "" {
+				if phone, ok := n.Phone(v); ok {
+					c.Phones = append(c.Phones, phone)
+				} else {
+					reg.InvalidPhones++
+				}
+			}
+		}
+		reg.add(c)
+	}
+	return reg, nil
+}
+
+// splitFullName reads "first ... last": the last word is the surname,
+// unless the name is written surname first with a comma (already folded
+// away), which the comparison tolerates by trying both orders.
+func splitFullName(tokens []string) (first, last []string) {
+	if len(tokens) < 2 {
+		return nil, tokens
+	}
+	return tokens[:len(tokens)-1], tokens[len(tokens)-1:]
+}
+
+func (reg *Registry) add(c *Contact) {
+	i := len(reg.Contacts)
+	reg.Contacts = append(reg.Contacts, c)
+	for _, e := range c.Emails {
+		reg.byEmail[e] = append(reg.byEmail[e], i)
+		reg.byAlias[EmailAlias(e)] = append(reg.byAlias[EmailAlias(e)], i)
+		if _, domain, ok := strings.Cut(e, "@"); ok {
+			for _, l := range c.last {
+				reg.byName["d:"+domain+":"+l] = append(reg.byName["d:"+domain+":"+l], i)
+			}
+		}
+	}
+	for _, p := range c.Phones {
+		reg.byPhone[p] = append(reg.byPhone[p], i)
+	}
+	for _, key := range nameKeys(c.first, c.last) {
+		reg.byName[key] = append(reg.byName[key], i)
+	}
+}
+
+// nameKeys block on the sound of the surname with the first initial, in
+// both orders, so that re-typed and swapped names meet.
+func nameKeys(first, last []string) []string {
+	var keys []string
+	for _, pair := range [][2][]string{{first, last}, {last, first}} {
+		if len(pair[0]) == 0 || len(pair[1]) == 0 {
+			continue
+		}
+		keys = append(keys, "p:"+Soundex(strings.Join(pair[1], ""))+":"+pair[0][0][:1])
+	}
+	return keys
+}
+
+// columns says which column holds what; -1 when none.
+type columns struct {
+	id, orgID, org, first, last, full int
+	emails, phones                    []int
+}
+
+func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts RegistryOptions) (columns, error) {
+	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1}
+	find := func(name string) (int, error) {
+		if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(t.Columns) {
+			return n - 1, nil
+		}
+		for i, h := range t.Columns {
+			if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
+				return i, nil
+			}
+		}
+		return -1, leakdesk.Errorf(leakdesk.EINVALID, "no column %q; columns are %s", name, strings.Join(t.Columns, ", "))
+	}
+	roles := r.InferRoles(t, rows[:min(len(rows), 300)], nil)
+	role := make([]dump.Role, len(roles))
+	for i, cr := range roles {
+		role[i] = cr.Role
+	}
+	for r, name := range opts.Map {
+		i, err := find(name)
+		if err != nil {
+			return cols, err
+		}
+		for i >= len(role) {
+			role = append(role, dump.RoleUnknown)
+		}
+		role[i] = r
+	}
+	var ids []int
+	for i, r := range role {
+		switch r {
+		case dump.RoleID:
+			ids = append(ids, i)
+		case dump.RoleEmail:
+			cols.emails = append(cols.emails, i)
+		case dump.RolePhone:
+			cols.phones = append(cols.phones, i)
+		case dump.RoleFirstName:
+			cols.first = i
+		case dump.RoleLastName:
+			cols.last = i
+		case dump.RoleFullName:
+			cols.full = i
+		case dump.RoleOrganisation:
+			cols.org = i
+		}
+	}
+	var err error
+	if opts.IDColumn != "" {
+		if cols.id, err = find(opts.IDColumn); err != nil {
+			return cols, err
+		}
+	}
+	if opts.OrgColumn != "" {
+		if cols.orgID, err = find(opts.OrgColumn); err != nil {
+			return cols, err
+		}
+	}
+	// The contact ID is the first ID column whose values are unique; an ID
+	// column named for organisations groups contacts.
+	for _, i := range ids {
+		h := strings.ToLower(t.Columns[i])
+		orgish := strings.Contains(h, "org") || strings.Contains(h, "compan") || strings.Contains(h, "client") || strings.Contains(h, "customer") || strings.Contains(h, "account") || strings.Contains(h, "soci")
+		switch {
+		case orgish && cols.orgID < 0:
+			cols.orgID = i
+		case !orgish && cols.id < 0 && unique(rows, i):
+			cols.id = i
+		}
+	}
+	// Without a unique one, take the first: its duplicates are then
+	// reported as what they are.
+	for _, i := range ids {
+		if cols.id < 0 && i != cols.orgID {
+			cols.id = i
+		}
+	}
+	if cols.id < 0 {
+		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no column identifies each contact: name it with --id-column")
+	}
+	if len(cols.emails) == 0 && len(cols.phones) == 0 && cols.last < 0 && cols.full < 0 {
+		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no e-mail, phone or name column was recognised: name them with --map email=COLUMN")
+	}
+	return cols, nil
+}
+
+func unique(rows [][]string, c int) bool {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if c >= len(r) || seen[r[c]] {
+			return false
+		}
+		seen[r[c]] = true
+	}
+	return true
+}
+
+// String describes the registry for logs and tables.
+func (reg *Registry) String() string {
+	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(reg.byEmail), len(reg.byPhone))
+}

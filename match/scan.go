@@ -1,0 +1,341 @@
+package match
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// Result says who is in the leak. Its JSON is the contract of
+// "leakdesk match --format json".
+type Result struct {
+	Rows          int64           `json:"rows"`
+	MatchedRows   int64           `json:"matched_rows"`
+	Contacts      []ContactResult `json:"contacts"`
+	Organisations []OrgResult     `json:"organisations"`
+	Review        []ReviewItem    `json:"review"`
+	Invalid       InvalidCounts   `json:"invalid"`
+}
+
+// ContactResult is an affected contact (certain or probable).
+type ContactResult struct {
+	ID           string      `json:"id"`
+	OrgID        string      `json:"org_id"`
+	Organisation string      `json:"organisation"`
+	Name         string      `json:"name"`
+	Class        string      `json:"class"`
+	Confidence   float64     `json:"confidence"`
+	Fields       []string    `json:"fields"` // kinds of their data in the leak
+	Rows         []int64     `json:"rows"`   // 1-based records in reading order
+	Evidence     []Agreement `json:"evidence"`
+}
+
+// OrgResult is an affected organisation.
+type OrgResult struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Contacts int    `json:"contacts"`
+}
+
+// ReviewItem is a row whose link is too weak or too ambiguous to count.
+type ReviewItem struct {
+	Row        int64       `json:"row"`
+	Candidates []Candidate `json:"candidates"`
+}
+
+// Candidate is a contact a reviewed row may be.
+type Candidate struct {
+	ID         string  `json:"id"`
+	Confidence float64 `json:"confidence"`
+}
+
+// InvalidCounts counts leaked values that could not be read as what their
+// column holds: they are reported, never silently dropped.
+type InvalidCounts struct {
+	Emails int64 `json:"emails"`
+	Phones int64 `json:"phones"`
+}
+
+// Scanner reads leaks and links their rows to a registry.
+type Scanner struct {
+	reader  *dump.Reader
+	n       *Normaliser
+	m       *Matcher
+	workers int
+}
+
+// NewScanner returns a scanner; workers is how many rows are linked at once.
+func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner {
+	return &Scanner{reader: r, n: n, m: m, workers: max(workers, 1)}
+}
+
+// plan says where a table's fields are.
+type plan struct {
+	emails, phones, first, last, full, org []int
+	exposed                                map[int]string // column -> kind of data it exposes
+}
+
+func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
+	p := plan{exposed: map[int]string{}}
+	for i, cr := range s.reader.InferRoles(t, sample, nil) {
+		switch cr.Role {
+		case dump.RoleEmail:
+			p.emails = append(p.emails, i)
+		case dump.RolePhone:
+			p.phones = append(p.phones, i)
+		case dump.RoleFirstName:
+			p.first = append(p.first, i)
+		case dump.RoleLastName:
+			p.last = append(p.last, i)
+		case dump.RoleFullName:
+			p.full = append(p.full, i)
+		case dump.RoleOrganisation:
+			p.org = append(p.org, i)
+		}
+		switch cr.Role {
+		case dump.RoleUnknown, dump.RoleID:
+		case dump.RoleFirstName, dump.RoleLastName, dump.RoleFullName:
+			p.exposed[i] = "name"
+		default:
+			p.exposed[i] = string(cr.Role)
+		}
+	}
+	return p
+}
+
+// acc gathers one worker's findings.
+type acc struct {
+	contacts map[*Contact]*contactAcc
+	review   []ReviewItem
+	matched  int64
+	invalid  InvalidCounts
+}
+
+type contactAcc struct {
+	best   Link
+	rows   []int64
+	fields map[string]bool
+}
+
+// Scan reads every leak in order and links its rows. Rows are numbered
+// from 1 across all the files, in reading order, not counting headers or
+// skipped lines.
+func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
+	accs := make([]*acc, s.workers)
+	for i := range accs {
+		accs[i] = &acc{contacts: map[*Contact]*contactAcc{}}
+	}
+	var offset int64
+	for _, path := range paths {
+		err := s.reader.Read(ctx, path, func(t *dump.Table) error {
+			n, err := s.scanTable(ctx, t, offset, accs)
+			offset += n
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s.result(offset, accs), nil
+}
+
+func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, accs []*acc) (int64, error) {
+	var records int64
+	var mu sync.Mutex
+	count := func(r dump.Row) {
+		mu.Lock()
+		records = max(records, r.Pos.Record)
+		mu.Unlock()
+	}
+	if preview := t.Preview(); len(preview) > 0 || t.Format == dump.FormatText {
+		p := s.plan(t, preview)
+		err := t.ParallelRows(ctx, s.workers, func(w int, r dump.Row) error {
+			count(r)
+			s.link(accs[w], p, t.Format, offset, r)
+			return nil
+		})
+		return records, err
+	}
+	// Other formats: infer the plan from the first rows, then go on.
+	var buffered []dump.Row
+	var p *plan
+	flush := func() {
+		var sample [][]string
+		for _, r := range buffered {
+			sample = append(sample, r.Cells)
+		}
+		pl := s.plan(t, sample)
+		p = &pl
+		for _, r := range buffered {
+			s.link(accs[0], *p, t.Format, offset, r)
+		}
+		buffered = nil
+	}
+	err := t.Rows(ctx, func(r dump.Row) error {
+		count(r)
+		if p == nil {
+			buffered = append(buffered, dump.Row{Pos: r.Pos, Cells: slices.Clone(r.Cells), Tokens: slices.Clone(r.Tokens)})
+			if len(buffered) == 300 {
+				flush()
+			}
+			return nil
+		}
+		s.link(accs[0], *p, t.Format, offset, r)
+		return nil
+	})
+	if p == nil && len(buffered) > 0 {
+		flush()
+	}
+	return records, err
+}
+
+// link turns a row into a record and links it.
+func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
+	rec := Record{Row: offset + row.Pos.Record}
+	cell := func(i int) string {
+		if i < len(row.Cells) {
+			return row.Cells[i]
+		}
+		return ""
+	}
+	for _, i := range p.emails {
+		if v := cell(i); v != "" {
+			if e, ok := s.n.Email(v); ok {
+				rec.Emails = append(rec.Emails, e)
+			} else {
+				a.invalid.Emails++
+			}
+		}
+	}
+	for _, i := range p.phones {
+		if v := cell(i); v != "" {
+			if ph, ok := s.n.Phone(v); ok {
+				rec.Phones = append(rec.Phones, ph)
+			} else {
+				a.invalid.Phones++
+			}
+		}
+	}
+	for _, i := range p.first {
+		rec.First = append(rec.First, NameTokens(cell(i))...)
+	}
+	for _, i := range p.last {
+		rec.Last = append(rec.Last, NameTokens(cell(i))...)
+	}
+	for _, i := range p.full {
+		if len(rec.First) == 0 && len(rec.Last) == 0 {
+			rec.First, rec.Last = splitFullName(NameTokens(cell(i)))
+		}
+	}
+	for _, i := range p.org {
+		if rec.Org == "" {
+			rec.Org = s.n.Org(cell(i))
+		}
+	}
+	fields := map[string]bool{}
+	for i, kind := range p.exposed {
+		if cell(i) != "" {
+			fields[kind] = true
+		}
+	}
+	if format == dump.FormatText {
+		for _, tok := range row.Tokens {
+			switch tok.Kind {
+			case dump.TokenEmail:
+				if e, ok := s.n.Email(tok.Value); ok {
+					rec.Emails, fields["email"] = append(rec.Emails, e), true
+				}
+			case dump.TokenPhone:
+				if ph, ok := s.n.Phone(tok.Value); ok {
+					rec.Phones, fields["phone"] = append(rec.Phones, ph), true
+				}
+			case dump.TokenName:
+				if len(rec.Last) == 0 {
+					rec.First, rec.Last = splitFullName(NameTokens(tok.Value))
+					fields["name"] = true
+				}
+			}
+		}
+	}
+	best, second := s.m.Best(rec)
+	if best == nil || best.Class == "" {
+		return
+	}
+	ambiguous := second != nil && second.Class != "" && best.Weight-second.Weight < 2
+	if best.Class == ClassPossible || ambiguous {
+		item := ReviewItem{Row: rec.Row, Candidates: []Candidate{{best.Contact.ID, best.Confidence}}}
+		if second != nil && second.Class != "" {
+			item.Candidates = append(item.Candidates, Candidate{second.Contact.ID, second.Confidence})
+		}
+		a.review = append(a.review, item)
+		return
+	}
+	a.matched++
+	ca := a.contacts[best.Contact]
+	if ca == nil {
+		ca = &contactAcc{fields: map[string]bool{}}
+		a.contacts[best.Contact] = ca
+	}
+	ca.rows = append(ca.rows, rec.Row)
+	for f := range fields {
+		ca.fields[f] = true
+	}
+	if best.Weight > ca.best.Weight || ca.best.Contact == nil {
+		ca.best = *best
+	}
+}
+
+func (s *Scanner) result(rows int64, accs []*acc) *Result {
+	res := &Result{Rows: rows, Contacts: []ContactResult{}, Organisations: []OrgResult{}, Review: []ReviewItem{}}
+	merged := map[*Contact]*contactAcc{}
+	for _, a := range accs {
+		res.MatchedRows += a.matched
+		res.Invalid.Emails += a.invalid.Emails
+		res.Invalid.Phones += a.invalid.Phones
+		res.Review = append(res.Review, a.review...)
+		for c, ca := range a.contacts {
+			m := merged[c]
+			if m == nil {
+				merged[c] = ca
+				continue
+			}
+			m.rows = append(m.rows, ca.rows...)
+			for f := range ca.fields {
+				m.fields[f] = true
+			}
+			if ca.best.Weight > m.best.Weight {
+				m.best = ca.best
+			}
+		}
+	}
+	orgs := map[string]*OrgResult{}
+	for c, ca := range merged {
+		slices.Sort(ca.rows)
+		fields := make([]string, 0, len(ca.fields))
+		for f := range ca.fields {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		res.Contacts = append(res.Contacts, ContactResult{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name,
+			Class: ca.best.Class, Confidence: ca.best.Confidence, Fields: fields, Rows: ca.rows, Evidence: ca.best.Evidence})
+		o := orgs[c.OrgID]
+		if o == nil {
+			o = &OrgResult{ID: c.OrgID, Name: c.Org}
+			orgs[c.OrgID] = o
+		}
+		o.Contacts++
+	}
+	sort.Slice(res.Contacts, func(i, j int) bool { return res.Contacts[i].ID < res.Contacts[j].ID })
+	for _, o := range orgs {
+		res.Organisations = append(res.Organisations, *o)
+	}
+	sort.Slice(res.Organisations, func(i, j int) bool {
+		return strings.Compare(res.Organisations[i].ID, res.Organisations[j].ID) < 0
+	})
+	sort.Slice(res.Review, func(i, j int) bool { return res.Review[i].Row < res.Review[j].Row })
+	return res
+}
