@@ -113,6 +113,32 @@ func (n *Normaliser) Phone(s string) (string, bool) {
 	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
+// Emails normalises the non-empty values and counts those that are not
+// addresses.
+func (n *Normaliser) Emails(values []string) (valid []string, invalid int) {
+	return normaliseAll(values, n.Email)
+}
+
+// Phones normalises the non-empty values and counts those that are not
+// valid numbers.
+func (n *Normaliser) Phones(values []string) (valid []string, invalid int) {
+	return normaliseAll(values, n.Phone)
+}
+
+func normaliseAll(values []string, normalise func(string) (string, bool)) (valid []string, invalid int) {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if out, ok := normalise(v); ok {
+			valid = append(valid, out)
+		} else {
+			invalid++
+		}
+	}
+	return valid, invalid
+}
+
 // NameTokens returns the words of a person's name, folded: "Anne-Sophie
 // DE LA FONTAINE" gives anne, sophie, de, la, fontaine.
 func NameTokens(s string) []string {

@@ -100,24 +100,11 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		if c.Name == "" {
 			c.Name = full
 		}
-		for _, e := range cols.emails {
-			if v := cell(e); v != "" {
-				if email, ok := n.Email(v); ok {
-					c.Emails = append(c.Emails, email)
-				} else {
-					reg.InvalidEmails++
-				}
-			}
-		}
-		for _, p := range cols.phones {
-			if v := cell(p); v != "" {
-				if phone, ok := n.Phone(v); ok {
-					c.Phones = append(c.Phones, phone)
-				} else {
-					reg.InvalidPhones++
-				}
-			}
-		}
+		var invalid int
+		c.Emails, invalid = n.Emails(cells(row, cols.emails))
+		reg.InvalidEmails += invalid
+		c.Phones, invalid = n.Phones(cells(row, cols.phones))
+		reg.InvalidPhones += invalid
 		reg.add(c)
 	}
 	return reg, nil
@@ -256,6 +243,17 @@ func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts Regist
 		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no e-mail, phone or name column was recognised: name them with --map email=COLUMN")
 	}
 	return cols, nil
+}
+
+// cells returns the row's values in the given columns.
+func cells(row []string, columns []int) []string {
+	out := make([]string, 0, len(columns))
+	for _, c := range columns {
+		if c < len(row) {
+			out = append(out, row[c])
+		}
+	}
+	return out
 }
 
 func unique(rows [][]string, c int) bool {

@@ -202,24 +202,11 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 		}
 		return ""
 	}
-	for _, i := range p.emails {
-		if v := cell(i); v != "" {
-			if e, ok := s.n.Email(v); ok {
-				rec.Emails = append(rec.Emails, e)
-			} else {
-				a.invalid.Emails++
-			}
-		}
-	}
-	for _, i := range p.phones {
-		if v := cell(i); v != "" {
-			if ph, ok := s.n.Phone(v); ok {
-				rec.Phones = append(rec.Phones, ph)
-			} else {
-				a.invalid.Phones++
-			}
-		}
-	}
+	var invalid int
+	rec.Emails, invalid = s.n.Emails(cells(row.Cells, p.emails))
+	a.invalid.Emails += int64(invalid)
+	rec.Phones, invalid = s.n.Phones(cells(row.Cells, p.phones))
+	a.invalid.Phones += int64(invalid)
 	for _, i := range p.first {
 		rec.First = append(rec.First, NameTokens(cell(i))...)
 	}
