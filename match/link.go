@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // Weights are Fellegi–Sunter match weights: log2(m/u) for a field that
@@ -54,11 +56,7 @@ type Record struct {
 }
 
 // Agreement is one piece of evidence for or against a link.
-type Agreement struct {
-	Field  string  `json:"field"`
-	How    string  `json:"how"`
-	Weight float64 `json:"weight"`
-}
+type Agreement = leakdesk.Agreement
 
 // Link is a candidate contact for a record, with its evidence.
 type Link struct {
@@ -124,7 +122,7 @@ func (m *Matcher) compare(rec Record, c *Contact) Link {
 	l := Link{Contact: c}
 	agree := func(field, how string, w float64) {
 		l.Weight += w
-		l.Evidence = append(l.Evidence, Agreement{field, how, w})
+		l.Evidence = append(l.Evidence, Agreement{Field: field, How: how, Weight: w})
 	}
 	w := m.w
 	switch email, how := compareEmails(rec.Emails, c.Emails); how {
@@ -196,24 +194,24 @@ func (m *Matcher) nameWeights(first, last []string, c *Contact) []Agreement {
 		s := JaroWinkler(strings.Join(last, " "), strings.Join(c.last, " "))
 		switch {
 		case s >= 0.96:
-			out = append(out, Agreement{"last_name", "equal", w.LastExact})
+			out = append(out, Agreement{Field: "last_name", How: "equal", Weight: w.LastExact})
 		case s >= 0.88:
-			out = append(out, Agreement{"last_name", "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", w.LastPartial})
+			out = append(out, Agreement{Field: "last_name", How: "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", Weight: w.LastPartial})
 		default:
-			out = append(out, Agreement{"last_name", "different", w.LastDisagree})
+			out = append(out, Agreement{Field: "last_name", How: "different", Weight: w.LastDisagree})
 		}
 	}
 	if len(first) > 0 && len(c.first) > 0 {
 		a, b := strings.Join(first, " "), strings.Join(c.first, " ")
 		switch s := JaroWinkler(a, b); {
 		case s >= 0.96:
-			out = append(out, Agreement{"first_name", "equal", w.FirstExact})
+			out = append(out, Agreement{Field: "first_name", How: "equal", Weight: w.FirstExact})
 		case len([]rune(a)) == 1 && strings.HasPrefix(b, a):
-			out = append(out, Agreement{"first_name", "initial", w.FirstInitial})
+			out = append(out, Agreement{Field: "first_name", How: "initial", Weight: w.FirstInitial})
 		case s >= 0.88:
-			out = append(out, Agreement{"first_name", "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", w.FirstPartial})
+			out = append(out, Agreement{Field: "first_name", How: "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", Weight: w.FirstPartial})
 		default:
-			out = append(out, Agreement{"first_name", "different", w.FirstDisagree})
+			out = append(out, Agreement{Field: "first_name", How: "different", Weight: w.FirstDisagree})
 		}
 	}
 	return out

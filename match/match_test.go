@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
@@ -34,7 +35,7 @@ func score(got, want []string) quality {
 	return q
 }
 
-func runMatch(t *testing.T, s *sample.Scenario) (*match.Result, sample.Truth) {
+func runMatch(t *testing.T, s *sample.Scenario) (*leakdesk.Findings, sample.Truth) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := s.Write(dir); err != nil {
@@ -49,7 +50,7 @@ func runMatch(t *testing.T, s *sample.Scenario) (*match.Result, sample.Truth) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(context.Background(), []string{filepath.Join(dir, s.LeakPath())})
+	res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(context.Background(), match.Files(filepath.Join(dir, s.LeakPath())))
 	if err != nil {
 		t.Fatal(err)
 	}

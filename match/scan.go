@@ -2,63 +2,15 @@ package match
 
 import (
 	"context"
+	"io"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
-
-// Result says who is in the leak. Its JSON is the contract of
-// "leakdesk match --format json".
-type Result struct {
-	Rows          int64           `json:"rows"`
-	MatchedRows   int64           `json:"matched_rows"`
-	Contacts      []ContactResult `json:"contacts"`
-	Organisations []OrgResult     `json:"organisations"`
-	Review        []ReviewItem    `json:"review"`
-	Invalid       InvalidCounts   `json:"invalid"`
-}
-
-// ContactResult is an affected contact (certain or probable).
-type ContactResult struct {
-	ID           string      `json:"id"`
-	OrgID        string      `json:"org_id"`
-	Organisation string      `json:"organisation"`
-	Name         string      `json:"name"`
-	Class        string      `json:"class"`
-	Confidence   float64     `json:"confidence"`
-	Fields       []string    `json:"fields"` // kinds of their data in the leak
-	Rows         []int64     `json:"rows"`   // 1-based records in reading order
-	Evidence     []Agreement `json:"evidence"`
-}
-
-// OrgResult is an affected organisation.
-type OrgResult struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Contacts int    `json:"contacts"`
-}
-
-// ReviewItem is a row whose link is too weak or too ambiguous to count.
-type ReviewItem struct {
-	Row        int64       `json:"row"`
-	Candidates []Candidate `json:"candidates"`
-}
-
-// Candidate is a contact a reviewed row may be.
-type Candidate struct {
-	ID         string  `json:"id"`
-	Confidence float64 `json:"confidence"`
-}
-
-// InvalidCounts counts leaked values that could not be read as what their
-// column holds: they are reported, never silently dropped.
-type InvalidCounts struct {
-	Emails int64 `json:"emails"`
-	Phones int64 `json:"phones"`
-}
 
 // Scanner reads leaks and links their rows to a registry.
 type Scanner struct {
@@ -110,9 +62,9 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 // acc gathers one worker's findings.
 type acc struct {
 	contacts map[*Contact]*contactAcc
-	review   []ReviewItem
+	review   []leakdesk.ReviewItem
 	matched  int64
-	invalid  InvalidCounts
+	invalid  leakdesk.InvalidCounts
 }
 
 type contactAcc struct {
@@ -121,26 +73,57 @@ type contactAcc struct {
 	fields map[string]bool
 }
 
+// Source is a leak to read: a file, or a stream such as evidence read from
+// the vault.
+type Source struct {
+	Name string
+	Path string                        // a file, read with random access (zip, XLSX)
+	Open func() (io.ReadCloser, error) // or a stream
+}
+
+// Files returns the sources for files.
+func Files(paths ...string) []Source {
+	out := make([]Source, len(paths))
+	for i, p := range paths {
+		out[i] = Source{Name: p, Path: p}
+	}
+	return out
+}
+
 // Scan reads every leak in order and links its rows. Rows are numbered
-// from 1 across all the files, in reading order, not counting headers or
+// from 1 across all the sources, in reading order, not counting headers or
 // skipped lines.
-func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
+func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
 		accs[i] = &acc{contacts: map[*Contact]*contactAcc{}}
 	}
 	var offset int64
-	for _, path := range paths {
-		err := s.reader.Read(ctx, path, func(t *dump.Table) error {
-			n, err := s.scanTable(ctx, t, offset, accs)
-			offset += n
-			return err
-		})
+	visit := func(t *dump.Table) error {
+		n, err := s.scanTable(ctx, t, offset, accs)
+		offset += n
+		return err
+	}
+	var names []string
+	for _, src := range sources {
+		names = append(names, src.Name)
+		var err error
+		if src.Open == nil {
+			err = s.reader.Read(ctx, src.Path, visit)
+		} else {
+			var rc io.ReadCloser
+			if rc, err = src.Open(); err == nil {
+				err = s.reader.ReadStream(ctx, src.Name, rc, visit)
+				rc.Close()
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	return s.result(offset, accs), nil
+	res := s.result(offset, accs)
+	res.Leaks = names
+	return res, nil
 }
 
 func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, accs []*acc) (int64, error) {
@@ -254,9 +237,9 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	}
 	ambiguous := second != nil && second.Class != "" && best.Weight-second.Weight < 2
 	if best.Class == ClassPossible || ambiguous {
-		item := ReviewItem{Row: rec.Row, Candidates: []Candidate{{best.Contact.ID, best.Confidence}}}
+		item := leakdesk.ReviewItem{Row: rec.Row, Candidates: []leakdesk.Candidate{{ID: best.Contact.ID, Confidence: best.Confidence}}}
 		if second != nil && second.Class != "" {
-			item.Candidates = append(item.Candidates, Candidate{second.Contact.ID, second.Confidence})
+			item.Candidates = append(item.Candidates, leakdesk.Candidate{ID: second.Contact.ID, Confidence: second.Confidence})
 		}
 		a.review = append(a.review, item)
 		return
@@ -276,8 +259,8 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	}
 }
 
-func (s *Scanner) result(rows int64, accs []*acc) *Result {
-	res := &Result{Rows: rows, Contacts: []ContactResult{}, Organisations: []OrgResult{}, Review: []ReviewItem{}}
+func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
+	res := &leakdesk.Findings{Rows: rows, Contacts: []leakdesk.AffectedContact{}, Organisations: []leakdesk.AffectedOrganisation{}, Review: []leakdesk.ReviewItem{}}
 	merged := map[*Contact]*contactAcc{}
 	for _, a := range accs {
 		res.MatchedRows += a.matched
@@ -299,7 +282,7 @@ func (s *Scanner) result(rows int64, accs []*acc) *Result {
 			}
 		}
 	}
-	orgs := map[string]*OrgResult{}
+	orgs := map[string]*leakdesk.AffectedOrganisation{}
 	for c, ca := range merged {
 		slices.Sort(ca.rows)
 		fields := make([]string, 0, len(ca.fields))
@@ -307,11 +290,11 @@ func (s *Scanner) result(rows int64, accs []*acc) *Result {
 			fields = append(fields, f)
 		}
 		sort.Strings(fields)
-		res.Contacts = append(res.Contacts, ContactResult{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name,
+		res.Contacts = append(res.Contacts, leakdesk.AffectedContact{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name,
 			Class: ca.best.Class, Confidence: ca.best.Confidence, Fields: fields, Rows: ca.rows, Evidence: ca.best.Evidence})
 		o := orgs[c.OrgID]
 		if o == nil {
-			o = &OrgResult{ID: c.OrgID, Name: c.Org}
+			o = &leakdesk.AffectedOrganisation{ID: c.OrgID, Name: c.Org}
 			orgs[c.OrgID] = o
 		}
 		o.Contacts++

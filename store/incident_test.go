@@ -278,3 +278,40 @@ func TestFilings(t *testing.T) {
 		}
 	})
 }
+
+func TestFindings(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		newClock(h.db)
+		incidents := store.NewIncidentService(h.db)
+		svc := store.NewFindingsService(h.db)
+		inc := mustCreate(t, incidents, newIncident("findings"))
+		_, err := svc.LatestFindings(ctx, inc.ID)
+		wantCode(t, err, leakdesk.ENOTFOUND)
+		for run := range 2 {
+			f := &leakdesk.Findings{IncidentID: inc.ID, Registry: "crm.csv", Leaks: []string{"dump.txt"}, Rows: 10, MatchedRows: int64(8 + run), Actor: "alice",
+				Contacts: []leakdesk.AffectedContact{
+					{ID: "C-1", OrgID: "O-1", Organisation: "Acme", Class: "certain", Confidence: 0.999, Fields: []string{"email", "name"}, Rows: []int64{1, 7},
+						Evidence: []leakdesk.Agreement{{Field: "email", How: "equal", Weight: 18}}},
+					{ID: "C-2", OrgID: "O-1", Organisation: "Acme", Class: "probable", Confidence: 0.94, Fields: []string{"phone"}, Rows: []int64{3}},
+				},
+				Organisations: []leakdesk.AffectedOrganisation{{ID: "O-1", Name: "Acme", Contacts: 2}},
+				Review:        []leakdesk.ReviewItem{{Row: 5, Candidates: []leakdesk.Candidate{{ID: "C-3", Confidence: 0.6}}}}}
+			if err := svc.RecordFindings(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := svc.LatestFindings(ctx, inc.ID)
+		if err != nil || got.MatchedRows != 9 || len(got.Contacts) != 2 || got.Contacts[0].Rows[1] != 7 || got.Contacts[0].Evidence[0].Weight != 18 || got.Review[0].Candidates[0].ID != "C-3" {
+			t.Fatalf("latest findings = %+v, %v", got, err)
+		}
+		if ev := lastEvent(t, incidents, inc.ID); ev.Kind != leakdesk.EventFindingsRecorded {
+			t.Fatalf("last event %+v", ev)
+		}
+		var n int
+		if err := h.raw.QueryRow("SELECT count(*) FROM affected_contacts WHERE class = 'certain'").Scan(&n); err != nil || n != 2 {
+			t.Fatalf("affected contact rows: %d, %v", n, err)
+		}
+		wantCode(t, svc.RecordFindings(ctx, &leakdesk.Findings{IncidentID: 99, Actor: "a"}), leakdesk.ENOTFOUND)
+	})
+}

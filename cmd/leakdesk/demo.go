@@ -15,6 +15,7 @@ import (
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 func (a *app) demoCommand() *cobra.Command {
@@ -95,11 +96,19 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(ctx, []string{leakPath})
+			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(ctx, match.Files(leakPath))
 			if err != nil {
 				return err
 			}
-			a.say("\n5. Who is in it (leakdesk match --registry %s %s):", filepath.Join(dir, "registry", "contacts.csv"), leakPath)
+			db, err := a.openDB(ctx)
+			if err != nil {
+				return err
+			}
+			res.IncidentID, res.Actor, res.Registry = inc.ID, a.actor, filepath.Join(dir, "registry", "contacts.csv")
+			if err := store.NewFindingsService(db).RecordFindings(ctx, res); err != nil {
+				return err
+			}
+			a.say("\n5. Who is in it (leakdesk match --incident %s --registry %s):", inc.PublicID(), res.Registry)
 			a.say("   %d of %d leaked rows belong to %d registry contacts of %d organisations; %d rows to review.",
 				res.MatchedRows, res.Rows, len(res.Contacts), len(res.Organisations), len(res.Review))
 

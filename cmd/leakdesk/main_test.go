@@ -310,7 +310,7 @@ func TestDemo(t *testing.T) {
 	for _, ev := range events {
 		kinds = append(kinds, ev.Kind)
 	}
-	if strings.Join(kinds, ",") != "incident.opened,evidence.added,evidence.read,evidence.read,assessment.confirmed,evidence.verified" {
+	if strings.Join(kinds, ",") != "incident.opened,evidence.added,evidence.read,findings.recorded,evidence.read,assessment.confirmed,evidence.verified" {
 		t.Errorf("timeline = %+v", events)
 	}
 }

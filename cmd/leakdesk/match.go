@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,14 +13,15 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 func (a *app) matchCommand() *cobra.Command {
 	var df dumpFlags
-	var registry, idColumn, orgColumn string
+	var registry, idColumn, orgColumn, incident string
 	var mapping []string
 	cmd := &cobra.Command{
-		Use:   "match --registry REGISTRY [--id-column C] [--org-column C] [--map role=column]... [--region FR] LEAK...",
+		Use:   "match --registry REGISTRY [--incident ID] [--id-column C] [--org-column C] [--map role=column]... [--region FR] [LEAK...]",
 		Short: "Find every registry contact and organisation whose data is in the leak, and explain each link",
 		Long: `Link every row of the leaked files to the registry of contacts: by e-mail
 address and phone number (normalised, E.164), by name (Jaro-Winkler, either
@@ -25,10 +29,14 @@ order), by organisation (legal forms and public bodies normalised), with
 Fellegi-Sunter weights. Each contact found is "certain" or "probable";
 "possible" links and ambiguous rows go to a review list, not into the
 affected set. --format json prints the documented contract; --format csv
-one line per affected contact.`,
+one line per affected contact.
+
+With --incident, the findings are stored in the incident, with an event on
+its timeline; without leaked files named, the incident's evidence is read
+from the vault (each read logged).`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return leakdesk.Errorf(leakdesk.EINVALID, "match needs at least one leaked file")
+			if len(args) == 0 && !cmd.Flags().Changed("incident") {
+				return leakdesk.Errorf(leakdesk.EINVALID, "match needs at least one leaked file, or --incident to match its evidence")
 			}
 			return nil
 		},
@@ -54,10 +62,33 @@ one line per affected contact.`,
 				return err
 			}
 			a.logger.Info("registry loaded", "file", registry, "contacts", len(reg.Contacts))
+			sources := match.Files(args...)
+			var incidentID int64
+			if incident != "" {
+				if incidentID, err = leakdesk.ParseIncidentID(incident); err != nil {
+					return err
+				}
+				if len(args) == 0 {
+					if sources, err = a.evidenceSources(cmd.Context(), incidentID); err != nil {
+						return err
+					}
+				}
+			}
 			scanner := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), max(df.opts.Workers, 2))
-			res, err := scanner.Scan(cmd.Context(), args)
+			res, err := scanner.Scan(cmd.Context(), sources)
 			if err != nil {
 				return err
+			}
+			res.Registry = registry
+			if incidentID != 0 {
+				db, err := a.openDB(cmd.Context())
+				if err != nil {
+					return err
+				}
+				res.IncidentID, res.Actor = incidentID, a.actor
+				if err := store.NewFindingsService(db).RecordFindings(cmd.Context(), res); err != nil {
+					return err
+				}
 			}
 			switch a.format {
 			case "json":
@@ -74,11 +105,37 @@ one line per affected contact.`,
 	f.StringVar(&registry, "registry", "", "the registry of contacts: CSV, XLSX, JSON... (required)")
 	f.StringVar(&idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
 	f.StringVar(&orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
+	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
 	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
 	return cmd
 }
 
-func writeMatchCSV(a *app, res *match.Result) error {
+// evidenceSources reads an incident's evidence from the vault, each read
+// logged as a match.
+func (a *app) evidenceSources(ctx context.Context, id int64) ([]match.Source, error) {
+	svc, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := svc.FindEvidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "incident %s holds no evidence to match: add the leak with leakdesk evidence add, or name the files", leakdesk.FormatIncidentID(id))
+	}
+	var out []match.Source
+	for _, e := range list {
+		ref := strconv.FormatInt(e.ID, 10)
+		out = append(out, match.Source{Name: fmt.Sprintf("evidence #%d %s", e.ID, e.Filename), Open: func() (io.ReadCloser, error) {
+			_, rc, err := svc.OpenEvidence(ctx, id, ref, a.actor, "match against the registry")
+			return rc, err
+		}})
+	}
+	return out, nil
+}
+
+func writeMatchCSV(a *app, res *leakdesk.Findings) error {
 	w := csv.NewWriter(a.stdout)
 	w.Write([]string{"id", "org_id", "organisation", "name", "class", "confidence", "fields", "rows"})
 	for _, c := range res.Contacts {
@@ -92,7 +149,7 @@ func writeMatchCSV(a *app, res *match.Result) error {
 	return w.Error()
 }
 
-func printMatch(a *app, res *match.Result, reg *match.Registry) {
+func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
 	w := a.stdout
 	fmt.Fprintf(w, "%d rows read, %d linked to %d contacts of %d organisations (registry: %s)\n",
 		res.Rows, res.MatchedRows, len(res.Contacts), len(res.Organisations), reg)

@@ -120,3 +120,46 @@ func TestMatchBadInput(t *testing.T) {
 		t.Errorf("no registry: exit %d, %s", code, errOut)
 	}
 }
+
+func TestMatchInsideAnIncident(t *testing.T) {
+	backends(t, func(t *testing.T, c *cli) {
+		dir := t.TempDir()
+		s, err := sample.Generate(sample.Config{Seed: 42, LeakStyle: sample.LeakSQL, Organisations: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		c.ok("incident", "new", "--title", "x", "--aware-at", "now", "--regime", "gdpr")
+		if _, errOut, code := c.run("match", "--incident", "1", "--registry", filepath.Join(dir, "registry", "contacts.csv")); code != exitInvalid || !strings.Contains(errOut, "no evidence") {
+			t.Fatalf("match without evidence: exit %d, %s", code, errOut)
+		}
+		c.ok("evidence", "add", "1", filepath.Join(dir, s.LeakPath()), "--source", "forum")
+		var res struct {
+			Contacts []struct{ ID string }
+			Leaks    []string
+		}
+		c.json(&res, "match", "--incident", "1", "--registry", filepath.Join(dir, "registry", "contacts.csv"))
+		if len(res.Contacts) == 0 || len(res.Leaks) != 1 || !strings.HasPrefix(res.Leaks[0], "evidence #1") {
+			t.Fatalf("findings = %+v", res)
+		}
+		var events []struct{ Kind string }
+		c.json(&events, "incident", "log", "1")
+		if k := events[len(events)-2].Kind + "," + events[len(events)-1].Kind; k != "evidence.read,findings.recorded" {
+			t.Fatalf("last events = %s", k)
+		}
+		var assessed struct {
+			Assessment struct {
+				Findings struct {
+					Persons    int64
+					PersonsHow string `json:"persons_how"`
+				}
+			}
+		}
+		c.json(&assessed, "assess", "1")
+		if assessed.Assessment.Findings.Persons != int64(len(res.Contacts)) || !strings.Contains(assessed.Assessment.Findings.PersonsHow, "registry contacts") {
+			t.Fatalf("assessment persons = %+v, want %d", assessed.Assessment.Findings, len(res.Contacts))
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // factKeys are the facts a responder records for the reports, with what
@@ -294,6 +295,17 @@ timeline, where the reports find it.`,
 func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust func(*rules.SeverityInput) error) (assessment, error) {
 	findings, err := a.evidenceFindings(ctx, id, "assess severity")
 	if err != nil {
+		return assessment{}, err
+	}
+	// Matching, where it ran, counts the people themselves.
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return assessment{}, err
+	}
+	switch matched, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
+	case err == nil:
+		findings.Persons, findings.PersonsHow = int64(len(matched.Contacts)), fmt.Sprintf("registry contacts found in the leak, in %d organisations", len(matched.Organisations))
+	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
 		return assessment{}, err
 	}
 	in := rules.DefaultSeverityInput(findings.Categories)

@@ -1,0 +1,85 @@
+package leakdesk
+
+import (
+	"context"
+	"time"
+)
+
+// Findings is what matching concluded about a leak: who is in it, which of
+// their data, on which rows, and what needs a person's review. Its JSON is
+// the contract of "leakdesk match --format json".
+type Findings struct {
+	ID            int64                  `json:"id,omitempty"`
+	IncidentID    int64                  `json:"-"`
+	Registry      string                 `json:"registry,omitempty"`
+	Leaks         []string               `json:"leaks,omitempty"`
+	Rows          int64                  `json:"rows"`
+	MatchedRows   int64                  `json:"matched_rows"`
+	Contacts      []AffectedContact      `json:"contacts"`
+	Organisations []AffectedOrganisation `json:"organisations"`
+	Review        []ReviewItem           `json:"review"`
+	Invalid       InvalidCounts          `json:"invalid"`
+	Actor         string                 `json:"actor,omitempty"`
+	CreatedAt     time.Time              `json:"created_at,omitzero"`
+}
+
+// AffectedContact is a registry contact whose data is in the leak, found
+// with certainty or high probability.
+type AffectedContact struct {
+	ID           string      `json:"id"`
+	OrgID        string      `json:"org_id"`
+	Organisation string      `json:"organisation"`
+	Name         string      `json:"name"`
+	Class        string      `json:"class"` // certain or probable
+	Confidence   float64     `json:"confidence"`
+	Fields       []string    `json:"fields"` // kinds of their data in the leak
+	Rows         []int64     `json:"rows"`   // 1-based records in reading order
+	Evidence     []Agreement `json:"evidence"`
+}
+
+// Agreement is one piece of evidence for or against a link.
+type Agreement struct {
+	Field  string  `json:"field"`
+	How    string  `json:"how"`
+	Weight float64 `json:"weight"`
+}
+
+// AffectedOrganisation is an organisation with affected contacts.
+type AffectedOrganisation struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Contacts int    `json:"contacts"`
+}
+
+// ReviewItem is a leaked row whose link is too weak or ambiguous to count.
+type ReviewItem struct {
+	Row        int64       `json:"row"`
+	Candidates []Candidate `json:"candidates"`
+}
+
+// Candidate is a contact a reviewed row may be.
+type Candidate struct {
+	ID         string  `json:"id"`
+	Confidence float64 `json:"confidence"`
+}
+
+// InvalidCounts counts leaked values that could not be read as what their
+// column holds.
+type InvalidCounts struct {
+	Emails int64 `json:"emails"`
+	Phones int64 `json:"phones"`
+}
+
+// EventFindingsRecorded is the timeline event of stored findings.
+const EventFindingsRecorded = "findings.recorded"
+
+// FindingsService stores what matching found for incidents.
+type FindingsService interface {
+	// RecordFindings stores f for its incident and adds it to the timeline.
+	// Returns ENOTFOUND for an unknown incident.
+	RecordFindings(ctx context.Context, f *Findings) error
+
+	// LatestFindings returns the incident's most recent findings, or
+	// ENOTFOUND when matching has not run.
+	LatestFindings(ctx context.Context, incidentID int64) (*Findings, error)
+}
