@@ -51,6 +51,7 @@ type Record struct {
 	Row         int64
 	Emails      []string
 	Phones      []string
+	RawPhones   []string // as written, for the layout they show
 	First, Last []string
 	Org         string
 }
@@ -296,3 +297,5 @@ func orgSimilarity(a, b string) float64 {
 	}
 	return float64(inter) / float64(union)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

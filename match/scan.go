@@ -178,59 +178,9 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
-	rec := Record{Row: offset + row.Pos.Record}
-	cell := func(i int) string {
-		if i < len(row.Cells) {
-			return row.Cells[i]
-		}
-		return ""
-	}
-	var invalid int
-	rec.Emails, invalid = s.n.Emails(cells(row.Cells, p.emails))
-	a.invalid.Emails += int64(invalid)
-	rec.Phones, invalid = s.n.Phones(cells(row.Cells, p.phones))
-	a.invalid.Phones += int64(invalid)
-	for _, i := range p.first {
-		rec.First = append(rec.First, NameTokens(cell(i))...)
-	}
-	for _, i := range p.last {
-		rec.Last = append(rec.Last, NameTokens(cell(i))...)
-	}
-	for _, i := range p.full {
-		if len(rec.First) == 0 && len(rec.Last) == 0 {
-			rec.First, rec.Last = splitFullName(NameTokens(cell(i)))
-		}
-	}
-	for _, i := range p.org {
-		if rec.Org == "" {
-			rec.Org = s.n.Org(cell(i))
-		}
-	}
-	fields := map[string]bool{}
-	for i, kind := range p.exposed {
-		if cell(i) != "" {
-			fields[kind] = true
-		}
-	}
-	if format == dump.FormatText {
-		for _, tok := range row.Tokens {
-			switch tok.Kind {
-			case dump.TokenEmail:
-				if e, ok := s.n.Email(tok.Value); ok {
-					rec.Emails, fields["email"] = append(rec.Emails, e), true
-				}
-			case dump.TokenPhone:
-				if ph, ok := s.n.Phone(tok.Value); ok {
-					rec.Phones, fields["phone"] = append(rec.Phones, ph), true
-				}
-			case dump.TokenName:
-				if len(rec.Last) == 0 {
-					rec.First, rec.Last = splitFullName(NameTokens(tok.Value))
-					fields["name"] = true
-				}
-			}
-		}
-	}
+	rec, fields, invalid := s.n.record(p, format, offset, row)
+	a.invalid.Emails += invalid.Emails
+	a.invalid.Phones += invalid.Phones
 	best, second := s.m.Best(rec)
 	if best == nil || best.Class == "" {
 		return

@@ -77,7 +77,7 @@ timeline of the response.`,
 	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
-	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.deadlinesCommand(), a.filedCommand(),
+	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
 		a.assessCommand(), a.reportCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/trace"
 )
 
 func (a *app) demoCommand() *cobra.Command {
@@ -112,6 +114,30 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			a.say("   %d of %d leaked rows belong to %d registry contacts of %d organisations; %d rows to review.",
 				res.MatchedRows, res.Rows, len(res.Contacts), len(res.Organisations), len(res.Review))
 
+			// Where it came from: rank the exports found on the shared drive.
+			files, err := trace.CandidateFiles([]string{filepath.Join(dir, "exports")})
+			if err != nil {
+				return err
+			}
+			logPath := filepath.Join(dir, "exports", "export_log.csv")
+			files = slices.DeleteFunc(files, func(f string) bool { return f == logPath })
+			exportLog, err := trace.ReadLog(logPath)
+			if err != nil {
+				return err
+			}
+			traced, err := trace.New(reader, n).Trace(ctx, match.Files(leakPath)[0], files, exportLog)
+			if err != nil {
+				return err
+			}
+			a.say("\n6. Where it came from (leakdesk trace --leak ... --candidates %s --log ...):", filepath.Join(dir, "exports"))
+			if top := traced.Candidates[0]; top.Export != nil {
+				a.say("   %s, exported %s by %s (%s). %d of %d leaked rows are in it.",
+					filepath.Base(top.File), top.Export.At.Format("2006-01-02"), top.Export.User, top.Export.ID, top.Found, traced.LeakRows)
+				for _, e := range top.Evidence[2:] {
+					a.say("   - %s", e)
+				}
+			}
+
 			// The responder confirms the severity: the list was offered for sale.
 			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {
 				in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
@@ -120,7 +146,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("\n6. Severity, confirmed by %s:", a.actor)
+			a.say("\n7. Severity, confirmed by %s:", a.actor)
 			if a.format != "json" {
 				a.printAssessment(result, true)
 			}
@@ -129,7 +155,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("\n7. The incident as it stands:\n")
+			a.say("\n8. The incident as it stands:\n")
 			if err := a.printIncidentReport(rep); err != nil {
 				return err
 			}
@@ -149,7 +175,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("\n8. The CNIL notification, pre-filled (leakdesk report %s --kind cnil):\n", inc.PublicID())
+			a.say("\n9. The CNIL notification, pre-filled (leakdesk report %s --kind cnil):\n", inc.PublicID())
 			if a.format != "json" {
 				fmt.Fprint(a.stdout, filing.Markdown())
 			}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/trace"
+)
+
+// eventTraceRanked is the timeline event of a tracing run.
+const eventTraceRanked = "trace.ranked"
+
+func (a *app) traceCommand() *cobra.Command {
+	var df dumpFlags
+	var leak, logPath, incident string
+	var candidates []string
+	cmd := &cobra.Command{
+		Use:   "trace --leak LEAK --candidates PATH... [--log export_log.csv] [--incident ID] [CANDIDATE...]",
+		Short: "Find which export the leak came from: rank candidate files and explain why",
+		Long: `Rank the candidate files (past exports in any format; directories are walked)
+by how well each explains the leak: the log-likelihood of the leaked rows
+given the candidate, from rows found with the same values, found with other
+values (re-typed, or a later version of the data), or absent, less the
+chance of drawing that many rows from a file of its size. Each candidate
+comes with evidence a person can check; with --log, the user and export
+behind it. When no single file explains the leak, a union is proposed.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "leak"); err != nil {
+				return err
+			}
+			paths := append(slices.Clone(candidates), args...)
+			if len(paths) == 0 {
+				return leakdesk.Errorf(leakdesk.EINVALID, "trace needs candidate files (--candidates PATH)")
+			}
+			files, err := trace.CandidateFiles(paths)
+			if err != nil {
+				return err
+			}
+			var log map[string]*trace.LogEntry
+			if logPath != "" {
+				if log, err = trace.ReadLog(logPath); err != nil {
+					return err
+				}
+				abs, _ := filepath.Abs(logPath)
+				files = slices.DeleteFunc(files, func(f string) bool { p, _ := filepath.Abs(f); return p == abs })
+			}
+			reader, err := dump.NewReader(df.opts)
+			if err != nil {
+				return err
+			}
+			res, err := trace.New(reader, match.NewNormaliser(df.opts.Region)).Trace(cmd.Context(), match.Files(leak)[0], files, log)
+			if err != nil {
+				return err
+			}
+			if incident != "" {
+				id, err := leakdesk.ParseIncidentID(incident)
+				if err != nil {
+					return err
+				}
+				svc, err := a.incidents(cmd.Context())
+				if err != nil {
+					return err
+				}
+				var top []map[string]any
+				for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
+					top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
+				}
+				ev := leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top})
+				if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
+					return err
+				}
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, res)
+			}
+			printTrace(a, res)
+			return nil
+		},
+	}
+	df.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&leak, "leak", "", "the leaked file (required)")
+	f.StringArrayVar(&candidates, "candidates", nil, "a candidate file or directory; repeat it, or list candidates as arguments")
+	f.StringVar(&logPath, "log", "", "the export audit log: export_id, exported_at, user, report, file")
+	f.StringVar(&incident, "incident", "", "record the ranking on this incident's timeline")
+	return cmd
+}
+
+func printTrace(a *app, res *trace.Result) {
+	w := a.stdout
+	fmt.Fprintf(w, "%s: %d rows. %s.\n\n", res.Leak, res.LeakRows, res.Note)
+	t := newTable(w, "RANK", "FILE", "SCORE", "CONTAINED", "COVERED", "EXPORT")
+	for _, c := range res.Candidates {
+		export := "-"
+		if c.Export != nil {
+			export = fmt.Sprintf("%s %s %s", c.Export.ID, c.Export.At.Format("2006-01-02"), c.Export.User)
+		}
+		if c.Error != "" {
+			t.row(fmt.Sprint(c.Rank), filepath.Base(c.File), "-", "-", "-", "unreadable: "+c.Error)
+			continue
+		}
+		t.row(fmt.Sprint(c.Rank), filepath.Base(c.File), fmt.Sprintf("%.1f", c.Score), fmt.Sprintf("%.1f%%", 100*c.Containment), fmt.Sprintf("%.1f%%", 100*c.Coverage), export)
+	}
+	t.flush()
+	for _, c := range res.Candidates[:min(2, len(res.Candidates))] {
+		fmt.Fprintf(w, "\n%d. %s\n", c.Rank, c.File)
+		for _, e := range c.Evidence {
+			fmt.Fprintf(w, "   - %s\n", e)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package match
+
+import (
+	"context"
+	"io"
+	"slices"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// record turns a row into a normalised record, with the kinds of data it
+// exposes and the values it could not read.
+func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row) (Record, map[string]bool, leakdesk.InvalidCounts) {
+	rec := Record{Row: offset + row.Pos.Record}
+	var invalid leakdesk.InvalidCounts
+	cell := func(i int) string {
+		if i < len(row.Cells) {
+			return row.Cells[i]
+		}
+		return ""
+	}
+	var bad int
+	rec.Emails, bad = n.Emails(cells(row.Cells, p.emails))
+	invalid.Emails += int64(bad)
+	rec.Phones, bad = n.Phones(cells(row.Cells, p.phones))
+	invalid.Phones += int64(bad)
+	for _, v := range cells(row.Cells, p.phones) {
+		if v != "" {
+			rec.RawPhones = append(rec.RawPhones, v)
+		}
+	}
+	for _, i := range p.first {
+		rec.First = append(rec.First, NameTokens(cell(i))...)
+	}
+	for _, i := range p.last {
+		rec.Last = append(rec.Last, NameTokens(cell(i))...)
+	}
+	for _, i := range p.full {
+		if len(rec.First) == 0 && len(rec.Last) == 0 {
+			rec.First, rec.Last = splitFullName(NameTokens(cell(i)))
+		}
+	}
+	for _, i := range p.org {
+		if rec.Org == "" {
+			rec.Org = n.Org(cell(i))
+		}
+	}
+	fields := map[string]bool{}
+	for i, kind := range p.exposed {
+		if cell(i) != "" {
+			fields[kind] = true
+		}
+	}
+	if format == dump.FormatText {
+		for _, tok := range row.Tokens {
+			switch tok.Kind {
+			case dump.TokenEmail:
+				if e, ok := n.Email(tok.Value); ok {
+					rec.Emails, fields["email"] = append(rec.Emails, e), true
+				}
+			case dump.TokenPhone:
+				if ph, ok := n.Phone(tok.Value); ok {
+					rec.Phones, rec.RawPhones, fields["phone"] = append(rec.Phones, ph), append(rec.RawPhones, tok.Value), true
+				}
+			case dump.TokenName:
+				if len(rec.Last) == 0 {
+					rec.First, rec.Last = splitFullName(NameTokens(tok.Value))
+					fields["name"] = true
+				}
+			}
+		}
+	}
+	return rec, fields, invalid
+}
+
+// Layout describes how a file was written: what tracing compares besides
+// the values.
+type Layout struct {
+	Format    dump.Format `json:"format"`
+	Encoding  string      `json:"encoding,omitempty"`
+	Delimiter string      `json:"delimiter,omitempty"`
+	Roles     []dump.Role `json:"roles"` // column roles in order
+}
+
+// ReadRecords reads every row of a source as a normalised record, and the
+// layout of its first table.
+func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source) ([]Record, Layout, error) {
+	s := NewScanner(r, n, nil, 1)
+	var out []Record
+	var layout Layout
+	var offset int64
+	visit := func(t *dump.Table) error {
+		var p *plan
+		var buffered []dump.Row
+		first := layout.Format == ""
+		setPlan := func(sample [][]string) {
+			pl := s.plan(t, sample)
+			p = &pl
+			if first {
+				layout = Layout{Format: t.Format, Encoding: t.Encoding, Delimiter: t.Delimiter}
+				for _, cr := range r.InferRoles(t, sample, nil) {
+					layout.Roles = append(layout.Roles, cr.Role)
+				}
+			}
+		}
+		add := func(row dump.Row) {
+			rec, _, _ := n.record(*p, t.Format, offset, row)
+			out = append(out, rec)
+		}
+		if preview := t.Preview(); len(preview) > 0 || t.Format == dump.FormatText {
+			setPlan(preview)
+		}
+		var last int64
+		err := t.Rows(ctx, func(row dump.Row) error {
+			last = row.Pos.Record
+			if p != nil {
+				add(row)
+				return nil
+			}
+			buffered = append(buffered, dump.Row{Pos: row.Pos, Cells: slices.Clone(row.Cells), Tokens: slices.Clone(row.Tokens)})
+			if len(buffered) == 300 {
+				var sample [][]string
+				for _, b := range buffered {
+					sample = append(sample, b.Cells)
+				}
+				setPlan(sample)
+				for _, b := range buffered {
+					add(b)
+				}
+				buffered = nil
+			}
+			return nil
+		})
+		if p == nil && len(buffered) > 0 {
+			var sample [][]string
+			for _, b := range buffered {
+				sample = append(sample, b.Cells)
+			}
+			setPlan(sample)
+			for _, b := range buffered {
+				add(b)
+			}
+		}
+		offset += last
+		return err
+	}
+	var err error
+	if src.Open == nil {
+		err = r.Read(ctx, src.Path, visit)
+	} else {
+		var rc io.ReadCloser
+		if rc, err = src.Open(); err == nil {
+			err = r.ReadStream(ctx, src.Name, rc, visit)
+			rc.Close()
+		}
+	}
+	return out, layout, err
+}
+
+// RegistryOf indexes records as a registry whose contact IDs are their row
+// numbers, so that one file's rows can be linked to another's.
+func RegistryOf(n *Normaliser, records []Record) *Registry {
+	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	for _, r := range records {
+		c := &Contact{ID: itoa(r.Row), Emails: r.Emails, Phones: r.Phones, first: r.First, last: r.Last, org: r.Org}
+		reg.add(c)
+	}
+	return reg
+}

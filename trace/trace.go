@@ -1,0 +1,377 @@
+// Package trace finds which export a leak came from.
+//
+// Passive provenance ranks candidate files, exports made before leakdesk
+// was in place, by how well each explains the leak. The model follows the
+// guilt model of Papadimitriou and Garcia-Molina ("Data Leakage Detection",
+// IEEE TKDE 2011), which scores an agent by the probability that the leaked
+// objects came from it, and improves on it in two ways:
+//
+//   - values, not only objects: a leaked row is explained best by an export
+//     holding the same values, since a contact's phone or e-mail changes
+//     over time and each export freezes the values of its day;
+//   - size: a leak of k rows drawn from an export of n rows has probability
+//     1/C(n,k), so an export larger than the leak explains it worse than an
+//     exact one.
+//
+// The score of a candidate is the log-likelihood of the leak given that the
+// candidate is its source:
+//
+//	score = Σ over leaked rows of log P(row | candidate) − log C(n, k)
+//
+// where P is 1−δ−σ for a row found with the same e-mail and phone values,
+// δ for a row found with different values (re-typing or a later version),
+// and σ for a row absent from the candidate (mixed in from elsewhere).
+package trace
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// Model probabilities, documented in the package comment.
+const (
+	probSame      = 0.92 // found, with the same values
+	probDifferent = 0.03 // found, with different values
+	probAbsent    = 0.05 // not in the candidate
+)
+
+// Candidate is one file that may be the source, with its evidence.
+type Candidate struct {
+	File        string       `json:"file"`
+	Rank        int          `json:"rank"`
+	Score       float64      `json:"score"`
+	Containment float64      `json:"containment"` // share of leaked rows found in it
+	Coverage    float64      `json:"coverage"`    // share of its rows found in the leak
+	Rows        int          `json:"rows"`
+	Found       int          `json:"found_rows"`
+	SameValues  int          `json:"same_values"` // found rows whose e-mail and phone are as in the leak
+	Layout      match.Layout `json:"layout"`
+	Evidence    []string     `json:"evidence"`
+	Export      *LogEntry    `json:"export,omitempty"`
+	Error       string       `json:"error,omitempty"`
+
+	linked map[int64]bool // leaked rows found
+	same   map[int64]bool // leaked rows found with the same values
+}
+
+// LogEntry is a line of the export audit log.
+type LogEntry struct {
+	ID     string    `json:"id"`
+	At     time.Time `json:"at"`
+	User   string    `json:"user"`
+	Report string    `json:"report"`
+	File   string    `json:"file"`
+}
+
+// Result ranks the candidates, best first.
+type Result struct {
+	Leak       string      `json:"leak"`
+	LeakRows   int         `json:"leak_rows"`
+	Candidates []Candidate `json:"candidates"`
+	Verdict    string      `json:"verdict"` // source, union, none
+	Union      []string    `json:"union,omitempty"`
+	Note       string      `json:"note"`
+}
+
+// Tracer ranks candidate exports.
+type Tracer struct {
+	reader *dump.Reader
+	n      *match.Normaliser
+}
+
+// New returns a tracer.
+func New(r *dump.Reader, n *match.Normaliser) *Tracer { return &Tracer{reader: r, n: n} }
+
+// CandidateFiles expands paths: directories are walked for files.
+func CandidateFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "candidate %s does not exist", p)
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				out = append(out, path)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", p, err)
+		}
+	}
+	return out, nil
+}
+
+// Trace ranks the candidates by how well each explains the leak. Candidates
+// that cannot be read are named with their error and ranked last.
+func (t *Tracer) Trace(ctx context.Context, leak match.Source, candidates []string, log map[string]*LogEntry) (*Result, error) {
+	leaked, _, err := match.ReadRecords(ctx, t.reader, t.n, leak)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Leak: leak.Name, LeakRows: len(leaked)}
+	for _, path := range candidates {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		c := Candidate{File: path, Evidence: []string{}, Export: log[filepath.Base(path)]}
+		records, layout, err := match.ReadRecords(ctx, t.reader, t.n, match.Files(path)[0])
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			c.Error = leakdesk.ErrorMessage(err)
+			res.Candidates = append(res.Candidates, c)
+			continue
+		}
+		c.Layout, c.Rows = layout, len(records)
+		t.score(&c, leaked, records)
+		res.Candidates = append(res.Candidates, c)
+	}
+	// Unreadable candidates go last; the rest by score.
+	sort.SliceStable(res.Candidates, func(i, j int) bool {
+		a, b := res.Candidates[i], res.Candidates[j]
+		if (a.Error == "") != (b.Error == "") {
+			return a.Error == ""
+		}
+		return a.Score > b.Score
+	})
+	for i := range res.Candidates {
+		res.Candidates[i].Rank = i + 1
+	}
+	t.conclude(res)
+	return res, nil
+}
+
+func (t *Tracer) score(c *Candidate, leaked, records []match.Record) {
+	reg := match.RegistryOf(t.n, records)
+	matcher := match.NewMatcher(reg, match.DefaultWeights())
+	byRow := map[string]match.Record{}
+	for _, r := range records {
+		byRow[fmt.Sprint(r.Row)] = r
+	}
+	c.linked, c.same = map[int64]bool{}, map[int64]bool{}
+	used := map[string]bool{}
+	var logL float64
+	var example string
+	for _, l := range leaked {
+		best, _ := matcher.Best(l)
+		if best == nil || (best.Class != match.ClassCertain && best.Class != match.ClassProbable) {
+			logL += math.Log(probAbsent)
+			continue
+		}
+		c.Found++
+		c.linked[l.Row] = true
+		used[best.Contact.ID] = true
+		cand := byRow[best.Contact.ID]
+		if sameValues(l, cand) {
+			c.SameValues++
+			c.same[l.Row] = true
+			logL += math.Log(probSame)
+		} else {
+			logL += math.Log(probDifferent)
+			if example == "" {
+				example = fmt.Sprintf("leaked row %d has %s, this file %s", l.Row, strings.Join(append(l.Emails, l.Phones...), " "), strings.Join(append(cand.Emails, cand.Phones...), " "))
+			}
+		}
+	}
+	n, k := float64(len(records)), float64(len(used))
+	logL -= logChoose(n, k)
+	c.Score = math.Round(logL*100) / 100
+	if len(leaked) > 0 {
+		c.Containment = round3(float64(c.Found) / float64(len(leaked)))
+	}
+	if len(records) > 0 {
+		c.Coverage = round3(k / n)
+	}
+	c.Evidence = append(c.Evidence, fmt.Sprintf("%d of %d leaked rows are in this file (%.0f%%)", c.Found, len(leaked), 100*c.Containment))
+	c.Evidence = append(c.Evidence, fmt.Sprintf("it holds %d rows; %d of them are not in the leak", len(records), len(records)-len(used)))
+	if different := c.Found - c.SameValues; different > 0 {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%d leaked rows carry e-mail or phone values that differ from this file's (%s)", different, example))
+	} else if c.Found > 0 {
+		c.Evidence = append(c.Evidence, "every leaked row found here carries the same e-mail and phone values")
+	}
+	if c.Export != nil {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("exported %s by %s (%s, %s)", c.Export.At.Format("2006-01-02 15:04"), c.Export.User, c.Export.Report, c.Export.ID))
+	}
+}
+
+// sameValues reports whether a leaked row holds the candidate row's e-mail
+// addresses and phone numbers, where it holds any. Phones are compared by
+// their last eight digits as written: an export in national layout does
+// not say which country a foreign number is from, but its digits are the
+// same.
+func sameValues(leaked, cand match.Record) bool {
+	for _, e := range leaked.Emails {
+		if !slices.Contains(cand.Emails, e) {
+			return false
+		}
+	}
+	var candidates []string
+	for _, p := range cand.RawPhones {
+		candidates = append(candidates, phoneSuffix(p))
+	}
+	for _, p := range leaked.RawPhones {
+		if s := phoneSuffix(p); s != "" && !slices.Contains(candidates, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// phoneSuffix returns the last eight digits of a phone number as written.
+func phoneSuffix(s string) string {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	if len(digits) < 8 {
+		return ""
+	}
+	return string(digits[len(digits)-8:])
+}
+
+func logChoose(n, k float64) float64 {
+	if k <= 0 || k >= n {
+		return 0
+	}
+	a, _ := math.Lgamma(n + 1)
+	b, _ := math.Lgamma(k + 1)
+	c, _ := math.Lgamma(n - k + 1)
+	return a - b - c
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// conclude states the verdict, and compares the two best candidates.
+func (t *Tracer) conclude(res *Result) {
+	if len(res.Candidates) == 0 || res.LeakRows == 0 {
+		res.Verdict, res.Note = "none", "Nothing to compare: no candidate, or an empty leak"
+		return
+	}
+	best := &res.Candidates[0]
+	switch {
+	case best.Error != "" || best.Found == 0:
+		res.Verdict, res.Note = "none", "The leak shares no rows with any candidate: none of them is its source"
+		return
+	case best.Containment >= 0.8:
+		res.Verdict = "source"
+		res.Note = fmt.Sprintf("Best explained by %s", best.File)
+	default:
+		res.Verdict, res.Union = "union", t.cover(res)
+		res.Note = fmt.Sprintf("No single file explains the leak (the best holds %.0f%% of its rows); it looks like a union of %s", 100*best.Containment, strings.Join(res.Union, " and "))
+	}
+	if len(res.Candidates) > 1 && res.Candidates[1].Error == "" {
+		second := &res.Candidates[1]
+		sameHere, sameThere := 0, 0
+		for row := range best.same {
+			if second.linked[row] && !second.same[row] {
+				sameHere++
+			}
+		}
+		for row := range second.same {
+			if best.linked[row] && !best.same[row] {
+				sameThere++
+			}
+		}
+		if sameHere > 0 {
+			best.Evidence = append(best.Evidence, fmt.Sprintf("%d leaked rows carry values that %s holds and %s does not: the leak was taken when those values were current", sameHere, filepath.Base(best.File), filepath.Base(second.File)))
+		}
+		if sameThere > 0 {
+			best.Evidence = append(best.Evidence, fmt.Sprintf("%d leaked rows carry values that %s holds and %s does not", sameThere, filepath.Base(second.File), filepath.Base(best.File)))
+		}
+	}
+}
+
+// cover explains the leak as a union of candidates, greedily.
+func (t *Tracer) cover(res *Result) []string {
+	covered := map[int64]bool{}
+	var union []string
+	for len(union) < 5 {
+		best, gain := -1, 0
+		for i, c := range res.Candidates {
+			g := 0
+			for row := range c.linked {
+				if !covered[row] {
+					g++
+				}
+			}
+			if g > gain {
+				best, gain = i, g
+			}
+		}
+		if best < 0 || gain*50 < res.LeakRows { // stop when a file adds less than 2%
+			break
+		}
+		for row := range res.Candidates[best].linked {
+			covered[row] = true
+		}
+		union = append(union, res.Candidates[best].File)
+	}
+	return union
+}
+
+// ReadLog reads an export audit log: export id, time, user, report, rows
+// and file, by header name.
+func ReadLog(path string) (map[string]*LogEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "export log %s cannot be read: %v", path, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s: %v", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, need := range []string{"export_id", "exported_at", "user", "file"} {
+		if _, ok := col[need]; !ok {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s: no %q column (want export_id, exported_at, user, report, file)", path, need)
+		}
+	}
+	out := map[string]*LogEntry{}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s line %d: %v", path, line, err)
+		}
+		at, err := time.Parse(time.RFC3339, rec[col["exported_at"]])
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s line %d: exported_at %q is not RFC 3339", path, line, rec[col["exported_at"]])
+		}
+		e := &LogEntry{ID: rec[col["export_id"]], At: at, User: rec[col["user"]], File: rec[col["file"]]}
+		if i, ok := col["report"]; ok {
+			e.Report = rec[i]
+		}
+		out[filepath.Base(e.File)] = e
+	}
+}
