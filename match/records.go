@@ -108,6 +108,18 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 			rec, _, _ := n.record(*p, t.Format, offset, row)
 			out = append(out, rec)
 		}
+		// Plan from the first rows read, then add them.
+		flush := func() {
+			var sample [][]string
+			for _, b := range buffered {
+				sample = append(sample, b.Cells)
+			}
+			setPlan(sample)
+			for _, b := range buffered {
+				add(b)
+			}
+			buffered = nil
+		}
 		if preview := t.Preview(); len(preview) > 0 || t.Format == dump.FormatText {
 			setPlan(preview)
 		}
@@ -120,27 +132,12 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 			}
 			buffered = append(buffered, dump.Row{Pos: row.Pos, Cells: slices.Clone(row.Cells), Tokens: slices.Clone(row.Tokens)})
 			if len(buffered) == 300 {
-				var sample [][]string
-				for _, b := range buffered {
-					sample = append(sample, b.Cells)
-				}
-				setPlan(sample)
-				for _, b := range buffered {
-					add(b)
-				}
-				buffered = nil
+				flush()
 			}
 			return nil
 		})
 		if p == nil && len(buffered) > 0 {
-			var sample [][]string
-			for _, b := range buffered {
-				sample = append(sample, b.Cells)
-			}
-			setPlan(sample)
-			for _, b := range buffered {
-				add(b)
-			}
+			flush()
 		}
 		offset += last
 		return err
