@@ -98,7 +98,9 @@ func (k *knowledge) extractTokens(s string) []Token {
 				end++
 			}
 			candidate := strings.TrimRight(s[i:end], " .-(/")
-			if (candidate[0] == '+' || candidate[0] == '0') && phoneShape(candidate) {
+			// Most numbers start with + or a trunk 0; Italian and Spanish
+			// ones are written without, so a long run of digits counts too.
+			if (candidate[0] == '+' || candidate[0] == '0' || digitCount(candidate) >= 9) && phoneShape(candidate) {
 				out = append(out, Token{Kind: TokenPhone, Value: candidate})
 				i = i + len(candidate) - 1
 			}
@@ -385,4 +387,14 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 		return flush()
 	}
 	return t
+}
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }

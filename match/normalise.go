@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -198,4 +199,27 @@ func Soundex(s string) string {
 		out = append(out, '0')
 	}
 	return string(out)
+}
+
+// phoneForms returns the digits of every usual way of writing an E.164
+// number: national (with and without the trunk 0), with the country code,
+// with 00, and with "+cc (0)".
+func phoneForms(e164 string) []string {
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return nil
+	}
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	cc := strconv.Itoa(int(num.GetCountryCode()))
+	return []string{nsn, "0" + nsn, cc + nsn, "00" + cc + nsn, cc + "0" + nsn, "00" + cc + "0" + nsn}
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }

@@ -4,14 +4,16 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
 
 // record turns a row into a normalised record, with the kinds of data it
-// exposes and the values it could not read.
-func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row) (Record, map[string]bool, leakdesk.InvalidCounts) {
+// exposes and the values it could not read. phone normalises a phone
+// number as written, and reports false for what is not one.
+func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool)) (Record, map[string]bool, leakdesk.InvalidCounts) {
 	rec := Record{Row: offset + row.Pos.Record}
 	var invalid leakdesk.InvalidCounts
 	cell := func(i int) string {
@@ -23,11 +25,17 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 	var bad int
 	rec.Emails, bad = n.Emails(cells(row.Cells, p.emails))
 	invalid.Emails += int64(bad)
-	rec.Phones, bad = n.Phones(cells(row.Cells, p.phones))
-	invalid.Phones += int64(bad)
 	for _, v := range cells(row.Cells, p.phones) {
-		if v != "" {
-			rec.RawPhones = append(rec.RawPhones, v)
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		// Every number as written is kept: tracing compares digits even
+		// where the country, and so the normal form, is unknown.
+		rec.RawPhones = append(rec.RawPhones, v)
+		if ph, ok := phone(v); ok {
+			rec.Phones = append(rec.Phones, ph)
+		} else {
+			invalid.Phones++
 		}
 	}
 	for _, i := range p.first {
@@ -60,7 +68,7 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 					rec.Emails, fields["email"] = append(rec.Emails, e), true
 				}
 			case dump.TokenPhone:
-				if ph, ok := n.Phone(tok.Value); ok {
+				if ph, ok := phone(tok.Value); ok {
 					rec.Phones, rec.RawPhones, fields["phone"] = append(rec.Phones, ph), append(rec.RawPhones, tok.Value), true
 				}
 			case dump.TokenName:
@@ -105,7 +113,7 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 			}
 		}
 		add := func(row dump.Row) {
-			rec, _, _ := n.record(*p, t.Format, offset, row)
+			rec, _, _ := n.record(*p, t.Format, offset, row, n.Phone)
 			out = append(out, rec)
 		}
 		// Plan from the first rows read, then add them.
@@ -164,4 +172,25 @@ func RegistryOf(n *Normaliser, records []Record) *Registry {
 		reg.add(c)
 	}
 	return reg
+}
+
+// PhoneSuffix returns the last eight digits of a phone number as written,
+// or "" when it has fewer: the part of a number that does not depend on
+// its layout or on whether the country code is written.
+func PhoneSuffix(s string) string {
+	var digits [24]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if n == len(digits) {
+				return ""
+			}
+			digits[n] = s[i]
+			n++
+		}
+	}
+	if n < 8 {
+		return ""
+	}
+	return string(digits[n-8 : n])
 }

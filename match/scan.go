@@ -18,11 +18,39 @@ type Scanner struct {
 	n       *Normaliser
 	m       *Matcher
 	workers int
+	// forms maps every way of writing a registry phone number, as digits,
+	// to its E.164 form: the leak is read without libphonenumber, which is
+	// slow, and without knowing each number's country.
+	forms map[string]string
 }
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
 func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner {
-	return &Scanner{reader: r, n: n, m: m, workers: max(workers, 1)}
+	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}}
+	if m != nil {
+		for _, c := range m.reg.Contacts {
+			for _, p := range c.Phones {
+				for _, form := range phoneForms(p) {
+					s.forms[form] = p
+				}
+			}
+		}
+	}
+	return s
+}
+
+// phone reads a leaked phone number: a registry number in any layout, or,
+// for any other number, its digits, which can only disagree with the
+// registry. What has too few or too many digits is not a phone number.
+func (s *Scanner) phone(raw string) (string, bool) {
+	digits := digitsOf(raw)
+	if len(digits) < 8 || len(digits) > 17 {
+		return "", false
+	}
+	if e164, ok := s.forms[digits]; ok {
+		return e164, true
+	}
+	return "#" + digits, true
 }
 
 // plan says where a table's fields are.
@@ -178,7 +206,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
-	rec, fields, invalid := s.n.record(p, format, offset, row)
+	rec, fields, invalid := s.n.record(p, format, offset, row, s.phone)
 	a.invalid.Emails += invalid.Emails
 	a.invalid.Phones += invalid.Phones
 	best, second := s.m.Best(rec)

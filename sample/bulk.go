@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -49,4 +50,83 @@ func (s *Scenario) WriteContactsCSV(w io.Writer, rows int) error {
 		return fmt.Errorf("write contacts: %w", err)
 	}
 	return bw.Flush()
+}
+
+// MixedDumpTruth says which registry contacts a mixed dump holds, and how.
+type MixedDumpTruth struct {
+	ByEmail []string `json:"by_email"` // contacts present by an e-mail address, in some letter case
+	ByPhone []string `json:"by_phone"` // contacts present only by a phone number, in some layout
+}
+
+// WriteMixedDump writes a large unstructured dump of the kind sold on
+// forums: mostly email:password lines, some semicolon-separated person rows
+// and some JSON lines, of strangers, with a few of the registry's contacts
+// hidden in it, by e-mail or only by phone.
+func (s *Scenario) WriteMixedDump(w io.Writer, lines, byEmail, byPhone int) (MixedDumpTruth, error) {
+	rng := rand.New(rand.NewPCG(s.Config.Seed, 77))
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var truth MixedDumpTruth
+	contacts := slices.Clone(s.Registry)
+	rng.Shuffle(len(contacts), func(i, j int) { contacts[i], contacts[j] = contacts[j], contacts[i] })
+	var planted []string
+	for _, p := range contacts {
+		e := p.Value(fieldEmail, s.Config.Incident)
+		switch {
+		case len(truth.ByEmail) < byEmail && e != "":
+			truth.ByEmail = append(truth.ByEmail, p.ID)
+			switch rng.IntN(3) {
+			case 0:
+				e = strings.ToUpper(e)
+			case 1:
+				e = strings.ToUpper(e[:1]) + e[1:]
+			}
+			planted = append(planted, e+":"+randomWord(rng))
+		case len(truth.ByPhone) < byPhone:
+			phone := p.Value(fieldMobile, s.Config.Incident)
+			if phone == "" {
+				phone = p.Value(fieldPhone, s.Config.Incident)
+			}
+			if phone == "" {
+				continue
+			}
+			c := s.world.data.Countries[s.world.org(p.OrgID).Country]
+			layout := phoneLayouts()[rng.IntN(len(phoneLayouts()))]
+			planted = append(planted, fmt.Sprintf("%s;%s;%s;%s", randomWord(rng), randomWord(rng), formatPhone(phone, c, layout), randomWord(rng)))
+			truth.ByPhone = append(truth.ByPhone, p.ID)
+		}
+	}
+	if len(truth.ByEmail) < byEmail || len(truth.ByPhone) < byPhone {
+		return truth, fmt.Errorf("the registry has %d contacts: too few to plant %d by e-mail and %d by phone", len(contacts), byEmail, byPhone)
+	}
+	positions := map[int]string{}
+	for _, line := range planted {
+		positions[rng.IntN(lines)] = line
+	}
+	for i := range lines {
+		if line, ok := positions[i]; ok {
+			fmt.Fprintln(bw, line)
+			continue
+		}
+		// Strangers: addresses on domains the registry never uses, and
+		// phone numbers out of every plausible range.
+		user := fmt.Sprintf("%s%d", randomWord(rng), rng.IntN(100000))
+		switch r := rng.IntN(100); {
+		case r < 70:
+			fmt.Fprintf(bw, "%s@mail%d.example:%s\n", user, rng.IntN(500), randomWord(rng))
+		case r < 95:
+			fmt.Fprintf(bw, "%s;%s;%s@mail%d.example;+999 %07d;%s\n", randomWord(rng), randomWord(rng), user, rng.IntN(500), rng.IntN(10000000), randomWord(rng))
+		default:
+			fmt.Fprintf(bw, `{"user":"%s","email":"%s@mail%d.example","ip":"203.0.113.%d"}`+"\n", user, user, rng.IntN(500), rng.IntN(255))
+		}
+	}
+	return truth, bw.Flush()
+}
+
+func randomWord(rng *rand.Rand) string {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 5+rng.IntN(6))
+	for i := range b {
+		b[i] = letters[rng.IntN(len(letters))]
+	}
+	return string(b)
 }

@@ -271,6 +271,10 @@ func (s *Scenario) Write(dir string) error {
 	return nil
 }
 
+// RegistryCSV returns the registry on the day of the incident as CSV, as
+// Write lays it out in registry/contacts.csv.
+func (s *Scenario) RegistryCSV() ([]byte, error) { return s.registryCSV() }
+
 func (s *Scenario) registryCSV() ([]byte, error) {
 	header := []string{colContactID, colOrgID, colOrganisation, colFirstName, colLastName, colTitle, colEmail, colPhone, colMobile, colCountry, colCity, colOffers, colPublic}
 	rows := make([][]string, 0, len(s.Registry))

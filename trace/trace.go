@@ -229,28 +229,14 @@ func sameValues(leaked, cand match.Record) bool {
 	}
 	var candidates []string
 	for _, p := range cand.RawPhones {
-		candidates = append(candidates, phoneSuffix(p))
+		candidates = append(candidates, match.PhoneSuffix(p))
 	}
 	for _, p := range leaked.RawPhones {
-		if s := phoneSuffix(p); s != "" && !slices.Contains(candidates, s) {
+		if s := match.PhoneSuffix(p); s != "" && !slices.Contains(candidates, s) {
 			return false
 		}
 	}
 	return true
-}
-
-// phoneSuffix returns the last eight digits of a phone number as written.
-func phoneSuffix(s string) string {
-	var digits []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			digits = append(digits, s[i])
-		}
-	}
-	if len(digits) < 8 {
-		return ""
-	}
-	return string(digits[len(digits)-8:])
 }
 
 func logChoose(n, k float64) float64 {

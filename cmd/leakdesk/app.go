@@ -57,7 +57,11 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "The response desk for a personal-data leak",
 		Long: `leakdesk takes in a leaked file, works out whose data is in it, finds the
 export it came from, and keeps the legal clocks, the evidence and the
-timeline of the response.`,
+timeline of the response.
+
+Exit codes: 0 success, 1 internal error, 2 invalid input, 3 not found,
+4 conflict, 5 wrong or missing key, 6 unavailable (database locked or
+unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -12,8 +13,8 @@ import (
 
 func (a *app) sampleCommand() *cobra.Command {
 	var cfg sample.Config
-	var out, contactsCSV string
-	var rows int
+	var out, contactsCSV, mixedDump string
+	var rows, lines int
 	cmd := &cobra.Command{
 		Use:   "sample --seed N --out DIR",
 		Short: "Write a synthetic incident: registry, exports, a leak and the truth",
@@ -22,7 +23,7 @@ registry/history.csv, exports/ with export_log.csv, leak/ and truth.json.
 Every person, organisation and number in it is invented.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if contactsCSV == "" {
+			if contactsCSV == "" && mixedDump == "" {
 				if err := requireFlags(cmd, "out"); err != nil {
 					return err
 				}
@@ -33,6 +34,9 @@ Every person, organisation and number in it is invented.`,
 			}
 			if contactsCSV != "" {
 				return writeContactsCSV(s, contactsCSV, rows)
+			}
+			if mixedDump != "" {
+				return a.writeMixedDump(s, mixedDump, lines)
 			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "cannot create %s: %v", out, err)
@@ -57,7 +61,34 @@ Every person, organisation and number in it is invented.`,
 	f.StringVar(&cfg.LeakStyle, "leak-style", "", "paste, csv, ndjson or sql (default: chosen by the seed)")
 	f.StringVar(&contactsCSV, "contacts-csv", "", "instead, write one large registry-shaped CSV to this file, for benchmarks")
 	f.IntVar(&rows, "rows", 1_500_000, "rows of --contacts-csv")
+	f.StringVar(&mixedDump, "mixed-dump", "", "instead, write a large unstructured dump hiding 347 registry contacts by e-mail and 153 by phone, with the registry beside it, for benchmarks")
+	f.IntVar(&lines, "lines", 5_000_000, "lines of --mixed-dump")
 	return cmd
+}
+
+// writeMixedDump writes the dump, the registry it hides contacts of, and
+// the truth, as FILE, FILE.registry.csv and FILE.truth.json.
+func (a *app) writeMixedDump(s *sample.Scenario, path string, lines int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "cannot create %s: %v", path, err)
+	}
+	truth, err := s.WriteMixedDump(f, lines, 347, 153)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
+	}
+	registry, err := s.RegistryCSV()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path+".registry.csv", registry, 0o644); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(truth, "", " ")
+	return os.WriteFile(path+".truth.json", b, 0o644)
 }
 
 func writeContactsCSV(s *sample.Scenario, path string, rows int) error {
