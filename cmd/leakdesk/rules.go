@@ -232,11 +232,19 @@ timeline, where the reports find it.`,
 			if err != nil {
 				return err
 			}
+			// A reason must belong to a factor that is set: one for a typo or
+			// an unset factor would be recorded nowhere, silently.
 			reasons := map[string]string{}
 			for _, w := range why {
 				k, v, ok := strings.Cut(w, "=")
 				if !ok || strings.TrimSpace(v) == "" {
 					return leakdesk.Errorf(leakdesk.EINVALID, "invalid --why %q: want FACTOR=TEXT, e.g. dpc=\"payment cards\"", w)
+				}
+				if !slices.Contains([]string{"dpc", "ei", "confidentiality", "integrity", "availability", "malicious"}, k) {
+					return leakdesk.Errorf(leakdesk.EINVALID, "--why %s: unknown factor; want dpc, ei, confidentiality, integrity, availability or malicious", k)
+				}
+				if !cmd.Flags().Changed(k) {
+					return leakdesk.Errorf(leakdesk.EINVALID, "--why %s gives a reason, but --%s is not set", k, k)
 				}
 				reasons[k] = v
 			}

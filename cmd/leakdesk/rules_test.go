@@ -18,8 +18,18 @@ func TestRegulatoryCommands(t *testing.T) {
 		if !strings.Contains(out, "SE = 1.5, low") || !strings.Contains(out, "Not recorded") {
 			t.Fatalf("assess:\n%s", out)
 		}
-		if _, errOut, code := c.run("assess", "1", "--dpc", "3"); code != exitInvalid || !strings.Contains(errOut, "needs a reason") {
-			t.Fatalf("override without reason: exit %d, %s", code, errOut)
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"--dpc", "3"}, "needs a reason"},
+			{[]string{"--dpc", "3", "--why", "dcp=typo"}, "unknown factor"},
+			{[]string{"--why", "ei=nothing set"}, "--ei is not set"},
+			{[]string{"--ei", "0.6", "--why", "ei=not a level"}, "EI = 0.6"},
+		} {
+			if _, errOut, code := c.run(append([]string{"assess", "1"}, tc.args...)...); code != exitInvalid || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("assess %v: exit %d, %s", tc.args, code, errOut)
+			}
 		}
 		var assessed struct {
 			Assessment struct {
