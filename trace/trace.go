@@ -86,6 +86,7 @@ type Result struct {
 	Verdict    string      `json:"verdict"` // source, union, none
 	Union      []string    `json:"union,omitempty"`
 	Note       string      `json:"note"`
+	Dating     *Dating     `json:"dating,omitempty"` // with a registry and its history
 }
 
 // Tracer ranks candidate exports.
@@ -322,42 +323,59 @@ func (t *Tracer) cover(res *Result) []string {
 // ReadLog reads an export audit log: export id, time, user, report, rows
 // and file, by header name.
 func ReadLog(path string) (map[string]*LogEntry, error) {
+	out := map[string]*LogEntry{}
+	err := readCSV(path, "export log", []string{"export_id", "exported_at", "user", "file"}, func(line int, get func(string) string) error {
+		at, err := time.Parse(time.RFC3339, get("exported_at"))
+		if err != nil {
+			return fmt.Errorf("exported_at %q is not RFC 3339", get("exported_at"))
+		}
+		e := &LogEntry{ID: get("export_id"), At: at, User: get("user"), Report: get("report"), File: get("file")}
+		out[filepath.Base(e.File)] = e
+		return nil
+	})
+	return out, err
+}
+
+// readCSV reads a CSV file with a header, checks that the needed columns
+// are there, and calls fn for each record with a getter by column name.
+// Errors name the file, and the line where there is one.
+func readCSV(path, what string, need []string, fn func(line int, get func(string) string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "export log %s cannot be read: %v", path, err)
+		return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s %s cannot be read: %v", what, path, err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s: %v", path, err)
+		return leakdesk.Errorf(leakdesk.EINVALID, "%s %s: %v", what, path, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
-	for _, need := range []string{"export_id", "exported_at", "user", "file"} {
-		if _, ok := col[need]; !ok {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s: no %q column (want export_id, exported_at, user, report, file)", path, need)
+	for _, n := range need {
+		if _, ok := col[n]; !ok {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s: no %q column (want %s)", what, path, n, strings.Join(need, ", "))
 		}
 	}
-	out := map[string]*LogEntry{}
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s line %d: %v", path, line, err)
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s line %d: %v", what, path, line, err)
 		}
-		at, err := time.Parse(time.RFC3339, rec[col["exported_at"]])
-		if err != nil {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "export log %s line %d: exported_at %q is not RFC 3339", path, line, rec[col["exported_at"]])
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return rec[i]
+			}
+			return ""
 		}
-		e := &LogEntry{ID: rec[col["export_id"]], At: at, User: rec[col["user"]], File: rec[col["file"]]}
-		if i, ok := col["report"]; ok {
-			e.Report = rec[i]
+		if err := fn(line, get); err != nil {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s line %d: %v", what, path, line, err)
 		}
-		out[filepath.Base(e.File)] = e
 	}
 }

@@ -137,6 +137,15 @@ incident with its legal clocks. Everything goes to the data directory.`,
 					a.say("   - %s", e)
 				}
 			}
+			changes, err := trace.ReadHistory(filepath.Join(dir, "registry", "history.csv"))
+			if err != nil {
+				return err
+			}
+			leaked, _, err := match.ReadRecords(ctx, reader, n, match.Files(leakPath)[0])
+			if err != nil {
+				return err
+			}
+			a.say("   Dating, from the registry's history: %s.", trace.Date(ctx, n, reg, leaked, changes).Note)
 
 			// The responder confirms the severity: the list was offered for sale.
 			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {

@@ -296,7 +296,7 @@ func TestDemo(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, "sqlite")
 	out := c.ok("demo", "--seed", "5")
-	for _, want := range []string{"INC-0001", "gdpr.art33.authority", "nis2.early-warning", "Evidence (1)", "Europe/Paris", "What the leak holds", "Data categories: contact", "Severity (ENISA 2013)", "Notification de violation de données personnelles", "registry contacts of", "Where it came from", "exported"} {
+	for _, want := range []string{"INC-0001", "gdpr.art33.authority", "nis2.early-warning", "Evidence (1)", "Europe/Paris", "What the leak holds", "Data categories: contact", "Severity (ENISA 2013)", "Notification de violation de données personnelles", "registry contacts of", "Where it came from", "exported", "the leaked data was taken between"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

@@ -18,10 +18,10 @@ const eventTraceRanked = "trace.ranked"
 
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
-	var leak, logPath, incident string
+	var leak, logPath, incident, registry, history string
 	var candidates []string
 	cmd := &cobra.Command{
-		Use:   "trace --leak LEAK --candidates PATH... [--log export_log.csv] [--incident ID] [CANDIDATE...]",
+		Use:   "trace --leak LEAK --candidates PATH... [--log export_log.csv] [--registry R --history H] [--incident ID] [CANDIDATE...]",
 		Short: "Find which export the leak came from: rank candidate files and explain why",
 		Long: `Rank the candidate files (past exports in any format; directories are walked)
 by how well each explains the leak: the log-likelihood of the leaked rows
@@ -29,7 +29,11 @@ given the candidate, from rows found with the same values, found with other
 values (re-typed, or a later version of the data), or absent, less the
 chance of drawing that many rows from a file of its size. Each candidate
 comes with evidence a person can check; with --log, the user and export
-behind it. When no single file explains the leak, a union is proposed.`,
+behind it. When no single file explains the leak, a union is proposed.
+
+With --registry and --history (the registry's change log: at, contact_id,
+field, old, new), the date the leaked data was taken is estimated from the
+values it holds.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "leak"); err != nil {
 				return err
@@ -54,9 +58,29 @@ behind it. When no single file explains the leak, a union is proposed.`,
 			if err != nil {
 				return err
 			}
-			res, err := trace.New(reader, match.NewNormaliser(df.opts.Region)).Trace(cmd.Context(), match.Files(leak)[0], files, log)
+			n := match.NewNormaliser(df.opts.Region)
+			res, err := trace.New(reader, n).Trace(cmd.Context(), match.Files(leak)[0], files, log)
 			if err != nil {
 				return err
+			}
+			if (registry == "") != (history == "") {
+				return leakdesk.Errorf(leakdesk.EINVALID, "dating needs both --registry and --history")
+			}
+			if registry != "" {
+				reg, err := match.LoadRegistry(cmd.Context(), reader, n, registry, match.RegistryOptions{})
+				if err != nil {
+					return err
+				}
+				changes, err := trace.ReadHistory(history)
+				if err != nil {
+					return err
+				}
+				leaked, _, err := match.ReadRecords(cmd.Context(), reader, n, match.Files(leak)[0])
+				if err != nil {
+					return err
+				}
+				d := trace.Date(cmd.Context(), n, reg, leaked, changes)
+				res.Dating = &d
 			}
 			if incident != "" {
 				id, err := leakdesk.ParseIncidentID(incident)
@@ -89,12 +113,18 @@ behind it. When no single file explains the leak, a union is proposed.`,
 	f.StringArrayVar(&candidates, "candidates", nil, "a candidate file or directory; repeat it, or list candidates as arguments")
 	f.StringVar(&logPath, "log", "", "the export audit log: export_id, exported_at, user, report, file")
 	f.StringVar(&incident, "incident", "", "record the ranking on this incident's timeline")
+	f.StringVar(&registry, "registry", "", "the registry, to date the leak with --history")
+	f.StringVar(&history, "history", "", "the registry's change log (at, contact_id, field, old, new), to date the leak")
 	return cmd
 }
 
 func printTrace(a *app, res *trace.Result) {
 	w := a.stdout
-	fmt.Fprintf(w, "%s: %d rows. %s.\n\n", res.Leak, res.LeakRows, res.Note)
+	fmt.Fprintf(w, "%s: %d rows. %s.\n", res.Leak, res.LeakRows, res.Note)
+	if res.Dating != nil {
+		fmt.Fprintf(w, "Dating: %s.\n", res.Dating.Note)
+	}
+	fmt.Fprintln(w)
 	t := newTable(w, "RANK", "FILE", "SCORE", "CONTAINED", "COVERED", "EXPORT")
 	for _, c := range res.Candidates {
 		export := "-"

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk/sample"
 )
@@ -24,7 +25,11 @@ func TestTraceCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "exports", "broken.xlsx"), []byte("PK\x03\x04 not really a workbook"), 0o644)
 	c.ok("incident", "new", "--title", "x", "--aware-at", "now")
 	var res struct {
-		Verdict    string
+		Verdict string
+		Dating  *struct {
+			From, To    time.Time
+			Informative int
+		}
 		Candidates []struct {
 			File        string
 			Rank        int
@@ -37,7 +42,11 @@ func TestTraceCommand(t *testing.T) {
 		}
 	}
 	c.json(&res, "trace", "--leak", filepath.Join(dir, s.LeakPath()), "--candidates", filepath.Join(dir, "exports"),
-		"--log", filepath.Join(dir, "exports", "export_log.csv"), "--incident", "1")
+		"--log", filepath.Join(dir, "exports", "export_log.csv"), "--incident", "1",
+		"--registry", filepath.Join(dir, "registry", "contacts.csv"), "--history", filepath.Join(dir, "registry", "history.csv"))
+	if d := res.Dating; d == nil || d.Informative == 0 || !d.From.IsZero() && s.Source.At.Before(d.From) || !d.To.IsZero() && !s.Source.At.Before(d.To) {
+		t.Errorf("dating = %+v, source exported %v", res.Dating, s.Source.At)
+	}
 	truth := s.Truth()
 	top := res.Candidates[0]
 	if res.Verdict != "source" || filepath.Base(top.File) != truth.SourceExport || top.Rank != 1 || top.Export == nil || top.Export.ID != truth.SourceExportID || top.Containment < 0.8 {
@@ -61,6 +70,7 @@ func TestTraceCommand(t *testing.T) {
 	// A leak that shares nothing with any candidate gets no confident answer.
 	other := filepath.Join(dir, "other.txt")
 	os.WriteFile(other, []byte("someone@elsewhere.example:hunter2\nnobody@else.example:letmein\n"), 0o644)
+	res.Dating = nil
 	c.json(&res, "trace", "--leak", other, filepath.Join(dir, "exports"))
 	if res.Verdict != "none" {
 		t.Errorf("unrelated leak: verdict %q", res.Verdict)
