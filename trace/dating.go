@@ -59,6 +59,9 @@ func Date(ctx context.Context, n *match.Normaliser, reg *match.Registry, leaked 
 	for _, c := range history {
 		byContact[c.ContactID] = append(byContact[c.ContactID], c)
 	}
+	for _, changes := range byContact {
+		sort.Slice(changes, func(i, j int) bool { return changes[i].At.Before(changes[j].At) })
+	}
 	matcher := match.NewMatcher(reg, match.DefaultWeights())
 	var windows []window
 	for i, l := range leaked {
@@ -95,16 +98,14 @@ func Date(ctx context.Context, n *match.Normaliser, reg *match.Registry, leaked 
 }
 
 // rowWindow is when a leaked row's e-mail and phone values were all
-// current for the contact; it reports false when the row says nothing about
-// time (no value ever changed) or holds a value never known (damage).
+// current for the contact, given its changes in time order; it reports
+// false when the row says nothing about time (no value ever changed) or
+// holds a value never known (damage).
 func rowWindow(n *match.Normaliser, l match.Record, c *match.Contact, changes []Change) (window, bool) {
-	sort.Slice(changes, func(i, j int) bool { return changes[i].At.Before(changes[j].At) })
 	w := window{}
 	bounded := false
 	fields := map[string][]string{}
-	for _, e := range l.Emails {
-		fields["email"] = append(fields["email"], e)
-	}
+	fields["email"] = append(fields["email"], l.Emails...)
 	for _, p := range l.RawPhones {
 		fields["phone"] = append(fields["phone"], match.PhoneSuffix(p))
 	}
