@@ -179,11 +179,43 @@ func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+	if err := writeKey(path, secret); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			// Another process created the key first: use that one.
+			return a.loadOrCreateKey(vaultDir)
+		}
 		return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence key %s cannot be written: %v", path, err)
 	}
 	a.logger.Warn("created a new evidence key; back it up, evidence cannot be read without it", "file", path)
 	return secret, nil
+}
+
+// writeKey creates the key file whole or not at all: a process killed while
+// writing must not leave a partial key that locks the evidence away. The
+// key is written and synced under a temporary name, then linked into place,
+// which fails if another process created it meanwhile.
+func writeKey(path, secret string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".key-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.WriteString(secret + "\n"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Link(tmp.Name(), path)
 }
 
 func (a *app) loadRules() (*rules.Rules, error) {

@@ -101,17 +101,18 @@ func TestKilledEvidenceAddLeavesNoDebris(t *testing.T) {
 // checkVaultConsistent asserts the invariants a crash must keep.
 func checkVaultConsistent(t *testing.T, c *cli, data string) {
 	t.Helper()
-	key, err := os.ReadFile(filepath.Join(data, "key.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Every rows' blob exists and is whole: evidence verify exits 0. Running
-	// it also opens the vault, which sweeps dead writers' partial files.
+	// it also opens the vault, which sweeps dead writers' partial files, and
+	// creates the key if the kill came before the first run made it.
 	if _, errOut, code := c.run("evidence", "verify", "1"); code != 0 {
 		t.Fatalf("after a kill, evidence verify: exit %d, %s", code, errOut)
 	}
 	if partials, _ := filepath.Glob(filepath.Join(data, "evidence", "tmp", "*")); len(partials) != 0 {
 		t.Fatalf("partial blobs survived the next run: %v", partials)
+	}
+	key, err := os.ReadFile(filepath.Join(data, "key.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	// Every visible blob is whole, even one whose row was never written.
 	v, err := vault.Open(filepath.Join(data, "evidence"), strings.TrimSpace(string(key)))
