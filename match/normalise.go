@@ -62,7 +62,7 @@ func (n *Normaliser) Email(s string) (string, bool) {
 	s = strings.Trim(strings.TrimSpace(s), `"'<>()[],;`)
 	s = strings.TrimPrefix(strings.ToLower(s), "mailto:")
 	at := strings.LastIndexByte(s, '@')
-	if at < 1 || at == len(s)-1 || strings.ContainsAny(s, " \t") {
+	if at < 1 || at == len(s)-1 || strings.ContainsFunc(s, isSpaceOrControl) {
 		return "", false
 	}
 	domain := s[at+1:]
@@ -71,6 +71,10 @@ func (n *Normaliser) Email(s string) (string, bool) {
 	}
 	return norm.NFC.String(s), true
 }
+
+// isSpaceOrControl reports the runes no address may hold, wherever they sit:
+// trimming quotes can bare a vertical tab that trimming spaces missed.
+func isSpaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
 // EmailAlias returns the form providers deliver to the same mailbox: no
 // "+tag", and for Gmail no dots. It is a weaker sign than equality.
