@@ -138,3 +138,22 @@ func VerifyChain(inc *Incident, events []*Event) *ChainReport {
 	}
 	return report
 }
+
+// EventFact records a fact about an incident that reports and notices
+// draw on ("dpo", "measures", ...). A later fact with the same key wins.
+const EventFact = "fact"
+
+// Facts returns the latest value of each fact recorded in events.
+func Facts(events []*Event) map[string]string {
+	facts := map[string]string{}
+	for _, ev := range events {
+		if ev.Kind != EventFact {
+			continue
+		}
+		var f struct{ Key, Value string }
+		if json.Unmarshal(ev.Details, &f) == nil && f.Key != "" {
+			facts[f.Key] = f.Value
+		}
+	}
+	return facts
+}

@@ -119,7 +119,9 @@ type IncidentService interface {
 	// FindIncidents returns the matching incidents, newest first.
 	FindIncidents(ctx context.Context, filter IncidentFilter) ([]*Incident, error)
 
-	// CloseIncident closes an open incident. Returns ENOTFOUND, or ECONFLICT
+	// CloseIncident closes an open incident. It refuses (ECONFLICT) while a
+	// recipient or an affected contact is unreached with no recorded reason.
+	// Returns ENOTFOUND, or ECONFLICT
 	// if it is already closed.
 	CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error
 

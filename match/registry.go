@@ -18,6 +18,10 @@ type Contact struct {
 	Name   string   `json:"name"`
 	Emails []string `json:"emails"` // normalised
 	Phones []string `json:"phones"` // E.164
+	// Country and Language, when the registry has them, choose the
+	// language of what the contact is sent.
+	Country  string `json:"country,omitempty"`
+	Language string `json:"language,omitempty"`
 
 	first, last []string // name tokens
 	org         string   // normalised organisation name
@@ -87,6 +91,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		}
 		seen[c.ID] = i + 1
 		c.OrgID = cell(cols.orgID)
+		c.Country, c.Language = strings.ToUpper(cell(cols.country)), strings.ToLower(cell(cols.language))
 		c.org = n.Org(c.Org)
 		if c.OrgID == "" {
 			c.OrgID = c.Org // group by name where there is no org column
@@ -156,11 +161,12 @@ func nameKeys(first, last []string) []string {
 // columns says which column holds what; -1 when none.
 type columns struct {
 	id, orgID, org, first, last, full int
+	country, language                 int
 	emails, phones                    []int
 }
 
 func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts RegistryOptions) (columns, error) {
-	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1}
+	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1}
 	find := func(name string) (int, error) {
 		if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(t.Columns) {
 			return n - 1, nil
@@ -204,6 +210,15 @@ func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts Regist
 			cols.full = i
 		case dump.RoleOrganisation:
 			cols.org = i
+		case dump.RoleCountry:
+			cols.country = i
+		}
+	}
+	// No role is inferred for a language column: it is known by its name.
+	for i, h := range t.Columns {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "language", "lang", "langue", "locale":
+			cols.language = i
 		}
 	}
 	var err error

@@ -80,6 +80,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	return d, nil
 }
 
+// SQL returns the connection pool, for the job queue that shares the
+// database and its transactions.
+func (d *DB) SQL() *sql.DB { return d.db }
+
 // Close releases the connections.
 func (d *DB) Close() error { return d.db.Close() }
 

@@ -86,6 +86,9 @@ func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, re
 		if inc.Status == leakdesk.StatusClosed {
 			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is already closed", inc.PublicID())
 		}
+		if err := s.db.unreachedBlock(ctx, tx, inc); err != nil {
+			return err
+		}
 		if at.IsZero() {
 			at = s.db.now()
 		}

@@ -82,7 +82,7 @@ unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
-		a.assessCommand(), a.reportCommand(), a.sampleCommand(), a.demoCommand())
+		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }
 

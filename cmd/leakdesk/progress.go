@@ -41,3 +41,15 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// terminal returns stderr when it is a terminal, for progress lines.
+func (a *app) terminal() (io.Writer, bool) {
+	f, ok := a.stderr.(*os.File)
+	if !ok {
+		return nil, false
+	}
+	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return nil, false
+	}
+	return f, true
+}

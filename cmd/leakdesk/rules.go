@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 )
@@ -36,7 +37,6 @@ func factKeys() map[string]string {
 
 // Event kinds of this file's commands.
 const (
-	eventFact                = "fact"
 	eventAssessmentConfirmed = "assessment.confirmed"
 )
 
@@ -51,14 +51,19 @@ func (a *app) incidentFactCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `fact ID KEY "value"`,
 		Short: "Record a fact the authority reports need; the latest value of each key counts",
-		Long:  "Record a fact that reports draw on. Keys:\n" + strings.Join(help, "\n"),
+		Long: "Record a fact that reports and notices draw on. A key may end in .fr or .en\n" +
+			"for the text in one language (measures.fr), used before the plain key. Keys:\n" + strings.Join(help, "\n"),
 		Args:  exactArgs("ID", "KEY", "VALUE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
 				return err
 			}
-			if _, ok := facts[args[1]]; !ok {
+			key, lang, hasLang := strings.Cut(args[1], ".")
+			if hasLang && !slices.Contains(notify.Languages, lang) {
+				return leakdesk.Errorf(leakdesk.EINVALID, "fact %q: language %q is not one of %s", args[1], lang, strings.Join(notify.Languages, ", "))
+			}
+			if _, ok := facts[key]; !ok {
 				return leakdesk.Errorf(leakdesk.EINVALID, "unknown fact %q: want one of %s", args[1], strings.Join(keys, ", "))
 			}
 			if strings.TrimSpace(args[2]) == "" {
@@ -74,7 +79,7 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, eventFact, occurred, map[string]any{"key": args[1], "value": args[2]}))
+			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, map[string]any{"key": args[1], "value": args[2]}))
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "when it became true, if not now")
@@ -442,17 +447,12 @@ func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, err
 	if err != nil {
 		return rules.ReportInput{}, err
 	}
-	in := rules.ReportInput{Incident: rep.Incident, Filings: filings, Evidence: rep.Evidence, Events: events, Facts: map[string]string{}}
+	in := rules.ReportInput{Incident: rep.Incident, Filings: filings, Evidence: rep.Evidence, Events: events, Facts: leakdesk.Facts(events)}
 	for _, d := range rep.Deadlines {
 		in.Deadlines = append(in.Deadlines, d.Deadline)
 	}
 	for _, ev := range events {
 		switch ev.Kind {
-		case eventFact:
-			var f struct{ Key, Value string }
-			if json.Unmarshal(ev.Details, &f) == nil {
-				in.Facts[f.Key] = f.Value
-			}
 		case eventAssessmentConfirmed:
 			var as assessment
 			if err := json.Unmarshal(ev.Details, &as); err != nil {

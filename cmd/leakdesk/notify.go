@@ -1,0 +1,652 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+func (a *app) notifyCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notify",
+		Short: "Tell every affected person, exactly once per notice, and track who is reached",
+		Long: `Notices go to the incident's audience: every affected contact of its latest
+findings (with the registry's address, phone and language) and the other
+recipients added with "notify recipients --add". Each notice is written to
+an outbox row per recipient in the same transaction as its jobs (River), so
+that nobody is skipped or told twice, even if the sender is killed.
+
+Without --smtp, messages are written as .eml files to the outbox directory
+(DATA/outbox), so everything runs with nothing configured.`,
+		Args: noArgs,
+	}
+	cmd.AddCommand(a.notifyPlanCommand(), a.notifyPreviewCommand(), a.notifySendCommand(), a.notifyUpdateCommand(),
+		a.notifyRecipientsCommand(), a.notifyCoverageCommand(), a.notifyLogContactCommand(), a.notifyReportsCommand())
+	return cmd
+}
+
+// notifyFlags are the settings of composing and sending notices.
+type notifyFlags struct {
+	registry    string
+	templates   string
+	from        string
+	smtp        string
+	outbox      string
+	baseURL     string
+	connections int
+	batch       int
+	lease       time.Duration
+}
+
+func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.registry, "registry", "", "registry of contacts for addresses and languages (default: the one the findings were made with)")
+	fl.StringVar(&f.templates, "templates", a.getenv("LEAKDESK_TEMPLATES"), "directory of templates that add to or replace the builtin ones (env LEAKDESK_TEMPLATES)")
+	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who notices come from, "Name <address>" (env LEAKDESK_FROM)`)
+	fl.StringVar(&f.baseURL, "base-url", a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"), "public URL of leakdesk serve, for acknowledgement links (env LEAKDESK_BASE_URL)")
+	if sending {
+		fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
+		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
+		fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
+		fl.IntVar(&f.batch, "batch", 50, "deliveries per queued job")
+		fl.DurationVar(&f.lease, "lease", notify.DefaultLease, "how long a message in flight is held before another sender may take its sender for dead; must exceed the SMTP timeout")
+	}
+}
+
+// notifier wires what composing and sending need.
+type notifier struct {
+	db        *store.DB
+	notices   *store.NoticeService
+	incidents leakdesk.IncidentService
+	templates *notify.Templates
+	composer  *notify.Composer
+}
+
+func (a *app) notifier(ctx context.Context, f *notifyFlags) (*notifier, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	templates, err := notify.LoadTemplates(f.templates)
+	if err != nil {
+		return nil, err
+	}
+	from, err := parseFrom(f.from)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := a.ackTokens()
+	if err != nil {
+		return nil, err
+	}
+	n := &notifier{db: db, notices: store.NewNoticeService(db), incidents: store.NewIncidentService(db), templates: templates}
+	n.composer = &notify.Composer{Templates: templates, From: from, Tokens: tokens, BaseURL: f.baseURL, Incidents: n.incidents, Notices: n.notices, Now: a.now}
+	return n, nil
+}
+
+func parseFrom(s string) (notify.From, error) {
+	if strings.TrimSpace(s) == "" {
+		return notify.From{}, leakdesk.Errorf(leakdesk.EINVALID, `--from is required: who notices come from, e.g. --from "Acme DPO <dpo@acme.example>" (or LEAKDESK_FROM)`)
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil {
+		return notify.From{}, leakdesk.Errorf(leakdesk.EINVALID, "--from %q: %v", s, err)
+	}
+	name := addr.Name
+	if name == "" {
+		name = addr.Address
+	}
+	return notify.From{Name: name, Address: addr.Address}, nil
+}
+
+// ackTokens signs acknowledgement links with LEAKDESK_ACK_KEY, or with a
+// key kept in the data directory. Instances that share a PostgreSQL store
+// must share the key.
+func (a *app) ackTokens() (*notify.Tokens, error) {
+	if k := a.getenv("LEAKDESK_ACK_KEY"); k != "" {
+		return notify.NewTokens([]byte(k))
+	}
+	if err := a.ensureDataDir(); err != nil {
+		return nil, err
+	}
+	key, err := notify.LoadOrCreateKey(filepath.Join(a.dataDir, "ack.key"))
+	if err != nil {
+		return nil, err
+	}
+	return notify.NewTokens(key)
+}
+
+// audience refreshes the incident's affected recipients from its latest
+// findings and the registry, and returns the whole audience.
+func (n *notifier) audience(ctx context.Context, a *app, incidentID int64, registry string, keep bool) ([]*leakdesk.Recipient, error) {
+	f, err := store.NewFindingsService(n.db).LatestFindings(ctx, incidentID)
+	if err != nil && leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+		return nil, err
+	}
+	existing, err := n.notices.Recipients(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return existing, nil
+	}
+	if registry == "" {
+		registry = f.Registry
+	}
+	if registry == "" {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the findings do not name their registry: give --registry")
+	}
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		return nil, err
+	}
+	reg, err := match.LoadRegistry(ctx, reader, match.NewNormaliser("FR"), registry, match.RegistryOptions{})
+	if err != nil {
+		return nil, err
+	}
+	affected := notify.Audience(f, reg)
+	if keep {
+		if _, err := n.notices.AddRecipients(ctx, incidentID, a.actor, affected); err != nil {
+			return nil, err
+		}
+		return n.notices.Recipients(ctx, incidentID)
+	}
+	// A plan shows the audience as sending would make it, and stores nothing.
+	byKey := map[string]bool{}
+	for _, r := range affected {
+		byKey[r.Key] = true
+	}
+	for _, r := range existing {
+		if !byKey[r.Key] {
+			affected = append(affected, r)
+		}
+	}
+	return affected, nil
+}
+
+// check refuses a notice that cannot be composed for everyone: an unknown
+// or broken template, or facts missing in a language of the audience.
+func (n *notifier) check(ctx context.Context, incidentID int64, template string, audience []*leakdesk.Recipient) error {
+	if !slices.Contains(n.templates.Names(), template) {
+		return leakdesk.Errorf(leakdesk.EINVALID, "no template %q: templates are %s", template, strings.Join(n.templates.Names(), ", "))
+	}
+	if err := n.templates.Validate(template); err != nil {
+		return err
+	}
+	events, err := n.incidents.FindEvents(ctx, incidentID)
+	if err != nil {
+		return err
+	}
+	facts := leakdesk.Facts(events)
+	var problems []string
+	for _, lang := range notify.Languages {
+		used := slices.ContainsFunc(audience, func(r *leakdesk.Recipient) bool { return r.Language == lang && r.Email != "" })
+		if !used {
+			continue
+		}
+		if _, missing := notify.FactsFor(facts, lang); len(missing) > 0 {
+			problems = append(problems, fmt.Sprintf("%s: %s", lang, strings.Join(missing, ", ")))
+		}
+	}
+	if len(problems) > 0 {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a notice must say what GDPR Art. 34(2) requires; facts missing (%s): record each with leakdesk incident fact %s KEY \"TEXT\" (or KEY.fr / KEY.en for one language)",
+			strings.Join(problems, "; "), leakdesk.FormatIncidentID(incidentID))
+	}
+	return nil
+}
+
+// planEntry is one line of a plan: who gets what.
+type planEntry struct {
+	Recipient *leakdesk.Recipient `json:"recipient"`
+	Channel   string              `json:"channel"` // email, or what to try instead
+	Subject   string              `json:"subject,omitempty"`
+	Exposed   []string            `json:"exposed"`
+}
+
+func (a *app) notifyPlanCommand() *cobra.Command {
+	var nf notifyFlags
+	var template string
+	cmd := &cobra.Command{
+		Use:   "plan ID [--template first]",
+		Short: "Show who would get which notice, and what cannot be sent, without sending anything",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			n, err := a.notifier(ctx, &nf)
+			if err != nil {
+				return err
+			}
+			audience, err := n.audience(ctx, a, id, nf.registry, false)
+			if err != nil {
+				return err
+			}
+			if len(audience) == 0 {
+				return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
+			}
+			checkErr := n.check(ctx, id, template, audience)
+			plan := make([]planEntry, 0, len(audience))
+			for _, r := range audience {
+				e := planEntry{Recipient: r, Channel: "email", Exposed: notify.ExposedLabels(r.Fields, r.Language)}
+				if r.Email == "" {
+					e.Channel = "no address: " + (&leakdesk.CoverageEntry{Recipient: r, State: leakdesk.CoverageNoAddress}).Suggest()
+				} else if checkErr == nil {
+					d, _, err := n.composer.Data(ctx, &leakdesk.Notice{IncidentID: id, Template: template, Kind: leakdesk.NoticeFirst}, r)
+					if err != nil {
+						return err
+					}
+					if msg, err := n.templates.Render(template, r.Language, d); err == nil {
+						e.Subject = msg.Subject
+					}
+				}
+				plan = append(plan, e)
+			}
+			if a.format == "json" {
+				out := map[string]any{"incident": leakdesk.FormatIncidentID(id), "template": template, "recipients": plan, "ready": checkErr == nil}
+				if checkErr != nil {
+					out["problem"] = leakdesk.ErrorMessage(checkErr)
+				}
+				if err := writeJSON(a.stdout, out); err != nil {
+					return err
+				}
+				return checkErr
+			}
+			t := newTable(a.stdout, "KEY", "NAME", "ORGANISATION", "LANG", "CHANNEL", "EXPOSED")
+			withEmail := 0
+			for _, e := range plan {
+				channel := e.Channel
+				if channel == "email" {
+					channel, withEmail = e.Recipient.Email, withEmail+1
+				}
+				t.row(e.Recipient.Key, e.Recipient.Name, e.Recipient.Organisation, e.Recipient.Language, channel, strings.Join(e.Exposed, ", "))
+			}
+			if err := t.flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "\n%d recipients: %d by e-mail, %d to reach another way.\n", len(plan), withEmail, len(plan)-withEmail)
+			if checkErr != nil {
+				return checkErr
+			}
+			fmt.Fprintf(a.stdout, "Ready: leakdesk notify send %s --campaign NAME --template %s\n", leakdesk.FormatIncidentID(id), template)
+			return nil
+		},
+	}
+	nf.register(a, cmd, false)
+	cmd.Flags().StringVar(&template, "template", "first", "template of the notice")
+	return cmd
+}
+
+func (a *app) notifyPreviewCommand() *cobra.Command {
+	var nf notifyFlags
+	var template, recipient, lang, message string
+	var html bool
+	cmd := &cobra.Command{
+		Use:   "preview ID --recipient KEY [--template first] [--lang fr|en] [--html]",
+		Short: "Render a notice for one recipient, as it would be sent",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if err := requireFlags(cmd, "recipient"); err != nil {
+				return err
+			}
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			n, err := a.notifier(ctx, &nf)
+			if err != nil {
+				return err
+			}
+			audience, err := n.audience(ctx, a, id, nf.registry, false)
+			if err != nil {
+				return err
+			}
+			i := slices.IndexFunc(audience, func(r *leakdesk.Recipient) bool { return r.Key == recipient || r.Email == recipient })
+			if i < 0 {
+				return leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s", recipient, leakdesk.FormatIncidentID(id))
+			}
+			r := *audience[i]
+			if lang != "" {
+				r.Language = lang
+			}
+			body, err := readMessage(message)
+			if err != nil {
+				return err
+			}
+			kind := leakdesk.NoticeFirst
+			if body != "" {
+				kind = leakdesk.NoticeUpdate
+			}
+			d, missing, err := n.composer.Data(ctx, &leakdesk.Notice{IncidentID: id, Template: template, Kind: kind, Message: body}, &r)
+			if err != nil {
+				return err
+			}
+			d.UpdateNumber = max(d.UpdateNumber, 1)
+			msg, err := n.templates.Render(template, r.Language, d)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, map[string]any{"to": r.Email, "language": r.Language, "subject": msg.Subject, "text": msg.Text, "html": msg.HTML, "missing_facts": missing})
+			}
+			if html {
+				fmt.Fprint(a.stdout, msg.HTML)
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "To: %s <%s>\nSubject: %s\nContent-Language: %s\n\n%s", r.Name, r.Email, msg.Subject, r.Language, msg.Text)
+			if len(missing) > 0 {
+				fmt.Fprintf(a.stderr, "warning: facts still missing, shown empty: %s\n", strings.Join(missing, ", "))
+			}
+			return nil
+		},
+	}
+	nf.register(a, cmd, false)
+	f := cmd.Flags()
+	f.StringVar(&template, "template", "first", "template of the notice")
+	f.StringVar(&recipient, "recipient", "", "the recipient: contact ID or e-mail address")
+	f.StringVar(&lang, "lang", "", "render in this language instead of the recipient's")
+	f.StringVar(&message, "message", "", "file holding an update's text, to preview an update")
+	f.BoolVar(&html, "html", false, "print the HTML part instead of the text")
+	return cmd
+}
+
+func readMessage(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", leakdesk.Errorf(leakdesk.EINVALID, "--message: %v", err)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", leakdesk.Errorf(leakdesk.EINVALID, "--message %s is empty", path)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (a *app) notifySendCommand() *cobra.Command {
+	var nf notifyFlags
+	var campaign, template string
+	cmd := &cobra.Command{
+		Use:   "send ID --campaign NAME [--template first] [--smtp URL | --outbox DIR]",
+		Short: "Send the first notice to the whole audience, or resume a campaign that stopped",
+		Long: `Send the first notice: the audience is refreshed from the latest findings,
+the template and facts are checked for every language, and the SMTP server
+is reached once, all before anything is queued. Each recipient then gets
+one delivery, queued with its job in one transaction.
+
+Running send again with the same --campaign joins it: only what is not yet
+sent is sent, so a campaign stopped by a crash, a kill or Ctrl-C is resumed
+this way. Messages that were in flight when a sender died go again, under
+the same Message-ID, once their lease (--lease) runs out.`,
+		Args: exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "campaign"); err != nil {
+				return err
+			}
+			return a.sendNotice(cmd.Context(), &nf, args[0], &leakdesk.Notice{Campaign: campaign, Kind: leakdesk.NoticeFirst, Template: template})
+		},
+	}
+	nf.register(a, cmd, true)
+	cmd.Flags().StringVar(&campaign, "campaign", "", "name of the campaign; the same name resumes it")
+	cmd.Flags().StringVar(&template, "template", "first", "template of the notice")
+	return cmd
+}
+
+func (a *app) notifyUpdateCommand() *cobra.Command {
+	var nf notifyFlags
+	var campaign, template, message string
+	translations := map[string]*string{}
+	cmd := &cobra.Command{
+		Use:   "update ID --message FILE [--campaign NAME] [--template update]",
+		Short: "Send a follow-up to everyone notified, and the first notice then the update to anyone added since",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "message"); err != nil {
+				return err
+			}
+			body, err := readMessage(message)
+			if err != nil {
+				return err
+			}
+			notice := &leakdesk.Notice{Kind: leakdesk.NoticeUpdate, Template: template, Message: body, Translations: map[string]string{}}
+			for lang, path := range translations {
+				if *path == "" {
+					continue
+				}
+				if notice.Translations[lang], err = readMessage(*path); err != nil {
+					return err
+				}
+			}
+			notice.Campaign = campaign
+			if notice.Campaign == "" {
+				notice.Campaign = "update-" + a.now().UTC().Format("20060102-1504")
+			}
+			return a.sendNotice(cmd.Context(), &nf, args[0], notice)
+		},
+	}
+	nf.register(a, cmd, true)
+	f := cmd.Flags()
+	f.StringVar(&message, "message", "", "file holding the update's text (plain text; blank lines make paragraphs)")
+	for _, lang := range notify.Languages {
+		translations[lang] = f.String("message-"+lang, "", "file holding the update's text in "+lang+", for recipients who read "+lang)
+	}
+	f.StringVar(&campaign, "campaign", "", "name of the campaign; the same name resumes it (default update-DATE)")
+	f.StringVar(&template, "template", "update", "template of the update")
+	return cmd
+}
+
+// campaignResult is what "notify send" and "notify update" print.
+type campaignResult struct {
+	Incident  string            `json:"incident"`
+	Campaign  string            `json:"campaign"`
+	Notice    int64             `json:"notice"`
+	Kind      string            `json:"kind"`
+	Joined    bool              `json:"joined"` // the campaign existed: this run resumed it
+	Via       string            `json:"via"`
+	States    leakdesk.Progress `json:"states"`
+	Uncertain int               `json:"uncertain"` // resent after a sender died in flight
+	Problems  []string          `json:"problems"`
+	Seconds   float64           `json:"seconds"`
+}
+
+func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, notice *leakdesk.Notice) error {
+	id, err := leakdesk.ParseIncidentID(idArg)
+	if err != nil {
+		return err
+	}
+	n, err := a.notifier(ctx, nf)
+	if err != nil {
+		return err
+	}
+	var dialer notify.Dialer
+	if nf.smtp != "" {
+		cfg, err := notify.ParseSMTPURL(nf.smtp)
+		if err != nil {
+			return err
+		}
+		if nf.lease <= 3*cfg.Timeout {
+			return leakdesk.Errorf(leakdesk.EINVALID, "--lease %s must exceed three SMTP timeouts (%s): a slow message must not be taken for dead", nf.lease, 3*cfg.Timeout)
+		}
+		dialer = notify.NewSMTPDialer(cfg)
+	} else {
+		dir := nf.outbox
+		if dir == "" {
+			dir = filepath.Join(a.dataDir, "outbox")
+		}
+		dialer = &notify.OutboxDialer{Dir: dir}
+	}
+	audience, err := n.audience(ctx, a, id, nf.registry, true)
+	if err != nil {
+		return err
+	}
+	if len(audience) == 0 {
+		return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
+	}
+	if err := n.check(ctx, id, notice.Template, audience); err != nil {
+		return err
+	}
+	if err := dialer.Check(ctx); err != nil {
+		return err
+	}
+	worker, err := notify.NewWorker(ctx, n.notices, n.composer, dialer, nf.connections, nf.lease, a.logger)
+	if err != nil {
+		return err
+	}
+	defer worker.Close()
+	queue, err := notify.NewQueue(ctx, n.db.SQL(), worker, notify.QueueConfig{Dialect: n.db.Dialect(), Connections: nf.connections, BatchSize: nf.batch, Logger: a.logger})
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	notice.IncidentID, notice.Actor, notice.Domain = id, a.actor, domainOf(n.composer.From.Address)
+	notice, created, err := n.notices.CreateNotice(ctx, notice, queue.Enqueuer(id))
+	if err != nil {
+		return err
+	}
+	res := &campaignResult{Incident: leakdesk.FormatIncidentID(id), Campaign: notice.Campaign, Notice: notice.ID, Kind: notice.Kind, Joined: !created, Via: dialer.String()}
+	if !created {
+		// Joining: whatever a dead or stopped sender left is queued again.
+		// Jobs still queued from before are harmless: a sent delivery is
+		// never claimed twice.
+		ids, err := n.notices.Unfinished(ctx, notice.ID)
+		if err != nil {
+			return err
+		}
+		if err := queue.Enqueue(ctx, id, notice.ID, ids); err != nil {
+			return err
+		}
+		a.logger.Info("campaign joined", "incident", id, "campaign", notice.Campaign, "unfinished", len(ids))
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	waitErr := a.waitForNotice(ctx, n.notices, notice)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := queue.Stop(stopCtx); err != nil && waitErr == nil {
+		waitErr = err
+	}
+	if waitErr != nil {
+		if errors.Is(waitErr, context.Canceled) {
+			fmt.Fprintf(a.stderr, "stopped; run the same command again to resume campaign %q\n", notice.Campaign)
+		}
+		return waitErr
+	}
+	res.Seconds = time.Since(started).Seconds()
+	if res.States, err = n.notices.Progress(ctx, notice.ID); err != nil {
+		return err
+	}
+	coverage, err := n.notices.Coverage(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, e := range coverage {
+		if e.State == leakdesk.CoverageBounced || e.State == leakdesk.CoverageFailed || e.State == leakdesk.CoverageNoAddress {
+			res.Problems = append(res.Problems, fmt.Sprintf("%s %s <%s>: %s; %s", e.Recipient.Key, e.Recipient.Name, e.Recipient.Email, e.State, e.Next))
+		}
+	}
+	if res.Uncertain, err = uncertainCount(ctx, n, id, notice.ID); err != nil {
+		return err
+	}
+	if a.format == "json" {
+		return writeJSON(a.stdout, res)
+	}
+	verb := "Sent"
+	if res.Joined {
+		verb = "Resumed and finished"
+	}
+	fmt.Fprintf(a.stdout, "%s campaign %q (%s notice %d of %s) via %s in %.1fs.\n", verb, res.Campaign, res.Kind, res.Notice, res.Incident, res.Via, res.Seconds)
+	t := newTable(a.stdout, "STATE", "DELIVERIES")
+	for _, s := range []string{leakdesk.DeliverySent, leakdesk.DeliveryDone, leakdesk.DeliveryBounced, leakdesk.DeliveryFailed} {
+		if res.States[s] > 0 {
+			t.row(s, fmt.Sprint(res.States[s]))
+		}
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if res.Uncertain > 0 {
+		fmt.Fprintf(a.stdout, "%d message(s) were in flight when a sender died and went again under the same Message-ID.\n", res.Uncertain)
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(a.stdout, "\n%d recipient(s) not reached by e-mail:\n", len(res.Problems))
+		for _, p := range res.Problems {
+			fmt.Fprintln(a.stdout, "  "+p)
+		}
+	}
+	fmt.Fprintf(a.stdout, "\nCoverage: leakdesk notify coverage %s\n", res.Incident)
+	return nil
+}
+
+func domainOf(address string) string {
+	_, domain, _ := strings.Cut(address, "@")
+	return domain
+}
+
+func uncertainCount(ctx context.Context, n *notifier, incidentID, noticeID int64) (int, error) {
+	events, err := n.incidents.FindEvents(ctx, incidentID)
+	if err != nil {
+		return 0, err
+	}
+	count := 0
+	want := fmt.Sprintf(`"notice":%d`, noticeID)
+	for _, ev := range events {
+		if ev.Kind == leakdesk.EventDeliveryChanged && strings.Contains(string(ev.Details), `"change":"uncertain"`) && strings.Contains(string(ev.Details), want) {
+			count++
+		}
+	}
+	return count, nil
+}
+
+// waitForNotice returns once none of the notice's deliveries is queued or
+// in flight, showing progress on a terminal.
+func (a *app) waitForNotice(ctx context.Context, notices *store.NoticeService, notice *leakdesk.Notice) error {
+	term, isTerm := a.terminal()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	total := -1
+	for {
+		ids, err := notices.Unfinished(ctx, notice.ID)
+		if err != nil {
+			return err
+		}
+		if total < 0 {
+			total = len(ids)
+		}
+		if isTerm {
+			fmt.Fprintf(term, "\rsending %q: %d of %d done", notice.Campaign, total-len(ids), total)
+			if len(ids) == 0 {
+				fmt.Fprintln(term)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			if isTerm {
+				fmt.Fprintln(term)
+			}
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package notify
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// Audience makes one recipient per affected contact of the findings, with
+// the address, phone and language the registry holds for them, and what of
+// their data the leak exposed. Contacts are grouped by organisation, then
+// by name, so that a plan reads customer by customer.
+func Audience(f *leakdesk.Findings, reg *match.Registry) []*leakdesk.Recipient {
+	byID := make(map[string]*match.Contact, len(reg.Contacts))
+	for _, c := range reg.Contacts {
+		byID[c.ID] = c
+	}
+	out := make([]*leakdesk.Recipient, 0, len(f.Contacts))
+	for _, ac := range f.Contacts {
+		r := &leakdesk.Recipient{
+			Key: ac.ID, Kind: leakdesk.RecipientAffected, ContactID: ac.ID, Name: ac.Name,
+			Organisation: ac.Organisation, OrgID: ac.OrgID, Fields: ac.Fields, Rows: ac.Rows, Language: "en",
+		}
+		if c := byID[ac.ID]; c != nil {
+			if len(c.Emails) > 0 {
+				r.Email = c.Emails[0]
+			}
+			if len(c.Phones) > 0 {
+				r.Phone = c.Phones[0]
+			}
+			r.Language = LanguageOf(c.Language, c.Country)
+		}
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b *leakdesk.Recipient) int {
+		return strings.Compare(a.Organisation+"\x00"+a.Name, b.Organisation+"\x00"+b.Name)
+	})
+	return out
+}
+
+// OtherColumns are the columns of a file of other recipients. Only email is
+// required; language defaults to en.
+var OtherColumns = []string{"email", "name", "organisation", "role", "language", "phone"}
+
+// ReadOthers reads other recipients (customer security contacts, DPOs,
+// internal stakeholders) from CSV with a header naming OtherColumns. Every
+// line with an address that is not valid is reported, with its line, and
+// nothing is read.
+func ReadOthers(r io.Reader, n *match.Normaliser) ([]*leakdesk.Recipient, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: no header: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(OtherColumns, h) {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: unknown column %q: columns are %s", h, strings.Join(OtherColumns, ", "))
+		}
+		col[h] = i
+	}
+	if _, ok := col["email"]; !ok {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: an email column is required (columns: %s)", strings.Join(OtherColumns, ", "))
+	}
+	var out []*leakdesk.Recipient
+	var bad []string
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: %v", err)
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		email, ok := n.Email(get("email"))
+		if !ok {
+			bad = append(bad, fmt.Sprintf("line %d: %q", line, get("email")))
+			continue
+		}
+		phone, _ := n.Phone(get("phone"))
+		out = append(out, &leakdesk.Recipient{
+			Key: "other:" + email, Kind: leakdesk.RecipientOther, Name: get("name"), Organisation: get("organisation"),
+			Role: get("role"), Email: email, Phone: phone, Language: LanguageOf(get("language"), ""),
+		})
+	}
+	if len(bad) > 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: %d address(es) are not valid: %s", len(bad), strings.Join(bad, "; "))
+	}
+	return out, nil
+}

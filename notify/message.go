@@ -1,0 +1,168 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// Message is one notice for one recipient, ready for a Sender.
+type Message struct {
+	ID       string // the Message-ID, with its angle brackets: the idempotency key
+	From     From
+	To       string
+	ToName   string
+	Lang     string
+	Incident string
+	Notice   int64
+	Date     time.Time
+	*Rendered
+}
+
+// Mail builds the MIME message: text and HTML alternatives, and headers
+// that let mail systems and people recognise it.
+func (m *Message) Mail() (*mail.Msg, error) {
+	msg := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8))
+	if err := msg.FromFormat(m.From.Name, m.From.Address); err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "sender address %q: %v", m.From.Address, err)
+	}
+	if err := msg.AddToFormat(m.ToName, m.To); err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipient address %q: %v", m.To, err)
+	}
+	msg.SetMessageIDWithValue(strings.Trim(m.ID, "<>"))
+	msg.SetDateWithValue(m.Date)
+	msg.Subject(m.Subject)
+	msg.SetGenHeader("Content-Language", m.Lang)
+	// A notice is sent by a machine: out-of-office replies should not
+	// answer it (RFC 3834), and its origin is traceable.
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
+	msg.SetGenHeader("X-Leakdesk-Incident", m.Incident)
+	msg.SetGenHeader("X-Leakdesk-Notice", strconv.FormatInt(m.Notice, 10))
+	msg.SetBodyString(mail.TypeTextPlain, m.Text)
+	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
+	return msg, nil
+}
+
+// Composer turns a claimed delivery into its message: the notice's
+// template, in the recipient's language, filled with the incident's facts.
+type Composer struct {
+	Templates *Templates
+	From      From
+	Tokens    *Tokens
+	BaseURL   string // where "leakdesk serve" answers acknowledgement links
+	Incidents leakdesk.IncidentService
+	Notices   leakdesk.NoticeService
+	Now       func() time.Time
+
+	mu    sync.Mutex
+	cache map[int64]*incidentContext
+}
+
+// incidentContext is what every message of an incident shares, read once.
+type incidentContext struct {
+	ref     string
+	facts   map[string]string
+	notices []*leakdesk.Notice
+}
+
+func (c *Composer) incident(ctx context.Context, id int64, noticeID int64) (*incidentContext, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ic := c.cache[id]; ic != nil && ic.has(noticeID) {
+		return ic, nil
+	}
+	inc, err := c.Incidents.FindIncidentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := c.Incidents.FindEvents(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	notices, err := c.Notices.Notices(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ic := &incidentContext{ref: inc.PublicID(), facts: leakdesk.Facts(events), notices: notices}
+	if c.cache == nil {
+		c.cache = map[int64]*incidentContext{}
+	}
+	c.cache[id] = ic
+	return ic, nil
+}
+
+func (ic *incidentContext) has(noticeID int64) bool {
+	for _, n := range ic.notices {
+		if n.ID == noticeID {
+			return true
+		}
+	}
+	return false
+}
+
+// updateNumber counts the updates up to and including n.
+func (ic *incidentContext) updateNumber(n *leakdesk.Notice) int {
+	k := 0
+	for _, prev := range ic.notices {
+		if prev.Kind == leakdesk.NoticeUpdate && prev.ID <= n.ID {
+			k++
+		}
+	}
+	return k
+}
+
+// Data assembles what the template sees for a recipient of notice n.
+func (c *Composer) Data(ctx context.Context, n *leakdesk.Notice, r *leakdesk.Recipient) (*Data, []string, error) {
+	ic, err := c.incident(ctx, n.IncidentID, n.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	lang := r.Language
+	facts, missing := FactsFor(ic.facts, lang)
+	d := &Data{
+		Recipient: r, Incident: ic.ref, Exposed: ExposedLabels(r.Fields, lang), Rows: len(r.Rows),
+		Sender: c.From, Facts: facts, Update: n.Text(lang), UpdateNumber: ic.updateNumber(n),
+	}
+	if c.Tokens != nil {
+		d.AckURL = strings.TrimRight(c.BaseURL, "/") + "/ack/" + c.Tokens.Sign(n.IncidentID, r.ID, n.ID)
+	}
+	return d, missing, nil
+}
+
+// Compose renders the claimed delivery's message.
+func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message, error) {
+	n, r := claim.Notice, claim.Recipient
+	d, missing, err := c.Data(ctx, n, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "facts missing for a notice in %s: %s", r.Language, strings.Join(missing, ", "))
+	}
+	rendered, err := c.Templates.Render(n.Template, r.Language, d)
+	if err != nil {
+		return nil, err
+	}
+	return &Message{
+		ID: claim.Delivery.MessageID, From: c.From, To: claim.Delivery.Address, ToName: r.Name, Lang: r.Language,
+		Incident: d.Incident, Notice: n.ID, Date: c.now(), Rendered: rendered,
+	}, nil
+}
+
+func (c *Composer) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// String describes m for logs, without its content.
+func (m *Message) String() string { return fmt.Sprintf("%s to %s", m.ID, m.To) }

@@ -1,0 +1,179 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// QueueName is the River queue that notices go through.
+const QueueName = "notify"
+
+// DeliverArgs is the job that sends a batch of a notice's deliveries. A job
+// carries many: River on SQLite fetches at most a few jobs per poll, and
+// the outbox rows, not the job, say what is done.
+type DeliverArgs struct {
+	Incident   int64   `json:"incident"`
+	Notice     int64   `json:"notice"`
+	Deliveries []int64 `json:"deliveries"`
+}
+
+// Kind names the job for River.
+func (DeliverArgs) Kind() string { return "notify.deliver" }
+
+// InsertOpts puts the job on the notify queue.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: maxJobAttempts}
+}
+
+// maxJobAttempts bounds the retries of a batch; with the backoff below, a
+// temporary failure is retried for about two hours before it is given up.
+const maxJobAttempts = 30
+
+// QueueConfig tunes the queue.
+type QueueConfig struct {
+	Dialect     string // "sqlite" or "postgres"
+	Connections int    // messages sent at once, each over its own connection
+	BatchSize   int    // deliveries per job
+	Logger      *slog.Logger
+}
+
+// Queue is the durable job queue (River) over the incident store's
+// database, so that deliveries and their jobs are written in one
+// transaction.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	batch  int
+}
+
+// NewQueue opens the queue on db, creating River's tables if needed. With a
+// nil worker it can only enqueue; with one it can also Start working.
+func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Queue, error) {
+	var driver riverdriver.Driver[*sql.Tx]
+	switch cfg.Dialect {
+	case "sqlite":
+		driver = riversqlite.New(db)
+	case "postgres":
+		driver = riverdatabasesql.New(db)
+	default:
+		return nil, fmt.Errorf("queue: unknown dialect %q", cfg.Dialect)
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("queue: create River's tables: %w", err)
+	}
+	conns := max(cfg.Connections, 1)
+	rc := &river.Config{
+		Logger:      quiet(cfg.Logger),
+		RetryPolicy: backoff{},
+		// Drivers over database/sql cannot LISTEN, so the queue polls; a
+		// short interval keeps a campaign moving between batches.
+		PollOnly:          true,
+		FetchCooldown:     20 * time.Millisecond,
+		FetchPollInterval: 250 * time.Millisecond,
+		JobTimeout:        time.Hour,
+	}
+	if w != nil {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, w)
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: conns}}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return &Queue{client: client, batch: max(cfg.BatchSize, 1)}, nil
+}
+
+// quiet keeps River's routine logging out of a command's output: only its
+// warnings and errors reach the log.
+func quiet(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		l = slog.Default()
+	}
+	return slog.New(levelFilter{l.Handler(), slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{f.Handler.WithAttrs(a), f.min}
+}
+
+func (f levelFilter) WithGroup(g string) slog.Handler { return levelFilter{f.Handler.WithGroup(g), f.min} }
+
+// EnqueueTx enqueues jobs for the deliveries in tx, in batches. It is a
+// leakdesk.EnqueueFunc, for the transaction that creates the deliveries.
+func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, incidentID, noticeID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := q.client.InsertManyTx(ctx, tx, q.jobs(incidentID, noticeID, ids))
+	return err
+}
+
+// Enqueue enqueues jobs for deliveries that already exist: those a dead
+// sender left queued or in flight.
+func (q *Queue) Enqueue(ctx context.Context, incidentID, noticeID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := q.client.InsertMany(ctx, q.jobs(incidentID, noticeID, ids))
+	return err
+}
+
+func (q *Queue) jobs(incidentID, noticeID int64, ids []int64) []river.InsertManyParams {
+	var params []river.InsertManyParams
+	for start := 0; start < len(ids); start += q.batch {
+		batch := ids[start:min(start+q.batch, len(ids))]
+		params = append(params, river.InsertManyParams{Args: DeliverArgs{Incident: incidentID, Notice: noticeID, Deliveries: batch}})
+	}
+	return params
+}
+
+// Enqueuer adapts the queue to the store's leakdesk.EnqueueFunc for one
+// incident.
+func (q *Queue) Enqueuer(incidentID int64) leakdesk.EnqueueFunc {
+	return func(ctx context.Context, tx *sql.Tx, noticeID int64, ids []int64) error {
+		return q.EnqueueTx(ctx, tx, incidentID, noticeID, ids)
+	}
+}
+
+// Start starts working jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop lets running jobs finish their current message, then stops.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// backoff retries a batch after 2, 4, 8... seconds, up to five minutes,
+// with jitter so that many failed batches do not return at once.
+type backoff struct{}
+
+func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := min(time.Duration(1<<min(job.Attempt, 9))*time.Second, 5*time.Minute)
+	d += time.Duration(rand.Int64N(int64(d / 4)))
+	return time.Now().Add(d)
+}

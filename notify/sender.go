@@ -1,0 +1,333 @@
+package notify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// A Sender hands messages to a mail system, one at a time, over one
+// connection that it keeps between messages.
+type Sender interface {
+	Send(ctx context.Context, m *Message) error
+	Close() error
+}
+
+// A Dialer makes Senders, one per connection, and checks before a campaign
+// that the mail system can be reached at all.
+type Dialer interface {
+	Dial(ctx context.Context) (Sender, error)
+	Check(ctx context.Context) error
+	String() string // for people, with no secret in it
+}
+
+// SendError is a failure to send one message. A permanent one will fail
+// again however often it is retried: the server refused the address or
+// the message (5xx). Anything else, a 4xx reply or a lost connection, is
+// worth retrying later.
+type SendError struct {
+	Permanent bool
+	Err       error
+}
+
+func (e *SendError) Error() string { return e.Err.Error() }
+func (e *SendError) Unwrap() error { return e.Err }
+
+// IsPermanent reports whether err will not go away by retrying.
+func IsPermanent(err error) bool {
+	var se *SendError
+	return errors.As(err, &se) && se.Permanent
+}
+
+// SMTPConfig says how to reach an SMTP server. It is read from a URL:
+//
+//	smtp://[user[:password]@]host[:port][?tls=opportunistic|required|none][&rate=N][&timeout=15s][&helo=NAME]
+//	smtps://... for TLS from the first byte (port 465)
+//
+// rate caps messages per second over all connections.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	TLS      string // implicit, required, opportunistic or none
+	Rate     float64
+	Timeout  time.Duration
+	HELO     string
+}
+
+// ParseSMTPURL reads an SMTPConfig from rawURL.
+func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP URL %q: want smtp://[user:password@]host[:port]", redact(rawURL))
+	}
+	c := &SMTPConfig{Host: u.Hostname(), Timeout: 15 * time.Second, TLS: "opportunistic", Port: 25}
+	switch u.Scheme {
+	case "smtp":
+	case "smtps":
+		c.TLS, c.Port = "implicit", 465
+	default:
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP URL scheme %q: want smtp or smtps", u.Scheme)
+	}
+	if p := u.Port(); p != "" {
+		if c.Port, err = strconv.Atoi(p); err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP port %q is not a number", p)
+		}
+	}
+	if u.User != nil {
+		c.Username = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
+	q := u.Query()
+	if v := q.Get("tls"); v != "" {
+		switch v {
+		case "required", "opportunistic", "none":
+			if c.TLS != "implicit" {
+				c.TLS = v
+			}
+		default:
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP tls=%q: want required, opportunistic or none", v)
+		}
+	}
+	if v := q.Get("rate"); v != "" {
+		if c.Rate, err = strconv.ParseFloat(v, 64); err != nil || c.Rate <= 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP rate=%q: want messages per second, above 0", v)
+		}
+	}
+	if v := q.Get("timeout"); v != "" {
+		if c.Timeout, err = time.ParseDuration(v); err != nil || c.Timeout <= 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP timeout=%q: want a duration such as 15s", v)
+		}
+	}
+	c.HELO = q.Get("helo")
+	return c, nil
+}
+
+// redact hides a password in a URL that failed to parse as one.
+func redact(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil {
+		return u.Redacted()
+	}
+	if at := strings.LastIndexByte(rawURL, '@'); at >= 0 {
+		return "(credentials hidden)" + rawURL[at:]
+	}
+	return rawURL
+}
+
+// SMTPDialer makes SMTP connections with go-mail.
+type SMTPDialer struct {
+	cfg     *SMTPConfig
+	limiter *limiter
+}
+
+// NewSMTPDialer returns a dialer for cfg.
+func NewSMTPDialer(cfg *SMTPConfig) *SMTPDialer {
+	return &SMTPDialer{cfg: cfg, limiter: newLimiter(cfg.Rate)}
+}
+
+func (d *SMTPDialer) String() string {
+	return fmt.Sprintf("smtp://%s (tls %s)", net.JoinHostPort(d.cfg.Host, strconv.Itoa(d.cfg.Port)), d.cfg.TLS)
+}
+
+func (d *SMTPDialer) client() (*mail.Client, error) {
+	opts := []mail.Option{mail.WithPort(d.cfg.Port), mail.WithTimeout(d.cfg.Timeout)}
+	switch d.cfg.TLS {
+	case "implicit":
+		opts = append(opts, mail.WithSSL())
+	case "required":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	case "opportunistic":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+	case "none":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	}
+	if d.cfg.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(d.cfg.Username), mail.WithPassword(d.cfg.Password))
+	}
+	if d.cfg.HELO != "" {
+		opts = append(opts, mail.WithHELO(d.cfg.HELO))
+	}
+	c, err := mail.NewClient(d.cfg.Host, opts...)
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP settings: %v", err)
+	}
+	return c, nil
+}
+
+// Check connects once and says goodbye, so that a campaign does not start
+// against a server it cannot reach or log in to.
+func (d *SMTPDialer) Check(ctx context.Context) error {
+	c, err := d.client()
+	if err != nil {
+		return err
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot reach the SMTP server %s: %v", d, err)
+	}
+	return c.Close()
+}
+
+func (d *SMTPDialer) Dial(ctx context.Context) (Sender, error) {
+	c, err := d.client()
+	if err != nil {
+		return nil, err
+	}
+	return &smtpSender{d: d, c: c}, nil
+}
+
+// smtpSender keeps one connection open between messages and dials again
+// after any failure, since the connection's state is then unknown.
+type smtpSender struct {
+	d         *SMTPDialer
+	c         *mail.Client
+	connected bool
+}
+
+func (s *smtpSender) Send(ctx context.Context, m *Message) error {
+	msg, err := m.Mail()
+	if err != nil {
+		return &SendError{Permanent: true, Err: err}
+	}
+	if err := s.d.limiter.wait(ctx); err != nil {
+		return err
+	}
+	if !s.connected {
+		if err := s.c.DialWithContext(ctx); err != nil {
+			return &SendError{Err: fmt.Errorf("connect to %s: %w", s.d, err)}
+		}
+		s.connected = true
+	}
+	if err := s.c.Send(msg); err != nil {
+		s.c.Close()
+		s.connected = false
+		return classify(err)
+	}
+	return nil
+}
+
+// classify reads an SMTP failure: a 5xx reply is permanent, and everything
+// else (4xx, a dropped connection, a timeout) is temporary.
+func classify(err error) error {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		return &SendError{Permanent: code >= 500 && code < 600 && !se.IsTemp(), Err: err}
+	}
+	return &SendError{Err: err}
+}
+
+func (s *smtpSender) Close() error {
+	if !s.connected {
+		return nil
+	}
+	s.connected = false
+	return s.c.Close()
+}
+
+// limiter spaces messages to at most rate per second, across connections.
+type limiter struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func newLimiter(rate float64) *limiter {
+	if rate <= 0 {
+		return &limiter{}
+	}
+	return &limiter{interval: time.Duration(float64(time.Second) / rate)}
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	if l.interval == 0 {
+		return nil
+	}
+	l.mu.Lock()
+	now := time.Now()
+	slot := l.next
+	if slot.Before(now) {
+		slot = now
+	}
+	l.next = slot.Add(l.interval)
+	l.mu.Unlock()
+	if d := slot.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// OutboxDialer writes each message as an .eml file in a directory instead
+// of sending it: the default when no SMTP server is configured, and a way
+// to hand notices to another mail system.
+type OutboxDialer struct{ Dir string }
+
+func (o *OutboxDialer) String() string { return "outbox " + o.Dir }
+
+func (o *OutboxDialer) Check(ctx context.Context) error {
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "outbox directory: %v", err)
+	}
+	f, err := os.CreateTemp(o.Dir, ".check-*")
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "outbox directory %s is not writable: %v", o.Dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+func (o *OutboxDialer) Dial(ctx context.Context) (Sender, error) { return o, nil }
+
+// Send writes the message under a name derived from its Message-ID, through
+// a synced temporary file renamed into place: a resent message replaces
+// its first copy, so the outbox holds exactly one file per delivery.
+func (o *OutboxDialer) Send(ctx context.Context, m *Message) error {
+	msg, err := m.Mail()
+	if err != nil {
+		return &SendError{Permanent: true, Err: err}
+	}
+	sum := sha256.Sum256([]byte(m.ID))
+	name := filepath.Join(o.Dir, m.Incident+"-n"+strconv.FormatInt(m.Notice, 10)+"-"+hex.EncodeToString(sum[:8])+".eml")
+	f, err := os.CreateTemp(o.Dir, ".partial-*")
+	if err != nil {
+		return &SendError{Err: fmt.Errorf("outbox: %w", err)}
+	}
+	defer os.Remove(f.Name())
+	if _, err := msg.WriteTo(f); err != nil {
+		f.Close()
+		return &SendError{Err: fmt.Errorf("outbox: write %s: %w", name, err)}
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return &SendError{Err: fmt.Errorf("outbox: sync %s: %w", name, err)}
+	}
+	if err := f.Close(); err != nil {
+		return &SendError{Err: fmt.Errorf("outbox: %w", err)}
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return &SendError{Err: fmt.Errorf("outbox: %w", err)}
+	}
+	return nil
+}
+
+func (o *OutboxDialer) Close() error { return nil }

@@ -1,0 +1,767 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// NoticeService implements leakdesk.NoticeService.
+type NoticeService struct{ db *DB }
+
+var _ leakdesk.NoticeService = (*NoticeService)(nil)
+
+// NewNoticeService returns the notice service backed by db.
+func NewNoticeService(db *DB) *NoticeService { return &NoticeService{db: db} }
+
+// waitForEarlierNotice is how long a delivery waits when the recipient's
+// earlier notice is still on its way: an update never overtakes the notice
+// it follows.
+const waitForEarlierNotice = 2 * time.Second
+
+const recipientColumns = `id, incident_id, recipient_key, kind, contact_id, name, organisation, org_id, role, email, phone, language, fields, leak_rows, added_at`
+
+func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, actor string, rs []*leakdesk.Recipient) (int, error) {
+	for _, r := range rs {
+		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientOther) {
+			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected or other) are required", r.Name)
+		}
+	}
+	added := 0
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, true)
+		if err != nil {
+			return err
+		}
+		if inc.Status == leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is closed", inc.PublicID())
+		}
+		now := s.db.now()
+		updated := 0
+		for _, r := range rs {
+			fields, _ := json.Marshal(r.Fields)
+			rows, _ := json.Marshal(r.Rows)
+			r.IncidentID = incidentID
+			err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM recipients WHERE incident_id = ? AND recipient_key = ?`), incidentID, r.Key).Scan(&r.ID)
+			switch {
+			case err == sql.ErrNoRows:
+				r.AddedAt = now
+				if err := tx.QueryRowContext(ctx, s.db.rebind(`
+					INSERT INTO recipients (incident_id, recipient_key, kind, contact_id, name, organisation, org_id, role, email, phone, language, fields, leak_rows, added_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+					incidentID, r.Key, r.Kind, r.ContactID, r.Name, r.Organisation, r.OrgID, r.Role, r.Email, r.Phone, r.Language,
+					string(fields), string(rows), s.db.timeArg(now)).Scan(&r.ID); err != nil {
+					return fmt.Errorf("insert recipient %s: %w", r.Key, err)
+				}
+				added++
+			case err != nil:
+				return fmt.Errorf("find recipient %s: %w", r.Key, err)
+			default:
+				// A later matching run or a corrected address refreshes what
+				// is known; the deliveries already made keep their address.
+				if _, err := tx.ExecContext(ctx, s.db.rebind(`
+					UPDATE recipients SET name = ?, organisation = ?, org_id = ?, role = ?, email = ?, phone = ?, language = ?, fields = ?, leak_rows = ?
+					WHERE id = ?`),
+					r.Name, r.Organisation, r.OrgID, r.Role, r.Email, r.Phone, r.Language, string(fields), string(rows), r.ID); err != nil {
+					return fmt.Errorf("update recipient %s: %w", r.Key, err)
+				}
+				updated++
+			}
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventRecipientsAdded, now, map[string]any{
+			"added": added, "updated": updated,
+		}))
+	})
+	return added, err
+}
+
+func (s *NoticeService) Recipients(ctx context.Context, incidentID int64) ([]*leakdesk.Recipient, error) {
+	var list []*leakdesk.Recipient
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		list, err = s.db.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
+		return err
+	})
+	return list, err
+}
+
+func (d *DB) findRecipients(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*leakdesk.Recipient, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+recipientColumns+` FROM recipients WHERE `+where+` ORDER BY id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("query recipients: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.Recipient
+	for rows.Next() {
+		r, err := scanRecipient(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+func scanRecipient(row interface{ Scan(...any) error }) (*leakdesk.Recipient, error) {
+	var r leakdesk.Recipient
+	var fields, leakRows string
+	if err := row.Scan(&r.ID, &r.IncidentID, &r.Key, &r.Kind, &r.ContactID, &r.Name, &r.Organisation, &r.OrgID, &r.Role,
+		&r.Email, &r.Phone, &r.Language, &fields, &leakRows, scanTime{&r.AddedAt}); err != nil {
+		return nil, fmt.Errorf("scan recipient: %w", err)
+	}
+	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+		return nil, fmt.Errorf("recipient %d fields: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(leakRows), &r.Rows); err != nil {
+		return nil, fmt.Errorf("recipient %d rows: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+const noticeColumns = `id, incident_id, campaign, kind, template, message, translations, actor, created_at`
+
+func scanNotice(row interface{ Scan(...any) error }) (*leakdesk.Notice, error) {
+	var n leakdesk.Notice
+	var translations string
+	if err := row.Scan(&n.ID, &n.IncidentID, &n.Campaign, &n.Kind, &n.Template, &n.Message, &translations, &n.Actor, scanTime{&n.CreatedAt}); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(translations), &n.Translations); err != nil {
+		return nil, fmt.Errorf("notice %d translations: %w", n.ID, err)
+	}
+	return &n, nil
+}
+
+func (s *NoticeService) CreateNotice(ctx context.Context, n *leakdesk.Notice, enqueue leakdesk.EnqueueFunc) (*leakdesk.Notice, bool, error) {
+	if n.Campaign == "" || n.Template == "" || n.Actor == "" {
+		return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "a notice needs a campaign, a template and an actor")
+	}
+	if n.Kind != leakdesk.NoticeFirst && n.Kind != leakdesk.NoticeUpdate {
+		return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "unknown notice kind %q", n.Kind)
+	}
+	var out *leakdesk.Notice
+	created := false
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, n.IncidentID, true)
+		if err != nil {
+			return err
+		}
+		existing, err := s.db.findNotice(ctx, tx, n.IncidentID, n.Campaign)
+		if err == nil {
+			if existing.Kind != n.Kind {
+				return leakdesk.Errorf(leakdesk.ECONFLICT, "campaign %q of %s is already a %s notice", n.Campaign, inc.PublicID(), existing.Kind)
+			}
+			// Joining resumes the same notice; a different one under the same
+			// name would otherwise be silently dropped.
+			if existing.Template != n.Template || existing.Message != n.Message || !maps.Equal(existing.Translations, n.Translations) {
+				return leakdesk.Errorf(leakdesk.ECONFLICT, "campaign %q of %s was started with another template or text: name a new campaign to send a different notice", n.Campaign, inc.PublicID())
+			}
+			out = existing
+			return nil
+		}
+		if leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			return err
+		}
+		if inc.Status == leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is closed", inc.PublicID())
+		}
+		notices, err := s.db.findNotices(ctx, tx, n.IncidentID)
+		if err != nil {
+			return err
+		}
+		var first *leakdesk.Notice
+		for _, prev := range notices {
+			if prev.Kind == leakdesk.NoticeFirst {
+				first = prev
+				break
+			}
+		}
+		switch {
+		case n.Kind == leakdesk.NoticeFirst && first != nil:
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "%s already has a first notice (campaign %q): send an update, which also reaches recipients added since", inc.PublicID(), first.Campaign)
+		case n.Kind == leakdesk.NoticeUpdate && first == nil:
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "%s has no first notice yet: an update follows one", inc.PublicID())
+		}
+
+		n.CreatedAt = s.db.now()
+		translations, err := json.Marshal(n.Translations)
+		if err != nil {
+			return fmt.Errorf("encode translations: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO notices (incident_id, campaign, kind, template, message, translations, actor, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			n.IncidentID, n.Campaign, n.Kind, n.Template, n.Message, string(translations), n.Actor, s.db.timeArg(n.CreatedAt)).Scan(&n.ID); err != nil {
+			return fmt.Errorf("insert notice: %w", err)
+		}
+		recipients, err := s.db.findRecipients(ctx, tx, `incident_id = ? AND email <> ''`, n.IncidentID)
+		if err != nil {
+			return err
+		}
+		var withoutAddress int
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT count(*) FROM recipients WHERE incident_id = ? AND email = ''`), n.IncidentID).Scan(&withoutAddress); err != nil {
+			return fmt.Errorf("count recipients without address: %w", err)
+		}
+		var ids []int64
+		late := 0
+		for _, r := range recipients {
+			if n.Kind == leakdesk.NoticeUpdate {
+				bounced, hasFirst, err := s.db.recipientHistory(ctx, tx, r.ID, first.ID)
+				if err != nil {
+					return err
+				}
+				if bounced {
+					continue // their address is known to fail: other channels take over
+				}
+				if !hasFirst {
+					// Added since the first notice: they get it before the update.
+					id, err := s.db.insertDelivery(ctx, tx, first.ID, r, n.Domain, n.CreatedAt)
+					if err != nil {
+						return err
+					}
+					ids = append(ids, id)
+					late++
+				}
+			}
+			id, err := s.db.insertDelivery(ctx, tx, n.ID, r, n.Domain, n.CreatedAt)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := enqueue(ctx, tx, n.ID, ids); err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
+		out, created = n, true
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(n.IncidentID, n.Actor, leakdesk.EventNoticeCreated, n.CreatedAt, map[string]any{
+			"notice": n.ID, "campaign": n.Campaign, "kind": n.Kind, "template": n.Template,
+			"deliveries": len(ids), "first_notices_for_new_recipients": late, "without_address": withoutAddress,
+		}))
+	})
+	return out, created, err
+}
+
+// recipientHistory says whether the recipient's address bounced or failed
+// before, and whether they have a delivery of the first notice.
+func (d *DB) recipientHistory(ctx context.Context, tx *sql.Tx, recipientID, firstNoticeID int64) (bounced, hasFirst bool, err error) {
+	var nBounced, nFirst int
+	err = tx.QueryRowContext(ctx, d.rebind(`
+		SELECT
+			COALESCE(SUM(CASE WHEN state IN (?, ?) THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN notice_id = ? THEN 1 ELSE 0 END), 0)
+		FROM deliveries WHERE recipient_id = ?`),
+		leakdesk.DeliveryBounced, leakdesk.DeliveryFailed, firstNoticeID, recipientID).Scan(&nBounced, &nFirst)
+	if err != nil {
+		return false, false, fmt.Errorf("read deliveries of recipient %d: %w", recipientID, err)
+	}
+	return nBounced > 0, nFirst > 0, nil
+}
+
+func (d *DB) insertDelivery(ctx context.Context, tx *sql.Tx, noticeID int64, r *leakdesk.Recipient, domain string, now time.Time) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, d.rebind(`
+		INSERT INTO deliveries (notice_id, recipient_id, message_id, address, state, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		noticeID, r.ID, newMessageID(noticeID, r.ID, domain), r.Email, leakdesk.DeliveryQueued, d.timeArg(now)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert delivery for recipient %s: %w", r.Key, err)
+	}
+	return id, nil
+}
+
+// newMessageID makes the Message-ID that identifies a delivery for good:
+// every attempt sends it, so that a copy resent after a crash is known by
+// mail systems and by us as the same message. The random part keeps it
+// unique across installations; the right side is the sender's domain.
+func newMessageID(noticeID, recipientID int64, domain string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	if domain == "" {
+		domain = "leakdesk.invalid"
+	}
+	return fmt.Sprintf("<n%d.r%d.%s@%s>", noticeID, recipientID, hex.EncodeToString(b[:]), domain)
+}
+
+func (s *NoticeService) FindNotice(ctx context.Context, incidentID int64, campaign string) (*leakdesk.Notice, error) {
+	var n *leakdesk.Notice
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.db.findNotice(ctx, tx, incidentID, campaign)
+		return err
+	})
+	return n, err
+}
+
+func (d *DB) findNotice(ctx context.Context, tx *sql.Tx, incidentID int64, campaign string) (*leakdesk.Notice, error) {
+	n, err := scanNotice(tx.QueryRowContext(ctx, d.rebind(`SELECT `+noticeColumns+` FROM notices WHERE incident_id = ? AND campaign = ?`), incidentID, campaign))
+	if err == sql.ErrNoRows {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has no campaign %q", leakdesk.FormatIncidentID(incidentID), campaign)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find notice: %w", err)
+	}
+	return n, nil
+}
+
+func (s *NoticeService) Notices(ctx context.Context, incidentID int64) ([]*leakdesk.Notice, error) {
+	var list []*leakdesk.Notice
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		list, err = s.db.findNotices(ctx, tx, incidentID)
+		return err
+	})
+	return list, err
+}
+
+func (d *DB) findNotices(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Notice, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+noticeColumns+` FROM notices WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query notices: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.Notice
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan notice: %w", err)
+		}
+		list = append(list, n)
+	}
+	return list, rows.Err()
+}
+
+func (s *NoticeService) Unfinished(ctx context.Context, noticeID int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		// An update also waits on the first notices it queued for
+		// recipients added since: they are part of sending it.
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`
+			SELECT id FROM deliveries WHERE state IN (?, ?) AND (notice_id = ? OR recipient_id IN (SELECT recipient_id FROM deliveries WHERE notice_id = ?))
+			ORDER BY notice_id, id`),
+			leakdesk.DeliveryQueued, leakdesk.DeliverySending, noticeID, noticeID)
+		if err != nil {
+			return fmt.Errorf("query unfinished deliveries: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
+}
+
+func (s *NoticeService) Progress(ctx context.Context, noticeID int64) (leakdesk.Progress, error) {
+	p := leakdesk.Progress{}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`SELECT state, count(*) FROM deliveries WHERE notice_id = ? GROUP BY state`), noticeID)
+		if err != nil {
+			return fmt.Errorf("count deliveries: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var state string
+			var n int
+			if err := rows.Scan(&state, &n); err != nil {
+				return err
+			}
+			p[state] = n
+		}
+		return rows.Err()
+	})
+	return p, err
+}
+
+const deliveryColumns = `d.id, d.notice_id, d.recipient_id, d.message_id, d.address, d.state, d.attempts, d.uncertain, d.last_error, d.lease_until, d.updated_at`
+
+func scanDelivery(row interface{ Scan(...any) error }) (*leakdesk.Delivery, error) {
+	var d leakdesk.Delivery
+	err := row.Scan(&d.ID, &d.NoticeID, &d.RecipientID, &d.MessageID, &d.Address, &d.State, &d.Attempts, &d.Uncertain, &d.LastError,
+		scanTime{&d.LeaseUntil}, scanTime{&d.UpdatedAt})
+	return &d, err
+}
+
+func (d *DB) findDelivery(ctx context.Context, tx *sql.Tx, where string, arg any) (*leakdesk.Delivery, error) {
+	query := `SELECT ` + deliveryColumns + ` FROM deliveries d WHERE ` + where
+	if d.postgres {
+		query += ` FOR UPDATE`
+	}
+	del, err := scanDelivery(tx.QueryRowContext(ctx, d.rebind(query), arg))
+	if err == sql.ErrNoRows {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no delivery %v", arg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find delivery: %w", err)
+	}
+	return del, nil
+}
+
+func (s *NoticeService) ClaimDelivery(ctx context.Context, deliveryID int64, lease time.Duration) (*leakdesk.Claim, error) {
+	var c *leakdesk.Claim
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		del, err := s.db.findDelivery(ctx, tx, `d.id = ?`, deliveryID)
+		if err != nil {
+			return err
+		}
+		c = &leakdesk.Claim{Delivery: del}
+		now := s.db.now()
+		switch del.State {
+		case leakdesk.DeliveryQueued:
+		case leakdesk.DeliverySending:
+			if del.LeaseUntil.After(now) {
+				c.Wait = del.LeaseUntil.Sub(now)
+				return nil
+			}
+			c.Resent = true
+		default:
+			return nil // already sent or given up: nothing to do
+		}
+		var waiting int
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			SELECT count(*) FROM deliveries WHERE recipient_id = ? AND notice_id < ? AND state IN (?, ?)`),
+			del.RecipientID, del.NoticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending).Scan(&waiting); err != nil {
+			return fmt.Errorf("check earlier notices: %w", err)
+		}
+		if waiting > 0 {
+			c.Wait, c.Resent = waitForEarlierNotice, false
+			return nil
+		}
+		del.State, del.Attempts, del.LeaseUntil, del.UpdatedAt = leakdesk.DeliverySending, del.Attempts+1, now.Add(lease), now
+		if c.Resent {
+			del.Uncertain++
+		}
+		if _, err := tx.ExecContext(ctx, s.db.rebind(`
+			UPDATE deliveries SET state = ?, attempts = ?, uncertain = ?, lease_until = ?, updated_at = ? WHERE id = ?`),
+			del.State, del.Attempts, del.Uncertain, s.db.timeArg(del.LeaseUntil), s.db.timeArg(now), del.ID); err != nil {
+			return fmt.Errorf("claim delivery: %w", err)
+		}
+		if c.Notice, err = scanNotice(tx.QueryRowContext(ctx, s.db.rebind(`SELECT `+noticeColumns+` FROM notices WHERE id = ?`), del.NoticeID)); err != nil {
+			return fmt.Errorf("read notice %d: %w", del.NoticeID, err)
+		}
+		recipients, err := s.db.findRecipients(ctx, tx, `id = ?`, del.RecipientID)
+		if err != nil || len(recipients) != 1 {
+			return fmt.Errorf("read recipient %d: %v", del.RecipientID, err)
+		}
+		c.Recipient = recipients[0]
+		if c.Resent {
+			// The message may have arrived before the sender died: the timeline
+			// says so, and the copy goes under the same Message-ID.
+			return s.db.appendEvent(ctx, tx, deliveryEvent(c.Notice.IncidentID, del, c.Recipient.Key, "uncertain", "an earlier attempt died in flight; resending under the same Message-ID", now))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func deliveryEvent(incidentID int64, del *leakdesk.Delivery, recipientKey, change, detail string, at time.Time) *leakdesk.Event {
+	return leakdesk.NewEvent(incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, map[string]any{
+		"delivery": del.ID, "notice": del.NoticeID, "recipient": recipientKey, "message_id": del.MessageID,
+		"change": change, "state": del.State, "attempt": del.Attempts, "detail": detail,
+	})
+}
+
+func (s *NoticeService) FinishDelivery(ctx context.Context, deliveryID int64, state, detail string) error {
+	switch state {
+	case leakdesk.DeliverySent, leakdesk.DeliveryFailed, leakdesk.DeliveryQueued, leakdesk.DeliveryBounced:
+	default:
+		return leakdesk.Errorf(leakdesk.EINVALID, "a claimed delivery cannot end as %q", state)
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		del, err := s.db.findDelivery(ctx, tx, `d.id = ?`, deliveryID)
+		if err != nil {
+			return err
+		}
+		if del.State != leakdesk.DeliverySending {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d is %s, not in flight", del.ID, del.State)
+		}
+		return s.db.changeDelivery(ctx, tx, del, state, detail)
+	})
+}
+
+func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *leakdesk.Delivery, state, detail string) error {
+	now := d.now()
+	lastError := detail
+	if state == leakdesk.DeliverySent || state == leakdesk.DeliveryDone {
+		lastError = ""
+	}
+	if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?`),
+		state, lastError, d.timeArg(now), del.ID); err != nil {
+		return fmt.Errorf("update delivery: %w", err)
+	}
+	var incidentID int64
+	var key string
+	if err := tx.QueryRowContext(ctx, d.rebind(`SELECT incident_id, recipient_key FROM recipients WHERE id = ?`), del.RecipientID).Scan(&incidentID, &key); err != nil {
+		return fmt.Errorf("read recipient %d: %w", del.RecipientID, err)
+	}
+	change := state
+	if state == leakdesk.DeliveryQueued {
+		change = "retry"
+	}
+	del.State = state
+	return d.appendEvent(ctx, tx, deliveryEvent(incidentID, del, key, change, detail, now))
+}
+
+func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, detail string) (*leakdesk.Delivery, error) {
+	if state != leakdesk.DeliveryDone && state != leakdesk.DeliveryBounced {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "a delivery report says delivered or bounced, not %q", state)
+	}
+	var del *leakdesk.Delivery
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		del, err = s.db.findDelivery(ctx, tx, `d.message_id = ?`, messageID)
+		if err != nil {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "no notice was sent with Message-ID %s", messageID)
+		}
+		if del.State == state {
+			return nil // the same report read twice
+		}
+		return s.db.changeDelivery(ctx, tx, del, state, detail)
+	})
+	return del, err
+}
+
+func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAttempt) error {
+	if _, ok := leakdesk.ContactOutcomes[a.Outcome]; !ok {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown outcome %q: want one of %s", a.Outcome, strings.Join(sortedKeys(leakdesk.ContactOutcomes), ", "))
+	}
+	if !slices.Contains(leakdesk.ContactChannels, a.Channel) {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown channel %q: want one of %s", a.Channel, strings.Join(leakdesk.ContactChannels, ", "))
+	}
+	if a.Outcome == "waived" && strings.TrimSpace(a.Note) == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a waived contact needs the reason, in --note")
+	}
+	if a.Actor == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a contact attempt needs an actor")
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var incidentID int64
+		var key string
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, recipient_key FROM recipients WHERE id = ?`), a.RecipientID).Scan(&incidentID, &key)
+		if err == sql.ErrNoRows || (err == nil && a.IncidentID != 0 && incidentID != a.IncidentID) {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "recipient %d not found", a.RecipientID)
+		}
+		if err != nil {
+			return fmt.Errorf("find recipient: %w", err)
+		}
+		a.IncidentID = incidentID
+		if a.At.IsZero() {
+			a.At = s.db.now()
+		}
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO contact_attempts (incident_id, recipient_id, channel, outcome, note, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			incidentID, a.RecipientID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
+			return fmt.Errorf("insert contact attempt: %w", err)
+		}
+		kind := leakdesk.EventContactRecorded
+		if a.Channel == "ack" {
+			kind = leakdesk.EventAcknowledged
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, a.Actor, kind, a.At, map[string]any{
+			"recipient": key, "channel": a.Channel, "outcome": a.Outcome, "note": a.Note,
+		}))
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
+	var out []*leakdesk.CoverageEntry
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.db.coverage(ctx, tx, incidentID)
+		return err
+	})
+	return out, err
+}
+
+// coverage ranks what is known of each recipient: an acknowledgement or
+// another channel beats a delivery report, which beats the mail server's
+// acceptance. A recipient's state is the best thing known, except that a
+// bounce is worse than a bare "sent".
+func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
+	recipients, err := d.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	entries := make(map[int64]*leakdesk.CoverageEntry, len(recipients))
+	out := make([]*leakdesk.CoverageEntry, 0, len(recipients))
+	for _, r := range recipients {
+		e := &leakdesk.CoverageEntry{Recipient: r, State: leakdesk.CoverageNotNotified}
+		if r.Email == "" {
+			e.State = leakdesk.CoverageNoAddress
+		}
+		entries[r.ID] = e
+		out = append(out, e)
+	}
+	seen := map[int64]map[string]bool{}
+	mark := func(id int64, state string) {
+		if seen[id] == nil {
+			seen[id] = map[string]bool{}
+		}
+		seen[id][state] = true
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT d.recipient_id, d.state, d.last_error FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
+		WHERE r.incident_id = ? ORDER BY d.notice_id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query deliveries: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var state, lastError string
+		if err := rows.Scan(&id, &state, &lastError); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e := entries[id]
+		switch state {
+		case leakdesk.DeliverySent, leakdesk.DeliveryDone:
+			e.Notices++
+		case leakdesk.DeliveryQueued, leakdesk.DeliverySending:
+			e.Pending++
+		}
+		if lastError != "" {
+			e.LastError = lastError
+		}
+		mark(id, state)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query contact attempts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var outcome, note string
+		if err := rows.Scan(&id, &outcome, &note); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch outcome {
+		case "acknowledged":
+			mark(id, leakdesk.CoverageAcknowledged)
+		case "reached":
+			mark(id, leakdesk.CoverageOther)
+		case "waived":
+			mark(id, leakdesk.CoverageWaived)
+			entries[id].Reason = note
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	order := []string{
+		leakdesk.CoverageAcknowledged, leakdesk.CoverageOther, leakdesk.DeliveryDone, leakdesk.DeliveryBounced,
+		leakdesk.DeliverySent, leakdesk.CoverageWaived, leakdesk.DeliveryFailed, leakdesk.DeliverySending, leakdesk.DeliveryQueued,
+	}
+	for _, e := range out {
+		for _, state := range order {
+			if seen[e.Recipient.ID][state] {
+				e.State = state
+				break
+			}
+		}
+		if e.State == leakdesk.DeliverySending {
+			e.State = leakdesk.CoverageQueued
+		}
+		e.Next = e.Suggest()
+	}
+	return out, nil
+}
+
+func (s *NoticeService) AffectedOutsideAudience(ctx context.Context, incidentID int64) (int, error) {
+	var n int
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.db.affectedOutsideAudience(ctx, tx, incidentID)
+		return err
+	})
+	return n, err
+}
+
+// affectedOutsideAudience counts the affected contacts of the latest
+// findings that no notice can reach yet, because they are not recipients.
+func (d *DB) affectedOutsideAudience(ctx context.Context, tx *sql.Tx, incidentID int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, d.rebind(`
+		SELECT count(*) FROM affected_contacts a
+		WHERE a.findings_id = (SELECT max(id) FROM findings WHERE incident_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.incident_id = ? AND r.contact_id = a.contact_id)`),
+		incidentID, incidentID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count affected contacts outside the audience: %w", err)
+	}
+	return n, nil
+}
+
+// unreachedBlock explains why an incident cannot close yet, or returns nil
+// when everyone is reached or waived with a reason.
+func (d *DB) unreachedBlock(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident) error {
+	entries, err := d.coverage(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Unreached() {
+			names = append(names, e.Recipient.Key+" ("+e.State+")")
+		}
+	}
+	outside, err := d.affectedOutsideAudience(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	if len(names)+outside == 0 {
+		return nil
+	}
+	shown := names[:min(len(names), 5)]
+	more := ""
+	if len(names) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(names)-len(shown))
+	}
+	msg := fmt.Sprintf("%s cannot be closed: %d recipient(s) are not reached and have no recorded reason", inc.PublicID(), len(names))
+	if len(names) > 0 {
+		msg += ": " + strings.Join(shown, ", ") + more
+	}
+	if outside > 0 {
+		msg += fmt.Sprintf("; %d affected contact(s) of the findings were never notified", outside)
+	}
+	return leakdesk.Errorf(leakdesk.ECONFLICT, "%s. See leakdesk notify coverage %s --unreached; record each call or letter, or the reason, with leakdesk notify log-contact", msg, inc.PublicID())
+}
