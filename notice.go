@@ -174,6 +174,14 @@ type Claim struct {
 	Wait time.Duration
 }
 
+// Outcome is what became of a claimed delivery: sent, bounced, failed,
+// or queued to be retried after a temporary failure.
+type Outcome struct {
+	Claim  *Claim
+	State  string
+	Detail string
+}
+
 // Notice timeline events.
 const (
 	EventRecipientsAdded  = "notify.recipients"
@@ -209,19 +217,23 @@ type NoticeService interface {
 	FindNotice(ctx context.Context, incidentID int64, campaign string) (*Notice, error)
 	// Notices lists the incident's notices, oldest first.
 	Notices(ctx context.Context, incidentID int64) ([]*Notice, error)
-	// Unfinished returns the IDs of the notice's deliveries still queued or
-	// in flight, to enqueue again after a sender died.
+	// Unfinished returns the IDs of the deliveries still queued or in flight
+	// of the notice and of the incident's earlier notices (an update queues
+	// the first notice for recipients added since), to enqueue them again
+	// after a sender died.
 	Unfinished(ctx context.Context, noticeID int64) ([]int64, error)
+	// Pending counts what Unfinished lists, cheaply enough to poll.
+	Pending(ctx context.Context, noticeID int64) (int, error)
 	// Progress counts the notice's deliveries by state.
 	Progress(ctx context.Context, noticeID int64) (Progress, error)
 
-	// ClaimDelivery marks a delivery as in flight until lease runs out. It
-	// returns ENOTFOUND, or ECONFLICT with the time to retry when another
-	// sender holds it, or when it is no longer to be sent.
-	ClaimDelivery(ctx context.Context, deliveryID int64, lease time.Duration) (*Claim, error)
-	// FinishDelivery records the outcome of a claimed delivery: sent,
-	// failed, or queued again after a temporary failure.
-	FinishDelivery(ctx context.Context, deliveryID int64, state, detail string) error
+	// Advance records the outcome of the delivery just tried (done, if not
+	// nil) and claims the next one (next, if not 0) until lease runs out,
+	// in one transaction: a campaign commits once per message. A claim that
+	// comes back with Wait, or in a state other than sending, is not to be
+	// sent now. Recording an outcome returns ECONFLICT if the delivery's
+	// lease ran out and another sender took it; claiming returns ENOTFOUND.
+	Advance(ctx context.Context, done *Outcome, next int64, lease time.Duration) (*Claim, error)
 	// ReportDelivery records what a delivery report (DSN) said of the
 	// message with messageID: delivered or bounced. Returns ENOTFOUND.
 	ReportDelivery(ctx context.Context, messageID, state, detail string) (*Delivery, error)

@@ -72,8 +72,9 @@ func (w *Worker) Close() error {
 // the job's timeout, guards each message.
 func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return -1 }
 
-// Work sends the job's deliveries in order. A temporary failure stops the
-// batch, and River retries it later; what was sent is not sent again.
+// Work sends the job's deliveries in order. Each outcome is recorded in
+// the transaction that claims the next delivery. A temporary failure stops
+// the batch, and River retries it later; what was sent is not sent again.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	var sender Sender
 	select {
@@ -83,12 +84,18 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 	defer func() { w.senders <- sender }()
 
+	// An outcome is recorded even when the job is being stopped: the
+	// message has left, and forgetting it would send it twice.
+	record := context.WithoutCancel(ctx)
+	var done *leakdesk.Outcome
 	var wait time.Duration
+	var retry error
 	for _, id := range job.Args.Deliveries {
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil || retry != nil {
+			break
 		}
-		claim, err := w.notices.ClaimDelivery(ctx, id, w.lease)
+		claim, err := w.notices.Advance(record, done, id, w.lease)
+		done = nil
 		if err != nil {
 			return fmt.Errorf("claim delivery %d: %w", id, err)
 		}
@@ -99,46 +106,51 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		if claim.Delivery.State != leakdesk.DeliverySending {
 			continue // sent or given up before: exactly once
 		}
-		if err := w.deliver(ctx, sender, claim); err != nil {
-			return err
+		done, retry = w.deliver(ctx, sender, claim)
+	}
+	if done != nil {
+		if _, err := w.notices.Advance(record, done, 0, w.lease); err != nil {
+			return fmt.Errorf("record delivery %d: %w", done.Claim.Delivery.ID, err)
 		}
 	}
-	if wait > 0 {
+	switch {
+	case retry != nil:
+		return retry
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case wait > 0:
 		return river.JobSnooze(wait)
 	}
 	return nil
 }
 
-// deliver sends one claimed delivery and records the outcome. It returns
-// an error only to have the rest of the batch retried later.
-func (w *Worker) deliver(ctx context.Context, sender Sender, claim *leakdesk.Claim) error {
+// deliver sends one claimed delivery and says what became of it, with an
+// error when the rest of the batch is better retried later.
+func (w *Worker) deliver(ctx context.Context, sender Sender, claim *leakdesk.Claim) (*leakdesk.Outcome, error) {
 	del := claim.Delivery
 	log := w.log.With("incident", claim.Notice.IncidentID, "delivery", del.ID, "message_id", del.MessageID)
+	outcome := func(state, detail string) *leakdesk.Outcome {
+		return &leakdesk.Outcome{Claim: claim, State: state, Detail: detail}
+	}
 	msg, err := w.composer.Compose(ctx, claim)
 	if err != nil {
 		// Templates and facts are checked before a campaign starts; this is
 		// a change made since, and retrying will not help.
 		log.Error("notice cannot be composed", "error", err)
-		return w.notices.FinishDelivery(ctx, del.ID, leakdesk.DeliveryFailed, "cannot compose: "+leakdesk.ErrorMessage(err))
+		return outcome(leakdesk.DeliveryFailed, "cannot compose: "+leakdesk.ErrorMessage(err)), nil
 	}
-	sendErr := sender.Send(ctx, msg)
-	// The outcome is recorded even if the job is being stopped: the message
-	// has left, and forgetting it would send it twice.
-	ctx = context.WithoutCancel(ctx)
+	err = sender.Send(ctx, msg)
 	switch {
-	case sendErr == nil:
-		return w.notices.FinishDelivery(ctx, del.ID, leakdesk.DeliverySent, "")
-	case IsPermanent(sendErr):
-		log.Warn("notice refused", "error", sendErr)
-		return w.notices.FinishDelivery(ctx, del.ID, leakdesk.DeliveryBounced, sendErr.Error())
+	case err == nil:
+		return outcome(leakdesk.DeliverySent, ""), nil
+	case IsPermanent(err):
+		log.Warn("notice refused", "error", err)
+		return outcome(leakdesk.DeliveryBounced, err.Error()), nil
 	case del.Attempts >= maxMessageAttempts:
-		log.Warn("notice given up", "attempts", del.Attempts, "error", sendErr)
-		return w.notices.FinishDelivery(ctx, del.ID, leakdesk.DeliveryFailed, fmt.Sprintf("gave up after %d attempts: %v", del.Attempts, sendErr))
+		log.Warn("notice given up", "attempts", del.Attempts, "error", err)
+		return outcome(leakdesk.DeliveryFailed, fmt.Sprintf("gave up after %d attempts: %v", del.Attempts, err)), nil
 	default:
-		log.Warn("notice will be retried", "attempt", del.Attempts, "error", sendErr)
-		if err := w.notices.FinishDelivery(ctx, del.ID, leakdesk.DeliveryQueued, sendErr.Error()); err != nil {
-			return err
-		}
-		return sendErr
+		log.Warn("notice will be retried", "attempt", del.Attempts, "error", err)
+		return outcome(leakdesk.DeliveryQueued, err.Error()), err
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,6 +42,17 @@ type Options struct {
 // DB is a connection to the incident store.
 type DB struct {
 	db          *sql.DB
+	// relaxed is a second pool on the same SQLite file whose commits are
+	// not synced (synchronous=NORMAL): they survive a crash of leakdesk,
+	// not a power cut. Only delivery bookkeeping uses it, where a lost
+	// commit means a message resent under the same Message-ID. It is nil
+	// for PostgreSQL, which relaxes per transaction instead.
+	relaxed     *sql.DB
+	// writer serialises this process's SQLite transactions, which all take
+	// the write lock (IMMEDIATE): waiting on a mutex wakes at once, where
+	// SQLite's busy handler sleeps for up to 100 ms between tries.
+	writer      sync.Mutex
+	stmts       stmts
 	postgres    bool
 	target      string // what users know the database as, with no secret in it
 	busyTimeout time.Duration
@@ -64,7 +76,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		d.db, err = sql.Open("pgx", dsn)
 	} else {
 		d.target = dsn
-		d.db, err = sql.Open("sqlite", sqliteDSN(dsn, d.busyTimeout))
+		d.db, err = sql.Open("sqlite", sqliteDSN(dsn, d.busyTimeout, "FULL"))
+		if err == nil {
+			d.relaxed, err = sql.Open("sqlite", sqliteDSN(dsn, d.busyTimeout, "NORMAL"))
+		}
 	}
 	if err != nil {
 		return nil, d.wrap(fmt.Errorf("open %s: %w", d.target, err))
@@ -85,7 +100,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 func (d *DB) SQL() *sql.DB { return d.db }
 
 // Close releases the connections.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.closeStmts()
+	if d.relaxed != nil {
+		d.relaxed.Close()
+	}
+	return d.db.Close()
+}
 
 // Dialect names the database behind d: "sqlite" or "postgres".
 func (d *DB) Dialect() string {
@@ -99,11 +120,11 @@ func (d *DB) Dialect() string {
 // the writer, foreign keys are off by default in SQLite, and every write
 // transaction starts IMMEDIATE so that two writers queue on the busy timeout
 // instead of failing halfway through.
-func sqliteDSN(path string, busyTimeout time.Duration) string {
+func sqliteDSN(path string, busyTimeout time.Duration, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "busy_timeout("+strconv.Itoa(int(busyTimeout.Milliseconds()))+")")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
@@ -167,11 +188,45 @@ func (d *DB) migrate(ctx context.Context) error {
 // methods open the transaction; lowercase helpers take the *sql.Tx, so that
 // several operations compose into one.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
+	if !d.postgres {
+		d.writer.Lock()
+		defer d.writer.Unlock()
+	}
+	tx, err := d.begin(ctx, d.db)
 	if err != nil {
 		return d.wrap(fmt.Errorf("begin transaction: %w", err))
 	}
+	defer d.end(tx)
 	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return d.wrap(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return d.wrap(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// inRelaxedTx is inTx for writes that may be lost in a power cut, though
+// never in a crash of leakdesk: their commit does not wait for the disk.
+func (d *DB) inRelaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	pool := d.db
+	if !d.postgres {
+		pool = d.relaxed
+		d.writer.Lock()
+		defer d.writer.Unlock()
+	}
+	tx, err := d.begin(ctx, pool)
+	if err != nil {
+		return d.wrap(fmt.Errorf("begin transaction: %w", err))
+	}
+	defer d.end(tx)
+	defer tx.Rollback()
+	if d.postgres {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+			return d.wrap(fmt.Errorf("relax commit: %w", err))
+		}
+	}
 	if err := fn(tx); err != nil {
 		return d.wrap(err)
 	}

@@ -216,23 +216,34 @@ func (d *DB) appendEvent(ctx context.Context, tx *sql.Tx, ev *leakdesk.Event) er
 	if err := ev.Validate(); err != nil {
 		return err
 	}
-	inc, err := d.findIncidentByID(ctx, tx, ev.IncidentID, true)
-	if err != nil {
-		return err
+	// Only the head is read, locked on PostgreSQL: a campaign appends an
+	// event per message.
+	lock := ""
+	if d.postgres {
+		lock = " FOR UPDATE"
 	}
-	ev.Seq, ev.PrevHash = inc.EventCount+1, inc.HeadHash
+	var count int64
+	var head string
+	err := d.queryRow(ctx, tx, `SELECT event_count, head_hash FROM incidents WHERE id = ?`+lock, ev.IncidentID).Scan(&count, &head)
+	if err == sql.ErrNoRows {
+		return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s not found", leakdesk.FormatIncidentID(ev.IncidentID))
+	}
+	if err != nil {
+		return fmt.Errorf("read timeline head: %w", err)
+	}
+	ev.Seq, ev.PrevHash = count+1, head
 	ev.RecordedAt = d.now()
 	ev.OccurredAt = ev.OccurredAt.UTC().Truncate(leakdesk.TimePrecision)
 	ev.Hash = ev.ComputeHash()
-	if _, err := tx.ExecContext(ctx, d.rebind(`
+	if _, err := d.exec(ctx, tx, `
 		INSERT INTO events (incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.IncidentID, ev.Seq, ev.Actor, ev.Kind, string(ev.Details),
 		d.timeArg(ev.OccurredAt), d.timeArg(ev.RecordedAt), ev.PrevHash, ev.Hash); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, d.rebind(`UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`),
-		ev.Seq, ev.Hash, ev.IncidentID, inc.EventCount)
+	res, err := d.exec(ctx, tx, `UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`,
+		ev.Seq, ev.Hash, ev.IncidentID, count)
 	if err != nil {
 		return fmt.Errorf("move timeline head: %w", err)
 	}

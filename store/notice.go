@@ -6,17 +6,24 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
 
 // NoticeService implements leakdesk.NoticeService.
-type NoticeService struct{ db *DB }
+type NoticeService struct {
+	db *DB
+
+	mu    sync.Mutex
+	cache map[int64]*leakdesk.Notice // notices never change
+}
 
 var _ leakdesk.NoticeService = (*NoticeService)(nil)
 
@@ -51,13 +58,13 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 			fields, _ := json.Marshal(r.Fields)
 			rows, _ := json.Marshal(r.Rows)
 			r.IncidentID = incidentID
-			err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM recipients WHERE incident_id = ? AND recipient_key = ?`), incidentID, r.Key).Scan(&r.ID)
+			err := s.db.queryRow(ctx, tx, `SELECT id FROM recipients WHERE incident_id = ? AND recipient_key = ?`, incidentID, r.Key).Scan(&r.ID)
 			switch {
 			case err == sql.ErrNoRows:
 				r.AddedAt = now
-				if err := tx.QueryRowContext(ctx, s.db.rebind(`
+				if err := s.db.queryRow(ctx, tx, `
 					INSERT INTO recipients (incident_id, recipient_key, kind, contact_id, name, organisation, org_id, role, email, phone, language, fields, leak_rows, added_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 					incidentID, r.Key, r.Kind, r.ContactID, r.Name, r.Organisation, r.OrgID, r.Role, r.Email, r.Phone, r.Language,
 					string(fields), string(rows), s.db.timeArg(now)).Scan(&r.ID); err != nil {
 					return fmt.Errorf("insert recipient %s: %w", r.Key, err)
@@ -68,9 +75,9 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 			default:
 				// A later matching run or a corrected address refreshes what
 				// is known; the deliveries already made keep their address.
-				if _, err := tx.ExecContext(ctx, s.db.rebind(`
+				if _, err := s.db.exec(ctx, tx, `
 					UPDATE recipients SET name = ?, organisation = ?, org_id = ?, role = ?, email = ?, phone = ?, language = ?, fields = ?, leak_rows = ?
-					WHERE id = ?`),
+					WHERE id = ?`,
 					r.Name, r.Organisation, r.OrgID, r.Role, r.Email, r.Phone, r.Language, string(fields), string(rows), r.ID); err != nil {
 					return fmt.Errorf("update recipient %s: %w", r.Key, err)
 				}
@@ -114,7 +121,7 @@ func (d *DB) findRecipients(ctx context.Context, tx *sql.Tx, where string, args 
 	return list, rows.Err()
 }
 
-func scanRecipient(row interface{ Scan(...any) error }) (*leakdesk.Recipient, error) {
+func scanRecipient(row rowScanner) (*leakdesk.Recipient, error) {
 	var r leakdesk.Recipient
 	var fields, leakRows string
 	if err := row.Scan(&r.ID, &r.IncidentID, &r.Key, &r.Kind, &r.ContactID, &r.Name, &r.Organisation, &r.OrgID, &r.Role,
@@ -257,11 +264,11 @@ func (s *NoticeService) CreateNotice(ctx context.Context, n *leakdesk.Notice, en
 // before, and whether they have a delivery of the first notice.
 func (d *DB) recipientHistory(ctx context.Context, tx *sql.Tx, recipientID, firstNoticeID int64) (bounced, hasFirst bool, err error) {
 	var nBounced, nFirst int
-	err = tx.QueryRowContext(ctx, d.rebind(`
+	err = d.queryRow(ctx, tx, `
 		SELECT
 			COALESCE(SUM(CASE WHEN state IN (?, ?) THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN notice_id = ? THEN 1 ELSE 0 END), 0)
-		FROM deliveries WHERE recipient_id = ?`),
+		FROM deliveries WHERE recipient_id = ?`,
 		leakdesk.DeliveryBounced, leakdesk.DeliveryFailed, firstNoticeID, recipientID).Scan(&nBounced, &nFirst)
 	if err != nil {
 		return false, false, fmt.Errorf("read deliveries of recipient %d: %w", recipientID, err)
@@ -271,9 +278,9 @@ func (d *DB) recipientHistory(ctx context.Context, tx *sql.Tx, recipientID, firs
 
 func (d *DB) insertDelivery(ctx context.Context, tx *sql.Tx, noticeID int64, r *leakdesk.Recipient, domain string, now time.Time) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, d.rebind(`
+	err := d.queryRow(ctx, tx, `
 		INSERT INTO deliveries (notice_id, recipient_id, message_id, address, state, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		noticeID, r.ID, newMessageID(noticeID, r.ID, domain), r.Email, leakdesk.DeliveryQueued, d.timeArg(now)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert delivery for recipient %s: %w", r.Key, err)
@@ -351,9 +358,11 @@ func (s *NoticeService) Unfinished(ctx context.Context, noticeID int64) ([]int64
 		// An update also waits on the first notices it queued for
 		// recipients added since: they are part of sending it.
 		rows, err := tx.QueryContext(ctx, s.db.rebind(`
-			SELECT id FROM deliveries WHERE state IN (?, ?) AND (notice_id = ? OR recipient_id IN (SELECT recipient_id FROM deliveries WHERE notice_id = ?))
+			SELECT id FROM deliveries
+			WHERE notice_id IN (SELECT n.id FROM notices n JOIN notices this ON this.incident_id = n.incident_id WHERE this.id = ? AND n.id <= this.id)
+			AND state IN (?, ?)
 			ORDER BY notice_id, id`),
-			leakdesk.DeliveryQueued, leakdesk.DeliverySending, noticeID, noticeID)
+			noticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending)
 		if err != nil {
 			return fmt.Errorf("query unfinished deliveries: %w", err)
 		}
@@ -368,6 +377,20 @@ func (s *NoticeService) Unfinished(ctx context.Context, noticeID int64) ([]int64
 		return rows.Err()
 	})
 	return ids, err
+}
+
+func (s *NoticeService) Pending(ctx context.Context, noticeID int64) (int, error) {
+	var n int
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		// Counted notice by notice, on the (notice_id, state) index: this is
+		// polled while a campaign runs and must not scan every delivery.
+		return tx.QueryRowContext(ctx, s.db.rebind(`
+			SELECT count(*) FROM deliveries
+			WHERE notice_id IN (SELECT n.id FROM notices n JOIN notices this ON this.incident_id = n.incident_id WHERE this.id = ? AND n.id <= this.id)
+			AND state IN (?, ?)`),
+			noticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending).Scan(&n)
+	})
+	return n, err
 }
 
 func (s *NoticeService) Progress(ctx context.Context, noticeID int64) (leakdesk.Progress, error) {
@@ -391,21 +414,24 @@ func (s *NoticeService) Progress(ctx context.Context, noticeID int64) (leakdesk.
 	return p, err
 }
 
-const deliveryColumns = `d.id, d.notice_id, d.recipient_id, d.message_id, d.address, d.state, d.attempts, d.uncertain, d.last_error, d.lease_until, d.updated_at`
+const deliveryColumns = `d.id, d.notice_id, d.recipient_id, d.message_id, d.address, d.state, d.attempts, d.uncertain, d.last_error, d.lease_until, d.updated_at, r.incident_id, r.recipient_key`
 
-func scanDelivery(row interface{ Scan(...any) error }) (*leakdesk.Delivery, error) {
-	var d leakdesk.Delivery
-	err := row.Scan(&d.ID, &d.NoticeID, &d.RecipientID, &d.MessageID, &d.Address, &d.State, &d.Attempts, &d.Uncertain, &d.LastError,
-		scanTime{&d.LeaseUntil}, scanTime{&d.UpdatedAt})
-	return &d, err
+// delivery is a delivery row with what its events name: the incident and
+// the recipient's key.
+type delivery struct {
+	*leakdesk.Delivery
+	incidentID   int64
+	recipientKey string
 }
 
-func (d *DB) findDelivery(ctx context.Context, tx *sql.Tx, where string, arg any) (*leakdesk.Delivery, error) {
-	query := `SELECT ` + deliveryColumns + ` FROM deliveries d WHERE ` + where
+func (d *DB) findDelivery(ctx context.Context, tx *sql.Tx, where string, arg any) (*delivery, error) {
+	query := `SELECT ` + deliveryColumns + ` FROM deliveries d JOIN recipients r ON r.id = d.recipient_id WHERE ` + where
 	if d.postgres {
-		query += ` FOR UPDATE`
+		query += ` FOR UPDATE OF d`
 	}
-	del, err := scanDelivery(tx.QueryRowContext(ctx, d.rebind(query), arg))
+	del := &delivery{Delivery: &leakdesk.Delivery{}}
+	err := d.queryRow(ctx, tx, query, arg).Scan(&del.ID, &del.NoticeID, &del.RecipientID, &del.MessageID, &del.Address, &del.State,
+		&del.Attempts, &del.Uncertain, &del.LastError, scanTime{&del.LeaseUntil}, scanTime{&del.UpdatedAt}, &del.incidentID, &del.recipientKey)
 	if err == sql.ErrNoRows {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no delivery %v", arg)
 	}
@@ -415,59 +441,51 @@ func (d *DB) findDelivery(ctx context.Context, tx *sql.Tx, where string, arg any
 	return del, nil
 }
 
-func (s *NoticeService) ClaimDelivery(ctx context.Context, deliveryID int64, lease time.Duration) (*leakdesk.Claim, error) {
-	var c *leakdesk.Claim
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		del, err := s.db.findDelivery(ctx, tx, `d.id = ?`, deliveryID)
-		if err != nil {
-			return err
-		}
-		c = &leakdesk.Claim{Delivery: del}
-		now := s.db.now()
-		switch del.State {
-		case leakdesk.DeliveryQueued:
-		case leakdesk.DeliverySending:
-			if del.LeaseUntil.After(now) {
-				c.Wait = del.LeaseUntil.Sub(now)
-				return nil
-			}
-			c.Resent = true
+// notice returns a notice by ID. Notices never change once made, so each
+// is read once.
+func (s *NoticeService) notice(ctx context.Context, tx *sql.Tx, id int64) (*leakdesk.Notice, error) {
+	s.mu.Lock()
+	n := s.cache[id]
+	s.mu.Unlock()
+	if n != nil {
+		return n, nil
+	}
+	n, err := scanNotice(s.db.queryRow(ctx, tx, `SELECT `+noticeColumns+` FROM notices WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("read notice %d: %w", id, err)
+	}
+	s.mu.Lock()
+	if s.cache == nil {
+		s.cache = map[int64]*leakdesk.Notice{}
+	}
+	s.cache[id] = n
+	s.mu.Unlock()
+	return n, nil
+}
+
+// Advance commits without waiting for the disk (see DB.inRelaxedTx): a
+// crash of leakdesk loses none of its writes.
+func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, next int64, lease time.Duration) (*leakdesk.Claim, error) {
+	if done != nil {
+		switch done.State {
+		case leakdesk.DeliverySent, leakdesk.DeliveryFailed, leakdesk.DeliveryQueued, leakdesk.DeliveryBounced:
 		default:
-			return nil // already sent or given up: nothing to do
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "a claimed delivery cannot end as %q", done.State)
 		}
-		var waiting int
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			SELECT count(*) FROM deliveries WHERE recipient_id = ? AND notice_id < ? AND state IN (?, ?)`),
-			del.RecipientID, del.NoticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending).Scan(&waiting); err != nil {
-			return fmt.Errorf("check earlier notices: %w", err)
+	}
+	var c *leakdesk.Claim
+	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+		if done != nil {
+			if err := s.finish(ctx, tx, done); err != nil {
+				return err
+			}
 		}
-		if waiting > 0 {
-			c.Wait, c.Resent = waitForEarlierNotice, false
+		if next == 0 {
 			return nil
 		}
-		del.State, del.Attempts, del.LeaseUntil, del.UpdatedAt = leakdesk.DeliverySending, del.Attempts+1, now.Add(lease), now
-		if c.Resent {
-			del.Uncertain++
-		}
-		if _, err := tx.ExecContext(ctx, s.db.rebind(`
-			UPDATE deliveries SET state = ?, attempts = ?, uncertain = ?, lease_until = ?, updated_at = ? WHERE id = ?`),
-			del.State, del.Attempts, del.Uncertain, s.db.timeArg(del.LeaseUntil), s.db.timeArg(now), del.ID); err != nil {
-			return fmt.Errorf("claim delivery: %w", err)
-		}
-		if c.Notice, err = scanNotice(tx.QueryRowContext(ctx, s.db.rebind(`SELECT `+noticeColumns+` FROM notices WHERE id = ?`), del.NoticeID)); err != nil {
-			return fmt.Errorf("read notice %d: %w", del.NoticeID, err)
-		}
-		recipients, err := s.db.findRecipients(ctx, tx, `id = ?`, del.RecipientID)
-		if err != nil || len(recipients) != 1 {
-			return fmt.Errorf("read recipient %d: %v", del.RecipientID, err)
-		}
-		c.Recipient = recipients[0]
-		if c.Resent {
-			// The message may have arrived before the sender died: the timeline
-			// says so, and the copy goes under the same Message-ID.
-			return s.db.appendEvent(ctx, tx, deliveryEvent(c.Notice.IncidentID, del, c.Recipient.Key, "uncertain", "an earlier attempt died in flight; resending under the same Message-ID", now))
-		}
-		return nil
+		var err error
+		c, err = s.claim(ctx, tx, next, lease)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -475,52 +493,150 @@ func (s *NoticeService) ClaimDelivery(ctx context.Context, deliveryID int64, lea
 	return c, nil
 }
 
-func deliveryEvent(incidentID int64, del *leakdesk.Delivery, recipientKey, change, detail string, at time.Time) *leakdesk.Event {
-	return leakdesk.NewEvent(incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, map[string]any{
-		"delivery": del.ID, "notice": del.NoticeID, "recipient": recipientKey, "message_id": del.MessageID,
-		"change": change, "state": del.State, "attempt": del.Attempts, "detail": detail,
-	})
-}
-
-func (s *NoticeService) FinishDelivery(ctx context.Context, deliveryID int64, state, detail string) error {
-	switch state {
-	case leakdesk.DeliverySent, leakdesk.DeliveryFailed, leakdesk.DeliveryQueued, leakdesk.DeliveryBounced:
-	default:
-		return leakdesk.Errorf(leakdesk.EINVALID, "a claimed delivery cannot end as %q", state)
+// finish records an outcome, fenced by the attempt number: a sender whose
+// lease ran out and whose delivery another sender took records nothing.
+func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outcome) error {
+	del := &delivery{Delivery: o.Claim.Delivery, incidentID: o.Claim.Notice.IncidentID, recipientKey: o.Claim.Recipient.Key}
+	now := s.db.now()
+	lastError := o.Detail
+	if o.State == leakdesk.DeliverySent {
+		lastError = ""
 	}
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		del, err := s.db.findDelivery(ctx, tx, `d.id = ?`, deliveryID)
-		if err != nil {
-			return err
+	res, err := s.db.exec(ctx, tx, `
+		UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?
+		WHERE id = ? AND state = ? AND attempts = ?`,
+		o.State, lastError, s.db.timeArg(now), del.ID, leakdesk.DeliverySending, del.Attempts)
+	if err != nil {
+		return fmt.Errorf("record delivery %d: %w", del.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out; its outcome (%s) is not recorded", del.ID, o.State)
+	}
+	change := o.State
+	if o.State == leakdesk.DeliveryQueued {
+		change = "retry"
+	}
+	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
+	return s.db.appendEvent(ctx, tx, deliveryEvent(del, change, o.Detail, now))
+}
+
+// claimColumns read a delivery with its recipient in one query.
+const claimColumns = `d.id, d.notice_id, d.recipient_id, d.message_id, d.address, d.state, d.attempts, d.uncertain, d.last_error, d.lease_until, d.updated_at,
+	r.id, r.incident_id, r.recipient_key, r.kind, r.contact_id, r.name, r.organisation, r.org_id, r.role, r.email, r.phone, r.language, r.fields, r.leak_rows, r.added_at`
+
+func (s *NoticeService) claim(ctx context.Context, tx *sql.Tx, id int64, lease time.Duration) (*leakdesk.Claim, error) {
+	query := `SELECT ` + claimColumns + ` FROM deliveries d JOIN recipients r ON r.id = d.recipient_id WHERE d.id = ?`
+	if s.db.postgres {
+		query += ` FOR UPDATE OF d`
+	}
+	row := s.db.queryRow(ctx, tx, query, id)
+	del := &leakdesk.Delivery{}
+	var r *leakdesk.Recipient
+	r, err := scanRecipient(scanAfter(row, &del.ID, &del.NoticeID, &del.RecipientID, &del.MessageID, &del.Address, &del.State,
+		&del.Attempts, &del.Uncertain, &del.LastError, scanTime{&del.LeaseUntil}, scanTime{&del.UpdatedAt}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no delivery %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read delivery %d: %w", id, err)
+	}
+	c := &leakdesk.Claim{Delivery: del, Recipient: r}
+	now := s.db.now()
+	switch del.State {
+	case leakdesk.DeliveryQueued:
+	case leakdesk.DeliverySending:
+		if del.LeaseUntil.After(now) {
+			c.Wait = del.LeaseUntil.Sub(now)
+			return c, nil
 		}
-		if del.State != leakdesk.DeliverySending {
-			return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d is %s, not in flight", del.ID, del.State)
+		c.Resent = true
+	default:
+		return c, nil // already sent or given up: nothing to do
+	}
+	if c.Notice, err = s.notice(ctx, tx, del.NoticeID); err != nil {
+		return nil, err
+	}
+	if c.Notice.Kind == leakdesk.NoticeUpdate {
+		// An update never overtakes the notice it follows.
+		var waiting int
+		if err := s.db.queryRow(ctx, tx, `
+			SELECT count(*) FROM deliveries WHERE recipient_id = ? AND notice_id < ? AND state IN (?, ?)`,
+			del.RecipientID, del.NoticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending).Scan(&waiting); err != nil {
+			return nil, fmt.Errorf("check earlier notices: %w", err)
 		}
-		return s.db.changeDelivery(ctx, tx, del, state, detail)
+		if waiting > 0 {
+			c.Wait, c.Resent = waitForEarlierNotice, false
+			return c, nil
+		}
+	}
+	del.State, del.Attempts, del.LeaseUntil, del.UpdatedAt = leakdesk.DeliverySending, del.Attempts+1, now.Add(lease), now
+	if c.Resent {
+		del.Uncertain++
+	}
+	if _, err := s.db.exec(ctx, tx, `
+		UPDATE deliveries SET state = ?, attempts = ?, uncertain = ?, lease_until = ?, updated_at = ? WHERE id = ?`,
+		del.State, del.Attempts, del.Uncertain, s.db.timeArg(del.LeaseUntil), s.db.timeArg(now), del.ID); err != nil {
+		return nil, fmt.Errorf("claim delivery: %w", err)
+	}
+	if c.Resent {
+		// The message may have arrived before the sender died: the timeline
+		// says so, and the copy goes under the same Message-ID.
+		ev := deliveryEvent(&delivery{Delivery: del, incidentID: r.IncidentID, recipientKey: r.Key}, "uncertain",
+			"an earlier attempt died in flight; resending under the same Message-ID", now)
+		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// scanAfter lets a scanner of trailing columns (scanRecipient) read a row
+// whose leading columns go to lead.
+func scanAfter(row rowScanner, lead ...any) rowScanner { return prefixScanner{row, lead} }
+
+type prefixScanner struct {
+	row  rowScanner
+	lead []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.row.Scan(append(p.lead, dest...)...) }
+
+// deliveryChange is the detail of a delivery event: a struct, not a map,
+// since a campaign writes one per message.
+type deliveryChange struct {
+	Attempt   int    `json:"attempt"`
+	Change    string `json:"change"`
+	Delivery  int64  `json:"delivery"`
+	Detail    string `json:"detail"`
+	MessageID string `json:"message_id"`
+	Notice    int64  `json:"notice"`
+	Recipient string `json:"recipient"`
+	State     string `json:"state"`
+}
+
+func deliveryEvent(del *delivery, change, detail string, at time.Time) *leakdesk.Event {
+	return leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, deliveryChange{
+		Attempt: del.Attempts, Change: change, Delivery: del.ID, Detail: detail, MessageID: del.MessageID,
+		Notice: del.NoticeID, Recipient: del.recipientKey, State: del.State,
 	})
 }
 
-func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *leakdesk.Delivery, state, detail string) error {
+func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, state, detail string) error {
 	now := d.now()
 	lastError := detail
 	if state == leakdesk.DeliverySent || state == leakdesk.DeliveryDone {
 		lastError = ""
 	}
-	if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?`),
+	if _, err := d.exec(ctx, tx, `UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?`,
 		state, lastError, d.timeArg(now), del.ID); err != nil {
 		return fmt.Errorf("update delivery: %w", err)
-	}
-	var incidentID int64
-	var key string
-	if err := tx.QueryRowContext(ctx, d.rebind(`SELECT incident_id, recipient_key FROM recipients WHERE id = ?`), del.RecipientID).Scan(&incidentID, &key); err != nil {
-		return fmt.Errorf("read recipient %d: %w", del.RecipientID, err)
 	}
 	change := state
 	if state == leakdesk.DeliveryQueued {
 		change = "retry"
 	}
 	del.State = state
-	return d.appendEvent(ctx, tx, deliveryEvent(incidentID, del, key, change, detail, now))
+	return d.appendEvent(ctx, tx, deliveryEvent(del, change, detail, now))
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, detail string) (*leakdesk.Delivery, error) {
@@ -529,15 +645,18 @@ func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, de
 	}
 	var del *leakdesk.Delivery
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		del, err = s.db.findDelivery(ctx, tx, `d.message_id = ?`, messageID)
-		if err != nil {
+		found, err := s.db.findDelivery(ctx, tx, `d.message_id = ?`, messageID)
+		if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "no notice was sent with Message-ID %s", messageID)
 		}
+		if err != nil {
+			return err
+		}
+		del = found.Delivery
 		if del.State == state {
 			return nil // the same report read twice
 		}
-		return s.db.changeDelivery(ctx, tx, del, state, detail)
+		return s.db.changeDelivery(ctx, tx, found, state, detail)
 	})
 	return del, err
 }
