@@ -59,8 +59,15 @@ func (n *Normaliser) Email(s string) (string, bool) {
 			s = s[i+1 : i+j]
 		}
 	}
-	s = strings.Trim(strings.TrimSpace(s), `"'<>()[],;`)
-	s = strings.TrimPrefix(strings.ToLower(s), "mailto:")
+	// Quotes, brackets and "mailto:" wrap each other in any order; peel them
+	// until nothing changes, so that the result is stable.
+	for {
+		peeled := strings.TrimPrefix(strings.ToLower(strings.Trim(strings.TrimSpace(s), `"'<>()[],;`)), "mailto:")
+		if peeled == s {
+			break
+		}
+		s = peeled
+	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 1 || at == len(s)-1 || strings.ContainsFunc(s, isSpaceOrControl) {
 		return "", false
