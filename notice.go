@@ -50,17 +50,17 @@ func (n *Notice) Text(lang string) string {
 // Notice is one message sent to an incident's audience: the first notice
 // or an update. Each recipient gets it at most once, through a Delivery.
 type Notice struct {
-	ID         int64     `json:"id"`
-	IncidentID int64     `json:"-"`
-	Campaign   string    `json:"campaign"`
-	Kind       string    `json:"kind"`
-	Template   string    `json:"template"`
-	Message    string    `json:"message,omitempty"` // an update's own text
+	ID         int64  `json:"id"`
+	IncidentID int64  `json:"-"`
+	Campaign   string `json:"campaign"`
+	Kind       string `json:"kind"`
+	Template   string `json:"template"`
+	Message    string `json:"message,omitempty"` // an update's own text
 	// Translations hold the update's text in other languages, by language;
 	// a recipient whose language has none gets Message.
 	Translations map[string]string `json:"translations,omitempty"`
-	Actor      string    `json:"actor"`
-	CreatedAt  time.Time `json:"created_at"`
+	Actor        string            `json:"actor"`
+	CreatedAt    time.Time         `json:"created_at"`
 	// Domain is the right side of the Message-IDs made for this notice,
 	// normally the sender's domain. It is not stored.
 	Domain string `json:"-"`

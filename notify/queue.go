@@ -123,7 +123,9 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 	return levelFilter{f.Handler.WithAttrs(a), f.min}
 }
 
-func (f levelFilter) WithGroup(g string) slog.Handler { return levelFilter{f.Handler.WithGroup(g), f.min} }
+func (f levelFilter) WithGroup(g string) slog.Handler {
+	return levelFilter{f.Handler.WithGroup(g), f.min}
+}
 
 // EnqueueTx enqueues jobs for the deliveries in tx, in batches. It is a
 // leakdesk.EnqueueFunc, for the transaction that creates the deliveries.

@@ -41,13 +41,13 @@ type Options struct {
 
 // DB is a connection to the incident store.
 type DB struct {
-	db          *sql.DB
+	db *sql.DB
 	// relaxed is a second pool on the same SQLite file whose commits are
 	// not synced (synchronous=NORMAL): they survive a crash of leakdesk,
 	// not a power cut. Only delivery bookkeeping uses it, where a lost
 	// commit means a message resent under the same Message-ID. It is nil
 	// for PostgreSQL, which relaxes per transaction instead.
-	relaxed     *sql.DB
+	relaxed *sql.DB
 	// writer serialises this process's SQLite transactions, which all take
 	// the write lock (IMMEDIATE): waiting on a mutex wakes at once, where
 	// SQLite's busy handler sleeps for up to 100 ms between tries.

@@ -53,7 +53,7 @@ func (a *app) incidentFactCommand() *cobra.Command {
 		Short: "Record a fact the authority reports need; the latest value of each key counts",
 		Long: "Record a fact that reports and notices draw on. A key may end in .fr or .en\n" +
 			"for the text in one language (measures.fr), used before the plain key. Keys:\n" + strings.Join(help, "\n"),
-		Args:  exactArgs("ID", "KEY", "VALUE"),
+		Args: exactArgs("ID", "KEY", "VALUE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
