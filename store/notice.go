@@ -53,14 +53,24 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is closed", inc.PublicID())
 		}
 		now := s.db.now()
+		// The audience is refreshed at every send: read it once, and write
+		// only what is new or changed.
+		existing, err := s.db.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
+		if err != nil {
+			return err
+		}
+		byKey := make(map[string]*leakdesk.Recipient, len(existing))
+		for _, r := range existing {
+			byKey[r.Key] = r
+		}
 		updated := 0
 		for _, r := range rs {
 			fields, _ := json.Marshal(r.Fields)
 			rows, _ := json.Marshal(r.Rows)
 			r.IncidentID = incidentID
-			err := s.db.queryRow(ctx, tx, `SELECT id FROM recipients WHERE incident_id = ? AND recipient_key = ?`, incidentID, r.Key).Scan(&r.ID)
+			old := byKey[r.Key]
 			switch {
-			case err == sql.ErrNoRows:
+			case old == nil:
 				r.AddedAt = now
 				if err := s.db.queryRow(ctx, tx, `
 					INSERT INTO recipients (incident_id, recipient_key, kind, contact_id, name, organisation, org_id, role, email, phone, language, fields, leak_rows, added_at)
@@ -69,12 +79,14 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 					string(fields), string(rows), s.db.timeArg(now)).Scan(&r.ID); err != nil {
 					return fmt.Errorf("insert recipient %s: %w", r.Key, err)
 				}
+				byKey[r.Key] = r
 				added++
-			case err != nil:
-				return fmt.Errorf("find recipient %s: %w", r.Key, err)
+			case sameRecipient(old, r):
+				r.ID, r.AddedAt = old.ID, old.AddedAt
 			default:
 				// A later matching run or a corrected address refreshes what
 				// is known; the deliveries already made keep their address.
+				r.ID, r.AddedAt = old.ID, old.AddedAt
 				if _, err := s.db.exec(ctx, tx, `
 					UPDATE recipients SET name = ?, organisation = ?, org_id = ?, role = ?, email = ?, phone = ?, language = ?, fields = ?, leak_rows = ?
 					WHERE id = ?`,
@@ -84,11 +96,19 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 				updated++
 			}
 		}
+		if added+updated == 0 {
+			return nil // nothing new: no event
+		}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventRecipientsAdded, now, map[string]any{
 			"added": added, "updated": updated,
 		}))
 	})
 	return added, err
+}
+
+func sameRecipient(a, b *leakdesk.Recipient) bool {
+	return a.Name == b.Name && a.Organisation == b.Organisation && a.OrgID == b.OrgID && a.Role == b.Role && a.Email == b.Email &&
+		a.Phone == b.Phone && a.Language == b.Language && slices.Equal(a.Fields, b.Fields) && slices.Equal(a.Rows, b.Rows)
 }
 
 func (s *NoticeService) Recipients(ctx context.Context, incidentID int64) ([]*leakdesk.Recipient, error) {
@@ -464,7 +484,9 @@ func (s *NoticeService) notice(ctx context.Context, tx *sql.Tx, id int64) (*leak
 }
 
 // Advance commits without waiting for the disk (see DB.inRelaxedTx): a
-// crash of leakdesk loses none of its writes.
+// crash of leakdesk loses none of its writes. The outcome is committed on
+// its own, before the next claim: until it is, a crash sends the message
+// again, so it must not wait on anything else.
 func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, next int64, lease time.Duration) (*leakdesk.Claim, error) {
 	if done != nil {
 		switch done.State {
@@ -472,17 +494,15 @@ func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, nex
 		default:
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "a claimed delivery cannot end as %q", done.State)
 		}
+		if err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error { return s.finish(ctx, tx, done) }); err != nil {
+			return nil, err
+		}
+	}
+	if next == 0 {
+		return nil, nil
 	}
 	var c *leakdesk.Claim
 	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
-		if done != nil {
-			if err := s.finish(ctx, tx, done); err != nil {
-				return err
-			}
-		}
-		if next == 0 {
-			return nil
-		}
 		var err error
 		c, err = s.claim(ctx, tx, next, lease)
 		return err

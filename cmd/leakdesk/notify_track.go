@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -205,9 +206,11 @@ and waived, which records in --note why the person will not be reached
 			if err != nil {
 				return err
 			}
-			when, err := a.parseTime("at", at)
-			if err != nil {
-				return err
+			var when time.Time
+			if at != "" {
+				if when, err = a.parseTime("--at", at); err != nil {
+					return err
+				}
 			}
 			db, err := a.openDB(ctx)
 			if err != nil {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	mrand "math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leakdesk/leakdesk/notify/notifytest"
+)
+
+// TestKilledCampaignSendsEachNoticeOnce starts a 2,000-recipient campaign
+// and kills the sender with SIGKILL at random points, several times, then
+// lets it finish. Through mailpit's API it checks that every recipient got
+// the notice, under one Message-ID, and that copies beyond the first are
+// no more than the messages that were in flight at each kill, each one
+// recorded on the timeline as uncertain.
+func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills a real process")
+	}
+	bin := buildBinary(t)
+	backends(t, func(t *testing.T, c *cli) {
+		const recipients, connections = 2000, 4
+		notifyIncident(t, c, recipients, true)
+		mp := notifytest.Start(t)
+		env := os.Environ()
+		for k, v := range c.env {
+			env = append(env, k+"="+v)
+		}
+		// A short lease, so that a restart takes over what a dead sender held
+		// after seconds, not minutes; it must exceed three SMTP timeouts.
+		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
+			"--smtp", "smtp://" + mp.SMTP + "?tls=none&timeout=500ms", "--lease", "2s", "--connections", "4", "--batch", "25"}
+
+		rng := mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), 2))
+		kills := 0
+		for attempt := 0; attempt < 12 && kills < 5; attempt++ {
+			cmd := exec.Command(bin, args...)
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(300+rng.IntN(1500)) * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGKILL)
+			err := cmd.Wait()
+			var exitErr *exec.ExitError
+			switch {
+			case errors.As(err, &exitErr) && exitErr.Sys().(syscall.WaitStatus).Signaled():
+				kills++
+			case err != nil:
+				t.Fatalf("sender failed on its own: %v\n%s", err, stderr.String())
+			default:
+				attempt = 99 // finished before the kill: nothing left to interrupt
+			}
+			t.Logf("run %d: %d messages arrived so far", attempt+1, len(mp.Messages()))
+		}
+		if kills < 2 {
+			t.Fatalf("only %d kills landed mid-campaign; the test proves nothing", kills)
+		}
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("final run: %v", err)
+		}
+		var res struct {
+			States    map[string]int
+			Uncertain int
+		}
+		if err := json.Unmarshal(out, &res); err != nil || res.States["sent"] != recipients {
+			t.Fatalf("final run: %s (%v)", out, err)
+		}
+
+		byRecipient := map[string]map[string]int{}
+		total := 0
+		for _, m := range mp.Messages() {
+			to := strings.ToLower(m.To[0].Address)
+			if byRecipient[to] == nil {
+				byRecipient[to] = map[string]int{}
+			}
+			byRecipient[to][m.MessageID]++
+			total++
+		}
+		if len(byRecipient) != recipients {
+			t.Fatalf("%d recipients got a notice, want %d", len(byRecipient), recipients)
+		}
+		for to, ids := range byRecipient {
+			if len(ids) != 1 {
+				t.Errorf("%s got %d different messages for one notice: %v", to, len(ids), ids)
+			}
+		}
+		extra := total - recipients
+		if extra > res.Uncertain || extra > kills*connections {
+			t.Errorf("%d copies beyond the first, %d recorded uncertain, %d kills of %d connections", extra, res.Uncertain, kills, connections)
+		}
+		t.Logf("%d kills; %d copies beyond the first (same Message-ID), %d deliveries recorded uncertain", kills, extra, res.Uncertain)
+		c.ok("incident", "verify", "1")
+	})
+}
