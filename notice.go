@@ -224,6 +224,10 @@ type NoticeService interface {
 	Unfinished(ctx context.Context, noticeID int64) ([]int64, error)
 	// Pending counts what Unfinished lists, cheaply enough to poll.
 	Pending(ctx context.Context, noticeID int64) (int, error)
+	// Resent counts the notice's messages sent again because a sender died
+	// while they were in flight: each may have arrived twice, under one
+	// Message-ID.
+	Resent(ctx context.Context, noticeID int64) (int, error)
 	// Progress counts the notice's deliveries by state.
 	Progress(ctx context.Context, noticeID int64) (Progress, error)
 

@@ -224,8 +224,19 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		"incident.discovered_by": inc.DiscoveredBy,
 		"incident.role":          tr(lang, inc.Role),
 	}
+	// A fact given for one language (measures.fr) wins in that language.
+	localized := map[string]string{}
 	for key, v := range in.Facts {
+		if base, l, ok := strings.Cut(key, "."); ok {
+			if l == lang {
+				localized[base] = v
+			}
+			continue
+		}
 		out["fact."+key] = v
+	}
+	for base, v := range localized {
+		out["fact."+base] = v
 	}
 	for _, d := range in.Deadlines {
 		if !d.Due.IsZero() {

@@ -413,6 +413,14 @@ func (s *NoticeService) Pending(ctx context.Context, noticeID int64) (int, error
 	return n, err
 }
 
+func (s *NoticeService) Resent(ctx context.Context, noticeID int64) (int, error) {
+	var n int
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, s.db.rebind(`SELECT COALESCE(SUM(uncertain), 0) FROM deliveries WHERE notice_id = ?`), noticeID).Scan(&n)
+	})
+	return n, err
+}
+
 func (s *NoticeService) Progress(ctx context.Context, noticeID int64) (leakdesk.Progress, error) {
 	p := leakdesk.Progress{}
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {

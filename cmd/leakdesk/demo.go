@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/store"
@@ -188,11 +189,66 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if a.format != "json" {
 				fmt.Fprint(a.stdout, filing.Markdown())
 			}
-			return nil
+			return a.demoNotices(ctx, inc)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")
 	return cmd
+}
+
+// demoNotices tells the affected contacts, then updates them, into the
+// outbox directory (the demo configures no mail server), and shows who is
+// reached.
+func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
+	svc, err := a.incidents(ctx)
+	if err != nil {
+		return err
+	}
+	// What GDPR Art. 34(2) requires a notice to say, as a responder records it.
+	for _, f := range [][2]string{
+		{"circumstances", "On the night of Sunday, a list of our customers' contacts (names, e-mail addresses, phone numbers, organisations) was posted on a criminal forum."},
+		{"circumstances.fr", "Dans la nuit de dimanche, une liste de contacts de nos clients (noms, adresses e-mail, numéros de téléphone, organisations) a été publiée sur un forum criminel."},
+		{"consequences", "Your details may be used for phishing e-mails or fraudulent calls that seem to come from us or from someone you know."},
+		{"consequences.fr", "Vos coordonnées peuvent servir à des courriels d'hameçonnage ou à des appels frauduleux qui semblent venir de nous ou d'une personne que vous connaissez."},
+		{"measures", "We identified the export the list came from, closed the access used, and informed the CNIL and ANSSI. No configuration or detection rule was in the file."},
+		{"measures.fr", "Nous avons identifié l'export d'origine, fermé l'accès utilisé, et informé la CNIL et l'ANSSI. Aucune configuration ni règle de détection ne figurait dans le fichier."},
+		{"dpo", "Our DPO, dpo@provider.example, +33 1 00 00 00 00 (working days, 9:00-18:00)"},
+	} {
+		if err := svc.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, a.actor, leakdesk.EventFact, a.now(), map[string]any{"key": f[0], "value": f[1]})); err != nil {
+			return err
+		}
+	}
+	nf := &notifyFlags{
+		from: "Provider DPO (demo) <dpo@provider.example>", baseURL: a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"),
+		outbox: filepath.Join(a.dataDir, "outbox"), connections: 4, batch: 50, lease: notify.DefaultLease,
+	}
+	first, err := a.sendNotice(ctx, nf, inc.ID, &leakdesk.Notice{Campaign: "first-notice", Kind: leakdesk.NoticeFirst, Template: "first"})
+	if err != nil {
+		return err
+	}
+	a.say("\n10. First notice (leakdesk notify send %s --campaign first-notice): %d sent in %.1fs to %s, each with its own acknowledgement link.",
+		first.Incident, first.States[leakdesk.DeliverySent], first.Seconds, nf.outbox)
+	update, err := a.sendNotice(ctx, nf, inc.ID, &leakdesk.Notice{Campaign: "update-1", Kind: leakdesk.NoticeUpdate, Template: "update",
+		Message:      "The inquiry found the export the list came from. The account used to make it is closed, and no other file left our systems.",
+		Translations: map[string]string{"fr": "L'enquête a identifié l'export d'où vient la liste. Le compte qui l'a produit est fermé, et aucun autre fichier n'est sorti de nos systèmes."}})
+	if err != nil {
+		return err
+	}
+	a.say("11. Update 1 (leakdesk notify update %s --message FILE): %d sent.", update.Incident, update.States[leakdesk.DeliverySent])
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	cov, err := coverageOf(ctx, db, inc.ID)
+	if err != nil {
+		return err
+	}
+	if a.format == "json" {
+		return writeJSON(a.stdout, map[string]any{"incident": inc.PublicID(), "first_notice": first, "update": update, "coverage": cov})
+	}
+	a.say("12. Coverage (leakdesk notify coverage %s):", inc.PublicID())
+	printCoverageSummary(a, cov)
+	return nil
 }
 
 // say prints a step of a narrated command; JSON output carries only the result.

@@ -402,7 +402,7 @@ the same Message-ID, once their lease (--lease) runs out.`,
 			if err := requireFlags(cmd, "campaign"); err != nil {
 				return err
 			}
-			return a.sendNotice(cmd.Context(), &nf, args[0], &leakdesk.Notice{Campaign: campaign, Kind: leakdesk.NoticeFirst, Template: template})
+			return a.sendAndPrint(cmd.Context(), &nf, args[0], &leakdesk.Notice{Campaign: campaign, Kind: leakdesk.NoticeFirst, Template: template})
 		},
 	}
 	nf.register(a, cmd, true)
@@ -440,7 +440,7 @@ func (a *app) notifyUpdateCommand() *cobra.Command {
 			if notice.Campaign == "" {
 				notice.Campaign = "update-" + a.now().UTC().Format("20060102-1504")
 			}
-			return a.sendNotice(cmd.Context(), &nf, args[0], notice)
+			return a.sendAndPrint(cmd.Context(), &nf, args[0], notice)
 		},
 	}
 	nf.register(a, cmd, true)
@@ -468,14 +468,27 @@ type campaignResult struct {
 	Seconds   float64           `json:"seconds"`
 }
 
-func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, notice *leakdesk.Notice) error {
+func (a *app) sendAndPrint(ctx context.Context, nf *notifyFlags, idArg string, notice *leakdesk.Notice) error {
 	id, err := leakdesk.ParseIncidentID(idArg)
 	if err != nil {
 		return err
 	}
-	n, err := a.notifier(ctx, nf)
+	res, err := a.sendNotice(ctx, nf, id, notice)
 	if err != nil {
 		return err
+	}
+	if a.format == "json" {
+		return writeJSON(a.stdout, res)
+	}
+	return a.printCampaign(res)
+}
+
+// sendNotice checks everything a notice needs, queues it (or joins the
+// campaign of the same name), and sends until nothing is left in flight.
+func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice *leakdesk.Notice) (*campaignResult, error) {
+	n, err := a.notifier(ctx, nf)
+	if err != nil {
+		return nil, err
 	}
 	// main keeps the heap tight for reading leaks; a campaign allocates per
 	// message and gains more from collecting half as often than it loses
@@ -487,10 +500,10 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, not
 	if nf.smtp != "" {
 		cfg, err := notify.ParseSMTPURL(nf.smtp)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if nf.lease <= 3*cfg.Timeout {
-			return leakdesk.Errorf(leakdesk.EINVALID, "--lease %s must exceed three SMTP timeouts (%s): a slow message must not be taken for dead", nf.lease, 3*cfg.Timeout)
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--lease %s must exceed three SMTP timeouts (%s): a slow message must not be taken for dead", nf.lease, 3*cfg.Timeout)
 		}
 		dialer = notify.NewSMTPDialer(cfg)
 	} else {
@@ -502,31 +515,31 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, not
 	}
 	audience, err := n.audience(ctx, a, id, nf.registry, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(audience) == 0 {
-		return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
 	}
 	if err := n.check(ctx, id, notice.Template, audience); err != nil {
-		return err
+		return nil, err
 	}
 	if err := dialer.Check(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	worker, err := notify.NewWorker(ctx, n.notices, n.composer, dialer, nf.connections, nf.lease, a.logger)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer worker.Close()
 	queue, err := notify.NewQueue(ctx, n.db.SQL(), worker, notify.QueueConfig{Dialect: n.db.Dialect(), Connections: nf.connections, BatchSize: nf.batch, Logger: a.logger})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	started := time.Now()
 	notice.IncidentID, notice.Actor, notice.Domain = id, a.actor, domainOf(n.composer.From.Address)
 	notice, created, err := n.notices.CreateNotice(ctx, notice, queue.Enqueuer(id))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res := &campaignResult{Incident: leakdesk.FormatIncidentID(id), Campaign: notice.Campaign, Notice: notice.ID, Kind: notice.Kind, Joined: !created, Via: dialer.String()}
 	if !created {
@@ -535,15 +548,15 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, not
 		// never claimed twice.
 		ids, err := n.notices.Unfinished(ctx, notice.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := queue.Enqueue(ctx, id, notice.ID, ids); err != nil {
-			return err
+			return nil, err
 		}
 		a.logger.Info("campaign joined", "incident", id, "campaign", notice.Campaign, "unfinished", len(ids))
 	}
 	if err := queue.Start(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	waitErr := a.waitForNotice(ctx, n.notices, notice)
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -555,27 +568,28 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, not
 		if errors.Is(waitErr, context.Canceled) {
 			fmt.Fprintf(a.stderr, "stopped; run the same command again to resume campaign %q\n", notice.Campaign)
 		}
-		return waitErr
+		return nil, waitErr
 	}
 	res.Seconds = time.Since(started).Seconds()
 	if res.States, err = n.notices.Progress(ctx, notice.ID); err != nil {
-		return err
+		return nil, err
 	}
 	coverage, err := n.notices.Coverage(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, e := range coverage {
 		if e.State == leakdesk.CoverageBounced || e.State == leakdesk.CoverageFailed || e.State == leakdesk.CoverageNoAddress {
 			res.Problems = append(res.Problems, fmt.Sprintf("%s %s <%s>: %s; %s", e.Recipient.Key, e.Recipient.Name, e.Recipient.Email, e.State, e.Next))
 		}
 	}
-	if res.Uncertain, err = uncertainCount(ctx, n, id, notice.ID); err != nil {
-		return err
+	if res.Uncertain, err = n.notices.Resent(ctx, notice.ID); err != nil {
+		return nil, err
 	}
-	if a.format == "json" {
-		return writeJSON(a.stdout, res)
-	}
+	return res, nil
+}
+
+func (a *app) printCampaign(res *campaignResult) error {
 	verb := "Sent"
 	if res.Joined {
 		verb = "Resumed and finished"
@@ -606,21 +620,6 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, idArg string, not
 func domainOf(address string) string {
 	_, domain, _ := strings.Cut(address, "@")
 	return domain
-}
-
-func uncertainCount(ctx context.Context, n *notifier, incidentID, noticeID int64) (int, error) {
-	events, err := n.incidents.FindEvents(ctx, incidentID)
-	if err != nil {
-		return 0, err
-	}
-	count := 0
-	want := fmt.Sprintf(`"notice":%d`, noticeID)
-	for _, ev := range events {
-		if ev.Kind == leakdesk.EventDeliveryChanged && strings.Contains(string(ev.Details), `"change":"uncertain"`) && strings.Contains(string(ev.Details), want) {
-			count++
-		}
-	}
-	return count, nil
 }
 
 // waitForNotice returns once none of the notice's deliveries is queued or

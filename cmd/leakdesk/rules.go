@@ -448,6 +448,11 @@ func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, err
 		return rules.ReportInput{}, err
 	}
 	in := rules.ReportInput{Incident: rep.Incident, Filings: filings, Evidence: rep.Evidence, Events: events, Facts: leakdesk.Facts(events)}
+	if in.Facts["subjects_informed"] == "" {
+		if err := a.informedFacts(ctx, id, in.Facts); err != nil {
+			return rules.ReportInput{}, err
+		}
+	}
 	for _, d := range rep.Deadlines {
 		in.Deadlines = append(in.Deadlines, d.Deadline)
 	}
@@ -463,4 +468,38 @@ func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, err
 		}
 	}
 	return in, nil
+}
+
+// informedFacts says, in each language, how far the people concerned were
+// told, from the incident's notices, unless a responder recorded it.
+func (a *app) informedFacts(ctx context.Context, id int64, facts map[string]string) error {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	notices, err := store.NewNoticeService(db).Notices(ctx, id)
+	if err != nil || len(notices) == 0 {
+		return err
+	}
+	cov, err := coverageOf(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	affected, told := cov.NotInList, 0
+	for _, e := range cov.Entries {
+		if e.Recipient.Kind != leakdesk.RecipientAffected {
+			continue
+		}
+		affected++
+		if !e.Unreached() && e.State != leakdesk.CoverageWaived {
+			told++
+		}
+	}
+	updates := len(notices) - 1
+	since := notices[0].CreatedAt
+	facts["subjects_informed.fr"] = fmt.Sprintf("%d personne(s) concernée(s) sur %d informée(s) depuis le %s (premier message, puis %d point(s) de situation) ; %d non encore jointe(s). Source : leakdesk notify coverage.",
+		told, affected, since.Format("02/01/2006"), updates, affected-told)
+	facts["subjects_informed.en"] = fmt.Sprintf("%d of %d affected person(s) told since %s (first notice, then %d update(s)); %d not reached yet. Source: leakdesk notify coverage.",
+		told, affected, since.Format("2006-01-02"), updates, affected-told)
+	return nil
 }
