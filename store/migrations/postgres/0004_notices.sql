@@ -50,8 +50,9 @@ CREATE TABLE deliveries (
 	UNIQUE (notice_id, recipient_id)
 );
 
+-- (notice_id, recipient_id) finds a notice's deliveries; this finds a
+-- recipient's. No index on state: it changes with every message.
 CREATE INDEX deliveries_recipient ON deliveries (recipient_id, notice_id);
-CREATE INDEX deliveries_state ON deliveries (notice_id, state);
 
 CREATE TABLE contact_attempts (
 	id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

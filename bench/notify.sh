@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Sends NOTICES personalised notices (default 20,000) to a local mailpit with
+# "leakdesk notify send", beside a plain SMTP client that sends the very same
+# messages with no bookkeeping (bench/smtpbaseline, over the same number of
+# connections), in one run. Prints messages per second, CPU and peak memory,
+# and checks that mailpit received every message.
+#
+#   bench/notify.sh
+#   NOTICES=5000 CONNECTIONS=2 bench/notify.sh
+#   LEAKDESK_DB=postgres://... bench/notify.sh   # the store on PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NOTICES=${NOTICES:-20000}
+CONNECTIONS=${CONNECTIONS:-4}
+DIR=${BENCH_DIR:-/tmp/leakdesk-bench-notify}
+rm -rf "$DIR" && mkdir -p "$DIR"
+MAILPIT=${LEAKDESK_MAILPIT:-$(go env GOPATH)/bin/mailpit}
+[ -x "$MAILPIT" ] || go install github.com/axllent/mailpit@v1.33.1
+
+go build -o "$DIR/leakdesk" ./cmd/leakdesk
+go build -o "$DIR/smtpbaseline" ./bench/smtpbaseline
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+SMTP=127.0.0.1:$(free_port)
+API=127.0.0.1:$(free_port)
+"$MAILPIT" --smtp "$SMTP" --listen "$API" --database "$DIR/mailpit.db" --max 0 --smtp-disable-rdns --disable-version-check --quiet >/dev/null 2>&1 &
+MAILPIT_PID=$!
+trap 'kill $MAILPIT_PID 2>/dev/null' EXIT
+until curl -sf "http://$API/livez" >/dev/null; do sleep 0.1; done
+received() { curl -s "http://$API/api/v1/messages?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+clear() { curl -s -X DELETE "http://$API/api/v1/messages" >/dev/null; }
+
+# One incident whose findings hold NOTICES affected contacts: the leak is
+# the registry itself.
+LD() { "$DIR/leakdesk" --data "$DIR/data" "$@"; }
+LD sample --contacts-csv "$DIR/registry.csv" --rows "$NOTICES" >/dev/null
+LD incident new --title "bench" --aware-at now --country FR --regime gdpr >/dev/null
+LD match --registry "$DIR/registry.csv" --incident 1 "$DIR/registry.csv" >/dev/null
+for kv in "circumstances|A list of customer contacts was posted on a forum." "consequences|Phishing." "measures|Access closed." "dpo|dpo@acme.example"; do
+	LD incident fact 1 "${kv%%|*}" "${kv#*|}"
+done
+# The baseline's messages: the same campaign, written to an outbox from a
+# copy of the store.
+cp -r "$DIR/data" "$DIR/data-outbox"
+"$DIR/leakdesk" --data "$DIR/data-outbox" notify send 1 --campaign first --from "Acme <dpo@acme.example>" --outbox "$DIR/eml" >/dev/null
+
+printf '%s notices, %s connections, mailpit %s on %s cores; store: %s\n\n' "$NOTICES" "$CONNECTIONS" "$SMTP" "$(nproc)" "${LEAKDESK_DB:-SQLite}"
+printf '%-44s %8s %10s %8s %9s %9s\n' tool wall_s notices/s cpu_s peak_MB received
+run() {
+	local name=$1
+	shift
+	clear
+	/usr/bin/time -o "$DIR/time.out" -f '%e %U %S %M' "$@" >"$DIR/out" 2>"$DIR/err" || { cat "$DIR/err" >&2; exit 1; }
+	read -r wall user sys rss <"$DIR/time.out"
+	awk -v n="$name" -v w="$wall" -v c="$(echo "$user + $sys" | bc)" -v m="$rss" -v k="$NOTICES" -v r="$(received)" \
+		'BEGIN{printf "%-44s %8.2f %10.0f %8.2f %9.0f %9s\n", n, w, k/w, c, m/1024, r}'
+}
+run "plain SMTP client, no bookkeeping" "$DIR/smtpbaseline" -addr "$SMTP" -conns "$CONNECTIONS" "$DIR/eml"
+BASE=$(awk '{print $1}' "$DIR/time.out")
+run "leakdesk notify send (whole command)" "$DIR/leakdesk" --data "$DIR/data" notify send 1 --campaign first \
+	--from "Acme <dpo@acme.example>" --smtp "smtp://$SMTP?tls=none" --connections "$CONNECTIONS" --format json
+SEND=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$DIR/out")
+WHOLE=$(awk '{print $1}' "$DIR/time.out")
+echo
+awk -v b="$BASE" -v w="$WHOLE" -v s="$SEND" -v k="$NOTICES" 'BEGIN{
+	printf "leakdesk: %.0f notices/s over the whole command (%.0f%% of the baseline),\n", k/w, 100*b/w
+	printf "          %.0f notices/s from the first queued job to the last outcome (%.0f%% of the baseline).\n", k/s, 100*b/s }'
