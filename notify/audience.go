@@ -77,10 +77,10 @@ func ReadOthers(r io.Reader, n *match.Normaliser) ([]*leakdesk.Recipient, error)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: %v", err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])

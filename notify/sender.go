@@ -73,10 +73,13 @@ type SMTPConfig struct {
 // ParseSMTPURL reads an SMTPConfig from rawURL.
 func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Hostname() == "" {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP URL %q: want smtp://[user:password@]host[:port]", redact(rawURL))
 	}
 	c := &SMTPConfig{Host: u.Hostname(), Timeout: 15 * time.Second, TLS: "opportunistic", Port: 25}
+	if strings.ContainsAny(c.Host, " /\\") {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP host %q is not a host name", c.Host)
+	}
 	switch u.Scheme {
 	case "smtp":
 	case "smtps":
@@ -85,8 +88,8 @@ func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP URL scheme %q: want smtp or smtps", u.Scheme)
 	}
 	if p := u.Port(); p != "" {
-		if c.Port, err = strconv.Atoi(p); err != nil {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP port %q is not a number", p)
+		if c.Port, err = strconv.Atoi(p); err != nil || c.Port < 1 || c.Port > 65535 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP port %q is not a port number", p)
 		}
 	}
 	if u.User != nil {
@@ -118,11 +121,9 @@ func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 	return c, nil
 }
 
-// redact hides a password in a URL that failed to parse as one.
+// redact hides whatever may be a password in a URL that is being refused:
+// everything before the last "@".
 func redact(rawURL string) string {
-	if u, err := url.Parse(rawURL); err == nil {
-		return u.Redacted()
-	}
 	if at := strings.LastIndexByte(rawURL, '@'); at >= 0 {
 		return "(credentials hidden)" + rawURL[at:]
 	}
