@@ -232,7 +232,8 @@ type NoticeService interface {
 	Progress(ctx context.Context, noticeID int64) (Progress, error)
 
 	// Advance records the outcome of the delivery just tried (done, if not
-	// nil), then claims the next one (next, if not 0) until lease runs out.
+	// nil) and claims the next one (next, if not 0) until lease runs out,
+	// in one transaction.
 	// A claim that comes back with Wait, or in a state other than sending,
 	// is not to be sent now. Recording an outcome returns ECONFLICT if the delivery's
 	// lease ran out and another sender took it; claiming returns ENOTFOUND.

@@ -492,9 +492,10 @@ func (s *NoticeService) notice(ctx context.Context, tx *sql.Tx, id int64) (*leak
 }
 
 // Advance commits without waiting for the disk (see DB.inRelaxedTx): a
-// crash of leakdesk loses none of its writes. The outcome is committed on
-// its own, before the next claim: until it is, a crash sends the message
-// again, so it must not wait on anything else.
+// crash of leakdesk loses none of its writes. The outcome and the next
+// claim share one transaction, a commit per message; the outcome's
+// statements come first, so the commit that makes it durable waits only
+// on the claim's two statements.
 func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, next int64, lease time.Duration) (*leakdesk.Claim, error) {
 	if done != nil {
 		switch done.State {
@@ -502,15 +503,17 @@ func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, nex
 		default:
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "a claimed delivery cannot end as %q", done.State)
 		}
-		if err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error { return s.finish(ctx, tx, done) }); err != nil {
-			return nil, err
-		}
-	}
-	if next == 0 {
-		return nil, nil
 	}
 	var c *leakdesk.Claim
 	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+		if done != nil {
+			if err := s.finish(ctx, tx, done); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
+		}
 		var err error
 		c, err = s.claim(ctx, tx, next, lease)
 		return err

@@ -87,18 +87,6 @@ func (d *DB) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any
 	return stmt.QueryRowContext(ctx, args...)
 }
 
-// query runs a query in tx, prepared once on SQLite.
-func (d *DB) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	if d.postgres {
-		return tx.QueryContext(ctx, d.rebind(query), args...)
-	}
-	stmt, err := d.prepared(ctx, tx, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, args...)
-}
-
 type rowScanner interface{ Scan(dest ...any) error }
 
 type errRow struct{ err error }

@@ -210,6 +210,30 @@ func (n *notifier) check(ctx context.Context, incidentID int64, template string,
 	return nil
 }
 
+// plannedAudience is the audience a notice would have now, stored nowhere.
+func (a *app) plannedAudience(ctx context.Context, nf *notifyFlags, idArg string) (int64, *notifier, []*leakdesk.Recipient, error) {
+	id, err := leakdesk.ParseIncidentID(idArg)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	n, err := a.notifier(ctx, nf)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	audience, err := n.audience(ctx, a, id, nf.registry, false)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if len(audience) == 0 {
+		return 0, nil, nil, errNobody(id)
+	}
+	return id, n, audience, nil
+}
+
+func errNobody(id int64) error {
+	return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
+}
+
 // planEntry is one line of a plan: who gets what.
 type planEntry struct {
 	Recipient *leakdesk.Recipient `json:"recipient"`
@@ -227,20 +251,9 @@ func (a *app) notifyPlanCommand() *cobra.Command {
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := leakdesk.ParseIncidentID(args[0])
+			id, n, audience, err := a.plannedAudience(ctx, &nf, args[0])
 			if err != nil {
 				return err
-			}
-			n, err := a.notifier(ctx, &nf)
-			if err != nil {
-				return err
-			}
-			audience, err := n.audience(ctx, a, id, nf.registry, false)
-			if err != nil {
-				return err
-			}
-			if len(audience) == 0 {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
 			}
 			checkErr := n.check(ctx, id, template, audience)
 			plan := make([]planEntry, 0, len(audience))
@@ -307,15 +320,7 @@ func (a *app) notifyPreviewCommand() *cobra.Command {
 			if err := requireFlags(cmd, "recipient"); err != nil {
 				return err
 			}
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
-			n, err := a.notifier(ctx, &nf)
-			if err != nil {
-				return err
-			}
-			audience, err := n.audience(ctx, a, id, nf.registry, false)
+			id, n, audience, err := a.plannedAudience(ctx, &nf, args[0])
 			if err != nil {
 				return err
 			}
@@ -518,7 +523,7 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 		return nil, err
 	}
 	if len(audience) == 0 {
-		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
+		return nil, errNobody(id)
 	}
 	if err := n.check(ctx, id, notice.Template, audience); err != nil {
 		return nil, err
