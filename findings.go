@@ -26,15 +26,21 @@ type Findings struct {
 // AffectedContact is a registry contact whose data is in the leak, found
 // with certainty or high probability.
 type AffectedContact struct {
-	ID           string      `json:"id"`
-	OrgID        string      `json:"org_id"`
-	Organisation string      `json:"organisation"`
-	Name         string      `json:"name"`
-	Class        string      `json:"class"` // certain or probable
-	Confidence   float64     `json:"confidence"`
-	Fields       []string    `json:"fields"` // kinds of their data in the leak
-	Rows         []int64     `json:"rows"`   // 1-based records in reading order
-	Evidence     []Agreement `json:"evidence"`
+	ID           string `json:"id"`
+	OrgID        string `json:"org_id"`
+	Organisation string `json:"organisation"`
+	Name         string `json:"name"`
+	// How to reach them, as the registry says: its first e-mail address and
+	// phone number, country and language, for the notices.
+	Email      string      `json:"email,omitempty"`
+	Phone      string      `json:"phone,omitempty"`
+	Country    string      `json:"country,omitempty"`
+	Language   string      `json:"language,omitempty"`
+	Class      string      `json:"class"` // certain or probable
+	Confidence float64     `json:"confidence"`
+	Fields     []string    `json:"fields"` // kinds of their data in the leak
+	Rows       []int64     `json:"rows"`   // 1-based records in reading order
+	Evidence   []Agreement `json:"evidence"`
 }
 
 // Agreement is one piece of evidence for or against a link.

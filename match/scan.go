@@ -268,8 +268,15 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 			fields = append(fields, f)
 		}
 		sort.Strings(fields)
-		res.Contacts = append(res.Contacts, leakdesk.AffectedContact{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name,
-			Class: ca.best.Class, Confidence: ca.best.Confidence, Fields: fields, Rows: ca.rows, Evidence: ca.best.Evidence})
+		ac := leakdesk.AffectedContact{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name, Country: c.Country, Language: c.Language,
+			Class: ca.best.Class, Confidence: ca.best.Confidence, Fields: fields, Rows: ca.rows, Evidence: ca.best.Evidence}
+		if len(c.Emails) > 0 {
+			ac.Email = c.Emails[0]
+		}
+		if len(c.Phones) > 0 {
+			ac.Phone = c.Phones[0]
+		}
+		res.Contacts = append(res.Contacts, ac)
 		o := orgs[c.OrgID]
 		if o == nil {
 			o = &leakdesk.AffectedOrganisation{ID: c.OrgID, Name: c.Org}

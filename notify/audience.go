@@ -13,21 +13,28 @@ import (
 )
 
 // Audience makes one recipient per affected contact of the findings, with
-// the address, phone and language the registry holds for them, and what of
-// their data the leak exposed. Contacts are grouped by organisation, then
-// by name, so that a plan reads customer by customer.
+// what of their data the leak exposed, and how to reach them: from reg when
+// given (a registry read again, to pick up corrected addresses), else as
+// the findings recorded it from the registry at matching time. Contacts are
+// grouped by organisation, then by name, so that a plan reads customer by
+// customer.
 func Audience(f *leakdesk.Findings, reg *match.Registry) []*leakdesk.Recipient {
-	byID := make(map[string]*match.Contact, len(reg.Contacts))
-	for _, c := range reg.Contacts {
-		byID[c.ID] = c
+	var byID map[string]*match.Contact
+	if reg != nil {
+		byID = make(map[string]*match.Contact, len(reg.Contacts))
+		for _, c := range reg.Contacts {
+			byID[c.ID] = c
+		}
 	}
 	out := make([]*leakdesk.Recipient, 0, len(f.Contacts))
 	for _, ac := range f.Contacts {
 		r := &leakdesk.Recipient{
 			Key: ac.ID, Kind: leakdesk.RecipientAffected, ContactID: ac.ID, Name: ac.Name,
-			Organisation: ac.Organisation, OrgID: ac.OrgID, Fields: ac.Fields, Rows: ac.Rows, Language: "en",
+			Organisation: ac.Organisation, OrgID: ac.OrgID, Fields: ac.Fields, Rows: ac.Rows,
+			Email: ac.Email, Phone: ac.Phone, Language: LanguageOf(ac.Language, ac.Country),
 		}
 		if c := byID[ac.ID]; c != nil {
+			r.Email, r.Phone = "", ""
 			if len(c.Emails) > 0 {
 				r.Email = c.Emails[0]
 			}

@@ -55,7 +55,7 @@ type notifyFlags struct {
 
 func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.registry, "registry", "", "registry of contacts for addresses and languages (default: the one the findings were made with)")
+	fl.StringVar(&f.registry, "registry", "", "read addresses and languages again from this registry (default: as the findings recorded them)")
 	fl.StringVar(&f.templates, "templates", a.getenv("LEAKDESK_TEMPLATES"), "directory of templates that add to or replace the builtin ones (env LEAKDESK_TEMPLATES)")
 	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who notices come from, "Name <address>" (env LEAKDESK_FROM)`)
 	fl.StringVar(&f.baseURL, "base-url", a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"), "public URL of leakdesk serve, for acknowledgement links (env LEAKDESK_BASE_URL)")
@@ -145,19 +145,24 @@ func (n *notifier) audience(ctx context.Context, a *app, incidentID int64, regis
 	if f == nil {
 		return existing, nil
 	}
-	if registry == "" {
+	// The findings carry each contact's address as the registry held it at
+	// matching time. The registry is read again only when named, or for
+	// findings made before they carried addresses.
+	var reg *match.Registry
+	if registry == "" && !slices.ContainsFunc(f.Contacts, func(c leakdesk.AffectedContact) bool { return c.Email != "" || c.Phone != "" }) {
 		registry = f.Registry
+		if registry == "" {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "the findings do not name their registry: give --registry")
+		}
 	}
-	if registry == "" {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the findings do not name their registry: give --registry")
-	}
-	reader, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		return nil, err
-	}
-	reg, err := match.LoadRegistry(ctx, reader, match.NewNormaliser("FR"), registry, match.RegistryOptions{})
-	if err != nil {
-		return nil, err
+	if registry != "" {
+		reader, err := dump.NewReader(dump.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if reg, err = match.LoadRegistry(ctx, reader, match.NewNormaliser("FR"), registry, match.RegistryOptions{}); err != nil {
+			return nil, err
+		}
 	}
 	affected := notify.Audience(f, reg)
 	if keep {
