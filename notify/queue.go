@@ -167,8 +167,12 @@ func (q *Queue) Enqueuer(incidentID int64) leakdesk.EnqueueFunc {
 // Start starts working jobs until Stop.
 func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 
-// Stop lets running jobs finish their current message, then stops.
+// Stop lets running jobs finish their batch, then stops.
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// StopAndCancel stops at once: each running job records the outcome of the
+// message it is sending and leaves the rest of its batch queued.
+func (q *Queue) StopAndCancel(ctx context.Context) error { return q.client.StopAndCancel(ctx) }
 
 // backoff retries a batch after 2, 4, 8... seconds, up to five minutes,
 // with jitter so that many failed batches do not return at once.

@@ -571,7 +571,11 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 	waitErr := a.waitForNotice(ctx, n.notices, notice)
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if err := queue.Stop(stopCtx); err != nil && waitErr == nil {
+	stop := queue.Stop
+	if ctx.Err() != nil {
+		stop = queue.StopAndCancel // interrupted: no new message, not even in this batch
+	}
+	if err := stop(stopCtx); err != nil && waitErr == nil {
 		waitErr = err
 	}
 	if waitErr != nil {
