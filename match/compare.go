@@ -8,6 +8,9 @@ package match
 // most four runes.
 func JaroWinkler(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
+	// Jaro is quadratic; names are short, and a leaked cell of megabytes
+	// must not stall matching. Past maxCompared runes, the rest is ignored.
+	ra, rb = ra[:min(len(ra), maxCompared)], rb[:min(len(rb), maxCompared)]
 	j := jaro(ra, rb)
 	prefix := 0
 	for prefix < min(4, len(ra), len(rb)) && ra[prefix] == rb[prefix] {
@@ -15,6 +18,9 @@ func JaroWinkler(a, b string) float64 {
 	}
 	return j + float64(prefix)*0.1*(1-j)
 }
+
+// maxCompared bounds the runes Jaro-Winkler compares.
+const maxCompared = 256
 
 func jaro(a, b []rune) float64 {
 	if len(a) == 0 && len(b) == 0 {

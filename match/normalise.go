@@ -54,6 +54,9 @@ func fold(s string) string {
 // what is not an address.
 func (n *Normaliser) Email(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	if len(s) > 1024 {
+		return "", false // an address is at most 254 bytes (RFC 5321), even wrapped in a display name
+	}
 	if i := strings.LastIndexByte(s, '<'); i >= 0 {
 		if j := strings.IndexByte(s[i:], '>'); j > 0 {
 			s = s[i+1 : i+j]
@@ -104,6 +107,9 @@ func EmailAlias(email string) string {
 // not a valid number.
 func (n *Normaliser) Phone(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	if len(s) > 64 {
+		return "", false // no number is written so long; libphonenumber's patterns would crawl
+	}
 	digits := 0
 	for _, r := range s {
 		if r >= '0' && r <= '9' {

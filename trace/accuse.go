@@ -1,0 +1,272 @@
+package trace
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// AccuseBelow is the largest bound on accusing an innocent recipient at
+// which a recipient is accused.
+const AccuseBelow = 1e-6
+
+// Observation is what a leak shows of a codeword: the symbol seen at each
+// position, positions seen with both symbols dropped.
+type Observation struct {
+	Symbols map[string]bool `json:"-"`
+	Seen    map[string]int  `json:"seen"`   // positions seen, by carrier kind
+	Erased  []string        `json:"erased"` // carrier kinds the leaker normalised away
+	Decoys  int             `json:"decoys"` // decoys present in the leak
+}
+
+// minForErasure is how many observations of a carrier kind, all with the
+// same symbol, show that the leaker normalised it: honest symbols mix.
+const minForErasure = 20
+
+// Observe reads the leak and notes, at every position it shows, which
+// symbol it carries. Decoys in the leak are present (true); absent decoys
+// say nothing, since the leaker may have dropped rows.
+func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, d Decoys) (*Observation, error) {
+	decoyByEmail, decoyByPhone := map[string]string{}, map[string]string{}
+	for i := range d.Pool {
+		dec := m.code.Decoy(d, i)
+		decoyByEmail[strings.ToLower(dec.Email)] = dec.Pos
+		decoyByPhone[dec.Phone] = dec.Pos
+	}
+	symbols, conflict := map[string]bool{}, map[string]bool{}
+	see := func(pos string, sym bool) {
+		if prev, ok := symbols[pos]; ok && prev != sym {
+			conflict[pos] = true
+		}
+		symbols[pos] = sym
+	}
+	cell := func(role dump.Role, raw string) {
+		raw = strings.TrimSpace(raw)
+		switch role {
+		case dump.RolePhone:
+			e164, ok := m.n.Phone(raw)
+			if !ok {
+				return
+			}
+			if pos := decoyByPhone[e164]; pos != "" {
+				see(pos, true)
+				return
+			}
+			switch raw {
+			case phoneLayout(e164, false):
+				see(CarrierPhone+":"+e164, false)
+			case e164:
+				see(CarrierPhone+":"+e164, true)
+			}
+		case dump.RoleEmail:
+			email, ok := m.n.Email(raw)
+			if !ok {
+				return
+			}
+			if pos := decoyByEmail[email]; pos != "" {
+				see(pos, true)
+				return
+			}
+			_, domain, _ := strings.Cut(email, "@")
+			at := strings.LastIndexByte(raw, '@')
+			if at < 0 {
+				return
+			}
+			written := strings.TrimRight(raw[at+1:], ">;,) ")
+			switch written {
+			case domainCase(domain, false):
+				see(CarrierDomain+":"+domain, false)
+			case domainCase(domain, true):
+				see(CarrierDomain+":"+domain, true)
+			}
+		case dump.RoleOrganisation:
+			if _, _, dotted, ok := legalForm(raw); ok {
+				see(CarrierLegal+":"+m.n.Org(raw), dotted)
+			}
+		}
+	}
+	err := r.Read(ctx, leak.Path, func(t *dump.Table) error {
+		var sample [][]string
+		var roles []dump.Role
+		flush := func() {
+			for _, cr := range r.InferRoles(t, sample, nil) {
+				roles = append(roles, cr.Role)
+			}
+			for _, row := range sample {
+				for i, c := range row {
+					if i < len(roles) {
+						cell(roles[i], c)
+					}
+				}
+			}
+		}
+		err := t.Rows(ctx, func(row dump.Row) error {
+			for _, tok := range row.Tokens {
+				switch tok.Kind {
+				case dump.TokenEmail:
+					cell(dump.RoleEmail, tok.Value)
+				case dump.TokenPhone:
+					cell(dump.RolePhone, tok.Value)
+				}
+			}
+			if roles == nil {
+				sample = append(sample, slices.Clone(row.Cells))
+				if len(sample) == 300 {
+					flush()
+				}
+				return nil
+			}
+			for i, c := range row.Cells {
+				if i < len(roles) {
+					cell(roles[i], c)
+				}
+			}
+			return nil
+		})
+		if roles == nil {
+			flush()
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for pos := range conflict {
+		delete(symbols, pos) // colluders' copies disagree: the position says nothing
+	}
+	obs := &Observation{Symbols: symbols, Seen: map[string]int{}}
+	ones := map[string]int{}
+	for pos, sym := range symbols {
+		kind, _, _ := strings.Cut(pos, ":")
+		obs.Seen[kind]++
+		if sym {
+			ones[kind]++
+		}
+	}
+	for _, kind := range []string{CarrierPhone, CarrierDomain, CarrierLegal} {
+		if n := obs.Seen[kind]; n >= minForErasure && (ones[kind] == 0 || ones[kind] == n) {
+			obs.Erased = append(obs.Erased, kind)
+			for pos := range symbols {
+				if strings.HasPrefix(pos, kind+":") {
+					delete(symbols, pos)
+				}
+			}
+		}
+	}
+	obs.Decoys = obs.Seen[CarrierDecoy]
+	return obs, nil
+}
+
+// RecordedExport is an export made by leakdesk, as recorded.
+type RecordedExport struct {
+	ID        string   `json:"export_id"`
+	Recipient string   `json:"recipient"`
+	Positions []string `json:"-"`
+}
+
+// Suspect is one export scored against a leak.
+type Suspect struct {
+	Export    string  `json:"export_id"`
+	Recipient string  `json:"recipient"`
+	Score     float64 `json:"score"`
+	// Bound is a proven upper bound on the probability that an innocent
+	// recipient scores this high: a Chernoff bound conditional on the leak,
+	// over the positions this export received and the leak shows, times the
+	// number of recorded exports.
+	Bound     float64 `json:"bound"`
+	Positions int     `json:"positions"` // positions scored
+	Decoys    int     `json:"decoys"`    // of them, decoys the leak holds
+}
+
+// Accuse scores every export against the observation: Tardos's symmetric
+// score on two-sided positions, his original score on decoys, which count
+// only where the leak holds them. Suspects come best first.
+func (c *Code) Accuse(obs *Observation, exports []RecordedExport) []Suspect {
+	out := make([]Suspect, 0, len(exports))
+	for _, e := range exports {
+		s := Suspect{Export: e.ID, Recipient: e.Recipient}
+		var terms []term
+		for _, pos := range e.Positions {
+			y, seen := obs.Symbols[pos]
+			if !seen {
+				continue
+			}
+			p := c.Bias(pos)
+			up, down := math.Sqrt((1-p)/p), -math.Sqrt(p/(1-p)) // the term when x = 1, and when x = 0
+			if strings.HasPrefix(pos, CarrierDecoy+":") {
+				s.Decoys++ // decoys are only ever seen present
+			} else if !y {
+				up, down = -up, math.Sqrt(p/(1-p))
+			}
+			t := term{p: p, one: up, zero: down}
+			if c.Symbol(e.ID, pos) {
+				s.Score += up
+			} else {
+				s.Score += down
+			}
+			terms = append(terms, t)
+		}
+		s.Positions = len(terms)
+		s.Bound = math.Min(1, float64(len(exports))*chernoff(terms, s.Score))
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// term is one scored position: an innocent carries 1 with probability p,
+// and then adds one to the score, else zero.
+type term struct{ p, one, zero float64 }
+
+// chernoff bounds P(S >= s) for S the score of an export whose symbols are
+// independent of the leak: min over λ > 0 of exp(-λs) Π E[exp(λ term)].
+// The exponent is convex in λ, so a golden-section search finds its least.
+func chernoff(terms []term, s float64) float64 {
+	if s <= 0 || len(terms) == 0 {
+		return 1
+	}
+	f := func(l float64) float64 {
+		sum := -l * s
+		for _, t := range terms {
+			a, b := math.Log(t.p)+l*t.one, math.Log(1-t.p)+l*t.zero
+			hi := math.Max(a, b)
+			sum += hi + math.Log(math.Exp(a-hi)+math.Exp(b-hi))
+		}
+		return sum
+	}
+	lo, hi := 0.0, 1.0
+	for f(hi) < f(hi/2) && hi < 1e4 { // widen until the minimum is inside
+		hi *= 2
+	}
+	g := (math.Sqrt(5) - 1) / 2
+	a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+	fa, fb := f(a), f(b)
+	for range 200 {
+		if fa < fb {
+			hi, b, fb = b, a, fa
+			a = hi - g*(hi-lo)
+			fa = f(a)
+		} else {
+			lo, a, fa = a, b, fb
+			b = lo + g*(hi-lo)
+			fb = f(b)
+		}
+	}
+	return math.Min(1, math.Exp(math.Min(f((lo+hi)/2), 0)))
+}
+
+// Accused returns the recipients whose bound is at most AccuseBelow.
+func Accused(suspects []Suspect) []Suspect {
+	var out []Suspect
+	for _, s := range suspects {
+		if s.Bound <= AccuseBelow {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,340 @@
+package trace_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/sample"
+	"github.com/leakdesk/leakdesk/trace"
+)
+
+// fixture is one registry of 1,000 contacts, exported with fingerprints to
+// 20 recipients.
+type fixture struct {
+	t        *testing.T
+	code     *trace.Code
+	marker   *trace.Marker
+	reader   *dump.Reader
+	header   []string
+	exports  map[string][][]string // rows as each recipient got them
+	recorded []trace.RecordedExport
+	decoys   trace.Decoys
+}
+
+func newFixture(t *testing.T, seed uint64, recipients int) *fixture {
+	t.Helper()
+	s, err := sample.Generate(sample.Config{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := s.WriteContactsCSV(&buf, 1000); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, body := rows[0], rows[1:]
+	var roles []dump.Role
+	for _, cr := range reader.InferRoles(&dump.Table{Columns: header}, body[:300], nil) {
+		roles = append(roles, cr.Role)
+	}
+	key := bytes.Repeat([]byte{byte(seed)}, 32)
+	code, err := trace.NewCode(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := match.NewNormaliser("FR")
+	f := &fixture{t: t, code: code, marker: trace.NewMarker(code, n), reader: reader, header: header, exports: map[string][][]string{},
+		decoys: trace.Decoys{Domain: "contacts-securite.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}}
+	for r := range recipients {
+		id := fmt.Sprintf("FX-%04d", r+1)
+		out := make([][]string, len(body))
+		for i := range body {
+			out[i] = slices.Clone(body[i])
+		}
+		positions := f.marker.Mark(id, roles, out)
+		decoyRows, decoyPositions := f.marker.DecoyRows(id, f.decoys, roles, func(i int) []string { return body[(i*37)%len(body)] })
+		// Decoys go among the real rows, not at the end.
+		for i, row := range decoyRows {
+			at := (i*131 + r*17) % (len(out) + 1)
+			out = slices.Insert(out, at, row)
+		}
+		f.exports[id] = out
+		f.recorded = append(f.recorded, trace.RecordedExport{ID: id, Recipient: fmt.Sprintf("recipient-%02d", r+1), Positions: append(positions, decoyPositions...)})
+	}
+	return f
+}
+
+// leak is a leaked table: a header and rows.
+type leak struct {
+	header []string
+	rows   [][]string
+}
+
+func (f *fixture) copyOf(id string) leak {
+	rows := make([][]string, len(f.exports[id]))
+	for i, r := range f.exports[id] {
+		rows[i] = slices.Clone(r)
+	}
+	return leak{header: slices.Clone(f.header), rows: rows}
+}
+
+// keep keeps a share of the rows, shuffled.
+func (l leak) keep(rng *rand.Rand, share float64) leak {
+	rng.Shuffle(len(l.rows), func(i, j int) { l.rows[i], l.rows[j] = l.rows[j], l.rows[i] })
+	l.rows = l.rows[:max(1, int(share*float64(len(l.rows))))]
+	return l
+}
+
+// reshape reorders the columns and drops those named.
+func (l leak) reshape(rng *rand.Rand, drop ...string) leak {
+	var order []int
+	for i, h := range l.header {
+		if !slices.Contains(drop, h) {
+			order = append(order, i)
+		}
+	}
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	pick := func(r []string) []string {
+		out := make([]string, len(order))
+		for i, c := range order {
+			out[i] = r[c]
+		}
+		return out
+	}
+	out := leak{header: pick(l.header)}
+	for _, r := range l.rows {
+		out.rows = append(out.rows, pick(r))
+	}
+	return out
+}
+
+// viaXLSX writes the leak as an XLSX sheet and reads it back, as a leaker
+// converting formats would.
+func (l leak) viaXLSX(t *testing.T, reader *dump.Reader) leak {
+	t.Helper()
+	x := excelize.NewFile()
+	for i, r := range append([][]string{l.header}, l.rows...) {
+		cells := make([]any, len(r))
+		for j, c := range r {
+			cells[j] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow("Sheet1", cell, &cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "leak.xlsx")
+	if err := x.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	var out leak
+	err := reader.Read(context.Background(), path, func(tb *dump.Table) error {
+		out.header = slices.Clone(tb.Columns)
+		return tb.Rows(context.Background(), func(row dump.Row) error {
+			out.rows = append(out.rows, slices.Clone(row.Cells))
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// write saves the leak as CSV, in Windows-1252 when asked.
+func (l leak) write(t *testing.T, windows1252 bool) match.Source {
+	t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.Write(l.header)
+	w.WriteAll(l.rows)
+	data := buf.Bytes()
+	if windows1252 {
+		enc, err := charmap.Windows1252.NewEncoder().Bytes(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = enc
+	}
+	path := filepath.Join(t.TempDir(), "leak.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return match.Files(path)[0]
+}
+
+func (f *fixture) accuse(src match.Source) (*trace.Observation, []trace.Suspect) {
+	f.t.Helper()
+	obs, err := f.marker.Observe(context.Background(), f.reader, src, f.decoys)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return obs, f.code.Accuse(obs, f.recorded)
+}
+
+func accusedRecipients(suspects []trace.Suspect) []string {
+	var out []string
+	for _, s := range trace.Accused(suspects) {
+		out = append(out, s.Recipient)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestFingerprintNamesTheRecipientOfAPartialReshapedLeak(t *testing.T) {
+	f := newFixture(t, 11, 20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	l := f.copyOf("FX-0003").keep(rng, 0.20).reshape(rng, "city", "offers", "public_sector").viaXLSX(t, f.reader)
+	obs, suspects := f.accuse(l.write(t, true))
+	if got := accusedRecipients(suspects); !slices.Equal(got, []string{"recipient-03"}) {
+		t.Fatalf("accused %v, want recipient-03; best %+v; seen %v", got, suspects[:2], obs.Seen)
+	}
+	t.Logf("20%% of one copy, reshaped, via XLSX, in Windows-1252: %d positions, bound %.2g; next suspect bound %.2g; seen %v",
+		suspects[0].Positions, suspects[0].Bound, suspects[1].Bound, obs.Seen)
+}
+
+func TestFingerprintSurvivesNormalisationThroughDecoys(t *testing.T) {
+	f := newFixture(t, 12, 20)
+	rng := rand.New(rand.NewPCG(3, 4))
+	l := f.copyOf("FX-0007").keep(rng, 0.5)
+	n := match.NewNormaliser("FR")
+	for _, r := range l.rows {
+		for i, h := range l.header {
+			switch h {
+			case "phone", "mobile":
+				if e, ok := n.Phone(r[i]); ok {
+					r[i] = e
+				}
+			case "email":
+				r[i] = strings.ToLower(r[i])
+			case "first_name", "last_name":
+				r[i] = strings.ToUpper(r[i])
+			}
+		}
+	}
+	obs, suspects := f.accuse(l.write(t, false))
+	if !slices.Contains(obs.Erased, trace.CarrierPhone) || !slices.Contains(obs.Erased, trace.CarrierDomain) {
+		t.Errorf("normalised phones and domains should be set aside: erased %v", obs.Erased)
+	}
+	if got := accusedRecipients(suspects); !slices.Equal(got, []string{"recipient-07"}) {
+		t.Fatalf("accused %v, want recipient-07; best %+v; decoys seen %d", got, suspects[:2], obs.Decoys)
+	}
+	t.Logf("normalised, half the rows: %d decoys seen, bound %.2g", obs.Decoys, suspects[0].Bound)
+}
+
+// collude merges two copies row by row: rows in both take either version
+// at random; only with both, rows in one copy only are dropped.
+func (f *fixture) collude(rng *rand.Rand, a, b string, both bool) leak {
+	index := func(rows [][]string) map[string][]string {
+		m := map[string][]string{}
+		for _, r := range rows {
+			m[r[0]+"|"+r[6]] = r // the ID and e-mail name a row, decoys included
+		}
+		return m
+	}
+	ra, rb := index(f.exports[a]), index(f.exports[b])
+	out := leak{header: slices.Clone(f.header)}
+	for k, r := range ra {
+		other, shared := rb[k]
+		switch {
+		case shared && rng.IntN(2) == 0:
+			out.rows = append(out.rows, slices.Clone(other))
+		case shared || !both:
+			out.rows = append(out.rows, slices.Clone(r))
+		}
+	}
+	if !both {
+		for k, r := range rb {
+			if _, shared := ra[k]; !shared {
+				out.rows = append(out.rows, slices.Clone(r))
+			}
+		}
+	}
+	return out
+}
+
+func TestFingerprintColludersNeverFrameAnInnocent(t *testing.T) {
+	f := newFixture(t, 13, 20)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, both := range []bool{false, true} {
+		l := f.collude(rng, "FX-0002", "FX-0005", both)
+		_, suspects := f.accuse(l.write(t, false))
+		got := accusedRecipients(suspects)
+		if len(got) == 0 {
+			t.Errorf("intersection %v: no colluder accused; best %+v", both, suspects[:3])
+		}
+		for _, r := range got {
+			if r != "recipient-02" && r != "recipient-05" {
+				t.Fatalf("intersection %v: innocent %s accused", both, r)
+			}
+		}
+		t.Logf("two colluders (only shared rows: %v): accused %v, bounds %.2g and %.2g", both, got, suspects[0].Bound, suspects[1].Bound)
+	}
+}
+
+// TestFingerprintDetectionCurve runs random leaks of one or two recipients,
+// keeping a share of the rows, and counts detections and false accusations.
+func TestFingerprintDetectionCurve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many trials")
+	}
+	f := newFixture(t, 14, 20)
+	rng := rand.New(rand.NewPCG(7, 8))
+	innocents, trials := 0, 0
+	for _, share := range []float64{0.01, 0.02, 0.05, 0.10, 0.20} {
+		detected, bounds := 0, []float64{}
+		const runs = 8
+		for run := range runs {
+			guilty := []string{fmt.Sprintf("FX-%04d", 1+rng.IntN(20))}
+			var l leak
+			if run%2 == 1 {
+				guilty = append(guilty, fmt.Sprintf("FX-%04d", 1+rng.IntN(20)))
+				l = f.collude(rng, guilty[0], guilty[1], false).keep(rng, share)
+			} else {
+				l = f.copyOf(guilty[0]).keep(rng, share)
+			}
+			_, suspects := f.accuse(l.write(t, false))
+			trials++
+			hit := false
+			for _, s := range trace.Accused(suspects) {
+				if slices.Contains(guilty, s.Export) {
+					hit = true
+				} else {
+					innocents++
+				}
+			}
+			if hit {
+				detected++
+			}
+			bounds = append(bounds, suspects[0].Bound)
+		}
+		slices.Sort(bounds)
+		t.Logf("rows kept %4.0f%%: %d of %d leaks named a source; median best bound %.2g", share*100, detected, runs, bounds[len(bounds)/2])
+	}
+	if innocents != 0 {
+		t.Fatalf("%d innocent accusations in %d trials", innocents, trials)
+	}
+	t.Logf("innocent accusations: 0 in %d trials", trials)
+}
