@@ -187,16 +187,6 @@ func TestTokens(t *testing.T) {
 	if _, err := notify.NewTokens([]byte("short")); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 		t.Errorf("short key: %v", err)
 	}
-	// The key file is made once and read back the same.
-	path := filepath.Join(t.TempDir(), "ack.key")
-	k1, err1 := notify.LoadOrCreateKey(path)
-	k2, err2 := notify.LoadOrCreateKey(path)
-	if err1 != nil || err2 != nil || len(k1) != 32 || !bytes.Equal(k1, k2) {
-		t.Fatalf("key file: %d bytes, same %v, %v %v", len(k1), bytes.Equal(k1, k2), err1, err2)
-	}
-	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
-		t.Errorf("key file mode %v", info.Mode().Perm())
-	}
 }
 
 func readTestdata(t *testing.T, name string) []byte {

@@ -2,14 +2,9 @@ package notify
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/leakdesk/leakdesk"
@@ -26,34 +21,6 @@ func NewTokens(key []byte) (*Tokens, error) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "acknowledgement key is %d bytes; at least 32 are needed", len(key))
 	}
 	return &Tokens{key: key}, nil
-}
-
-// LoadOrCreateKey reads the acknowledgement key at path, or makes one the
-// first time. Several instances must share the file, or LEAKDESK_ACK_KEY.
-func LoadOrCreateKey(path string) ([]byte, error) {
-	key, err := os.ReadFile(path)
-	if err == nil {
-		return key, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("read acknowledgement key: %w", err)
-	}
-	key = make([]byte, 32)
-	rand.Read(key)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create acknowledgement key: %w", err)
-	}
-	// Written aside, then linked into place: two processes starting together
-	// end up with the same key, whichever wins.
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	if err := os.WriteFile(tmp, key, 0o600); err != nil {
-		return nil, fmt.Errorf("create acknowledgement key: %w", err)
-	}
-	defer os.Remove(tmp)
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
-		return nil, fmt.Errorf("create acknowledgement key: %w", err)
-	}
-	return os.ReadFile(path)
 }
 
 const macSize = 16

@@ -31,12 +31,14 @@ const minForErasure = 20
 // Observe reads the leak and notes, at every position it shows, which
 // symbol it carries. Decoys in the leak are present (true); absent decoys
 // say nothing, since the leaker may have dropped rows.
-func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, d Decoys) (*Observation, error) {
+func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, decoys ...Decoys) (*Observation, error) {
 	decoyByEmail, decoyByPhone := map[string]string{}, map[string]string{}
-	for i := range d.Pool {
-		dec := m.code.Decoy(d, i)
-		decoyByEmail[strings.ToLower(dec.Email)] = dec.Pos
-		decoyByPhone[dec.Phone] = dec.Pos
+	for _, d := range decoys {
+		for i := range d.Pool {
+			dec := m.code.Decoy(d, i)
+			decoyByEmail[strings.ToLower(dec.Email)] = dec.Pos
+			decoyByPhone[dec.Phone] = dec.Pos
+		}
 	}
 	symbols, conflict := map[string]bool{}, map[string]bool{}
 	see := func(pos string, sym bool) {

@@ -115,7 +115,7 @@ var decoyOrgs = []string{"Cabinet %s Conseil", "%s Ingénierie SAS", "Groupe %s"
 
 // Decoy returns decoy i of the pool, the same for every export.
 func (c *Code) Decoy(d Decoys, i int) Decoy {
-	pos := fmt.Sprintf("%s:%d", CarrierDecoy, i)
+	pos := fmt.Sprintf("%s:%s:%d", CarrierDecoy, d.Domain, i)
 	pick := func(what string, n int) int { return int(c.uniform("decoy", what, pos) * float64(n)) }
 	first, last := decoyFirst[pick("first", len(decoyFirst))], decoyLast[pick("last", len(decoyLast))]
 	digits := 12 - (len(d.PhonePrefix) - 1)

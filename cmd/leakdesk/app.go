@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -82,7 +84,7 @@ unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
-		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.sampleCommand(), a.demoCommand())
+		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand())
 	return root
 }
 
@@ -95,9 +97,9 @@ func (a *app) envOr(key, fallback string) string {
 
 func (a *app) setUp() error {
 	switch a.format {
-	case "table", "json", "md", "html", "csv":
+	case "table", "json", "md", "html", "csv", "xlsx":
 	default:
-		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html; match: csv)", a.format)
+		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html; match: csv; export: csv, xlsx, json)", a.format)
 	}
 	level := slog.LevelWarn
 	if a.verbose {
@@ -291,4 +293,32 @@ func requireFlags(cmd *cobra.Command, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// loadOrCreateSecret reads the 32-byte secret at path, or makes one the
+// first time. Instances sharing a PostgreSQL store must share the file.
+func loadOrCreateSecret(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read secret %s: %w", path, err)
+	}
+	key = make([]byte, 32)
+	rand.Read(key)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create secret %s: %w", path, err)
+	}
+	// Written aside, then linked into place: two processes starting together
+	// end up with the same key, whichever wins.
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if err := os.WriteFile(tmp, key, 0o600); err != nil {
+		return nil, fmt.Errorf("create secret %s: %w", path, err)
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("create secret %s: %w", path, err)
+	}
+	return os.ReadFile(path)
 }

@@ -124,7 +124,7 @@ func (a *app) ackTokens() (*notify.Tokens, error) {
 	if err := a.ensureDataDir(); err != nil {
 		return nil, err
 	}
-	key, err := notify.LoadOrCreateKey(filepath.Join(a.dataDir, "ack.key"))
+	key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "ack.key"))
 	if err != nil {
 		return nil, err
 	}

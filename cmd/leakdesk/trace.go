@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
 )
 
@@ -21,7 +23,7 @@ func (a *app) traceCommand() *cobra.Command {
 	var leak, logPath, incident, registry, history string
 	var candidates []string
 	cmd := &cobra.Command{
-		Use:   "trace --leak LEAK --candidates PATH... [--log export_log.csv] [--registry R --history H] [--incident ID] [CANDIDATE...]",
+		Use:   "trace --leak LEAK [--candidates PATH... [--log export_log.csv] [--registry R --history H]] [--incident ID] [CANDIDATE...]",
 		Short: "Find which export the leak came from: rank candidate files and explain why",
 		Long: `Rank the candidate files (past exports in any format; directories are walked)
 by how well each explains the leak: the log-likelihood of the leaked rows
@@ -33,14 +35,21 @@ behind it. When no single file explains the leak, a union is proposed.
 
 With --registry and --history (the registry's change log: at, contact_id,
 field, old, new), the date the leaked data was taken is estimated from the
-values it holds.`,
+values it holds.
+
+Without candidates, the leak is checked against every export made with
+"leakdesk export": each is scored on the fingerprint positions it received
+and the leak shows, with a proven bound on the probability of accusing an
+innocent recipient (a Chernoff bound times the number of exports). A
+recipient is accused only when that bound is at most 1e-6; otherwise the
+verdict is "inconclusive", with the best bound reached.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "leak"); err != nil {
 				return err
 			}
 			paths := append(slices.Clone(candidates), args...)
 			if len(paths) == 0 {
-				return leakdesk.Errorf(leakdesk.EINVALID, "trace needs candidate files (--candidates PATH)")
+				return a.traceFingerprints(cmd.Context(), df.opts, leak, incident)
 			}
 			files, err := trace.CandidateFiles(paths)
 			if err != nil {
@@ -116,6 +125,92 @@ values it holds.`,
 	f.StringVar(&registry, "registry", "", "the registry, to date the leak with --history")
 	f.StringVar(&history, "history", "", "the registry's change log (at, contact_id, field, old, new), to date the leak")
 	return cmd
+}
+
+// eventFingerprintTraced is the timeline event of a fingerprint decoding.
+const eventFingerprintTraced = "trace.fingerprint"
+
+// fingerprintResult is the JSON contract of trace without candidates.
+type fingerprintResult struct {
+	Accused     []trace.Suspect    `json:"accused"`
+	Suspects    []trace.Suspect    `json:"suspects"`
+	Verdict     string             `json:"verdict"` // accused or inconclusive
+	Note        string             `json:"note"`
+	Observation *trace.Observation `json:"observation"`
+}
+
+// traceFingerprints decodes a leak against every recorded export.
+func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak, incident string) error {
+	code, err := a.fingerprintCode(false)
+	if err != nil {
+		return err
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	exports, err := store.NewExportService(db).Exports(ctx)
+	if err != nil {
+		return err
+	}
+	if len(exports) == 0 {
+		return leakdesk.Errorf(leakdesk.ENOTFOUND, "no fingerprinted export is recorded here (leakdesk export makes them): give candidate files with --candidates")
+	}
+	var decoys []trace.Decoys
+	var recorded []trace.RecordedExport
+	for _, e := range exports {
+		d := trace.Decoys{Domain: e.DecoyDomain, PhonePrefix: e.DecoyPhone, Pool: e.DecoyPool}
+		if d.Domain != "" && !slices.Contains(decoys, d) {
+			decoys = append(decoys, d)
+		}
+		recorded = append(recorded, trace.RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
+	}
+	reader, err := dump.NewReader(opts)
+	if err != nil {
+		return err
+	}
+	obs, err := trace.NewMarker(code, match.NewNormaliser(opts.Region)).Observe(ctx, reader, match.Files(leak)[0], decoys...)
+	if err != nil {
+		return err
+	}
+	res := &fingerprintResult{Suspects: code.Accuse(obs, recorded), Observation: obs, Verdict: "inconclusive"}
+	res.Accused = trace.Accused(res.Suspects)
+	switch {
+	case len(res.Accused) > 0:
+		res.Verdict = "accused"
+		res.Note = fmt.Sprintf("%s (export %s) is accused: the chance that an innocent recipient scores as high is at most %.2g", res.Accused[0].Recipient, res.Accused[0].Export, res.Accused[0].Bound)
+	case len(obs.Symbols) == 0:
+		res.Note = "the leak carries no position of any recorded export: it shares no phone, e-mail domain, organisation or decoy with them"
+	default:
+		res.Note = fmt.Sprintf("no recipient can be accused: the best bound reached is %.2g, above %.0g", res.Suspects[0].Bound, trace.AccuseBelow)
+	}
+	if res.Accused == nil {
+		res.Accused = []trace.Suspect{}
+	}
+	if incident != "" {
+		id, err := leakdesk.ParseIncidentID(incident)
+		if err != nil {
+			return err
+		}
+		svc, err := a.incidents(ctx)
+		if err != nil {
+			return err
+		}
+		ev := leakdesk.NewEvent(id, a.actor, eventFingerprintTraced, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "accused": res.Accused})
+		if err := svc.AppendEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	if a.format == "json" {
+		return writeJSON(a.stdout, res)
+	}
+	fmt.Fprintf(a.stdout, "%s: %s.\n", leak, res.Note)
+	fmt.Fprintf(a.stdout, "Positions seen: %v; decoys: %d; set aside as normalised: %v.\n\n", obs.Seen, obs.Decoys, obs.Erased)
+	t := newTable(a.stdout, "EXPORT", "RECIPIENT", "SCORE", "POSITIONS", "DECOYS", "BOUND")
+	for _, s := range res.Suspects {
+		t.row(s.Export, s.Recipient, fmt.Sprintf("%.1f", s.Score), fmt.Sprint(s.Positions), fmt.Sprint(s.Decoys), fmt.Sprintf("%.2g", s.Bound))
+	}
+	return t.flush()
 }
 
 func printTrace(a *app, res *trace.Result) {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
+	backends(t, func(t *testing.T, c *cli) {
+		dir := t.TempDir()
+		reg := filepath.Join(dir, "registry.csv")
+		c.ok("sample", "--contacts-csv", reg, "--rows", "600", "--seed", "4")
+		decoys := []string{"--decoy-domain", "contacts-acme.example", "--decoy-phone", "+3361990"}
+		if _, errOut, code := c.run("export", "--registry", reg, "--recipient", "x", "--out", filepath.Join(dir, "x.csv")); code != exitInvalid || !strings.Contains(errOut, "--decoy-domain") {
+			t.Fatalf("export without decoy settings: exit %d, %s", code, errOut)
+		}
+		formats := []string{"csv", "xlsx", "json", "csv", "json"}
+		files := map[string]string{}
+		for i, format := range formats {
+			who := fmt.Sprintf("team-%d", i+1)
+			files[who] = filepath.Join(dir, who+"."+format)
+			// --format names the file's format; the summary is JSON when the file is.
+			out := c.ok(append([]string{"export", "--registry", reg, "--recipient", who, "--purpose", "test", "--out", files[who], "--format", format}, decoys...)...)
+			if format == "json" {
+				var e struct {
+					ID     string
+					Rows   int
+					Decoys int
+				}
+				if err := json.Unmarshal([]byte(out), &e); err != nil || !strings.HasPrefix(e.ID, "FX-") || e.Rows != 600 || e.Decoys == 0 {
+					t.Fatalf("export %s: %s (%v)", who, out, err)
+				}
+			} else if !strings.HasPrefix(out, "FX-") || !strings.Contains(out, "600 rows for "+who) {
+				t.Fatalf("export %s: %s", who, out)
+			}
+		}
+		c.ok(append([]string{"export", "--registry", reg, "--recipient", "fr-only", "--where", "country=FR", "--columns", "first_name,last_name,email,phone", "--out", filepath.Join(dir, "fr.csv")}, decoys...)...)
+
+		// A fifth of team-4's copy, shuffled, leaks.
+		f, err := os.Open(files["team-4"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := rows[1:]
+		rng := rand.New(rand.NewPCG(9, 9))
+		rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+		leakPath := filepath.Join(dir, "leak.csv")
+		lf, _ := os.Create(leakPath)
+		w := csv.NewWriter(lf)
+		w.Write(rows[0])
+		w.WriteAll(body[:len(body)/5])
+		lf.Close()
+
+		c.ok("incident", "new", "--title", "fingerprinted leak", "--aware-at", "now")
+		var res struct {
+			Verdict string
+			Accused []struct {
+				Recipient string
+				ExportID  string `json:"export_id"`
+				Bound     float64
+			}
+			Suspects []struct{ Recipient string }
+		}
+		c.json(&res, "trace", "--leak", leakPath, "--incident", "1")
+		if res.Verdict != "accused" || len(res.Accused) != 1 || res.Accused[0].Recipient != "team-4" || res.Accused[0].Bound > 1e-6 || len(res.Suspects) != 6 {
+			t.Fatalf("trace = %+v", res)
+		}
+		if log := c.ok("incident", "log", "1"); !strings.Contains(log, "trace.fingerprint") {
+			t.Fatalf("the accusation is not on the timeline:\n%s", log)
+		}
+
+		// A leak of strangers carries nothing of any export.
+		strangers := filepath.Join(dir, "strangers.json")
+		data, _ := json.Marshal([]map[string]string{{"name": "Zed Nobody", "email": "zed@nowhere.example", "phone": "+4915112345678"}})
+		os.WriteFile(strangers, data, 0o644)
+		c.json(&res, "trace", "--leak", strangers)
+		if res.Verdict != "inconclusive" || len(res.Accused) != 0 {
+			t.Fatalf("strangers: %+v", res)
+		}
+
+		// Without the key, no export can be decoded, and trace says so.
+		os.Rename(filepath.Join(c.env["LEAKDESK_DATA"], "fingerprint.key"), filepath.Join(dir, "key.bak"))
+		if _, errOut, code := c.run("trace", "--leak", leakPath); code != exitUnauthorized || !strings.Contains(errOut, "fingerprint key") {
+			t.Fatalf("trace without the key: exit %d, %s", code, errOut)
+		}
+	})
+}

@@ -1,0 +1,36 @@
+package leakdesk
+
+import (
+	"context"
+	"time"
+)
+
+// Export is a fingerprinted export of the registry that leakdesk made and
+// recorded: who received it, what it held, and the positions of the code
+// it carries, so that a leak of it can later name its recipient.
+type Export struct {
+	ID          string    `json:"id"` // FX- and 8 hex digits: it seeds the export's codeword
+	Recipient   string    `json:"recipient"`
+	Purpose     string    `json:"purpose"`
+	Filter      string    `json:"filter"`
+	Columns     []string  `json:"columns"`
+	Format      string    `json:"format"`
+	File        string    `json:"file"`
+	SHA256      string    `json:"sha256"`
+	Rows        int       `json:"rows"`   // real rows
+	Decoys      int       `json:"decoys"` // decoy rows among them
+	DecoyDomain string    `json:"decoy_domain,omitempty"`
+	DecoyPhone  string    `json:"decoy_phone,omitempty"`
+	DecoyPool   int       `json:"decoy_pool,omitempty"`
+	Positions   []string  `json:"-"`
+	Actor       string    `json:"actor"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// ExportService records fingerprinted exports.
+type ExportService interface {
+	// RecordExport stores e. Returns EINVALID or ECONFLICT for a known ID.
+	RecordExport(ctx context.Context, e *Export) error
+	// Exports lists every recorded export, oldest first, with positions.
+	Exports(ctx context.Context) ([]*Export, error)
+}
