@@ -208,7 +208,9 @@ func filterRows(header []string, rows [][]string, where []string) ([][]string, e
 		if !ok || i < 0 {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--where %q: want COLUMN=VALUE with a column of %s", w, strings.Join(header, ", "))
 		}
-		rows = slices.DeleteFunc(rows, func(r []string) bool { return i >= len(r) || !strings.EqualFold(strings.TrimSpace(r[i]), strings.TrimSpace(value)) })
+		rows = slices.DeleteFunc(rows, func(r []string) bool {
+			return i >= len(r) || !strings.EqualFold(strings.TrimSpace(r[i]), strings.TrimSpace(value))
+		})
 	}
 	return rows, nil
 }
