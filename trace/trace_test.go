@@ -3,6 +3,7 @@ package trace_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,6 +69,58 @@ func TestSourceRanksFirst(t *testing.T) {
 					t.Errorf("evidence = %q", top.Evidence)
 				}
 			})
+		}
+	}
+}
+
+// TestFormattingSignaturesBreakTies: two exports hold the same values, one
+// with phones spaced and ";" between cells, the other compact and ",". A
+// leak that kept the first's layout names the first; a leak whose phones
+// were re-laid favours neither on layout.
+func TestFormattingSignaturesBreakTies(t *testing.T) {
+	dir := t.TempDir()
+	var spaced, compact, leak, relaid strings.Builder
+	spaced.WriteString("id;name;email;phone\n")
+	compact.WriteString("id,name,email,phone\n")
+	leak.WriteString("id;name;email;phone\n")
+	relaid.WriteString("id;name;email;phone\n")
+	for i := range 60 {
+		name := fmt.Sprintf("Person%c Name%c", 'A'+i%26, 'a'+i/26)
+		email := fmt.Sprintf("p%d@client%d.example", i, i%7)
+		digits := fmt.Sprintf("6%08d", 12345000+i*37)
+		sp := fmt.Sprintf("+33 %s %s %s %s %s", digits[:1], digits[1:3], digits[3:5], digits[5:7], digits[7:9])
+		fmt.Fprintf(&spaced, "C-%d;%s;%s;%s\n", i, name, email, sp)
+		fmt.Fprintf(&compact, "C-%d,%s,%s,+33%s\n", i, name, email, digits)
+		if i%2 == 0 {
+			fmt.Fprintf(&leak, "C-%d;%s;%s;%s\n", i, name, email, sp)
+			fmt.Fprintf(&relaid, "C-%d;%s;%s;0%s\n", i, name, email, digits)
+		}
+	}
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	candidates := []string{write("compact.csv", compact.String()), write("spaced.csv", spaced.String())}
+	reader, _ := dump.NewReader(dump.Options{})
+	tracer := trace.New(reader, match.NewNormaliser("FR"))
+	res, err := tracer.Trace(context.Background(), match.Files(write("leak.csv", leak.String()))[0], candidates, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := res.Candidates[0]
+	if filepath.Base(top.File) != "spaced.csv" || !slices.ContainsFunc(top.Evidence, func(e string) bool { return strings.Contains(e, "lay out their phone numbers as this file does") }) {
+		t.Fatalf("top = %s %v; second %s %.2f", top.File, top.Evidence, res.Candidates[1].File, res.Candidates[1].Score)
+	}
+	res, err = tracer.Trace(context.Background(), match.Files(write("relaid.csv", relaid.String()))[0], candidates, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Candidates {
+		if slices.ContainsFunc(c.Evidence, func(e string) bool { return strings.Contains(e, "lay out their phone numbers") }) {
+			t.Fatalf("a re-laid leak credited %s with its layout: %v", c.File, c.Evidence)
 		}
 	}
 }
