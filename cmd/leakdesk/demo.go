@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,7 +193,10 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if a.format != "json" {
 				fmt.Fprint(a.stdout, filing.Markdown())
 			}
-			return a.demoNotices(ctx, inc)
+			if err := a.demoNotices(ctx, inc); err != nil {
+				return err
+			}
+			return a.demoFingerprints(ctx, dir)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")
@@ -249,6 +256,57 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 	a.say("12. Coverage (leakdesk notify coverage %s):", inc.PublicID())
 	printCoverageSummary(a, cov)
 	return nil
+}
+
+// demoFingerprints shows the exports made from now on: each fingerprinted
+// for its recipient, so that the next leak names its source with a proven
+// bound, without candidate files.
+func (a *app) demoFingerprints(ctx context.Context, dir string) error {
+	if a.format == "json" {
+		return nil
+	}
+	out := filepath.Join(dir, "fingerprinted")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot create %s: %v", out, err)
+	}
+	a.say("\n13. From now on, every export is fingerprinted for its recipient (leakdesk export):")
+	decoys := trace.Decoys{Domain: "contacts-provider.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}
+	var leaked *leakdesk.Export
+	for _, who := range []string{"sales", "support", "marketing agency", "auditor"} {
+		e, err := a.makeExport(ctx, exportRequest{registry: filepath.Join(dir, "registry", "contacts.csv"), recipient: who, purpose: "demo",
+			format: "csv", out: filepath.Join(out, strings.ReplaceAll(who, " ", "-")+".csv"), decoys: decoys})
+		if err != nil {
+			return err
+		}
+		a.say("    %s for %s: %d rows, %d decoys, %d positions of the code.", e.ID, e.Recipient, e.Rows, e.Decoys, len(e.Positions))
+		if who == "marketing agency" {
+			leaked = e
+		}
+	}
+	// A tenth of one copy, shuffled, turns up on a forum.
+	f, err := os.Open(leaked.File)
+	if err != nil {
+		return err
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", leaked.File, err)
+	}
+	body := rows[1:]
+	rng := mrand.New(mrand.NewPCG(7, 7))
+	rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.Write(rows[0])
+	w.WriteAll(body[:len(body)/10])
+	leakPath := filepath.Join(out, "forum-post.csv")
+	if err := os.WriteFile(leakPath, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	a.say("    A tenth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
+	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, "")
 }
 
 // say prints a step of a narrated command; JSON output carries only the result.

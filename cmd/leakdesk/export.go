@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/csv"
@@ -75,7 +76,6 @@ first export: keep it secret, and keep it, or past exports cannot be told
 apart.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
 			if err := requireFlags(cmd, "registry", "recipient", "out"); err != nil {
 				return err
 			}
@@ -97,53 +97,9 @@ apart.`,
 			} else {
 				decoys = trace.Decoys{}
 			}
-			code, err := a.fingerprintCode(true)
+			e, err := a.makeExport(cmd.Context(), exportRequest{registry: registry, recipient: recipient, purpose: purpose, where: where,
+				columns: columns, format: format, out: out, decoys: decoys})
 			if err != nil {
-				return err
-			}
-			header, rows, roles, err := readRegistryTable(cmd, registry)
-			if err != nil {
-				return err
-			}
-			if rows, err = filterRows(header, rows, where); err != nil {
-				return err
-			}
-			if header, rows, roles, err = pickColumns(header, rows, roles, columns); err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				return leakdesk.Errorf(leakdesk.EINVALID, "no row of %s matches --where %s", registry, strings.Join(where, " "))
-			}
-			var id [4]byte
-			rand.Read(id[:])
-			e := &leakdesk.Export{ID: "FX-" + hex.EncodeToString(id[:]), Recipient: recipient, Purpose: purpose, Filter: strings.Join(where, " AND "),
-				Columns: header, Format: format, Rows: len(rows), DecoyDomain: decoys.Domain, DecoyPhone: decoys.PhonePrefix, DecoyPool: decoys.Pool, Actor: a.actor}
-			marker := trace.NewMarker(code, match.NewNormaliser("FR"))
-			e.Positions = marker.Mark(e.ID, roles, rows)
-			if decoys.Domain != "" {
-				decoyRows, positions := marker.DecoyRows(e.ID, decoys, roles, func(i int) []string { return rows[(i*7919)%len(rows)] })
-				e.Positions, e.Decoys = append(e.Positions, positions...), len(decoyRows)
-				// Decoys go among the real rows, at random places.
-				for _, row := range decoyRows {
-					rows = slices.Insert(rows, mrand.IntN(len(rows)+1), row)
-				}
-			}
-			data, err := encodeExport(format, header, rows)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(data)
-			e.SHA256, e.File = hex.EncodeToString(sum[:]), out
-			db, err := a.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			// Recorded before the file appears: an export that exists is always
-			// one leakdesk can decode.
-			if err := store.NewExportService(db).RecordExport(ctx, e); err != nil {
-				return err
-			}
-			if err := writeFileAtomic(out, data); err != nil {
 				return err
 			}
 			if a.format == "json" {
@@ -168,19 +124,80 @@ apart.`,
 	return cmd
 }
 
+// exportRequest is what "export" is asked to write.
+type exportRequest struct {
+	registry, recipient, purpose, format, out string
+	where, columns                            []string
+	decoys                                    trace.Decoys
+}
+
+// makeExport writes a fingerprinted export and records it.
+func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export, error) {
+	code, err := a.fingerprintCode(true)
+	if err != nil {
+		return nil, err
+	}
+	header, rows, roles, err := readRegistryTable(ctx, r.registry)
+	if err != nil {
+		return nil, err
+	}
+	if rows, err = filterRows(header, rows, r.where); err != nil {
+		return nil, err
+	}
+	if header, rows, roles, err = pickColumns(header, rows, roles, r.columns); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "no row of %s matches --where %s", r.registry, strings.Join(r.where, " "))
+	}
+	var id [4]byte
+	rand.Read(id[:])
+	e := &leakdesk.Export{ID: "FX-" + hex.EncodeToString(id[:]), Recipient: r.recipient, Purpose: r.purpose, Filter: strings.Join(r.where, " AND "),
+		Columns: header, Format: r.format, Rows: len(rows), DecoyDomain: r.decoys.Domain, DecoyPhone: r.decoys.PhonePrefix, DecoyPool: r.decoys.Pool, Actor: a.actor}
+	marker := trace.NewMarker(code, match.NewNormaliser("FR"))
+	e.Positions = marker.Mark(e.ID, roles, rows)
+	if r.decoys.Domain != "" {
+		decoyRows, positions := marker.DecoyRows(e.ID, r.decoys, roles, func(i int) []string { return rows[(i*7919)%len(rows)] })
+		e.Positions, e.Decoys = append(e.Positions, positions...), len(decoyRows)
+		// Decoys go among the real rows, at random places.
+		for _, row := range decoyRows {
+			rows = slices.Insert(rows, mrand.IntN(len(rows)+1), row)
+		}
+	}
+	data, err := encodeExport(r.format, header, rows)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	e.SHA256, e.File = hex.EncodeToString(sum[:]), r.out
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Recorded before the file appears: an export that exists is always
+	// one leakdesk can decode.
+	if err := store.NewExportService(db).RecordExport(ctx, e); err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(r.out, data); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
 // readRegistryTable reads the first table of a registry with its roles.
-func readRegistryTable(cmd *cobra.Command, path string) (header []string, rows [][]string, roles []dump.Role, err error) {
+func readRegistryTable(ctx context.Context, path string) (header []string, rows [][]string, roles []dump.Role, err error) {
 	reader, err := dump.NewReader(dump.Options{})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var table *dump.Table
-	err = reader.Read(cmd.Context(), path, func(t *dump.Table) error {
+	err = reader.Read(ctx, path, func(t *dump.Table) error {
 		if table != nil {
 			return nil
 		}
 		table = t
-		return t.Rows(cmd.Context(), func(row dump.Row) error {
+		return t.Rows(ctx, func(row dump.Row) error {
 			rows = append(rows, slices.Clone(row.Cells))
 			return nil
 		})

@@ -325,6 +325,9 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(out, "12. Coverage") || !strings.Contains(out, "Everyone is reached") {
 		t.Errorf("demo output lacks the coverage")
 	}
+	if !strings.Contains(out, "marketing agency (export FX-") || !strings.Contains(out, "is accused") {
+		t.Errorf("demo output does not name the fingerprinted export that leaked")
+	}
 	if files, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "outbox", "*.eml")); len(files) != count["notify.delivery"] {
 		t.Errorf("%d messages in the outbox for %d deliveries", len(files), count["notify.delivery"])
 	}
