@@ -15,7 +15,10 @@ import (
 
 // Message is one notice for one recipient, ready for a Sender.
 type Message struct {
-	ID       string // the Message-ID, with its angle brackets: the idempotency key
+	ID string // the Message-ID, with its angle brackets, the same on every attempt
+	// Key names the delivery for good (incident, notice, recipient), for
+	// relays and mail systems that deduplicate on a key of their own.
+	Key      string
 	From     From
 	To       string
 	ToName   string
@@ -46,6 +49,7 @@ func (m *Message) Mail() (*mail.Msg, error) {
 	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
 	msg.SetGenHeader("X-Leakdesk-Incident", m.Incident)
 	msg.SetGenHeader("X-Leakdesk-Notice", strconv.FormatInt(m.Notice, 10))
+	msg.SetGenHeader("X-Idempotency-Key", m.Key)
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	return msg, nil
@@ -152,7 +156,8 @@ func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message
 		return nil, err
 	}
 	return &Message{
-		ID: claim.Delivery.MessageID, From: c.From, To: claim.Delivery.Address, ToName: r.Name, Lang: r.Language,
+		ID: claim.Delivery.MessageID, Key: fmt.Sprintf("%s/n%d/%s", d.Incident, n.ID, r.Key),
+		From: c.From, To: claim.Delivery.Address, ToName: r.Name, Lang: r.Language,
 		Incident: d.Incident, Notice: n.ID, Date: c.now(), Rendered: rendered,
 	}, nil
 }

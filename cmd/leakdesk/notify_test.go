@@ -153,6 +153,9 @@ func TestNotifyCommands(t *testing.T) {
 		var lateFirst, lateUpdate, frenchUpdate bool
 		for _, f := range emlFiles(t, outbox) {
 			m, body := readEML(t, f)
+			if key := m.Header.Get("X-Idempotency-Key"); !strings.HasPrefix(key, "INC-0001/n") {
+				t.Fatalf("%s: idempotency key %q", f, key)
+			}
 			if strings.Contains(m.Header.Get("To"), "rssi@client.example") {
 				lateFirst = lateFirst || m.Header.Get("X-Leakdesk-Notice") == "1"
 				lateUpdate = lateUpdate || m.Header.Get("X-Leakdesk-Notice") == "2"
