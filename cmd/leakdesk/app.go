@@ -58,8 +58,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Use:   "leakdesk",
 		Short: "The response desk for a personal-data leak",
 		Long: `leakdesk takes in a leaked file, works out whose data is in it, finds the
-export it came from, and keeps the legal clocks, the evidence and the
-timeline of the response.
+export it came from, keeps the legal clocks, the evidence and the timeline
+of the response, and tells every affected person, once per notice, until
+everyone is reached.
 
 Exit codes: 0 success, 1 internal error, 2 invalid input, 3 not found,
 4 conflict, 5 wrong or missing key, 6 unavailable (database locked or
