@@ -141,10 +141,6 @@ type fingerprintResult struct {
 
 // traceFingerprints decodes a leak against every recorded export.
 func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak, incident string) error {
-	code, err := a.fingerprintCode(false)
-	if err != nil {
-		return err
-	}
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return err
@@ -154,7 +150,11 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak, in
 		return err
 	}
 	if len(exports) == 0 {
-		return leakdesk.Errorf(leakdesk.ENOTFOUND, "no fingerprinted export is recorded here (leakdesk export makes them): give candidate files with --candidates")
+		return leakdesk.Errorf(leakdesk.EINVALID, "trace needs candidate files (--candidates PATH): no fingerprinted export is recorded here to check the leak against (leakdesk export makes them)")
+	}
+	code, err := a.fingerprintCode(false)
+	if err != nil {
+		return err
 	}
 	var decoys []trace.Decoys
 	var recorded []trace.RecordedExport
