@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -55,10 +57,12 @@ func IsPermanent(err error) bool {
 
 // SMTPConfig says how to reach an SMTP server. It is read from a URL:
 //
-//	smtp://[user[:password]@]host[:port][?tls=opportunistic|required|none][&rate=N][&timeout=15s][&helo=NAME]
+//	smtp://[user[:password]@]host[:port][?tls=opportunistic|required|none][&rate=N][&timeout=15s][&helo=NAME][&ca=FILE]
 //	smtps://... for TLS from the first byte (port 465)
 //
-// rate caps messages per second over all connections.
+// rate caps messages per second over all connections; ca names a PEM file
+// of the authorities that sign the server's certificate, for a relay with
+// a private one.
 type SMTPConfig struct {
 	Host     string
 	Port     int
@@ -68,6 +72,7 @@ type SMTPConfig struct {
 	Rate     float64
 	Timeout  time.Duration
 	HELO     string
+	CA       string // PEM file of trusted authorities; empty for the system's
 }
 
 // ParseSMTPURL reads an SMTPConfig from rawURL.
@@ -117,7 +122,7 @@ func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP timeout=%q: want a duration such as 15s", v)
 		}
 	}
-	c.HELO = q.Get("helo")
+	c.HELO, c.CA = q.Get("helo"), q.Get("ca")
 	return c, nil
 }
 
@@ -165,6 +170,17 @@ func (d *SMTPDialer) client() (*mail.Client, error) {
 	if d.cfg.HELO != "" {
 		opts = append(opts, mail.WithHELO(d.cfg.HELO))
 	}
+	if d.cfg.CA != "" {
+		pem, err := os.ReadFile(d.cfg.CA)
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP ca=%s: %v", d.cfg.CA, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP ca=%s holds no PEM certificate", d.cfg.CA)
+		}
+		opts = append(opts, mail.WithTLSConfig(&tls.Config{ServerName: d.cfg.Host, RootCAs: pool, MinVersion: tls.VersionTLS12}))
+	}
 	c, err := mail.NewClient(d.cfg.Host, opts...)
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP settings: %v", err)
@@ -180,6 +196,9 @@ func (d *SMTPDialer) Check(ctx context.Context) error {
 		return err
 	}
 	if err := c.DialWithContext(ctx); err != nil {
+		if isAuthFailure(err) {
+			return leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the SMTP server %s refused the login of %q: %v", d, d.cfg.Username, err)
+		}
 		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot reach the SMTP server %s: %v", d, err)
 	}
 	return c.Close()
@@ -221,6 +240,12 @@ func (s *smtpSender) Send(ctx context.Context, m *Message) error {
 		return classify(err)
 	}
 	return nil
+}
+
+// isAuthFailure reports a refused login (535, or an authentication error).
+func isAuthFailure(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "535") || strings.Contains(msg, "authentication fail") || strings.Contains(msg, "auth failed")
 }
 
 // classify reads an SMTP failure: a 5xx reply is permanent, and everything
