@@ -89,15 +89,15 @@ func TestSMTPWithSTARTTLSAndLogin(t *testing.T) {
 		t.Fatalf("mailpit holds %+v", got)
 	}
 
-	err = dialer("smtp://mailer:wrong-pw@"+mp.SMTP+"?tls=required&timeout=3s&ca="+cert).Check(ctx)
+	err = dialer("smtp://mailer:wrong-pw@" + mp.SMTP + "?tls=required&timeout=3s&ca=" + cert).Check(ctx)
 	if leakdesk.ErrorCode(err) != leakdesk.EUNAUTHORIZED || strings.Contains(err.Error(), "wrong-pw") {
 		t.Fatalf("wrong password: %v, want EUNAUTHORIZED without the password", err)
 	}
 	// Without the authority, the server's certificate is not trusted.
-	if err := dialer("smtp://mailer:s3cret-pw@"+mp.SMTP+"?tls=required&timeout=3s").Check(ctx); leakdesk.ErrorCode(err) != leakdesk.EUNAVAILABLE {
+	if err := dialer("smtp://mailer:s3cret-pw@" + mp.SMTP + "?tls=required&timeout=3s").Check(ctx); leakdesk.ErrorCode(err) != leakdesk.EUNAVAILABLE {
 		t.Fatalf("untrusted certificate: %v, want EUNAVAILABLE", err)
 	}
-	if err := dialer("smtp://mailer:s3cret-pw@"+mp.SMTP+"?tls=none&timeout=3s").Check(ctx); err == nil {
+	if err := dialer("smtp://mailer:s3cret-pw@" + mp.SMTP + "?tls=none&timeout=3s").Check(ctx); err == nil {
 		t.Fatalf("a server that requires STARTTLS accepted a plain session")
 	}
 }
