@@ -523,17 +523,22 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 		}
 		dialer = &notify.OutboxDialer{Dir: dir}
 	}
-	audience, err := n.audience(ctx, a, id, nf.registry, true)
+	// Everything is checked before anything is written: the audience as it
+	// would be, its template and facts in every language, and the server.
+	planned, err := n.audience(ctx, a, id, nf.registry, false)
 	if err != nil {
 		return nil, err
 	}
-	if len(audience) == 0 {
+	if len(planned) == 0 {
 		return nil, errNobody(id)
 	}
-	if err := n.check(ctx, id, notice.Template, audience); err != nil {
+	if err := n.check(ctx, id, notice.Template, planned); err != nil {
 		return nil, err
 	}
 	if err := dialer.Check(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := n.audience(ctx, a, id, nf.registry, true); err != nil {
 		return nil, err
 	}
 	worker, err := notify.NewWorker(ctx, n.notices, n.composer, dialer, nf.connections, nf.lease, a.logger)
