@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -448,7 +451,9 @@ func (a *app) notifyUpdateCommand() *cobra.Command {
 			}
 			notice.Campaign = campaign
 			if notice.Campaign == "" {
-				notice.Campaign = "update-" + a.now().UTC().Format("20060102-1504")
+				// Named by its content, so that the same command resumes the same
+				// update, and a different text is a new one.
+				notice.Campaign = "update-" + contentID(template, body, notice.Translations)
 			}
 			return a.sendAndPrint(cmd.Context(), &nf, args[0], notice)
 		},
@@ -459,9 +464,19 @@ func (a *app) notifyUpdateCommand() *cobra.Command {
 	for _, lang := range notify.Languages {
 		translations[lang] = f.String("message-"+lang, "", "file holding the update's text in "+lang+", for recipients who read "+lang)
 	}
-	f.StringVar(&campaign, "campaign", "", "name of the campaign; the same name resumes it (default update-DATE)")
+	f.StringVar(&campaign, "campaign", "", "name of the campaign; the same name resumes it (default: update- and a digest of the template and texts)")
 	f.StringVar(&template, "template", "update", "template of the update")
 	return cmd
+}
+
+// contentID digests a template name and texts, in a stable order.
+func contentID(template, message string, translations map[string]string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s", template, message)
+	for _, lang := range slices.Sorted(maps.Keys(translations)) {
+		fmt.Fprintf(h, "\x00%s\x00%s", lang, translations[lang])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:10]
 }
 
 // campaignResult is what "notify send" and "notify update" print.

@@ -167,6 +167,16 @@ func TestNotifyCommands(t *testing.T) {
 		if !lateFirst || !lateUpdate || !frenchUpdate {
 			t.Fatalf("late first notice %v, late update %v, French update in French %v", lateFirst, lateUpdate, frenchUpdate)
 		}
+		// Without --campaign, running the same update again resumes it; it
+		// never sends it twice.
+		second := filepath.Join(t.TempDir(), "second.txt")
+		os.WriteFile(second, []byte("The inquiry is closed."), 0o644)
+		c.json(&sent, "notify", "update", "1", "--message", second, "--from", from)
+		before := len(emlFiles(t, outbox))
+		c.json(&sent, "notify", "update", "1", "--message", second, "--from", from)
+		if !sent.Joined || sent.States["sent"] != 31 || len(emlFiles(t, outbox)) != before {
+			t.Fatalf("the same update run twice: %+v, %d files (want %d)", sent, len(emlFiles(t, outbox)), before)
+		}
 
 		// A bounce comes back for one notice.
 		bouncedFile := emlFiles(t, outbox)[0]
