@@ -202,9 +202,17 @@ func (m *Marker) Mark(export string, roles []dump.Role, rows [][]string) []strin
 					row[i] = phoneLayout(e164, add(CarrierPhone+":"+e164))
 				}
 			case dump.RoleEmail:
-				if email, ok := m.n.Email(row[i]); ok {
-					local, domain, _ := strings.Cut(email, "@")
-					row[i] = local + "@" + domainCase(domain, add(CarrierDomain+":"+domain))
+				// Only the domain changes, and only its case: the local part is
+				// kept byte for byte, and a cell holding more than a bare
+				// address is left alone.
+				email, ok := m.n.Email(row[i])
+				at := strings.LastIndexByte(row[i], '@')
+				if !ok || at < 1 {
+					continue
+				}
+				_, domain, _ := strings.Cut(email, "@")
+				if strings.EqualFold(row[i][at+1:], domain) {
+					row[i] = row[i][:at+1] + domainCase(domain, add(CarrierDomain+":"+domain))
 				}
 			case dump.RoleOrganisation:
 				if stem, form, _, ok := legalForm(row[i]); ok {

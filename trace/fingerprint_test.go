@@ -338,3 +338,50 @@ func TestFingerprintDetectionCurve(t *testing.T) {
 	}
 	t.Logf("innocent accusations: 0 in %d trials", trials)
 }
+
+// TestMarkKeepsEveryValue: a marked export differs from the registry only
+// in phone layout, domain case and legal-form spelling; every value reads
+// back the same, and no local part of an address changes.
+func TestMarkKeepsEveryValue(t *testing.T) {
+	code, _ := trace.NewCode(bytes.Repeat([]byte{3}, 32))
+	n := match.NewNormaliser("FR")
+	roles := []dump.Role{dump.RoleEmail, dump.RolePhone, dump.RoleOrganisation, dump.RoleLastName}
+	rows := [][]string{
+		{"Jean.Dupont@Acme.fr", "+33 6 12 34 56 78", "Acme SAS", "Dupont"},
+		{"\"Jo\" <jo@acme.fr>", "06 12 34 56 79", "Bêta S.A.R.L.", "Jo"},
+		{"marie@beta.example", "+33612345680", "Gamma", "Curie"},
+	}
+	orig := make([][]string, len(rows))
+	for i := range rows {
+		orig[i] = slices.Clone(rows[i])
+	}
+	positions := trace.NewMarker(code, n).Mark("FX-00000001", roles, rows)
+	if len(positions) == 0 {
+		t.Fatal("no position marked")
+	}
+	for i := range rows {
+		a, b := orig[i], rows[i]
+		if ea, _ := n.Email(a[0]); ea != func() string { e, _ := n.Email(b[0]); return e }() {
+			t.Errorf("row %d: e-mail %q became %q", i, a[0], b[0])
+		}
+		if at := strings.LastIndexByte(a[0], '@'); at > 0 && !strings.HasPrefix(b[0], a[0][:at+1]) {
+			t.Errorf("row %d: the local part of %q changed: %q", i, a[0], b[0])
+		}
+		pa, _ := n.Phone(a[1])
+		pb, _ := n.Phone(b[1])
+		if pa != pb {
+			t.Errorf("row %d: phone %q became %q", i, a[1], b[1])
+		}
+		if n.Org(a[2]) != n.Org(b[2]) || a[3] != b[3] {
+			t.Errorf("row %d: %q/%q became %q/%q", i, a[2], a[3], b[2], b[3])
+		}
+		for _, c := range b {
+			if strings.ContainsAny(c, "\u200b\u200c\u200d\u2060\ufeff") {
+				t.Errorf("row %d: invisible character in %q", i, c)
+			}
+		}
+	}
+	if rows[1][0] != orig[1][0] {
+		t.Errorf("a cell with a display name was changed: %q", rows[1][0])
+	}
+}
