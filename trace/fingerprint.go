@@ -118,15 +118,33 @@ func (c *Code) Decoy(d Decoys, i int) Decoy {
 	pos := fmt.Sprintf("%s:%s:%d", CarrierDecoy, d.Domain, i)
 	pick := func(what string, n int) int { return int(c.uniform("decoy", what, pos) * float64(n)) }
 	first, last := decoyFirst[pick("first", len(decoyFirst))], decoyLast[pick("last", len(decoyLast))]
-	digits := 12 - (len(d.PhonePrefix) - 1)
-	number := fmt.Sprintf("%0*d", max(digits, 1), int(c.uniform("decoy", "phone", pos)*math.Pow10(max(digits, 1))))
 	local := strings.ToLower(foldASCII(first) + "." + foldASCII(last))
 	return Decoy{
 		Pos: pos, First: first, Last: last,
 		Email:        fmt.Sprintf("%s%d@%s", local, i, d.Domain),
-		Phone:        d.PhonePrefix + number,
+		Phone:        c.decoyPhone(d.PhonePrefix, i),
 		Organisation: fmt.Sprintf(decoyOrgs[pick("org", len(decoyOrgs))], last),
 	}
+}
+
+// decoyPhone completes prefix into a number valid for its country, so that
+// a decoy's number looks like any other. The digits step through the range
+// from a keyed start by a prime, so no two decoys share a number.
+func (c *Code) decoyPhone(prefix string, i int) string {
+	have := len(prefix) - 1
+	for _, total := range []int{11, 12, 10, 13, 9, 14, 8, 15} {
+		n := total - have
+		if n < 1 || n > 15 {
+			continue
+		}
+		span := int64(math.Pow10(n))
+		suffix := (int64(c.uniform("decoy", "phone", prefix)*float64(span)) + int64(i)*7919) % span
+		number := prefix + fmt.Sprintf("%0*d", n, suffix)
+		if num, err := phonenumbers.Parse(number, ""); err == nil && phonenumbers.IsValidNumber(num) {
+			return number
+		}
+	}
+	return prefix + fmt.Sprintf("%04d", i)
 }
 
 // foldASCII drops accents for an address's local part.

@@ -385,3 +385,26 @@ func TestMarkKeepsEveryValue(t *testing.T) {
 		t.Errorf("a cell with a display name was changed: %q", rows[1][0])
 	}
 }
+
+func TestDecoysLookReal(t *testing.T) {
+	code, _ := trace.NewCode(bytes.Repeat([]byte{5}, 32))
+	n := match.NewNormaliser("FR")
+	d := trace.Decoys{Domain: "contacts-acme.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}
+	seen := map[string]bool{}
+	for i := range d.Pool {
+		dec := code.Decoy(d, i)
+		if p, ok := n.Phone(dec.Phone); !ok || p != dec.Phone || !strings.HasPrefix(p, d.PhonePrefix) {
+			t.Fatalf("decoy %d phone %q is not a valid number in the range", i, dec.Phone)
+		}
+		if e, ok := n.Email(dec.Email); !ok || !strings.HasSuffix(e, "@"+d.Domain) {
+			t.Fatalf("decoy %d e-mail %q", i, dec.Email)
+		}
+		if seen[dec.Email] || seen[dec.Phone] {
+			t.Fatalf("decoy %d repeats an address or number", i)
+		}
+		seen[dec.Email], seen[dec.Phone] = true, true
+		if again := code.Decoy(d, i); again != dec {
+			t.Fatalf("decoy %d is not the same twice", i)
+		}
+	}
+}
