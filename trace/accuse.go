@@ -164,6 +164,41 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 	return obs, nil
 }
 
+// ObserveDecoys makes an observation of decoys found contacted: e-mail
+// addresses or phone numbers that only the exports carrying those decoys
+// held. It returns the values that are no decoy.
+func (m *Marker) ObserveDecoys(values []string, decoys ...Decoys) (*Observation, []string) {
+	byValue := map[string]string{}
+	for _, d := range decoys {
+		for i := range d.Pool {
+			dec := m.code.Decoy(d, i)
+			byValue[strings.ToLower(dec.Email)] = dec.Pos
+			byValue[dec.Phone] = dec.Pos
+		}
+	}
+	obs := &Observation{Symbols: map[string]bool{}, Seen: map[string]int{}}
+	var unknown []string
+	for _, v := range values {
+		key := strings.ToLower(strings.TrimSpace(v))
+		if e, ok := m.n.Email(v); ok {
+			key = e
+		} else if p, ok := m.n.Phone(v); ok {
+			key = p
+		}
+		pos, ok := byValue[key]
+		if !ok {
+			unknown = append(unknown, v)
+			continue
+		}
+		if !obs.Symbols[pos] {
+			obs.Symbols[pos] = true
+			obs.Seen[CarrierDecoy]++
+		}
+	}
+	obs.Decoys = obs.Seen[CarrierDecoy]
+	return obs, unknown
+}
+
 // RecordedExport is an export made by leakdesk, as recorded.
 type RecordedExport struct {
 	ID        string   `json:"export_id"`

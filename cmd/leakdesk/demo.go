@@ -306,7 +306,7 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 		return err
 	}
 	a.say("    A tenth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
-	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, "")
+	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, nil, "")
 }
 
 // say prints a step of a narrated command; JSON output carries only the result.

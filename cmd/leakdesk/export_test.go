@@ -80,6 +80,50 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 			t.Fatalf("the accusation is not on the timeline:\n%s", log)
 		}
 
+		// A decoy contacted names the exports that carried it. One decoy is
+		// too little to accuse anyone, so the verdict is inconclusive, but
+		// the copies that held it come first.
+		decoyFile := files["team-1"]
+		dr, _ := os.ReadFile(decoyFile)
+		var hit string
+		for _, line := range strings.Split(string(dr), "\n") {
+			if i := strings.Index(line, "@contacts-acme.example"); i > 0 {
+				start := strings.LastIndexAny(line[:i], ",\"") + 1
+				hit = line[start : i+len("@contacts-acme.example")]
+				break
+			}
+		}
+		if hit == "" {
+			t.Fatalf("no decoy in %s", decoyFile)
+		}
+		var alarm struct {
+			Verdict  string
+			Suspects []struct {
+				Recipient string
+				Score     float64
+				Decoys    int
+			}
+		}
+		c.json(&alarm, "trace", "--decoy", hit)
+		if alarm.Verdict != "inconclusive" || alarm.Suspects[0].Score <= 0 || alarm.Suspects[0].Decoys != 1 {
+			t.Fatalf("decoy %s: %+v", hit, alarm)
+		}
+		holders := 0
+		for _, s := range alarm.Suspects {
+			if s.Score > 0 {
+				holders++
+				if s.Recipient == "team-1" {
+					holders += 100
+				}
+			}
+		}
+		if holders < 100 {
+			t.Fatalf("team-1 held decoy %s but is not among the exports that carried it: %+v", hit, alarm.Suspects)
+		}
+		if _, errOut, code := c.run("trace", "--decoy", "someone@else.example"); code != exitInvalid || !strings.Contains(errOut, "not a decoy") {
+			t.Fatalf("not a decoy: exit %d, %s", code, errOut)
+		}
+
 		// A leak of strangers carries nothing of any export.
 		strangers := filepath.Join(dir, "strangers.json")
 		data, _ := json.Marshal([]map[string]string{{"name": "Zed Nobody", "email": "zed@nowhere.example", "phone": "+4915112345678"}})

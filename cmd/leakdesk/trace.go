@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,7 +22,7 @@ const eventTraceRanked = "trace.ranked"
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
 	var leak, logPath, incident, registry, history string
-	var candidates []string
+	var candidates, decoyHits []string
 	cmd := &cobra.Command{
 		Use:   "trace --leak LEAK [--candidates PATH... [--log export_log.csv] [--registry R --history H]] [--incident ID] [CANDIDATE...]",
 		Short: "Find which export the leak came from: rank candidate files and explain why",
@@ -42,14 +43,22 @@ Without candidates, the leak is checked against every export made with
 and the leak shows, with a proven bound on the probability of accusing an
 innocent recipient (a Chernoff bound times the number of exports). A
 recipient is accused only when that bound is at most 1e-6; otherwise the
-verdict is "inconclusive", with the best bound reached.`,
+verdict is "inconclusive", with the best bound reached.
+
+A decoy contacted is an alarm: mail to the decoy domain or a call to the
+decoy range means someone uses a list. --decoy VALUE (repeatable), with no
+leak file, names the exports that carried those decoys, scored the same
+way.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			paths := append(slices.Clone(candidates), args...)
+			if len(decoyHits) > 0 && len(paths) == 0 && leak == "" {
+				return a.traceFingerprints(cmd.Context(), df.opts, "", decoyHits, incident)
+			}
 			if err := requireFlags(cmd, "leak"); err != nil {
 				return err
 			}
-			paths := append(slices.Clone(candidates), args...)
 			if len(paths) == 0 {
-				return a.traceFingerprints(cmd.Context(), df.opts, leak, incident)
+				return a.traceFingerprints(cmd.Context(), df.opts, leak, nil, incident)
 			}
 			files, err := trace.CandidateFiles(paths)
 			if err != nil {
@@ -122,6 +131,7 @@ verdict is "inconclusive", with the best bound reached.`,
 	f.StringArrayVar(&candidates, "candidates", nil, "a candidate file or directory; repeat it, or list candidates as arguments")
 	f.StringVar(&logPath, "log", "", "the export audit log: export_id, exported_at, user, report, file")
 	f.StringVar(&incident, "incident", "", "record the ranking on this incident's timeline")
+	f.StringArrayVar(&decoyHits, "decoy", nil, "a decoy's e-mail address or phone number that was contacted (repeat it); without --leak")
 	f.StringVar(&registry, "registry", "", "the registry, to date the leak with --history")
 	f.StringVar(&history, "history", "", "the registry's change log (at, contact_id, field, old, new), to date the leak")
 	return cmd
@@ -140,7 +150,7 @@ type fingerprintResult struct {
 }
 
 // traceFingerprints decodes a leak against every recorded export.
-func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak, incident string) error {
+func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak string, decoyHits []string, incident string) error {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return err
@@ -165,13 +175,22 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak, in
 		}
 		recorded = append(recorded, trace.RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
 	}
-	reader, err := dump.NewReader(opts)
-	if err != nil {
-		return err
-	}
-	obs, err := trace.NewMarker(code, match.NewNormaliser(opts.Region)).Observe(ctx, reader, match.Files(leak)[0], decoys...)
-	if err != nil {
-		return err
+	marker := trace.NewMarker(code, match.NewNormaliser(opts.Region))
+	var obs *trace.Observation
+	if len(decoyHits) > 0 {
+		var unknown []string
+		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys...); len(unknown) > 0 {
+			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(unknown, ", "))
+		}
+		leak = "decoys " + strings.Join(decoyHits, ", ")
+	} else {
+		reader, err := dump.NewReader(opts)
+		if err != nil {
+			return err
+		}
+		if obs, err = marker.Observe(ctx, reader, match.Files(leak)[0], decoys...); err != nil {
+			return err
+		}
 	}
 	res := &fingerprintResult{Suspects: code.Accuse(obs, recorded), Observation: obs, Verdict: "inconclusive"}
 	res.Accused = trace.Accused(res.Suspects)
