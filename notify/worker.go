@@ -104,7 +104,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 			continue
 		}
 		if claim.Delivery.State != leakdesk.DeliverySending {
-			continue // sent or given up before: exactly once
+			continue // sent or given up before: never again
 		}
 		done, retry = w.deliver(ctx, sender, claim)
 	}

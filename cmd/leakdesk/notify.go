@@ -27,7 +27,7 @@ import (
 func (a *app) notifyCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "notify",
-		Short: "Tell every affected person, exactly once per notice, and track who is reached",
+		Short: "Tell every affected person, once per notice, and track who is reached",
 		Long: `Notices go to the incident's audience: every affected contact of its latest
 findings (with the registry's address, phone and language) and the other
 recipients added with "notify recipients --add". Each notice is written to
