@@ -164,7 +164,9 @@ func (q *Queue) Enqueuer(incidentID int64) leakdesk.EnqueueFunc {
 	}
 }
 
-// Start starts working jobs until Stop.
+// Start starts working jobs until Stop or StopAndCancel. Cancelling ctx
+// also stops the queue, but does not wait for running jobs: pass a context
+// that is not cancelled, and call a Stop.
 func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 
 // Stop lets running jobs finish their batch, then stops.

@@ -215,7 +215,28 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // inRelaxedTx is inTx for writes that may be lost in a power cut, though
 // never in a crash of leakdesk: their commit does not wait for the disk.
+//
+// On PostgreSQL, a transaction that lost a deadlock or a serialisation
+// conflict is run again: senders lock delivery rows and the incident's
+// timeline head in orders that can cross, and fn only writes the database.
 func (d *DB) inRelaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := d.relaxedTx(ctx, fn)
+		if !d.postgres || attempt == 5 || !lostConflict(err) {
+			return d.wrap(err)
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+	}
+}
+
+// lostConflict reports a PostgreSQL deadlock or serialisation failure.
+func lostConflict(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+// relaxedTx runs fn once; its errors are not yet wrapped.
+func (d *DB) relaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	pool := d.db
 	if !d.postgres {
 		pool = d.relaxed
@@ -224,20 +245,20 @@ func (d *DB) inRelaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	tx, err := d.begin(ctx, pool)
 	if err != nil {
-		return d.wrap(fmt.Errorf("begin transaction: %w", err))
+		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer d.end(tx)
 	defer tx.Rollback()
 	if d.postgres {
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
-			return d.wrap(fmt.Errorf("relax commit: %w", err))
+			return fmt.Errorf("relax commit: %w", err)
 		}
 	}
 	if err := fn(tx); err != nil {
-		return d.wrap(err)
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return d.wrap(fmt.Errorf("commit: %w", err))
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

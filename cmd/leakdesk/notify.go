@@ -585,7 +585,11 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 		}
 		a.logger.Info("campaign joined", "incident", id, "campaign", notice.Campaign, "unfinished", len(ids))
 	}
-	if err := queue.Start(ctx); err != nil {
+	// The queue is stopped below, explicitly, which waits for running jobs
+	// to record their outcomes. Cancelling Start's context would stop it
+	// too, but without waiting: a message in flight would then be left
+	// unrecorded and sent again after its lease.
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, err
 	}
 	waitErr := a.waitForNotice(ctx, n.notices, notice)
