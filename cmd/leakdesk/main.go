@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,7 +55,7 @@ func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	if err == context.Canceled {
+	if errors.Is(err, context.Canceled) {
 		return exitInterrupted
 	}
 	switch leakdesk.ErrorCode(err) {

@@ -669,6 +669,9 @@ func (a *app) waitForNotice(ctx context.Context, notices *store.NoticeService, n
 	total := -1
 	for {
 		pending, err := notices.Pending(ctx, notice.ID)
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted, perhaps in the middle of the query
+		}
 		if err != nil {
 			return err
 		}
