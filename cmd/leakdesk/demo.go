@@ -283,7 +283,7 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 			leaked = e
 		}
 	}
-	// A tenth of one copy, shuffled, turns up on a forum.
+	// A fifth of one copy, shuffled, turns up on a forum.
 	f, err := os.Open(leaked.File)
 	if err != nil {
 		return err
@@ -300,12 +300,12 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
 	w.Write(rows[0])
-	w.WriteAll(body[:len(body)/10])
+	w.WriteAll(body[:len(body)/5])
 	leakPath := filepath.Join(out, "forum-post.csv")
 	if err := os.WriteFile(leakPath, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	a.say("    A tenth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
+	a.say("    A fifth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
 	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, nil, "")
 }
 
