@@ -31,18 +31,22 @@ received() { curl -s "http://$API/api/v1/messages?limit=1" | python3 -c 'import 
 clear() { curl -s -X DELETE "http://$API/api/v1/messages" >/dev/null; }
 
 # One incident whose findings hold NOTICES affected contacts: the leak is
-# the registry itself.
-LD() { "$DIR/leakdesk" --data "$DIR/data" "$@"; }
-LD sample --contacts-csv "$DIR/registry.csv" --rows "$NOTICES" >/dev/null
-LD incident new --title "bench" --aware-at now --country FR --regime gdpr >/dev/null
-LD match --registry "$DIR/registry.csv" --incident 1 "$DIR/registry.csv" >/dev/null
-for kv in "circumstances|A list of customer contacts was posted on a forum." "consequences|Phishing." "measures|Access closed." "dpo|dpo@acme.example"; do
-	LD incident fact 1 "${kv%%|*}" "${kv#*|}"
-done
-# The baseline's messages: the same campaign, written to an outbox from a
-# copy of the store.
-cp -r "$DIR/data" "$DIR/data-outbox"
-"$DIR/leakdesk" --data "$DIR/data-outbox" notify send 1 --campaign first --from "Acme <dpo@acme.example>" --outbox "$DIR/eml" >/dev/null
+# the registry itself. It is made twice: in the store under test, and in a
+# SQLite store whose campaign writes the baseline's messages to an outbox.
+"$DIR/leakdesk" sample --contacts-csv "$DIR/registry.csv" --rows "$NOTICES" >/dev/null
+setup() { # DATA_DIR [env...]
+	local data=$1
+	shift
+	LD() { env "$@" "$DIR/leakdesk" --data "$data" "${ARGS[@]}"; }
+	ARGS=(incident new --title "bench" --aware-at now --country FR --regime gdpr) && LD "$@" >/dev/null
+	ARGS=(match --registry "$DIR/registry.csv" --incident 1 "$DIR/registry.csv") && LD "$@" >/dev/null
+	for kv in "circumstances|A list of customer contacts was posted on a forum." "consequences|Phishing." "measures|Access closed." "dpo|dpo@acme.example"; do
+		ARGS=(incident fact 1 "${kv%%|*}" "${kv#*|}") && LD "$@" >/dev/null
+	done
+}
+setup "$DIR/data" LEAKDESK_DB="${LEAKDESK_DB:-}"
+setup "$DIR/data-outbox" LEAKDESK_DB=
+LEAKDESK_DB= "$DIR/leakdesk" --data "$DIR/data-outbox" notify send 1 --campaign first --from "Acme <dpo@acme.example>" --outbox "$DIR/eml" >/dev/null
 
 printf '%s notices, %s connections, mailpit %s on %s cores; store: %s\n\n' "$NOTICES" "$CONNECTIONS" "$SMTP" "$(nproc)" "${LEAKDESK_DB:-SQLite}"
 printf '%-44s %8s %10s %8s %9s %9s\n' tool wall_s notices/s cpu_s peak_MB received
