@@ -372,16 +372,17 @@ func (d *DB) findNotices(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*
 	return list, rows.Err()
 }
 
+// unfinished selects the deliveries still queued or in flight of a notice
+// and of the incident's earlier notices (an update queues the first notice
+// for recipients added since), notice by notice on the (notice_id,
+// recipient_id) index. Arguments: the notice, then the two states.
+const unfinished = `notice_id IN (SELECT n.id FROM notices n JOIN notices this ON this.incident_id = n.incident_id WHERE this.id = ? AND n.id <= this.id)
+	AND state IN (?, ?)`
+
 func (s *NoticeService) Unfinished(ctx context.Context, noticeID int64) ([]int64, error) {
 	var ids []int64
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		// An update also waits on the first notices it queued for
-		// recipients added since: they are part of sending it.
-		rows, err := tx.QueryContext(ctx, s.db.rebind(`
-			SELECT id FROM deliveries
-			WHERE notice_id IN (SELECT n.id FROM notices n JOIN notices this ON this.incident_id = n.incident_id WHERE this.id = ? AND n.id <= this.id)
-			AND state IN (?, ?)
-			ORDER BY notice_id, id`),
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`SELECT id FROM deliveries WHERE `+unfinished+` ORDER BY notice_id, id`),
 			noticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending)
 		if err != nil {
 			return fmt.Errorf("query unfinished deliveries: %w", err)
@@ -402,12 +403,8 @@ func (s *NoticeService) Unfinished(ctx context.Context, noticeID int64) ([]int64
 func (s *NoticeService) Pending(ctx context.Context, noticeID int64) (int, error) {
 	var n int
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		// Counted notice by notice, on the (notice_id, state) index: this is
-		// polled while a campaign runs and must not scan every delivery.
-		return tx.QueryRowContext(ctx, s.db.rebind(`
-			SELECT count(*) FROM deliveries
-			WHERE notice_id IN (SELECT n.id FROM notices n JOIN notices this ON this.incident_id = n.incident_id WHERE this.id = ? AND n.id <= this.id)
-			AND state IN (?, ?)`),
+		// Polled while a campaign runs.
+		return tx.QueryRowContext(ctx, s.db.rebind(`SELECT count(*) FROM deliveries WHERE `+unfinished),
 			noticeID, leakdesk.DeliveryQueued, leakdesk.DeliverySending).Scan(&n)
 	})
 	return n, err
@@ -543,12 +540,8 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out; its outcome (%s) is not recorded", del.ID, o.State)
 	}
-	change := o.State
-	if o.State == leakdesk.DeliveryQueued {
-		change = "retry"
-	}
 	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
-	return s.db.appendEvent(ctx, tx, deliveryEvent(del, change, o.Detail, now))
+	return s.db.appendEvent(ctx, tx, deliveryEvent(del, changeOf(o.State), o.Detail, now))
 }
 
 // claimColumns read a delivery with its recipient in one query.
@@ -645,6 +638,15 @@ type deliveryChange struct {
 	State     string `json:"state"`
 }
 
+// changeOf names the change to state on the timeline: a delivery queued
+// again is a retry.
+func changeOf(state string) string {
+	if state == leakdesk.DeliveryQueued {
+		return "retry"
+	}
+	return state
+}
+
 func deliveryEvent(del *delivery, change, detail string, at time.Time) *leakdesk.Event {
 	return leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, deliveryChange{
 		Attempt: del.Attempts, Change: change, Delivery: del.ID, Detail: detail, MessageID: del.MessageID,
@@ -662,12 +664,8 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 		state, lastError, d.timeArg(now), del.ID); err != nil {
 		return fmt.Errorf("update delivery: %w", err)
 	}
-	change := state
-	if state == leakdesk.DeliveryQueued {
-		change = "retry"
-	}
 	del.State = state
-	return d.appendEvent(ctx, tx, deliveryEvent(del, change, detail, now))
+	return d.appendEvent(ctx, tx, deliveryEvent(del, changeOf(state), detail, now))
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, detail string) (*leakdesk.Delivery, error) {
@@ -694,7 +692,7 @@ func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, de
 
 func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAttempt) error {
 	if _, ok := leakdesk.ContactOutcomes[a.Outcome]; !ok {
-		return leakdesk.Errorf(leakdesk.EINVALID, "unknown outcome %q: want one of %s", a.Outcome, strings.Join(sortedKeys(leakdesk.ContactOutcomes), ", "))
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown outcome %q: want one of %s", a.Outcome, strings.Join(slices.Sorted(maps.Keys(leakdesk.ContactOutcomes)), ", "))
 	}
 	if !slices.Contains(leakdesk.ContactChannels, a.Channel) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "unknown channel %q: want one of %s", a.Channel, strings.Join(leakdesk.ContactChannels, ", "))
@@ -733,15 +731,6 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 			"recipient": key, "channel": a.Channel, "outcome": a.Outcome, "note": a.Note,
 		}))
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {

@@ -32,14 +32,7 @@ const minForErasure = 20
 // symbol it carries. Decoys in the leak are present (true); absent decoys
 // say nothing, since the leaker may have dropped rows.
 func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, decoys ...Decoys) (*Observation, error) {
-	decoyByEmail, decoyByPhone := map[string]string{}, map[string]string{}
-	for _, d := range decoys {
-		for i := range d.Pool {
-			dec := m.code.Decoy(d, i)
-			decoyByEmail[strings.ToLower(dec.Email)] = dec.Pos
-			decoyByPhone[dec.Phone] = dec.Pos
-		}
-	}
+	decoyAt := m.decoyIndex(decoys)
 	symbols, conflict := map[string]bool{}, map[string]bool{}
 	see := func(pos string, sym bool) {
 		if prev, ok := symbols[pos]; ok && prev != sym {
@@ -55,7 +48,7 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			if !ok {
 				return
 			}
-			if pos := decoyByPhone[e164]; pos != "" {
+			if pos := decoyAt[e164]; pos != "" {
 				see(pos, true)
 				return
 			}
@@ -70,7 +63,7 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			if !ok {
 				return
 			}
-			if pos := decoyByEmail[email]; pos != "" {
+			if pos := decoyAt[email]; pos != "" {
 				see(pos, true)
 				return
 			}
@@ -164,18 +157,25 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 	return obs, nil
 }
 
+// decoyIndex maps each decoy's e-mail address (lower case) and E.164
+// number to its position.
+func (m *Marker) decoyIndex(decoys []Decoys) map[string]string {
+	at := map[string]string{}
+	for _, d := range decoys {
+		for i := range d.Pool {
+			dec := m.code.Decoy(d, i)
+			at[strings.ToLower(dec.Email)] = dec.Pos
+			at[dec.Phone] = dec.Pos
+		}
+	}
+	return at
+}
+
 // ObserveDecoys makes an observation of decoys found contacted: e-mail
 // addresses or phone numbers that only the exports carrying those decoys
 // held. It returns the values that are no decoy.
 func (m *Marker) ObserveDecoys(values []string, decoys ...Decoys) (*Observation, []string) {
-	byValue := map[string]string{}
-	for _, d := range decoys {
-		for i := range d.Pool {
-			dec := m.code.Decoy(d, i)
-			byValue[strings.ToLower(dec.Email)] = dec.Pos
-			byValue[dec.Phone] = dec.Pos
-		}
-	}
+	byValue := m.decoyIndex(decoys)
 	obs := &Observation{Symbols: map[string]bool{}, Seen: map[string]int{}}
 	var unknown []string
 	for _, v := range values {
@@ -225,6 +225,11 @@ type Suspect struct {
 // only where the leak holds them. Suspects come best first.
 func (c *Code) Accuse(obs *Observation, exports []RecordedExport) []Suspect {
 	out := make([]Suspect, 0, len(exports))
+	// Exports share positions: each bias is derived once.
+	biases := make(map[string]float64, len(obs.Symbols))
+	for pos := range obs.Symbols {
+		biases[pos] = c.Bias(pos)
+	}
 	for _, e := range exports {
 		s := Suspect{Export: e.ID, Recipient: e.Recipient}
 		var terms []term
@@ -233,7 +238,7 @@ func (c *Code) Accuse(obs *Observation, exports []RecordedExport) []Suspect {
 			if !seen {
 				continue
 			}
-			p := c.Bias(pos)
+			p := biases[pos]
 			up, down := math.Sqrt((1-p)/p), -math.Sqrt(p/(1-p)) // the term when x = 1, and when x = 0
 			if strings.HasPrefix(pos, CarrierDecoy+":") {
 				s.Decoys++ // decoys are only ever seen present

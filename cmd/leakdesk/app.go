@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -297,29 +298,29 @@ func requireFlags(cmd *cobra.Command, names ...string) error {
 }
 
 // loadOrCreateSecret reads the 32-byte secret at path, or makes one the
-// first time. Instances sharing a PostgreSQL store must share the file.
+// first time, written as the evidence key is (writeKey). Instances sharing
+// a PostgreSQL store must share the file.
 func loadOrCreateSecret(path string) ([]byte, error) {
-	key, err := os.ReadFile(path)
-	if err == nil {
+	for {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+			if err != nil {
+				return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "secret %s is not hexadecimal: %v", path, err)
+			}
+			return key, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read secret %s: %w", path, err)
+		}
+		key := make([]byte, 32)
+		rand.Read(key)
+		if err := writeKey(path, hex.EncodeToString(key)); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				continue // another process created it first: use that one
+			}
+			return nil, fmt.Errorf("create secret %s: %w", path, err)
+		}
 		return key, nil
 	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("read secret %s: %w", path, err)
-	}
-	key = make([]byte, 32)
-	rand.Read(key)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create secret %s: %w", path, err)
-	}
-	// Written aside, then linked into place: two processes starting together
-	// end up with the same key, whichever wins.
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	if err := os.WriteFile(tmp, key, 0o600); err != nil {
-		return nil, fmt.Errorf("create secret %s: %w", path, err)
-	}
-	defer os.Remove(tmp)
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
-		return nil, fmt.Errorf("create secret %s: %w", path, err)
-	}
-	return os.ReadFile(path)
 }

@@ -70,7 +70,7 @@ notice is sent.`,
 			}
 			t := newTable(a.stdout, "KEY", "KIND", "NAME", "ORGANISATION", "EMAIL", "PHONE", "LANG")
 			for _, r := range list {
-				t.row(r.Key, r.Kind, r.Name, r.Organisation, dash(r.Email), dash(r.Phone), r.Language)
+				t.row(r.Key, r.Kind, r.Name, r.Organisation, orDash(r.Email), orDash(r.Phone), r.Language)
 			}
 			return t.flush()
 		},
@@ -82,13 +82,6 @@ notice is sent.`,
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
-	}
-	return s
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
 	}
 	return s
 }
@@ -136,7 +129,7 @@ unreached without a recorded reason.`,
 			}
 			t := newTable(a.stdout, "KEY", "NAME", "ORGANISATION", "EMAIL", "STATE", "NOTICES", "NEXT")
 			for _, e := range res.Entries {
-				t.row(e.Recipient.Key, e.Recipient.Name, e.Recipient.Organisation, dash(e.Recipient.Email), e.State, fmt.Sprint(e.Notices), dash(e.Next))
+				t.row(e.Recipient.Key, e.Recipient.Name, e.Recipient.Organisation, orDash(e.Recipient.Email), e.State, fmt.Sprint(e.Notices), orDash(e.Next))
 			}
 			if err := t.flush(); err != nil {
 				return err
