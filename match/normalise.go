@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/runes"
@@ -54,8 +55,11 @@ func fold(s string) string {
 // what is not an address.
 func (n *Normaliser) Email(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) > 1024 {
-		return "", false // an address is at most 254 bytes (RFC 5321), even wrapped in a display name
+	if len(s) > 1024 || !utf8.ValidString(s) {
+		// An address is at most 254 bytes (RFC 5321), even wrapped in a
+		// display name, and it is text: lower-casing would turn each stray
+		// byte into a three-byte U+FFFD and change the value on every pass.
+		return "", false
 	}
 	if i := strings.LastIndexByte(s, '<'); i >= 0 {
 		if j := strings.IndexByte(s[i:], '>'); j > 0 {
@@ -79,8 +83,15 @@ func (n *Normaliser) Email(s string) (string, bool) {
 	if dot := strings.LastIndexByte(domain, '.'); dot < 1 || dot > len(domain)-3 {
 		return "", false
 	}
-	return norm.NFC.String(s), true
+	s = norm.NFC.String(s)
+	if len(s) > maxEmail {
+		return "", false
+	}
+	return s, true
 }
+
+// maxEmail is the longest address SMTP carries (RFC 5321, 4.5.3.1.3).
+const maxEmail = 254
 
 // isSpaceOrControl reports the runes no address may hold, wherever they sit:
 // trimming quotes can bare a vertical tab that trimming spaces missed.
