@@ -121,13 +121,7 @@ func (n *Normaliser) Phone(s string) (string, bool) {
 	if len(s) > 64 {
 		return "", false // no number is written so long; libphonenumber's patterns would crawl
 	}
-	digits := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			digits++
-		}
-	}
-	if digits < 8 || digits > 17 {
+	if !plausibleDigits(s) {
 		return "", false
 	}
 	// "+33 (0)1 ..." writes the trunk prefix that international dialling drops.
@@ -139,7 +133,25 @@ func (n *Normaliser) Phone(s string) (string, bool) {
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return "", false
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), true
+	// The result is held to the same bounds as what was written, or a
+	// second pass could refuse it: dropping "00" or a trunk 0 shortens it.
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if !plausibleDigits(e164) {
+		return "", false
+	}
+	return e164, true
+}
+
+// plausibleDigits reports whether s holds as many digits as a phone number
+// can: E.164 allows 15, and prefixes written around them add a few.
+func plausibleDigits(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	return digits >= 8 && digits <= 17
 }
 
 // Emails normalises the non-empty values and counts those that are not
