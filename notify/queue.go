@@ -92,7 +92,10 @@ func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Que
 		workers := river.NewWorkers()
 		river.AddWorker(workers, w)
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: conns}}
+		// Twice as many jobs run as there are connections: the extra ones
+		// wait in Work for a connection, so that one is taken up the moment
+		// a batch ends, instead of after River's next fetch.
+		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: 2 * conns}}
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {

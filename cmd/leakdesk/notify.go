@@ -134,9 +134,15 @@ func (a *app) ackTokens() (*notify.Tokens, error) {
 	return notify.NewTokens(key)
 }
 
-// audience refreshes the incident's affected recipients from its latest
-// findings and the registry, and returns the whole audience.
-func (n *notifier) audience(ctx context.Context, a *app, incidentID int64, registry string, keep bool) ([]*leakdesk.Recipient, error) {
+// audience is an incident's audience as sending would make it: the
+// recipients already stored, refreshed from the latest findings and the
+// registry. Nothing is stored; keep does that.
+type audience struct {
+	all      []*leakdesk.Recipient // everyone a notice would go to
+	affected []*leakdesk.Recipient // from the findings, to store before sending
+}
+
+func (n *notifier) audience(ctx context.Context, incidentID int64, registry string) (*audience, error) {
 	f, err := store.NewFindingsService(n.db).LatestFindings(ctx, incidentID)
 	if err != nil && leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 		return nil, err
@@ -146,7 +152,7 @@ func (n *notifier) audience(ctx context.Context, a *app, incidentID int64, regis
 		return nil, err
 	}
 	if f == nil {
-		return existing, nil
+		return &audience{all: existing}, nil
 	}
 	// The findings carry each contact's address as the registry held it at
 	// matching time. The registry is read again only when named, or for
@@ -168,23 +174,27 @@ func (n *notifier) audience(ctx context.Context, a *app, incidentID int64, regis
 		}
 	}
 	affected := notify.Audience(f, reg)
-	if keep {
-		if _, err := n.notices.AddRecipients(ctx, incidentID, a.actor, affected); err != nil {
-			return nil, err
-		}
-		return n.notices.Recipients(ctx, incidentID)
-	}
-	// A plan shows the audience as sending would make it, and stores nothing.
+	all := slices.Clone(affected)
 	byKey := map[string]bool{}
 	for _, r := range affected {
 		byKey[r.Key] = true
 	}
 	for _, r := range existing {
 		if !byKey[r.Key] {
-			affected = append(affected, r)
+			all = append(all, r)
 		}
 	}
-	return affected, nil
+	return &audience{all: all, affected: affected}, nil
+}
+
+// keep stores the audience's recipients from the findings: new ones, and
+// changes to those stored before.
+func (n *notifier) keep(ctx context.Context, a *app, incidentID int64, au *audience) error {
+	if len(au.affected) == 0 {
+		return nil
+	}
+	_, err := n.notices.AddRecipients(ctx, incidentID, a.actor, au.affected)
+	return err
 }
 
 // check refuses a notice that cannot be composed for everyone: an unknown
@@ -228,14 +238,14 @@ func (a *app) plannedAudience(ctx context.Context, nf *notifyFlags, idArg string
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	audience, err := n.audience(ctx, a, id, nf.registry, false)
+	au, err := n.audience(ctx, id, nf.registry)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	if len(audience) == 0 {
+	if len(au.all) == 0 {
 		return 0, nil, nil, errNobody(id)
 	}
-	return id, n, audience, nil
+	return id, n, au.all, nil
 }
 
 func errNobody(id int64) error {
@@ -540,20 +550,20 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 	}
 	// Everything is checked before anything is written: the audience as it
 	// would be, its template and facts in every language, and the server.
-	planned, err := n.audience(ctx, a, id, nf.registry, false)
+	au, err := n.audience(ctx, id, nf.registry)
 	if err != nil {
 		return nil, err
 	}
-	if len(planned) == 0 {
+	if len(au.all) == 0 {
 		return nil, errNobody(id)
 	}
-	if err := n.check(ctx, id, notice.Template, planned); err != nil {
+	if err := n.check(ctx, id, notice.Template, au.all); err != nil {
 		return nil, err
 	}
 	if err := dialer.Check(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := n.audience(ctx, a, id, nf.registry, true); err != nil {
+	if err := n.keep(ctx, a, id, au); err != nil {
 		return nil, err
 	}
 	worker, err := notify.NewWorker(ctx, n.notices, n.composer, dialer, nf.connections, nf.lease, a.logger)
