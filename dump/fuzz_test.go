@@ -7,7 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // addSeeds adds every file under testdata as a seed: the corpus kept in the
@@ -126,6 +131,39 @@ func FuzzExtractTokens(f *testing.F) {
 			if tok.Kind == TokenEmail && !isEmail(tok.Value) {
 				t.Fatalf("token %q is not an e-mail", tok.Value)
 			}
+		}
+	})
+}
+
+// FuzzFold checks the fast Fold against the plain composition of
+// transforms it replaces: lower case, NFD, marks removed, NFC, then the
+// letters spelt out.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Élodie", "GROSS Straße", "Œuvre Ærø Łódź", "한국어", "plain ascii", "\xff\xfe", "e\u0301"} {
+		f.Add(s)
+	}
+	spelt := strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), strings.ToLower(s))
+		if err != nil {
+			t.Skip()
+		}
+		if got, want := Fold(s), spelt.Replace(want); got != want {
+			t.Fatalf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzUnescapeCopy checks COPY's unescaping against the plain replacer it
+// replaces.
+func FuzzUnescapeCopy(f *testing.F) {
+	for _, s := range []string{`a\tb`, `\\t`, `end\`, `\x\n\r\\`, "plain"} {
+		f.Add(s)
+	}
+	plain := strings.NewReplacer(`\\`, `\`, `\t`, "\t", `\n`, "\n", `\r`, "\r")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := unescapeCopy(s), plain.Replace(s); got != want {
+			t.Fatalf("unescapeCopy(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

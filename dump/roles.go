@@ -12,9 +12,6 @@ import (
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what a column holds.
@@ -154,14 +151,7 @@ func readJSON(name string, v any) error {
 	return nil
 }
 
-// fold lower-cases and strips accents.
-func fold(s string) string {
-	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), strings.ToLower(s))
-	if err != nil {
-		return strings.ToLower(s)
-	}
-	return out
-}
+func fold(s string) string { return Fold(s) }
 
 // words splits folded text into letters-and-digits words.
 func words(s string) []string {

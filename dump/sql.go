@@ -459,9 +459,39 @@ func (s *sqlScanner) copyRow(cells []string) ([]string, bool, error) {
 			cells = append(cells, "")
 			continue
 		}
-		cells = append(cells, strings.NewReplacer(`\\`, `\`, `\t`, "\t", `\n`, "\n", `\r`, "\r").Replace(f))
+		cells = append(cells, unescapeCopy(f))
 	}
 	return cells, true, nil
+}
+
+// unescapeCopy reads a field of COPY's text format: \\, \t, \n and \r stand
+// for themselves unescaped. Most fields hold no backslash at all.
+func unescapeCopy(f string) string {
+	if strings.IndexByte(f, '\\') < 0 {
+		return f
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		if f[i] != '\\' || i+1 == len(f) {
+			b.WriteByte(f[i])
+			continue
+		}
+		switch f[i+1] {
+		case '\\':
+			b.WriteByte('\\')
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		default:
+			b.WriteByte('\\')
+			continue // any other escape is kept as written
+		}
+		i++
+	}
+	return b.String()
 }
 
 // readSQL makes a table of the rows of each table the dump inserts into, in

@@ -104,7 +104,12 @@ func validIBAN(s string) bool {
 // key, 97 - (number mod 97). Corsica writes its departments 2A and 2B,
 // which count as 19 and 18 for the key.
 func validNIR(s string) bool {
-	s = strings.ToUpper(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(s))
+	s = strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' {
+			return -1 // the separators people write between the parts
+		}
+		return r
+	}, s))
 	if len(s) != 15 || (s[0] != '1' && s[0] != '2' && s[0] != '7' && s[0] != '8') {
 		return false
 	}

@@ -7,16 +7,27 @@ package match
 // by rune (not byte by byte), with the standard prefix scale of 0.1 over at
 // most four runes.
 func JaroWinkler(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	// Jaro is quadratic; names are short, and a leaked cell of megabytes
-	// must not stall matching. Past maxCompared runes, the rest is ignored.
-	ra, rb = ra[:min(len(ra), maxCompared)], rb[:min(len(rb), maxCompared)]
+	// Names are short: their runes and match flags live on the stack.
+	var bufA, bufB [48]rune
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
 	j := jaro(ra, rb)
 	prefix := 0
 	for prefix < min(4, len(ra), len(rb)) && ra[prefix] == rb[prefix] {
 		prefix++
 	}
 	return j + float64(prefix)*0.1*(1-j)
+}
+
+// appendRunes appends the runes of s, at most maxCompared of them: Jaro is
+// quadratic, and a leaked cell of megabytes must not stall matching.
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		if len(dst) == maxCompared {
+			break
+		}
+		dst = append(dst, r)
+	}
+	return dst
 }
 
 // maxCompared bounds the runes Jaro-Winkler compares.
@@ -31,8 +42,12 @@ func jaro(a, b []rune) float64 {
 	}
 	window := max(len(a), len(b))/2 - 1
 	window = max(window, 0)
-	matchedA := make([]bool, len(a))
-	matchedB := make([]bool, len(b))
+	var flagsA, flagsB [48]bool
+	matchedA, matchedB := flagsA[:0], flagsB[:0]
+	if len(a) > len(flagsA) || len(b) > len(flagsB) {
+		matchedA, matchedB = make([]bool, 0, len(a)), make([]bool, 0, len(b))
+	}
+	matchedA, matchedB = matchedA[:len(a)], matchedB[:len(b)]
 	matches := 0
 	for i := range a {
 		lo, hi := max(0, i-window), min(len(b), i+window+1)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -105,10 +106,13 @@ func (m *Matcher) candidates(rec Record) []int {
 	return out
 }
 
-// Best returns the best link for rec and the runner-up, or nil.
+// Best returns the best link for rec and the runner-up, or nil. Their
+// weight, confidence and class are set; their evidence is not, since a row
+// of a large leak can have many candidates and most links are never shown.
+// Explain gives it.
 func (m *Matcher) Best(rec Record) (best, second *Link) {
 	for _, i := range m.candidates(rec) {
-		l := m.compare(rec, m.reg.Contacts[i])
+		l := m.compare(rec, m.reg.Contacts[i], false)
 		switch {
 		case best == nil || l.Weight > best.Weight:
 			best, second = &l, best
@@ -119,11 +123,19 @@ func (m *Matcher) Best(rec Record) (best, second *Link) {
 	return best, second
 }
 
-func (m *Matcher) compare(rec Record, c *Contact) Link {
+// Explain returns the link between rec and c with its evidence: which
+// fields agreed, how, and with what weight.
+func (m *Matcher) Explain(rec Record, c *Contact) Link { return m.compare(rec, c, true) }
+
+// compare weighs the evidence for and against rec being contact c, and
+// with explain, says what it is.
+func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 	l := Link{Contact: c}
 	agree := func(field, how string, w float64) {
 		l.Weight += w
-		l.Evidence = append(l.Evidence, Agreement{Field: field, How: how, Weight: w})
+		if explain {
+			l.Evidence = append(l.Evidence, Agreement{Field: field, How: how, Weight: w})
+		}
 	}
 	w := m.w
 	switch email, how := compareEmails(rec.Emails, c.Emails); how {
@@ -147,12 +159,11 @@ func (m *Matcher) compare(rec Record, c *Contact) Link {
 	}
 	if len(rec.Last)+len(rec.First) > 0 && len(c.last)+len(c.first) > 0 {
 		// Names may be written surname first: keep the better reading.
-		straight := m.nameWeights(rec.First, rec.Last, c)
-		swapped := m.nameWeights(rec.Last, rec.First, c)
-		if total(swapped) > total(straight) {
+		straight := m.nameWeights(rec.First, rec.Last, c, explain)
+		if swapped := m.nameWeights(rec.Last, rec.First, c, explain); swapped.total() > straight.total() {
 			straight = swapped
 		}
-		for _, a := range straight {
+		for _, a := range straight.parts[:straight.n] {
 			agree(a.Field, a.How, a.Weight)
 		}
 	}
@@ -179,40 +190,56 @@ func (m *Matcher) compare(rec Record, c *Contact) Link {
 	return l
 }
 
-func total(as []Agreement) float64 {
+// nameAgreement is what the name parts say, without a heap allocation:
+// it is worked out twice for every candidate of every row.
+type nameAgreement struct {
+	parts [2]Agreement
+	n     int
+}
+
+func (na *nameAgreement) add(a Agreement) { na.parts[na.n] = a; na.n++ }
+
+func (na *nameAgreement) total() float64 {
 	var t float64
-	for _, a := range as {
+	for _, a := range na.parts[:na.n] {
 		t += a.Weight
 	}
 	return t
 }
 
-// nameWeights compares names part by part with Jaro–Winkler.
-func (m *Matcher) nameWeights(first, last []string, c *Contact) []Agreement {
+// nameWeights compares names part by part with Jaro–Winkler. Only with
+// explain does a similar name say how similar.
+func (m *Matcher) nameWeights(first, last []string, c *Contact, explain bool) nameAgreement {
 	w := m.w
-	var out []Agreement
+	var out nameAgreement
+	similar := func(s float64) string {
+		if !explain {
+			return "similar"
+		}
+		return "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")"
+	}
 	if len(last) > 0 && len(c.last) > 0 {
 		s := JaroWinkler(strings.Join(last, " "), strings.Join(c.last, " "))
 		switch {
 		case s >= 0.96:
-			out = append(out, Agreement{Field: "last_name", How: "equal", Weight: w.LastExact})
+			out.add(Agreement{Field: "last_name", How: "equal", Weight: w.LastExact})
 		case s >= 0.88:
-			out = append(out, Agreement{Field: "last_name", How: "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", Weight: w.LastPartial})
+			out.add(Agreement{Field: "last_name", How: similar(s), Weight: w.LastPartial})
 		default:
-			out = append(out, Agreement{Field: "last_name", How: "different", Weight: w.LastDisagree})
+			out.add(Agreement{Field: "last_name", How: "different", Weight: w.LastDisagree})
 		}
 	}
 	if len(first) > 0 && len(c.first) > 0 {
 		a, b := strings.Join(first, " "), strings.Join(c.first, " ")
 		switch s := JaroWinkler(a, b); {
 		case s >= 0.96:
-			out = append(out, Agreement{Field: "first_name", How: "equal", Weight: w.FirstExact})
-		case len([]rune(a)) == 1 && strings.HasPrefix(b, a):
-			out = append(out, Agreement{Field: "first_name", How: "initial", Weight: w.FirstInitial})
+			out.add(Agreement{Field: "first_name", How: "equal", Weight: w.FirstExact})
+		case utf8.RuneCountInString(a) == 1 && strings.HasPrefix(b, a):
+			out.add(Agreement{Field: "first_name", How: "initial", Weight: w.FirstInitial})
 		case s >= 0.88:
-			out = append(out, Agreement{Field: "first_name", How: "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")", Weight: w.FirstPartial})
+			out.add(Agreement{Field: "first_name", How: similar(s), Weight: w.FirstPartial})
 		default:
-			out = append(out, Agreement{Field: "first_name", How: "different", Weight: w.FirstDisagree})
+			out.add(Agreement{Field: "first_name", How: "different", Weight: w.FirstDisagree})
 		}
 	}
 	return out

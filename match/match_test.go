@@ -94,6 +94,20 @@ func TestQualityOnGeneratedLeaks(t *testing.T) {
 				if res.Rows != int64(len(truth.RowContacts)) {
 					t.Errorf("rows = %d, truth has %d records", res.Rows, len(truth.RowContacts))
 				}
+				// Every link is explained, and its evidence adds up to a
+				// weight that earns its confidence.
+				for _, c := range res.Contacts {
+					var weight float64
+					for _, e := range c.Evidence {
+						if e.Field == "" || e.How == "" {
+							t.Fatalf("%s: evidence without field or how: %+v", c.ID, c.Evidence)
+						}
+						weight += e.Weight
+					}
+					if len(c.Evidence) == 0 || weight < match.DefaultWeights().PriorBits {
+						t.Fatalf("%s (%s, %.3f): evidence %+v weighs %.1f", c.ID, c.Class, c.Confidence, c.Evidence, weight)
+					}
+				}
 			})
 		}
 	}

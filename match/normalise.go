@@ -7,9 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/leakdesk/leakdesk/dump"
 )
 
 // Normaliser puts values in the form they are compared in.
@@ -42,13 +42,7 @@ func NewNormaliser(region string) *Normaliser {
 }
 
 // fold lower-cases and strips accents: "Élodie" becomes "elodie".
-func fold(s string) string {
-	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), strings.ToLower(s))
-	if err != nil {
-		return strings.ToLower(s)
-	}
-	return strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l").Replace(out)
-}
+func fold(s string) string { return dump.Fold(s) }
 
 // Email returns an address in lower case without its surroundings:
 // "mailto:", angle brackets, quotes, a display name. It reports false for
@@ -205,18 +199,36 @@ func (n *Normaliser) Org(s string) string {
 	return strings.Join(out, " ")
 }
 
+// soundexCode is a letter's Soundex digit, or 0 for the letters that have
+// none (vowels, h, w, y).
+func soundexCode(r rune) byte {
+	switch r {
+	case 'b', 'f', 'p', 'v':
+		return '1'
+	case 'c', 'g', 'j', 'k', 'q', 's', 'x', 'z':
+		return '2'
+	case 'd', 't':
+		return '3'
+	case 'l':
+		return '4'
+	case 'm', 'n':
+		return '5'
+	case 'r':
+		return '6'
+	}
+	return 0
+}
+
 // Soundex is the classic phonetic key, on folded letters: names that sound
 // alike share it, which blocks together re-typed surnames.
 func Soundex(s string) string {
-	codes := map[rune]byte{'b': '1', 'f': '1', 'p': '1', 'v': '1', 'c': '2', 'g': '2', 'j': '2', 'k': '2', 'q': '2', 's': '2', 'x': '2', 'z': '2',
-		'd': '3', 't': '3', 'l': '4', 'm': '5', 'n': '5', 'r': '6'}
 	var out []byte
 	var last byte
 	for _, r := range fold(s) {
 		if r < 'a' || r > 'z' {
 			continue
 		}
-		code := codes[r]
+		code := soundexCode(r)
 		if len(out) == 0 {
 			out = append(out, byte(r-'a'+'A'))
 			last = code

@@ -96,9 +96,17 @@ type acc struct {
 }
 
 type contactAcc struct {
-	best   Link
-	rows   []int64
-	fields map[string]bool
+	best    Link
+	bestRow int64 // the row best explains; of equal links, the first row's is kept
+	rows    []int64
+	fields  map[string]bool
+}
+
+// better reports whether a link of weight w from row beats the one kept,
+// so that which row explains a contact does not depend on which worker
+// read it first.
+func (ca *contactAcc) better(w float64, row int64) bool {
+	return ca.best.Contact == nil || w > ca.best.Weight || w == ca.best.Weight && row < ca.bestRow
 }
 
 // Source is a leak to read: a file, or a stream such as evidence read from
@@ -232,8 +240,8 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	for f := range fields {
 		ca.fields[f] = true
 	}
-	if best.Weight > ca.best.Weight || ca.best.Contact == nil {
-		ca.best = *best
+	if ca.better(best.Weight, rec.Row) {
+		ca.best, ca.bestRow = s.m.Explain(rec, best.Contact), rec.Row
 	}
 }
 
@@ -255,8 +263,8 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 			for f := range ca.fields {
 				m.fields[f] = true
 			}
-			if ca.best.Weight > m.best.Weight {
-				m.best = ca.best
+			if m.better(ca.best.Weight, ca.bestRow) {
+				m.best, m.bestRow = ca.best, ca.bestRow
 			}
 		}
 	}
