@@ -13,7 +13,7 @@ import (
 // record turns a row into a normalised record, with the kinds of data it
 // exposes and the values it could not read. phone normalises a phone
 // number as written, and reports false for what is not one.
-func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool)) (Record, map[string]bool, leakdesk.InvalidCounts) {
+func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool), m *memo) (Record, map[string]bool, leakdesk.InvalidCounts) {
 	rec := Record{Row: offset + row.Pos.Record}
 	var invalid leakdesk.InvalidCounts
 	cell := func(i int) string {
@@ -39,19 +39,19 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 		}
 	}
 	for _, i := range p.first {
-		rec.First = append(rec.First, NameTokens(cell(i))...)
+		rec.First = append(rec.First, m.nameTokens(cell(i))...)
 	}
 	for _, i := range p.last {
-		rec.Last = append(rec.Last, NameTokens(cell(i))...)
+		rec.Last = append(rec.Last, m.nameTokens(cell(i))...)
 	}
 	for _, i := range p.full {
 		if len(rec.First) == 0 && len(rec.Last) == 0 {
-			rec.First, rec.Last = splitFullName(NameTokens(cell(i)))
+			rec.First, rec.Last = splitFullName(m.nameTokens(cell(i)))
 		}
 	}
 	for _, i := range p.org {
 		if rec.Org == "" {
-			rec.Org = n.Org(cell(i))
+			rec.Org = m.org(n, cell(i))
 		}
 	}
 	fields := map[string]bool{}
@@ -80,6 +80,52 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 		}
 	}
 	return rec, fields, invalid
+}
+
+// memo remembers, on one worker, the normal forms of the names and
+// organisations met before: they repeat from row to row of a leak, and
+// folding them is most of the work of reading a row. A nil memo remembers
+// nothing.
+type memo struct {
+	names map[string][]string
+	orgs  map[string]string
+}
+
+// memoSize bounds each map; past it, the memo starts afresh.
+const memoSize = 1 << 16
+
+func newMemo() *memo { return &memo{names: map[string][]string{}, orgs: map[string]string{}} }
+
+// nameTokens is NameTokens, remembered. The tokens are shared: callers
+// copy them before changing them.
+func (m *memo) nameTokens(s string) []string {
+	if m == nil {
+		return NameTokens(s)
+	}
+	if t, ok := m.names[s]; ok {
+		return t
+	}
+	if len(m.names) >= memoSize {
+		clear(m.names)
+	}
+	t := slices.Clip(NameTokens(s))
+	m.names[strings.Clone(s)] = t // the cell pins its whole block; the copy does not
+	return t
+}
+
+func (m *memo) org(n *Normaliser, s string) string {
+	if m == nil {
+		return n.Org(s)
+	}
+	if o, ok := m.orgs[s]; ok {
+		return o
+	}
+	if len(m.orgs) >= memoSize {
+		clear(m.orgs)
+	}
+	o := n.Org(s)
+	m.orgs[strings.Clone(s)] = o
+	return o
 }
 
 // Layout describes how a file was written: what tracing compares besides
@@ -113,7 +159,7 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 			}
 		}
 		add := func(row dump.Row) {
-			rec, _, _ := n.record(*p, t.Format, offset, row, n.Phone)
+			rec, _, _ := n.record(*p, t.Format, offset, row, n.Phone, nil)
 			out = append(out, rec)
 		}
 		// Plan from the first rows read, then add them.

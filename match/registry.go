@@ -122,7 +122,10 @@ func splitFullName(tokens []string) (first, last []string) {
 	if len(tokens) < 2 {
 		return nil, tokens
 	}
-	return tokens[:len(tokens)-1], tokens[len(tokens)-1:]
+	n := len(tokens)
+	// Capacity cut, so that appending to one part never writes over the
+	// other: the tokens may be shared by every row with the same name.
+	return tokens[: n-1 : n-1], tokens[n-1 : n : n]
 }
 
 func (reg *Registry) add(c *Contact) {

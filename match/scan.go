@@ -89,6 +89,7 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 
 // acc gathers one worker's findings.
 type acc struct {
+	memo     *memo
 	contacts map[*Contact]*contactAcc
 	review   []leakdesk.ReviewItem
 	matched  int64
@@ -132,7 +133,7 @@ func Files(paths ...string) []Source {
 func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
-		accs[i] = &acc{contacts: map[*Contact]*contactAcc{}}
+		accs[i] = &acc{memo: newMemo(), contacts: map[*Contact]*contactAcc{}}
 	}
 	var offset int64
 	visit := func(t *dump.Table) error {
@@ -214,7 +215,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
-	rec, fields, invalid := s.n.record(p, format, offset, row, s.phone)
+	rec, fields, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
 	a.invalid.Emails += invalid.Emails
 	a.invalid.Phones += invalid.Phones
 	best, second := s.m.Best(rec)
