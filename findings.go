@@ -74,6 +74,7 @@ type Candidate struct {
 type InvalidCounts struct {
 	Emails int64 `json:"emails"`
 	Phones int64 `json:"phones"`
+	Births int64 `json:"dates_of_birth"`
 }
 
 // EventFindingsRecorded is the timeline event of stored findings.

@@ -24,3 +24,22 @@ func TestJaroWinklerStandardVectors(t *testing.T) {
 		}
 	}
 }
+
+func TestOneEdit(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"1234567", "1234567", true}, {"1234567", "1234587", true}, {"1234567", "1243567", true},
+		{"1234567", "123567", true}, {"123567", "1234567", true}, {"1234567", "12345678", true},
+		{"1234567", "2134576", false}, {"1234567", "1235", false}, {"1234567", "7654321", false}, {"", "1", true}, {"", "12", false},
+	} {
+		if got := oneEdit(c.a, c.b); got != c.want {
+			t.Errorf("oneEdit(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+	if birthAgreement("19290509", "19290905") != "day and month swapped" || birthAgreement("19290509", "19295009") != "one character differs" ||
+		birthAgreement("19290509", "19810509") != "different" {
+		t.Error("birthAgreement")
+	}
+}

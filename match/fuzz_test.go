@@ -31,6 +31,13 @@ func FuzzNormalise(f *testing.F) {
 		if o := n.Org(s); utf8.ValidString(s) && !utf8.ValidString(o) {
 			t.Fatalf("Org(%q) = %q is not valid UTF-8", s, o)
 		}
+		if b, ok := Birth(s); ok {
+			if again, ok := Birth(b); !ok || again != b {
+				t.Fatalf("Birth(%q) = %q, then %q", s, b, again)
+			}
+		}
+		oneEdit(s, strings.ToLower(s))
+		n.AddressTokens(s)
 		NameTokens(s)
 		Soundex(s)
 		JaroWinkler(s, strings.ToUpper(s))

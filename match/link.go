@@ -23,6 +23,12 @@ type Weights struct {
 	LastExact, LastPartial, LastDisagree                             float64
 	FirstExact, FirstPartial, FirstInitial, FirstDisagree            float64
 	OrgExact, OrgPartial, OrgDisagree                                float64
+	// Person records: date of birth, identity number, postal address.
+	BirthExact, BirthPartial, BirthDisagree                float64
+	NationalIDExact, NationalIDPartial, NationalIDDisagree float64
+	PostcodeExact, PostcodePartial, PostcodeDisagree       float64
+	CityExact, CityDisagree                                float64
+	AddressExact, AddressPartial, AddressDisagree          float64
 	// PriorBits is log2 of the prior odds against a candidate pair being a
 	// match; confidence is 1 / (1 + 2^(PriorBits - weight)).
 	PriorBits float64
@@ -36,6 +42,11 @@ func DefaultWeights() Weights {
 		LastExact: 7, LastPartial: 3, LastDisagree: -5,
 		FirstExact: 5, FirstPartial: 2, FirstInitial: 1.5, FirstDisagree: -4,
 		OrgExact: 5, OrgPartial: 2.5, OrgDisagree: -3,
+		BirthExact: 12, BirthPartial: 4, BirthDisagree: -6,
+		NationalIDExact: 16, NationalIDPartial: 6, NationalIDDisagree: -6,
+		PostcodeExact: 4, PostcodePartial: 1.5, PostcodeDisagree: -2,
+		CityExact: 3, CityDisagree: -1.5,
+		AddressExact: 7, AddressPartial: 3, AddressDisagree: -3,
 		PriorBits: 8,
 	}
 }
@@ -55,6 +66,12 @@ type Record struct {
 	RawPhones   []string // as written, for the layout they show
 	First, Last []string
 	Org         string
+	// Person records.
+	Birth      string   // YYYYMMDD, or as written (Identifier) when unreadable
+	NationalID string   // see Identifier
+	Postcode   string   // see Identifier
+	City       string   // folded
+	Address    []string // see AddressTokens
 }
 
 // Agreement is one piece of evidence for or against a link.
@@ -101,6 +118,9 @@ func (m *Matcher) candidates(rec Record) []int {
 		add(m.reg.byPhone[p])
 	}
 	for _, key := range nameKeys(rec.First, rec.Last) {
+		add(m.reg.byName[key])
+	}
+	for _, key := range personKeys(rec.Birth, rec.NationalID, rec.Postcode, rec.First, rec.Last) {
 		add(m.reg.byName[key])
 	}
 	return out
@@ -167,6 +187,7 @@ func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 			agree(a.Field, a.How, a.Weight)
 		}
 	}
+	m.comparePerson(rec, c, agree)
 	if rec.Org != "" && c.org != "" {
 		switch s := orgSimilarity(rec.Org, c.org); {
 		case s == 1:
@@ -188,6 +209,59 @@ func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 		l.Class = ClassPossible
 	}
 	return l
+}
+
+// comparePerson weighs what person records carry besides names and
+// contact details, where both sides have it.
+func (m *Matcher) comparePerson(rec Record, c *Contact, agree func(field, how string, w float64)) {
+	w := m.w
+	if rec.Birth != "" && c.birth != "" {
+		switch how := birthAgreement(rec.Birth, c.birth); how {
+		case "equal":
+			agree("date_of_birth", how, w.BirthExact)
+		case "different":
+			agree("date_of_birth", how, w.BirthDisagree)
+		default:
+			agree("date_of_birth", how, w.BirthPartial)
+		}
+	}
+	if rec.NationalID != "" && c.nationalID != "" {
+		switch {
+		case rec.NationalID == c.nationalID:
+			agree("national_id", "equal", w.NationalIDExact)
+		case oneEdit(rec.NationalID, c.nationalID):
+			agree("national_id", "one character differs", w.NationalIDPartial)
+		default:
+			agree("national_id", "different", w.NationalIDDisagree)
+		}
+	}
+	if rec.Postcode != "" && c.postcode != "" {
+		switch {
+		case rec.Postcode == c.postcode:
+			agree("postcode", "equal", w.PostcodeExact)
+		case oneEdit(rec.Postcode, c.postcode):
+			agree("postcode", "one character differs", w.PostcodePartial)
+		default:
+			agree("postcode", "different", w.PostcodeDisagree)
+		}
+	}
+	if rec.City != "" && c.city != "" {
+		if rec.City == c.city || JaroWinkler(rec.City, c.city) >= 0.92 {
+			agree("city", "equal", w.CityExact)
+		} else {
+			agree("city", "different", w.CityDisagree)
+		}
+	}
+	if len(rec.Address) > 0 && len(c.address) > 0 {
+		switch s := addressSimilarity(rec.Address, c.address); {
+		case s >= 0.99 && len(rec.Address) == len(c.address):
+			agree("postal_address", "equal", w.AddressExact)
+		case s >= 0.6:
+			agree("postal_address", "similar", w.AddressPartial)
+		default:
+			agree("postal_address", "different", w.AddressDisagree)
+		}
+	}
 }
 
 // nameAgreement is what the name parts say, without a heap allocation:

@@ -20,6 +20,7 @@ type Normaliser struct {
 	// publicBodies maps ways of naming a town's administration to one form:
 	// "Mairie de Brest" and "Ville de Brest" are the same body.
 	publicBodies map[string]string
+	streetTypes  map[string]string // abbreviation -> full form
 }
 
 // NewNormaliser returns a normaliser whose phone numbers without a country
@@ -37,6 +38,7 @@ func NewNormaliser(region string) *Normaliser {
 		legalForms: set(`sa sas sasu sarl eurl sci snc scop selarl gie gmbh ag kg ohg ug co ltd limited plc llp llc inc corp corporation
 			srl spa bv nv sprl asbl vzw ab as oy kft sl sàrl sarl sa`),
 		stopWords:    set(`le la les l de du des d the of and et und`),
+		streetTypes:  streetAbbreviations(),
 		publicBodies: map[string]string{"mairie": "ville", "commune": "ville", "town": "ville", "city": "ville", "stadt": "ville", "gemeente": "ville", "comune": "ville", "ayuntamiento": "ville"},
 	}
 }

@@ -54,6 +54,27 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 			rec.Org = m.org(n, cell(i))
 		}
 	}
+	if p.birth >= 0 {
+		var ok bool
+		if v := cell(p.birth); v != "" {
+			if rec.Birth, ok = Birth(v); !ok {
+				invalid.Births++
+				rec.Birth = Identifier(v) // still compared: a typing error made it unreadable
+			}
+		}
+	}
+	if p.nationalID >= 0 {
+		rec.NationalID = Identifier(cell(p.nationalID))
+	}
+	if p.postcode >= 0 {
+		rec.Postcode = Identifier(cell(p.postcode))
+	}
+	if p.city >= 0 {
+		rec.City = m.fold(cell(p.city))
+	}
+	if len(p.address) > 0 {
+		rec.Address = n.AddressTokens(strings.Join(cells(row.Cells, p.address), " "))
+	}
 	fields := map[string]bool{}
 	for i, kind := range p.exposed {
 		if cell(i) != "" {
@@ -89,12 +110,15 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 type memo struct {
 	names map[string][]string
 	orgs  map[string]string
+	folds map[string]string
 }
 
 // memoSize bounds each map; past it, the memo starts afresh.
 const memoSize = 1 << 16
 
-func newMemo() *memo { return &memo{names: map[string][]string{}, orgs: map[string]string{}} }
+func newMemo() *memo {
+	return &memo{names: map[string][]string{}, orgs: map[string]string{}, folds: map[string]string{}}
+}
 
 // nameTokens is NameTokens, remembered. The tokens are shared: callers
 // copy them before changing them.
@@ -111,6 +135,22 @@ func (m *memo) nameTokens(s string) []string {
 	t := slices.Clip(NameTokens(s))
 	m.names[strings.Clone(s)] = t // the cell pins its whole block; the copy does not
 	return t
+}
+
+// fold is fold, remembered: cities repeat as organisations do.
+func (m *memo) fold(s string) string {
+	if m == nil {
+		return fold(s)
+	}
+	if f, ok := m.folds[s]; ok {
+		return f
+	}
+	if len(m.folds) >= memoSize {
+		clear(m.folds)
+	}
+	f := fold(s)
+	m.folds[strings.Clone(s)] = f
+	return f
 }
 
 func (m *memo) org(n *Normaliser, s string) string {
@@ -214,7 +254,8 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 func RegistryOf(n *Normaliser, records []Record) *Registry {
 	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
 	for _, r := range records {
-		c := &Contact{ID: itoa(r.Row), Emails: r.Emails, Phones: r.Phones, first: r.First, last: r.Last, org: r.Org}
+		c := &Contact{ID: itoa(r.Row), Emails: r.Emails, Phones: r.Phones, first: r.First, last: r.Last, org: r.Org,
+			birth: r.Birth, nationalID: r.NationalID, postcode: r.Postcode, city: r.City, address: r.Address}
 		reg.add(c)
 	}
 	return reg

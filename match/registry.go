@@ -25,6 +25,10 @@ type Contact struct {
 
 	first, last []string // name tokens
 	org         string   // normalised organisation name
+
+	// Person records, normalised as in Record.
+	birth, nationalID, postcode, city string
+	address                           []string
 }
 
 // Registry is the organisation's own list of contacts, indexed for linkage.
@@ -37,7 +41,7 @@ type Registry struct {
 	byEmail map[string][]int
 	byAlias map[string][]int
 	byPhone map[string][]int
-	byName  map[string][]int // domain + surname, and phonetic surname + first initial
+	byName  map[string][]int // domain + surname, phonetic surname + first initial, birth date, identity number
 }
 
 // RegistryOptions say which columns hold what, where inference is not
@@ -110,6 +114,9 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		reg.InvalidEmails += invalid
 		c.Phones, invalid = n.Phones(cells(row, cols.phones))
 		reg.InvalidPhones += invalid
+		c.birth = birthOrWritten(cell(cols.birth))
+		c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
+		c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
 		reg.add(c)
 	}
 	return reg, nil
@@ -143,9 +150,39 @@ func (reg *Registry) add(c *Contact) {
 	for _, p := range c.Phones {
 		reg.byPhone[p] = append(reg.byPhone[p], i)
 	}
-	for _, key := range nameKeys(c.first, c.last) {
+	for _, key := range append(nameKeys(c.first, c.last), personKeys(c.birth, c.nationalID, c.postcode, c.first, c.last)...) {
 		reg.byName[key] = append(reg.byName[key], i)
 	}
+}
+
+// birthOrWritten is a date of birth as Birth reads it, or as written when
+// it cannot be read.
+func birthOrWritten(s string) string {
+	if b, ok := Birth(s); ok {
+		return b
+	}
+	return Identifier(s)
+}
+
+// personKeys block person records on their date of birth, identity
+// number, and postcode with either initial: one of them finds a record
+// whose names were damaged, and the others one whose codes were.
+func personKeys(birth, nationalID, postcode string, first, last []string) []string {
+	var keys []string
+	if birth != "" {
+		keys = append(keys, "b:"+birth)
+	}
+	if nationalID != "" {
+		keys = append(keys, "i:"+nationalID)
+	}
+	if postcode != "" {
+		for _, name := range [][]string{first, last} {
+			if len(name) > 0 {
+				keys = append(keys, "z:"+postcode+":"+name[0][:1])
+			}
+		}
+	}
+	return keys
 }
 
 // nameKeys block on the sound of the surname with the first initial, in
@@ -165,11 +202,12 @@ func nameKeys(first, last []string) []string {
 type columns struct {
 	id, orgID, org, first, last, full int
 	country, language                 int
-	emails, phones                    []int
+	birth, nationalID, postcode, city int
+	emails, phones, address           []int
 }
 
 func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts RegistryOptions) (columns, error) {
-	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1}
+	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1, birth: -1, nationalID: -1, postcode: -1, city: -1}
 	find := func(name string) (int, error) {
 		if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(t.Columns) {
 			return n - 1, nil
@@ -215,6 +253,16 @@ func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts Regist
 			cols.org = i
 		case dump.RoleCountry:
 			cols.country = i
+		case dump.RoleDateOfBirth:
+			cols.birth = i
+		case dump.RoleNationalID:
+			cols.nationalID = i
+		case dump.RolePostcode:
+			cols.postcode = i
+		case dump.RoleCity:
+			cols.city = i
+		case dump.RolePostalAddress:
+			cols.address = append(cols.address, i)
 		}
 	}
 	// No role is inferred for a language column: it is known by its name.
@@ -257,7 +305,7 @@ func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts Regist
 	if cols.id < 0 {
 		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no column identifies each contact: name it with --id-column")
 	}
-	if len(cols.emails) == 0 && len(cols.phones) == 0 && cols.last < 0 && cols.full < 0 {
+	if len(cols.emails) == 0 && len(cols.phones) == 0 && cols.last < 0 && cols.full < 0 && cols.nationalID < 0 {
 		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no e-mail, phone or name column was recognised: name them with --map email=COLUMN")
 	}
 	return cols, nil

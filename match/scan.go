@@ -56,11 +56,13 @@ func (s *Scanner) phone(raw string) (string, bool) {
 // plan says where a table's fields are.
 type plan struct {
 	emails, phones, first, last, full, org []int
+	birth, nationalID, postcode, city      int // -1 when absent
+	address                                []int
 	exposed                                map[int]string // column -> kind of data it exposes
 }
 
 func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
-	p := plan{exposed: map[int]string{}}
+	p := plan{birth: -1, nationalID: -1, postcode: -1, city: -1, exposed: map[int]string{}}
 	for i, cr := range s.reader.InferRoles(t, sample, nil) {
 		switch cr.Role {
 		case dump.RoleEmail:
@@ -75,6 +77,16 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 			p.full = append(p.full, i)
 		case dump.RoleOrganisation:
 			p.org = append(p.org, i)
+		case dump.RoleDateOfBirth:
+			p.birth = i
+		case dump.RoleNationalID:
+			p.nationalID = i
+		case dump.RolePostcode:
+			p.postcode = i
+		case dump.RoleCity:
+			p.city = i
+		case dump.RolePostalAddress:
+			p.address = append(p.address, i)
 		}
 		switch cr.Role {
 		case dump.RoleUnknown, dump.RoleID:
@@ -218,6 +230,7 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	rec, fields, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
 	a.invalid.Emails += invalid.Emails
 	a.invalid.Phones += invalid.Phones
+	a.invalid.Births += invalid.Births
 	best, second := s.m.Best(rec)
 	if best == nil || best.Class == "" {
 		return
@@ -253,6 +266,7 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 		res.MatchedRows += a.matched
 		res.Invalid.Emails += a.invalid.Emails
 		res.Invalid.Phones += a.invalid.Phones
+		res.Invalid.Births += a.invalid.Births
 		res.Review = append(res.Review, a.review...)
 		for c, ca := range a.contacts {
 			m := merged[c]

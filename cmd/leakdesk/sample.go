@@ -13,8 +13,8 @@ import (
 
 func (a *app) sampleCommand() *cobra.Command {
 	var cfg sample.Config
-	var out, contactsCSV, mixedDump string
-	var rows, lines int
+	var out, contactsCSV, mixedDump, personLinkage string
+	var rows, lines, persons int
 	cmd := &cobra.Command{
 		Use:   "sample --seed N --out DIR",
 		Short: "Write a synthetic incident: registry, exports, a leak and the truth",
@@ -23,6 +23,9 @@ registry/history.csv, exports/ with export_log.csv, leak/ and truth.json.
 Every person, organisation and number in it is invented.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if personLinkage != "" {
+				return writePersonLinkage(cfg.Seed, personLinkage, persons)
+			}
 			if contactsCSV == "" && mixedDump == "" {
 				if err := requireFlags(cmd, "out"); err != nil {
 					return err
@@ -63,7 +66,20 @@ Every person, organisation and number in it is invented.`,
 	f.IntVar(&rows, "rows", 1_500_000, "rows of --contacts-csv")
 	f.StringVar(&mixedDump, "mixed-dump", "", "instead, write a large unstructured dump hiding 347 registry contacts by e-mail and 153 by phone, with the registry beside it, for benchmarks")
 	f.IntVar(&lines, "lines", 5_000_000, "lines of --mixed-dump")
+	f.StringVar(&personLinkage, "person-linkage", "", "instead, write a person record-linkage benchmark shaped like FEBRL 4 to this directory: a.csv, b.csv (a damaged copy of each record of a.csv) and truth.json")
+	f.IntVar(&persons, "persons", 5000, "records in each file of --person-linkage")
 	return cmd
+}
+
+func writePersonLinkage(seed uint64, dir string, persons int) error {
+	p, err := sample.GeneratePersonLinkage(seed, persons)
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
+	}
+	if err := p.Write(dir); err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "cannot write %s: %v", dir, err)
+	}
+	return nil
 }
 
 // writeMixedDump writes the dump, the registry it hides contacts of, and
