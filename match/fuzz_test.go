@@ -36,7 +36,9 @@ func FuzzNormalise(f *testing.F) {
 				t.Fatalf("Birth(%q) = %q, then %q", s, b, again)
 			}
 		}
-		oneEdit(s, strings.ToLower(s))
+		if !oneEdit(s, s) || oneEdit(s, s+"ab") {
+			t.Fatalf("oneEdit(%q) is wrong about itself", s)
+		}
 		n.AddressTokens(s)
 		NameTokens(s)
 		Soundex(s)
