@@ -7,6 +7,9 @@ package match
 // by rune (not byte by byte), with the standard prefix scale of 0.1 over at
 // most four runes.
 func JaroWinkler(a, b string) float64 {
+	if a == b {
+		return 1 // the common case when linking: spare the quadratic pass
+	}
 	// Names are short: their runes and match flags live on the stack.
 	var bufA, bufB [48]rune
 	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
