@@ -19,7 +19,10 @@ type Findings struct {
 	Organisations []AffectedOrganisation `json:"organisations"`
 	Review        []ReviewItem           `json:"review"`
 	Invalid       InvalidCounts          `json:"invalid"`
-	Actor         string                 `json:"actor,omitempty"`
+	// Weights are the linkage weights used, by outcome ("email.equal"),
+	// when they were estimated from the leak rather than the defaults.
+	Weights map[string]float64 `json:"weights,omitempty"`
+	Actor   string             `json:"actor,omitempty"`
 	CreatedAt     time.Time              `json:"created_at,omitzero"`
 }
 

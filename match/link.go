@@ -88,12 +88,19 @@ type Link struct {
 
 // Matcher links records to a registry.
 type Matcher struct {
-	reg *Registry
-	w   Weights
+	reg    *Registry
+	w      Weights
+	weight [numLevels]float64 // w, by level
 }
 
 // NewMatcher returns a matcher over reg with the given weights.
-func NewMatcher(reg *Registry, w Weights) *Matcher { return &Matcher{reg: reg, w: w} }
+func NewMatcher(reg *Registry, w Weights) *Matcher {
+	m := &Matcher{reg: reg, w: w}
+	for l := range numLevels {
+		m.weight[l] = *w.at(l)
+	}
+	return m
+}
 
 // candidates gathers the contacts that share a blocking key with rec.
 func (m *Matcher) candidates(rec Record) []int {
@@ -151,53 +158,14 @@ func (m *Matcher) Explain(rec Record, c *Contact) Link { return m.compare(rec, c
 // with explain, says what it is.
 func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 	l := Link{Contact: c}
-	agree := func(field, how string, w float64) {
+	m.levels(rec, c, func(field string, lv level, how func() string) {
+		w := m.weight[lv]
 		l.Weight += w
 		if explain {
-			l.Evidence = append(l.Evidence, Agreement{Field: field, How: how, Weight: w})
+			l.Evidence = append(l.Evidence, Agreement{Field: field, How: how(), Weight: w})
 		}
-	}
+	})
 	w := m.w
-	switch email, how := compareEmails(rec.Emails, c.Emails); how {
-	case "exact":
-		agree("email", "equal: "+email, w.EmailExact)
-	case "alias":
-		agree("email", "same mailbox: "+email, w.EmailAlias)
-	case "fuzzy":
-		agree("email", "same domain, local part re-typed: "+email, w.EmailFuzzy)
-	case "namesake":
-		agree("email", "differs only by digits: another mailbox, often a namesake's", w.EmailNamesake)
-	case "different":
-		agree("email", "different", w.EmailDisagree)
-	}
-	switch {
-	case len(rec.Phones) == 0 || len(c.Phones) == 0:
-	case anyEqual(rec.Phones, c.Phones):
-		agree("phone", "equal", w.PhoneExact)
-	default:
-		agree("phone", "different", w.PhoneDisagree)
-	}
-	if len(rec.Last)+len(rec.First) > 0 && len(c.last)+len(c.first) > 0 {
-		// Names may be written surname first: keep the better reading.
-		straight := m.nameWeights(rec.First, rec.Last, c, explain)
-		if swapped := m.nameWeights(rec.Last, rec.First, c, explain); swapped.total() > straight.total() {
-			straight = swapped
-		}
-		for _, a := range straight.parts[:straight.n] {
-			agree(a.Field, a.How, a.Weight)
-		}
-	}
-	m.comparePerson(rec, c, agree)
-	if rec.Org != "" && c.org != "" {
-		switch s := orgSimilarity(rec.Org, c.org); {
-		case s == 1:
-			agree("organisation", "equal", w.OrgExact)
-		case s >= 0.5:
-			agree("organisation", "similar", w.OrgPartial)
-		default:
-			agree("organisation", "different", w.OrgDisagree)
-		}
-	}
 	l.Confidence = 1 / (1 + math.Exp2(w.PriorBits-l.Weight))
 	l.Confidence = math.Round(l.Confidence*1000) / 1000
 	switch {
@@ -211,109 +179,158 @@ func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 	return l
 }
 
-// comparePerson weighs what person records carry besides names and
+// levels compares rec with c field by field, and calls found with the
+// outcome of each field both sides hold: the level whose weight it earns,
+// and, when asked, how it came out in words.
+func (m *Matcher) levels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
+	said := func(s string) func() string { return func() string { return s } }
+	switch email, how := compareEmails(rec.Emails, c.Emails); how {
+	case "exact":
+		found("email", emailExact, func() string { return "equal: " + email })
+	case "alias":
+		found("email", emailAlias, func() string { return "same mailbox: " + email })
+	case "fuzzy":
+		found("email", emailFuzzy, func() string { return "same domain, local part re-typed: " + email })
+	case "namesake":
+		found("email", emailNamesake, said("differs only by digits: another mailbox, often a namesake's"))
+	case "different":
+		found("email", emailDisagree, said("different"))
+	}
+	switch {
+	case len(rec.Phones) == 0 || len(c.Phones) == 0:
+	case anyEqual(rec.Phones, c.Phones):
+		found("phone", phoneExact, said("equal"))
+	default:
+		found("phone", phoneDisagree, said("different"))
+	}
+	if len(rec.Last)+len(rec.First) > 0 && len(c.last)+len(c.first) > 0 {
+		// Names may be written surname first: keep the better reading.
+		straight := m.nameLevels(rec.First, rec.Last, c)
+		if swapped := m.nameLevels(rec.Last, rec.First, c); m.total(swapped) > m.total(straight) {
+			straight = swapped
+		}
+		for _, p := range straight.parts[:straight.n] {
+			found(p.field, p.level, p.how)
+		}
+	}
+	m.personLevels(rec, c, found)
+	if rec.Org != "" && c.org != "" {
+		switch s := orgSimilarity(rec.Org, c.org); {
+		case s == 1:
+			found("organisation", orgExact, said("equal"))
+		case s >= 0.5:
+			found("organisation", orgPartial, said("similar"))
+		default:
+			found("organisation", orgDisagree, said("different"))
+		}
+	}
+}
+
+// personLevels compares what person records carry besides names and
 // contact details, where both sides have it.
-func (m *Matcher) comparePerson(rec Record, c *Contact, agree func(field, how string, w float64)) {
-	w := m.w
+func (m *Matcher) personLevels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
+	said := func(s string) func() string { return func() string { return s } }
 	if rec.Birth != "" && c.birth != "" {
 		switch how := birthAgreement(rec.Birth, c.birth); how {
 		case "equal":
-			agree("date_of_birth", how, w.BirthExact)
+			found("date_of_birth", birthExact, said(how))
 		case "different":
-			agree("date_of_birth", how, w.BirthDisagree)
+			found("date_of_birth", birthDisagree, said(how))
 		default:
-			agree("date_of_birth", how, w.BirthPartial)
+			found("date_of_birth", birthPartial, said(how))
 		}
 	}
 	if rec.NationalID != "" && c.nationalID != "" {
 		switch {
 		case rec.NationalID == c.nationalID:
-			agree("national_id", "equal", w.NationalIDExact)
+			found("national_id", nationalIDExact, said("equal"))
 		case oneEdit(rec.NationalID, c.nationalID):
-			agree("national_id", "one character differs", w.NationalIDPartial)
+			found("national_id", nationalIDPartial, said("one character differs"))
 		default:
-			agree("national_id", "different", w.NationalIDDisagree)
+			found("national_id", nationalIDDisagree, said("different"))
 		}
 	}
 	if rec.Postcode != "" && c.postcode != "" {
 		switch {
 		case rec.Postcode == c.postcode:
-			agree("postcode", "equal", w.PostcodeExact)
+			found("postcode", postcodeExact, said("equal"))
 		case oneEdit(rec.Postcode, c.postcode):
-			agree("postcode", "one character differs", w.PostcodePartial)
+			found("postcode", postcodePartial, said("one character differs"))
 		default:
-			agree("postcode", "different", w.PostcodeDisagree)
+			found("postcode", postcodeDisagree, said("different"))
 		}
 	}
 	if rec.City != "" && c.city != "" {
 		if rec.City == c.city || JaroWinkler(rec.City, c.city) >= 0.92 {
-			agree("city", "equal", w.CityExact)
+			found("city", cityExact, said("equal"))
 		} else {
-			agree("city", "different", w.CityDisagree)
+			found("city", cityDisagree, said("different"))
 		}
 	}
 	if len(rec.Address) > 0 && len(c.address) > 0 {
 		switch s := addressSimilarity(rec.Address, c.address); {
 		case s >= 0.99 && len(rec.Address) == len(c.address):
-			agree("postal_address", "equal", w.AddressExact)
+			found("postal_address", addressExact, said("equal"))
 		case s >= 0.6:
-			agree("postal_address", "similar", w.AddressPartial)
+			found("postal_address", addressPartial, said("similar"))
 		default:
-			agree("postal_address", "different", w.AddressDisagree)
+			found("postal_address", addressDisagree, said("different"))
 		}
 	}
 }
 
-// nameAgreement is what the name parts say, without a heap allocation:
-// it is worked out twice for every candidate of every row.
-type nameAgreement struct {
-	parts [2]Agreement
+// nameLevels is what the name parts say, without a heap allocation: it
+// is worked out twice for every candidate of every row.
+type nameLevels struct {
+	parts [2]namePart
 	n     int
 }
 
-func (na *nameAgreement) add(a Agreement) { na.parts[na.n] = a; na.n++ }
+type namePart struct {
+	field string
+	level level
+	how   func() string
+}
 
-func (na *nameAgreement) total() float64 {
+func (nl *nameLevels) add(p namePart) { nl.parts[nl.n] = p; nl.n++ }
+
+func (m *Matcher) total(nl nameLevels) float64 {
 	var t float64
-	for _, a := range na.parts[:na.n] {
-		t += a.Weight
+	for _, p := range nl.parts[:nl.n] {
+		t += m.weight[p.level]
 	}
 	return t
 }
 
-// nameWeights compares names part by part with Jaro–Winkler. Only with
-// explain does a similar name say how similar.
-func (m *Matcher) nameWeights(first, last []string, c *Contact, explain bool) nameAgreement {
-	w := m.w
-	var out nameAgreement
-	similar := func(s float64) string {
-		if !explain {
-			return "similar"
-		}
-		return "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")"
+// nameLevels compares names part by part with Jaro–Winkler.
+func (m *Matcher) nameLevels(first, last []string, c *Contact) nameLevels {
+	var out nameLevels
+	said := func(s string) func() string { return func() string { return s } }
+	similar := func(s float64) func() string {
+		return func() string { return "similar (Jaro-Winkler " + strconv.FormatFloat(s, 'f', 2, 64) + ")" }
 	}
 	if len(last) > 0 && len(c.last) > 0 {
 		s := JaroWinkler(strings.Join(last, " "), strings.Join(c.last, " "))
 		switch {
 		case s >= 0.96:
-			out.add(Agreement{Field: "last_name", How: "equal", Weight: w.LastExact})
+			out.add(namePart{"last_name", lastExact, said("equal")})
 		case s >= 0.88:
-			out.add(Agreement{Field: "last_name", How: similar(s), Weight: w.LastPartial})
+			out.add(namePart{"last_name", lastPartial, similar(s)})
 		default:
-			out.add(Agreement{Field: "last_name", How: "different", Weight: w.LastDisagree})
+			out.add(namePart{"last_name", lastDisagree, said("different")})
 		}
 	}
 	if len(first) > 0 && len(c.first) > 0 {
 		a, b := strings.Join(first, " "), strings.Join(c.first, " ")
 		switch s := JaroWinkler(a, b); {
 		case s >= 0.96:
-			out.add(Agreement{Field: "first_name", How: "equal", Weight: w.FirstExact})
+			out.add(namePart{"first_name", firstExact, said("equal")})
 		case utf8.RuneCountInString(a) == 1 && strings.HasPrefix(b, a):
-			out.add(Agreement{Field: "first_name", How: "initial", Weight: w.FirstInitial})
+			out.add(namePart{"first_name", firstInitial, said("initial")})
 		case s >= 0.88:
-			out.add(Agreement{Field: "first_name", How: similar(s), Weight: w.FirstPartial})
+			out.add(namePart{"first_name", firstPartial, similar(s)})
 		default:
-			out.add(Agreement{Field: "first_name", How: "different", Weight: w.FirstDisagree})
+			out.add(namePart{"first_name", firstDisagree, said("different")})
 		}
 	}
 	return out

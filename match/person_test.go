@@ -102,3 +102,63 @@ func TestPersonLinkage(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimatedWeights estimates the weights by EM from the person
+// benchmark's leak and links it again with them: agreement must weigh for
+// a link and disagreement against, and the links must stay as good.
+func TestEstimatedWeights(t *testing.T) {
+	t.Parallel()
+	p, err := sample.GeneratePersonLinkage(9, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := match.NewNormaliser("FR")
+	reg, err := match.LoadRegistry(ctx, reader, n, filepath.Join(dir, "a.csv"), match.RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _, err := match.ReadRecords(ctx, reader, n, match.Files(filepath.Join(dir, "b.csv"))[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, est := match.NewMatcher(reg, match.DefaultWeights()).EstimateWeights(recs)
+	t.Logf("estimate: %+v", est)
+	levels := w.Levels()
+	t.Logf("weights: %v", levels)
+	// Every record of the leak has one true link among its candidates.
+	if !est.Converged || est.Pairs < len(recs) || est.MatchShare*float64(est.Pairs) < 0.9*float64(len(recs)) || est.MatchShare*float64(est.Pairs) > 1.1*float64(len(recs)) {
+		t.Fatalf("estimate = %+v: %.0f links for %d records", est, est.MatchShare*float64(est.Pairs), len(recs))
+	}
+	for _, f := range []string{"last_name", "first_name", "date_of_birth", "national_id", "postcode", "postal_address", "city"} {
+		if levels[f+".equal"] <= 0 || levels[f+".different"] >= 0 {
+			t.Errorf("%s: equal weighs %.2f, different %.2f", f, levels[f+".equal"], levels[f+".different"])
+		}
+	}
+	res, err := match.NewScanner(reader, n, match.NewMatcher(reg, w), 2).Scan(ctx, match.Files(filepath.Join(dir, "b.csv")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linked, correct int
+	for _, c := range res.Contacts {
+		for _, row := range c.Rows {
+			linked++
+			if p.Truth[p.Duplicates[row-1][0]] == c.ID {
+				correct++
+			}
+		}
+	}
+	precision, recall := float64(correct)/float64(max(linked, 1)), float64(correct)/float64(len(p.Duplicates))
+	t.Logf("with estimated weights: precision %.4f, recall %.4f", precision, recall)
+	if precision < 0.999 || recall < 0.995 {
+		t.Errorf("with estimated weights: precision %.4f, recall %.4f", precision, recall)
+	}
+}

@@ -2,6 +2,7 @@ package match
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -180,6 +181,32 @@ type Layout struct {
 // ReadRecords reads every row of a source as a normalised record, and the
 // layout of its first table.
 func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source) ([]Record, Layout, error) {
+	return readRecords(ctx, r, n, src, -1)
+}
+
+// SampleRecords reads the first limit records of the sources, in order: a
+// sample of a leak to estimate linkage weights from.
+func SampleRecords(ctx context.Context, r *dump.Reader, n *Normaliser, sources []Source, limit int) ([]Record, error) {
+	var out []Record
+	for _, src := range sources {
+		if len(out) >= limit {
+			break
+		}
+		recs, _, err := readRecords(ctx, r, n, src, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+// errEnough stops reading once a sample is complete.
+var errEnough = errors.New("enough records")
+
+// readRecords reads up to limit records of a source, or all of them when
+// limit is negative.
+func readRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source, limit int) ([]Record, Layout, error) {
 	s := NewScanner(r, n, nil, 1)
 	var out []Record
 	var layout Layout
@@ -219,6 +246,9 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 		}
 		var last int64
 		err := t.Rows(ctx, func(row dump.Row) error {
+			if limit >= 0 && len(out)+len(buffered) >= limit {
+				return errEnough
+			}
 			last = row.Pos.Record
 			if p != nil {
 				add(row)
@@ -245,6 +275,9 @@ func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source)
 			err = r.ReadStream(ctx, src.Name, rc, visit)
 			rc.Close()
 		}
+	}
+	if errors.Is(err, errEnough) {
+		err = nil
 	}
 	return out, layout, err
 }

@@ -20,6 +20,7 @@ func (a *app) matchCommand() *cobra.Command {
 	var df dumpFlags
 	var registry, idColumn, orgColumn, incident string
 	var mapping []string
+	var estimate bool
 	cmd := &cobra.Command{
 		Use:   "match --registry REGISTRY [--incident ID] [--id-column C] [--org-column C] [--map role=column]... [--region FR] [LEAK...]",
 		Short: "Find every registry contact and organisation whose data is in the leak, and explain each link",
@@ -30,6 +31,11 @@ Fellegi-Sunter weights. Each contact found is "certain" or "probable";
 "possible" links and ambiguous rows go to a review list, not into the
 affected set. --format json prints the documented contract; --format csv
 one line per affected contact.
+
+With --estimate-weights, the m and u of every comparison outcome are
+estimated by EM from the candidate pairs of the leak's first 50,000 records
+instead of taken from the documented defaults, and the weights used are
+reported in the findings.
 
 With --incident, the findings are stored in the incident, with an event on
 its timeline; without leaked files named, the incident's evidence is read
@@ -74,11 +80,19 @@ from the vault (each read logged).`,
 					}
 				}
 			}
-			scanner := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), max(df.opts.Workers, 2))
+			matcher := match.NewMatcher(reg, match.DefaultWeights())
+			var estimated map[string]float64
+			if estimate {
+				if matcher, estimated, err = a.estimateWeights(cmd.Context(), reader, n, reg, sources); err != nil {
+					return err
+				}
+			}
+			scanner := match.NewScanner(reader, n, matcher, max(df.opts.Workers, 2))
 			res, err := scanner.Scan(cmd.Context(), sources)
 			if err != nil {
 				return err
 			}
+			res.Weights = estimated
 			res.Registry = registry
 			if incidentID != 0 {
 				db, err := a.openDB(cmd.Context())
@@ -107,7 +121,28 @@ from the vault (each read logged).`,
 	f.StringVar(&orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
 	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
 	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
+	f.BoolVar(&estimate, "estimate-weights", false, "estimate the linkage weights from the leak by EM instead of using the documented defaults")
 	return cmd
+}
+
+// estimateSample is how many leaked records EM learns from: enough for
+// every comparison outcome to be seen often, few enough to take seconds.
+const estimateSample = 50_000
+
+// estimateWeights estimates the linkage weights from a sample of the leak.
+// It keeps the defaults, and says so, when EM does not converge.
+func (a *app) estimateWeights(ctx context.Context, reader *dump.Reader, n *match.Normaliser, reg *match.Registry, sources []match.Source) (*match.Matcher, map[string]float64, error) {
+	recs, err := match.SampleRecords(ctx, reader, n, sources, estimateSample)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, est := match.NewMatcher(reg, match.DefaultWeights()).EstimateWeights(recs)
+	if !est.Converged {
+		a.logger.Warn("linkage weights could not be estimated from the leak; the defaults are used", "records", len(recs), "pairs", est.Pairs, "iterations", est.Iterations)
+		return match.NewMatcher(reg, match.DefaultWeights()), nil, nil
+	}
+	a.logger.Info("linkage weights estimated", "records", len(recs), "pairs", est.Pairs, "patterns", est.Patterns, "iterations", est.Iterations, "link_share", est.MatchShare)
+	return match.NewMatcher(reg, w), w.Levels(), nil
 }
 
 // evidenceSources reads an incident's evidence from the vault, each read

@@ -67,6 +67,19 @@ func TestMatchCommand(t *testing.T) {
 	if two.Rows != 2*res.Rows {
 		t.Errorf("two files: %d rows, want %d", two.Rows, 2*res.Rows)
 	}
+	// Weights estimated from the leak are used and reported; the defaults
+	// are not.
+	var est struct {
+		Contacts []struct{ ID string }
+		Weights  map[string]float64
+	}
+	c.json(&est, "match", "--estimate-weights", "--registry", registry, filepath.Join(dir, s.LeakPath()))
+	if len(est.Weights) == 0 || est.Weights["email.equal"] <= 0 || est.Weights["email.equal"] == 18 || len(est.Contacts) == 0 {
+		t.Errorf("estimated weights: %v, %d contacts", est.Weights, len(est.Contacts))
+	}
+	if strings.Contains(c.ok("match", "--format", "json", "--registry", registry, filepath.Join(dir, s.LeakPath())), `"weights"`) {
+		t.Error("default weights are reported as estimated")
+	}
 	out := c.ok("match", "--registry", registry, filepath.Join(dir, s.LeakPath()))
 	if !strings.Contains(out, "Affected organisations") || !strings.Contains(out, "Affected contacts") {
 		t.Errorf("table output:\n%s", out)
