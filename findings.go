@@ -21,9 +21,9 @@ type Findings struct {
 	Invalid       InvalidCounts          `json:"invalid"`
 	// Weights are the linkage weights used, by outcome ("email.equal"),
 	// when they were estimated from the leak rather than the defaults.
-	Weights map[string]float64 `json:"weights,omitempty"`
-	Actor   string             `json:"actor,omitempty"`
-	CreatedAt     time.Time              `json:"created_at,omitzero"`
+	Weights   map[string]float64 `json:"weights,omitempty"`
+	Actor     string             `json:"actor,omitempty"`
+	CreatedAt time.Time          `json:"created_at,omitzero"`
 }
 
 // AffectedContact is a registry contact whose data is in the leak, found
