@@ -232,6 +232,10 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 	var tokens []Token
 	cells = cells[:0]
 	text, line := b.text, b.firstLine
+	// One look at the whole block spares most blocks a look at each cell:
+	// a cell can need repair only where its block does.
+	suspect, denormal := scanCell(text)
+	repairable := suspect || denormal
 	var lineScratch []string
 	for len(text) > 0 {
 		end := strings.IndexByte(text, '\n')
@@ -264,12 +268,16 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 				}
 			}
 			pr := parsedRow{line: line, cellStart: len(cells), tokenStart: len(tokens)}
-			for _, c := range r.cells {
-				c, repaired := cleanCell(c)
-				if repaired {
-					stats.RepairedCells++
+			if !repairable {
+				cells = append(cells, r.cells...)
+			} else {
+				for _, c := range r.cells {
+					c, repaired := cleanCell(c)
+					if repaired {
+						stats.RepairedCells++
+					}
+					cells = append(cells, c)
 				}
-				cells = append(cells, c)
 			}
 			tokens = append(tokens, r.tokens...)
 			pr.cellEnd, pr.tokenEnd = len(cells), len(tokens)
