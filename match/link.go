@@ -240,24 +240,21 @@ func (m *Matcher) personLevels(rec Record, c *Contact, found func(field string, 
 			found("date_of_birth", birthPartial, said(how))
 		}
 	}
-	if rec.NationalID != "" && c.nationalID != "" {
+	// Codes: equal, one typing error apart, or different. Each field's
+	// three levels follow each other.
+	for _, code := range []struct {
+		field string
+		a, b  string
+		exact level
+	}{{"national_id", rec.NationalID, c.nationalID, nationalIDExact}, {"postcode", rec.Postcode, c.postcode, postcodeExact}} {
 		switch {
-		case rec.NationalID == c.nationalID:
-			found("national_id", nationalIDExact, said("equal"))
-		case oneEdit(rec.NationalID, c.nationalID):
-			found("national_id", nationalIDPartial, said("one character differs"))
+		case code.a == "" || code.b == "":
+		case code.a == code.b:
+			found(code.field, code.exact, said("equal"))
+		case oneEdit(code.a, code.b):
+			found(code.field, code.exact+1, said("one character differs"))
 		default:
-			found("national_id", nationalIDDisagree, said("different"))
-		}
-	}
-	if rec.Postcode != "" && c.postcode != "" {
-		switch {
-		case rec.Postcode == c.postcode:
-			found("postcode", postcodeExact, said("equal"))
-		case oneEdit(rec.Postcode, c.postcode):
-			found("postcode", postcodePartial, said("one character differs"))
-		default:
-			found("postcode", postcodeDisagree, said("different"))
+			found(code.field, code.exact+2, said("different"))
 		}
 	}
 	if rec.City != "" && c.city != "" {

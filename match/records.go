@@ -127,15 +127,7 @@ func (m *memo) nameTokens(s string) []string {
 	if m == nil {
 		return NameTokens(s)
 	}
-	if t, ok := m.names[s]; ok {
-		return t
-	}
-	if len(m.names) >= memoSize {
-		clear(m.names)
-	}
-	t := slices.Clip(NameTokens(s))
-	m.names[strings.Clone(s)] = t // the cell pins its whole block; the copy does not
-	return t
+	return remember(m.names, s, func(s string) []string { return slices.Clip(NameTokens(s)) })
 }
 
 // fold is fold, remembered: cities repeat as organisations do.
@@ -143,30 +135,27 @@ func (m *memo) fold(s string) string {
 	if m == nil {
 		return fold(s)
 	}
-	if f, ok := m.folds[s]; ok {
-		return f
-	}
-	if len(m.folds) >= memoSize {
-		clear(m.folds)
-	}
-	f := fold(s)
-	m.folds[strings.Clone(s)] = f
-	return f
+	return remember(m.folds, s, fold)
 }
 
 func (m *memo) org(n *Normaliser, s string) string {
 	if m == nil {
 		return n.Org(s)
 	}
-	if o, ok := m.orgs[s]; ok {
-		return o
+	return remember(m.orgs, s, n.Org)
+}
+
+// remember returns f(s), from seen when it was worked out before.
+func remember[V any](seen map[string]V, s string, f func(string) V) V {
+	if v, ok := seen[s]; ok {
+		return v
 	}
-	if len(m.orgs) >= memoSize {
-		clear(m.orgs)
+	if len(seen) >= memoSize {
+		clear(seen)
 	}
-	o := n.Org(s)
-	m.orgs[strings.Clone(s)] = o
-	return o
+	v := f(s)
+	seen[strings.Clone(s)] = v // the cell pins its whole block; the copy does not
+	return v
 }
 
 // Layout describes how a file was written: what tracing compares besides

@@ -202,12 +202,12 @@ func nameKeys(first, last []string) []string {
 type columns struct {
 	id, orgID, org, first, last, full int
 	country, language                 int
-	birth, nationalID, postcode, city int
-	emails, phones, address           []int
+	emails, phones                    []int
+	personColumns
 }
 
 func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts RegistryOptions) (columns, error) {
-	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1, birth: -1, nationalID: -1, postcode: -1, city: -1}
+	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1, personColumns: noPersonColumns()}
 	find := func(name string) (int, error) {
 		if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(t.Columns) {
 			return n - 1, nil
@@ -253,16 +253,8 @@ func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts Regist
 			cols.org = i
 		case dump.RoleCountry:
 			cols.country = i
-		case dump.RoleDateOfBirth:
-			cols.birth = i
-		case dump.RoleNationalID:
-			cols.nationalID = i
-		case dump.RolePostcode:
-			cols.postcode = i
-		case dump.RoleCity:
-			cols.city = i
-		case dump.RolePostalAddress:
-			cols.address = append(cols.address, i)
+		default:
+			cols.take(r, i)
 		}
 	}
 	// No role is inferred for a language column: it is known by its name.

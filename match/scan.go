@@ -56,13 +56,38 @@ func (s *Scanner) phone(raw string) (string, bool) {
 // plan says where a table's fields are.
 type plan struct {
 	emails, phones, first, last, full, org []int
-	birth, nationalID, postcode, city      int // -1 when absent
-	address                                []int
-	exposed                                map[int]string // column -> kind of data it exposes
+	personColumns
+	exposed map[int]string // column -> kind of data it exposes
+}
+
+// personColumns say where a table's person fields are; -1 when absent.
+type personColumns struct {
+	birth, nationalID, postcode, city int
+	address                           []int
+}
+
+func noPersonColumns() personColumns {
+	return personColumns{birth: -1, nationalID: -1, postcode: -1, city: -1}
+}
+
+// take notes column i if its role is a person field.
+func (pc *personColumns) take(role dump.Role, i int) {
+	switch role {
+	case dump.RoleDateOfBirth:
+		pc.birth = i
+	case dump.RoleNationalID:
+		pc.nationalID = i
+	case dump.RolePostcode:
+		pc.postcode = i
+	case dump.RoleCity:
+		pc.city = i
+	case dump.RolePostalAddress:
+		pc.address = append(pc.address, i)
+	}
 }
 
 func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
-	p := plan{birth: -1, nationalID: -1, postcode: -1, city: -1, exposed: map[int]string{}}
+	p := plan{personColumns: noPersonColumns(), exposed: map[int]string{}}
 	for i, cr := range s.reader.InferRoles(t, sample, nil) {
 		switch cr.Role {
 		case dump.RoleEmail:
@@ -77,16 +102,8 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 			p.full = append(p.full, i)
 		case dump.RoleOrganisation:
 			p.org = append(p.org, i)
-		case dump.RoleDateOfBirth:
-			p.birth = i
-		case dump.RoleNationalID:
-			p.nationalID = i
-		case dump.RolePostcode:
-			p.postcode = i
-		case dump.RoleCity:
-			p.city = i
-		case dump.RolePostalAddress:
-			p.address = append(p.address, i)
+		default:
+			p.take(cr.Role, i)
 		}
 		switch cr.Role {
 		case dump.RoleUnknown, dump.RoleID:
