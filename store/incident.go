@@ -235,17 +235,30 @@ func (d *DB) appendEvent(ctx context.Context, tx *sql.Tx, ev *leakdesk.Event) er
 	ev.RecordedAt = d.now()
 	ev.OccurredAt = ev.OccurredAt.UTC().Truncate(leakdesk.TimePrecision)
 	ev.Hash = ev.ComputeHash()
-	if _, err := d.exec(ctx, tx, `
-		INSERT INTO events (incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.IncidentID, ev.Seq, ev.Actor, ev.Kind, string(ev.Details),
-		d.timeArg(ev.OccurredAt), d.timeArg(ev.RecordedAt), ev.PrevHash, ev.Hash); err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	res, err := d.exec(ctx, tx, `UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`,
-		ev.Seq, ev.Hash, ev.IncidentID, count)
-	if err != nil {
-		return fmt.Errorf("move timeline head: %w", err)
+	args := []any{ev.IncidentID, ev.Seq, ev.Actor, ev.Kind, string(ev.Details),
+		d.timeArg(ev.OccurredAt), d.timeArg(ev.RecordedAt), ev.PrevHash, ev.Hash,
+		ev.Seq, ev.Hash, ev.IncidentID, count}
+	var res sql.Result
+	if d.postgres {
+		// One round trip for both, while the head's row lock is held: a
+		// campaign's senders queue on that lock, once per message.
+		res, err = d.exec(ctx, tx, `
+			WITH appended AS (
+				INSERT INTO events (incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))
+			UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`, args...)
+		if err != nil {
+			return fmt.Errorf("append event: %w", err)
+		}
+	} else {
+		if _, err := d.exec(ctx, tx, `
+			INSERT INTO events (incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args[:9]...); err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+		if res, err = d.exec(ctx, tx, `UPDATE incidents SET event_count = ?, head_hash = ? WHERE id = ? AND event_count = ?`, args[9:]...); err != nil {
+			return fmt.Errorf("move timeline head: %w", err)
+		}
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return errors.New("timeline head moved during append: another writer bypassed the row lock")

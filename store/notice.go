@@ -490,9 +490,10 @@ func (s *NoticeService) notice(ctx context.Context, tx *sql.Tx, id int64) (*leak
 
 // Advance commits without waiting for the disk (see DB.inRelaxedTx): a
 // crash of leakdesk loses none of its writes. The outcome and the next
-// claim share one transaction, a commit per message; the outcome's
-// statements come first, so the commit that makes it durable waits only
-// on the claim's two statements.
+// claim share one transaction, a commit per message. The claim comes
+// first: the outcome's timeline event locks the incident's head, which
+// every sender of the campaign needs, so that lock is taken last and held
+// only until the commit.
 func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, next int64, lease time.Duration) (*leakdesk.Claim, error) {
 	if done != nil {
 		switch done.State {
@@ -503,17 +504,17 @@ func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, nex
 	}
 	var c *leakdesk.Claim
 	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
-		if done != nil {
-			if err := s.finish(ctx, tx, done); err != nil {
+		c = nil
+		if next != 0 {
+			var err error
+			if c, err = s.claim(ctx, tx, next, lease); err != nil {
 				return err
 			}
 		}
-		if next == 0 {
-			return nil
+		if done != nil {
+			return s.finish(ctx, tx, done)
 		}
-		var err error
-		c, err = s.claim(ctx, tx, next, lease)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
