@@ -104,14 +104,23 @@ func NewMatcher(reg *Registry, w Weights) *Matcher {
 
 // candidates gathers the contacts that share a blocking key with rec.
 func (m *Matcher) candidates(rec Record) []int {
-	var out []int
-	add := func(ids []int) {
-		for _, i := range ids {
-			if !slices.Contains(out, i) {
-				out = append(out, i)
-			}
+	return m.otherCandidates(rec, m.contactCandidates(rec, nil))
+}
+
+// addUnique appends the ids not in out yet.
+func addUnique(out []int, ids []int) []int {
+	for _, i := range ids {
+		if !slices.Contains(out, i) {
+			out = append(out, i)
 		}
 	}
+	return out
+}
+
+// contactCandidates adds to out the contacts blocked with rec by e-mail
+// address or phone number, or by e-mail domain with a name.
+func (m *Matcher) contactCandidates(rec Record, out []int) []int {
+	add := func(ids []int) { out = addUnique(out, ids) }
 	for _, e := range rec.Emails {
 		add(m.reg.byEmail[e])
 		add(m.reg.byAlias[EmailAlias(e)])
@@ -124,6 +133,13 @@ func (m *Matcher) candidates(rec Record) []int {
 	for _, p := range rec.Phones {
 		add(m.reg.byPhone[p])
 	}
+	return out
+}
+
+// otherCandidates adds to out the contacts blocked with rec by name or
+// person fields.
+func (m *Matcher) otherCandidates(rec Record, out []int) []int {
+	add := func(ids []int) { out = addUnique(out, ids) }
 	for _, key := range nameKeys(rec.First, rec.Last) {
 		add(m.reg.byName[key])
 	}
@@ -137,9 +153,21 @@ func (m *Matcher) candidates(rec Record) []int {
 // weight, confidence and class are set; their evidence is not, since a row
 // of a large leak can have many candidates and most links are never shown.
 // Explain gives it.
-func (m *Matcher) Best(rec Record) (best, second *Link) {
-	for _, i := range m.candidates(rec) {
-		l := m.compare(rec, m.reg.Contacts[i], false)
+func (m *Matcher) Best(rec Record) (best, second *Link) { return m.best(rec, nil) }
+
+// best is Best, with the weights of names and other repeated fields taken
+// from cache when it holds them.
+func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
+	other := cache.entry(m, rec)
+	for _, i := range addUnique(m.contactCandidates(rec, nil), other.candidates) {
+		c := m.reg.Contacts[i]
+		w, ok := other.weights[i]
+		if !ok {
+			m.otherLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv] })
+			other.weights[i] = w
+		}
+		m.contactLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv] })
+		l := m.classify(Link{Contact: c, Weight: w})
 		switch {
 		case best == nil || l.Weight > best.Weight:
 			best, second = &l, best
@@ -150,23 +178,68 @@ func (m *Matcher) Best(rec Record) (best, second *Link) {
 	return best, second
 }
 
+// linkCache remembers, on one worker, the candidates and weights that a
+// record's names, person fields and organisation give, by their values:
+// the rows of a leak repeat them, and only e-mail and phone change.
+type linkCache struct {
+	entries map[string]*otherLinks
+}
+
+type otherLinks struct {
+	candidates []int
+	weights    map[int]float64 // contact -> weight of the fields other than e-mail and phone
+}
+
+func newLinkCache() *linkCache { return &linkCache{entries: map[string]*otherLinks{}} }
+
+// entry returns what rec's other fields give; a nil cache works them out
+// afresh.
+func (lc *linkCache) entry(m *Matcher, rec Record) *otherLinks {
+	if lc == nil {
+		return &otherLinks{candidates: m.otherCandidates(rec, nil), weights: map[int]float64{}}
+	}
+	key := otherKey(rec)
+	if e, ok := lc.entries[key]; ok {
+		return e
+	}
+	if len(lc.entries) >= memoSize {
+		clear(lc.entries)
+	}
+	e := &otherLinks{candidates: slices.Clip(m.otherCandidates(rec, nil)), weights: map[int]float64{}}
+	lc.entries[key] = e
+	return e
+}
+
+// otherKey names the values of a record's fields other than e-mail and
+// phone: two records with the same key weigh the same against any contact
+// on those fields.
+func otherKey(rec Record) string {
+	var b strings.Builder
+	for _, part := range [][]string{rec.First, rec.Last, rec.Address, {rec.Org, rec.Birth, rec.NationalID, rec.Postcode, rec.City}} {
+		for _, s := range part {
+			b.WriteString(s)
+			b.WriteByte(0)
+		}
+		b.WriteByte(1)
+	}
+	return b.String()
+}
+
 // Explain returns the link between rec and c with its evidence: which
 // fields agreed, how, and with what weight.
-func (m *Matcher) Explain(rec Record, c *Contact) Link { return m.compare(rec, c, true) }
-
-// compare weighs the evidence for and against rec being contact c, and
-// with explain, says what it is.
-func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
+func (m *Matcher) Explain(rec Record, c *Contact) Link {
 	l := Link{Contact: c}
 	m.levels(rec, c, func(field string, lv level, how func() string) {
 		w := m.weight[lv]
 		l.Weight += w
-		if explain {
-			l.Evidence = append(l.Evidence, Agreement{Field: field, How: how(), Weight: w})
-		}
+		l.Evidence = append(l.Evidence, Agreement{Field: field, How: how(), Weight: w})
 	})
-	w := m.w
-	l.Confidence = 1 / (1 + math.Exp2(w.PriorBits-l.Weight))
+	return m.classify(l)
+}
+
+// classify sets a link's confidence and class from its weight.
+func (m *Matcher) classify(l Link) Link {
+	l.Confidence = 1 / (1 + math.Exp2(m.w.PriorBits-l.Weight))
 	l.Confidence = math.Round(l.Confidence*1000) / 1000
 	switch {
 	case l.Confidence >= 0.99:
@@ -183,6 +256,12 @@ func (m *Matcher) compare(rec Record, c *Contact, explain bool) Link {
 // outcome of each field both sides hold: the level whose weight it earns,
 // and, when asked, how it came out in words.
 func (m *Matcher) levels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
+	m.contactLevels(rec, c, found)
+	m.otherLevels(rec, c, found)
+}
+
+// contactLevels compares e-mail addresses and phone numbers.
+func (m *Matcher) contactLevels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
 	said := func(s string) func() string { return func() string { return s } }
 	switch email, how := compareEmails(rec.Emails, c.Emails); how {
 	case "exact":
@@ -203,6 +282,13 @@ func (m *Matcher) levels(rec Record, c *Contact, found func(field string, lv lev
 	default:
 		found("phone", phoneDisagree, said("different"))
 	}
+}
+
+// otherLevels compares what is neither e-mail nor phone: names, person
+// fields and organisation. A leak repeats these from row to row, so a
+// scan remembers their weight per value (see linkCache).
+func (m *Matcher) otherLevels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
+	said := func(s string) func() string { return func() string { return s } }
 	if len(rec.Last)+len(rec.First) > 0 && len(c.last)+len(c.first) > 0 {
 		// Names may be written surname first: keep the better reading.
 		straight := m.nameLevels(rec.First, rec.Last, c)

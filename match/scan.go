@@ -119,6 +119,7 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 // acc gathers one worker's findings.
 type acc struct {
 	memo     *memo
+	links    *linkCache
 	contacts map[*Contact]*contactAcc
 	review   []leakdesk.ReviewItem
 	matched  int64
@@ -162,7 +163,7 @@ func Files(paths ...string) []Source {
 func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
-		accs[i] = &acc{memo: newMemo(), contacts: map[*Contact]*contactAcc{}}
+		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}}
 	}
 	var offset int64
 	visit := func(t *dump.Table) error {
@@ -248,7 +249,7 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	a.invalid.Emails += invalid.Emails
 	a.invalid.Phones += invalid.Phones
 	a.invalid.Births += invalid.Births
-	best, second := s.m.Best(rec)
+	best, second := s.m.best(rec, a.links)
 	if best == nil || best.Class == "" {
 		return
 	}
