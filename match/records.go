@@ -11,10 +11,10 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 )
 
-// record turns a row into a normalised record, with the kinds of data it
-// exposes and the values it could not read. phone normalises a phone
+// record turns a row into a normalised record, and counts the values it
+// could not read. phone normalises a phone
 // number as written, and reports false for what is not one.
-func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool), m *memo) (Record, map[string]bool, leakdesk.InvalidCounts) {
+func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool), m *memo) (Record, leakdesk.InvalidCounts) {
 	rec := Record{Row: offset + row.Pos.Record}
 	var invalid leakdesk.InvalidCounts
 	cell := func(i int) string {
@@ -76,32 +76,43 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 	if len(p.address) > 0 {
 		rec.Address = n.AddressTokens(strings.Join(cells(row.Cells, p.address), " "))
 	}
-	fields := map[string]bool{}
-	for i, kind := range p.exposed {
-		if cell(i) != "" {
-			fields[kind] = true
-		}
-	}
 	if format == dump.FormatText {
 		for _, tok := range row.Tokens {
 			switch tok.Kind {
 			case dump.TokenEmail:
 				if e, ok := n.Email(tok.Value); ok {
-					rec.Emails, fields["email"] = append(rec.Emails, e), true
+					rec.Emails = append(rec.Emails, e)
 				}
 			case dump.TokenPhone:
 				if ph, ok := phone(tok.Value); ok {
-					rec.Phones, rec.RawPhones, fields["phone"] = append(rec.Phones, ph), append(rec.RawPhones, tok.Value), true
+					rec.Phones, rec.RawPhones = append(rec.Phones, ph), append(rec.RawPhones, tok.Value)
 				}
 			case dump.TokenName:
 				if len(rec.Last) == 0 {
 					rec.First, rec.Last = splitFullName(NameTokens(tok.Value))
-					fields["name"] = true
 				}
 			}
 		}
 	}
-	return rec, fields, invalid
+	return rec, invalid
+}
+
+// exposed adds to into the kinds of data a row exposes: those of its
+// filled columns, or, for free text, of the tokens read from it. It is
+// asked only of rows that link, the few of a large leak.
+func exposed(p plan, format dump.Format, row dump.Row, rec Record, into map[string]bool) {
+	for i, kind := range p.exposed {
+		if i < len(row.Cells) && row.Cells[i] != "" {
+			into[kind] = true
+		}
+	}
+	if format == dump.FormatText {
+		for kind, found := range map[string]bool{"email": len(rec.Emails) > 0, "phone": len(rec.Phones) > 0, "name": len(rec.First)+len(rec.Last) > 0} {
+			if found {
+				into[kind] = true
+			}
+		}
+	}
 }
 
 // memo remembers, on one worker, the normal forms of the names and
@@ -215,7 +226,7 @@ func readRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source,
 			}
 		}
 		add := func(row dump.Row) {
-			rec, _, _ := n.record(*p, t.Format, offset, row, n.Phone, nil)
+			rec, _ := n.record(*p, t.Format, offset, row, n.Phone, nil)
 			out = append(out, rec)
 		}
 		// Plan from the first rows read, then add them.

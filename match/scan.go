@@ -43,14 +43,23 @@ func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner
 // for any other number, its digits, which can only disagree with the
 // registry. What has too few or too many digits is not a phone number.
 func (s *Scanner) phone(raw string) (string, bool) {
-	digits := digitsOf(raw)
-	if len(digits) < 8 || len(digits) > 17 {
+	var buf [17]byte
+	digits := buf[:0]
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c >= '0' && c <= '9' {
+			if len(digits) == len(buf) {
+				return "", false
+			}
+			digits = append(digits, c)
+		}
+	}
+	if len(digits) < 8 {
 		return "", false
 	}
-	if e164, ok := s.forms[digits]; ok {
+	if e164, ok := s.forms[string(digits)]; ok { // no copy made for the lookup
 		return e164, true
 	}
-	return "#" + digits, true
+	return "#" + string(digits), true
 }
 
 // plan says where a table's fields are.
@@ -245,7 +254,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
-	rec, fields, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
+	rec, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
 	a.invalid.Emails += invalid.Emails
 	a.invalid.Phones += invalid.Phones
 	a.invalid.Births += invalid.Births
@@ -269,9 +278,7 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 		a.contacts[best.Contact] = ca
 	}
 	ca.rows = append(ca.rows, rec.Row)
-	for f := range fields {
-		ca.fields[f] = true
-	}
+	exposed(p, format, row, rec, ca.fields)
 	if ca.better(best.Weight, rec.Row) {
 		ca.best, ca.bestRow = s.m.Explain(rec, best.Contact), rec.Row
 	}
