@@ -66,12 +66,23 @@ type Record struct {
 	RawPhones   []string // as written, for the layout they show
 	First, Last []string
 	Org         string
+	// emails are Emails in the forms they are compared in; see emailForms.
+	emails []emailForm
 	// Person records.
 	Birth      string   // YYYYMMDD, or as written (Identifier) when unreadable
 	NationalID string   // see Identifier
 	Postcode   string   // see Identifier
 	City       string   // folded
 	Address    []string // see AddressTokens
+}
+
+// emailForms returns the record's addresses as they are compared: worked
+// out when the record was read, or now for a record made by hand.
+func (rec Record) emailForms() []emailForm {
+	if len(rec.emails) == len(rec.Emails) {
+		return rec.emails
+	}
+	return emailForms(rec.Emails)
 }
 
 // Agreement is one piece of evidence for or against a link.
@@ -263,7 +274,7 @@ func (m *Matcher) levels(rec Record, c *Contact, found func(field string, lv lev
 // contactLevels compares e-mail addresses and phone numbers.
 func (m *Matcher) contactLevels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
 	said := func(s string) func() string { return func() string { return s } }
-	switch email, how := compareEmails(rec.Emails, c.Emails); how {
+	switch email, how := compareEmails(rec.emailForms(), c.emails); how {
 	case "exact":
 		found("email", emailExact, func() string { return "equal: " + email })
 	case "alias":
@@ -419,42 +430,60 @@ func (m *Matcher) nameLevels(first, last []string, c *Contact) nameLevels {
 	return out
 }
 
+// emailForm is an address with the forms it is compared in, worked out
+// once rather than for every pair.
+type emailForm struct {
+	addr, alias, local, domain string
+	bare                       string // the local part without its digits
+}
+
+func newEmailForm(e string) emailForm {
+	local, domain, _ := strings.Cut(e, "@")
+	return emailForm{addr: e, alias: EmailAlias(e), local: local, domain: domain, bare: withoutDigits(local)}
+}
+
+func emailForms(emails []string) []emailForm {
+	out := make([]emailForm, len(emails))
+	for i, e := range emails {
+		out[i] = newEmailForm(e)
+	}
+	return out
+}
+
 // compareEmails finds the strongest agreement between two sets of
 // addresses: equal, same mailbox by provider aliasing, the same domain with
 // a re-typed local part, or different.
-func compareEmails(a, b []string) (string, string) {
+func compareEmails(a, b []emailForm) (string, string) {
 	if len(a) == 0 || len(b) == 0 {
 		return "", ""
 	}
 	for _, x := range a {
-		if slices.Contains(b, x) {
-			return x, "exact"
+		for _, y := range b {
+			if x.addr == y.addr {
+				return x.addr, "exact"
+			}
 		}
 	}
 	for _, x := range a {
 		for _, y := range b {
-			if EmailAlias(x) == EmailAlias(y) {
-				return x, "alias"
+			if x.alias == y.alias {
+				return x.addr, "alias"
 			}
 		}
 	}
 	// jean.martin@ and jean.martin2@ are two people: organisations number
 	// the addresses of namesakes. That is evidence against the link.
 	for _, x := range a {
-		lx, dx, _ := strings.Cut(x, "@")
 		for _, y := range b {
-			ly, dy, _ := strings.Cut(y, "@")
-			if dx == dy && withoutDigits(lx) == withoutDigits(ly) {
-				return x, "namesake"
+			if x.domain == y.domain && x.bare == y.bare {
+				return x.addr, "namesake"
 			}
 		}
 	}
 	for _, x := range a {
-		lx, dx, _ := strings.Cut(x, "@")
 		for _, y := range b {
-			ly, dy, _ := strings.Cut(y, "@")
-			if dx == dy && JaroWinkler(lx, ly) >= 0.92 {
-				return x, "fuzzy"
+			if x.domain == y.domain && JaroWinkler(x.local, y.local) >= 0.92 {
+				return x.addr, "fuzzy"
 			}
 		}
 	}

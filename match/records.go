@@ -94,6 +94,7 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 			}
 		}
 	}
+	rec.emails = emailForms(rec.Emails)
 	return rec, invalid
 }
 

@@ -25,6 +25,7 @@ type Contact struct {
 
 	first, last []string // name tokens
 	org         string   // normalised organisation name
+	emails      []emailForm
 
 	// Person records, normalised as in Record.
 	birth, nationalID, postcode, city string
@@ -138,6 +139,7 @@ func splitFullName(tokens []string) (first, last []string) {
 func (reg *Registry) add(c *Contact) {
 	i := len(reg.Contacts)
 	reg.Contacts = append(reg.Contacts, c)
+	c.emails = emailForms(c.Emails)
 	for _, e := range c.Emails {
 		reg.byEmail[e] = append(reg.byEmail[e], i)
 		reg.byAlias[EmailAlias(e)] = append(reg.byAlias[EmailAlias(e)], i)
