@@ -132,12 +132,17 @@ func addUnique(out []int, ids []int) []int {
 // address or phone number, or by e-mail domain with a name.
 func (m *Matcher) contactCandidates(rec Record, out []int) []int {
 	add := func(ids []int) { out = addUnique(out, ids) }
-	for _, e := range rec.Emails {
-		add(m.reg.byEmail[e])
-		add(m.reg.byAlias[EmailAlias(e)])
-		if _, domain, ok := strings.Cut(e, "@"); ok {
-			for _, l := range append(slices.Clone(rec.Last), rec.First...) {
-				add(m.reg.byName["d:"+domain+":"+l])
+	var key []byte
+	for _, e := range rec.emailForms() {
+		add(m.reg.byEmail[e.addr])
+		add(m.reg.byAlias[e.alias])
+		if e.domain == "" {
+			continue
+		}
+		for _, names := range [][]string{rec.Last, rec.First} {
+			for _, l := range names {
+				key = append(append(append(append(key[:0], "d:"...), e.domain...), ':'), l...)
+				add(m.reg.byName[string(key)]) // looked up without a copy
 			}
 		}
 	}
@@ -170,6 +175,8 @@ func (m *Matcher) Best(rec Record) (best, second *Link) { return m.best(rec, nil
 // from cache when it holds them.
 func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 	other := cache.entry(m, rec)
+	bestAt, secondAt := -1, -1
+	var bestWeight, secondWeight float64
 	for _, i := range addUnique(m.contactCandidates(rec, nil), other.candidates) {
 		c := m.reg.Contacts[i]
 		w, ok := other.weights[i]
@@ -178,15 +185,21 @@ func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 			other.weights[i] = w
 		}
 		m.contactLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv] })
-		l := m.classify(Link{Contact: c, Weight: w})
 		switch {
-		case best == nil || l.Weight > best.Weight:
-			best, second = &l, best
-		case second == nil || l.Weight > second.Weight:
-			second = &l
+		case bestAt < 0 || w > bestWeight:
+			bestAt, bestWeight, secondAt, secondWeight = i, w, bestAt, bestWeight
+		case secondAt < 0 || w > secondWeight:
+			secondAt, secondWeight = i, w
 		}
 	}
-	return best, second
+	link := func(at int, w float64) *Link {
+		if at < 0 {
+			return nil
+		}
+		l := m.classify(Link{Contact: m.reg.Contacts[at], Weight: w})
+		return &l
+	}
+	return link(bestAt, bestWeight), link(secondAt, secondWeight)
 }
 
 // linkCache remembers, on one worker, the candidates and weights that a
