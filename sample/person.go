@@ -27,8 +27,10 @@ type PersonLinkage struct {
 	Truth map[string]string
 }
 
-// PersonHeader names the columns as the public benchmark does.
-var personHeader = []string{"rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state", "date_of_birth", "soc_sec_id"}
+// personHeader names the columns as the public benchmark does.
+func personHeader() []string {
+	return []string{"rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state", "date_of_birth", "soc_sec_id"}
+}
 
 const (
 	pGiven = iota + 1
@@ -68,7 +70,7 @@ func GeneratePersonLinkage(seed uint64, n int) (*PersonLinkage, error) {
 	ssns := map[string]bool{}
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
 
-	p := &PersonLinkage{Header: slices.Clone(personHeader), Truth: map[string]string{}}
+	p := &PersonLinkage{Header: personHeader(), Truth: map[string]string{}}
 	for i := range n {
 		city := strings.ToLower(fold(pick(cities)))
 		if postcodes[city] == "" {
