@@ -62,3 +62,11 @@ func TestFixInvalidUTF8(t *testing.T) {
 		t.Fatalf("fixInvalidUTF8 = %q, %d", got, n)
 	}
 }
+
+func TestCompactDates(t *testing.T) {
+	for s, want := range map[string]bool{"19850314": true, "20991231": true, "18491231": false, "12345678": false, "19851314": false, "1985031": false, "1985-03-14": true} {
+		if got := isDate(s); got != want {
+			t.Errorf("isDate(%q) = %v", s, got)
+		}
+	}
+}

@@ -280,6 +280,12 @@ func isDate(s string) bool {
 	if len(s) < 6 || len(s) > 35 {
 		return false
 	}
+	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
+		// 19850314, as registers and older systems write dates. A number
+		// of eight digits is taken for one only within two centuries.
+		t, err := time.Parse("20060102", s)
+		return err == nil && t.Year() >= 1850 && t.Year() <= 2100
+	}
 	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "01/02/2006", "02.01.2006", "02-01-2006", "2006/01/02",
 		time.RFC3339, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "02/01/2006 15:04", "02/01/2006 15:04:05", "2 January 2006", "January 2, 2006", "02/01/06"} {
 		if _, err := time.Parse(layout, s); err == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -175,4 +176,56 @@ func TestMatchInsideAnIncident(t *testing.T) {
 			t.Fatalf("assessment persons = %+v, want %d", assessed.Assessment.Findings, len(res.Contacts))
 		}
 	})
+}
+
+// TestMatchPersonRecords links the person benchmark through the command
+// line: "sample --person-linkage" writes it, and "match" reads dates of
+// birth, identity numbers and addresses by their inferred roles.
+func TestMatchPersonRecords(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir := filepath.Join(t.TempDir(), "persons")
+	c.ok("sample", "--person-linkage", dir, "--persons", "800", "--seed", "5")
+	var truth map[string]string
+	b, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	if err != nil || json.Unmarshal(b, &truth) != nil || len(truth) != 800 {
+		t.Fatalf("truth: %d entries, %v", len(truth), err)
+	}
+	var res struct {
+		Rows     int64
+		Contacts []struct {
+			ID       string
+			Fields   []string
+			Rows     []int64
+			Evidence []struct{ Field string }
+		}
+		Invalid struct {
+			DatesOfBirth int64 `json:"dates_of_birth"`
+		}
+	}
+	c.json(&res, "match", "--registry", filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"))
+	rows, err := os.ReadFile(filepath.Join(dir, "b.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, line := range strings.Split(strings.TrimSpace(string(rows)), "\n")[1:] {
+		ids = append(ids, strings.SplitN(line, ",", 2)[0])
+	}
+	correct, linked, byBirth := 0, 0, false
+	for _, ct := range res.Contacts {
+		for _, r := range ct.Rows {
+			linked++
+			if truth[ids[r-1]] == ct.ID {
+				correct++
+			}
+		}
+		byBirth = byBirth || slices.ContainsFunc(ct.Evidence, func(e struct{ Field string }) bool { return e.Field == "date_of_birth" })
+	}
+	if res.Rows != 800 || correct != linked || correct < 790 || !byBirth {
+		t.Errorf("rows %d: %d of %d links correct, dates of birth in evidence: %v", res.Rows, correct, linked, byBirth)
+	}
+	if res.Invalid.DatesOfBirth == 0 {
+		t.Error("damaged dates of birth are not counted")
+	}
 }
