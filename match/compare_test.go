@@ -43,3 +43,27 @@ func TestOneEdit(t *testing.T) {
 		t.Error("birthAgreement")
 	}
 }
+
+func TestRetyped(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"jeanne.martin", "jeanne.martni", true}, {"jeanne.martin", "jeane.martin", true}, {"jeanne.martin", "jeanne.marttin", true},
+		{"yannick.david", "yannick.david.1", true}, {"sandra.muller", "sandra.huber", false}, {"j.martin", "p.durand", false},
+		{"abc", "abd", false}, // alike by edits, not by Jaro-Winkler
+	} {
+		if got := retyped(c.a, c.b); got != c.want {
+			t.Errorf("retyped(%q, %q) = %v (Jaro-Winkler %.3f)", c.a, c.b, got, JaroWinkler(c.a, c.b))
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		k    int
+		want bool
+	}{{"martin", "martni", 1, true}, {"martin", "matrni", 1, false}, {"", "ab", 2, true}, {"", "abc", 2, false}, {"kitten", "sitting", 3, true}, {"kitten", "sitting", 2, false}} {
+		if got := withinEdits(c.a, c.b, c.k); got != c.want {
+			t.Errorf("withinEdits(%q, %q, %d) = %v", c.a, c.b, c.k, got)
+		}
+	}
+}

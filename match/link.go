@@ -495,12 +495,59 @@ func compareEmails(a, b []emailForm) (string, string) {
 	}
 	for _, x := range a {
 		for _, y := range b {
-			if x.domain == y.domain && JaroWinkler(x.local, y.local) >= 0.92 {
+			if x.domain == y.domain && retyped(x.local, y.local) {
 				return x.addr, "fuzzy"
 			}
 		}
 	}
 	return "", "different"
+}
+
+// retyped reports local parts that one person's address could become by
+// re-typing: alike by Jaro–Winkler, and at most two typing errors apart.
+// Jaro–Winkler alone rewards a shared start, so that colleagues with the
+// same first name (sandra.muller@, sandra.huber@) would pass.
+func retyped(a, b string) bool {
+	return JaroWinkler(a, b) >= 0.92 && withinEdits(a, b, 2)
+}
+
+// withinEdits reports whether a and b are at most k edits apart, an edit
+// being a character inserted, deleted, replaced, or two neighbours swapped
+// (optimal string alignment). Rows beyond k stop the count early.
+func withinEdits(a, b string, k int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > k || -d > k {
+		return false
+	}
+	if len(ra) > maxCompared || len(rb) > maxCompared {
+		return false
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > k {
+			return false
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)] <= k
 }
 
 func withoutDigits(s string) string {

@@ -268,12 +268,3 @@ func phoneForms(e164 string) []string {
 	return []string{nsn, "0" + nsn, cc + nsn, "00" + cc + nsn, cc + "0" + nsn, "00" + cc + "0" + nsn}
 }
 
-func digitsOf(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
-}
