@@ -267,4 +267,3 @@ func phoneForms(e164 string) []string {
 	cc := strconv.Itoa(int(num.GetCountryCode()))
 	return []string{nsn, "0" + nsn, cc + nsn, "00" + cc + nsn, cc + "0" + nsn, "00" + cc + "0" + nsn}
 }
-
