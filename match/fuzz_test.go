@@ -39,6 +39,9 @@ func FuzzNormalise(f *testing.F) {
 		if !oneEdit(s, s) || oneEdit(s, s+"ab") {
 			t.Fatalf("oneEdit(%q) is wrong about itself", s)
 		}
+		if utf8.RuneCountInString(s) <= 64 && (!withinEdits(s, s, 0) || withinEdits(s, s+"abc", 2) || !withinEdits(s, s+"ab", 2)) {
+			t.Fatalf("withinEdits(%q) is wrong about itself", s)
+		}
 		n.AddressTokens(s)
 		NameTokens(s)
 		Soundex(s)
