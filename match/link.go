@@ -152,14 +152,14 @@ func (m *Matcher) contactCandidates(rec Record, out []int) []int {
 	return out
 }
 
-// otherCandidates adds to out the contacts blocked with rec by name or
-// person fields.
+// otherCandidates adds to out the contacts blocked with rec by name,
+// person fields or organisation.
 func (m *Matcher) otherCandidates(rec Record, out []int) []int {
 	add := func(ids []int) { out = addUnique(out, ids) }
 	for _, key := range nameKeys(rec.First, rec.Last) {
 		add(m.reg.byName[key])
 	}
-	for _, key := range personKeys(rec.Birth, rec.NationalID, rec.Postcode, rec.First, rec.Last) {
+	for _, key := range otherKeys(rec.Birth, rec.NationalID, rec.Postcode, rec.Org, rec.First, rec.Last) {
 		add(m.reg.byName[key])
 	}
 	return out

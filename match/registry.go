@@ -42,7 +42,7 @@ type Registry struct {
 	byEmail map[string][]int
 	byAlias map[string][]int
 	byPhone map[string][]int
-	byName  map[string][]int // domain + surname, phonetic surname + first initial, birth date, identity number
+	byName  map[string][]int // domain + surname, phonetic surname + first initial, and the keys of otherKeys
 }
 
 // RegistryOptions say which columns hold what, where inference is not
@@ -152,7 +152,7 @@ func (reg *Registry) add(c *Contact) {
 	for _, p := range c.Phones {
 		reg.byPhone[p] = append(reg.byPhone[p], i)
 	}
-	for _, key := range append(nameKeys(c.first, c.last), personKeys(c.birth, c.nationalID, c.postcode, c.first, c.last)...) {
+	for _, key := range append(nameKeys(c.first, c.last), otherKeys(c.birth, c.nationalID, c.postcode, c.org, c.first, c.last)...) {
 		reg.byName[key] = append(reg.byName[key], i)
 	}
 }
@@ -166,10 +166,12 @@ func birthOrWritten(s string) string {
 	return Identifier(s)
 }
 
-// personKeys block person records on their date of birth, identity
-// number, and postcode with either initial: one of them finds a record
-// whose names were damaged, and the others one whose codes were.
-func personKeys(birth, nationalID, postcode string, first, last []string) []string {
+// otherKeys block on the date of birth, the identity number, and the
+// postcode or the organisation with either initial: one of them finds a
+// record whose names were re-typed beyond their sound, and the others one
+// whose codes were damaged. The organisation is its whole normalised name:
+// single words ("ville") would gather hundreds of contacts.
+func otherKeys(birth, nationalID, postcode, org string, first, last []string) []string {
 	var keys []string
 	if birth != "" {
 		keys = append(keys, "b:"+birth)
@@ -177,10 +179,13 @@ func personKeys(birth, nationalID, postcode string, first, last []string) []stri
 	if nationalID != "" {
 		keys = append(keys, "i:"+nationalID)
 	}
-	if postcode != "" {
+	for _, place := range []string{"z:" + postcode, "o:" + org} {
+		if len(place) == 2 {
+			continue // no postcode, or no organisation
+		}
 		for _, name := range [][]string{first, last} {
-			if len(name) > 0 {
-				keys = append(keys, "z:"+postcode+":"+name[0][:1])
+			if len(name) > 0 && name[0] != "" {
+				keys = append(keys, place+":"+name[0][:1])
 			}
 		}
 	}
