@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -242,10 +243,16 @@ func (s *smtpSender) Send(ctx context.Context, m *Message) error {
 	return nil
 }
 
-// isAuthFailure reports a refused login (535, or an authentication error).
+// isAuthFailure reports a refused login: a 530, 534 or 535 reply to AUTH,
+// or an authentication error from the client. The reply code is read from
+// the reply, not found in the text: "535" is also in port 42535.
 func isAuthFailure(err error) bool {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return reply.Code == 530 || reply.Code == 534 || reply.Code == 535
+	}
 	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "535") || strings.Contains(msg, "authentication fail") || strings.Contains(msg, "auth failed")
+	return strings.Contains(msg, "authentication fail") || strings.Contains(msg, "auth failed")
 }
 
 // classify reads an SMTP failure: a 5xx reply is permanent, and everything
