@@ -328,6 +328,12 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(out, "marketing agency (export FX-") || !strings.Contains(out, "is accused") {
 		t.Errorf("demo output does not name the fingerprinted export that leaked")
 	}
+	if !strings.Contains(out, "Why C-") || !strings.Contains(out, "(+18)") && !strings.Contains(out, "(+7)") {
+		t.Errorf("demo output does not explain a link")
+	}
+	if !strings.Contains(out, "14. Person records") || strings.Count(out, "precision 1.0000") != 2 {
+		t.Errorf("demo output lacks the person records, linked without a false link both ways")
+	}
 	if files, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "outbox", "*.eml")); len(files) != count["notify.delivery"] {
 		t.Errorf("%d messages in the outbox for %d deliveries", len(files), count["notify.delivery"])
 	}
