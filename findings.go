@@ -80,6 +80,11 @@ type InvalidCounts struct {
 	Births int64 `json:"dates_of_birth"`
 }
 
+// Add counts o's values in c too.
+func (c *InvalidCounts) Add(o InvalidCounts) {
+	c.Emails, c.Phones, c.Births = c.Emails+o.Emails, c.Phones+o.Phones, c.Births+o.Births
+}
+
 // EventFindingsRecorded is the timeline event of stored findings.
 const EventFindingsRecorded = "findings.recorded"
 

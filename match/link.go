@@ -219,19 +219,13 @@ func newLinkCache() *linkCache { return &linkCache{entries: map[string]*otherLin
 // entry returns what rec's other fields give; a nil cache works them out
 // afresh.
 func (lc *linkCache) entry(m *Matcher, rec Record) *otherLinks {
+	fresh := func(string) *otherLinks {
+		return &otherLinks{candidates: slices.Clip(m.otherCandidates(rec, nil)), weights: map[int]float64{}}
+	}
 	if lc == nil {
-		return &otherLinks{candidates: m.otherCandidates(rec, nil), weights: map[int]float64{}}
+		return fresh("")
 	}
-	key := otherKey(rec)
-	if e, ok := lc.entries[key]; ok {
-		return e
-	}
-	if len(lc.entries) >= memoSize {
-		clear(lc.entries)
-	}
-	e := &otherLinks{candidates: slices.Clip(m.otherCandidates(rec, nil)), weights: map[int]float64{}}
-	lc.entries[key] = e
-	return e
+	return remember(lc.entries, otherKey(rec), fresh)
 }
 
 // otherKey names the values of a record's fields other than e-mail and

@@ -12,13 +12,13 @@ import (
 )
 
 // record turns a row into a normalised record, and counts the values it
-// could not read. phone normalises a phone
-// number as written, and reports false for what is not one.
+// could not read. phone normalises a phone number as written, and reports
+// false for what is not one.
 func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.Row, phone func(string) (string, bool), m *memo) (Record, leakdesk.InvalidCounts) {
 	rec := Record{Row: offset + row.Pos.Record}
 	var invalid leakdesk.InvalidCounts
-	cell := func(i int) string {
-		if i < len(row.Cells) {
+	cell := func(i int) string { // "" for a column the table lacks (-1)
+		if i >= 0 && i < len(row.Cells) {
 			return row.Cells[i]
 		}
 		return ""
@@ -55,23 +55,15 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 			rec.Org = m.org(n, cell(i))
 		}
 	}
-	if p.birth >= 0 {
-		var ok bool
-		if v := cell(p.birth); v != "" {
-			if rec.Birth, ok = Birth(v); !ok {
-				invalid.Births++
-				rec.Birth = Identifier(v) // still compared: a typing error made it unreadable
-			}
+	if v := cell(p.birth); v != "" {
+		var readable bool
+		if rec.Birth, readable = birthOrWritten(v); !readable {
+			invalid.Births++
 		}
 	}
-	if p.nationalID >= 0 {
-		rec.NationalID = Identifier(cell(p.nationalID))
-	}
-	if p.postcode >= 0 {
-		rec.Postcode = Identifier(cell(p.postcode))
-	}
-	if p.city >= 0 {
-		rec.City = m.fold(cell(p.city))
+	rec.NationalID, rec.Postcode = Identifier(cell(p.nationalID)), Identifier(cell(p.postcode))
+	if v := cell(p.city); v != "" {
+		rec.City = m.fold(v)
 	}
 	if len(p.address) > 0 {
 		rec.Address = n.AddressTokens(strings.Join(cells(row.Cells, p.address), " "))
@@ -107,12 +99,17 @@ func exposed(p plan, format dump.Format, row dump.Row, rec Record, into map[stri
 			into[kind] = true
 		}
 	}
-	if format == dump.FormatText {
-		for kind, found := range map[string]bool{"email": len(rec.Emails) > 0, "phone": len(rec.Phones) > 0, "name": len(rec.First)+len(rec.Last) > 0} {
-			if found {
-				into[kind] = true
-			}
-		}
+	if format != dump.FormatText {
+		return
+	}
+	if len(rec.Emails) > 0 {
+		into["email"] = true
+	}
+	if len(rec.Phones) > 0 {
+		into["phone"] = true
+	}
+	if len(rec.First)+len(rec.Last) > 0 {
+		into["name"] = true
 	}
 }
 

@@ -115,7 +115,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		reg.InvalidEmails += invalid
 		c.Phones, invalid = n.Phones(cells(row, cols.phones))
 		reg.InvalidPhones += invalid
-		c.birth = birthOrWritten(cell(cols.birth))
+		c.birth, _ = birthOrWritten(cell(cols.birth))
 		c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
 		c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
 		reg.add(c)
@@ -157,13 +157,14 @@ func (reg *Registry) add(c *Contact) {
 	}
 }
 
-// birthOrWritten is a date of birth as Birth reads it, or as written when
-// it cannot be read.
-func birthOrWritten(s string) string {
+// birthOrWritten is a date of birth as Birth reads it, or, when it cannot
+// be read, as written (Identifier): a typing error made it unreadable, and
+// it is still compared. readable says which.
+func birthOrWritten(s string) (birth string, readable bool) {
 	if b, ok := Birth(s); ok {
-		return b
+		return b, true
 	}
-	return Identifier(s)
+	return Identifier(s), false
 }
 
 // otherKeys block on the date of birth, the identity number, and the

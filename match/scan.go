@@ -255,9 +255,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
 	rec, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
-	a.invalid.Emails += invalid.Emails
-	a.invalid.Phones += invalid.Phones
-	a.invalid.Births += invalid.Births
+	a.invalid.Add(invalid)
 	best, second := s.m.best(rec, a.links)
 	if best == nil || best.Class == "" {
 		return
@@ -289,9 +287,7 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 	merged := map[*Contact]*contactAcc{}
 	for _, a := range accs {
 		res.MatchedRows += a.matched
-		res.Invalid.Emails += a.invalid.Emails
-		res.Invalid.Phones += a.invalid.Phones
-		res.Invalid.Births += a.invalid.Births
+		res.Invalid.Add(a.invalid)
 		res.Review = append(res.Review, a.review...)
 		for c, ca := range a.contacts {
 			m := merged[c]

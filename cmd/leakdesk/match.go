@@ -220,7 +220,7 @@ func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
 			fmt.Fprintf(w, "  row %d: %s\n", r.Row, strings.Join(cands, " or "))
 		}
 	}
-	if res.Invalid.Emails+res.Invalid.Phones > 0 {
-		fmt.Fprintf(w, "\nUnreadable values in the leak: %d e-mail addresses, %d phone numbers\n", res.Invalid.Emails, res.Invalid.Phones)
+	if res.Invalid.Emails+res.Invalid.Phones+res.Invalid.Births > 0 {
+		fmt.Fprintf(w, "\nUnreadable values in the leak: %d e-mail addresses, %d phone numbers, %d dates of birth\n", res.Invalid.Emails, res.Invalid.Phones, res.Invalid.Births)
 	}
 }
