@@ -45,10 +45,7 @@ func TestKilledEvidenceAddLeavesNoDebris(t *testing.T) {
 		io.CopyN(f, rand.Reader, 96<<20)
 		f.Close()
 
-		env := os.Environ()
-		for k, v := range c.env {
-			env = append(env, k+"="+v)
-		}
+		env := c.environ()
 		// Time one uninterrupted run in a scratch data directory, so that
 		// the kills land inside the window where the file is being written.
 		scratch := t.TempDir()

@@ -42,6 +42,16 @@ func (c *cli) run(args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), exitCode(err)
 }
 
+// environ is the environment a leakdesk process started by a test runs
+// in: the test's own, with the CLI's settings on top.
+func (c *cli) environ() []string {
+	env := os.Environ()
+	for k, v := range c.env {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
 // ok runs a command that must succeed and returns its stdout.
 func (c *cli) ok(args ...string) string {
 	c.t.Helper()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	mrand "math/rand/v2"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -30,10 +29,7 @@ func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
 		const recipients, connections = 2000, 4
 		notifyIncident(t, c, recipients, true)
 		mp := notifytest.Start(t)
-		env := os.Environ()
-		for k, v := range c.env {
-			env = append(env, k+"="+v)
-		}
+		env := c.environ()
 		// A short lease, so that a restart takes over what a dead sender held
 		// after seconds, not minutes; it must exceed three SMTP timeouts.
 		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
@@ -119,10 +115,7 @@ func TestInterruptedCampaignResumes(t *testing.T) {
 		const recipients = 600
 		notifyIncident(t, c, recipients, true)
 		mp := notifytest.Start(t)
-		env := os.Environ()
-		for k, v := range c.env {
-			env = append(env, k+"="+v)
-		}
+		env := c.environ()
 		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
 			"--smtp", "smtp://" + mp.SMTP + "?tls=none&rate=300"}
 		cmd := exec.Command(bin, args...)
