@@ -234,7 +234,8 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 	text, line := b.text, b.firstLine
 	// One look at the whole block spares most blocks a look at each cell:
 	// a cell can need repair only where its block does.
-	suspect, denormal := scanCell(text)
+	// Blocks are valid UTF-8 by now (fixInvalidUTF8).
+	suspect, denormal, _ := scanText(text)
 	repairable := suspect || denormal
 	var lineScratch []string
 	for len(text) > 0 {

@@ -43,35 +43,44 @@ func cleanCell(s string) (string, bool) {
 // valid UTF-8. denormal means NFC may change it: characters from U+0300 up,
 // where combining marks live. Letters up to U+02FF are always NFC.
 func scanCell(s string) (suspect, denormal bool) {
-	// Most cells are ASCII: test eight bytes at a time first.
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if (uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
-			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56)&0x8080808080808080 != 0 {
-			break
-		}
+	suspect, denormal, nonASCII := scanText(s)
+	if nonASCII && !suspect && !utf8.ValidString(s) {
+		suspect = true
 	}
-	nonASCII := false
-	for ; i < len(s); i++ {
+	return suspect, denormal
+}
+
+// scanText is scanCell for text already known to be valid UTF-8, such as a
+// block, and also reports whether any byte is not ASCII. Words of eight
+// ASCII bytes are skipped at once, also between the letters of a text with
+// a few accents, such as a block of names.
+func scanText(s string) (suspect, denormal, nonASCII bool) {
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && (uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56)&0x8080808080808080 == 0 {
+			i += 8
+			continue
+		}
 		c := s[i]
+		i++
 		if c < utf8.RuneSelf {
 			continue
 		}
 		nonASCII = true
 		switch {
-		case c == 0xC3 && i+2 < len(s) && s[i+1] >= 0x82 && s[i+1] <= 0xB4:
-			switch s[i+2] {
+		case c == 0xC3 && i+1 < len(s) && s[i] >= 0x82 && s[i] <= 0xB4:
+			switch s[i+1] {
 			case 0xC2, 0xC5, 0xC6, 0xCB, 0xE2:
 				suspect = true
 			}
 		case c >= 0xCC:
 			denormal = true
 		}
+		if suspect && denormal {
+			break
+		}
 	}
-	if nonASCII && !suspect && !utf8.ValidString(s) {
-		suspect = true
-	}
-	return suspect, denormal
+	return suspect, denormal, nonASCII
 }
 
 func isASCII(s string) bool {

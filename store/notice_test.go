@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -302,6 +303,45 @@ func TestConcurrentClaimsSendEachOnce(t *testing.T) {
 		slices.Sort(got)
 		if !slices.Equal(got, q.ids) {
 			t.Fatalf("claimed %d deliveries for %d: %v", len(got), len(q.ids), got)
+		}
+	})
+}
+
+// A campaign larger than one INSERT statement gets one delivery per
+// recipient, queued in the order the recipients were added, each
+// addressed to its own recipient.
+func TestLargeCampaignQueuesEveryRecipientOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		incidents := store.NewIncidentService(h.db)
+		svc := store.NewNoticeService(h.db)
+		inc := mustCreate(t, incidents, newIncident("large"))
+		const n = 1234 // two full statements and part of a third
+		var rs []*leakdesk.Recipient
+		for i := range n {
+			key := fmt.Sprintf("C-%05d", i)
+			rs = append(rs, &leakdesk.Recipient{Key: key, Kind: leakdesk.RecipientAffected, Name: key, Email: strings.ToLower(key) + "@x.example", Language: "en"})
+		}
+		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", rs); err != nil {
+			t.Fatal(err)
+		}
+		var q enqueued
+		if _, _, err := svc.CreateNotice(ctx, &leakdesk.Notice{IncidentID: inc.ID, Campaign: "c", Kind: leakdesk.NoticeFirst, Template: "first", Actor: "a"}, q.fn); err != nil {
+			t.Fatal(err)
+		}
+		if len(q.ids) != n {
+			t.Fatalf("%d deliveries queued, want %d", len(q.ids), n)
+		}
+		var keys []string
+		for _, id := range q.ids {
+			c := advance(t, svc, nil, id)
+			if c.Delivery.ID != id || c.Delivery.Address != c.Recipient.Email {
+				t.Fatalf("delivery %d: claimed %d for %s at %s", id, c.Delivery.ID, c.Recipient.Key, c.Delivery.Address)
+			}
+			keys = append(keys, c.Recipient.Key)
+		}
+		if !slices.IsSorted(keys) || len(slices.Compact(keys)) != n {
+			t.Fatalf("deliveries are not one per recipient in order: first %v, last %v", keys[:3], keys[len(keys)-3:])
 		}
 	})
 }
