@@ -12,7 +12,7 @@ import (
 )
 
 // blockSize is how much text one worker parses at a time.
-const blockSize = 1 << 20
+const blockSize = 256 << 10
 
 // block is a run of whole lines.
 type block struct {
@@ -308,6 +308,10 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 			return rows, cells, err
 		}
 	}
+	// The cells are reused for the next block: clear them, or the strings
+	// left in them would keep this block's text alive, and the GC would
+	// carry dozens of dead blocks.
+	clear(cells)
 	return rows, cells, nil
 }
 

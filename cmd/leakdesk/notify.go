@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -524,12 +523,6 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 	n, err := a.notifier(ctx, nf)
 	if err != nil {
 		return nil, err
-	}
-	// main keeps the heap tight for reading leaks; a campaign allocates per
-	// message and gains more from collecting half as often than it loses
-	// in memory. GOGC, when set, still decides.
-	if a.getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
 	}
 	var dialer notify.Dialer
 	if nf.smtp != "" {
