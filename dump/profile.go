@@ -256,7 +256,7 @@ func (p *Profiler) profileTable(ctx context.Context, t *Table) (*TableProfile, e
 			w.col(i).addHashed(row.Pos.Record, c, h)
 			rowHash = bits.RotateLeft64(rowHash, 7) ^ h
 			if c != "" && (scanColumn == nil || irregular || i >= len(scanColumn) || scanColumn[i] || len(c) > longCell) {
-				batch.add(c, row.Pos)
+				batch.add(c, h, row.Pos)
 			}
 		}
 		w.rows.add(rowHash)
@@ -281,14 +281,33 @@ func (p *Profiler) profileTable(ctx context.Context, t *Table) (*TableProfile, e
 
 // secretBatch gathers cells to scan for secrets, so that the keyword
 // automaton runs over tens of kilobytes at a time rather than cell by cell.
+// It remembers the hashes of cells in which nothing was found, so that a
+// column of a few repeated values (a status, a category) is scanned once
+// per value, not once per row.
 type secretBatch struct {
 	secrets *Secrets
 	found   func(SecretFinding)
 	text    []byte
 	lines   []Position // the row each line of text came from
+	cells   []batchCell
+	clean   map[uint64]struct{}
 }
 
-func (b *secretBatch) add(cell string, pos Position) {
+// batchCell is a cell in the batch: its hash, and its first line in text.
+type batchCell struct {
+	hash      uint64
+	firstLine int
+}
+
+// maxCleanCells bounds the memory of clean cells, about 2 MB per worker:
+// beyond it, the memory starts again.
+const maxCleanCells = 1 << 16
+
+func (b *secretBatch) add(cell string, hash uint64, pos Position) {
+	if _, ok := b.clean[hash]; ok {
+		return
+	}
+	b.cells = append(b.cells, batchCell{hash: hash, firstLine: len(b.lines) + 1})
 	// A cell that spans lines is scanned line by line, all from its row.
 	for line := range strings.SplitSeq(cell, "\n") {
 		b.text = append(append(b.text, line...), '\n')
@@ -303,11 +322,28 @@ func (b *secretBatch) flush() {
 	if len(b.text) == 0 {
 		return
 	}
+	var dirty []bool // by line of text, where something was found
 	b.secrets.Scan(string(b.text), 1, Position{}, func(f SecretFinding) {
+		if dirty == nil {
+			dirty = make([]bool, len(b.lines)+1)
+		}
+		dirty[f.Pos.Line] = true
 		f.Pos = b.lines[f.Pos.Line-1]
 		b.found(f)
 	})
-	b.text, b.lines = b.text[:0], b.lines[:0]
+	if b.clean == nil || len(b.clean) > maxCleanCells {
+		b.clean = make(map[uint64]struct{}, len(b.cells))
+	}
+	for i, c := range b.cells {
+		end := len(b.lines) + 1
+		if i+1 < len(b.cells) {
+			end = b.cells[i+1].firstLine
+		}
+		if dirty == nil || !slices.Contains(dirty[c.firstLine:end], true) {
+			b.clean[c.hash] = struct{}{}
+		}
+	}
+	b.text, b.lines, b.cells = b.text[:0], b.lines[:0], b.cells[:0]
 }
 
 // InferRoles decides each column's role from sample values: rows as read,
@@ -451,6 +487,9 @@ func (p *Profiler) columnProfile(i int, t *Table, all *workerAcc, cr ColumnRole,
 		header = t.Columns[i]
 	}
 	d, approx := a.distinct.count()
+	// The sketch can overshoot; a column has no more distinct values than
+	// values.
+	d = min(d, a.values)
 	cp := ColumnProfile{Index: i + 1, Header: header, Role: cr.Role, Confidence: cr.Confidence, Reason: cr.Reason,
 		Category: cr.Role.Category(), Values: a.values, Distinct: d, DistinctApprox: approx, Samples: []string{}}
 	if rows > 0 {

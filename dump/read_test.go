@@ -587,3 +587,38 @@ func TestCancellation(t *testing.T) {
 		t.Fatalf("cancelled read: %v", err)
 	}
 }
+
+// A column of repeated values is scanned for secrets once per clean value,
+// yet a secret is counted, and its first row reported, wherever it repeats,
+// across blocks and workers.
+func TestRepeatedSecretsAreAllCounted(t *testing.T) {
+	t.Parallel()
+	const rows = 60000 // several blocks
+	key := "AKIAIOSFODNN7EXAMPLE"
+	var b strings.Builder
+	b.WriteString("status,note\n")
+	want := 0
+	firstRecord := int64(0)
+	for i := 1; i <= rows; i++ {
+		note := [...]string{"renewal due", "call back", "no answer"}[i%3]
+		if i%5000 == 1234 {
+			note = "aws_access_key_id = " + key
+			want++
+			if firstRecord == 0 {
+				firstRecord = int64(i)
+			}
+		}
+		fmt.Fprintf(&b, "%s,%s\n", [...]string{"open", "closed"}[i%2], note)
+	}
+	path := filepath.Join(t.TempDir(), "crm.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tp := profile(t, path).Tables[0]
+	if got := tp.SecretCounts["aws-access-key-id"]; got != int64(want) {
+		t.Fatalf("%d AWS keys counted, want %d (%v)", got, want, tp.SecretCounts)
+	}
+	if len(tp.Secrets) == 0 || tp.Secrets[0].Pos.Record != firstRecord {
+		t.Fatalf("first finding %+v, want record %d", tp.Secrets, firstRecord)
+	}
+}
