@@ -2,7 +2,9 @@
 # Times leakdesk inspect beside the tools a user would otherwise reach for,
 # on the same registry-shaped CSV built by the sample generator, in one run:
 # Go's encoding/csv (ReuseRecord), Miller, Python's csv module, and wc -l as
-# the floor. Prints wall time, CPU time and peak memory for each.
+# the floor. bench/cellfloor shows the least a profile must do: split every
+# line and hash every cell on all cores. Prints wall time, CPU time and peak
+# memory for each.
 #
 #   bench/inspect.sh            # 1,500,000 rows, about 230 MB
 #   ROWS=200000 bench/inspect.sh
@@ -20,12 +22,13 @@ fi
 
 go build -o "$DIR/leakdesk" ./cmd/leakdesk
 go build -o "$DIR/csvread" ./bench/csvread
+go build -o "$DIR/cellfloor" ./bench/cellfloor
 CSV="$DIR/contacts-$ROWS.csv"
 [ -s "$CSV" ] || "$DIR/leakdesk" sample --seed 1 --contacts-csv "$CSV" --rows "$ROWS"
 cat "$CSV" >/dev/null # warm the page cache so that every tool reads from memory
 
 printf '%s: %s rows, %s bytes, %s cores\n\n' "$CSV" "$ROWS" "$(stat -c %s "$CSV")" "$(nproc)"
-printf '%-34s %8s %8s %10s\n' tool wall_s cpu_s peak_MB
+printf '%-38s %8s %8s %10s\n' tool wall_s cpu_s peak_MB
 run() {
 	local name=$1
 	shift
@@ -37,10 +40,11 @@ run() {
 			best=$line
 		fi
 	done
-	awk -v n="$name" -v l="$best" 'BEGIN{split(l,x," "); printf "%-34s %8.2f %8.2f %10.0f\n", n, x[1], x[2]+x[3], x[4]/1024}'
+	awk -v n="$name" -v l="$best" 'BEGIN{split(l,x," "); printf "%-38s %8.2f %8.2f %10.0f\n", n, x[1], x[2]+x[3], x[4]/1024}'
 }
 run "wc -l (floor)" wc -l "$CSV"
 run "encoding/csv, ReuseRecord" "$DIR/csvread" "$CSV"
+run "split and hash every cell, all cores" "$DIR/cellfloor" "$CSV"
 run "leakdesk inspect" "$DIR/leakdesk" inspect "$CSV"
 run "leakdesk inspect --format json" "$DIR/leakdesk" inspect --format json "$CSV"
 command -v mlr >/dev/null && run "mlr --icsv count" mlr --icsv --ojson count "$CSV"
