@@ -67,3 +67,25 @@ func TestRetyped(t *testing.T) {
 		}
 	}
 }
+
+func TestApartByLetters(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a, b  string
+		apart bool
+	}{
+		{"sandra.muller", "sandra.huber", true},       // m, l, l and e, r against h, b, e: three letters each way
+		{"jean.dupont", "jaen.dupont", false},         // a swap keeps every letter
+		{"jean.dupont", "jean.dupond", false},         // one replaced
+		{"jean.dupont", "jean.dupont59", false},       // two added
+		{"jean.dupont", "jean.dupont595", true},       // three added
+		{"élodie.roux", "elodie.roux.leclerc", false}, // not ASCII: left to the full comparison
+	} {
+		if got := apartByLetters(c.a, c.b, 2); got != c.apart {
+			t.Errorf("apartByLetters(%q, %q, 2) = %v, want %v", c.a, c.b, got, c.apart)
+		}
+		if c.apart && withinEdits(c.a, c.b, 2) {
+			t.Errorf("%q and %q are within 2 edits, yet called apart", c.a, c.b)
+		}
+	}
+}

@@ -42,6 +42,9 @@ func FuzzNormalise(f *testing.F) {
 		if utf8.RuneCountInString(s) <= 64 && (!withinEdits(s, s, 0) || withinEdits(s, s+"abc", 2) || !withinEdits(s, s+"ab", 2)) {
 			t.Fatalf("withinEdits(%q) is wrong about itself", s)
 		}
+		if a, b := s[:len(s)/2], s[len(s)/2:]; utf8.RuneCountInString(s) <= 64 && apartByLetters(a, b, 2) && withinEdits(a, b, 2) {
+			t.Fatalf("apartByLetters(%q, %q) but they are within 2 edits", a, b)
+		}
 		n.AddressTokens(s)
 		NameTokens(s)
 		Soundex(s)
