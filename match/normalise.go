@@ -100,10 +100,15 @@ func EmailAlias(email string) string {
 	if !ok {
 		return email
 	}
-	if i := strings.IndexByte(local, '+'); i > 0 {
+	gmail := domain == "gmail.com" || domain == "googlemail.com"
+	i := strings.IndexByte(local, '+')
+	if i <= 0 && !gmail {
+		return email // the common case, read once per leaked row: no copy
+	}
+	if i > 0 {
 		local = local[:i]
 	}
-	if domain == "gmail.com" || domain == "googlemail.com" {
+	if gmail {
 		local, domain = strings.ReplaceAll(local, ".", ""), "gmail.com"
 	}
 	return local + "@" + domain

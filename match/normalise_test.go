@@ -29,6 +29,11 @@ func TestNormalisers(t *testing.T) {
 	if got := EmailAlias("j.martin+x@acme.fr"); got != "j.martin@acme.fr" {
 		t.Errorf("EmailAlias = %q", got)
 	}
+	for _, plain := range []string{"j.martin@acme.fr", "+x@acme.fr", "nodomain"} {
+		if got := EmailAlias(plain); got != plain {
+			t.Errorf("EmailAlias(%q) = %q, want it unchanged", plain, got)
+		}
+	}
 	for in, want := range map[string]string{
 		"01 23 45 67 89":       "+33123456789",
 		"01.23.45.67.89":       "+33123456789",
