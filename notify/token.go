@@ -44,9 +44,13 @@ func (t *Tokens) Check(token string) (Ack, error) {
 	if !ok {
 		return Ack{}, bad
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, t.mac(payload)) {
+	enc := base64.RawURLEncoding
+	payload, err1 := enc.DecodeString(p)
+	mac, err2 := enc.DecodeString(m)
+	// The decoder skips newlines and ignores the spare bits of the last
+	// character, so several spellings decode alike. Only the one Sign
+	// writes is accepted: a token is one string, wherever it is compared.
+	if err1 != nil || err2 != nil || enc.EncodeToString(payload) != p || enc.EncodeToString(mac) != m || !hmac.Equal(mac, t.mac(payload)) {
 		return Ack{}, bad
 	}
 	var ids [3]int64
