@@ -11,16 +11,17 @@ import (
 // cell was repaired; NFC alone does not count as a repair. ASCII cells, the
 // vast majority, return at once.
 func cleanCell(s string) (string, bool) {
-	suspect, denormal := scanCell(s)
-	if !suspect && !denormal {
+	suspect, denormal, nonASCII := scanText(s)
+	// Formats read without blocks (SQL, key-value) can carry stray
+	// Windows-1252 bytes in UTF-8 text, which scanText does not check.
+	invalid := nonASCII && !utf8.ValidString(s)
+	if !suspect && !denormal && !invalid {
 		return s, false
 	}
 	repaired := false
-	if !utf8.ValidString(s) {
-		// Formats read without blocks (SQL, key-value) can carry stray
-		// Windows-1252 bytes in UTF-8 text.
+	if invalid {
 		b, _ := fixInvalidUTF8([]byte(s))
-		s, repaired = string(b), true
+		s, suspect, repaired = string(b), true, true
 	}
 	// Text can be double-encoded more than once; three layers is plenty.
 	for i := 0; i < 3 && suspect; i++ {
@@ -36,24 +37,15 @@ func cleanCell(s string) (string, bool) {
 	return s, repaired
 }
 
-// scanCell looks at a cell's bytes once. suspect means it may hold
-// mojibake: the UTF-8 of U+00C2-U+00F4 (C3 82-B4, what a UTF-8 lead byte
-// becomes when read as Windows-1252) followed by a character a continuation
-// byte becomes (C2, C5, C6, CB or E2 lead bytes); or bytes that are not
-// valid UTF-8. denormal means NFC may change it: characters from U+0300 up,
-// where combining marks live. Letters up to U+02FF are always NFC.
-func scanCell(s string) (suspect, denormal bool) {
-	suspect, denormal, nonASCII := scanText(s)
-	if nonASCII && !suspect && !utf8.ValidString(s) {
-		suspect = true
-	}
-	return suspect, denormal
-}
-
-// scanText is scanCell for text already known to be valid UTF-8, such as a
-// block, and also reports whether any byte is not ASCII. Words of eight
-// ASCII bytes are skipped at once, also between the letters of a text with
-// a few accents, such as a block of names.
+// scanText looks at text known to be valid UTF-8, such as a block, once.
+// suspect means it may hold mojibake: the UTF-8 of U+00C2-U+00F4 (C3 82-B4,
+// what a UTF-8 lead byte becomes when read as Windows-1252) followed by a
+// character a continuation byte becomes (C2, C5, C6, CB or E2 lead bytes).
+// denormal means NFC may change it: characters from U+0300 up, where
+// combining marks live. Letters up to U+02FF are always NFC. nonASCII
+// reports any byte from 0x80. Words of eight ASCII bytes are skipped at
+// once, also between the letters of a text with a few accents, such as a
+// block of names.
 func scanText(s string) (suspect, denormal, nonASCII bool) {
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && (uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|

@@ -31,6 +31,26 @@ func recipients() []*leakdesk.Recipient {
 	}
 }
 
+// queueCampaign adds n recipients to an incident, their keys sorting in
+// the order added, and creates the first notice for them.
+func queueCampaign(t *testing.T, svc *store.NoticeService, incidentID int64, n int) *enqueued {
+	t.Helper()
+	ctx := context.Background()
+	var rs []*leakdesk.Recipient
+	for i := range n {
+		key := fmt.Sprintf("C-%05d", i)
+		rs = append(rs, &leakdesk.Recipient{Key: key, Kind: leakdesk.RecipientAffected, Name: key, Email: strings.ToLower(key) + "@x.example", Language: "en"})
+	}
+	if _, err := svc.AddRecipients(ctx, incidentID, "alice", rs); err != nil {
+		t.Fatal(err)
+	}
+	q := &enqueued{}
+	if _, _, err := svc.CreateNotice(ctx, &leakdesk.Notice{IncidentID: incidentID, Campaign: "c", Kind: leakdesk.NoticeFirst, Template: "first", Actor: "a"}, q.fn); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
 func advance(t *testing.T, svc *store.NoticeService, done *leakdesk.Outcome, next int64) *leakdesk.Claim {
 	t.Helper()
 	c, err := svc.Advance(context.Background(), done, next, time.Minute)
@@ -255,19 +275,7 @@ func TestConcurrentClaimsSendEachOnce(t *testing.T) {
 		ctx := context.Background()
 		incidents := store.NewIncidentService(h.db)
 		svc := store.NewNoticeService(h.db)
-		inc := mustCreate(t, incidents, newIncident("race"))
-		var rs []*leakdesk.Recipient
-		for i := range 40 {
-			key := "C-" + string(rune('A'+i/26)) + string(rune('a'+i%26))
-			rs = append(rs, &leakdesk.Recipient{Key: key, Kind: leakdesk.RecipientAffected, Name: key, Email: strings.ToLower(key) + "@x.example", Language: "en"})
-		}
-		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", rs); err != nil {
-			t.Fatal(err)
-		}
-		var q enqueued
-		if _, _, err := svc.CreateNotice(ctx, &leakdesk.Notice{IncidentID: inc.ID, Campaign: "c", Kind: leakdesk.NoticeFirst, Template: "first", Actor: "a"}, q.fn); err != nil {
-			t.Fatal(err)
-		}
+		q := queueCampaign(t, svc, mustCreate(t, incidents, newIncident("race")).ID, 40)
 		const senders = 4
 		claimed := make(chan int64, senders*len(q.ids))
 		errs := make(chan error, senders)
@@ -312,23 +320,10 @@ func TestConcurrentClaimsSendEachOnce(t *testing.T) {
 // addressed to its own recipient.
 func TestLargeCampaignQueuesEveryRecipientOnce(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
-		ctx := context.Background()
 		incidents := store.NewIncidentService(h.db)
 		svc := store.NewNoticeService(h.db)
-		inc := mustCreate(t, incidents, newIncident("large"))
 		const n = 1234 // two full statements and part of a third
-		var rs []*leakdesk.Recipient
-		for i := range n {
-			key := fmt.Sprintf("C-%05d", i)
-			rs = append(rs, &leakdesk.Recipient{Key: key, Kind: leakdesk.RecipientAffected, Name: key, Email: strings.ToLower(key) + "@x.example", Language: "en"})
-		}
-		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", rs); err != nil {
-			t.Fatal(err)
-		}
-		var q enqueued
-		if _, _, err := svc.CreateNotice(ctx, &leakdesk.Notice{IncidentID: inc.ID, Campaign: "c", Kind: leakdesk.NoticeFirst, Template: "first", Actor: "a"}, q.fn); err != nil {
-			t.Fatal(err)
-		}
+		q := queueCampaign(t, svc, mustCreate(t, incidents, newIncident("large")).ID, n)
 		if len(q.ids) != n {
 			t.Fatalf("%d deliveries queued, want %d", len(q.ids), n)
 		}
