@@ -2,9 +2,9 @@
 # Times leakdesk inspect beside the tools a user would otherwise reach for,
 # on the same registry-shaped CSV built by the sample generator, in one run:
 # Go's encoding/csv (ReuseRecord), Miller, Python's csv module, and wc -l as
-# the floor. bench/cellfloor shows the least a profile must do: split every
-# line and hash every cell on all cores. Prints wall time, CPU time and peak
-# memory for each.
+# the floor. bench/cellfloor shows the least a profile must do: validate the
+# text as UTF-8, split every line and hash every cell, on all cores. Prints
+# wall time, CPU time and peak memory for each.
 #
 #   bench/inspect.sh            # 1,500,000 rows, about 230 MB
 #   ROWS=200000 bench/inspect.sh
@@ -44,7 +44,7 @@ run() {
 }
 run "wc -l (floor)" wc -l "$CSV"
 run "encoding/csv, ReuseRecord" "$DIR/csvread" "$CSV"
-run "split and hash every cell, all cores" "$DIR/cellfloor" "$CSV"
+run "UTF-8 check, split, hash every cell" "$DIR/cellfloor" "$CSV"
 run "leakdesk inspect" "$DIR/leakdesk" inspect "$CSV"
 run "leakdesk inspect --format json" "$DIR/leakdesk" inspect --format json "$CSV"
 command -v mlr >/dev/null && run "mlr --icsv count" mlr --icsv --ojson count "$CSV"

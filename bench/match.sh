@@ -75,7 +75,14 @@ printf '\n%s: %s rows, %s bytes, against the same registry\n\n' "$CSV" "$ROWS" "
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
 run "wc -l (floor)" 'echo -' wc -l "$CSV"
 run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
-run "leakdesk match" 'python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(\"%d rows, %d matched, %d contacts\" % (r[\"rows\"], r[\"matched_rows\"], len(r[\"contacts\"])))" "$DIR/out"' \
-	"$DIR/leakdesk" match --format json --registry "$REG" "$CSV"
+SUMMARY='python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(\"%d rows, %d matched, %d contacts\" % (r[\"rows\"], r[\"matched_rows\"], len(r[\"contacts\"])))" "$DIR/out"'
+run "leakdesk match" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$REG" "$CSV"
+# The least that match does per row: with a registry of one contact whom
+# the file does not hold, every row is read and normalised and its keys
+# looked up, but no row has a candidate to compare.
+OUTSIDER="$DIR/registry-outsider.csv"
+printf '%s\n' contact_id,organisation,first_name,last_name,email,phone \
+	'X-1,Outsider Holdings,Zebulon,Quaxley,zebulon.quaxley@outsider.invalid,+33 9 99 99 99 99' >"$OUTSIDER"
+run "leakdesk match, outsider registry" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$OUTSIDER" "$CSV"
 echo
 echo "best of three runs each"
