@@ -19,8 +19,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -42,11 +43,12 @@ type Options struct {
 // DB is a connection to the incident store.
 type DB struct {
 	db *sql.DB
-	// relaxed is a second pool on the same SQLite file whose commits are
-	// not synced (synchronous=NORMAL): they survive a crash of leakdesk,
-	// not a power cut. Only delivery bookkeeping uses it, where a lost
-	// commit means a message resent under the same Message-ID. It is nil
-	// for PostgreSQL, which relaxes per transaction instead.
+	// relaxed is a second pool on the same database whose commits do not
+	// wait for the disk (SQLite's synchronous=NORMAL, PostgreSQL's
+	// synchronous_commit=off): they survive a crash of leakdesk, not a
+	// power cut. Only delivery bookkeeping uses it, where a lost commit
+	// means a message resent under the same Message-ID. Relaxing the
+	// session, not each transaction, spares a round trip per message.
 	relaxed *sql.DB
 	// writer serialises this process's SQLite transactions, which all take
 	// the write lock (IMMEDIATE): waiting on a mutex wakes at once, where
@@ -74,6 +76,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if IsPostgresURL(dsn) {
 		d.postgres, d.target = true, redactURL(dsn)
 		d.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			d.relaxed, err = openRelaxedPostgres(dsn)
+		}
 	} else {
 		d.target = dsn
 		d.db, err = sql.Open("sqlite", sqliteDSN(dsn, d.busyTimeout, "FULL"))
@@ -82,10 +87,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		}
 	}
 	if err != nil {
+		if d.db != nil {
+			d.db.Close()
+		}
 		return nil, d.wrap(fmt.Errorf("open %s: %w", d.target, err))
 	}
 	if err := d.db.PingContext(ctx); err != nil {
-		d.db.Close()
+		d.Close()
 		return nil, d.wrap(fmt.Errorf("connect to %s: %w", d.target, err))
 	}
 	if err := d.migrate(ctx); err != nil {
@@ -114,6 +122,17 @@ func (d *DB) Dialect() string {
 		return "postgres"
 	}
 	return "sqlite"
+}
+
+// openRelaxedPostgres opens a pool on dsn whose sessions commit without
+// waiting for the write-ahead log to reach the disk.
+func openRelaxedPostgres(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RuntimeParams["synchronous_commit"] = "off"
+	return stdlib.OpenDB(*cfg), nil
 }
 
 // sqliteDSN turns a file path into a modernc DSN. WAL lets readers run beside
@@ -237,23 +256,16 @@ func lostConflict(err error) bool {
 
 // relaxedTx runs fn once; its errors are not yet wrapped.
 func (d *DB) relaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	pool := d.db
 	if !d.postgres {
-		pool = d.relaxed
 		d.writer.Lock()
 		defer d.writer.Unlock()
 	}
-	tx, err := d.begin(ctx, pool)
+	tx, err := d.begin(ctx, d.relaxed)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer d.end(tx)
 	defer tx.Rollback()
-	if d.postgres {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
-			return fmt.Errorf("relax commit: %w", err)
-		}
-	}
 	if err := fn(tx); err != nil {
 		return err
 	}
