@@ -6,10 +6,17 @@
 # the CPU that each client and the server spend per notice, and checks that
 # mailpit received every message.
 #
+# It does so in two layouts: "shared", where mailpit and the client share
+# every core, and "pinned", where mailpit runs alone on the last core and the
+# client on the others, as if the server were another machine. On a small
+# machine the shared layout makes the comparison a contest for CPU with the
+# server; the pinned one compares the clients against the server's own
+# throughput.
+#
 #   bench/notify.sh
 #   NOTICES=5000 CONNECTIONS=2 bench/notify.sh
-#   LEAKDESK_DB=postgres://... bench/notify.sh   # the store on PostgreSQL
-#   PIN_SERVER=1 bench/notify.sh                 # mailpit on a core of its own
+#   LAYOUTS=pinned bench/notify.sh               # one layout only
+#   LEAKDESK_DB=postgres://... bench/notify.sh   # the store on a fresh PostgreSQL database
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,13 +33,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 MAILPIT_PID=
 stop_mailpit() { [ -z "$MAILPIT_PID" ] || { kill "$MAILPIT_PID" 2>/dev/null; wait "$MAILPIT_PID" 2>/dev/null || true; }; }
 trap stop_mailpit EXIT
-# With PIN_SERVER=1, mailpit runs on the last core and the clients on the
-# others, as if the server were another machine: they no longer compete for
-# CPU, and the comparison is of the clients alone.
+LAYOUTS=${LAYOUTS:-shared pinned}
+[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null || LAYOUTS=shared
 SERVER_CPUS=() CLIENT_CPUS=()
-if [ "${PIN_SERVER:-}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
-	SERVER_CPUS=(taskset -c "$(($(nproc) - 1))") CLIENT_CPUS=(taskset -c "0-$(($(nproc) - 2))")
-fi
+layout() { # shared | pinned
+	SERVER_CPUS=() CLIENT_CPUS=()
+	if [ "$1" = pinned ]; then
+		SERVER_CPUS=(taskset -c "$(($(nproc) - 1))") CLIENT_CPUS=(taskset -c "0-$(($(nproc) - 2))")
+	fi
+}
 # Each run gets a mailpit of its own with an empty database, so that neither
 # run starts on the other's messages.
 fresh_mailpit() {
@@ -45,27 +54,30 @@ fresh_mailpit() {
 }
 received() { curl -s "http://$API/api/v1/messages?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 
-# One incident whose findings hold NOTICES affected contacts: the leak is
-# the registry itself. It is made twice: in the store under test, and in a
-# SQLite store whose campaign writes the baseline's messages to an outbox.
+# An incident per layout whose findings hold NOTICES affected contacts: the
+# leak is the registry itself. They are made in the store under test, and
+# one more in a SQLite store whose campaign writes the baseline's messages
+# to an outbox.
 "$DIR/leakdesk" sample --contacts-csv "$DIR/registry.csv" --rows "$NOTICES" >/dev/null
-setup() { # DATA_DIR [env...]
-	local data=$1
-	shift
+setup() { # DATA_DIR INCIDENT [env...]
+	local data=$1 id=$2
+	shift 2
 	LD() { env "$@" "$DIR/leakdesk" --data "$data" "${ARGS[@]}"; }
 	ARGS=(incident new --title "bench" --aware-at now --country FR --regime gdpr) && LD "$@" >/dev/null
-	ARGS=(match --registry "$DIR/registry.csv" --incident 1 "$DIR/registry.csv") && LD "$@" >/dev/null
+	ARGS=(match --registry "$DIR/registry.csv" --incident "$id" "$DIR/registry.csv") && LD "$@" >/dev/null
 	for kv in "circumstances|A list of customer contacts was posted on a forum." "consequences|Phishing." "measures|Access closed." "dpo|dpo@acme.example"; do
-		ARGS=(incident fact 1 "${kv%%|*}" "${kv#*|}") && LD "$@" >/dev/null
+		ARGS=(incident fact "$id" "${kv%%|*}" "${kv#*|}") && LD "$@" >/dev/null
 	done
 }
-setup "$DIR/data" LEAKDESK_DB="${LEAKDESK_DB:-}"
-setup "$DIR/data-outbox" LEAKDESK_DB=
+id=0
+for _ in $LAYOUTS; do
+	id=$((id + 1))
+	setup "$DIR/data" "$id" LEAKDESK_DB="${LEAKDESK_DB:-}"
+done
+setup "$DIR/data-outbox" 1 LEAKDESK_DB=
 LEAKDESK_DB= "$DIR/leakdesk" --data "$DIR/data-outbox" notify send 1 --campaign first --from "Acme <dpo@acme.example>" --outbox "$DIR/eml" >/dev/null
 
-printf '%s notices, %s connections, a fresh mailpit for each run, %s cores%s; store: %s\n\n' "$NOTICES" "$CONNECTIONS" "$(nproc)" \
-	"${SERVER_CPUS:+, mailpit alone on core $(($(nproc) - 1))}" "${LEAKDESK_DB:-SQLite}"
-printf '%-44s %8s %10s %8s %9s %9s %13s\n' tool wall_s notices/s cpu_s peak_MB received mailpit_cpu_s
+printf '%s notices, %s connections, a fresh mailpit for each run, %s cores; store: %s\n' "$NOTICES" "$CONNECTIONS" "$(nproc)" "${LEAKDESK_DB:-SQLite}"
 # mailpit's own CPU time, in seconds, from /proc: the server's share of the
 # two cores is what a sender leaves it.
 server_cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$MAILPIT_PID/stat"; }
@@ -80,19 +92,34 @@ run() {
 	awk -v n="$name" -v w="$wall" -v c="$CPU" -v m="$rss" -v k="$NOTICES" -v r="$(received)" -v sc="$SERVER_CPU" \
 		'BEGIN{printf "%-44s %8.2f %10.0f %8.2f %9.0f %9s %13.2f\n", n, w, k/w, c, m/1024, r, sc}'
 }
-fresh_mailpit
-run "plain SMTP client, no bookkeeping" "${CLIENT_CPUS[@]}" "$DIR/smtpbaseline" -addr "$SMTP" -conns "$CONNECTIONS" "$DIR/eml"
-BASE=$(awk '{print $1}' "$DIR/time.out") BASE_CPU=$CPU BASE_SERVER_CPU=$SERVER_CPU
-fresh_mailpit
-run "leakdesk notify send (whole command)" "${CLIENT_CPUS[@]}" env ${LEAKDESK_CPUPROFILE:+LEAKDESK_CPUPROFILE=$LEAKDESK_CPUPROFILE} "$DIR/leakdesk" --data "$DIR/data" notify send 1 --campaign first \
-	--from "Acme <dpo@acme.example>" --smtp "smtp://$SMTP?tls=none" --connections "$CONNECTIONS" --format json
-SEND=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$DIR/out")
-WHOLE=$(awk '{print $1}' "$DIR/time.out")
-echo
-awk -v b="$BASE" -v w="$WHOLE" -v s="$SEND" -v k="$NOTICES" 'BEGIN{
-	printf "leakdesk: %.0f notices/s over the whole command (%.0f%% of the baseline),\n", k/w, 100*b/w
-	printf "          %.0f notices/s from the first queued job to the last outcome (%.0f%% of the baseline).\n", k/s, 100*b/s }'
-# Sender and server share the machine's cores, so each CPU-millisecond the
-# sender spends on a notice is one the server does not have.
-awk -v k="$NOTICES" -v bc="$BASE_CPU" -v bs="$BASE_SERVER_CPU" -v lc="$CPU" -v ls="$SERVER_CPU" 'BEGIN{
-	printf "CPU per notice: plain client %.2f ms + mailpit %.2f ms; leakdesk %.2f ms + mailpit %.2f ms.\n", 1000*bc/k, 1000*bs/k, 1000*lc/k, 1000*ls/k }'
+compare() { # LAYOUT INCIDENT
+	layout "$1"
+	echo
+	if [ "$1" = pinned ]; then
+		echo "pinned: mailpit alone on core $(($(nproc) - 1)), each client on the other cores"
+	else
+		echo "shared: mailpit and each client on all $(nproc) cores"
+	fi
+	printf '%-44s %8s %10s %8s %9s %9s %13s\n' tool wall_s notices/s cpu_s peak_MB received mailpit_cpu_s
+	fresh_mailpit
+	run "plain SMTP client, no bookkeeping" "${CLIENT_CPUS[@]}" "$DIR/smtpbaseline" -addr "$SMTP" -conns "$CONNECTIONS" "$DIR/eml"
+	local base base_cpu=$CPU base_server_cpu=$SERVER_CPU
+	base=$(awk '{print $1}' "$DIR/time.out")
+	fresh_mailpit
+	run "leakdesk notify send (whole command)" "${CLIENT_CPUS[@]}" env ${LEAKDESK_CPUPROFILE:+LEAKDESK_CPUPROFILE=$LEAKDESK_CPUPROFILE.$1} \
+		"$DIR/leakdesk" --data "$DIR/data" notify send "$2" --campaign first \
+		--from "Acme <dpo@acme.example>" --smtp "smtp://$SMTP?tls=none" --connections "$CONNECTIONS" --format json
+	local send whole
+	send=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$DIR/out")
+	whole=$(awk '{print $1}' "$DIR/time.out")
+	awk -v b="$base" -v w="$whole" -v s="$send" -v k="$NOTICES" 'BEGIN{
+		printf "leakdesk: %.0f notices/s over the whole command (%.0f%% of the baseline),\n", k/w, 100*b/w
+		printf "          %.0f notices/s from the first queued job to the last outcome (%.0f%% of the baseline).\n", k/s, 100*b/s }'
+	awk -v k="$NOTICES" -v bc="$base_cpu" -v bs="$base_server_cpu" -v lc="$CPU" -v ls="$SERVER_CPU" 'BEGIN{
+		printf "CPU per notice: plain client %.2f ms + mailpit %.2f ms; leakdesk %.2f ms + mailpit %.2f ms.\n", 1000*bc/k, 1000*bs/k, 1000*lc/k, 1000*ls/k }'
+}
+id=0
+for l in $LAYOUTS; do
+	id=$((id + 1))
+	compare "$l" "$id"
+done

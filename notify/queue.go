@@ -46,7 +46,7 @@ const maxJobAttempts = 30
 type QueueConfig struct {
 	Dialect     string // "sqlite" or "postgres"
 	Connections int    // messages sent at once, each over its own connection
-	BatchSize   int    // deliveries per job
+	BatchSize   int    // deliveries per job; 0 sizes jobs by campaign (see batchSize)
 	Logger      *slog.Logger
 }
 
@@ -55,7 +55,8 @@ type QueueConfig struct {
 // transaction.
 type Queue struct {
 	client *river.Client[*sql.Tx]
-	batch  int
+	batch  int // 0: by campaign
+	conns  int
 }
 
 // NewQueue opens the queue on db, creating River's tables if needed. With a
@@ -101,7 +102,7 @@ func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Que
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &Queue{client: client, batch: max(cfg.BatchSize, 1)}, nil
+	return &Queue{client: client, batch: max(cfg.BatchSize, 0), conns: conns}, nil
 }
 
 // quiet keeps River's routine logging out of a command's output: only its
@@ -150,10 +151,31 @@ func (q *Queue) Enqueue(ctx context.Context, incidentID, noticeID int64, ids []i
 	return err
 }
 
+// Jobs sized by campaign: about jobsPerConnection jobs per connection, so
+// that every connection has work until the campaign's end, of at most
+// maxAutoBatch deliveries, so that a batch held back by a temporary failure
+// holds back few messages. Within that, jobs are as large as they can be:
+// each costs the queue a fetch and a completion, which on SQLite take the
+// same write lock as the messages' bookkeeping.
+const (
+	jobsPerConnection = 4
+	maxAutoBatch      = 200
+)
+
+// batchSize is how many of n deliveries go in one job.
+func (q *Queue) batchSize(n int) int {
+	if q.batch > 0 {
+		return q.batch
+	}
+	perJob := (n + jobsPerConnection*q.conns - 1) / (jobsPerConnection * q.conns)
+	return min(max(perJob, 1), maxAutoBatch)
+}
+
 func (q *Queue) jobs(incidentID, noticeID int64, ids []int64) []river.InsertManyParams {
 	var params []river.InsertManyParams
-	for start := 0; start < len(ids); start += q.batch {
-		batch := ids[start:min(start+q.batch, len(ids))]
+	size := q.batchSize(len(ids))
+	for start := 0; start < len(ids); start += size {
+		batch := ids[start:min(start+size, len(ids))]
 		params = append(params, river.InsertManyParams{Args: DeliverArgs{Incident: incidentID, Notice: noticeID, Deliveries: batch}})
 	}
 	return params

@@ -238,7 +238,7 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 	}
 	nf := &notifyFlags{
 		from: "Provider DPO (demo) <dpo@provider.example>", baseURL: a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"),
-		outbox: filepath.Join(a.dataDir, "outbox"), connections: 4, batch: 50, lease: notify.DefaultLease,
+		outbox: filepath.Join(a.dataDir, "outbox"), connections: 4, lease: notify.DefaultLease,
 	}
 	first, err := a.sendNotice(ctx, nf, inc.ID, &leakdesk.Notice{Campaign: "first-notice", Kind: leakdesk.NoticeFirst, Template: "first"})
 	if err != nil {

@@ -65,7 +65,7 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 		fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
 		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
 		fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
-		fl.IntVar(&f.batch, "batch", 50, "deliveries per queued job")
+		fl.IntVar(&f.batch, "batch", 0, "deliveries per queued job (default: by campaign, about 4 jobs per connection, at most 200 deliveries each)")
 		fl.DurationVar(&f.lease, "lease", notify.DefaultLease, "how long a message in flight is held before another sender may take its sender for dead; must exceed the SMTP timeout")
 	}
 }
