@@ -88,7 +88,7 @@ run() {
 	before=$(server_cpu)
 	/usr/bin/time -o "$DIR/time.out" -f '%e %U %S %M' "$@" >"$DIR/out" 2>"$DIR/err" || { cat "$DIR/err" >&2; exit 1; }
 	read -r wall user sys rss <"$DIR/time.out"
-	CPU=$(echo "$user + $sys" | bc) SERVER_CPU=$(echo "$(server_cpu) - $before" | bc)
+	WALL=$wall CPU=$(echo "$user + $sys" | bc) SERVER_CPU=$(echo "$(server_cpu) - $before" | bc)
 	awk -v n="$name" -v w="$wall" -v c="$CPU" -v m="$rss" -v k="$NOTICES" -v r="$(received)" -v sc="$SERVER_CPU" \
 		'BEGIN{printf "%-44s %8.2f %10.0f %8.2f %9.0f %9s %13.2f\n", n, w, k/w, c, m/1024, r, sc}'
 }
@@ -103,16 +103,14 @@ compare() { # LAYOUT INCIDENT
 	printf '%-44s %8s %10s %8s %9s %9s %13s\n' tool wall_s notices/s cpu_s peak_MB received mailpit_cpu_s
 	fresh_mailpit
 	run "plain SMTP client, no bookkeeping" "${CLIENT_CPUS[@]}" "$DIR/smtpbaseline" -addr "$SMTP" -conns "$CONNECTIONS" "$DIR/eml"
-	local base base_cpu=$CPU base_server_cpu=$SERVER_CPU
-	base=$(awk '{print $1}' "$DIR/time.out")
+	local base=$WALL base_cpu=$CPU base_server_cpu=$SERVER_CPU
 	fresh_mailpit
 	run "leakdesk notify send (whole command)" "${CLIENT_CPUS[@]}" env ${LEAKDESK_CPUPROFILE:+LEAKDESK_CPUPROFILE=$LEAKDESK_CPUPROFILE.$1} \
 		"$DIR/leakdesk" --data "$DIR/data" notify send "$2" --campaign first \
 		--from "Acme <dpo@acme.example>" --smtp "smtp://$SMTP?tls=none" --connections "$CONNECTIONS" --format json
-	local send whole
+	local send
 	send=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$DIR/out")
-	whole=$(awk '{print $1}' "$DIR/time.out")
-	awk -v b="$base" -v w="$whole" -v s="$send" -v k="$NOTICES" 'BEGIN{
+	awk -v b="$base" -v w="$WALL" -v s="$send" -v k="$NOTICES" 'BEGIN{
 		printf "leakdesk: %.0f notices/s over the whole command (%.0f%% of the baseline),\n", k/w, 100*b/w
 		printf "          %.0f notices/s from the first queued job to the last outcome (%.0f%% of the baseline).\n", k/s, 100*b/s }'
 	awk -v k="$NOTICES" -v bc="$base_cpu" -v bs="$base_server_cpu" -v lc="$CPU" -v ls="$SERVER_CPU" 'BEGIN{

@@ -97,7 +97,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, d.wrap(fmt.Errorf("connect to %s: %w", d.target, err))
 	}
 	if err := d.migrate(ctx); err != nil {
-		d.db.Close()
+		d.Close()
 		return nil, err
 	}
 	return d, nil
