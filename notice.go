@@ -238,6 +238,10 @@ type NoticeService interface {
 	// is not to be sent now. Recording an outcome returns ECONFLICT if the delivery's
 	// lease ran out and another sender took it; claiming returns ENOTFOUND.
 	Advance(ctx context.Context, done *Outcome, next int64, lease time.Duration) (*Claim, error)
+	// Release gives back a claimed delivery whose message never left: it is
+	// queued again, and the attempt is not counted. Returns ECONFLICT if
+	// the lease ran out and another sender took it.
+	Release(ctx context.Context, c *Claim) error
 	// ReportDelivery records what a delivery report (DSN) said of the
 	// message with messageID: delivered or bounced. Returns ENOTFOUND.
 	ReportDelivery(ctx context.Context, messageID, state, detail string) (*Delivery, error)

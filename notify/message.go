@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -27,6 +28,27 @@ type Message struct {
 	Notice   int64
 	Date     time.Time
 	*Rendered
+
+	raw []byte // the encoded message, once Bytes has made it
+}
+
+// Bytes is the message as it goes on the wire, encoded on first use.
+func (m *Message) Bytes() ([]byte, error) {
+	if m.raw != nil {
+		return m.raw, nil
+	}
+	msg, err := m.Mail()
+	if err != nil {
+		return nil, err
+	}
+	// Room for both parts, quoted-printable, and the headers: growing the
+	// buffer as it fills cost more than encoding it.
+	b := bytes.NewBuffer(make([]byte, 0, (len(m.Text)+len(m.HTML))*5/4+2048))
+	if _, err := msg.WriteTo(b); err != nil {
+		return nil, fmt.Errorf("encode message %s: %w", m.ID, err)
+	}
+	m.raw = b.Bytes()
+	return m.raw, nil
 }
 
 // Mail builds the MIME message: text and HTML alternatives, and headers
@@ -155,11 +177,17 @@ func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message
 	if err != nil {
 		return nil, err
 	}
-	return &Message{
+	m := &Message{
 		ID: claim.Delivery.MessageID, Key: fmt.Sprintf("%s/n%d/%s", d.Incident, n.ID, r.Key),
 		From: c.From, To: claim.Delivery.Address, ToName: r.Name, Lang: r.Language,
 		Incident: d.Incident, Notice: n.ID, Date: c.now(), Rendered: rendered,
-	}, nil
+	}
+	// Encoded here, beside the message before it on the wire, rather than
+	// in its own turn on the connection.
+	if _, err := m.Bytes(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func (c *Composer) now() time.Time {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -26,7 +27,14 @@ import (
 // A Sender hands messages to a mail system, one at a time, over one
 // connection that it keeps between messages.
 type Sender interface {
-	Send(ctx context.Context, m *Message) error
+	// Send hands m over. Once m is written out in full, and before the mail
+	// system is told to keep it (the final dot of SMTP's DATA, the rename of
+	// an outbox file), Send calls ready, if not nil, and abandons m if ready
+	// fails. That lets the previous message's outcome be committed while
+	// this one is on the wire, and still no more than one message per
+	// connection is ever kept by the mail system with its outcome
+	// unrecorded.
+	Send(ctx context.Context, m *Message, ready func() error) error
 	Close() error
 }
 
@@ -152,9 +160,10 @@ func (d *SMTPDialer) String() string {
 }
 
 func (d *SMTPDialer) client() (*mail.Client, error) {
-	// No NOOP before and no RSET after each message: they cost a round
-	// trip each, and a connection that fails is closed and dialled again.
-	opts := []mail.Option{mail.WithPort(d.cfg.Port), mail.WithTimeout(d.cfg.Timeout), mail.WithoutNoop(), mail.WithoutRset()}
+	// The client only dials: greeting, TLS and login. Each message is then
+	// one mail transaction of smtpSender.transfer, without the NOOP and RSET
+	// that go-mail's Send adds around it at a round trip each.
+	opts := []mail.Option{mail.WithPort(d.cfg.Port), mail.WithTimeout(d.cfg.Timeout)}
 	switch d.cfg.TLS {
 	case "implicit":
 		opts = append(opts, mail.WithSSL())
@@ -216,28 +225,64 @@ func (d *SMTPDialer) Dial(ctx context.Context) (Sender, error) {
 // smtpSender keeps one connection open between messages and dials again
 // after any failure, since the connection's state is then unknown.
 type smtpSender struct {
-	d         *SMTPDialer
-	c         *mail.Client
-	connected bool
+	d    *SMTPDialer
+	c    *mail.Client
+	conn *smtp.Client // nil until dialled, and after a failure
 }
 
-func (s *smtpSender) Send(ctx context.Context, m *Message) error {
-	msg, err := m.Mail()
+func (s *smtpSender) Send(ctx context.Context, m *Message, ready func() error) error {
+	raw, err := m.Bytes()
 	if err != nil {
 		return &SendError{Permanent: true, Err: err}
 	}
 	if err := s.d.limiter.wait(ctx); err != nil {
 		return err
 	}
-	if !s.connected {
-		if err := s.c.DialWithContext(ctx); err != nil {
+	if s.conn == nil {
+		conn, err := s.c.DialToSMTPClientWithContext(ctx)
+		if err != nil {
 			return &SendError{Err: fmt.Errorf("connect to %s: %w", s.d, err)}
 		}
-		s.connected = true
+		s.conn = conn
 	}
-	if err := s.c.Send(msg); err != nil {
-		s.c.Close()
-		s.connected = false
+	if err := s.transfer(m, raw, ready); err != nil {
+		s.conn.Close()
+		s.conn = nil
+		return err
+	}
+	return nil
+}
+
+// transfer is one SMTP mail transaction. It is written here rather than
+// left to go-mail's Send so that ready can be waited for between the
+// message's last byte and the dot that ends it: a server that never sees
+// the dot discards the message (RFC 5321, 4.1.1.4).
+func (s *smtpSender) transfer(m *Message, raw []byte, ready func() error) error {
+	if err := s.conn.UpdateDeadline(s.d.cfg.Timeout); err != nil {
+		return &SendError{Err: err}
+	}
+	if err := s.conn.Mail("<" + m.From.Address + ">"); err != nil {
+		return classify(err)
+	}
+	if err := s.conn.Rcpt("<" + m.To + ">"); err != nil {
+		return classify(err)
+	}
+	w, err := s.conn.Data()
+	if err != nil {
+		return classify(err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		return classify(err)
+	}
+	if ready != nil {
+		if err := ready(); err != nil {
+			return err
+		}
+		if err := s.conn.UpdateDeadline(s.d.cfg.Timeout); err != nil {
+			return &SendError{Err: err}
+		}
+	}
+	if err := w.Close(); err != nil {
 		return classify(err)
 	}
 	return nil
@@ -258,20 +303,18 @@ func isAuthFailure(err error) bool {
 // classify reads an SMTP failure: a 5xx reply is permanent, and everything
 // else (4xx, a dropped connection, a timeout) is temporary.
 func classify(err error) error {
-	var se *mail.SendError
-	if errors.As(err, &se) {
-		code := se.ErrorCode()
-		return &SendError{Permanent: code >= 500 && code < 600 && !se.IsTemp(), Err: err}
-	}
-	return &SendError{Err: err}
+	var reply *textproto.Error
+	permanent := errors.As(err, &reply) && reply.Code >= 500 && reply.Code < 600
+	return &SendError{Permanent: permanent, Err: err}
 }
 
 func (s *smtpSender) Close() error {
-	if !s.connected {
+	if s.conn == nil {
 		return nil
 	}
-	s.connected = false
-	return s.c.Close()
+	conn := s.conn
+	s.conn = nil
+	return s.c.CloseWithSMTPClient(conn)
 }
 
 // limiter spaces messages to at most rate per second, across connections.
@@ -336,8 +379,8 @@ func (o *OutboxDialer) Dial(ctx context.Context) (Sender, error) { return o, nil
 // Send writes the message under a name derived from its Message-ID, through
 // a synced temporary file renamed into place: a resent message replaces
 // its first copy, so the outbox holds exactly one file per delivery.
-func (o *OutboxDialer) Send(ctx context.Context, m *Message) error {
-	msg, err := m.Mail()
+func (o *OutboxDialer) Send(ctx context.Context, m *Message, ready func() error) error {
+	raw, err := m.Bytes()
 	if err != nil {
 		return &SendError{Permanent: true, Err: err}
 	}
@@ -348,7 +391,7 @@ func (o *OutboxDialer) Send(ctx context.Context, m *Message) error {
 		return &SendError{Err: fmt.Errorf("outbox: %w", err)}
 	}
 	defer os.Remove(f.Name())
-	if _, err := msg.WriteTo(f); err != nil {
+	if _, err := f.Write(raw); err != nil {
 		f.Close()
 		return &SendError{Err: fmt.Errorf("outbox: write %s: %w", name, err)}
 	}
@@ -358,6 +401,11 @@ func (o *OutboxDialer) Send(ctx context.Context, m *Message) error {
 	}
 	if err := f.Close(); err != nil {
 		return &SendError{Err: fmt.Errorf("outbox: %w", err)}
+	}
+	if ready != nil {
+		if err := ready(); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(f.Name(), name); err != nil {
 		return &SendError{Err: fmt.Errorf("outbox: %w", err)}

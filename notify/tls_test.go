@@ -82,7 +82,7 @@ func TestSMTPWithSTARTTLSAndLogin(t *testing.T) {
 	msg := &notify.Message{ID: "<tls-test@acme.example>", Key: "INC-0001/n1/x", From: notify.From{Name: "Acme", Address: "dpo@acme.example"},
 		To: "someone@customer.example", Lang: "en", Incident: "INC-0001", Notice: 1, Date: time.Now(),
 		Rendered: &notify.Rendered{Subject: "Test", Text: "Hello", HTML: "<p>Hello</p>"}}
-	if err := s.Send(ctx, msg); err != nil {
+	if err := s.Send(ctx, msg, nil); err != nil {
 		t.Fatalf("send over TLS: %v", err)
 	}
 	if got := mp.Messages(); len(got) != 1 || got[0].MessageID != "tls-test@acme.example" {

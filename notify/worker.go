@@ -72,9 +72,14 @@ func (w *Worker) Close() error {
 // the job's timeout, guards each message.
 func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return -1 }
 
-// Work sends the job's deliveries in order. Each outcome is recorded in
-// the transaction that claims the next delivery. A temporary failure stops
-// the batch, and River retries it later; what was sent is not sent again.
+// Work sends the job's deliveries in order, over one connection. While a
+// message is on the wire, a step beside it commits the outcome of the
+// message before and claims and composes the one after, so the connection
+// does not wait for the store. The message does wait, before the mail
+// system is told to keep it, for that commit: so no more than one kept
+// message per connection is ever unrecorded, as when the two took turns.
+// A temporary failure stops the batch, and River retries it later; what
+// was sent is not sent again.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	var sender Sender
 	select {
@@ -84,33 +89,52 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 	defer func() { w.senders <- sender }()
 
-	// An outcome is recorded even when the job is being stopped: the
+	// Outcomes are recorded even when the job is being stopped: the
 	// message has left, and forgetting it would send it twice.
 	record := context.WithoutCancel(ctx)
-	var done *leakdesk.Outcome
-	var wait time.Duration
-	var retry error
-	for _, id := range job.Args.Deliveries {
-		if ctx.Err() != nil || retry != nil {
-			break
+	var (
+		ready *prepared         // claimed and composed: the next to send
+		done  *leakdesk.Outcome // sent or refused: to record in the next step
+		wait  time.Duration     // until a delivery held elsewhere may be claimed
+		retry error             // a temporary failure that ends the batch
+	)
+	ids := job.Args.Deliveries
+	for ctx.Err() == nil && retry == nil && (len(ids) > 0 || ready != nil) {
+		var next int64
+		if len(ids) > 0 {
+			next, ids = ids[0], ids[1:]
 		}
-		claim, err := w.notices.Advance(record, done, id, w.lease)
+		st := w.step(record, done, next)
 		done = nil
-		if err != nil {
-			return fmt.Errorf("claim delivery %d: %w", id, err)
+		if ready != nil {
+			done, retry = w.deliver(ctx, sender, ready, st)
+			ready = nil
 		}
-		if claim.Wait > 0 {
-			wait = max(wait, claim.Wait)
-			continue
+		<-st.finished
+		if st.err != nil {
+			// Nothing of the step was written. The message beside it was
+			// abandoned before the mail system kept it, or refused: its
+			// delivery, like the one whose outcome the step carried, is
+			// tried again when its lease runs out.
+			return fmt.Errorf("record and claim deliveries: %w", st.err)
 		}
-		if claim.Delivery.State != leakdesk.DeliverySending {
-			continue // sent or given up before: never again
+		switch c := st.claim; {
+		case c == nil:
+		case c.Wait > 0:
+			wait = max(wait, c.Wait)
+		case c.Delivery.State == leakdesk.DeliverySending:
+			ready = &st.prepared
 		}
-		done, retry = w.deliver(ctx, sender, claim)
 	}
 	if done != nil {
 		if _, err := w.notices.Advance(record, done, 0, w.lease); err != nil {
 			return fmt.Errorf("record delivery %d: %w", done.Claim.Delivery.ID, err)
+		}
+	}
+	if ready != nil {
+		// Claimed while the batch was being stopped: never sent.
+		if err := w.notices.Release(record, ready.claim); err != nil {
+			return fmt.Errorf("release delivery %d: %w", ready.claim.Delivery.ID, err)
 		}
 	}
 	switch {
@@ -124,23 +148,63 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	return nil
 }
 
-// deliver sends one claimed delivery and says what became of it, with an
-// error when the rest of the batch is better retried later.
-func (w *Worker) deliver(ctx context.Context, sender Sender, claim *leakdesk.Claim) (*leakdesk.Outcome, error) {
+// prepared is a claimed delivery and its message, or why it has none.
+type prepared struct {
+	claim      *leakdesk.Claim
+	msg        *Message
+	composeErr error
+}
+
+// step is one transaction of a sender's bookkeeping, running beside the
+// message on the wire.
+type step struct {
+	prepared
+	err       error         // the transaction's, set before committed is closed
+	committed chan struct{} // closed when the transaction has ended
+	finished  chan struct{} // closed when the next message is composed too
+}
+
+// step records done and claims next (either may be missing), then
+// composes next's message, in a goroutine of its own.
+func (w *Worker) step(ctx context.Context, done *leakdesk.Outcome, next int64) *step {
+	st := &step{committed: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(st.finished)
+		st.claim, st.err = w.notices.Advance(ctx, done, next, w.lease)
+		close(st.committed)
+		if c := st.claim; st.err == nil && c != nil && c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending {
+			st.msg, st.composeErr = w.composer.Compose(ctx, c)
+		}
+	}()
+	return st
+}
+
+// deliver sends a claimed delivery and says what became of it, with an
+// error when the rest of the batch is better retried later. Its message
+// waits for st's commit before the mail system keeps it; if st failed, the
+// message is abandoned and deliver returns neither outcome nor error.
+func (w *Worker) deliver(ctx context.Context, sender Sender, p *prepared, st *step) (*leakdesk.Outcome, error) {
+	claim := p.claim
 	del := claim.Delivery
 	log := w.log.With("incident", claim.Notice.IncidentID, "delivery", del.ID, "message_id", del.MessageID)
 	outcome := func(state, detail string) *leakdesk.Outcome {
 		return &leakdesk.Outcome{Claim: claim, State: state, Detail: detail}
 	}
-	msg, err := w.composer.Compose(ctx, claim)
-	if err != nil {
+	if p.composeErr != nil {
 		// Templates and facts are checked before a campaign starts; this is
 		// a change made since, and retrying will not help.
-		log.Error("notice cannot be composed", "error", err)
-		return outcome(leakdesk.DeliveryFailed, "cannot compose: "+leakdesk.ErrorMessage(err)), nil
+		log.Error("notice cannot be composed", "error", p.composeErr)
+		return outcome(leakdesk.DeliveryFailed, "cannot compose: "+leakdesk.ErrorMessage(p.composeErr)), nil
 	}
-	err = sender.Send(ctx, msg)
+	stepFailed := false
+	err := sender.Send(ctx, p.msg, func() error {
+		<-st.committed
+		stepFailed = st.err != nil
+		return st.err
+	})
 	switch {
+	case stepFailed:
+		return nil, nil
 	case err == nil:
 		return outcome(leakdesk.DeliverySent, ""), nil
 	case IsPermanent(err):

@@ -608,6 +608,24 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 	return s.db.appendEvent(ctx, tx, deliveryEvent(del, changeOf(o.State), o.Detail, now))
 }
 
+func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
+	del := c.Delivery
+	return s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.db.exec(ctx, tx, `
+			UPDATE deliveries SET state = ?, attempts = ?, lease_until = NULL, updated_at = ?
+			WHERE id = ? AND state = ? AND attempts = ?`,
+			leakdesk.DeliveryQueued, del.Attempts-1, s.db.timeArg(s.db.now()), del.ID, leakdesk.DeliverySending, del.Attempts)
+		if err != nil {
+			return fmt.Errorf("release delivery %d: %w", del.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out", del.ID)
+		}
+		del.State, del.Attempts, del.LeaseUntil = leakdesk.DeliveryQueued, del.Attempts-1, time.Time{}
+		return nil
+	})
+}
+
 // claimColumns read a delivery with its recipient in one query.
 const claimColumns = `d.id, d.notice_id, d.recipient_id, d.message_id, d.address, d.state, d.attempts, d.uncertain, d.last_error, d.lease_until, d.updated_at,
 	r.id, r.incident_id, r.recipient_key, r.kind, r.contact_id, r.name, r.organisation, r.org_id, r.role, r.email, r.phone, r.language, r.fields, r.leak_rows, r.added_at`

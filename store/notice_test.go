@@ -340,3 +340,37 @@ func TestLargeCampaignQueuesEveryRecipientOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseGivesBackAnUnsentClaim: a delivery claimed ahead but never
+// sent goes back to the queue without counting an attempt, and a release
+// that comes after another sender took over is refused.
+func TestReleaseGivesBackAnUnsentClaim(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		clk := newClock(h.db)
+		svc := store.NewNoticeService(h.db)
+		inc := mustCreate(t, store.NewIncidentService(h.db), newIncident("release"))
+		q := queueCampaign(t, svc, inc.ID, 2)
+
+		c := advance(t, svc, nil, q.ids[0])
+		if err := svc.Release(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		again := advance(t, svc, nil, q.ids[0])
+		if again.Wait != 0 || again.Resent || again.Delivery.State != leakdesk.DeliverySending || again.Delivery.Attempts != 1 {
+			t.Fatalf("claim after a release = %+v (resent %v, wait %s); want a first attempt", again.Delivery, again.Resent, again.Wait)
+		}
+
+		// Its lease runs out and another sender takes it: the first sender
+		// can no longer give it back.
+		clk.advance(time.Minute + time.Second)
+		taken := advance(t, svc, nil, q.ids[0])
+		if !taken.Resent {
+			t.Fatalf("expired claim not taken over: %+v", taken.Delivery)
+		}
+		wantCode(t, svc.Release(ctx, again), leakdesk.ECONFLICT)
+		if got := advance(t, svc, sent(taken), 0); got != nil {
+			t.Fatalf("recording an outcome alone returned a claim: %+v", got)
+		}
+	})
+}
