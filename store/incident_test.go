@@ -22,7 +22,7 @@ func newIncident(title string) *leakdesk.Incident {
 	}
 }
 
-func mustCreate(t *testing.T, svc *store.IncidentService, inc *leakdesk.Incident) *leakdesk.Incident {
+func mustCreate(t testing.TB, svc *store.IncidentService, inc *leakdesk.Incident) *leakdesk.Incident {
 	t.Helper()
 	if err := svc.CreateIncident(context.Background(), inc, "alice"); err != nil {
 		t.Fatalf("create incident: %v", err)

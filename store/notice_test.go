@@ -33,7 +33,7 @@ func recipients() []*leakdesk.Recipient {
 
 // queueCampaign adds n recipients to an incident, their keys sorting in
 // the order added, and creates the first notice for them.
-func queueCampaign(t *testing.T, svc *store.NoticeService, incidentID int64, n int) *enqueued {
+func queueCampaign(t testing.TB, svc *store.NoticeService, incidentID int64, n int) *enqueued {
 	t.Helper()
 	ctx := context.Background()
 	var rs []*leakdesk.Recipient
@@ -373,4 +373,35 @@ func TestReleaseGivesBackAnUnsentClaim(t *testing.T) {
 			t.Fatalf("recording an outcome alone returned a claim: %+v", got)
 		}
 	})
+}
+
+// BenchmarkAdvance is the store's share of each message of a campaign: the
+// transaction that records a message's outcome, with its timeline event,
+// and claims the next delivery. ns/op is per message.
+func BenchmarkAdvance(b *testing.B) {
+	for _, backend := range []struct {
+		name string
+		open func(testing.TB) *harness
+	}{
+		{"sqlite", func(t testing.TB) *harness { return openSQLite(t, store.Options{}) }},
+		{"postgres", openPostgres},
+	} {
+		b.Run(backend.name, func(b *testing.B) {
+			h := backend.open(b)
+			svc := store.NewNoticeService(h.db)
+			inc := mustCreate(b, store.NewIncidentService(h.db), newIncident("bench"))
+			ids := queueCampaign(b, svc, inc.ID, b.N+1).ids
+			ctx := context.Background()
+			c, err := svc.Advance(ctx, nil, ids[0], time.Minute)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if c, err = svc.Advance(ctx, sent(c), ids[i+1], time.Minute); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

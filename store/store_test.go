@@ -45,7 +45,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, h *harness)) {
 	})
 }
 
-func openSQLite(t *testing.T, opts store.Options) *harness {
+func openSQLite(t testing.TB, opts store.Options) *harness {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "leakdesk.db")
 	db, err := store.Open(context.Background(), path, opts)
@@ -62,7 +62,7 @@ func openSQLite(t *testing.T, opts store.Options) *harness {
 }
 
 // openPostgres opens the store in a schema of its own, dropped at the end.
-func openPostgres(t *testing.T) *harness {
+func openPostgres(t testing.TB) *harness {
 	t.Helper()
 	dsn := storetest.PostgresURL(t)
 	db, err := store.Open(context.Background(), dsn, store.Options{})
