@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/notify"
@@ -82,23 +86,31 @@ func (d *desk) audience(prefix string, n int) {
 	}
 }
 
-// send runs a campaign to its end through the queue, as "notify send" does.
-func (d *desk) send(dialer notify.Dialer, n *leakdesk.Notice, connections int, timeout time.Duration) (*leakdesk.Notice, bool) {
+// worker makes a worker over the builtin templates, with a quiet log.
+func (d *desk) worker(dialer notify.Dialer, connections int, lease time.Duration) *notify.Worker {
 	d.t.Helper()
-	ctx := context.Background()
 	tmpl, err := notify.LoadTemplates("")
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	composer := &notify.Composer{Templates: tmpl, From: notify.From{Name: "Acme", Address: "dpo@acme.example"}, Tokens: d.tokens,
 		BaseURL: "https://desk.acme.example", Incidents: d.incidents, Notices: d.notices}
-	worker, err := notify.NewWorker(ctx, d.notices, composer, dialer, connections, 10*time.Second, log)
+	worker, err := notify.NewWorker(context.Background(), d.notices, composer, dialer, connections, lease, quietLog())
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	defer worker.Close()
-	queue, err := notify.NewQueue(ctx, d.db.SQL(), worker, notify.QueueConfig{Dialect: d.db.Dialect(), Connections: connections, BatchSize: 10, Logger: log})
+	d.t.Cleanup(func() { worker.Close() })
+	return worker
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// send runs a campaign to its end through the queue, as "notify send" does.
+func (d *desk) send(dialer notify.Dialer, n *leakdesk.Notice, connections int, timeout time.Duration) (*leakdesk.Notice, bool) {
+	d.t.Helper()
+	ctx := context.Background()
+	worker := d.worker(dialer, connections, 10*time.Second)
+	queue, err := notify.NewQueue(ctx, d.db.SQL(), worker, notify.QueueConfig{Dialect: d.db.Dialect(), Connections: connections, BatchSize: 10, Logger: quietLog()})
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -316,6 +328,51 @@ func TestCampaignSurvivesRefusalsAndDroppedConnections(t *testing.T) {
 			t.Errorf("no delivery was retried: the server died after the campaign, not during it")
 		}
 		t.Logf("retried deliveries: %d; copies beyond the first after the server died: %d", retries, extra)
+	})
+}
+
+// TestMessageWhoseClaimRunsOutIsNotKept: a delivery is claimed while the
+// message before it is sent, and here its claim runs out while it waits
+// its turn under the rate. Its message is abandoned before the server
+// keeps it, the delivery goes back to the queue without counting an
+// attempt, and the batch is to be retried.
+func TestMessageWhoseClaimRunsOutIsNotKept(t *testing.T) {
+	eachDesk(t, func(t *testing.T, d *desk) {
+		ctx := context.Background()
+		mp := notifytest.Start(t)
+		// A message every 400 ms, over one connection, and claims of 300 ms.
+		cfg, err := notify.ParseSMTPURL("smtp://" + mp.SMTP + "?tls=none&timeout=3s&rate=2.5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		worker := d.worker(notify.NewSMTPDialer(cfg), 1, 300*time.Millisecond)
+		d.audience("c", 3)
+		var ids []int64
+		enqueue := func(ctx context.Context, tx *sql.Tx, noticeID int64, deliveries []int64) error {
+			ids = append(ids, deliveries...)
+			return nil
+		}
+		n, _, err := d.notices.CreateNotice(ctx, &leakdesk.Notice{IncidentID: d.incident.ID, Campaign: "first", Kind: leakdesk.NoticeFirst,
+			Template: "first", Actor: "alice", Domain: "acme.example"}, enqueue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		job := &river.Job[notify.DeliverArgs]{JobRow: &rivertype.JobRow{}, Args: notify.DeliverArgs{Incident: d.incident.ID, Notice: n.ID, Deliveries: ids}}
+		if err := worker.Work(ctx, job); err == nil || !strings.Contains(err.Error(), "claim was about to run out") {
+			t.Fatalf("work = %v, want the batch stopped for a claim running out", err)
+		}
+		time.Sleep(300 * time.Millisecond) // what mailpit accepted, it has stored by now
+		if got := len(mp.Messages()); got != 1 {
+			t.Fatalf("mailpit holds %d messages, want only the first", got)
+		}
+		progress, err := d.notices.Progress(ctx, n.ID)
+		if err != nil || progress[leakdesk.DeliverySent] != 1 || progress[leakdesk.DeliveryQueued] != 2 {
+			t.Fatalf("progress = %v, %v; want 1 sent and 2 queued again", progress, err)
+		}
+		again, err := d.notices.Advance(ctx, nil, ids[1], time.Minute)
+		if err != nil || again.Resent || again.Delivery.Attempts != 1 {
+			t.Fatalf("claim of the abandoned delivery = %+v, %v; want a first attempt", again.Delivery, err)
+		}
 	})
 }
 

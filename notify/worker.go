@@ -14,8 +14,29 @@ import (
 
 // DefaultLease is how long a claimed delivery is held before another sender
 // may take it as dead. It must exceed the longest a message can take to
-// send, or two senders could both send it.
+// send, or two senders could both send it (see MinLease).
 const DefaultLease = 2 * time.Minute
+
+// MinLease is the shortest lease under which a campaign over cfg, with
+// that many connections, can keep its messages: a delivery is claimed
+// while the message before it is sent, and each of the two may wait its
+// turn under the rate (up to connections ÷ rate) and take three timeouts
+// (to connect, up to the final dot, and for the reply to it). A message
+// whose claim would run out anyway is abandoned before the server keeps it
+// (see Worker.Work), so a shorter lease never sends twice; it sends
+// nothing.
+func MinLease(cfg *SMTPConfig, connections int) time.Duration {
+	var turn time.Duration
+	if cfg.Rate > 0 {
+		turn = time.Duration(float64(max(connections, 1)) / cfg.Rate * float64(time.Second))
+	}
+	return 2 * (turn + 3*cfg.Timeout)
+}
+
+// errClaimRunningOut abandons a message whose claim would run out before
+// the server's reply to it could be recorded: another sender could take
+// the delivery and send it again.
+var errClaimRunningOut = errors.New("its claim was about to run out before the message was sent (see --lease); the batch is retried")
 
 // maxMessageAttempts is how many times one message is tried before it is
 // reported failed, for failures that looked temporary each time.
@@ -98,6 +119,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		wait  time.Duration     // until a delivery held elsewhere may be claimed
 		retry error             // a temporary failure that ends the batch
 	)
+	var unsent []*leakdesk.Claim // claimed, then given up before they left
 	ids := job.Args.Deliveries
 	for ctx.Err() == nil && retry == nil && (len(ids) > 0 || ready != nil) {
 		var next int64
@@ -107,7 +129,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		st := w.step(record, done, next)
 		done = nil
 		if ready != nil {
-			done, retry = w.deliver(ctx, sender, ready, st)
+			if done, retry = w.deliver(ctx, sender, ready, st); errors.Is(retry, errClaimRunningOut) {
+				unsent = append(unsent, ready.claim)
+			}
 			ready = nil
 		}
 		<-st.finished
@@ -132,9 +156,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		}
 	}
 	if ready != nil {
-		// Claimed while the batch was being stopped: never sent.
-		if err := w.notices.Release(record, ready.claim); err != nil {
-			return fmt.Errorf("release delivery %d: %w", ready.claim.Delivery.ID, err)
+		unsent = append(unsent, ready.claim) // claimed while the batch was being stopped
+	}
+	for _, c := range unsent {
+		if err := w.notices.Release(record, c); err != nil {
+			return fmt.Errorf("release delivery %d: %w", c.Delivery.ID, err)
 		}
 	}
 	switch {
@@ -181,8 +207,10 @@ func (w *Worker) step(ctx context.Context, done *leakdesk.Outcome, next int64) *
 
 // deliver sends a claimed delivery and says what became of it, with an
 // error when the rest of the batch is better retried later. Its message
-// waits for st's commit before the mail system keeps it; if st failed, the
-// message is abandoned and deliver returns neither outcome nor error.
+// waits for st's commit before the mail system keeps it. If st failed, the
+// message is abandoned and deliver returns neither outcome nor error; if
+// the claim is running out, it is abandoned too, with errClaimRunningOut
+// and no outcome: the delivery is to be released, not counted as tried.
 func (w *Worker) deliver(ctx context.Context, sender Sender, p *prepared, st *step) (*leakdesk.Outcome, error) {
 	claim := p.claim
 	del := claim.Delivery
@@ -196,14 +224,24 @@ func (w *Worker) deliver(ctx context.Context, sender Sender, p *prepared, st *st
 		log.Error("notice cannot be composed", "error", p.composeErr)
 		return outcome(leakdesk.DeliveryFailed, "cannot compose: "+leakdesk.ErrorMessage(p.composeErr)), nil
 	}
-	stepFailed := false
+	var abandoned error
 	err := sender.Send(ctx, p.msg, func() error {
 		<-st.committed
-		stepFailed = st.err != nil
-		return st.err
+		switch {
+		case st.err != nil:
+			abandoned = st.err
+		case time.Until(del.LeaseUntil) < w.lease/6:
+			// By MinLease, a sixth of the lease is at least one timeout:
+			// time for the reply to the final dot.
+			abandoned = errClaimRunningOut
+		}
+		return abandoned
 	})
 	switch {
-	case stepFailed:
+	case abandoned == errClaimRunningOut:
+		log.Warn("notice not sent", "error", abandoned)
+		return nil, abandoned
+	case abandoned != nil:
 		return nil, nil
 	case err == nil:
 		return outcome(leakdesk.DeliverySent, ""), nil

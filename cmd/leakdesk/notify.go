@@ -66,7 +66,7 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
 		fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
 		fl.IntVar(&f.batch, "batch", 0, "deliveries per queued job (default: by campaign, about 4 jobs per connection, at most 200 deliveries each)")
-		fl.DurationVar(&f.lease, "lease", notify.DefaultLease, "how long a message in flight is held before another sender may take its sender for dead; must exceed the SMTP timeout")
+		fl.DurationVar(&f.lease, "lease", 0, "how long a message in flight is held before another sender may take its sender for dead (default 2m, or what the SMTP timeout and rate need: two messages' time)")
 	}
 }
 
@@ -530,8 +530,12 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 		if err != nil {
 			return nil, err
 		}
-		if nf.lease <= 3*cfg.Timeout {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--lease %s must exceed three SMTP timeouts (%s): a slow message must not be taken for dead", nf.lease, 3*cfg.Timeout)
+		least := notify.MinLease(cfg, nf.connections)
+		switch {
+		case nf.lease == 0:
+			nf.lease = max(notify.DefaultLease, least)
+		case nf.lease < least:
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--lease %s is shorter than two messages can take at these SMTP settings (%s: six timeouts, and two turns under the rate): a slow message must not be taken for dead", nf.lease, least)
 		}
 		dialer = notify.NewSMTPDialer(cfg)
 	} else {

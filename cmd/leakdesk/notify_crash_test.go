@@ -31,9 +31,9 @@ func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
 		mp := notifytest.Start(t)
 		env := c.environ()
 		// A short lease, so that a restart takes over what a dead sender held
-		// after seconds, not minutes; it must exceed three SMTP timeouts.
+		// after seconds, not minutes; it must be at least six SMTP timeouts.
 		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
-			"--smtp", "smtp://" + mp.SMTP + "?tls=none&timeout=500ms", "--lease", "2s", "--connections", "4", "--batch", "25"}
+			"--smtp", "smtp://" + mp.SMTP + "?tls=none&timeout=400ms", "--lease", "2500ms", "--connections", "4", "--batch", "25"}
 
 		rng := mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), 2))
 		kills := 0

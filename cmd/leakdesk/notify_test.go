@@ -391,6 +391,12 @@ func TestUnreachableSMTPServerSendsNothing(t *testing.T) {
 		if code != exitUnavailable || !strings.Contains(errOut, "cannot reach the SMTP server") {
 			t.Fatalf("unreachable server: exit %d, %s", code, errOut)
 		}
+		// A lease shorter than two messages can take at one message a
+		// second over 4 connections (2 × (4 s + 3 s)) is refused.
+		_, errOut, code = c.run("notify", "send", "1", "--campaign", "first", "--from", from, "--smtp", "smtp://"+addr+"?timeout=1s&rate=1", "--lease", "13s")
+		if code != exitInvalid || !strings.Contains(errOut, "--lease 13s is shorter") || !strings.Contains(errOut, "14s") {
+			t.Fatalf("short lease: exit %d, %s", code, errOut)
+		}
 		// Nothing was written: no audience, no notice; the same campaign
 		// can start later.
 		log := c.ok("incident", "log", "1")
