@@ -119,8 +119,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		done  *leakdesk.Outcome // sent or refused: to record in the next step
 		wait  time.Duration     // until a delivery held elsewhere may be claimed
 		retry error             // a temporary failure that ends the batch
+		// claimed, then given up before they left: released at the end
+		unsent []*leakdesk.Claim
 	)
-	var unsent []*leakdesk.Claim // claimed, then given up before they left
 	ids := job.Args.Deliveries
 	for ctx.Err() == nil && retry == nil && (len(ids) > 0 || ready != nil) {
 		var next int64
