@@ -148,7 +148,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		case c == nil:
 		case c.Wait > 0:
 			wait = max(wait, c.Wait)
-		case c.Delivery.State == leakdesk.DeliverySending:
+		case sendable(c):
 			ready = &st.prepared
 		}
 	}
@@ -174,6 +174,12 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return river.JobSnooze(wait)
 	}
 	return nil
+}
+
+// sendable reports whether a claim is this sender's to send now: not held
+// elsewhere, nor sent or given up before.
+func sendable(c *leakdesk.Claim) bool {
+	return c != nil && c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending
 }
 
 // prepared is a claimed delivery and its message, or why it has none.
@@ -205,8 +211,8 @@ func (w *Worker) step(ctx context.Context, done *leakdesk.Outcome, next int64) *
 		// replies came in meanwhile go first. Go would not preempt the
 		// composing for them, and on one core each reply would wait.
 		runtime.Gosched()
-		if c := st.claim; st.err == nil && c != nil && c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending {
-			st.msg, st.composeErr = w.composer.Compose(ctx, c)
+		if st.err == nil && sendable(st.claim) {
+			st.msg, st.composeErr = w.composer.Compose(ctx, st.claim)
 		}
 	}()
 	return st

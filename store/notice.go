@@ -601,8 +601,8 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 	if err != nil {
 		return fmt.Errorf("record delivery %d: %w", del.ID, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out; its outcome (%s) is not recorded", del.ID, o.State)
+	if err := fenced(res, del.ID, fmt.Sprintf("its outcome (%s) is not recorded", o.State)); err != nil {
+		return err
 	}
 	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
 	return s.db.appendEvent(ctx, tx, deliveryEvent(del, changeOf(o.State), o.Detail, now))
@@ -618,12 +618,18 @@ func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
 		if err != nil {
 			return fmt.Errorf("release delivery %d: %w", del.ID, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out", del.ID)
-		}
-		del.State, del.Attempts, del.LeaseUntil = leakdesk.DeliveryQueued, del.Attempts-1, time.Time{}
-		return nil
+		return fenced(res, del.ID, "it is not released")
 	})
+}
+
+// fenced checks the result of an update fenced by a delivery's state and
+// attempt number: finding no row means the lease ran out and another
+// sender took the delivery, and then the update says what it did not do.
+func fenced(res sql.Result, deliveryID int64, notDone string) error {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "delivery %d was taken over by another sender when its lease ran out; %s", deliveryID, notDone)
+	}
+	return nil
 }
 
 // claimColumns read a delivery with its recipient in one query.
