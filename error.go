@@ -15,6 +15,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // a key or credential is wrong
 	EUNAVAILABLE  = "unavailable"  // a dependency (database, disk) cannot serve now; retrying may help
 	EINTEGRITY    = "integrity"    // stored records or files fail verification
+	EUNREAD       = "unread"       // a file, or part of one, could not be read: its content is unknown, not empty
 )
 
 // Error is a failure meant to be shown to a user as it is.

@@ -2,6 +2,7 @@ package leakdesk
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type Findings struct {
 	Organisations []AffectedOrganisation `json:"organisations"`
 	Review        []ReviewItem           `json:"review"`
 	Invalid       InvalidCounts          `json:"invalid"`
+	// Unread names the leaked files, or archive members, that yielded no
+	// record or stopped early: their content is unknown, not empty.
+	Unread []Unread `json:"unread"`
 	// Weights are the linkage weights used, by outcome ("email.equal"),
 	// when they were estimated from the leak rather than the defaults.
 	Weights   map[string]float64 `json:"weights,omitempty"`
@@ -70,6 +74,24 @@ type ReviewItem struct {
 type Candidate struct {
 	ID         string  `json:"id"`
 	Confidence float64 `json:"confidence"`
+}
+
+// Unread is a file, or an archive member, that yielded no record, or whose
+// reading stopped before its end. "Nobody is affected" must never be said
+// of a file that was not read, so every such file is named with the reason.
+type Unread struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+	// Records counts what was read before reading stopped; 0 when nothing
+	// was.
+	Records int64 `json:"records,omitempty"`
+}
+
+func (u Unread) String() string {
+	if u.Records > 0 {
+		return fmt.Sprintf("%s: %d records read, then %s", u.File, u.Records, u.Reason)
+	}
+	return u.File + ": " + u.Reason
 }
 
 // InvalidCounts counts leaked values that could not be read as what their

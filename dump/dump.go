@@ -1,7 +1,8 @@
 // Package dump reads leaked files of any shape into tables of rows with
 // typed columns: delimited text with any separator, XLSX, JSON, NDJSON, SQL
 // dumps, key-value blocks, combolists and free text, in any common
-// encoding, inside zip, gzip and tar archives. It repairs mojibake,
+// encoding, inside zip, gzip, tar, 7-Zip, RAR, xz, bzip2 and Zstandard
+// archives, password-protected ones included. It repairs mojibake,
 // infers what each column holds, and profiles the personal data and
 // secrets a leak contains.
 //
@@ -49,6 +50,8 @@ type Options struct {
 	Workers int
 	// Region is the default phone region for role inference (ISO 3166).
 	Region string
+	// Password opens password-protected archives (zip, 7-Zip, RAR).
+	Password string
 	// Progress, if set, wraps the top-level input so that callers can show
 	// how much of it was read.
 	Progress func(name string, r io.Reader, size int64) io.Reader

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // GDPR data categories, as the regulator's forms ask for them.
@@ -52,6 +54,18 @@ type FileProfile struct {
 	Tables     []*TableProfile  `json:"tables"`
 	Categories map[string]int64 `json:"categories"`
 	Secrets    int64            `json:"secrets"`
+	// Unread names the files or members that yielded no record or stopped
+	// early, and why.
+	Unread []leakdesk.Unread `json:"unread"`
+}
+
+// Records counts the records read from the file.
+func (fp *FileProfile) Records() int64 {
+	var n int64
+	for _, tp := range fp.Tables {
+		n += tp.Rows
+	}
+	return n
 }
 
 // TableProfile describes one table of a leaked file.
@@ -118,20 +132,26 @@ const (
 	shownSamples   = 3
 )
 
-// Profile reads the file at path and describes every table in it.
+// Profile reads the file at path and describes every table in it. Parts
+// that could not be read are listed in the profile's Unread, not returned
+// as an error.
 func (p *Profiler) Profile(ctx context.Context, path string) (*FileProfile, error) {
 	fp := &FileProfile{File: path, Categories: map[string]int64{}}
 	if info, err := os.Stat(path); err == nil {
 		fp.Size = info.Size()
 	}
-	return fp, p.reader.Read(ctx, path, p.collect(ctx, fp))
+	var err error
+	fp.Unread, err = Unreads(p.reader.Read(ctx, path, p.collect(ctx, fp)))
+	return fp, err
 }
 
 // ProfileStream describes a stream of size bytes, such as evidence read
 // from the vault, named name in the profile.
 func (p *Profiler) ProfileStream(ctx context.Context, name string, r io.Reader, size int64) (*FileProfile, error) {
 	fp := &FileProfile{File: name, Size: size, Categories: map[string]int64{}}
-	return fp, p.reader.ReadStream(ctx, name, r, p.collect(ctx, fp))
+	var err error
+	fp.Unread, err = Unreads(p.reader.ReadStream(ctx, name, r, p.collect(ctx, fp)))
+	return fp, err
 }
 
 func (p *Profiler) collect(ctx context.Context, fp *FileProfile) func(*Table) error {

@@ -402,7 +402,8 @@ func TestDamagedFiles(t *testing.T) {
 		cut := filepath.Join(dir, "cut-"+filepath.Base(tc.path))
 		os.WriteFile(cut, data[:len(data)*2/3], 0o644)
 		_, err := readAll(t, cut, dump.Options{})
-		if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "cut-") {
+		unread, rest := dump.Unreads(err)
+		if leakdesk.ErrorCode(err) != leakdesk.EUNREAD || rest != nil || len(unread) != 1 || !strings.Contains(unread[0].Reason, tc.want) || !strings.Contains(unread[0].File, "cut-") {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
@@ -416,31 +417,42 @@ func TestBadInputIsReportedNotFatal(t *testing.T) {
 		os.WriteFile(p, data, 0o644)
 		return p
 	}
-	// Empty and binary files give a table with a warning.
-	for name, data := range map[string][]byte{"empty.csv": nil, "blank.txt": []byte("\n\n  \n"), "tool.bin": []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary")} {
-		res, err := readAll(t, write(name, data), dump.Options{})
-		if err != nil || len(res) != 1 || len(res[0].rows) != 0 || len(res[0].stats.Warnings) == 0 {
+	// Empty and binary files give a table with a warning, and are reported
+	// unread with what they seem to be.
+	for name, tc := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"empty.csv": {nil, "empty file"},
+		"blank.txt": {[]byte("\n\n  \n"), "empty file"},
+		"tool.bin":  {[]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary"), "ELF executable"},
+	} {
+		res, err := readAll(t, write(name, tc.data), dump.Options{})
+		unread, rest := dump.Unreads(err)
+		if rest != nil || len(unread) != 1 || !strings.Contains(unread[0].Reason, tc.want) || len(res) != 1 || len(res[0].rows) != 0 || len(res[0].stats.Warnings) == 0 {
 			t.Errorf("%s: %v, %+v", name, err, res)
 		}
 	}
-	// An unterminated SQL string is an error naming its line.
-	_, err := readAll(t, write("bad.sql", []byte("INSERT INTO t VALUES (1,'ok'),\n(2,'never closed);\n")), dump.Options{})
-	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "unterminated") {
+	// An unterminated SQL string stops the table at its line; the rows
+	// before it stand, and the file is reported as read in part.
+	res, err := readAll(t, write("bad.sql", []byte("INSERT INTO t VALUES (1,'ok'),\n(2,'never closed);\n")), dump.Options{})
+	unread, _ := dump.Unreads(err)
+	if len(unread) != 1 || unread[0].Records != 1 || !strings.Contains(unread[0].Reason, "line 2") || !strings.Contains(unread[0].Reason, "unterminated") || len(res) != 1 || len(res[0].rows) != 1 {
 		t.Errorf("unterminated SQL string: %v", err)
 	}
 	// Deeply nested JSON is refused cleanly, as a document and as a record.
 	deep := strings.Repeat(`{"a":`, 100_000) + "1" + strings.Repeat("}", 100_000)
 	_, err = readAll(t, write("deep.json", []byte(deep)), dump.Options{})
-	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "deeper") {
+	if leakdesk.ErrorCode(err) != leakdesk.EUNREAD || !strings.Contains(err.Error(), "deeper") {
 		t.Errorf("deep JSON object: %v", err)
 	}
 	_, err = readAll(t, write("deep-array.json", []byte("["+strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000)+"]")), dump.Options{})
-	if leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+	if leakdesk.ErrorCode(err) != leakdesk.EUNREAD {
 		t.Errorf("deep JSON record: %v", err)
 	}
 	// Truncated JSON says so.
 	_, err = readAll(t, write("cut.json", []byte(`[{"email":"a@b.fr"},{"email":"c@`)), dump.Options{})
-	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "cut.json") {
+	if leakdesk.ErrorCode(err) != leakdesk.EUNREAD || !strings.Contains(err.Error(), "cut.json") || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("truncated JSON: %v", err)
 	}
 	_, err = readAll(t, filepath.Join(dir, "missing.csv"), dump.Options{})

@@ -40,6 +40,11 @@ func NewReader(opts Options) (*Reader, error) {
 // Read reads the file at path, archives included, and calls fn with each
 // table found, in order. fn may read the table's rows; rows it leaves are
 // skipped. Errors name the file and, inside archives, the member.
+//
+// Damage in one file or member does not stop the others: once everything
+// readable has been handed to fn, Read returns an *UnreadError naming each
+// file or member that yielded no record, or stopped early, and why. Errors
+// fn returns stop the reading and are returned as they are.
 func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) error) error {
 	f, err := os.Open(filePath)
 	switch {
@@ -61,7 +66,7 @@ func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) erro
 	if r.opts.Progress != nil {
 		in = r.opts.Progress(filePath, f, info.Size())
 	}
-	return r.walk(ctx, st, filePath, in, f, info.Size(), 0, fn)
+	return st.tally.result(r.walk(ctx, st, filePath, in, f, info.Size(), 0, st.tally.track(fn)))
 }
 
 // ReadStream reads a stream, such as standard input, named name in
@@ -69,35 +74,44 @@ func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) erro
 // temporary file, since zip needs random access.
 func (r *Reader) ReadStream(ctx context.Context, name string, rd io.Reader, fn func(*Table) error) error {
 	st := &readState{opts: r.opts}
-	return r.walk(ctx, st, name, rd, nil, -1, 0, fn)
+	return st.tally.result(r.walk(ctx, st, name, rd, nil, -1, 0, st.tally.track(fn)))
 }
 
 // readState is shared by everything read from one top-level file.
 type readState struct {
 	opts     Options
 	expanded atomic.Int64 // bytes produced by decompression
+	tally    tally
 }
 
+// walk reads one file or archive member. A failure that concerns only it is
+// recorded as unread and reading goes on; fn's errors, cancellation and
+// zip bombs stop everything.
 func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Reader, ra io.ReaderAt, size int64, depth int, fn func(*Table) error) error {
+	err := r.walkFile(ctx, st, name, rd, ra, size, depth, fn)
+	if err == nil || isConsumerError(err) || ctx.Err() != nil || isFatal(err) {
+		return err
+	}
+	st.tally.fail(name, err)
+	return nil
+}
+
+func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io.Reader, ra io.ReaderAt, size int64, depth int, fn func(*Table) error) error {
 	br := bufio.NewReaderSize(rd, sniffWindow)
 	head, err := br.Peek(sniffWindow)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return r.readError(name, err)
 	}
-	isContainer := isZip(head) || isGzip(head) || isTar(head)
-	if isContainer && depth >= r.opts.MaxDepth {
+	if isArchive(head) && depth >= r.opts.MaxDepth {
 		return leakdesk.Errorf(leakdesk.EINVALID, "%s: archives nest deeper than %d levels; stopped (raise --max-depth to read it)", name, r.opts.MaxDepth)
 	}
 	switch {
 	case isZip(head):
-		if ra == nil {
-			spooled, n, cleanup, err := spool(br)
-			if err != nil {
-				return r.readError(name, err)
-			}
-			defer cleanup()
-			ra, size = spooled, n
+		ra, size, cleanup, err := randomAccess(br, ra, size)
+		if err != nil {
+			return r.readError(name, err)
 		}
+		defer cleanup()
 		zr, err := zip.NewReader(ra, size)
 		if err != nil {
 			return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged or truncated zip archive: %v", name, err)
@@ -120,38 +134,42 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 		}
 		lim := &limitReader{r: gz, st: st, name: inner, compressed: counted.count}
 		return r.walk(ctx, st, inner, lim, nil, -1, depth+1, fn)
+	case isXZ(head) || isBzip2(head) || isZstd(head):
+		return r.walkCompressed(ctx, st, name, br, head, depth, fn)
+	case is7z(head):
+		ra, size, cleanup, err := randomAccess(br, ra, size)
+		if err != nil {
+			return r.readError(name, err)
+		}
+		defer cleanup()
+		return r.walk7z(ctx, st, name, ra, size, depth, fn)
+	case isRar(head):
+		return r.walkRar(ctx, st, name, br, depth, fn)
 	case isTar(head):
 		tr := tar.NewReader(br)
-		var errs []error
 		for {
 			hdr, err := tr.Next()
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
 			if err != nil {
-				errs = append(errs, leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged tar archive: %v", name, err))
-				break
+				return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged tar archive: %v", name, err)
 			}
 			if hdr.Typeflag != tar.TypeReg {
 				continue
 			}
 			if err := r.walk(ctx, st, name+"!/"+hdr.Name, tr, nil, hdr.Size, depth+1, fn); err != nil {
-				if ctx.Err() != nil || isFatal(err) {
-					return err
-				}
-				errs = append(errs, err)
+				return err
 			}
 		}
-		return errors.Join(errs...)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
 }
 
-// walkZip reads every member, going on past damaged ones and reporting them
-// together at the end.
+// walkZip reads every member, going on past damaged ones, which walk
+// records as unread.
 func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zip.Reader, depth int, fn func(*Table) error) error {
-	var errs []error
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -160,9 +178,9 @@ func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zi
 		if limit := r.opts.MaxRatio * int64(max(f.CompressedSize64, 1)); f.UncompressedSize64 > uint64(max(limit, 1<<20)) {
 			return bombError(member, r.opts.MaxRatio)
 		}
-		rc, err := f.Open()
+		rc, err := r.openZipMember(f)
 		if err != nil {
-			errs = append(errs, leakdesk.Errorf(leakdesk.EINVALID, "%s: cannot open archive member: %v", member, err))
+			st.tally.fail(member, leakdesk.Errorf(leakdesk.EINVALID, "cannot open archive member: %s", leakdesk.ErrorMessage(err)))
 			continue
 		}
 		compressed := int64(f.CompressedSize64)
@@ -170,13 +188,10 @@ func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zi
 		err = r.walk(ctx, st, member, lim, nil, int64(f.UncompressedSize64), depth+1, fn)
 		rc.Close()
 		if err != nil {
-			if ctx.Err() != nil || isFatal(err) {
-				return err
-			}
-			errs = append(errs, err)
+			return err
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // isFatal reports errors after which no more of the file should be read.
@@ -203,14 +218,16 @@ func (r *Reader) readError(name string, err error) error {
 // readData reads a file that is not an archive.
 func (r *Reader) readData(ctx context.Context, st *readState, name string, br *bufio.Reader, head []byte, fn func(*Table) error) error {
 	if len(bytes.TrimSpace(head)) == 0 {
-		t := &Table{File: name, Format: FormatText, Columns: []string{}, each: noRows}
+		t := &Table{File: name, Format: FormatText, Columns: []string{}, each: noRows, reason: "empty file"}
 		t.warn(Position{File: name}, "empty file")
 		return r.emit(ctx, t, fn)
 	}
 	enc := detectEncoding(head)
 	if enc == EncBinary {
-		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows}
-		t.warn(Position{File: name}, "binary file: not read")
+		what := describe(head)
+		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows,
+			reason: "binary file that seems to be " + what + ": not a format leakdesk reads"}
+		t.warn(Position{File: name}, "binary file that seems to be %s: not read", what)
 		return r.emit(ctx, t, fn)
 	}
 	var text io.Reader = br
@@ -243,7 +260,9 @@ func (r *Reader) emit(ctx context.Context, t *Table, fn func(*Table) error) erro
 	if err := fn(t); err != nil {
 		return err
 	}
-	return t.drain(ctx)
+	err := t.drain(ctx)
+	t.preview = nil // the unread tally keeps the table; its sample is no longer needed
+	return err
 }
 
 func noRows(context.Context, int, func(int, Row) error) error { return nil }
@@ -269,6 +288,19 @@ func isXLSX(zr *zip.Reader) bool {
 		}
 	}
 	return types && workbook
+}
+
+// randomAccess returns ra as it is when the file has it, else a spooled
+// copy of the stream, removed by cleanup.
+func randomAccess(br io.Reader, ra io.ReaderAt, size int64) (io.ReaderAt, int64, func(), error) {
+	if ra != nil {
+		return ra, size, func() {}, nil
+	}
+	f, n, cleanup, err := spool(br)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return f, n, cleanup, nil
 }
 
 // spool copies a stream to a temporary file, for formats that need random

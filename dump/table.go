@@ -2,6 +2,7 @@ package dump
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -29,6 +30,12 @@ type Table struct {
 	// preview holds the first records, parsed from the sniffed sample, so
 	// that roles can be known before the rows are read.
 	preview [][]string
+
+	// reason says what a table that can yield no rows stands for (a
+	// binary file, an empty one); stopped says why reading ended before
+	// the end of the table. Both end up in the unread list.
+	reason  string
+	stopped string
 
 	mu    sync.Mutex
 	stats TableStats
@@ -127,7 +134,27 @@ func (t *Table) ParallelRows(ctx context.Context, workers int, fn func(worker in
 	}
 	t.consumed = true
 	t.mu.Unlock()
-	return t.each(ctx, max(workers, 1), fn)
+	err := t.each(ctx, max(workers, 1), func(worker int, row Row) error {
+		if err := fn(worker, row); err != nil {
+			return &consumerError{err}
+		}
+		return nil
+	})
+	var ce *consumerError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return ce.err
+	case ctx.Err() != nil || isFatal(err):
+		return err
+	}
+	// Damage in the file ends this table, not the reading: the rows so far
+	// stand, and the reader reports where and why it stopped.
+	t.mu.Lock()
+	t.stopped = unreadReason(t.File, err)
+	t.mu.Unlock()
+	return nil
 }
 
 // drain reads the rows nobody asked for, so that the stream moves on.

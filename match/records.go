@@ -3,7 +3,6 @@ package match
 import (
 	"context"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 
@@ -177,7 +176,8 @@ type Layout struct {
 }
 
 // ReadRecords reads every row of a source as a normalised record, and the
-// layout of its first table.
+// layout of its first table. When part of the source could not be read, the
+// records read are returned with a *dump.UnreadError.
 func ReadRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source) ([]Record, Layout, error) {
 	return readRecords(ctx, r, n, src, -1)
 }
@@ -190,8 +190,9 @@ func SampleRecords(ctx context.Context, r *dump.Reader, n *Normaliser, sources [
 		if len(out) >= limit {
 			break
 		}
+		// A file that cannot be read teaches nothing; the scan reports it.
 		recs, _, err := readRecords(ctx, r, n, src, limit-len(out))
-		if err != nil {
+		if _, err := dump.Unreads(err); err != nil {
 			return nil, err
 		}
 		out = append(out, recs...)
@@ -264,16 +265,7 @@ func readRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source,
 		offset += last
 		return err
 	}
-	var err error
-	if src.Open == nil {
-		err = r.Read(ctx, src.Path, visit)
-	} else {
-		var rc io.ReadCloser
-		if rc, err = src.Open(); err == nil {
-			err = r.ReadStream(ctx, src.Name, rc, visit)
-			rc.Close()
-		}
-	}
+	err := readSource(ctx, r, src, visit)
 	if errors.Is(err, errEnough) {
 		err = nil
 	}

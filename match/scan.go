@@ -168,7 +168,8 @@ func Files(paths ...string) []Source {
 
 // Scan reads every leak in order and links its rows. Rows are numbered
 // from 1 across all the sources, in reading order, not counting headers or
-// skipped lines.
+// skipped lines. Files or members that could not be read are listed in the
+// findings' Unread, not returned as an error: what was read still stands.
 func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
@@ -181,25 +182,31 @@ func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Finding
 		return err
 	}
 	var names []string
+	unread := []leakdesk.Unread{}
 	for _, src := range sources {
 		names = append(names, src.Name)
-		var err error
-		if src.Open == nil {
-			err = s.reader.Read(ctx, src.Path, visit)
-		} else {
-			var rc io.ReadCloser
-			if rc, err = src.Open(); err == nil {
-				err = s.reader.ReadStream(ctx, src.Name, rc, visit)
-				rc.Close()
-			}
-		}
+		files, err := dump.Unreads(readSource(ctx, s.reader, src, visit))
 		if err != nil {
 			return nil, err
 		}
+		unread = append(unread, files...)
 	}
 	res := s.result(offset, accs)
-	res.Leaks = names
+	res.Leaks, res.Unread = names, unread
 	return res, nil
+}
+
+// readSource reads a file or a stream with r.
+func readSource(ctx context.Context, r *dump.Reader, src Source, fn func(*dump.Table) error) error {
+	if src.Open == nil {
+		return r.Read(ctx, src.Path, fn)
+	}
+	rc, err := src.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return r.ReadStream(ctx, src.Name, rc, fn)
 }
 
 func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, accs []*acc) (int64, error) {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 )
@@ -22,6 +23,9 @@ type Observation struct {
 	Seen    map[string]int  `json:"seen"`   // positions seen, by carrier kind
 	Erased  []string        `json:"erased"` // carrier kinds the leaker normalised away
 	Decoys  int             `json:"decoys"` // decoys present in the leak
+	// Unread names the parts of the leak that could not be read: their
+	// carriers are unknown, not absent.
+	Unread []leakdesk.Unread `json:"unread"`
 }
 
 // minForErasure is how many observations of a carrier kind, all with the
@@ -128,13 +132,17 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 		}
 		return err
 	})
+	unread, err := dump.Unreads(err)
 	if err != nil {
 		return nil, err
+	}
+	if len(unread) > 0 && len(symbols) == 0 {
+		return nil, &dump.UnreadError{Files: unread}
 	}
 	for pos := range conflict {
 		delete(symbols, pos) // colluders' copies disagree: the position says nothing
 	}
-	obs := &Observation{Symbols: symbols, Seen: map[string]int{}}
+	obs := &Observation{Symbols: symbols, Seen: map[string]int{}, Unread: append([]leakdesk.Unread{}, unread...)}
 	ones := map[string]int{}
 	for pos, sym := range symbols {
 		kind, _, _ := strings.Cut(pos, ":")

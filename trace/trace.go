@@ -94,13 +94,15 @@ type LogEntry struct {
 
 // Result ranks the candidates, best first.
 type Result struct {
-	Leak       string      `json:"leak"`
-	LeakRows   int         `json:"leak_rows"`
-	Candidates []Candidate `json:"candidates"`
-	Verdict    string      `json:"verdict"` // source, union, none
-	Union      []string    `json:"union,omitempty"`
-	Note       string      `json:"note"`
-	Dating     *Dating     `json:"dating,omitempty"` // with a registry and its history
+	Leak     string `json:"leak"`
+	LeakRows int    `json:"leak_rows"`
+	// Unread names the parts of the leak that could not be read.
+	Unread     []leakdesk.Unread `json:"unread"`
+	Candidates []Candidate       `json:"candidates"`
+	Verdict    string            `json:"verdict"` // source, union, none
+	Union      []string          `json:"union,omitempty"`
+	Note       string            `json:"note"`
+	Dating     *Dating           `json:"dating,omitempty"` // with a registry and its history
 }
 
 // Tracer ranks candidate exports.
@@ -141,16 +143,28 @@ func CandidateFiles(paths []string) ([]string, error) {
 // that cannot be read are named with their error and ranked last.
 func (t *Tracer) Trace(ctx context.Context, leak match.Source, candidates []string, log map[string]*LogEntry) (*Result, error) {
 	leaked, leakLayout, err := match.ReadRecords(ctx, t.reader, t.n, leak)
+	unread, err := dump.Unreads(err)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Leak: leak.Name, LeakRows: len(leaked)}
+	if len(leaked) == 0 && len(unread) > 0 {
+		return nil, &dump.UnreadError{Files: unread}
+	}
+	res := &Result{Leak: leak.Name, LeakRows: len(leaked), Unread: append([]leakdesk.Unread{}, unread...)}
 	for _, path := range candidates {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		c := Candidate{File: path, Evidence: []string{}, Export: log[filepath.Base(path)]}
 		records, layout, err := match.ReadRecords(ctx, t.reader, t.n, match.Files(path)[0])
+		if parts, rest := dump.Unreads(err); rest == nil && len(records) > 0 {
+			// What could be read of a candidate still explains the leak;
+			// the parts that could not are named in its evidence.
+			for _, u := range parts {
+				c.Evidence = append(c.Evidence, "not read: "+u.String())
+			}
+			err = nil
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()

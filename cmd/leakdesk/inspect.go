@@ -25,6 +25,7 @@ func (f *dumpFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.opts.MaxRecordBytes, "max-record", dump.DefaultMaxRecordBytes, "skip records (lines) longer than this many bytes")
 	fl.StringVar(&f.opts.Region, "region", "FR", "default phone region for numbers without a country code")
 	fl.IntVar(&f.opts.Workers, "workers", 0, "goroutines reading delimited text (default: one per core)")
+	fl.StringVar(&f.opts.Password, "password", "", "the password of password-protected archives (zip, 7z, rar), often published with the leak")
 }
 
 func (a *app) inspectCommand() *cobra.Command {
@@ -71,13 +72,22 @@ detection rules and configuration found; and data-quality notes.`,
 				}
 				profiles = append(profiles, fp)
 			}
-			if a.format == "json" {
-				return writeJSON(a.stdout, map[string]any{"files": profiles})
-			}
+			var unread []leakdesk.Unread
+			var records int64
 			for _, fp := range profiles {
-				printProfile(a.stdout, fp)
+				unread = append(unread, fp.Unread...)
+				records += fp.Records()
 			}
-			return nil
+			if a.format == "json" {
+				if err := writeJSON(a.stdout, map[string]any{"files": profiles}); err != nil {
+					return err
+				}
+			} else {
+				for _, fp := range profiles {
+					printProfile(a.stdout, fp)
+				}
+			}
+			return a.reportUnread(unread, records)
 		},
 	}
 	df.register(cmd)

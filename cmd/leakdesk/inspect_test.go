@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,5 +93,50 @@ func TestInspectBadInput(t *testing.T) {
 	c.json(&report, "inspect", "--max-ratio", "100000", bomb)
 	if _, err := json.Marshal(report); err != nil || len(report["files"].([]any)) != 1 {
 		t.Errorf("raised cap: %v", report)
+	}
+}
+
+// No command answers with an empty result for a leak it could not read:
+// each names the files it could not read, and when nothing was read at
+// all, exits with exitUnread.
+func TestUnreadLeakIsNeverEmpty(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	registry := write("registry.csv", []byte("id,first_name,last_name,email\nC-1,Jeanne,Martin,jeanne@acme.test\nC-2,Paul,Durand,paul@acme.test\n"))
+	binary := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + strings.Repeat("\x00", 600))
+	unreadable := write("book.xls", binary)
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	for name, data := range map[string][]byte{"contacts.csv": []byte("email\njeanne@acme.test\n"), "book.xls": binary} {
+		w, _ := zw.Create(name)
+		w.Write(data)
+	}
+	zw.Close()
+	partial := write("partial.zip", zipped.Bytes())
+
+	for _, tc := range []struct {
+		command []string
+	}{
+		{[]string{"inspect"}},
+		{[]string{"match", "--registry", registry}},
+		{[]string{"trace", "--candidates", registry, "--leak"}},
+	} {
+		name := tc.command[0]
+		_, errOut, code := c.run(append(slices.Clone(tc.command), unreadable)...)
+		if code != exitUnread || !strings.Contains(errOut, "book.xls: binary file that seems to be an OLE2 compound file (Excel 97-2003") {
+			t.Errorf("%s of an unreadable file: exit %d, %s", name, code, errOut)
+		}
+		out, errOut, code := c.run(append(slices.Clone(tc.command), partial, "--format", "json")...)
+		if code != 0 || !strings.Contains(errOut, "not read: "+partial+"!/book.xls") || !strings.Contains(out, `"unread"`) || !strings.Contains(out, "partial.zip!/book.xls") {
+			t.Errorf("%s of a partly readable file: exit %d, %s\n%s", name, code, errOut, out)
+		}
 	}
 }

@@ -51,6 +51,7 @@ const (
 	exitUnauthorized = 5
 	exitUnavailable  = 6
 	exitIntegrity    = 7
+	exitUnread       = 8
 	exitInterrupted  = 130
 )
 
@@ -74,6 +75,8 @@ func exitCode(err error) int {
 		return exitUnavailable
 	case leakdesk.EINTEGRITY:
 		return exitIntegrity
+	case leakdesk.EUNREAD:
+		return exitUnread
 	default:
 		return exitInternal
 	}

@@ -94,6 +94,14 @@ from the vault (each read logged).`,
 			}
 			res.Weights = estimated
 			res.Registry = registry
+			// Findings of a leak of which nothing was read are not findings:
+			// they are neither stored nor printed as "0 contacts".
+			if err := a.reportUnread(res.Unread, res.Rows); err != nil {
+				if a.format == "json" {
+					writeJSON(a.stdout, res)
+				}
+				return err
+			}
 			if incidentID != 0 {
 				db, err := a.openDB(cmd.Context())
 				if err != nil {

@@ -125,10 +125,15 @@ func TestMatchBadInput(t *testing.T) {
 	if res.Rows != 4 || len(res.Contacts) != 2 || res.Invalid.Phones != 1 {
 		t.Errorf("result = %+v (the phone 12 34 is unreadable and must be counted)", res)
 	}
-	// An empty leak is an empty result, not an error.
-	c.json(&res, "match", "--registry", registry, write("empty.txt", ""))
-	if res.Rows != 0 || len(res.Contacts) != 0 {
-		t.Errorf("empty leak: %+v", res)
+	// A leak of which nothing could be read is not an empty result.
+	out, errOut, code := c.run("match", "--registry", registry, write("empty.txt", ""), "--format", "json")
+	var unread struct {
+		Rows   int64
+		Unread []struct{ File, Reason string }
+	}
+	json.Unmarshal([]byte(out), &unread)
+	if code != exitUnread || !strings.Contains(errOut, "empty.txt: empty file") || len(unread.Unread) != 1 || unread.Unread[0].Reason != "empty file" {
+		t.Errorf("empty leak: exit %d, %s, %s", code, out, errOut)
 	}
 	if _, errOut, code := c.run("match", leak); code != exitInvalid || !strings.Contains(errOut, "--registry") {
 		t.Errorf("no registry: exit %d, %s", code, errOut)

@@ -89,3 +89,23 @@ type deadlineView struct {
 	leakdesk.Deadline
 	Left string `json:"left,omitempty"`
 }
+
+// reportUnread tells the user, on stderr, of every file or member that
+// could not be read. When nothing at all was read it returns EUNREAD, so
+// that an empty result never reads as "nobody is affected".
+func (a *app) reportUnread(unread []leakdesk.Unread, records int64) error {
+	for _, u := range unread {
+		fmt.Fprintf(a.stderr, "leakdesk: not read: %s\n", u)
+	}
+	if records == 0 && len(unread) > 0 {
+		return leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d %s not read, listed above): its content is unknown, not empty", len(unread), plural(len(unread), "file", "files"))
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -81,6 +81,7 @@ way.`,
 			if err != nil {
 				return err
 			}
+			a.reportUnread(res.Unread, int64(res.LeakRows))
 			if (registry == "") != (history == "") {
 				return leakdesk.Errorf(leakdesk.EINVALID, "dating needs both --registry and --history")
 			}
@@ -94,8 +95,8 @@ way.`,
 					return err
 				}
 				leaked, _, err := match.ReadRecords(cmd.Context(), reader, n, match.Files(leak)[0])
-				if err != nil {
-					return err
+				if _, err := dump.Unreads(err); err != nil {
+					return err // the parts not read were reported above
 				}
 				d := trace.Date(cmd.Context(), n, reg, leaked, changes)
 				res.Dating = &d
@@ -191,6 +192,7 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak str
 		if obs, err = marker.Observe(ctx, reader, match.Files(leak)[0], decoys...); err != nil {
 			return err
 		}
+		a.reportUnread(obs.Unread, 1) // Observe fails when nothing was read
 	}
 	res := &fingerprintResult{Suspects: code.Accuse(obs, recorded), Observation: obs, Verdict: "inconclusive"}
 	res.Accused = trace.Accused(res.Suspects)
