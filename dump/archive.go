@@ -112,7 +112,7 @@ func (r *Reader) walk7z(ctx context.Context, st *readState, name string, ra io.R
 }
 
 func encrypted7z(err error) bool {
-	var re sevenzip.ReadError
+	var re *sevenzip.ReadError
 	return errors.As(err, &re) && re.Encrypted
 }
 
