@@ -22,6 +22,13 @@ func addSeeds(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// Files written by real programs: archives, office files, database
+	// dumps, each a different path through the reader.
+	real, err := filepath.Glob(filepath.Join("testdata", "real", "files", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	files = append(files, real...)
 	for _, name := range files {
 		if info, err := os.Stat(name); err != nil || info.IsDir() {
 			continue
@@ -42,7 +49,7 @@ func addSeeds(f *testing.F) {
 // hang, and records must be numbered 1, 2, 3... in each table.
 func FuzzRead(f *testing.F) {
 	addSeeds(f)
-	r, err := NewReader(Options{MaxRecordBytes: 64 << 10, MaxRatio: 100, MaxExpandedBytes: 32 << 20, MaxDepth: 2, Workers: 2})
+	r, err := NewReader(Options{MaxRecordBytes: 64 << 10, MaxRatio: 100, MaxExpandedBytes: 32 << 20, MaxDepth: 2, Workers: 2, Password: "infected"})
 	if err != nil {
 		f.Fatal(err)
 	}
