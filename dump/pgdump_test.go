@@ -1,0 +1,208 @@
+package dump_test
+
+import (
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// realFile is the path of a file written by a real program (see
+// testdata/real/make/postgres.sh).
+func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
+
+var (
+	contactsColumns   = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
+	crmColumns        = []string{"contact_id", "E-mail", "note", "photo", "last_seen"}
+	noteWithNewlines  = "Rappel le Paris:\n\tligne 2 avec « guillemets » et \\ barre\nMairie de Saint-Étienne-du-Bois"
+	noteWithBackslash = `C:\partage\Rousseau.txt; 'cité' "ici"`
+	noteLikeSQL       = "VALUES (1, 'x'); -- pas du SQL"
+)
+
+// byTable reads a file and returns its tables by name, failing the test on
+// any error.
+func byTable(t *testing.T, path string) map[string]readResult {
+	t.Helper()
+	res, err := readAll(t, path, dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]readResult{}
+	for _, r := range res {
+		tables[r.table.Sheet] = r
+	}
+	return tables
+}
+
+// checkPostgresTables checks the two tables every pg_dump fixture holds.
+func checkPostgresTables(t *testing.T, tables map[string]readResult, format dump.Format) {
+	t.Helper()
+	contacts, crm := tables["public.Contacts"], tables["crm.contacts"]
+	if contacts.table == nil || crm.table == nil {
+		t.Fatalf("tables %v, want public.Contacts and crm.contacts", slices.Sorted(maps.Keys(tables)))
+	}
+	for _, tb := range []readResult{contacts, crm} {
+		if tb.table.Format != format {
+			t.Errorf("%s: format %q, want %q", tb.table.Sheet, tb.table.Format, format)
+		}
+		if len(tb.rows) != 60 || tb.stats.Records != 60 {
+			t.Errorf("%s: %d rows (%d counted), want 60", tb.table.Sheet, len(tb.rows), tb.stats.Records)
+		}
+		for i, r := range tb.rows {
+			if r.Pos.Record != int64(i+1) || r.Pos.Sheet != tb.table.Sheet {
+				t.Fatalf("%s: row %d at %+v", tb.table.Sheet, i, r.Pos)
+			}
+		}
+	}
+	if !slices.Equal(contacts.table.Columns, contactsColumns) || !slices.Equal(crm.table.Columns, crmColumns) {
+		t.Errorf("columns %q and %q", contacts.table.Columns, crm.table.Columns)
+	}
+	if len(contacts.rows) < 4 || len(crm.rows) < 4 {
+		return
+	}
+	want := [][]string{
+		{"C1000", "Amélie", "Vidal", "amelie.vidal@mairiesaint.fr", "+33 4 69 00 67 92", "Mairie de Saint-Étienne-du-Bois", "Paris", "FR"},
+		{"C1002", "Quentin", "Fabre", "quentin.fabre@societesa.fr", "+33 1 93 86 17 61", "Société Générale d'Équipements, S.A.", "Paris", "FR"},
+		{"C1003", "Jürgen", "Caron", "jurgen.caron@hopitaltille.fr", "+33 3 98 98 73 10", `Hôpital "Les Tilleuls"`, "Nîmes", "FR"},
+	}
+	for i, w := range want {
+		if got := contacts.rows[[]int{0, 2, 3}[i]].Cells; !slices.Equal(got, w) {
+			t.Errorf("public.Contacts row %d = %q, want %q", i, got, w)
+		}
+	}
+	wantCRM := [][]string{
+		{"1000", "amelie.vidal@mairiesaint.fr", noteWithNewlines, "", "2024-03-01 12:00:00+00"},
+		{"1001", "elodie.rousseau@conseilgard.fr", noteWithBackslash, "", ""},
+		{"1002", "quentin.fabre@societesa.fr", "", `\xc93dd6afa2e12dbc321dcbdcc94fbb63`, "2024-03-01 12:00:00+00"},
+		{"1003", "jurgen.caron@hopitaltille.fr", noteLikeSQL, "", ""},
+	}
+	for i, w := range wantCRM {
+		if got := crm.rows[i].Cells; !slices.Equal(got, w) {
+			t.Errorf("crm.contacts row %d = %q, want %q", i, got, w)
+		}
+	}
+}
+
+func TestPgDumpPlain(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file string
+		line int64 // where the first row of public.Contacts starts
+	}{
+		{"pg_dump-copy.sql", 166},
+		{"pg_dump-inserts.sql", 191},
+		{"pg_dump-column-inserts.sql", 191},
+		{"pg_dump-rows-per-insert.sql", 201},
+		{"pg_dump-quote-all-identifiers.sql", 173},
+		{"pg_dump-quote-all-identifiers-column-inserts.sql", 198},
+		{"pg_dump-inserts-nonstandard-strings.sql", 192},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			tables := byTable(t, realFile(tc.file))
+			checkPostgresTables(t, tables, dump.FormatSQL)
+			if first := tables["public.Contacts"].rows[0].Pos; first.Line != tc.line {
+				t.Errorf("first contact at %+v, want line %d", first, tc.line)
+			}
+			if _, ok := tables["crm.log"]; ok && tables["crm.log"].stats.Records != 0 {
+				t.Errorf("crm.log holds rows: the function body was read as data")
+			}
+		})
+	}
+}
+
+// TestSQLStrings covers PostgreSQL string syntax that pg_dump does not
+// write but people do.
+func TestSQLStrings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, sql string
+		want      [][]string
+	}{
+		{"E strings", "SET standard_conforming_strings = on;\nINSERT INTO t VALUES (E'a\\nb\\t\\x41\\101\\u00e9\\\\', 'c:\\dir', NULL::text, 'x'::varchar(3));\n",
+			[][]string{{"a\nb\tAAé\\", `c:\dir`, "", "x"}}},
+		{"MySQL escapes by default", "INSERT INTO t VALUES ('o\\'brien', 'a\\nb');\n", [][]string{{"o'brien", "a\nb"}}},
+		{"dollar quotes", "CREATE FUNCTION f() RETURNS void AS $fn$ INSERT INTO t VALUES ('no'); $x$ $fn$ LANGUAGE sql;\nDO $$ BEGIN INSERT INTO t VALUES (1); END $$;\nINSERT INTO t VALUES ('yes');\n",
+			[][]string{{"yes"}}},
+		{"psql meta-commands", "\\restrict abc\nSET x = 1;\nINSERT INTO \"a\"\"b\" (\"c\"\"d\") VALUES ('v');\n\\unrestrict abc\n", [][]string{{"v"}}},
+		{"COPY from a file", "COPY t FROM '/tmp/x;y';\nCOPY t (a) FROM stdin;\n1\n\\.\n", [][]string{{"1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "dump.sql")
+			os.WriteFile(path, []byte(tc.sql), 0o644)
+			res, err := readAll(t, path, dump.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]string
+			for _, r := range res {
+				for _, row := range r.rows {
+					got = append(got, row.Cells)
+				}
+			}
+			if !slices.EqualFunc(got, tc.want, slices.Equal) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestPgDumpDamaged cuts real dumps short: reading must fail with an error
+// that names the file and the line, not end quietly.
+func TestPgDumpDamaged(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file string
+		cut  string // the file is cut just after the first occurrence of this
+		want string
+	}{
+		{"pg_dump-copy.sql", "C1010\t", "COPY data ends"},
+		{"pg_dump-inserts.sql", "'C1010', 'Séb", "unterminated string"},
+		{"pg_dump-rows-per-insert.sql", "('C1010', ", "ends"},
+	} {
+		t.Run(tc.file+" "+tc.want, func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(realFile(tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := strings.Index(string(b), tc.cut)
+			if i < 0 {
+				t.Fatalf("%q not in %s", tc.cut, tc.file)
+			}
+			path := filepath.Join(t.TempDir(), tc.file)
+			os.WriteFile(path, b[:i+len(tc.cut)], 0o644)
+			_, err = readAll(t, path, dump.Options{})
+			var e *leakdesk.Error
+			if !errors.As(err, &e) || e.Code != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("error %v, want EINVALID naming %s and saying %q", err, path, tc.want)
+			}
+		})
+	}
+}
+
+func TestSQLDamaged(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ sql, want string }{
+		{"CREATE TABLE t (a text);\nCREATE FUNCTION f() RETURNS void AS $body$ BEGIN INSERT INTO t VALUES ('x');", "line 2: unterminated dollar-quoted string $body$"},
+		{"CREATE TABLE t (a text);\nINSERT INTO t VALUES (E'abc\\'", "line 2: unterminated string"},
+		{"CREATE TABLE t (a text);\nINSERT INTO t VALUES ('a'), ('b'", "line 2: the dump ends inside a statement"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "dump.sql")
+			os.WriteFile(path, []byte(tc.sql), 0o644)
+			_, err := readAll(t, path, dump.Options{})
+			if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), path+" "+tc.want) {
+				t.Errorf("error %v, want EINVALID saying %q", err, tc.want)
+			}
+		})
+	}
+}
