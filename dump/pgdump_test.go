@@ -2,6 +2,7 @@ package dump_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -205,4 +206,134 @@ func TestSQLDamaged(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPgDumpArchives(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file string
+		data string // the data file of public.Contacts, "" when inside the file itself
+	}{
+		{"pg_dump-Fc.dump", ""},
+		{"pg_dump-Fc-Z0.dump", ""},
+		{"pg_dump-Fc-pipe.dump", ""},
+		{"pg_dump-Fc-inserts.dump", ""},
+		{"pg_dump-Fd", "/3353.dat.gz"},
+		{"pg_dump-Fd-Z0", "/3353.dat"},
+		{"pg_dump-Fd.zip", "!/pg_dump-Fd/3353.dat.gz"},
+		{"pg_dump-Ft.tar", "!/3353.dat"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			tables := byTable(t, realFile(tc.file))
+			checkPostgresTables(t, tables, dump.FormatPgDump)
+			first := tables["public.Contacts"].rows[0].Pos
+			if want := realFile(tc.file) + tc.data; first.File != want || first.Line != 1 {
+				t.Errorf("first contact at %+v, want %s line 1", first, want)
+			}
+			if len(tables) > 3 {
+				t.Errorf("%d tables: a data file was read twice, or restore.sql was read", len(tables))
+			}
+		})
+	}
+}
+
+// damagedCopy returns a copy of the real file cut to n bytes, or with the byte
+// at -n-1 flipped when n is negative.
+func damagedCopy(t *testing.T, file string, n int) string {
+	t.Helper()
+	b, err := os.ReadFile(realFile(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n >= 0 {
+		b = b[:n]
+	} else {
+		b[-n-1] ^= 0x55
+	}
+	path := filepath.Join(t.TempDir(), file)
+	os.WriteFile(path, b, 0o644)
+	return path
+}
+
+func TestPgDumpArchiveDamaged(t *testing.T) {
+	t.Parallel()
+	size := func(file string) int {
+		info, err := os.Stat(realFile(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(info.Size())
+	}
+	for _, tc := range []struct {
+		file string
+		n    int
+		want string
+	}{
+		{"pg_dump-Fc.dump", 8, "truncated in the header"},
+		{"pg_dump-Fc.dump", 300, "truncated in entry"},
+		{"pg_dump-Fc.dump", size("pg_dump-Fc.dump") - 200, "truncated in the data of dump id"},
+		{"pg_dump-Fc-Z0.dump", size("pg_dump-Fc-Z0.dump") - 3000, "truncated in the data of dump id"},
+		{"pg_dump-Fc.dump", -(size("pg_dump-Fc.dump") - 1000) - 1, "damaged compressed data"},
+		{"pg_dump-Fc-Z0.dump", -6, "version"},
+	} {
+		t.Run(fmt.Sprintf("%s %d", tc.file, tc.n), func(t *testing.T) {
+			t.Parallel()
+			path := damagedCopy(t, tc.file, tc.n)
+			_, err := readAll(t, path, dump.Options{})
+			if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("error %v, want EINVALID naming %s and saying %q", err, path, tc.want)
+			}
+		})
+	}
+}
+
+func TestPgDumpDirectoryDamaged(t *testing.T) {
+	t.Parallel()
+	copyDir := func(t *testing.T, src string) string {
+		dir := filepath.Join(t.TempDir(), filepath.Base(src))
+		os.Mkdir(dir, 0o755)
+		entries, _ := os.ReadDir(src)
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join(src, e.Name()))
+			os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
+		}
+		return dir
+	}
+	t.Run("missing data file", func(t *testing.T) {
+		t.Parallel()
+		dir := copyDir(t, realFile("pg_dump-Fd"))
+		os.Remove(filepath.Join(dir, "3354.dat.gz"))
+		res, err := readAll(t, dir, dump.Options{})
+		if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "the data of crm.contacts, 3354.dat, is missing") {
+			t.Errorf("error %v", err)
+		}
+		if len(res) != 2 || len(res[1].rows) != 60 {
+			t.Errorf("the other tables were not read: %d", len(res))
+		}
+	})
+	t.Run("truncated data file", func(t *testing.T) {
+		t.Parallel()
+		dir := copyDir(t, realFile("pg_dump-Fd-Z0"))
+		b, _ := os.ReadFile(filepath.Join(dir, "3353.dat"))
+		os.WriteFile(filepath.Join(dir, "3353.dat"), b[:len(b)/2], 0o644)
+		_, err := readAll(t, dir, dump.Options{})
+		if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), filepath.Join(dir, "3353.dat")+" line 31: COPY data ends without") {
+			t.Errorf("error %v", err)
+		}
+	})
+	t.Run("not a pg_dump directory", func(t *testing.T) {
+		t.Parallel()
+		_, err := readAll(t, t.TempDir(), dump.Options{})
+		if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "is a directory, not a file") {
+			t.Errorf("error %v", err)
+		}
+	})
+	t.Run("toc.dat alone", func(t *testing.T) {
+		t.Parallel()
+		res, err := readAll(t, realFile("pg_dump-Fd/toc.dat"), dump.Options{})
+		if err != nil || len(res) != 3 || len(res[0].rows) != 0 || len(res[0].stats.Warnings) != 1 {
+			t.Errorf("toc.dat alone: %d tables, %v", len(res), err)
+		}
+	})
 }

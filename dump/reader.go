@@ -54,7 +54,7 @@ func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) erro
 		return leakdesk.Errorf(leakdesk.EINVALID, "file %s cannot be read: %v", filePath, err)
 	}
 	if info.IsDir() {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s is a directory, not a file", filePath)
+		return r.readPgDumpDir(ctx, &readState{opts: r.opts}, filePath, fn)
 	}
 	st := &readState{opts: r.opts}
 	var in io.Reader = f
@@ -122,6 +122,7 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 		return r.walk(ctx, st, inner, lim, nil, -1, depth+1, fn)
 	case isTar(head):
 		tr := tar.NewReader(br)
+		var pg pgTar
 		var errs []error
 		for {
 			hdr, err := tr.Next()
@@ -135,7 +136,7 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 			if hdr.Typeflag != tar.TypeReg {
 				continue
 			}
-			if err := r.walk(ctx, st, name+"!/"+hdr.Name, tr, nil, hdr.Size, depth+1, fn); err != nil {
+			if err := r.walkTarMember(ctx, st, &pg, name, hdr, tr, depth, fn); err != nil {
 				if ctx.Err() != nil || isFatal(err) {
 					return err
 				}
@@ -143,6 +144,8 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 			}
 		}
 		return errors.Join(errs...)
+	case isPgDump(head):
+		return r.readPgDump(ctx, st, name, br, fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
@@ -152,8 +155,12 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 // together at the end.
 func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zip.Reader, depth int, fn func(*Table) error) error {
 	var errs []error
+	pgRead, err := r.readZipPgDumps(ctx, st, name, zr, fn)
+	if err := gather(ctx, &errs, err); err != nil {
+		return err
+	}
 	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
+		if f.FileInfo().IsDir() || pgRead[f.Name] {
 			continue
 		}
 		member := name + "!/" + f.Name

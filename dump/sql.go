@@ -738,11 +738,20 @@ func unescapeCopy(f string) string {
 // readSQL makes a table of the rows of each table the dump inserts into, in
 // order; consecutive statements for the same table join one table.
 func (r *Reader) readSQL(ctx context.Context, name, enc string, in *bufio.Reader, fn func(*Table) error) error {
-	s := &sqlScanner{r: in, name: name, maxCell: r.opts.MaxRecordBytes, created: map[string][]string{}}
+	return r.sqlTables(ctx, r.newSQLScanner(name, in), enc, FormatSQL, fn)
+}
+
+func (r *Reader) newSQLScanner(name string, in *bufio.Reader) *sqlScanner {
+	return &sqlScanner{r: in, name: name, maxCell: r.opts.MaxRecordBytes, created: map[string][]string{}}
+}
+
+// sqlTables makes the tables of what s reads.
+func (r *Reader) sqlTables(ctx context.Context, s *sqlScanner, enc string, format Format, fn func(*Table) error) error {
+	name := s.name
 	st, err := s.nextStatement()
 	for err == nil {
 		var next *sqlStatement
-		t := &Table{File: name, Sheet: st.table, Format: FormatSQL, Encoding: enc, Columns: append([]string(nil), st.columns...), HasHeader: st.columns != nil}
+		t := &Table{File: name, Sheet: st.table, Format: format, Encoding: enc, Columns: append([]string(nil), st.columns...), HasHeader: st.columns != nil}
 		current := st
 		t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
 			var record int64

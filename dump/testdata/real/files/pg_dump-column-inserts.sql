@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict Ja7sxanrzVJ8Ge9Awkf9bVGkQU91nPprrl9dyHKt3EgIugnkYPv8ohboqzWGC2S
+\restrict cuXj6YrGu6FQeAkTVpPfwV0WVeCB6XjXbD31amNCNLFAG4zRgRVVrfIZbmNidid
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -277,5 +277,5 @@ CREATE TRIGGER touch AFTER UPDATE ON crm.contacts FOR EACH ROW EXECUTE FUNCTION 
 -- PostgreSQL database dump complete
 --
 
-\unrestrict Ja7sxanrzVJ8Ge9Awkf9bVGkQU91nPprrl9dyHKt3EgIugnkYPv8ohboqzWGC2S
+\unrestrict cuXj6YrGu6FQeAkTVpPfwV0WVeCB6XjXbD31amNCNLFAG4zRgRVVrfIZbmNidid
 

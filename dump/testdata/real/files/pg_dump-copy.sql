@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict Rte0EHdffeCr27Kmpqa15iztuYhswI1XfTcX8e6pamUkRFWCieiRRpBV7uk3hJb
+\restrict bJWxDFMxc8toWoz7S2ZemrGqCcXTIrCjubrJfTSZWWK3KmffZD0u7LqugTi54Kv
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -253,5 +253,5 @@ CREATE TRIGGER touch AFTER UPDATE ON crm.contacts FOR EACH ROW EXECUTE FUNCTION 
 -- PostgreSQL database dump complete
 --
 
-\unrestrict Rte0EHdffeCr27Kmpqa15iztuYhswI1XfTcX8e6pamUkRFWCieiRRpBV7uk3hJb
+\unrestrict bJWxDFMxc8toWoz7S2ZemrGqCcXTIrCjubrJfTSZWWK3KmffZD0u7LqugTi54Kv
 

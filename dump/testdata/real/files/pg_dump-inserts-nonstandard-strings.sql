@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict UteDi39E2d4eutyEsIrhkYQj1SfEKrN19ygvwREh7ZJ1iiKAdnoFhFt7jEAMX1P
+\restrict 30hzufgon4XIDpLcI2IsM0gAXBeiHcsgXcFJDF5IWHOiEDI8Vres1NmAHwI9CVH
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -278,5 +278,5 @@ CREATE TRIGGER touch AFTER UPDATE ON crm.contacts FOR EACH ROW EXECUTE FUNCTION 
 -- PostgreSQL database dump complete
 --
 
-\unrestrict UteDi39E2d4eutyEsIrhkYQj1SfEKrN19ygvwREh7ZJ1iiKAdnoFhFt7jEAMX1P
+\unrestrict 30hzufgon4XIDpLcI2IsM0gAXBeiHcsgXcFJDF5IWHOiEDI8Vres1NmAHwI9CVH
 

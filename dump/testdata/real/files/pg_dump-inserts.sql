@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict D4ERo4E3b4rsyze3jj9LSPO4aAdWmCp4MZ2FYucYaUypDulfKIrpGArJrmLzyhW
+\restrict 9geLslRlyOK0lNJjPqxqe3gssPFWGPJgVR6j20ILDBJsI8nKslPew6xcJGb5YNr
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -277,5 +277,5 @@ CREATE TRIGGER touch AFTER UPDATE ON crm.contacts FOR EACH ROW EXECUTE FUNCTION 
 -- PostgreSQL database dump complete
 --
 
-\unrestrict D4ERo4E3b4rsyze3jj9LSPO4aAdWmCp4MZ2FYucYaUypDulfKIrpGArJrmLzyhW
+\unrestrict 9geLslRlyOK0lNJjPqxqe3gssPFWGPJgVR6j20ILDBJsI8nKslPew6xcJGb5YNr
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict nKNmumgUBJtXDZkpN16wSufX7zaz0Xxl05IsUJS3vg8IeYiucr3e0ax9ezcbDc6
+\restrict rZ2hTQJMXsggMoKLQdhZJtayWDaJeSzUzZe3zXJwL7hjCpgg8F9sqP5EGshg9ew
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -284,5 +284,5 @@ CREATE TRIGGER "touch" AFTER UPDATE ON "crm"."contacts" FOR EACH ROW EXECUTE FUN
 -- PostgreSQL database dump complete
 --
 
-\unrestrict nKNmumgUBJtXDZkpN16wSufX7zaz0Xxl05IsUJS3vg8IeYiucr3e0ax9ezcbDc6
+\unrestrict rZ2hTQJMXsggMoKLQdhZJtayWDaJeSzUzZe3zXJwL7hjCpgg8F9sqP5EGshg9ew
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict KR6BA5YtTKQBU2FEffBhIgSwmhJ19sjXOchqPZ2afSBucjcZSihNQKBXCAhUKYe
+\restrict 7tkrgwa9cBYvDG6zPhhmeR64IBSgrY5JRA9Sdhax8abPg6Ee2pNj0carfYY0I7D
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -260,5 +260,5 @@ CREATE TRIGGER "touch" AFTER UPDATE ON "crm"."contacts" FOR EACH ROW EXECUTE FUN
 -- PostgreSQL database dump complete
 --
 
-\unrestrict KR6BA5YtTKQBU2FEffBhIgSwmhJ19sjXOchqPZ2afSBucjcZSihNQKBXCAhUKYe
+\unrestrict 7tkrgwa9cBYvDG6zPhhmeR64IBSgrY5JRA9Sdhax8abPg6Ee2pNj0carfYY0I7D
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict 04DpXgacx85jVOxHOT9PNhwLXWrt3attPeTJr8aq3BbEfm84deTJBMTN7RyXO6Q
+\restrict wXyvBzd1h95ixqSsbbqsZpF5jB9ztm2bByKZVymuadxcpW9bIbQhtZCBmr8SOv3
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -295,5 +295,5 @@ CREATE TRIGGER touch AFTER UPDATE ON crm.contacts FOR EACH ROW EXECUTE FUNCTION 
 -- PostgreSQL database dump complete
 --
 
-\unrestrict 04DpXgacx85jVOxHOT9PNhwLXWrt3attPeTJr8aq3BbEfm84deTJBMTN7RyXO6Q
+\unrestrict wXyvBzd1h95ixqSsbbqsZpF5jB9ztm2bByKZVymuadxcpW9bIbQhtZCBmr8SOv3
 

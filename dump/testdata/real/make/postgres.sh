@@ -90,6 +90,8 @@ PGOPTIONS='-c standard_conforming_strings=off' dump --inserts >"$OUT/pg_dump-ins
 dump -Fc -f "$OUT/pg_dump-Fc.dump"
 dump -Fc -Z0 -f "$OUT/pg_dump-Fc-Z0.dump"
 dump -Fc | cat >"$OUT/pg_dump-Fc-pipe.dump"
+# Data as INSERT statements rather than COPY text.
+dump -Fc --inserts -f "$OUT/pg_dump-Fc-inserts.dump"
 
 # Directory archives, compressed and not, and one zipped as people send them.
 rm -rf "$OUT/pg_dump-Fd" "$OUT/pg_dump-Fd-Z0" "$OUT/pg_dump-Fd.zip"
