@@ -1,7 +1,7 @@
 package dump_test
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"maps"
 	"os"
@@ -170,21 +170,7 @@ func TestPgDumpDamaged(t *testing.T) {
 	} {
 		t.Run(tc.file+" "+tc.want, func(t *testing.T) {
 			t.Parallel()
-			b, err := os.ReadFile(realFile(tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			i := strings.Index(string(b), tc.cut)
-			if i < 0 {
-				t.Fatalf("%q not in %s", tc.cut, tc.file)
-			}
-			path := filepath.Join(t.TempDir(), tc.file)
-			os.WriteFile(path, b[:i+len(tc.cut)], 0o644)
-			_, err = readAll(t, path, dump.Options{})
-			var e *leakdesk.Error
-			if !errors.As(err, &e) || e.Code != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %v, want EINVALID naming %s and saying %q", err, path, tc.want)
-			}
+			wantInvalid(t, damaged(t, tc.file, cutAfter(t, tc.cut)), tc.want)
 		})
 	}
 }
@@ -200,10 +186,7 @@ func TestSQLDamaged(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "dump.sql")
 			os.WriteFile(path, []byte(tc.sql), 0o644)
-			_, err := readAll(t, path, dump.Options{})
-			if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), path+" "+tc.want) {
-				t.Errorf("error %v, want EINVALID saying %q", err, tc.want)
-			}
+			wantInvalid(t, path, path+" "+tc.want)
 		})
 	}
 }
@@ -238,22 +221,50 @@ func TestPgDumpArchives(t *testing.T) {
 	}
 }
 
-// damagedCopy returns a copy of the real file cut to n bytes, or with the byte
-// at -n-1 flipped when n is negative.
-func damagedCopy(t *testing.T, file string, n int) string {
+// damaged writes a copy of a real file changed by edit, and returns its
+// path.
+func damaged(t *testing.T, file string, edit func([]byte) []byte) string {
 	t.Helper()
 	b, err := os.ReadFile(realFile(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n >= 0 {
-		b = b[:n]
-	} else {
-		b[-n-1] ^= 0x55
-	}
 	path := filepath.Join(t.TempDir(), file)
-	os.WriteFile(path, b, 0o644)
+	os.WriteFile(path, edit(b), 0o644)
 	return path
+}
+
+// cutAfter ends a file just after the first occurrence of s.
+func cutAfter(t *testing.T, s string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		i := bytes.Index(b, []byte(s))
+		if i < 0 {
+			t.Fatalf("%q not found", s)
+		}
+		return b[:i+len(s)]
+	}
+}
+
+// dropLine removes the line that starts with s, which starts with "\n".
+func dropLine(t *testing.T, s string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		i := bytes.Index(b, []byte(s))
+		if i < 0 {
+			t.Fatalf("%q not found", s)
+		}
+		end := i + 1 + bytes.IndexByte(b[i+1:], '\n')
+		return append(b[:i], b[end:]...)
+	}
+}
+
+// wantInvalid reads a file and requires an EINVALID error that names it
+// and says want.
+func wantInvalid(t *testing.T, path, want string) {
+	t.Helper()
+	_, err := readAll(t, path, dump.Options{})
+	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+		t.Errorf("error %v, want EINVALID naming %s and saying %q", err, path, want)
+	}
 }
 
 func TestPgDumpArchiveDamaged(t *testing.T) {
@@ -270,6 +281,7 @@ func TestPgDumpArchiveDamaged(t *testing.T) {
 		n    int
 		want string
 	}{
+		// n >= 0 cuts the file to n bytes; n < 0 flips the byte at -n-1.
 		{"pg_dump-Fc.dump", 8, "truncated in the header"},
 		{"pg_dump-Fc.dump", 300, "truncated in entry"},
 		{"pg_dump-Fc.dump", size("pg_dump-Fc.dump") - 200, "truncated in the data of dump id"},
@@ -279,11 +291,14 @@ func TestPgDumpArchiveDamaged(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s %d", tc.file, tc.n), func(t *testing.T) {
 			t.Parallel()
-			path := damagedCopy(t, tc.file, tc.n)
-			_, err := readAll(t, path, dump.Options{})
-			if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %v, want EINVALID naming %s and saying %q", err, path, tc.want)
-			}
+			n := tc.n
+			wantInvalid(t, damaged(t, tc.file, func(b []byte) []byte {
+				if n >= 0 {
+					return b[:n]
+				}
+				b[-n-1] ^= 0x55
+				return b
+			}), tc.want)
 		})
 	}
 }
@@ -336,4 +351,73 @@ func TestPgDumpDirectoryDamaged(t *testing.T) {
 			t.Errorf("toc.dat alone: %d tables, %v", len(res), err)
 		}
 	})
+}
+
+var psqlColumns = append(slices.Clone(contactsColumns), "note", "photo")
+
+func TestPsqlOutput(t *testing.T) {
+	t.Parallel()
+	// psql prints a tab as spaces up to the next tab stop.
+	note := strings.Replace(noteWithNewlines, "\t", "        ", 1)
+	want := map[int][]string{
+		0: {"C1000", "Amélie", "Vidal", "amelie.vidal@mairiesaint.fr", "+33 4 69 00 67 92", "Mairie de Saint-Étienne-du-Bois", "Paris", "FR", note, ""},
+		1: {"C1001", "Élodie", "Rousseau", "elodie.rousseau@conseilgard.fr", "+33 4 06 66 65 35", "Conseil départemental du Gard", "Paris", "FR", noteWithBackslash, ""},
+		2: {"C1002", "Quentin", "Fabre", "quentin.fabre@societesa.fr", "+33 1 93 86 17 61", "Société Générale d'Équipements, S.A.", "Paris", "FR", "", `\xc93dd6afa2e12dbc321dcbdcc94fbb63`},
+		3: {"C1003", "Jürgen", "Caron", "jurgen.caron@hopitaltille.fr", "+33 3 98 98 73 10", `Hôpital "Les Tilleuls"`, "Nîmes", "FR", noteLikeSQL, ""},
+	}
+	for _, tc := range []struct {
+		file  string
+		lines []int64 // where the first two rows start
+	}{
+		{"psql-aligned.txt", []int64{3, 6}},
+		{"psql-wrapped.txt", []int64{3, 20}},
+		{"psql-expanded.txt", []int64{1, 14}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			res, err := readAll(t, realFile(tc.file), dump.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != 1 || res[0].table.Format != dump.FormatPsql || len(res[0].rows) != 60 || !slices.Equal(res[0].table.Columns, psqlColumns) {
+				t.Fatalf("%d tables; first: %s, %d rows, columns %q", len(res), res[0].table.Format, len(res[0].rows), res[0].table.Columns)
+			}
+			rows := res[0].rows
+			for i, w := range want {
+				if !slices.Equal(rows[i].Cells, w) {
+					t.Errorf("row %d = %q, want %q", i, rows[i].Cells, w)
+				}
+			}
+			for i, line := range tc.lines {
+				if rows[i].Pos.Line != line || rows[i].Pos.Record != int64(i+1) {
+					t.Errorf("row %d at %+v, want line %d", i, rows[i].Pos, line)
+				}
+			}
+			if w := res[0].stats.Warnings; len(w) > 0 {
+				t.Errorf("warnings: %+v", w)
+			}
+		})
+	}
+}
+
+func TestPsqlDamaged(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file, cut, want string
+		drop            bool // drop the line that cut starts instead of ending after cut
+	}{
+		{"psql-aligned.txt", "ligne 2 avec « guillemets » et \\ barre+| \n", "line 4: the file ends inside a row", false},
+		{"psql-aligned.txt", "\n C1005 |", "psql says 60 rows, but 59 were read", true},
+		{"psql-wrapped.txt", "| Rappel.| \n", "line 3: the file ends inside a row", false},
+		{"psql-expanded.txt", "city         | Reims\n", "the file ends inside record 12, after 7 of its 10 columns", false},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel()
+			edit := cutAfter(t, tc.cut)
+			if tc.drop {
+				edit = dropLine(t, tc.cut)
+			}
+			wantInvalid(t, damaged(t, tc.file, edit), tc.want)
+		})
+	}
 }
