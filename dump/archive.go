@@ -42,7 +42,7 @@ func decompressor(head []byte, r io.Reader) (io.Reader, func(), string, error) {
 	case isBzip2(head):
 		return bzip2.NewReader(r), func() {}, "bzip2", nil
 	default:
-		zr, err := zstd.NewReader(r, zstd.WithDecoderMaxWindow(zstdWindow), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		zr, err := zstd.NewReader(r, zstd.WithDecoderMaxWindow(zstdWindow), zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			return nil, func() {}, "zstd", err
 		}

@@ -17,8 +17,6 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 )
 
-func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
-
 func compress(t testing.TB, kind string, data []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer

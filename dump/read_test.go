@@ -226,7 +226,7 @@ func TestEdgeCaseValues(t *testing.T) {
 	if err != nil || len(res) != 2 {
 		t.Fatalf("pgdump: %d tables, %v", len(res), err)
 	}
-	if res[0].table.Sheet != "contacts" || !slices.Equal(res[0].table.Columns, []string{"id", "full_name", "email", "phone"}) ||
+	if res[0].table.Sheet != "public.contacts" || !slices.Equal(res[0].table.Columns, []string{"id", "full_name", "email", "phone"}) ||
 		len(res[0].rows) != 3 || res[0].rows[1].Cells[3] != "" || res[0].rows[2].Cells[1] != "Yann Le\tGall" {
 		t.Errorf("COPY block read as %v %+v", res[0].table.Columns, res[0].rows)
 	}

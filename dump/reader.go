@@ -58,10 +58,13 @@ func (r *Reader) Read(ctx context.Context, filePath string, fn func(*Table) erro
 	if err != nil {
 		return leakdesk.Errorf(leakdesk.EINVALID, "file %s cannot be read: %v", filePath, err)
 	}
-	if info.IsDir() {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s is a directory, not a file", filePath)
-	}
 	st := &readState{opts: r.opts}
+	if info.IsDir() {
+		if !isPgDumpDir(filePath) {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s is a directory, not a file (of directories, only pg_dump -Fd's are read)", filePath)
+		}
+		return st.tally.result(st.keep(ctx, filePath, r.readPgDumpDir(ctx, st, filePath, st.tally.track(fn))))
+	}
 	var in io.Reader = f
 	if r.opts.Progress != nil {
 		in = r.opts.Progress(filePath, f, info.Size())
@@ -88,11 +91,18 @@ type readState struct {
 // recorded as unread and reading goes on; fn's errors, cancellation and
 // zip bombs stop everything.
 func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Reader, ra io.ReaderAt, size int64, depth int, fn func(*Table) error) error {
-	err := r.walkFile(ctx, st, name, rd, ra, size, depth, fn)
+	st.tally.enter(name)
+	return st.keep(ctx, name, r.walkFile(ctx, st, name, rd, ra, size, depth, fn))
+}
+
+// keep records a failure that concerns only file, and lets reading go on;
+// it returns the errors that must stop everything: fn's, cancellation, and
+// zip bombs.
+func (st *readState) keep(ctx context.Context, file string, err error) error {
 	if err == nil || isConsumerError(err) || ctx.Err() != nil || isFatal(err) {
 		return err
 	}
-	st.tally.fail(name, err)
+	st.tally.fail(file, err)
 	return nil
 }
 
@@ -119,6 +129,7 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 		if isXLSX(zr) {
 			return r.readXLSX(ctx, st, name, ra, size, fn)
 		}
+		st.tally.container(name)
 		return r.walkZip(ctx, st, name, zr, depth, fn)
 	case isGzip(head):
 		counted := &countingReader{r: br}
@@ -131,6 +142,7 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 		inner := name
 		if gz.Name != "" {
 			inner = name + "!/" + gz.Name
+			st.tally.container(name)
 		}
 		lim := &limitReader{r: gz, st: st, name: inner, compressed: counted.count}
 		return r.walk(ctx, st, inner, lim, nil, -1, depth+1, fn)
@@ -142,11 +154,15 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 			return r.readError(name, err)
 		}
 		defer cleanup()
+		st.tally.container(name)
 		return r.walk7z(ctx, st, name, ra, size, depth, fn)
 	case isRar(head):
+		st.tally.container(name)
 		return r.walkRar(ctx, st, name, br, depth, fn)
 	case isTar(head):
+		st.tally.container(name)
 		tr := tar.NewReader(br)
+		var pg pgTar
 		for {
 			hdr, err := tr.Next()
 			if errors.Is(err, io.EOF) {
@@ -158,10 +174,12 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 			if hdr.Typeflag != tar.TypeReg {
 				continue
 			}
-			if err := r.walk(ctx, st, name+"!/"+hdr.Name, tr, nil, hdr.Size, depth+1, fn); err != nil {
+			if err := r.walkTarMember(ctx, st, &pg, name, hdr, tr, depth, fn); err != nil {
 				return err
 			}
 		}
+	case isPgDump(head):
+		return r.readPgDump(ctx, st, name, br, fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
@@ -170,8 +188,12 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 // walkZip reads every member, going on past damaged ones, which walk
 // records as unread.
 func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zip.Reader, depth int, fn func(*Table) error) error {
+	pgRead, err := r.readZipPgDumps(ctx, st, name, zr, fn)
+	if err != nil {
+		return err
+	}
 	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
+		if f.FileInfo().IsDir() || pgRead[f.Name] {
 			continue
 		}
 		member := name + "!/" + f.Name
@@ -246,6 +268,8 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		return r.readJSON(ctx, name, enc, tb, fn)
 	case FormatSQL:
 		return r.readSQL(ctx, name, enc, tb, fn)
+	case FormatPsql:
+		return r.readPsql(ctx, name, enc, tb, string(sample), fn)
 	case FormatKeyValue:
 		return r.emit(ctx, r.keyValueTable(name, enc, tb, s), fn)
 	case FormatNDJSON:

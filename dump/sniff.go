@@ -49,6 +49,8 @@ func (r *Reader) sniff(sample string, complete bool) sniffed {
 		return sniffed{format: FormatJSON}
 	case r.k.isSQL(sample):
 		return sniffed{format: FormatSQL}
+	case isPsql(lines):
+		return sniffed{format: FormatPsql}
 	}
 	if len(content) == 0 {
 		return sniffed{format: FormatText, columns: []string{"text"}}

@@ -12,13 +12,19 @@ import (
 )
 
 // sqlScanner reads SQL dumps byte by byte: mysqldump INSERT statements,
-// multi-row and with MySQL escapes, and pg_dump COPY ... FROM stdin blocks.
+// multi-row and with MySQL escapes, and pg_dump's COPY ... FROM stdin
+// blocks and INSERT statements in every mode.
 type sqlScanner struct {
 	r       *bufio.Reader
 	name    string
-	line    int64
+	line    int64 // lines read so far
+	rowLine int64 // the line where the last row read starts
 	maxCell int
-	created map[string][]string // columns declared by CREATE TABLE
+	created map[string][]string // columns declared by CREATE TABLE, by table name with and without schema
+	// pgStrings is set by "SET standard_conforming_strings": from then on
+	// strings follow PostgreSQL, where a backslash in '...' is a plain
+	// character when the setting is on. Until then, MySQL's escapes hold.
+	pgStrings, stdStrings bool
 }
 
 // sqlStatement is the head of a statement that carries rows.
@@ -125,7 +131,11 @@ func (s *sqlScanner) word() (string, error) {
 				return "", err
 			}
 			if c == close {
-				return b.String(), nil
+				// A doubled quote stands for itself: "a""b" is a"b.
+				if next, err := s.r.Peek(1); err != nil || next[0] != close || close == ']' {
+					return b.String(), nil
+				}
+				s.readByte()
 			}
 			b.WriteByte(c)
 		}
@@ -148,7 +158,8 @@ func isWordByte(c byte) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// qualifiedName reads a table name such as `db`.`customers` or public.t.
+// qualifiedName reads a table name such as `db`.`customers` or
+// public."Contacts", unquoted and joined with dots.
 func (s *sqlScanner) qualifiedName() (string, error) {
 	name, err := s.word()
 	for err == nil {
@@ -159,9 +170,18 @@ func (s *sqlScanner) qualifiedName() (string, error) {
 		s.readByte()
 		var part string
 		part, err = s.word()
-		name = part // the table, without its schema
+		name += "." + part
 	}
 	return name, err
+}
+
+// columnsOf returns the columns CREATE TABLE declared for a table, named
+// with or without its schema.
+func (s *sqlScanner) columnsOf(table string) []string {
+	if cols, ok := s.created[table]; ok {
+		return cols
+	}
+	return s.created[table[strings.LastIndexByte(table, '.')+1:]]
 }
 
 // nextStatement skips to the next statement that carries rows. It returns
@@ -201,7 +221,7 @@ func (s *sqlScanner) nextStatement() (*sqlStatement, error) {
 				continue // INSERT ... SELECT carries no literal rows
 			}
 			if st.columns == nil {
-				st.columns = s.created[st.table]
+				st.columns = s.columnsOf(st.table)
 			}
 			return st, nil
 		case "COPY":
@@ -213,10 +233,16 @@ func (s *sqlScanner) nextStatement() (*sqlStatement, error) {
 				return nil, err
 			}
 			if st.columns == nil {
-				st.columns = s.created[st.table]
+				st.columns = s.columnsOf(st.table)
 			}
 			from, _ := s.word()
 			src, _ := s.word()
+			if src == "'" {
+				// COPY t FROM 'file': the data is elsewhere.
+				if _, err := s.quoted('\''); err != nil {
+					return nil, err
+				}
+			}
 			if err := s.skipStatement(); err != nil {
 				return nil, err
 			}
@@ -229,6 +255,16 @@ func (s *sqlScanner) nextStatement() (*sqlStatement, error) {
 			return st, nil
 		case "CREATE":
 			if err := s.createTable(); err != nil {
+				return nil, err
+			}
+		case "SET":
+			if err := s.set(); err != nil {
+				return nil, err
+			}
+		case "\\":
+			// A psql meta-command, such as pg_dump's \restrict: it ends
+			// with its line, not with a semicolon.
+			if err := s.skipLine(); err != nil {
 				return nil, err
 			}
 		case ";":
@@ -313,30 +349,124 @@ func (s *sqlScanner) createTable() error {
 		}
 	}
 	s.created[name] = cols
+	s.created[name[strings.LastIndexByte(name, '.')+1:]] = cols
 	return s.skipStatement()
 }
 
-// skipStatement skips to the end of the statement, past quoted text.
+// set follows SET standard_conforming_strings, which says how pg_dump
+// wrote the strings that follow.
+func (s *sqlScanner) set() error {
+	w, err := s.word()
+	if err != nil || !strings.EqualFold(w, "standard_conforming_strings") {
+		return s.skipStatement()
+	}
+	if _, err := s.word(); err != nil { // "=" or TO
+		return err
+	}
+	v, err := s.word()
+	if err != nil {
+		return err
+	}
+	if v == "'" {
+		if v, err = s.quoted('\''); err != nil {
+			return err
+		}
+	}
+	s.pgStrings, s.stdStrings = true, strings.EqualFold(v, "on")
+	return s.skipStatement()
+}
+
+// skipStatement skips to the end of the statement, past quoted text and
+// the dollar-quoted bodies of functions, whose semicolons end nothing.
 func (s *sqlScanner) skipStatement() error {
+	prev := byte(0)
 	for {
 		c, err := s.readByte()
 		if err != nil {
 			return err
 		}
-		switch c {
-		case ';':
+		switch {
+		case c == ';':
 			return nil
-		case '\'', '"':
+		case c == '\'' && (prev == 'E' || prev == 'e'):
+			if _, err := s.escaped(); err != nil {
+				return err
+			}
+		case c == '\'' || c == '"':
 			if _, err := s.quoted(c); err != nil {
 				return err
 			}
+		case c == '$' && !isWordByte(prev):
+			if err := s.skipDollarQuoted(); err != nil {
+				return err
+			}
+		}
+		prev = c
+	}
+}
+
+// skipDollarQuoted skips a PostgreSQL dollar-quoted string, $$...$$ or
+// $tag$...$tag$, whose opening '$' was read. A '$' that opens no such
+// string (a parameter such as $1) is left as it is.
+func (s *sqlScanner) skipDollarQuoted() error {
+	tag := []byte{'$'}
+	for {
+		next, err := s.r.Peek(1)
+		if err != nil {
+			return nil
+		}
+		c := next[0]
+		if c == '$' {
+			s.readByte()
+			tag = append(tag, c)
+			break
+		}
+		if !isWordByte(c) || c >= '0' && c <= '9' && len(tag) == 1 || len(tag) > 64 {
+			return nil
+		}
+		s.readByte()
+		tag = append(tag, c)
+	}
+	start := s.line + 1
+	matched := 0
+	for n := 0; ; n++ {
+		c, err := s.readByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: unterminated dollar-quoted string %s", s.name, start, tag)
+			}
+			return err
+		}
+		if n > s.maxCell {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: a dollar-quoted string longer than %d bytes, probably unterminated", s.name, start, s.maxCell)
+		}
+		switch {
+		case c == tag[matched]:
+			matched++
+		case c == tag[0]:
+			matched = 1
+		default:
+			matched = 0
+		}
+		if matched == len(tag) {
+			return nil
 		}
 	}
 }
 
-// quoted reads a string whose opening quote was read: backslash escapes
-// (MySQL) and doubled quotes (standard SQL).
+// quoted reads a string whose opening quote was read, with doubled quotes
+// (standard SQL) and backslash escapes, as MySQL writes them, or as
+// PostgreSQL does when standard_conforming_strings is off.
 func (s *sqlScanner) quoted(q byte) (string, error) {
+	return s.readQuoted(q, q == '\'' && !(s.pgStrings && s.stdStrings), s.pgStrings)
+}
+
+// escaped reads a PostgreSQL E'...' string whose E and quote were read.
+func (s *sqlScanner) escaped() (string, error) {
+	return s.readQuoted('\'', true, true)
+}
+
+func (s *sqlScanner) readQuoted(q byte, backslashes, pg bool) (string, error) {
 	start := s.line + 1
 	var b strings.Builder
 	for {
@@ -352,9 +482,17 @@ func (s *sqlScanner) quoted(q byte) (string, error) {
 		}
 		switch c {
 		case '\\':
+			if !backslashes {
+				b.WriteByte(c)
+				continue
+			}
 			e, err := s.readByte()
 			if err != nil {
 				return "", leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: unterminated string", s.name, start)
+			}
+			if pg {
+				s.pgEscape(&b, e)
+				continue
 			}
 			b.WriteString(map[byte]string{'n': "\n", 't': "\t", 'r': "\r", '0': "\x00", 'Z': "\x1a", 'b': "\b"}[e])
 			if !strings.ContainsRune("ntr0Zb", rune(e)) {
@@ -370,6 +508,89 @@ func (s *sqlScanner) quoted(q byte) (string, error) {
 			return b.String(), nil
 		default:
 			b.WriteByte(c)
+		}
+	}
+}
+
+// pgEscape writes what PostgreSQL's backslash escape \e stands for: \b \f
+// \n \r \t, octal \ooo, hexadecimal \xhh, Unicode \uXXXX and \UXXXXXXXX;
+// any other character stands for itself.
+func (s *sqlScanner) pgEscape(b *strings.Builder, e byte) {
+	if simple, ok := map[byte]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}[e]; ok {
+		b.WriteByte(simple)
+		return
+	}
+	digits := func(base, most int, first byte) (rune, bool) {
+		var v rune
+		n := 0
+		if first != 0 {
+			v, n = rune(first-'0'), 1
+		}
+		for n < most {
+			next, err := s.r.Peek(1)
+			if err != nil {
+				break
+			}
+			d, err := strconv.ParseUint(string(next[0]), base, 8)
+			if err != nil {
+				break
+			}
+			s.readByte()
+			v, n = v*rune(base)+rune(d), n+1
+		}
+		return v, n > 0
+	}
+	switch {
+	case e >= '0' && e <= '7':
+		v, _ := digits(8, 3, e)
+		b.WriteByte(byte(v))
+	case e == 'x':
+		if v, ok := digits(16, 2, 0); ok {
+			b.WriteByte(byte(v))
+			return
+		}
+		b.WriteByte(e)
+	case e == 'u' || e == 'U':
+		if v, ok := digits(16, map[byte]int{'u': 4, 'U': 8}[e], 0); ok {
+			b.WriteRune(v)
+			return
+		}
+		b.WriteByte(e)
+	default:
+		b.WriteByte(e)
+	}
+}
+
+// skipCast skips a PostgreSQL cast after a literal, as in '1 day'::interval.
+func (s *sqlScanner) skipCast() error {
+	for {
+		if err := s.skipSpace(); err != nil {
+			return err
+		}
+		next, err := s.r.Peek(2)
+		if err != nil || string(next) != "::" {
+			return nil
+		}
+		s.readByte()
+		s.readByte()
+		if _, err := s.qualifiedName(); err != nil {
+			return err
+		}
+		// A type modifier or array brackets: varchar(3), text[].
+		for {
+			if err := s.skipSpace(); err != nil {
+				return err
+			}
+			next, err := s.r.Peek(1)
+			if err != nil || next[0] != '(' && next[0] != '[' {
+				break
+			}
+			close := map[byte]byte{'(': ')', '[': ']'}[next[0]]
+			for c := byte(0); c != close; {
+				if c, err = s.readByte(); err != nil {
+					return err
+				}
+			}
 		}
 	}
 }
@@ -390,6 +611,7 @@ func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
 	case ';':
 		return nil, false, nil
 	case '(':
+		s.rowLine = s.line + 1
 	default:
 		return nil, false, leakdesk.Errorf(leakdesk.EINVALID, "%s line %d: expected a row of values, found %q", s.name, s.line+1, c)
 	}
@@ -401,6 +623,18 @@ func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
+		if next, err := s.r.Peek(1); (c == 'E' || c == 'e') && err == nil && next[0] == '\'' {
+			s.readByte()
+			v, err := s.escaped()
+			if err != nil {
+				return nil, false, err
+			}
+			cells = append(cells, v)
+			if err := s.skipCast(); err != nil {
+				return nil, false, err
+			}
+			continue
+		}
 		switch c {
 		case '\'', '"':
 			v, err := s.quoted(c)
@@ -408,6 +642,9 @@ func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
 				return nil, false, err
 			}
 			cells = append(cells, v)
+			if err := s.skipCast(); err != nil {
+				return nil, false, err
+			}
 		case ')':
 			return cells, true, nil
 		case ',':
@@ -431,6 +668,9 @@ func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
 				b.WriteByte(c)
 			}
 			v := strings.TrimSpace(b.String())
+			if i := strings.Index(v, "::"); i > 0 && !strings.ContainsAny(v[:i], "('\"") {
+				v = strings.TrimSpace(v[:i]) // NULL::text, 42::bigint
+			}
 			if strings.EqualFold(v, "NULL") {
 				v = ""
 			}
@@ -450,6 +690,7 @@ func (s *sqlScanner) copyRow(cells []string) ([]string, bool, error) {
 		return nil, false, err
 	}
 	s.line++
+	s.rowLine = s.line
 	line = strings.TrimRight(line, "\r\n")
 	if line == `\.` {
 		return nil, false, nil
@@ -497,17 +738,25 @@ func unescapeCopy(f string) string {
 // readSQL makes a table of the rows of each table the dump inserts into, in
 // order; consecutive statements for the same table join one table.
 func (r *Reader) readSQL(ctx context.Context, name, enc string, in *bufio.Reader, fn func(*Table) error) error {
-	s := &sqlScanner{r: in, name: name, maxCell: r.opts.MaxRecordBytes, created: map[string][]string{}}
+	return r.sqlTables(ctx, r.newSQLScanner(name, in), enc, FormatSQL, fn)
+}
+
+func (r *Reader) newSQLScanner(name string, in *bufio.Reader) *sqlScanner {
+	return &sqlScanner{r: in, name: name, maxCell: r.opts.MaxRecordBytes, created: map[string][]string{}}
+}
+
+// sqlTables makes the tables of what s reads.
+func (r *Reader) sqlTables(ctx context.Context, s *sqlScanner, enc string, format Format, fn func(*Table) error) error {
+	name := s.name
 	st, err := s.nextStatement()
 	for err == nil {
 		var next *sqlStatement
-		t := &Table{File: name, Sheet: st.table, Format: FormatSQL, Encoding: enc, Columns: append([]string(nil), st.columns...), HasHeader: st.columns != nil}
+		t := &Table{File: name, Sheet: st.table, Format: format, Encoding: enc, Columns: append([]string(nil), st.columns...), HasHeader: st.columns != nil, emptyIsReal: true}
 		current := st
 		t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
 			var record int64
 			var cells []string
 			for {
-				line := s.line + 1
 				var more bool
 				var err error
 				if current.kind == "copy" {
@@ -545,7 +794,7 @@ func (r *Reader) readSQL(ctx context.Context, name, enc string, in *bufio.Reader
 					t.Columns = append(t.Columns, "column "+strconv.Itoa(len(t.Columns)+1))
 				}
 				t.cleanRecord(cells, false)
-				if err := fn(0, Row{Pos: Position{File: name, Sheet: current.table, Line: line, Record: record}, Cells: cells}); err != nil {
+				if err := fn(0, Row{Pos: Position{File: name, Sheet: current.table, Line: s.rowLine, Record: record}, Cells: cells}); err != nil {
 					return err
 				}
 			}

@@ -36,6 +36,9 @@ type Table struct {
 	// the end of the table. Both end up in the unread list.
 	reason  string
 	stopped string
+	// emptyIsReal marks a database table read to its end: with no record,
+	// the table is empty, not unread.
+	emptyIsReal bool
 
 	mu    sync.Mutex
 	stats TableStats

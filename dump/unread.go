@@ -3,6 +3,7 @@ package dump
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -57,9 +58,28 @@ func isConsumerError(err error) bool {
 // tally remembers, for one top-level file, every table handed out and every
 // file that failed before it could yield one.
 type tally struct {
-	mu     sync.Mutex
-	tables []*Table
-	failed []leakdesk.Unread
+	mu         sync.Mutex
+	entered    []string        // every file and member walked, in order
+	containers map[string]bool // those that are archives, read through their members
+	tables     []*Table
+	failed     []leakdesk.Unread
+}
+
+// enter notes a file or member about to be read.
+func (t *tally) enter(file string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.entered = append(t.entered, file)
+}
+
+// container notes that file is an archive: its members answer for it.
+func (t *tally) container(file string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.containers == nil {
+		t.containers = map[string]bool{}
+	}
+	t.containers[file] = true
 }
 
 // track wraps the caller's function: it remembers each table, and marks
@@ -111,34 +131,66 @@ func (t *tally) result(err error) error {
 }
 
 // unread lists, in reading order, the files whose tables hold no record,
-// the tables whose reading stopped early, and the files that failed.
+// the files that yielded no table at all, the tables whose reading stopped
+// early, and the files that failed.
 func (t *tally) unread() []leakdesk.Unread {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var order []string
 	records := map[string]int64{}
 	reasons := map[string]string{}
-	var out []leakdesk.Unread
+	emptyTables := map[string]bool{}
+	failed := map[string]bool{}
+	for _, u := range t.failed {
+		failed[u.File] = true
+	}
+	var stopped []leakdesk.Unread
 	for _, tb := range t.tables {
-		s, stopped := tb.Stats(), tb.stoppedReason()
-		if _, seen := records[tb.File]; !seen {
-			order = append(order, tb.File)
-		}
+		s, why := tb.Stats(), tb.stoppedReason()
 		records[tb.File] += s.Records
 		if reasons[tb.File] == "" {
 			reasons[tb.File] = tb.unreadReason()
 		}
-		if stopped != "" && s.Records > 0 {
-			out = append(out, leakdesk.Unread{File: tb.name(), Reason: stopped, Records: s.Records})
+		if tb.emptyIsReal && why == "" {
+			emptyTables[tb.File] = true
+		}
+		if why != "" && s.Records > 0 {
+			stopped = append(stopped, leakdesk.Unread{File: tb.name(), Reason: why, Records: s.Records})
 		}
 	}
-	var empty []leakdesk.Unread
-	for _, f := range order {
-		if records[f] == 0 {
-			empty = append(empty, leakdesk.Unread{File: f, Reason: reasons[f]})
+	files := append(slices.Clone(t.entered), tableFiles(t.tables)...)
+	for _, u := range t.failed {
+		files = append(files, u.File)
+	}
+	var out []leakdesk.Unread
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f] || failed[f] || records[f] > 0 || emptyTables[f] {
+			continue
+		}
+		seen[f] = true
+		switch {
+		case t.containers[f] && !hasMember(files, f):
+			out = append(out, leakdesk.Unread{File: f, Reason: "empty archive"})
+		case t.containers[f]:
+		case reasons[f] != "":
+			out = append(out, leakdesk.Unread{File: f, Reason: reasons[f]})
+		default:
+			out = append(out, leakdesk.Unread{File: f, Reason: "nothing in it reads as records"})
 		}
 	}
-	return append(append(empty, out...), t.failed...)
+	return append(append(out, stopped...), t.failed...)
+}
+
+func hasMember(files []string, archive string) bool {
+	return slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, archive+"!/") })
+}
+
+func tableFiles(tables []*Table) []string {
+	out := make([]string, len(tables))
+	for i, tb := range tables {
+		out[i] = tb.File
+	}
+	return out
 }
 
 func (t *Table) stoppedReason() string {
