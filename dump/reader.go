@@ -90,20 +90,20 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 	}
 	switch {
 	case isZip(head):
-		if ra == nil {
-			spooled, n, cleanup, err := spool(br)
-			if err != nil {
-				return r.readError(name, err)
-			}
-			defer cleanup()
-			ra, size = spooled, n
+		ra, size, cleanup, err := randomAccess(br, ra, size)
+		if err != nil {
+			return r.readError(name, err)
 		}
+		defer cleanup()
 		zr, err := zip.NewReader(ra, size)
 		if err != nil {
 			return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged or truncated zip archive: %v", name, err)
 		}
 		if isXLSX(zr) {
 			return r.readXLSX(ctx, st, name, ra, size, fn)
+		}
+		if isODS(zr) {
+			return r.readODS(ctx, st, name, zr, fn)
 		}
 		return r.walkZip(ctx, st, name, zr, depth, fn)
 	case isGzip(head):
@@ -143,6 +143,8 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 			}
 		}
 		return errors.Join(errs...)
+	case isOLE2(head):
+		return r.readOLE(ctx, st, name, br, ra, size, fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
@@ -206,6 +208,9 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		t := &Table{File: name, Format: FormatText, Columns: []string{}, each: noRows}
 		t.warn(Position{File: name}, "empty file")
 		return r.emit(ctx, t, fn)
+	}
+	if isFlatODS(head) {
+		return r.readFlatODS(ctx, st, name, br, fn)
 	}
 	enc := detectEncoding(head)
 	if enc == EncBinary {
