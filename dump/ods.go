@@ -262,6 +262,12 @@ func (s *odsSheet) row(start xml.StartElement) (sheetRow, bool, error) {
 			tooLong = true
 			continue
 		}
+		if fill := min(empty, maxSheetColumns-int64(len(cells))); fill > 64 {
+			// Empty cells written as one repeat cost a string each here.
+			if err := s.x.lim.charge(16*fill, "repeated cells"); err != nil {
+				return sheetRow{}, false, err
+			}
+		}
 		for ; empty > 0 && len(cells) < maxSheetColumns; empty-- {
 			cells = append(cells, "")
 		}
@@ -281,7 +287,8 @@ func (s *odsSheet) row(start xml.StartElement) (sheetRow, bool, error) {
 			note = fmt.Sprintf("row repeated %d times, beyond row %d: the rest was dropped", repeat, maxSheetRows)
 		}
 		if copies > 0 {
-			if err := s.x.lim.charge(copies*size, "repeated rows"); err != nil {
+			// Each copy costs its text and the work of a row.
+			if err := s.x.lim.charge(copies*(size+32+8*int64(len(cells))), "repeated rows"); err != nil {
 				return sheetRow{}, false, err
 			}
 			s.repeat, s.repeatRow, s.repeatLine = copies, cells, line

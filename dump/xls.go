@@ -131,9 +131,10 @@ const (
 	biffFormat     = 0x041E
 	biffBOF        = 0x0809
 
-	bofGlobals   = 0x0005
 	bofWorksheet = 0x0010
 	biff8Version = 0x0600
+
+	xlsColumns = 256 // columns IV and before: all an Excel 97-2003 sheet has
 )
 
 // biffReader reads the records of a Workbook stream in order.
@@ -576,6 +577,7 @@ type xlsSheet struct {
 	cells   []string
 	bytes   int
 	tooLong bool
+	note    string
 
 	// a FORMULA whose string result comes in the next STRING record
 	formulaRow, formulaCol int
@@ -640,6 +642,11 @@ func (s *xlsSheet) add(row int64) {
 		if s.tooLong {
 			return
 		}
+		if c.col >= xlsColumns {
+			// A cell there would cost a row of empty cells for a few bytes.
+			s.note = fmt.Sprintf("cells beyond column %d of an Excel 97-2003 sheet: dropped", xlsColumns)
+			continue
+		}
 		if s.bytes += len(c.value); s.bytes > s.book.maxRow {
 			s.tooLong, s.cells = true, nil
 			return
@@ -652,8 +659,8 @@ func (s *xlsSheet) add(row int64) {
 }
 
 func (s *xlsSheet) take() sheetRow {
-	out := sheetRow{line: s.row + 1, cells: s.cells, tooLong: s.tooLong}
-	s.row, s.cells, s.bytes, s.tooLong = -1, nil, 0, false
+	out := sheetRow{line: s.row + 1, cells: s.cells, tooLong: s.tooLong, note: s.note}
+	s.row, s.cells, s.bytes, s.tooLong, s.note = -1, nil, 0, false, ""
 	return out
 }
 

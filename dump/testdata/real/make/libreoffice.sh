@@ -3,7 +3,8 @@
 # Excel 97-2003 (.xls, BIFF8), OpenDocument (.ods and flat .fods), .xlsx,
 # and CSV with the default filter and with ';' in UTF-8. It also converts
 # ../sheets/workbook.fods (two sheets, dates, numbers, multi-line cells)
-# to .xls, .ods and .xlsx, and writes a password-protected .xls there.
+# to .xls, .ods and .xlsx, and writes there a password-protected .xls and
+# the larger workbooks the benchmarks read.
 # Debian packages: libreoffice-calc-nogui (soffice), python3-uno (the
 # password-protected workbook, written through LibreOffice's UNO API).
 set -euo pipefail
@@ -29,6 +30,13 @@ mv "$work/semicolon/libreoffice.csv" "$OUT/libreoffice-semicolon-utf8.csv"
 
 for fmt in xls ods xlsx; do
 	calc --convert-to "$fmt" --outdir "$sheets" "$sheets/workbook.fods"
+done
+
+# The benchmark workbooks: the contacts 17 times over (1,020 rows), the
+# same content in each format, each file under 200 KB.
+awk 'NR == 1 { print; next } { rows[NR] = $0 } END { for (i = 1; i <= 17; i++) for (j = 2; j <= NR; j++) print "R" i "-" rows[j] }' "$SRC" >"$work/bench.csv"
+for fmt in xls ods xlsx; do
+	calc --infilter='CSV:44,34,76,1' --convert-to "$fmt" --outdir "$sheets" "$work/bench.csv"
 done
 
 # The password-protected workbook: soffice --convert-to takes no password,
