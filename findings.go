@@ -3,6 +3,7 @@ package leakdesk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -90,6 +91,11 @@ type Unread struct {
 func (u Unread) String() string {
 	if u.Records > 0 {
 		return fmt.Sprintf("%s: %d records read, then %s", u.File, u.Records, u.Reason)
+	}
+	// A reason that starts with a place in the file ("[sheet] ...",
+	// "line 12: ...") reads on from the file's name.
+	if strings.HasPrefix(u.Reason, "[") || strings.HasPrefix(u.Reason, "line ") {
+		return u.File + " " + u.Reason
 	}
 	return u.File + ": " + u.Reason
 }

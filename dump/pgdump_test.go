@@ -14,10 +14,6 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 )
 
-// realFile is the path of a file written by a real program (see
-// testdata/real/make).
-func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
-
 var (
 	contactsColumns   = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
 	crmColumns        = []string{"contact_id", "E-mail", "note", "photo", "last_seen"}

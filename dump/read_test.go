@@ -38,6 +38,10 @@ func newReader(t testing.TB, opts dump.Options) *dump.Reader {
 	return r
 }
 
+// realFile is the path of a file written by a real program (see
+// testdata/real/make.sh).
+func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
+
 func readAll(t testing.TB, path string, opts dump.Options) ([]readResult, error) {
 	t.Helper()
 	var out []readResult

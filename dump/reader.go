@@ -129,6 +129,9 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 		if isXLSX(zr) {
 			return r.readXLSX(ctx, st, name, ra, size, fn)
 		}
+		if isODS(zr) {
+			return r.readODS(ctx, st, name, zr, fn)
+		}
 		st.tally.container(name)
 		return r.walkZip(ctx, st, name, zr, depth, fn)
 	case isGzip(head):
@@ -180,6 +183,8 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 		}
 	case isPgDump(head):
 		return r.readPgDump(ctx, st, name, br, fn)
+	case isOLE2(head):
+		return r.readOLE(ctx, st, name, br, ra, size, fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
@@ -243,6 +248,9 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		t := &Table{File: name, Format: FormatText, Columns: []string{}, each: noRows, reason: "empty file"}
 		t.warn(Position{File: name}, "empty file")
 		return r.emit(ctx, t, fn)
+	}
+	if isFlatODS(head) {
+		return r.readFlatODS(ctx, st, name, br, fn)
 	}
 	enc := detectEncoding(head)
 	if enc == EncBinary {
@@ -314,8 +322,9 @@ func isXLSX(zr *zip.Reader) bool {
 	return types && workbook
 }
 
-// randomAccess returns ra as it is when the file has it, else a spooled
-// copy of the stream, removed by cleanup.
+// randomAccess gives formats that need random access (zip, 7-Zip, OLE2)
+// the file itself, or a copy of a stream in a temporary file, removed by
+// cleanup.
 func randomAccess(br io.Reader, ra io.ReaderAt, size int64) (io.ReaderAt, int64, func(), error) {
 	if ra != nil {
 		return ra, size, func() {}, nil

@@ -33,82 +33,22 @@ func (r *Reader) readSheet(ctx context.Context, f *excelize.File, name, sheet st
 		return leakdesk.Errorf(leakdesk.EINVALID, "%s [%s]: cannot read sheet: %v", name, sheet, err)
 	}
 	defer rows.Close()
-	// Read ahead enough rows to find the header and the width.
-	type sheetRow struct {
-		line  int64
-		cells []string
-	}
-	var ahead []sheetRow
 	var line int64
-	for len(ahead) < 200 && rows.Next() {
+	next := func() (sheetRow, bool, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return sheetRow{}, false, leakdesk.Errorf(leakdesk.EINVALID, "%s [%s]: damaged sheet: %v", name, sheet, err)
+			}
+			return sheetRow{}, false, nil
+		}
 		line++
 		cells, err := rows.Columns()
 		if err != nil {
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s [%s] row %d: %v", name, sheet, line, err)
+			return sheetRow{}, false, leakdesk.Errorf(leakdesk.EINVALID, "%s [%s] row %d: %v", name, sheet, line, err)
 		}
-		if !blankRow(cells) {
-			ahead = append(ahead, sheetRow{line, cells})
-		}
+		return sheetRow{line: line, cells: cells}, true, nil
 	}
-	t := &Table{File: name, Sheet: sheet, Format: FormatXLSX, Columns: []string{}}
-	headerLine := int64(0)
-	if len(ahead) > 0 {
-		var rest [][]string
-		for _, a := range ahead[1:min(len(ahead), 51)] {
-			rest = append(rest, a.cells)
-		}
-		width := 0
-		for _, a := range ahead {
-			width = max(width, len(a.cells))
-		}
-		if r.k.looksLikeHeader(ahead[0].cells, rest) {
-			t.HasHeader, headerLine = true, ahead[0].line
-			for _, c := range ahead[0].cells {
-				c, _ = cleanCell(c)
-				t.Columns = append(t.Columns, c)
-			}
-			for len(t.Columns) < width {
-				t.Columns = append(t.Columns, "")
-			}
-		} else {
-			t.Columns = numberedColumns(width)
-		}
-	}
-	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
-		var record int64
-		emit := func(line int64, cells []string) error {
-			if line == headerLine || blankRow(cells) {
-				t.addStats(TableStats{SkippedLines: 1})
-				return nil
-			}
-			record++
-			t.cleanRecord(cells, len(cells) > len(t.Columns))
-			return fn(0, Row{Pos: Position{File: name, Sheet: sheet, Line: line, Record: record}, Cells: cells})
-		}
-		for _, a := range ahead {
-			if err := emit(a.line, a.cells); err != nil {
-				return err
-			}
-		}
-		for rows.Next() {
-			line++
-			if line%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			cells, err := rows.Columns()
-			if err != nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "%s [%s] row %d: %v", name, sheet, line, err)
-			}
-			if err := emit(line, cells); err != nil {
-				return err
-			}
-		}
-		if err := rows.Error(); err != nil {
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s [%s]: damaged sheet: %v", name, sheet, err)
-		}
-		return nil
-	}
-	return r.emit(ctx, t, fn)
+	return r.emitSheet(ctx, name, sheet, FormatXLSX, next, fn)
 }
 
 func blankRow(cells []string) bool {
