@@ -179,7 +179,8 @@ func tr(lang, key string) string {
 		"high":                   {"high", "élevée"},
 		"very-high":              {"very high", "très élevée"},
 		"notify":                 {"notify", "notifier"},
-		"no-notify":              {"no notification proposed", "pas de notification proposée"},
+		"no-notification":        {"no notification proposed", "pas de notification proposée"},
+		"undetermined":           {"undetermined: inputs are missing", "indéterminée : des éléments manquent"},
 		"records":                {"entries", "entrées"},
 		"none":                   {"none", "aucune"},
 		"controller":             {"controller", "responsable de traitement"},
@@ -190,6 +191,10 @@ func tr(lang, key string) string {
 			"la violation n'est pas susceptible d'engendrer un risque pour les personnes : la documenter au registre (art. 33(5)) et conserver le raisonnement"},
 		"subjects.notify": {"the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies",
 			"le risque pour les personnes est élevé : les informer dans les meilleurs délais, sauf exception de l'art. 34(3)"},
+		"authority.undetermined": {"undetermined until the missing inputs are answered (leakdesk assess)",
+			"indéterminé tant que les éléments manquants ne sont pas renseignés (leakdesk assess)"},
+		"subjects.undetermined": {"undetermined until the missing inputs are answered (leakdesk assess)",
+			"indéterminé tant que les éléments manquants ne sont pas renseignés (leakdesk assess)"},
 		"subjects.none": {"the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)",
 			"le risque n'est pas élevé : l'information des personnes n'est pas obligatoire, mais peut rester utile (hameçonnage utilisant les données divulguées)"},
 	}
@@ -297,15 +302,15 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		}
 		out["assessment.nature"] = strings.Join(nature, ", ")
 		out["assessment.summary"] = fmt.Sprintf("SE %g: %s", s.Score, tr(lang, s.Band))
+		if s.Band == BandUndetermined {
+			out["assessment.summary"] = tr(lang, s.Band)
+		}
 		out["assessment.reasoning"] = strings.Join(s.Reasoning, "\n")
 		if s.Input.Malicious.Set || s.Input.Malicious.Value > 0 {
 			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + ": " + s.Input.Malicious.Reason
 		}
 		decision := func(p Proposal) string {
-			verdict := tr(lang, "no-notify")
-			if p.Notify {
-				verdict = tr(lang, "notify")
-			}
+			verdict := tr(lang, p.Decision())
 			return fmt.Sprintf("%s (%s): %s", verdict, strings.Replace(p.Article, "GDPR Art.", map[string]string{"en": "GDPR Art.", "fr": "RGPD art."}[lang], 1), tr(lang, p.Code))
 		}
 		out["assessment.authority"] = decision(s.Authority)

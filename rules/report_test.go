@@ -32,8 +32,7 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := rules.DefaultSeverityInput(map[string]int64{"identity": 909, "contact": 1818, "professional": 1818})
-	in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
+	in := rules.DefaultSeverityInput(map[string]int64{"identity": 909, "contact": 1818, "professional": 1818}, []string{"forum post offering the list for sale"})
 	sev, err := rules.Assess(in)
 	if err != nil {
 		t.Fatal(err)

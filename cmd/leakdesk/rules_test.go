@@ -13,10 +13,20 @@ func TestRegulatoryCommands(t *testing.T) {
 		c.ok("incident", "new", "--title", "Contact list on a forum", "--aware-at", "2026-03-01T21:30:00+01:00", "--regime", "gdpr,nis2", "--country", "FR")
 		c.ok("evidence", "add", "1", filepath.Join("..", "..", "dump", "testdata", "paste_banner.txt"), "--source", "forum")
 
-		// A proposal alone records nothing.
+		// A proposal alone records nothing. The source, a forum, makes the
+		// breach malicious and the data exposed: ENISA's low band would
+		// otherwise have proposed no notification (GDPR Art. 33(1)).
 		out := c.ok("assess", "1")
-		if !strings.Contains(out, "SE = 1.5, low") || !strings.Contains(out, "Not recorded") {
+		if !strings.Contains(out, "SE = 2, medium") || !strings.Contains(out, "authority: notify") || !strings.Contains(out, "Not recorded") {
 			t.Fatalf("assess:\n%s", out)
+		}
+		// Without evidence nothing is proposed: the questions are asked.
+		c.ok("incident", "new", "--title", "Rumour", "--aware-at", "2026-03-01T21:30:00+01:00")
+		if out := c.ok("assess", "2"); !strings.Contains(out, "authority: undetermined") || !strings.Contains(out, "answer: whether the breach was malicious") {
+			t.Fatalf("assess without evidence:\n%s", out)
+		}
+		if out := c.ok("assess", "1", "--malicious=false", "--why", "malicious=a partner's mistake", "--confidentiality", "0.25", "--why", "confidentiality=one partner, who deleted it"); !strings.Contains(out, "authority: no-notification") || !strings.Contains(out, "only known recipients") {
+			t.Fatalf("assess with every input known and low:\n%s", out)
 		}
 		for _, tc := range []struct {
 			args []string
