@@ -28,7 +28,7 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 		{ID: 2, Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), Ref: "CNIL-2026-117", DelayReason: "the leaked file could not be read before Wednesday"},
 	}
 	now := aware.Add(100 * time.Hour)
-	deadlines, err := r.Deadlines(inc, rules.Filed(filings), now)
+	deadlines, err := r.Deadlines(inc, filings, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,12 +158,12 @@ func TestDORAAndUserRegimes(t *testing.T) {
 		t.Errorf("UK GDPR: %+v", d)
 	}
 	// Classified at noon: 4 hours later is earlier than the 24-hour cap.
-	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-02T12:00:00+01:00")}, aware)
+	list, _ = r.Deadlines(inc, filings(t, map[string]string{"dora.classification": "2026-03-02T12:00:00+01:00"}), aware)
 	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(at(t, "2026-03-02T16:00:00+01:00")) {
 		t.Errorf("DORA initial after classification: %+v", d)
 	}
 	// Classified late: the 24-hour cap wins.
-	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-03T05:00:00+01:00")}, aware)
+	list, _ = r.Deadlines(inc, filings(t, map[string]string{"dora.classification": "2026-03-03T05:00:00+01:00"}), aware)
 	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(aware.Add(24 * time.Hour)) {
 		t.Errorf("DORA initial classified late: %+v", d)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -117,7 +118,7 @@ func (a *app) filedCommand() *cobra.Command {
 	var at, ref, delayReason string
 	cmd := &cobra.Command{
 		Use:   "filed ID OBLIGATION --at TIME --ref TEXT [--delay-reason TEXT]",
-		Short: "Record that an obligation was filed; a late filing needs the reasons for the delay",
+		Short: "Record that an obligation was filed; refused if it cannot be, and a late filing needs the reasons its law asks for",
 		Args:  exactArgs("ID", "OBLIGATION"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "at", "ref"); err != nil {
@@ -132,23 +133,6 @@ func (a *app) filedCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := a.incidentReport(ctx, id)
-			if err != nil {
-				return err
-			}
-			r, err := a.loadRules()
-			if err != nil {
-				return err
-			}
-			if _, err := r.Obligation(rep.Incident.Regimes, args[1]); err != nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
-			}
-			for _, d := range rep.Deadlines {
-				if d.Obligation == args[1] && !d.Due.IsZero() && when.After(d.Due) && strings.TrimSpace(delayReason) == "" {
-					return leakdesk.Errorf(leakdesk.EINVALID, "%s was due %s: a filing after the deadline must give the reasons for the delay (--delay-reason), as GDPR Art. 33(1) requires",
-						d.Obligation, showTime(d.Due, rep.Incident.Location()))
-				}
-			}
 			svc, err := a.incidents(ctx)
 			if err != nil {
 				return err
@@ -157,10 +141,13 @@ func (a *app) filedCommand() *cobra.Command {
 			if err := svc.RecordFiling(ctx, f); err != nil {
 				return err
 			}
+			for _, w := range f.Warnings {
+				fmt.Fprintf(a.stderr, "warning: %s\n", w)
+			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, f)
 			}
-			_, err = fmt.Fprintf(a.stdout, "%s filed %s, ref. %s\n", f.Obligation, showTime(f.FiledAt, rep.Incident.Location()), f.Ref)
+			_, err = fmt.Fprintf(a.stdout, "%s filed %s, ref. %s\n", f.Obligation, f.FiledAt.Format(time.RFC3339), f.Ref)
 			return err
 		},
 	}
