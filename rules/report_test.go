@@ -175,3 +175,55 @@ func TestDORAAndUserRegimes(t *testing.T) {
 		t.Errorf("broken regime file: %v", err)
 	}
 }
+
+// TestCNILDelayReasons: the "delay beyond 72 hours" of the CNIL form is
+// GDPR Art. 33(1)'s: the reasons of this notification, or unknown; never
+// "none" invented, never a NIS2 filing's reasons.
+func TestCNILDelayReasons(t *testing.T) {
+	t.Parallel()
+	r := load(t)
+	k, err := r.ReportKind("cnil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aware := at(t, "2026-03-02T06:00:00+01:00")
+	for _, tc := range []struct {
+		name    string
+		filings []*leakdesk.Filing
+		now     time.Time
+		want    string // "" for unknown
+	}{
+		{"GDPR 11 days late, no reason; NIS2 early warning late with one", []*leakdesk.Filing{
+			{Obligation: "nis2.early-warning", FiledAt: aware.Add(30 * time.Hour), DelayReason: "the CSIRT portal was down"},
+			{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(14 * 24 * time.Hour)},
+		}, aware.Add(15 * 24 * time.Hour), ""},
+		{"GDPR not filed, 72 hours passed", nil, aware.Add(100 * time.Hour), ""},
+		{"GDPR filed in time", []*leakdesk.Filing{{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(30 * time.Hour)}}, aware.Add(100 * time.Hour), "none: filed within the time limit"},
+		{"GDPR late with its own reason", []*leakdesk.Filing{{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), DelayReason: "the file was encrypted"}},
+			aware.Add(100 * time.Hour), "the file was encrypted"},
+		{"GDPR not filed, time left", nil, aware.Add(10 * time.Hour), "none: the time limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := &leakdesk.Incident{ID: 1, Title: "t", Role: leakdesk.RoleController, Regimes: []string{"gdpr", "nis2"}, TimeZone: "Europe/Paris", AwareAt: aware}
+			deadlines, err := r.Deadlines(inc, tc.filings, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := k.Build("en", rules.ReportInput{Incident: inc, Deadlines: deadlines, Filings: tc.filings}, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got rules.ReportedField
+			for _, s := range rep.Sections {
+				for _, f := range s.Fields {
+					if f.ID == "delay" {
+						got = f
+					}
+				}
+			}
+			if (tc.want == "") == got.Known || !strings.HasPrefix(got.Value, tc.want) || strings.Contains(got.Value, "CSIRT") {
+				t.Errorf("delay field = %+v, want %q", got, tc.want)
+			}
+		})
+	}
+}
