@@ -78,7 +78,7 @@ func (p Proposal) Decision() string {
 // exposed to people nobody can name. Sources are free text, in English or
 // French.
 var (
-	maliciousWords = []string{"criminal", "criminel", "forum", "dark web", "darkweb", "darknet", ".onion", "for sale", "sale", "sold", "selling", "vente", "vendu",
+	maliciousWords = []string{"criminal", "criminel", "forum", "dark web", "dark-web", "darkweb", "darknet", ".onion", "for sale", "sale", "sold", "selling", "vente", "vendu",
 		"ransom", "rançon", "extortion", "extorsion", "chantage", "hacker", "pirate", "attacker", "attaquant", "stolen", "volé", "exfiltrat", "breachforums"}
 	exposedWords = append([]string{"paste", "public", "published", "publié", "telegram", "leak site", "internet", "torrent"}, maliciousWords...)
 )
