@@ -20,6 +20,19 @@ type Deadline struct {
 	From       string    `json:"from"`
 	To         string    `json:"to"`
 	Status     string    `json:"status"`
-	Due        time.Time `json:"due,omitzero"` // zero when the law sets no fixed time ("without undue delay") or the clock has not started
+	Due        time.Time `json:"due,omitzero"`      // zero when the law sets no fixed time ("without undue delay") or the clock has not started
+	FiledAt    time.Time `json:"filed_at,omitzero"` // the first filing, when filed
 	Reason     string    `json:"reason,omitempty"`
+}
+
+// Unfinished returns the deadlines that stand between an incident and its
+// closing: those still due, not started, or overdue and never filed.
+func Unfinished(deadlines []Deadline) []Deadline {
+	var out []Deadline
+	for _, d := range deadlines {
+		if d.Status == DeadlineDue || d.Status == DeadlineNotStarted || (d.Status == DeadlineLate && d.FiledAt.IsZero()) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

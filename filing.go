@@ -17,6 +17,9 @@ type Filing struct {
 	DelayReason string    `json:"delay_reason,omitempty"` // required when filed after the deadline (GDPR Art. 33(1))
 	Actor       string    `json:"actor"`
 	RecordedAt  time.Time `json:"recorded_at"`
+	// Warnings are what the clocks found odd when it was recorded; kept on
+	// the timeline event, not in the filings table.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Validate reports the first problem with a filing about to be recorded.

@@ -120,10 +120,18 @@ type IncidentService interface {
 	FindIncidents(ctx context.Context, filter IncidentFilter) ([]*Incident, error)
 
 	// CloseIncident closes an open incident. It refuses (ECONFLICT) while a
-	// recipient or an affected contact is unreached with no recorded reason.
-	// Returns ENOTFOUND, or ECONFLICT
-	// if it is already closed.
-	CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error
+	// recipient or an affected contact is unreached with no recorded
+	// reason, and while any legal obligation is due, not started, or
+	// overdue and never filed, unless waived names it with a reason
+	// (obligation ID to reason). Returns ENOTFOUND, EINVALID for a waiver
+	// of an obligation that is not outstanding, or ECONFLICT if it is
+	// already closed.
+	CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time, waived map[string]string) error
+
+	// ReopenIncident reopens a closed incident, with the reason, on the
+	// timeline. Returns ENOTFOUND, EINVALID without a reason, or ECONFLICT
+	// if it is open.
+	ReopenIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error
 
 	// SetAwareness records when the organisation became aware of the
 	// incident, which starts or moves its legal clocks, with the reason for
@@ -137,8 +145,10 @@ type IncidentService interface {
 	// FindEvents returns an incident's timeline in order. Returns ENOTFOUND.
 	FindEvents(ctx context.Context, incidentID int64) ([]*Event, error)
 
-	// RecordFiling stores a filing and adds it to the timeline. Returns
-	// ENOTFOUND or EINVALID.
+	// RecordFiling checks a filing against the incident's clocks, stores
+	// it and adds it to the timeline, with the warnings it raised (also set
+	// on f.Warnings). Returns ENOTFOUND, EINVALID for a filing that cannot
+	// be (see Clocks.CheckFiling), or ECONFLICT on a closed incident.
 	RecordFiling(ctx context.Context, f *Filing) error
 
 	// FindFilings lists an incident's filings in the order they were made.
@@ -148,3 +158,17 @@ type IncidentService interface {
 	// chain is reported in the result, not as an error.
 	VerifyTimeline(ctx context.Context, incidentID int64) (*ChainReport, error)
 }
+
+// Clocks computes an incident's legal clocks from its regimes and filings.
+// Package rules implements it; the incident service consults it so that
+// every front end refuses the same impossible filings and closings.
+type Clocks interface {
+	// Deadlines returns every obligation of the incident's regimes at now.
+	Deadlines(inc *Incident, filings []*Filing, now time.Time) ([]Deadline, error)
+	// CheckFiling refuses (EINVALID) a filing that cannot be, and returns
+	// warnings on one that is odd.
+	CheckFiling(inc *Incident, filings []*Filing, f *Filing, now time.Time) ([]string, error)
+}
+
+// EventIncidentReopened is the timeline event of a reopening.
+const EventIncidentReopened = "incident.reopened"

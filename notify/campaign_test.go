@@ -22,6 +22,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/notify/notifytest"
+	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/store/storetest"
 )
@@ -51,7 +52,7 @@ func eachDesk(t *testing.T, fn func(t *testing.T, d *desk)) {
 			}
 			t.Cleanup(func() { db.Close() })
 			tokens, _ := notify.NewTokens(bytes.Repeat([]byte{1}, 32))
-			d := &desk{t: t, db: db, incidents: store.NewIncidentService(db), notices: store.NewNoticeService(db), tokens: tokens}
+			d := &desk{t: t, db: db, incidents: store.NewIncidentService(db, testRules(t)), notices: store.NewNoticeService(db), tokens: tokens}
 			d.incident = &leakdesk.Incident{Title: "campaign", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, Country: "FR", TimeZone: "Europe/Paris"}
 			if err := d.incidents.CreateIncident(context.Background(), d.incident, "alice"); err != nil {
 				t.Fatal(err)
@@ -382,4 +383,15 @@ func decodeQP(b []byte) []byte {
 	b = bytes.ReplaceAll(b, []byte("=\r\n"), nil)
 	b = bytes.ReplaceAll(b, []byte("=\n"), nil)
 	return bytes.ReplaceAll(b, []byte("=3D"), []byte("="))
+}
+
+// testRules are the embedded regimes, whose clocks the incident service
+// checks filings and closings against.
+func testRules(t testing.TB) *rules.Rules {
+	t.Helper()
+	r, err := rules.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

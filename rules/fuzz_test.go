@@ -32,7 +32,7 @@ func FuzzRegimeFile(f *testing.F) {
 		for _, id := range r.RegimeIDs() {
 			inc := &leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{id}, TimeZone: "Europe/Paris",
 				AwareAt: time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC)}
-			if _, err := r.Deadlines(inc, map[string]time.Time{}, inc.AwareAt); err != nil {
+			if _, err := r.Deadlines(inc, nil, inc.AwareAt); err != nil {
 				t.Fatalf("deadlines of an accepted regime: %v", err)
 			}
 		}

@@ -179,9 +179,12 @@ func tr(lang, key string) string {
 		"high":                   {"high", "élevée"},
 		"very-high":              {"very high", "très élevée"},
 		"notify":                 {"notify", "notifier"},
-		"no-notify":              {"no notification proposed", "pas de notification proposée"},
+		"no-notification":        {"no notification proposed", "pas de notification proposée"},
+		"undetermined":           {"undetermined: inputs are missing", "indéterminée : des éléments manquent"},
 		"records":                {"entries", "entrées"},
 		"none":                   {"none", "aucune"},
+		"filed-in-time":          {"filed within the time limit (%s)", "notifiée dans le délai (%s)"},
+		"not-late-yet":           {"the time limit (%s) has not passed", "le délai (%s) n'est pas écoulé"},
 		"controller":             {"controller", "responsable de traitement"},
 		"processor":              {"processor", "sous-traitant"},
 		"authority.notify": {"the breach is likely to result in a risk to people: notify the supervisory authority within 72 hours of awareness",
@@ -190,6 +193,10 @@ func tr(lang, key string) string {
 			"la violation n'est pas susceptible d'engendrer un risque pour les personnes : la documenter au registre (art. 33(5)) et conserver le raisonnement"},
 		"subjects.notify": {"the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies",
 			"le risque pour les personnes est élevé : les informer dans les meilleurs délais, sauf exception de l'art. 34(3)"},
+		"authority.undetermined": {"undetermined until the missing inputs are answered (leakdesk assess)",
+			"indéterminé tant que les éléments manquants ne sont pas renseignés (leakdesk assess)"},
+		"subjects.undetermined": {"undetermined until the missing inputs are answered (leakdesk assess)",
+			"indéterminé tant que les éléments manquants ne sont pas renseignés (leakdesk assess)"},
 		"subjects.none": {"the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)",
 			"le risque n'est pas élevé : l'information des personnes n'est pas obligatoire, mais peut rester utile (hameçonnage utilisant les données divulguées)"},
 	}
@@ -244,23 +251,17 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		}
 	}
 	byObligation := map[string][]string{}
-	var all, delays []string
+	var all []string
 	for _, f := range in.Filings {
 		line := fmt.Sprintf("%s: %s, ref. %s", f.Obligation, reportTime(lang, f.FiledAt, loc), f.Ref)
 		byObligation[f.Obligation] = append(byObligation[f.Obligation], line)
 		all = append(all, line)
-		if f.DelayReason != "" {
-			delays = append(delays, f.Obligation+": "+f.DelayReason)
-		}
 	}
 	for o, lines := range byObligation {
 		out["filings."+o] = strings.Join(lines, "\n")
 	}
 	out["filings.all"] = strings.Join(all, "\n")
-	out["filings.delay_reasons"] = strings.Join(delays, "\n")
-	if len(delays) == 0 && len(all) > 0 {
-		out["filings.delay_reasons"] = tr(lang, "none")
-	}
+	out["filings.delay_reasons"] = delayReasons(lang, k, in)
 	out["report.phase"] = tr(lang, "initial")
 	if len(byObligation[k.Obligation]) > 0 {
 		out["report.phase"] = tr(lang, "complementary")
@@ -297,15 +298,15 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		}
 		out["assessment.nature"] = strings.Join(nature, ", ")
 		out["assessment.summary"] = fmt.Sprintf("SE %g: %s", s.Score, tr(lang, s.Band))
+		if s.Band == BandUndetermined {
+			out["assessment.summary"] = tr(lang, s.Band)
+		}
 		out["assessment.reasoning"] = strings.Join(s.Reasoning, "\n")
 		if s.Input.Malicious.Set || s.Input.Malicious.Value > 0 {
 			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + ": " + s.Input.Malicious.Reason
 		}
 		decision := func(p Proposal) string {
-			verdict := tr(lang, "no-notify")
-			if p.Notify {
-				verdict = tr(lang, "notify")
-			}
+			verdict := tr(lang, p.Decision())
 			return fmt.Sprintf("%s (%s): %s", verdict, strings.Replace(p.Article, "GDPR Art.", map[string]string{"en": "GDPR Art.", "fr": "RGPD art."}[lang], 1), tr(lang, p.Code))
 		}
 		out["assessment.authority"] = decision(s.Authority)
@@ -322,6 +323,34 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 	}
 	out["timeline"] = strings.Join(timeline, "\n")
 	return out
+}
+
+// delayReasons are the reasons for the delay of this report's own
+// obligation (the CNIL form's "delay beyond 72 hours" is GDPR Art. 33(1)'s):
+// those its filings gave; "none" when it was filed in time, or while its
+// time limit has not passed; and unknown ("", to be completed) when it is
+// late and no reason was recorded. Another obligation's reasons (a NIS2
+// filing's) never appear, and a missing reason is never written as "none".
+func delayReasons(lang string, k *ReportKind, in ReportInput) string {
+	var reasons []string
+	for _, f := range in.Filings {
+		if f.Obligation == k.Obligation && strings.TrimSpace(f.DelayReason) != "" {
+			reasons = append(reasons, f.DelayReason)
+		}
+	}
+	if len(reasons) > 0 {
+		return strings.Join(reasons, "\n")
+	}
+	for _, d := range in.Deadlines {
+		switch {
+		case d.Obligation != k.Obligation:
+		case d.Status == leakdesk.DeadlineMet:
+			return tr(lang, "none") + ": " + fmt.Sprintf(tr(lang, "filed-in-time"), reportTime(lang, d.Due, in.Incident.Location()))
+		case d.Status == leakdesk.DeadlineDue && !d.Due.IsZero():
+			return tr(lang, "none") + ": " + fmt.Sprintf(tr(lang, "not-late-yet"), reportTime(lang, d.Due, in.Incident.Location()))
+		}
+	}
+	return ""
 }
 
 // Markdown renders the report as Markdown.

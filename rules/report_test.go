@@ -28,12 +28,11 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 		{ID: 2, Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), Ref: "CNIL-2026-117", DelayReason: "the leaked file could not be read before Wednesday"},
 	}
 	now := aware.Add(100 * time.Hour)
-	deadlines, err := r.Deadlines(inc, rules.Filed(filings), now)
+	deadlines, err := r.Deadlines(inc, filings, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := rules.DefaultSeverityInput(map[string]int64{"identity": 909, "contact": 1818, "professional": 1818})
-	in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
+	in := rules.DefaultSeverityInput(map[string]int64{"identity": 909, "contact": 1818, "professional": 1818}, []string{"forum post offering the list for sale"})
 	sev, err := rules.Assess(in)
 	if err != nil {
 		t.Fatal(err)
@@ -159,12 +158,12 @@ func TestDORAAndUserRegimes(t *testing.T) {
 		t.Errorf("UK GDPR: %+v", d)
 	}
 	// Classified at noon: 4 hours later is earlier than the 24-hour cap.
-	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-02T12:00:00+01:00")}, aware)
+	list, _ = r.Deadlines(inc, filings(t, map[string]string{"dora.classification": "2026-03-02T12:00:00+01:00"}), aware)
 	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(at(t, "2026-03-02T16:00:00+01:00")) {
 		t.Errorf("DORA initial after classification: %+v", d)
 	}
 	// Classified late: the 24-hour cap wins.
-	list, _ = r.Deadlines(inc, map[string]time.Time{"dora.classification": at(t, "2026-03-03T05:00:00+01:00")}, aware)
+	list, _ = r.Deadlines(inc, filings(t, map[string]string{"dora.classification": "2026-03-03T05:00:00+01:00"}), aware)
 	if d := deadline(t, list, "dora.initial"); !d.Due.Equal(aware.Add(24 * time.Hour)) {
 		t.Errorf("DORA initial classified late: %+v", d)
 	}
@@ -174,5 +173,57 @@ func TestDORAAndUserRegimes(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"id":"x","sources":[]}`), 0o644)
 	if _, err := rules.Load(dir); err == nil || !strings.Contains(err.Error(), "broken.json") || !strings.Contains(err.Error(), "sources") {
 		t.Errorf("broken regime file: %v", err)
+	}
+}
+
+// TestCNILDelayReasons: the "delay beyond 72 hours" of the CNIL form is
+// GDPR Art. 33(1)'s: the reasons of this notification, or unknown; never
+// "none" invented, never a NIS2 filing's reasons.
+func TestCNILDelayReasons(t *testing.T) {
+	t.Parallel()
+	r := load(t)
+	k, err := r.ReportKind("cnil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aware := at(t, "2026-03-02T06:00:00+01:00")
+	for _, tc := range []struct {
+		name    string
+		filings []*leakdesk.Filing
+		now     time.Time
+		want    string // "" for unknown
+	}{
+		{"GDPR 11 days late, no reason; NIS2 early warning late with one", []*leakdesk.Filing{
+			{Obligation: "nis2.early-warning", FiledAt: aware.Add(30 * time.Hour), DelayReason: "the CSIRT portal was down"},
+			{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(14 * 24 * time.Hour)},
+		}, aware.Add(15 * 24 * time.Hour), ""},
+		{"GDPR not filed, 72 hours passed", nil, aware.Add(100 * time.Hour), ""},
+		{"GDPR filed in time", []*leakdesk.Filing{{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(30 * time.Hour)}}, aware.Add(100 * time.Hour), "none: filed within the time limit"},
+		{"GDPR late with its own reason", []*leakdesk.Filing{{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), DelayReason: "the file was encrypted"}},
+			aware.Add(100 * time.Hour), "the file was encrypted"},
+		{"GDPR not filed, time left", nil, aware.Add(10 * time.Hour), "none: the time limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := &leakdesk.Incident{ID: 1, Title: "t", Role: leakdesk.RoleController, Regimes: []string{"gdpr", "nis2"}, TimeZone: "Europe/Paris", AwareAt: aware}
+			deadlines, err := r.Deadlines(inc, tc.filings, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := k.Build("en", rules.ReportInput{Incident: inc, Deadlines: deadlines, Filings: tc.filings}, tc.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got rules.ReportedField
+			for _, s := range rep.Sections {
+				for _, f := range s.Fields {
+					if f.ID == "delay" {
+						got = f
+					}
+				}
+			}
+			if (tc.want == "") == got.Known || !strings.HasPrefix(got.Value, tc.want) || strings.Contains(got.Value, "CSIRT") {
+				t.Errorf("delay field = %+v, want %q", got, tc.want)
+			}
+		})
 	}
 }

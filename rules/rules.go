@@ -19,7 +19,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-//go:embed regimes/*.json countries.json reports/*.json
+//go:embed regimes/*.json countries.json holidays.json reports/*.json
 var embedded embed.FS
 
 // Regime is one body of law or contract that imposes notification duties.
@@ -45,14 +45,33 @@ type Obligation struct {
 	To      string   `json:"to"`
 	Roles   []string `json:"roles,omitempty"` // empty: applies whatever the incident's role
 
-	// Starts is "awareness", or "filed:OBLIGATION" for a clock that starts
-	// when another obligation is filed.
+	// Starts is "awareness"; "filed:OBLIGATION" for a clock that starts
+	// when another obligation is first filed; or "latest:OBLIGATION" for
+	// one that restarts with each filing of it (DORA's final report runs
+	// from the latest updated intermediate report).
 	Starts string `json:"starts"`
 	// Within is a duration in hours ("72h"), days ("5 days") or months
 	// ("1 month"), or "without undue delay" where the law sets no time.
-	Within      string `json:"within"`
-	EndOfDay    bool   `json:"end_of_day,omitempty"`   // the period ends at the end of its last day
-	RollWeekend bool   `json:"roll_weekend,omitempty"` // an end on Saturday or Sunday moves to Monday
+	// Days and months end at the end of their last day (Regulation 1182/71
+	// Art. 3(2)(b) and (c)); end_of_day is accepted for older files.
+	Within   string `json:"within"`
+	EndOfDay bool   `json:"end_of_day,omitempty"`
+	// RollWeekend moves the end of a period of days or months that falls on
+	// a Saturday, a Sunday or, with RollHolidays, a public holiday of the
+	// incident's country to the end of the next working day (Regulation
+	// 1182/71 Art. 3(4)). Refused on hour periods, which that article
+	// leaves alone.
+	RollWeekend  bool `json:"roll_weekend,omitempty"`
+	RollHolidays bool `json:"roll_holidays,omitempty"`
+	// WorkingDayNoon moves a time limit that falls on a weekend day or a
+	// public holiday of the incident's country to 12:00 of the next
+	// working day (DORA RTS 2025/301 Art. 5(4)).
+	WorkingDayNoon bool `json:"working_day_noon,omitempty"`
+	// DelayReasons is the article that requires a filing after the time
+	// limit to give the reasons for the delay ("GDPR Art. 33(1)"); such a
+	// filing is refused without them. Empty: the law asks for none, and a
+	// late filing is only warned about.
+	DelayReasons string `json:"delay_reasons,omitempty"`
 	// Also is a second clock; the obligation is due at the earlier of the
 	// two ("within 4 hours of classification and at most 24 hours from
 	// awareness").
@@ -67,6 +86,11 @@ type Obligation struct {
 type Clock struct {
 	Starts string `json:"starts"`
 	Within string `json:"within"`
+	// AloneWhenLater: when this clock starts after the first one has run
+	// out, it alone applies (DORA RTS 2025/301 Art. 5(2): an incident
+	// classified as major more than 24 hours after awareness is notified
+	// within 4 hours of its classification).
+	AloneWhenLater bool `json:"alone_when_later,omitempty"`
 
 	period period
 }
@@ -79,9 +103,10 @@ type Content struct {
 
 // Rules is the set of known regimes.
 type Rules struct {
-	regimes map[string]*Regime
-	zones   map[string]string
-	reports map[string]*ReportKind
+	regimes  map[string]*Regime
+	zones    map[string]string
+	reports  map[string]*ReportKind
+	holidays map[string][]holidayRule
 }
 
 // Load reads the embedded regimes, then every *.json file in dirs, which add
@@ -98,6 +123,9 @@ func Load(dirs ...string) (*Rules, error) {
 		return nil, fmt.Errorf("parse countries.json: %w", err)
 	}
 	if err := r.loadReports(); err != nil {
+		return nil, err
+	}
+	if err := r.loadHolidays(); err != nil {
 		return nil, err
 	}
 	names, err := fs.Glob(embedded, "regimes/*.json")
@@ -168,17 +196,23 @@ func (r *Rules) Add(file string, data []byte) error {
 				return bad(field+".roles", "unknown role %q", role)
 			}
 		}
-		if o.Starts != "awareness" && !strings.HasPrefix(o.Starts, "filed:") {
-			return bad(field+".starts", "%q: want awareness or filed:OBLIGATION", o.Starts)
+		if _, ok := startsAfter(o.Starts); !ok && o.Starts != "awareness" {
+			return bad(field+".starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Starts)
 		}
 		p, err := parsePeriod(o.Within)
 		if err != nil {
 			return bad(field+".within", "%v", err)
 		}
 		o.period = p
+		if (o.RollWeekend || o.RollHolidays) && (p.hours > 0 || p.undueDelay) {
+			return bad(field+".roll_weekend", "Regulation 1182/71 Art. 3(4) moves periods of days, months or years, not %q", o.Within)
+		}
+		if o.RollHolidays && !o.RollWeekend {
+			return bad(field+".roll_holidays", "needs roll_weekend: Art. 3(4) moves a period that ends on a public holiday, Saturday or Sunday")
+		}
 		if o.Also != nil {
-			if !strings.HasPrefix(o.Also.Starts, "filed:") && o.Also.Starts != "awareness" {
-				return bad(field+".also.starts", "%q: want awareness or filed:OBLIGATION", o.Also.Starts)
+			if _, ok := startsAfter(o.Also.Starts); !ok && o.Also.Starts != "awareness" {
+				return bad(field+".also.starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Also.Starts)
 			}
 			if o.Also.period, err = parsePeriod(o.Also.Within); err != nil || o.Also.period.undueDelay {
 				return bad(field+".also.within", "want a period such as 4h")
@@ -189,11 +223,11 @@ func (r *Rules) Add(file string, data []byte) error {
 		}
 	}
 	for i, o := range reg.Obligations {
-		if after, ok := strings.CutPrefix(o.Starts, "filed:"); ok && !ids[after] {
+		if after, ok := startsAfter(o.Starts); ok && !ids[after] {
 			return bad(fmt.Sprintf("obligations[%d].starts", i), "no obligation %q in this regime", after)
 		}
 		if o.Also != nil {
-			if after, ok := strings.CutPrefix(o.Also.Starts, "filed:"); ok && !ids[after] {
+			if after, ok := startsAfter(o.Also.Starts); ok && !ids[after] {
 				return bad(fmt.Sprintf("obligations[%d].also.starts", i), "no obligation %q in this regime", after)
 			}
 		}
@@ -260,7 +294,10 @@ func parsePeriod(s string) (period, error) {
 	if m == nil {
 		return period{}, fmt.Errorf("%q: want 72h, 5 days, 1 month or without undue delay", s)
 	}
-	n, _ := strconv.Atoi(m[1])
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n == 0 || n > 10000 {
+		return period{}, fmt.Errorf("%q: a period runs at least 1 and at most 10000 of its unit", s)
+	}
 	switch m[2][0] {
 	case 'h':
 		return period{hours: n}, nil
@@ -271,30 +308,100 @@ func parsePeriod(s string) (period, error) {
 	}
 }
 
-// end returns when a period that starts at start ends, in loc.
-func (o *Obligation) end(start time.Time, loc *time.Location) time.Time {
-	return o.endOf(o.period, start, loc)
+// startsAfter returns the obligation that a "filed:X" or "latest:X" start
+// waits for.
+func startsAfter(starts string) (string, bool) {
+	for _, prefix := range []string{"filed:", "latest:"} {
+		if after, ok := strings.CutPrefix(starts, prefix); ok && after != "" {
+			return after, true
+		}
+	}
+	return "", false
 }
 
-func (o *Obligation) endOf(p period, start time.Time, loc *time.Location) time.Time {
+// filedAt is when an obligation was first and last filed.
+type filedAt struct{ first, latest time.Time }
+
+func filedTimes(filings []*leakdesk.Filing) map[string]filedAt {
+	out := map[string]filedAt{}
+	for _, f := range filings {
+		t, ok := out[f.Obligation]
+		if !ok || f.FiledAt.Before(t.first) {
+			t.first = f.FiledAt
+		}
+		if f.FiledAt.After(t.latest) {
+			t.latest = f.FiledAt
+		}
+		out[f.Obligation] = t
+	}
+	return out
+}
+
+// clockStart returns when a clock that starts at starts began, or zero.
+func clockStart(starts string, inc *leakdesk.Incident, filed map[string]filedAt) time.Time {
+	if after, ok := strings.CutPrefix(starts, "latest:"); ok {
+		return filed[after].latest
+	}
+	if after, ok := strings.CutPrefix(starts, "filed:"); ok {
+		return filed[after].first
+	}
+	return inc.AwareAt
+}
+
+// calendar knows the incident's time zone and its country's public
+// holidays.
+type calendar struct {
+	r       *Rules
+	country string
+	loc     *time.Location
+}
+
+func (c calendar) workingDay(t time.Time) bool {
+	t = t.In(c.loc)
+	if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		return false
+	}
+	_, holiday := c.r.Holiday(c.country, t)
+	return !holiday
+}
+
+func endOfDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, t.Location())
+}
+
+// periodEnd is when a period that starts at start runs out, before any
+// working-day relief.
+func (o *Obligation) periodEnd(p period, start time.Time, cal calendar) time.Time {
 	if p.hours > 0 {
 		// Hours are elapsed time: a DST change does not move the deadline.
 		return start.Add(time.Duration(p.hours) * time.Hour)
 	}
-	t := start.In(loc)
-	t = addMonthsClamped(t, p.months).AddDate(0, 0, p.days)
-	if o.EndOfDay {
-		t = time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, loc)
-	}
+	// Regulation 1182/71 Art. 3(1) and 3(2)(b), (c): the day of the event
+	// is not counted, and a period of days or months ends with the last
+	// hour of its last day.
+	t := endOfDay(addMonthsClamped(start.In(cal.loc), p.months).AddDate(0, 0, p.days))
 	if o.RollWeekend {
-		switch t.Weekday() {
-		case time.Saturday:
-			t = t.AddDate(0, 0, 2)
-		case time.Sunday:
-			t = t.AddDate(0, 0, 1)
+		// Art. 3(4): an end on a public holiday, a Saturday or a Sunday
+		// moves to the end of the next working day.
+		for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday || (o.RollHolidays && !cal.workingDay(t)) {
+			t = endOfDay(t.AddDate(0, 0, 1))
 		}
 	}
 	return t
+}
+
+// due applies the working-day relief of DORA RTS 2025/301 Art. 5(4) to a
+// period's end: on a weekend day or a public holiday, the report may be
+// submitted by 12:00 of the next working day.
+func (o *Obligation) due(p period, start time.Time, cal calendar) time.Time {
+	t := o.periodEnd(p, start, cal)
+	if !o.WorkingDayNoon || cal.workingDay(t) {
+		return t
+	}
+	d := t.In(cal.loc)
+	for d = d.AddDate(0, 0, 1); !cal.workingDay(d); d = d.AddDate(0, 0, 1) {
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, cal.loc)
 }
 
 // addMonthsClamped adds months the way Regulation 1182/71 counts them: the
@@ -309,10 +416,14 @@ func addMonthsClamped(t time.Time, months int) time.Time {
 	return time.Date(first.Year(), first.Month(), min(t.Day(), last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
-// Deadlines computes every obligation of the incident's regimes at now.
-// filed maps an obligation ID to when it was filed.
-func (r *Rules) Deadlines(inc *leakdesk.Incident, filed map[string]time.Time, now time.Time) ([]leakdesk.Deadline, error) {
-	loc := inc.Location()
+// Deadlines computes every obligation of the incident's regimes at now,
+// from the filings made so far.
+func (r *Rules) Deadlines(inc *leakdesk.Incident, filings []*leakdesk.Filing, now time.Time) ([]leakdesk.Deadline, error) {
+	return r.deadlines(inc, filedTimes(filings), now)
+}
+
+func (r *Rules) deadlines(inc *leakdesk.Incident, filed map[string]filedAt, now time.Time) ([]leakdesk.Deadline, error) {
+	cal := calendar{r: r, country: inc.Country, loc: inc.Location()}
 	var out []leakdesk.Deadline
 	for _, id := range inc.Regimes {
 		reg, err := r.Regime(id)
@@ -322,70 +433,68 @@ func (r *Rules) Deadlines(inc *leakdesk.Incident, filed map[string]time.Time, no
 		for i := range reg.Obligations {
 			o := &reg.Obligations[i]
 			d := leakdesk.Deadline{Regime: reg.ID, Obligation: o.ID, Title: o.Title, Article: o.Article, From: o.From, To: o.To}
-			out = append(out, o.status(d, inc, filed, now, loc))
+			out = append(out, o.status(d, inc, filed, now, cal))
 		}
 	}
 	return out, nil
 }
 
-func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed map[string]time.Time, now time.Time, loc *time.Location) leakdesk.Deadline {
+func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed map[string]filedAt, now time.Time, cal calendar) leakdesk.Deadline {
+	loc := cal.loc
 	if len(o.Roles) > 0 && !slices.Contains(o.Roles, inc.Role) {
 		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, fmt.Sprintf("applies to a %s; this incident's role is %s", strings.Join(o.Roles, " or "), inc.Role)
 		return d
 	}
-	start := inc.AwareAt
-	if after, ok := strings.CutPrefix(o.Starts, "filed:"); ok {
-		start = filed[after]
-		if start.IsZero() {
-			d.Status, d.Reason = leakdesk.DeadlineNotStarted, "starts when "+after+" is filed"
-			return d
-		}
-	}
+	start := clockStart(o.Starts, inc, filed)
 	if start.IsZero() {
 		d.Status, d.Reason = leakdesk.DeadlineNotStarted, "the awareness time is not recorded"
+		if after, ok := startsAfter(o.Starts); ok {
+			d.Reason = "starts when " + after + " is filed"
+		}
 		return d
 	}
-	filedAt, isFiled := filed[o.ID]
+	d.FiledAt = filed[o.ID].first
+	isFiled := !d.FiledAt.IsZero()
 	if o.period.undueDelay {
 		d.Status, d.Reason = leakdesk.DeadlineDue, "without undue delay: the law sets no fixed time"
 		if isFiled {
-			d.Status, d.Reason = leakdesk.DeadlineMet, "filed "+filedAt.In(loc).Format(time.RFC3339)
+			d.Status, d.Reason = leakdesk.DeadlineMet, "filed "+d.FiledAt.In(loc).Format(time.RFC3339)
 		}
 		return d
 	}
-	d.Due = o.end(start, loc).In(loc)
+	d.Due = o.due(o.period, start, cal).In(loc)
+	var notes []string
 	if o.Also != nil {
-		alsoStart := inc.AwareAt
-		if after, ok := strings.CutPrefix(o.Also.Starts, "filed:"); ok {
-			alsoStart = filed[after]
-		}
-		if alsoStart.IsZero() {
-			d.Reason = "or " + o.Also.Within + " after " + strings.TrimPrefix(o.Also.Starts, "filed:") + " is filed, if earlier"
-		} else if also := o.endOf(o.Also.period, alsoStart, loc).In(loc); also.Before(d.Due) {
-			d.Due = also
+		alsoStart := clockStart(o.Also.Starts, inc, filed)
+		after, _ := startsAfter(o.Also.Starts)
+		switch {
+		case alsoStart.IsZero():
+			notes = append(notes, "or "+o.Also.Within+" after "+after+" is filed, if earlier")
+		case o.Also.AloneWhenLater && alsoStart.After(o.periodEnd(o.period, start, cal)):
+			d.Due = o.due(o.Also.period, alsoStart, cal).In(loc)
+			notes = append(notes, fmt.Sprintf("%s was filed after the first %s had run out: %s from it alone", after, o.Within, o.Also.Within))
+		default:
+			if also := o.due(o.Also.period, alsoStart, cal).In(loc); also.Before(d.Due) {
+				d.Due = also
+			}
 		}
 	}
+	if (o.RollHolidays || o.WorkingDayNoon) && !cal.r.HasHolidays(inc.Country) {
+		notes = append(notes, fmt.Sprintf("public holidays not counted: no holiday data for country %q", inc.Country))
+	}
 	switch {
-	case isFiled && !filedAt.After(d.Due):
-		d.Status, d.Reason = leakdesk.DeadlineMet, "filed "+filedAt.In(loc).Format(time.RFC3339)
+	case isFiled && !d.FiledAt.After(d.Due):
+		d.Status = leakdesk.DeadlineMet
+		notes = append([]string{"filed " + d.FiledAt.In(loc).Format(time.RFC3339)}, notes...)
 	case isFiled:
-		d.Status, d.Reason = leakdesk.DeadlineLate, "filed late, "+filedAt.In(loc).Format(time.RFC3339)+": the filing must give the reasons for the delay"
+		d.Status = leakdesk.DeadlineLate
+		notes = append([]string{"filed late, " + d.FiledAt.In(loc).Format(time.RFC3339) + ": the filing must give the reasons for the delay"}, notes...)
 	case now.After(d.Due):
-		d.Status, d.Reason = leakdesk.DeadlineLate, "overdue by "+now.Sub(d.Due).Round(time.Minute).String()
+		d.Status = leakdesk.DeadlineLate
+		notes = append([]string{"overdue by " + now.Sub(d.Due).Round(time.Minute).String()}, notes...)
 	default:
 		d.Status = leakdesk.DeadlineDue
 	}
+	d.Reason = strings.Join(notes, "; ")
 	return d
-}
-
-// Filed returns, for each obligation, when it was first filed: a phased
-// notification (GDPR Art. 33(4)) meets its deadline with its first part.
-func Filed(filings []*leakdesk.Filing) map[string]time.Time {
-	out := map[string]time.Time{}
-	for _, f := range filings {
-		if t, ok := out[f.Obligation]; !ok || f.FiledAt.Before(t) {
-			out[f.Obligation] = f.FiledAt
-		}
-	}
-	return out
 }

@@ -38,6 +38,16 @@ func deadline(t *testing.T, list []leakdesk.Deadline, obligation string) leakdes
 	return leakdesk.Deadline{}
 }
 
+// filings builds one filing per obligation, at the given time.
+func filings(t *testing.T, filed map[string]string) []*leakdesk.Filing {
+	t.Helper()
+	var out []*leakdesk.Filing
+	for o, when := range filed {
+		out = append(out, &leakdesk.Filing{Obligation: o, FiledAt: at(t, when), Ref: "ref"})
+	}
+	return out
+}
+
 func TestEmbeddedRegimesCiteSources(t *testing.T) {
 	t.Parallel()
 	r := load(t)
@@ -140,11 +150,7 @@ func TestDeadlines(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			filed := map[string]time.Time{}
-			for k, v := range tc.filed {
-				filed[k] = at(t, v)
-			}
-			list, err := r.Deadlines(tc.inc, filed, at(t, tc.now))
+			list, err := r.Deadlines(tc.inc, filings(t, tc.filed), at(t, tc.now))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,6 +183,9 @@ func TestRegimeFileErrorsNameFileAndField(t *testing.T) {
 		{"no sources", `{"id":"contract"}`, "sources"},
 		{"bad period", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"soon"}]}`, "obligations[0].within"},
 		{"bad start", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"filed:c.other","within":"24h"}]}`, "obligations[0].starts"},
+		{"zero hours", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"0h"}]}`, "obligations[0].within"},
+		{"roll_weekend on hours (1182/71 Art. 3(4) moves days, not hours)", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"24h","roll_weekend":true}]}`, "obligations[0].roll_weekend"},
+		{"roll_holidays without roll_weekend", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"5 days","roll_holidays":true}]}`, "obligations[0].roll_holidays"},
 		{"bad role", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","roles":["owner"],"starts":"awareness","within":"24h"}]}`, "obligations[0].roles"},
 	}
 	for _, tc := range tests {
@@ -185,15 +194,21 @@ func TestRegimeFileErrorsNameFileAndField(t *testing.T) {
 			t.Errorf("%s: error %v, want EINVALID naming contract.json and %s", tc.name, err, tc.want)
 		}
 	}
-	// A valid contract regime: customers promised notice within 24 hours.
+	// A valid contract regime: customers promised notice within 24 hours,
+	// and a report within 5 days.
 	err := r.Add("contract.json", []byte(`{"id":"contract","name":"Customer contract","sources":[{"title":"MSA s. 12.3"}],
-		"obligations":[{"id":"contract.notice","title":"Notify customers","article":"MSA s. 12.3","to":"customers","starts":"awareness","within":"24h"}]}`))
+		"obligations":[{"id":"contract.notice","title":"Notify customers","article":"MSA s. 12.3","to":"customers","starts":"awareness","within":"24h"},
+		{"id":"contract.report","title":"Report","article":"MSA s. 12.4","to":"customers","starts":"awareness","within":"5 days"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	list, err := r.Deadlines(&leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{"contract"}, AwareAt: at(t, "2026-03-01T21:30:00+01:00")}, nil, at(t, "2026-03-01T22:00:00+01:00"))
 	if err != nil || !deadline(t, list, "contract.notice").Due.Equal(at(t, "2026-03-02T21:30:00+01:00")) {
 		t.Fatalf("contract regime deadlines: %+v, %v", list, err)
+	}
+	// 1182/71 Art. 3(2)(b): 5 days from Sunday 21:30 end at the end of Friday.
+	if d := deadline(t, list, "contract.report"); !d.Due.Equal(at(t, "2026-03-06T23:59:59Z")) {
+		t.Errorf("5 days: due %v, want the end of the fifth day", d.Due)
 	}
 }
 

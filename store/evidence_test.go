@@ -53,7 +53,7 @@ func TestEvidence(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		newClock(h.db)
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		v, key := newVault(t)
 		svc := store.NewEvidenceService(h.db, v)
 		inc := mustCreate(t, incidents, newIncident("evidence"))
@@ -178,13 +178,13 @@ func TestLockedSQLiteIsReportedAsUnavailable(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		t.Fatal(err)
 	}
-	err = store.NewIncidentService(h.db).CreateIncident(ctx, newIncident("blocked"), "alice")
+	err = newIncidents(t, h.db).CreateIncident(ctx, newIncident("blocked"), "alice")
 	wantCode(t, err, leakdesk.EUNAVAILABLE)
 	if !strings.Contains(leakdesk.ErrorMessage(err), "locked") {
 		t.Fatalf("message does not say the database is locked: %v", err)
 	}
 	conn.ExecContext(ctx, "ROLLBACK")
-	if err := store.NewIncidentService(h.db).CreateIncident(ctx, newIncident("after"), "alice"); err != nil {
+	if err := newIncidents(t, h.db).CreateIncident(ctx, newIncident("after"), "alice"); err != nil {
 		t.Fatalf("store unusable after the lock was released: %v", err)
 	}
 }

@@ -13,11 +13,22 @@ func (s *IncidentService) RecordFiling(ctx context.Context, f *leakdesk.Filing) 
 		return err
 	}
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.db.findIncidentByID(ctx, tx, f.IncidentID, true); err != nil {
+		inc, err := s.db.findIncidentByID(ctx, tx, f.IncidentID, true)
+		if err != nil {
+			return err
+		}
+		if inc.Status == leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "%s is closed: reopen it (leakdesk incident reopen) before recording a filing", inc.PublicID())
+		}
+		filings, err := s.db.findFilings(ctx, tx, f.IncidentID)
+		if err != nil {
 			return err
 		}
 		f.RecordedAt = s.db.now()
 		f.FiledAt = f.FiledAt.UTC().Truncate(leakdesk.TimePrecision)
+		if f.Warnings, err = s.clocks.CheckFiling(inc, filings, f, f.RecordedAt); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, s.db.rebind(`
 			INSERT INTO filings (incident_id, obligation, filed_at, ref, delay_reason, actor, recorded_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -26,9 +37,11 @@ func (s *IncidentService) RecordFiling(ctx context.Context, f *leakdesk.Filing) 
 		).Scan(&f.ID); err != nil {
 			return fmt.Errorf("insert filing: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventObligationFiled, f.FiledAt, map[string]any{
-			"filing_id": f.ID, "obligation": f.Obligation, "ref": f.Ref, "delay_reason": f.DelayReason,
-		}))
+		details := map[string]any{"filing_id": f.ID, "obligation": f.Obligation, "ref": f.Ref, "delay_reason": f.DelayReason}
+		if len(f.Warnings) > 0 {
+			details["warnings"] = f.Warnings
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventObligationFiled, f.FiledAt, details))
 	})
 }
 
@@ -38,21 +51,31 @@ func (s *IncidentService) FindFilings(ctx context.Context, incidentID int64) ([]
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.db.rebind(`
-			SELECT id, incident_id, obligation, filed_at, ref, delay_reason, actor, recorded_at
-			FROM filings WHERE incident_id = ? ORDER BY filed_at, id`), incidentID)
-		if err != nil {
-			return fmt.Errorf("query filings: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var f leakdesk.Filing
-			if err := rows.Scan(&f.ID, &f.IncidentID, &f.Obligation, scanTime{&f.FiledAt}, &f.Ref, &f.DelayReason, &f.Actor, scanTime{&f.RecordedAt}); err != nil {
-				return fmt.Errorf("scan filing: %w", err)
-			}
-			list = append(list, &f)
-		}
-		return rows.Err()
+		var err error
+		list, err = s.db.findFilings(ctx, tx, incidentID)
+		return err
 	})
 	return list, err
+}
+
+func (d *DB) findFilings(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Filing, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT id, incident_id, obligation, filed_at, ref, delay_reason, actor, recorded_at
+		FROM filings WHERE incident_id = ? ORDER BY filed_at, id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query filings: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.Filing
+	for rows.Next() {
+		var f leakdesk.Filing
+		if err := rows.Scan(&f.ID, &f.IncidentID, &f.Obligation, scanTime{&f.FiledAt}, &f.Ref, &f.DelayReason, &f.Actor, scanTime{&f.RecordedAt}); err != nil {
+			return nil, fmt.Errorf("scan filing: %w", err)
+		}
+		list = append(list, &f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read filings: %w", err)
+	}
+	return list, nil
 }

@@ -12,18 +12,36 @@ import (
 )
 
 // IncidentService implements leakdesk.IncidentService.
-type IncidentService struct{ db *DB }
+type IncidentService struct {
+	db     *DB
+	clocks leakdesk.Clocks
+}
 
 var _ leakdesk.IncidentService = (*IncidentService)(nil)
 
-// NewIncidentService returns the incident service backed by db.
-func NewIncidentService(db *DB) *IncidentService { return &IncidentService{db: db} }
+// NewIncidentService returns the incident service backed by db, which
+// checks filings and closings against the legal clocks.
+func NewIncidentService(db *DB, clocks leakdesk.Clocks) *IncidentService {
+	return &IncidentService{db: db, clocks: clocks}
+}
+
+// checkAwareness refuses an awareness time in the future.
+func (s *IncidentService) checkAwareness(at time.Time) error {
+	if now := s.db.now(); at.After(now.Add(time.Minute)) {
+		return leakdesk.Errorf(leakdesk.EINVALID, "the awareness time %s is in the future (it is now %s): awareness is when the organisation learnt of the breach",
+			at.UTC().Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	return nil
+}
 
 func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Incident, actor string) error {
 	if inc.TimeZone == "" {
 		inc.TimeZone = "UTC"
 	}
 	if err := inc.Validate(); err != nil {
+		return err
+	}
+	if err := s.checkAwareness(inc.AwareAt); err != nil {
 		return err
 	}
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -77,7 +95,7 @@ func (s *IncidentService) FindIncidents(ctx context.Context, filter leakdesk.Inc
 	return list, err
 }
 
-func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error {
+func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, reason string, at time.Time, waived map[string]string) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		inc, err := s.db.findIncidentByID(ctx, tx, id, true)
 		if err != nil {
@@ -89,6 +107,9 @@ func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, re
 		if err := s.db.unreachedBlock(ctx, tx, inc); err != nil {
 			return err
 		}
+		if err := s.obligationsBlock(ctx, tx, inc, waived); err != nil {
+			return err
+		}
 		if at.IsZero() {
 			at = s.db.now()
 		}
@@ -96,7 +117,72 @@ func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, re
 			leakdesk.StatusClosed, s.db.timeArg(at), id); err != nil {
 			return fmt.Errorf("close incident: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentClosed, at, map[string]any{"reason": reason}))
+		details := map[string]any{"reason": reason}
+		if len(waived) > 0 {
+			details["waived"] = waived
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentClosed, at, details))
+	})
+}
+
+// obligationsBlock explains why an incident cannot close while legal
+// obligations are outstanding, or returns nil when each one is filed, does
+// not apply, or is waived with a reason.
+func (s *IncidentService) obligationsBlock(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident, waived map[string]string) error {
+	filings, err := s.db.findFilings(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	deadlines, err := s.clocks.Deadlines(inc, filings, s.db.now())
+	if err != nil {
+		return err
+	}
+	unfinished := leakdesk.Unfinished(deadlines)
+	outstanding := map[string]bool{}
+	var blocking []string
+	for _, d := range unfinished {
+		outstanding[d.Obligation] = true
+		if strings.TrimSpace(waived[d.Obligation]) == "" {
+			line := d.Obligation + " (" + d.Article + ", " + d.Status
+			if !d.Due.IsZero() {
+				line += ", due " + d.Due.In(inc.Location()).Format(time.RFC3339)
+			}
+			blocking = append(blocking, line+")")
+		}
+	}
+	for o := range waived {
+		if !outstanding[o] {
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s cannot be waived: it is not an outstanding obligation of %s", o, inc.PublicID())
+		}
+	}
+	if len(blocking) == 0 {
+		return nil
+	}
+	return leakdesk.Errorf(leakdesk.ECONFLICT, "%s cannot be closed: %d legal obligation(s) are outstanding: %s. File each one (leakdesk filed), or record why it is not needed with --waive OBLIGATION=\"reason\"",
+		inc.PublicID(), len(blocking), strings.Join(blocking, "; "))
+}
+
+func (s *IncidentService) ReopenIncident(ctx context.Context, id int64, actor, reason string, at time.Time) error {
+	if strings.TrimSpace(reason) == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a reason is required to reopen an incident")
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if inc.Status != leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is open", inc.PublicID())
+		}
+		if at.IsZero() {
+			at = s.db.now()
+		}
+		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET status = ?, closed_at = NULL WHERE id = ?`), leakdesk.StatusOpen, id); err != nil {
+			return fmt.Errorf("reopen incident: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentReopened, at, map[string]any{
+			"reason": reason, "closed_at": inc.ClosedAt,
+		}))
 	})
 }
 
@@ -104,12 +190,25 @@ func (s *IncidentService) SetAwareness(ctx context.Context, id int64, actor stri
 	if at.IsZero() {
 		return leakdesk.Errorf(leakdesk.EINVALID, "awareness time is required")
 	}
+	if err := s.checkAwareness(at); err != nil {
+		return err
+	}
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		inc, err := s.db.findIncidentByID(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
 		at = at.UTC().Truncate(leakdesk.TimePrecision)
+		filings, err := s.db.findFilings(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, f := range filings {
+			if f.FiledAt.Before(at) {
+				return leakdesk.Errorf(leakdesk.EINVALID, "awareness at %s would come after %s, filed %s: a filing cannot precede awareness",
+					at.In(inc.Location()).Format(time.RFC3339), f.Obligation, f.FiledAt.In(inc.Location()).Format(time.RFC3339))
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET aware_at = ? WHERE id = ?`), s.db.timeArg(at), id); err != nil {
 			return fmt.Errorf("set awareness time: %w", err)
 		}

@@ -30,6 +30,14 @@ func mustCreate(t testing.TB, svc *store.IncidentService, inc *leakdesk.Incident
 	return inc
 }
 
+// mustVerify fails the test unless the incident's timeline verifies.
+func mustVerify(t *testing.T, svc *store.IncidentService, id int64) {
+	t.Helper()
+	if report, err := svc.VerifyTimeline(context.Background(), id); err != nil || !report.OK {
+		t.Fatalf("timeline: %+v, %v", report, err)
+	}
+}
+
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := leakdesk.ErrorCode(err); got != code {
@@ -41,7 +49,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		clk := newClock(h.db)
-		svc := store.NewIncidentService(h.db)
+		svc := newIncidents(t, h.db)
 
 		inc := mustCreate(t, svc, newIncident("contact list on a forum"))
 		if inc.ID <= 0 || inc.Status != leakdesk.StatusOpen || inc.EventCount != 1 || len(inc.HeadHash) != 64 {
@@ -70,10 +78,10 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Fatalf("list is not newest first: %v", list)
 		}
 
-		if err := svc.CloseIncident(ctx, inc.ID, "bob", "all notified", time.Time{}); err != nil {
+		if err := svc.CloseIncident(ctx, inc.ID, "bob", "all notified", time.Time{}, waiveAll(t, h.db, svc, inc.ID)); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, svc.CloseIncident(ctx, inc.ID, "bob", "again", time.Time{}), leakdesk.ECONFLICT)
+		wantCode(t, svc.CloseIncident(ctx, inc.ID, "bob", "again", time.Time{}, nil), leakdesk.ECONFLICT)
 		open, err := svc.FindIncidents(ctx, leakdesk.IncidentFilter{Status: leakdesk.StatusOpen})
 		if err != nil {
 			t.Fatal(err)
@@ -100,7 +108,7 @@ func TestIncidentLifecycle(t *testing.T) {
 func TestIncidentBadInput(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		svc := store.NewIncidentService(h.db)
+		svc := newIncidents(t, h.db)
 		for name, mutate := range map[string]func(*leakdesk.Incident){
 			"no title":        func(i *leakdesk.Incident) { i.Title = " " },
 			"bad role":        func(i *leakdesk.Incident) { i.Role = "owner" },
@@ -124,7 +132,7 @@ func TestIncidentBadInput(t *testing.T) {
 		wantCode(t, svc.AppendEvent(ctx, leakdesk.NewEvent(42, "alice", leakdesk.EventNote, time.Now(), nil)), leakdesk.ENOTFOUND)
 		_, err = svc.FindEvents(ctx, 42)
 		wantCode(t, err, leakdesk.ENOTFOUND)
-		wantCode(t, svc.CloseIncident(ctx, 42, "alice", "x", time.Time{}), leakdesk.ENOTFOUND)
+		wantCode(t, svc.CloseIncident(ctx, 42, "alice", "x", time.Time{}, nil), leakdesk.ENOTFOUND)
 	})
 }
 
@@ -132,7 +140,7 @@ func TestTimelineChain(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		clk := newClock(h.db)
-		svc := store.NewIncidentService(h.db)
+		svc := newIncidents(t, h.db)
 		inc := mustCreate(t, svc, newIncident("chain"))
 
 		occurred := clk.now().Add(-48 * time.Hour) // learnt of two days later
@@ -188,7 +196,7 @@ func TestTimelineTamperingIsCaught(t *testing.T) {
 			eachStore(t, func(t *testing.T, h *harness) {
 				ctx := context.Background()
 				newClock(h.db)
-				svc := store.NewIncidentService(h.db)
+				svc := newIncidents(t, h.db)
 				inc := mustCreate(t, svc, newIncident("tamper"))
 				for i := range 4 {
 					if err := svc.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, "alice", leakdesk.EventNote, h.db.Now(), map[string]any{"text": i})); err != nil {
@@ -220,7 +228,7 @@ func TestTimelineTamperingIsCaught(t *testing.T) {
 func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		svc := store.NewIncidentService(h.db)
+		svc := newIncidents(t, h.db)
 		inc := mustCreate(t, svc, newIncident("busy"))
 		const writers, each = 6, 8
 		var wg sync.WaitGroup
@@ -251,9 +259,10 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 func TestFilings(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		newClock(h.db)
-		svc := store.NewIncidentService(h.db)
+		clk := newClock(h.db)
+		svc := newIncidents(t, h.db)
 		inc := mustCreate(t, svc, newIncident("filings"))
+		clk.advance(10 * 24 * time.Hour) // the filings below are in the past
 		at := inc.AwareAt.Add(20 * time.Hour)
 		f := &leakdesk.Filing{IncidentID: inc.ID, Obligation: "nis2.early-warning", FiledAt: at, Ref: "CSIRT-2026-001", Actor: "alice"}
 		if err := svc.RecordFiling(ctx, f); err != nil {
@@ -273,9 +282,7 @@ func TestFilings(t *testing.T) {
 		if ev.Kind != leakdesk.EventObligationFiled || !ev.OccurredAt.Equal(second.FiledAt) {
 			t.Fatalf("last event = %+v", ev)
 		}
-		if report, err := svc.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
-			t.Fatalf("timeline after filings: %+v %v", report, err)
-		}
+		mustVerify(t, svc, inc.ID)
 	})
 }
 
@@ -283,7 +290,7 @@ func TestFindings(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		newClock(h.db)
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		svc := store.NewFindingsService(h.db)
 		inc := mustCreate(t, incidents, newIncident("findings"))
 		_, err := svc.LatestFindings(ctx, inc.ID)

@@ -68,7 +68,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
 		clk := newClock(h.db)
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		svc := store.NewNoticeService(h.db)
 		inc := mustCreate(t, incidents, newIncident("notices"))
 
@@ -200,7 +200,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		if !strings.Contains(cov["C-2"].Next, "+33100000002") || cov["C-3"].Notices != 2 {
 			t.Errorf("C-2 next = %q; C-3 notices = %d", cov["C-2"].Next, cov["C-3"].Notices)
 		}
-		err = incidents.CloseIncident(ctx, inc.ID, "alice", "done", time.Time{})
+		err = incidents.CloseIncident(ctx, inc.ID, "alice", "done", time.Time{}, nil)
 		wantCode(t, err, leakdesk.ECONFLICT)
 		if !strings.Contains(err.Error(), "C-2 (bounced)") || !strings.Contains(err.Error(), "C-4 (no-address)") {
 			t.Fatalf("close refusal does not name who is unreached: %v", err)
@@ -223,7 +223,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		if cov["C-2"].State != leakdesk.CoverageOther || cov["C-4"].State != leakdesk.CoverageWaived || cov["C-4"].Reason != "left the company in 2025" || cov["C-3"].State != leakdesk.CoverageAcknowledged {
 			t.Fatalf("coverage after contacts: C-2 %s, C-4 %s (%q), C-3 %s", cov["C-2"].State, cov["C-4"].State, cov["C-4"].Reason, cov["C-3"].State)
 		}
-		if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}); err != nil {
+		if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
 			t.Fatalf("close once everyone is reached: %v", err)
 		}
 		if report, err := incidents.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
@@ -250,7 +250,7 @@ func coverage(t *testing.T, svc *store.NoticeService, incidentID int64) map[stri
 func TestAffectedContactsOutsideTheAudienceBlockClosing(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		inc := mustCreate(t, incidents, newIncident("unnotified"))
 		f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice", Contacts: []leakdesk.AffectedContact{{ID: "C-9", Class: "certain", Fields: []string{"email"}}}}
 		if err := store.NewFindingsService(h.db).RecordFindings(ctx, f); err != nil {
@@ -260,7 +260,7 @@ func TestAffectedContactsOutsideTheAudienceBlockClosing(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("outside audience = %d, %v", n, err)
 		}
-		err = incidents.CloseIncident(ctx, inc.ID, "alice", "done", time.Time{})
+		err = incidents.CloseIncident(ctx, inc.ID, "alice", "done", time.Time{}, nil)
 		wantCode(t, err, leakdesk.ECONFLICT)
 		if !strings.Contains(err.Error(), "1 affected contact(s) of the findings were never notified") {
 			t.Fatalf("refusal: %v", err)
@@ -273,7 +273,7 @@ func TestAffectedContactsOutsideTheAudienceBlockClosing(t *testing.T) {
 func TestConcurrentClaimsSendEachOnce(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
 		ctx := context.Background()
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		svc := store.NewNoticeService(h.db)
 		q := queueCampaign(t, svc, mustCreate(t, incidents, newIncident("race")).ID, 40)
 		const senders = 4
@@ -320,7 +320,7 @@ func TestConcurrentClaimsSendEachOnce(t *testing.T) {
 // addressed to its own recipient.
 func TestLargeCampaignQueuesEveryRecipientOnce(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
-		incidents := store.NewIncidentService(h.db)
+		incidents := newIncidents(t, h.db)
 		svc := store.NewNoticeService(h.db)
 		const n = 1234 // two full statements and part of a third
 		q := queueCampaign(t, svc, mustCreate(t, incidents, newIncident("large")).ID, n)
@@ -349,7 +349,7 @@ func TestReleaseGivesBackAnUnsentClaim(t *testing.T) {
 		ctx := context.Background()
 		clk := newClock(h.db)
 		svc := store.NewNoticeService(h.db)
-		inc := mustCreate(t, store.NewIncidentService(h.db), newIncident("release"))
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("release"))
 		q := queueCampaign(t, svc, inc.ID, 2)
 
 		c := advance(t, svc, nil, q.ids[0])
@@ -389,7 +389,7 @@ func BenchmarkAdvance(b *testing.B) {
 		b.Run(backend.name, func(b *testing.B) {
 			h := backend.open(b)
 			svc := store.NewNoticeService(h.db)
-			inc := mustCreate(b, store.NewIncidentService(h.db), newIncident("bench"))
+			inc := mustCreate(b, newIncidents(b, h.db), newIncident("bench"))
 			ids := queueCampaign(b, svc, inc.ID, b.N+1).ids
 			ctx := context.Background()
 			c, err := svc.Advance(ctx, nil, ids[0], time.Minute)

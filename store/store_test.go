@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/store/storetest"
 )
@@ -89,4 +92,42 @@ func newClock(db *store.DB) *clock {
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	db.Now = c.now
 	return c
+}
+
+// testRules are the embedded regimes, loaded once for every test.
+var testRules = sync.OnceValues(func() (*rules.Rules, error) { return rules.Load() })
+
+// newIncidents is the incident service on db, with the embedded regimes'
+// clocks.
+func newIncidents(t testing.TB, db *store.DB) *store.IncidentService {
+	t.Helper()
+	r, err := testRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.NewIncidentService(db, r)
+}
+
+// waiveAll waives every outstanding obligation of an incident, for tests of
+// what else blocks closing.
+func waiveAll(t testing.TB, db *store.DB, svc *store.IncidentService, id int64) map[string]string {
+	t.Helper()
+	r, _ := testRules()
+	inc, err := svc.FindIncidentByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filings, err := svc.FindFilings(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := r.Deadlines(inc, filings, db.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, d := range leakdesk.Unfinished(list) {
+		out[d.Obligation] = "not what this test is about"
+	}
+	return out
 }

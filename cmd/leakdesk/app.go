@@ -238,11 +238,21 @@ func (a *app) loadRules() (*rules.Rules, error) {
 }
 
 func (a *app) incidents(ctx context.Context) (leakdesk.IncidentService, error) {
+	return a.incidentStore(ctx)
+}
+
+// incidentStore is the incident service, which checks filings and closings
+// against the clocks of the loaded rules.
+func (a *app) incidentStore(ctx context.Context) (*store.IncidentService, error) {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return store.NewIncidentService(db), nil
+	r, err := a.loadRules()
+	if err != nil {
+		return nil, err
+	}
+	return store.NewIncidentService(db, r), nil
 }
 
 func (a *app) evidence(ctx context.Context) (leakdesk.EvidenceService, error) {

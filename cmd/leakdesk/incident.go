@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/rules"
 )
 
 func (a *app) incidentCommand() *cobra.Command {
@@ -20,7 +19,7 @@ func (a *app) incidentCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentAwareCommand(),
-		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand())
+		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand())
 	return cmd
 }
 
@@ -145,7 +144,7 @@ func (a *app) incidentReport(ctx context.Context, id int64) (*incidentReport, er
 	if err != nil {
 		return nil, err
 	}
-	deadlines, err := r.Deadlines(inc, rules.Filed(filings), now)
+	deadlines, err := r.Deadlines(inc, filings, now)
 	if err != nil {
 		return nil, err
 	}
@@ -245,32 +244,49 @@ func (a *app) incidentShowCommand() *cobra.Command {
 }
 
 func (a *app) incidentAwareCommand() *cobra.Command {
-	var at, reason string
+	return a.reasonedCommand("aware ID --at TIME --reason TEXT", "Record or correct when the organisation became aware", true,
+		"when the organisation became aware: RFC 3339 with an offset, or now (required)", "why this is the awareness time (required)",
+		func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error {
+			return svc.SetAwareness(ctx, id, a.actor, at, reason)
+		})
+}
+
+// reasonedCommand is an incident command that takes an ID, a --reason and
+// an --at time (required, or else now), and makes one service call.
+func (a *app) reasonedCommand(use, short string, atRequired bool, atHelp, reasonHelp string,
+	call func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error) *cobra.Command {
+	var reason, at string
 	cmd := &cobra.Command{
-		Use:   "aware ID --at TIME --reason TEXT",
-		Short: "Record or correct when the organisation became aware",
+		Use:   use,
+		Short: short,
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireFlags(cmd, "at", "reason"); err != nil {
+			required := []string{"reason"}
+			if atRequired {
+				required = append(required, "at")
+			}
+			if err := requireFlags(cmd, required...); err != nil {
 				return err
 			}
 			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
 				return err
 			}
-			t, err := a.parseTime("--at", at)
-			if err != nil {
-				return err
+			var when time.Time
+			if at != "" {
+				if when, err = a.parseTime("--at", at); err != nil {
+					return err
+				}
 			}
 			svc, err := a.incidents(cmd.Context())
 			if err != nil {
 				return err
 			}
-			return svc.SetAwareness(cmd.Context(), id, a.actor, t, reason)
+			return call(cmd.Context(), svc, id, reason, when)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", "when the organisation became aware: RFC 3339 with an offset, or now (required)")
-	cmd.Flags().StringVar(&reason, "reason", "", "why this is the awareness time (required)")
+	cmd.Flags().StringVar(&at, "at", "", atHelp)
+	cmd.Flags().StringVar(&reason, "reason", "", reasonHelp)
 	return cmd
 }
 
@@ -391,33 +407,29 @@ func (a *app) incidentVerifyCommand() *cobra.Command {
 }
 
 func (a *app) incidentCloseCommand() *cobra.Command {
-	var reason, at string
-	cmd := &cobra.Command{
-		Use:   "close ID --reason TEXT",
-		Short: "Close an incident",
-		Args:  exactArgs("ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireFlags(cmd, "reason"); err != nil {
-				return err
-			}
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
-			var when time.Time
-			if at != "" {
-				if when, err = a.parseTime("--at", at); err != nil {
-					return err
+	var waive []string
+	cmd := a.reasonedCommand(`close ID --reason TEXT [--waive OBLIGATION="reason"]...`,
+		"Close an incident; refused while a legal obligation is outstanding without a recorded reason", false,
+		"when it was closed, if not now", "why the incident is closed (required)",
+		func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error {
+			waived := map[string]string{}
+			for _, w := range waive {
+				o, why, ok := strings.Cut(w, "=")
+				if !ok || strings.TrimSpace(why) == "" {
+					return leakdesk.Errorf(leakdesk.EINVALID, "invalid --waive %q: want OBLIGATION=\"the reason it is not needed\"", w)
 				}
+				waived[strings.TrimSpace(o)] = why
 			}
-			svc, err := a.incidents(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return svc.CloseIncident(cmd.Context(), id, a.actor, reason, when)
-		},
-	}
-	cmd.Flags().StringVar(&reason, "reason", "", "why the incident is closed (required)")
-	cmd.Flags().StringVar(&at, "at", "", "when it was closed, if not now")
+			return svc.CloseIncident(ctx, id, a.actor, reason, at, waived)
+		})
+	cmd.Flags().StringArrayVar(&waive, "waive", nil, `an outstanding obligation and why it is not needed, as OBLIGATION="reason" (e.g. gdpr.art34.subjects="risk not high, see the assessment")`)
 	return cmd
+}
+
+func (a *app) incidentReopenCommand() *cobra.Command {
+	return a.reasonedCommand("reopen ID --reason TEXT", "Reopen a closed incident; the reason and who reopened it go on the timeline", false,
+		"when it was reopened, if not now", "why the incident is reopened (required)",
+		func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error {
+			return svc.ReopenIncident(ctx, id, a.actor, reason, at)
+		})
 }

@@ -139,14 +139,35 @@ func TestIncidentCommands(t *testing.T) {
 			t.Fatalf("verify printed %q", out)
 		}
 
-		c.ok("incident", "close", "INC-0001", "--reason", "all contacts reached")
+		// Closing waits for every legal obligation: filed, or waived with a reason.
+		if _, errOut, code := c.run("incident", "close", "INC-0001", "--reason", "all contacts reached"); code != exitConflict ||
+			!strings.Contains(errOut, "gdpr.art33.authority (GDPR Art. 33(1), late") || !strings.Contains(errOut, "nis2.final-report (NIS2 Art. 23(4)(d), not-started") {
+			t.Fatalf("close with the clocks running: exit %d, %s", code, errOut)
+		}
+		if _, errOut, code := c.run("incident", "close", "INC-0001", "--reason", "x", "--waive", "gdpr.art33.authority"); code != exitInvalid || !strings.Contains(errOut, "--waive") {
+			t.Fatalf("waiver without a reason: exit %d, %s", code, errOut)
+		}
+		waive := []string{"incident", "close", "INC-0001", "--reason", "all contacts reached"}
+		for _, o := range []string{"gdpr.art33.authority", "gdpr.art34.subjects", "gdpr.art33-5.register", "nis2.early-warning", "nis2.notification", "nis2.final-report", "nis2.recipients"} {
+			waive = append(waive, "--waive", o+"=an exercise, nothing to notify")
+		}
+		c.ok(waive...)
 		if _, errOut, code := c.run("incident", "close", "INC-0001", "--reason", "again"); code != exitConflict || !strings.Contains(errOut, "already closed") {
 			t.Fatalf("second close: exit %d, %s", code, errOut)
+		}
+		if _, errOut, code := c.run("filed", "1", "gdpr.art33-5.register", "--at", "2026-03-03T10:00:00+01:00", "--ref", "register"); code != exitConflict || !strings.Contains(errOut, "reopen") {
+			t.Fatalf("filing on a closed incident: exit %d, %s", code, errOut)
 		}
 		c.json(&list, "incident", "list", "--status", "open")
 		if len(list) != 1 || list[0]["id"] != "INC-0002" {
 			t.Fatalf("open incidents = %v", list)
 		}
+		c.ok("incident", "reopen", "INC-0001", "--reason", "the exercise is a real breach after all")
+		c.json(&events, "incident", "log", "INC-0001")
+		if last := events[len(events)-1]; last.Kind != "incident.reopened" || last.Actor != "tester" || !strings.Contains(last.Details["reason"].(string), "real breach") {
+			t.Fatalf("reopen event = %+v", last)
+		}
+		c.ok("filed", "1", "gdpr.art33-5.register", "--at", "2026-03-03T10:00:00+01:00", "--ref", "register")
 	})
 }
 

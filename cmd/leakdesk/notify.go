@@ -96,7 +96,11 @@ func (a *app) notifier(ctx context.Context, f *notifyFlags) (*notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &notifier{db: db, notices: store.NewNoticeService(db), incidents: store.NewIncidentService(db), templates: templates}
+	incidents, err := a.incidentStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &notifier{db: db, notices: store.NewNoticeService(db), incidents: incidents, templates: templates}
 	n.composer = &notify.Composer{Templates: templates, From: from, Tokens: tokens, BaseURL: f.baseURL, Incidents: n.incidents, Notices: n.notices, Now: a.now}
 	return n, nil
 }

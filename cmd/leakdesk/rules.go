@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -117,7 +118,7 @@ func (a *app) filedCommand() *cobra.Command {
 	var at, ref, delayReason string
 	cmd := &cobra.Command{
 		Use:   "filed ID OBLIGATION --at TIME --ref TEXT [--delay-reason TEXT]",
-		Short: "Record that an obligation was filed; a late filing needs the reasons for the delay",
+		Short: "Record that an obligation was filed; refused if it cannot be, and a late filing needs the reasons its law asks for",
 		Args:  exactArgs("ID", "OBLIGATION"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "at", "ref"); err != nil {
@@ -132,23 +133,6 @@ func (a *app) filedCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := a.incidentReport(ctx, id)
-			if err != nil {
-				return err
-			}
-			r, err := a.loadRules()
-			if err != nil {
-				return err
-			}
-			if _, err := r.Obligation(rep.Incident.Regimes, args[1]); err != nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
-			}
-			for _, d := range rep.Deadlines {
-				if d.Obligation == args[1] && !d.Due.IsZero() && when.After(d.Due) && strings.TrimSpace(delayReason) == "" {
-					return leakdesk.Errorf(leakdesk.EINVALID, "%s was due %s: a filing after the deadline must give the reasons for the delay (--delay-reason), as GDPR Art. 33(1) requires",
-						d.Obligation, showTime(d.Due, rep.Incident.Location()))
-				}
-			}
 			svc, err := a.incidents(ctx)
 			if err != nil {
 				return err
@@ -157,10 +141,13 @@ func (a *app) filedCommand() *cobra.Command {
 			if err := svc.RecordFiling(ctx, f); err != nil {
 				return err
 			}
+			for _, w := range f.Warnings {
+				fmt.Fprintf(a.stderr, "warning: %s\n", w)
+			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, f)
 			}
-			_, err = fmt.Fprintf(a.stdout, "%s filed %s, ref. %s\n", f.Obligation, showTime(f.FiledAt, rep.Incident.Location()), f.Ref)
+			_, err = fmt.Fprintf(a.stdout, "%s filed %s, ref. %s\n", f.Obligation, f.FiledAt.Format(time.RFC3339), f.Ref)
 			return err
 		},
 	}
@@ -178,6 +165,7 @@ type evidenceFindings struct {
 	Persons    int64            `json:"persons"`
 	PersonsHow string           `json:"persons_how"`
 	Records    int64            `json:"records"`
+	Sources    []string         `json:"sources,omitempty"` // where each piece of evidence was found
 }
 
 func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*evidenceFindings, error) {
@@ -191,6 +179,7 @@ func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*
 	}
 	out := &evidenceFindings{Categories: map[string]int64{}, PersonsHow: "distinct e-mail addresses in the evidence"}
 	for _, e := range list {
+		out.Sources = append(out.Sources, e.Source)
 		fp, err := a.profileEvidence(ctx, ev, id, e, purpose)
 		if err != nil {
 			return nil, err
@@ -273,13 +262,11 @@ timeline, where the reports find it.`,
 						return err
 					}
 				}
+				m := 0.0
 				if malicious {
-					if reasons["malicious"] == "" {
-						return leakdesk.Errorf(leakdesk.EINVALID, "--malicious needs a reason: --why malicious=\"...\"")
-					}
-					in.Malicious = rules.Factor{Value: 0.5, Reason: reasons["malicious"], Set: true}
+					m = 0.5
 				}
-				return nil
+				return set("malicious", &in.Malicious, m)
 			})
 			if err != nil {
 				return err
@@ -297,7 +284,7 @@ timeline, where the reports find it.`,
 	f.Float64Var(&conf, "confidentiality", 0, "loss of confidentiality: 0, 0.25 (known recipients) or 0.5 (unknown recipients)")
 	f.Float64Var(&integ, "integrity", 0, "loss of integrity: 0, 0.25 (recoverable) or 0.5")
 	f.Float64Var(&avail, "availability", 0, "loss of availability: 0, 0.25 (temporary) or 0.5")
-	f.BoolVar(&malicious, "malicious", false, "the breach was malicious (+0.5)")
+	f.BoolVar(&malicious, "malicious", false, "the breach was malicious (+0.5); --malicious=false says it was not")
 	f.StringArrayVar(&why, "why", nil, "the reason for a value set by hand, as FACTOR=TEXT (dpc, ei, confidentiality, integrity, availability, malicious)")
 	f.BoolVar(&confirm, "confirm", false, "record this assessment and its decisions on the timeline, as confirmed by --actor")
 	return cmd
@@ -321,7 +308,7 @@ func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust
 	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
 		return assessment{}, err
 	}
-	in := rules.DefaultSeverityInput(findings.Categories)
+	in := rules.DefaultSeverityInput(findings.Categories, findings.Sources)
 	if err := adjust(&in); err != nil {
 		return assessment{}, err
 	}
@@ -344,19 +331,20 @@ func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust
 
 func (a *app) printAssessment(r assessment, confirmed bool) {
 	w, s := a.stdout, r.Severity
-	fmt.Fprintf(w, "Severity (ENISA 2013): SE = %g, %s\n", s.Score, s.Band)
+	if s.Band == rules.BandUndetermined {
+		fmt.Fprintf(w, "Severity (ENISA 2013): undetermined, %d input(s) missing\n", len(s.Missing))
+	} else {
+		fmt.Fprintf(w, "Severity (ENISA 2013): SE = %g, %s\n", s.Score, s.Band)
+	}
 	for _, line := range s.Reasoning {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	fmt.Fprintf(w, "Data found: %s; about %d persons (%s), CNIL range %s\n", showCounts(r.Findings.Categories, "none"), r.Findings.Persons, r.Findings.PersonsHow, rules.CNILBand(r.Findings.Persons))
-	decision := func(p rules.Proposal) string {
-		if p.Notify {
-			return "notify"
-		}
-		return "no notification"
+	fmt.Fprintf(w, "Proposed, authority: %s (%s): %s\n", s.Authority.Decision(), s.Authority.Article, s.Authority.Why)
+	fmt.Fprintf(w, "Proposed, data subjects: %s (%s): %s\n", s.Subjects.Decision(), s.Subjects.Article, s.Subjects.Why)
+	for _, q := range s.Missing {
+		fmt.Fprintf(w, "  answer: %s\n", q)
 	}
-	fmt.Fprintf(w, "Proposed, authority: %s (%s): %s\n", decision(s.Authority), s.Authority.Article, s.Authority.Why)
-	fmt.Fprintf(w, "Proposed, data subjects: %s (%s): %s\n", decision(s.Subjects), s.Subjects.Article, s.Subjects.Why)
 	if confirmed {
 		fmt.Fprintln(w, "Confirmed and recorded on the timeline.")
 	} else {

@@ -13,10 +13,20 @@ func TestRegulatoryCommands(t *testing.T) {
 		c.ok("incident", "new", "--title", "Contact list on a forum", "--aware-at", "2026-03-01T21:30:00+01:00", "--regime", "gdpr,nis2", "--country", "FR")
 		c.ok("evidence", "add", "1", filepath.Join("..", "..", "dump", "testdata", "paste_banner.txt"), "--source", "forum")
 
-		// A proposal alone records nothing.
+		// A proposal alone records nothing. The source, a forum, makes the
+		// breach malicious and the data exposed: ENISA's low band would
+		// otherwise have proposed no notification (GDPR Art. 33(1)).
 		out := c.ok("assess", "1")
-		if !strings.Contains(out, "SE = 1.5, low") || !strings.Contains(out, "Not recorded") {
+		if !strings.Contains(out, "SE = 2, medium") || !strings.Contains(out, "authority: notify") || !strings.Contains(out, "Not recorded") {
 			t.Fatalf("assess:\n%s", out)
+		}
+		// Without evidence nothing is proposed: the questions are asked.
+		c.ok("incident", "new", "--title", "Rumour", "--aware-at", "2026-03-01T21:30:00+01:00")
+		if out := c.ok("assess", "2"); !strings.Contains(out, "authority: undetermined") || !strings.Contains(out, "answer: whether the breach was malicious") {
+			t.Fatalf("assess without evidence:\n%s", out)
+		}
+		if out := c.ok("assess", "1", "--malicious=false", "--why", "malicious=a partner's mistake", "--confidentiality", "0.25", "--why", "confidentiality=one partner, who deleted it"); !strings.Contains(out, "authority: no-notification") || !strings.Contains(out, "only known recipients") {
+			t.Fatalf("assess with every input known and low:\n%s", out)
 		}
 		for _, tc := range []struct {
 			args []string
@@ -61,6 +71,19 @@ func TestRegulatoryCommands(t *testing.T) {
 		}
 		c.ok("filed", "1", "gdpr.art33.authority", "--at", "2026-03-05T09:00:00+01:00", "--ref", "CNIL-1", "--delay-reason", "the file could not be read before")
 		c.ok("filed", "1", "nis2.early-warning", "--at", "2026-03-02T10:00:00+01:00", "--ref", "CSIRT-1")
+		// What cannot be is refused; what is odd is warned about.
+		for _, tc := range []struct{ args []string }{
+			{[]string{"filed", "1", "nis2.notification", "--at", "2126-03-02T10:00:00+01:00", "--ref", "x"}},
+			{[]string{"filed", "1", "nis2.notification", "--at", "2026-03-01T10:00:00+01:00", "--ref", "x"}},
+			{[]string{"incident", "new", "--title", "t", "--aware-at", "2126-03-02T10:00:00+01:00"}},
+		} {
+			if _, errOut, code := c.run(tc.args...); code != exitInvalid || !strings.Contains(errOut, "future") && !strings.Contains(errOut, "before the organisation became aware") {
+				t.Fatalf("%v: exit %d, %s", tc.args, code, errOut)
+			}
+		}
+		if _, errOut, code := c.run("filed", "1", "nis2.notification", "--at", "2026-03-06T10:00:00+01:00", "--ref", "CSIRT-2"); code != 0 || !strings.Contains(errOut, "warning: nis2.notification was due") {
+			t.Fatalf("late NIS2 notification: exit %d, %s", code, errOut)
+		}
 		if _, errOut, code := c.run("filed", "1", "dora.initial", "--at", "now", "--ref", "x"); code != exitInvalid || !strings.Contains(errOut, "no obligation") {
 			t.Fatalf("obligation of another regime: exit %d, %s", code, errOut)
 		}
@@ -70,7 +93,7 @@ func TestRegulatoryCommands(t *testing.T) {
 		for _, d := range deadlines {
 			status[d.Obligation] = d.Status
 		}
-		if status["gdpr.art33.authority"] != "late" || status["nis2.early-warning"] != "met" || status["nis2.notification"] != "late" || status["nis2.final-report"] != "not-started" {
+		if status["gdpr.art33.authority"] != "late" || status["nis2.early-warning"] != "met" || status["nis2.notification"] != "late" || status["nis2.final-report"] != "late" {
 			t.Fatalf("statuses = %v", status)
 		}
 
