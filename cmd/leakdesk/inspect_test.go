@@ -111,11 +111,11 @@ func TestUnreadLeakIsNeverEmpty(t *testing.T) {
 		return p
 	}
 	registry := write("registry.csv", []byte("id,first_name,last_name,email\nC-1,Jeanne,Martin,jeanne@acme.test\nC-2,Paul,Durand,paul@acme.test\n"))
-	binary := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + strings.Repeat("\x00", 600))
-	unreadable := write("book.xls", binary)
+	binary := []byte("\x7fELF\x02\x01\x01\x00" + strings.Repeat("\x00", 600))
+	unreadable := write("tool.bin", binary)
 	var zipped bytes.Buffer
 	zw := zip.NewWriter(&zipped)
-	for name, data := range map[string][]byte{"contacts.csv": []byte("email\njeanne@acme.test\n"), "book.xls": binary} {
+	for name, data := range map[string][]byte{"contacts.csv": []byte("email\njeanne@acme.test\n"), "tool.bin": binary} {
 		w, _ := zw.Create(name)
 		w.Write(data)
 	}
@@ -131,11 +131,11 @@ func TestUnreadLeakIsNeverEmpty(t *testing.T) {
 	} {
 		name := tc.command[0]
 		_, errOut, code := c.run(append(slices.Clone(tc.command), unreadable)...)
-		if code != exitUnread || !strings.Contains(errOut, "book.xls: binary file that seems to be an OLE2 compound file (Excel 97-2003") {
+		if code != exitUnread || !strings.Contains(errOut, "tool.bin: binary file that seems to be an ELF executable") {
 			t.Errorf("%s of an unreadable file: exit %d, %s", name, code, errOut)
 		}
 		out, errOut, code := c.run(append(slices.Clone(tc.command), partial, "--format", "json")...)
-		if code != 0 || !strings.Contains(errOut, "not read: "+partial+"!/book.xls") || !strings.Contains(out, `"unread"`) || !strings.Contains(out, "partial.zip!/book.xls") {
+		if code != 0 || !strings.Contains(errOut, "not read: "+partial+"!/tool.bin") || !strings.Contains(out, `"unread"`) || !strings.Contains(out, "partial.zip!/tool.bin") {
 			t.Errorf("%s of a partly readable file: exit %d, %s\n%s", name, code, errOut, out)
 		}
 	}
