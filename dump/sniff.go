@@ -47,6 +47,8 @@ func (r *Reader) sniff(sample string, complete bool) sniffed {
 			return sniffed{format: FormatNDJSON, columns: ndjsonKeys(content)}
 		}
 		return sniffed{format: FormatJSON}
+	case isVCard(trimmed):
+		return sniffed{format: FormatVCard}
 	case r.k.isSQL(sample):
 		return sniffed{format: FormatSQL}
 	}
