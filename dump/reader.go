@@ -233,6 +233,8 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		return r.emit(ctx, r.keyValueTable(name, enc, tb, s), fn)
 	case FormatVCard:
 		return r.emit(ctx, r.vcardTable(name, enc, tb), fn)
+	case FormatLDIF:
+		return r.emit(ctx, r.ldifTable(name, enc, tb), fn)
 	case FormatNDJSON:
 		return r.emit(ctx, r.ndjsonTable(name, enc, tb, s), fn)
 	default:
