@@ -143,6 +143,10 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 			}
 		}
 		return errors.Join(errs...)
+	case isBSON(head):
+		return r.readBSON(ctx, name, br, fn)
+	case isMongoMetadata(name, head):
+		return r.emit(ctx, mongoMetadataTable(name), fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
