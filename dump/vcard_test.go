@@ -93,6 +93,16 @@ func TestVCardRealFiles(t *testing.T) {
 			{3, "city", "Nîmes"},
 			{19, "last name", "O'Brien"},
 		}, 12},
+		{"gammu-vcard21.vcf", []string{"full name", "first name", "last name", "organisation", "email", "email 2", "phone", "phone 2", "address", "city", "country", "note", "x-gammu-location"}, []cellCheck{
+			{0, "note", "Met at the fair, stand 0;\nfollow up with \"Mairie de Saint-Étienne-du-Bois\" in June"},
+			{0, "email", "amelie.vidal@example.net"},
+			{0, "email 2", "amelie.vidal@mairiesaint.fr"},
+			{0, "phone 2", "+33 6 00 00 00 00"},
+			{3, "first name", "Jürgen"},
+			{3, "organisation", `Hôpital "Les Tilleuls"`},
+			{2, "organisation", "Société Générale d'Équipements, S.A."},
+			{23, "last name", "Châtelain"},
+		}, 16},
 		{"vobject-vcard30.vcf", []string{"organisation", "note", "email 2"}, []cellCheck{
 			{0, "note", "Met at the fair, stand 0;\nfollow up with \"Mairie de Saint-Étienne-du-Bois\" in June"},
 			{2, "organisation", "Société Générale d'Équipements, S.A."},
@@ -277,7 +287,7 @@ func FuzzVCard(f *testing.F) {
 		[]byte("BEGIN:VCARD\r\nFN;ENCODING=b;CHARSET=x-unknown:////\r\n \tfolded\r\nORG:\\;\\\r\n"),
 		[]byte("BEGIN:VCARD\nBEGIN:VCARD\nEND:VCARD\nEND:VCARD\n:\n;\n.:x\n\"a:b\":c\n"),
 	}
-	for _, name := range []string{"abook-vcard21.vcf", "vobject-vcard30.vcf", "khard-vcard40.vcf"} {
+	for _, name := range []string{"abook-vcard21.vcf", "gammu-vcard21.vcf", "vobject-vcard30.vcf", "khard-vcard40.vcf"} {
 		seeds = append(seeds, realFile(f, name))
 	}
 	fuzzReader(f, dump.FormatVCard, seeds)

@@ -78,4 +78,5 @@ ldapsearch -x -H "ldap://127.0.0.1:$port/" -b "ou=people,dc=example,dc=org" "(ob
 kill "$pid"
 pid=""
 
+rm -f "$OUT/abook.ldif" # abook will not overwrite
 abook --convert --informat abook --infile "$tmp/contacts.abook" --outformat ldif --outfile "$OUT/abook.ldif"

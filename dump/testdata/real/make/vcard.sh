@@ -4,6 +4,8 @@
 #   abook-vcard21.vcf    abook --convert --outformat vcard  (Debian: abook)
 #   vobject-vcard30.vcf  python3-vobject's serializer        (Debian: python3-vobject)
 #   khard-vcard40.vcf    khard new, vCard 4.0                (Debian: khard)
+#   gammu-vcard21.vcf    gammu convertbackup, vCard 2.1 as phones write it,
+#                        quoted-printable with CHARSET=UTF-8 (Debian: gammu)
 # Every seventh contact has a home address first and the registry's second,
 # every fourth a mobile number too, and some a note on several lines, so
 # that several EMAIL and TEL per card, escapes and folded lines all occur.
@@ -12,11 +14,11 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-/usr/bin/python3 - "$SRC" "$tmp/contacts.abook" "$OUT/vobject-vcard30.vcf" <<'PY'
+/usr/bin/python3 - "$SRC" "$tmp/contacts.abook" "$OUT/vobject-vcard30.vcf" "$tmp/gammu-in.vcf" <<'PY'
 import csv, sys
 import vobject
 
-src, abook_out, vobject_out = sys.argv[1:]
+src, abook_out, vobject_out, gammu_in = sys.argv[1:]
 rows = list(csv.DictReader(open(src, encoding="utf-8")))
 
 def extras(i, r):
@@ -63,7 +65,30 @@ with open(vobject_out, "w", encoding="utf-8", newline="") as f:
         if note:
             card.add("note").value = note
         f.write(card.serialize())
+
+# gammu converts a phone backup, here a plain vCard 2.1 that says its
+# charset, to the vCard 2.1 it writes for phones.
+with open(gammu_in, "w", encoding="utf-8", newline="") as f:
+    for i, r in enumerate(rows):
+        home, mobile, note, street = extras(i, r)
+        f.write("BEGIN:VCARD\r\nVERSION:2.1\r\n")
+        f.write("N;CHARSET=UTF-8:%s;%s\r\n" % (r["last_name"], r["first_name"]))
+        f.write("FN;CHARSET=UTF-8:%s %s\r\n" % (r["first_name"], r["last_name"]))
+        f.write("ORG;CHARSET=UTF-8:%s\r\n" % r["organisation"])
+        f.write("TEL;WORK:%s\r\n" % r["phone"])
+        if mobile:
+            f.write("TEL;CELL:%s\r\n" % mobile)
+        if home:
+            f.write("EMAIL;HOME:%s\r\n" % home)
+        f.write("EMAIL:%s\r\n" % r["email"])
+        f.write("ADR;WORK;CHARSET=UTF-8:;;%s;%s;;;%s\r\n" % (street, r["city"], r["country"]))
+        if note:
+            qp = "".join(c if 32 < ord(c) < 127 and c != "=" else "".join("=%02X" % b for b in c.encode()) for c in note)
+            f.write("NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:%s\r\n" % qp.replace("=20", " "))
+        f.write("END:VCARD\r\n")
 PY
+gammu convertbackup "$tmp/gammu-in.vcf" "$OUT/gammu-vcard21.vcf" >/dev/null 2>&1
+rm -f "$OUT/abook-vcard21.vcf" # abook will not overwrite
 abook --convert --informat abook --infile "$tmp/contacts.abook" --outformat vcard --outfile "$OUT/abook-vcard21.vcf"
 
 # khard writes one file per contact into its address book directory.
