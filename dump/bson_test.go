@@ -4,7 +4,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
 
@@ -223,4 +225,29 @@ func BenchmarkReadBSON(b *testing.B) {
 
 func BenchmarkReadNDJSONMongo(b *testing.B) {
 	benchRead(b, "contacts.json", realFile(b, "pymongo-mongoexport-relaxed.json"), dump.FormatNDJSON)
+}
+
+// Reading vCard, LDIF and BSON stops soon after its context is cancelled.
+func TestContactFormatsCancellation(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"khard-vcard40.vcf", "slapcat.ldif", "pymongo-mongodump.bson"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			data := bytes.Repeat(realFile(t, file), 100)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n := 0
+			err := newReader(t, dump.Options{}).ReadStream(ctx, file, bytes.NewReader(data), func(tb *dump.Table) error {
+				return tb.Rows(ctx, func(dump.Row) error {
+					if n++; n == 10 {
+						cancel()
+					}
+					return nil
+				})
+			})
+			if !errors.Is(err, context.Canceled) || n > 10+1024 {
+				t.Fatalf("cancelled read: %v after %d rows", err, n)
+			}
+		})
+	}
 }

@@ -35,10 +35,11 @@ func hasPrefixFold(s, prefix string) bool {
 // space, or in vCard a tab, continues the one before (RFC 6350, RFC 2849).
 // A logical line longer than max is cut, so that memory stays bounded.
 type foldedLines struct {
-	br   *bufio.Reader
-	max  int
-	tabs bool
-	line int64 // physical lines read
+	br    *bufio.Reader
+	max   int
+	tabs  bool
+	line  int64 // physical lines read
+	scans int64
 
 	buf   []byte // the logical line scanned
 	start int64  // the physical line where it starts
@@ -61,7 +62,7 @@ func (f *foldedLines) scan(ctx context.Context) bool {
 	if f.err != nil {
 		return false
 	}
-	if f.line%1024 == 0 && ctx.Err() != nil {
+	if f.scans++; f.scans%1024 == 0 && ctx.Err() != nil {
 		f.err = ctx.Err()
 		return false
 	}
