@@ -247,6 +247,10 @@ func flatten(prefix string, v any, depth, maxDepth int, out map[string]string) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
+		if s, ok := extendedJSON(x); ok { // MongoDB's {"$oid": ...} and the like
+			out[prefix] = s
+			return
+		}
 		if depth >= maxDepth {
 			b, _ := json.Marshal(x)
 			out[prefix] = string(b)

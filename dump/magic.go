@@ -50,12 +50,13 @@ var signatures = []signature{
 	{0, "\xcf\xfa\xed\xfe", "a Mach-O executable"},
 }
 
-// describe says what a file that starts with head seems to be.
+// describe says what a binary file that starts with head seems to be, and
+// that it is not read.
 func describe(head []byte) string {
 	for _, s := range signatures {
 		if len(head) >= s.offset+len(s.magic) && bytes.Equal(head[s.offset:s.offset+len(s.magic)], []byte(s.magic)) {
-			return s.kind
+			return "binary file that seems to be " + s.kind + ": not a format leakdesk reads"
 		}
 	}
-	return "a binary file of a kind leakdesk does not recognise"
+	return "binary file of a kind leakdesk does not recognise: not read"
 }

@@ -185,6 +185,10 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 		return r.readPgDump(ctx, st, name, br, fn)
 	case isOLE2(head):
 		return r.readOLE(ctx, st, name, br, ra, size, fn)
+	case isBSON(head):
+		return r.readBSON(ctx, name, br, fn)
+	case isMongoMetadata(name, head):
+		return r.emit(ctx, mongoMetadataTable(name), fn)
 	default:
 		return r.readData(ctx, st, name, br, head, fn)
 	}
@@ -255,9 +259,8 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 	enc := detectEncoding(head)
 	if enc == EncBinary {
 		what := describe(head)
-		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows,
-			reason: "binary file that seems to be " + what + ": not a format leakdesk reads"}
-		t.warn(Position{File: name}, "binary file that seems to be %s: not read", what)
+		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows, reason: what}
+		t.warn(Position{File: name}, "%s", what)
 		return r.emit(ctx, t, fn)
 	}
 	var text io.Reader = br
@@ -280,6 +283,10 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		return r.readPsql(ctx, name, enc, tb, string(sample), fn)
 	case FormatKeyValue:
 		return r.emit(ctx, r.keyValueTable(name, enc, tb, s), fn)
+	case FormatVCard:
+		return r.emit(ctx, r.vcardTable(name, enc, tb), fn)
+	case FormatLDIF:
+		return r.emit(ctx, r.ldifTable(name, enc, tb), fn)
 	case FormatNDJSON:
 		return r.emit(ctx, r.ndjsonTable(name, enc, tb, s), fn)
 	default:

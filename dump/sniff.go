@@ -47,6 +47,10 @@ func (r *Reader) sniff(sample string, complete bool) sniffed {
 			return sniffed{format: FormatNDJSON, columns: ndjsonKeys(content)}
 		}
 		return sniffed{format: FormatJSON}
+	case isVCard(trimmed):
+		return sniffed{format: FormatVCard}
+	case isLDIF(content):
+		return sniffed{format: FormatLDIF}
 	case r.k.isSQL(sample):
 		return sniffed{format: FormatSQL}
 	case isPsql(lines):
