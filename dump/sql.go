@@ -374,6 +374,24 @@ func (s *sqlScanner) quoted(q byte) (string, error) {
 	}
 }
 
+// skipSeparators skips to the next tuple of a multi-row INSERT, so that
+// its line is known: mysqldump writes each tuple on a line of its own.
+func (s *sqlScanner) skipSeparators() error {
+	for {
+		if err := s.skipSpace(); err != nil {
+			return err
+		}
+		c, err := s.readByte()
+		if err != nil {
+			return err
+		}
+		if c != ',' {
+			s.unread(c)
+			return nil
+		}
+	}
+}
+
 // tuple reads one parenthesised row of values. It returns false at the end
 // of the statement.
 func (s *sqlScanner) tuple(cells []string) ([]string, bool, error) {
@@ -507,6 +525,11 @@ func (r *Reader) readSQL(ctx context.Context, name, enc string, in *bufio.Reader
 			var record int64
 			var cells []string
 			for {
+				if current.kind == "insert" {
+					if err := s.skipSeparators(); err != nil && !errors.Is(err, io.EOF) {
+						return err
+					}
+				}
 				line := s.line + 1
 				var more bool
 				var err error
