@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -207,7 +208,7 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		t.warn(Position{File: name}, "empty file")
 		return r.emit(ctx, t, fn)
 	}
-	enc := detectEncoding(head)
+	enc := cmp.Or(declaredEncoding(head), detectEncoding(head))
 	if enc == EncBinary {
 		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows}
 		t.warn(Position{File: name}, "binary file: not read")
