@@ -1,6 +1,11 @@
 package dump_test
 
 import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,6 +134,8 @@ func TestMariaDBFiles(t *testing.T) {
 		{"mysqldump-complete-insert.sql", dump.FormatSQL, []string{"accounts", "contacts"}, "contacts", true, 131},
 		{"mysqldump-compatible-ansi.sql", dump.FormatSQL, []string{"accounts", "contacts"}, "contacts", true, 128},
 		{"mysqldump-hex-blob.sql", dump.FormatSQL, []string{"accounts", "contacts"}, "contacts", true, 133},
+		{"mysqldump-xml.xml", dump.FormatMySQLXML, []string{"accounts", "contacts"}, "contacts", true, 527},
+		{"mariadb-xml.xml", dump.FormatMySQLXML, []string{mariadbQuery}, mariadbQuery, false, 5},
 		{"mariadb-batch.tsv", dump.FormatDelimited, []string{""}, "", false, 2},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -187,6 +194,10 @@ func TestMariaDBTableOutput(t *testing.T) {
 func TestDamagedMySQLDumps(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	xmlDump, err := os.ReadFile(realFile("mysqldump-xml.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	sqlDump, err := os.ReadFile(realFile("mysqldump.sql"))
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +208,12 @@ func TestDamagedMySQLDumps(t *testing.T) {
 		opts dump.Options
 		want string
 	}{
+		{"cut.xml", xmlDump[:len(xmlDump)*2/3], dump.Options{}, "truncated"},
+		{"cut-in-tag.xml", xmlDump[:strings.LastIndex(string(xmlDump), "<field")+4], dump.Options{}, "truncated"},
+		{"misnested.xml", []byte(strings.Replace(string(xmlDump), "</row>", "</rox>", 1)), dump.Options{}, "</rox> closes no open element"},
+		{"garbage.xml", []byte(strings.Replace(string(xmlDump), "<row>", "<row><<", 3)), dump.Options{}, "damaged"},
+		{"long.xml", xmlDump, dump.Options{MaxRecordBytes: 100}, "longer than 100 bytes"},
+		{"deep.xml", []byte(`<?xml version="1.0"?><mysqldump>` + strings.Repeat("<a>", 10_000)), dump.Options{}, "nest deeper"},
 		{"cut.sql", sqlDump[:len(sqlDump)*2/3], dump.Options{}, "unterminated string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,6 +227,89 @@ func TestDamagedMySQLDumps(t *testing.T) {
 				t.Errorf("got %v, want an EINVALID error with %q and a line", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMySQLXMLShapes reads hand-made variants of what mysqldump and mariadb
+// write: no table structure, empty tables, repeated column names, entities.
+func TestMySQLXMLShapes(t *testing.T) {
+	t.Parallel()
+	const head = `<?xml version="1.0"?>` + "\n" + `<mysqldump xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` + "\n"
+	type table struct {
+		sheet   string
+		columns []string
+		rows    [][]string
+	}
+	for _, tc := range []struct {
+		name string
+		xml  string
+		want []table
+	}{
+		{"no structure", head + `<database name="d"><table_data name="t">
+<row><field name="a">1</field><field name="b" xsi:nil="true" /></row>
+<row><field name="b">2</field><field name="c">x &amp; &lt;y&gt; &#233;<![CDATA[<z>]]></field></row>
+</table_data></database></mysqldump>`,
+			[]table{{"t", []string{"a", "b", "c"}, [][]string{{"1", ""}, {"", "2", "x & <y> é<z>"}}}}},
+		{"empty tables", head + `<database name="d"><table_structure name="e"><field Field="id" Type="int" /></table_structure>
+<table_data name="e">
+</table_data><table_data name="f"></table_data></database></mysqldump>`,
+			[]table{{"e", []string{"id"}, nil}, {"f", []string{}, nil}}},
+		{"empty database", head + `<database name="d"></database></mysqldump>`, []table{{"", []string{}, nil}}},
+		{"resultset", `<?xml version="1.0"?>
+
+<resultset statement="SELECT a.id, b.id
+ FROM a, b" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <row>
+	<field name="id">1</field>
+	<field name="id">2</field>
+  </row>
+</resultset>
+`, []table{{"SELECT a.id, b.id FROM a, b", []string{"id", "id"}, [][]string{{"1", "2"}}}}},
+		{"two resultsets", `<?xml version="1.0"?>
+<resultset statement="SELECT 1"><row><field name="1">1</field></row></resultset>
+<?xml version="1.0"?>
+<resultset statement="SELECT 2"><row><field name="2">2</field></row></resultset>
+`, []table{{"SELECT 1", []string{"1"}, [][]string{{"1"}}}, {"SELECT 2", []string{"2"}, [][]string{{"2"}}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "dump.xml")
+			if err := os.WriteFile(path, []byte(tc.xml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := readAll(t, path, dump.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []table
+			for _, r := range res {
+				tb := table{r.table.Sheet, r.table.Columns, nil}
+				for _, row := range r.rows {
+					tb.rows = append(tb.rows, row.Cells)
+				}
+				got = append(got, tb)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %+v\nwant %+v", got, tc.want)
+			}
+			for i := range got {
+				if got[i].sheet != tc.want[i].sheet || !slices.Equal(got[i].columns, tc.want[i].columns) || !slices.EqualFunc(got[i].rows, tc.want[i].rows, slices.Equal) {
+					t.Errorf("table %d: got %+v\nwant %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestMySQLXMLCancellation(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := newReader(t, dump.Options{}).Read(ctx, realFile("mysqldump-xml.xml"), func(tb *dump.Table) error {
+		return tb.Rows(ctx, func(dump.Row) error { return nil })
+	})
+	if err != context.Canceled {
+		t.Errorf("got %v", err)
 	}
 }
 
@@ -233,4 +333,109 @@ func TestExtendedInsertLines(t *testing.T) {
 	if want := []int64{4, 5, 7, 8, 8}; !slices.Equal(lines, want) {
 		t.Errorf("lines %v, want %v", lines, want)
 	}
+}
+
+// writeMySQLDumps writes rows contacts, taken in turn from contacts.csv, as
+// mariadb-dump writes them in SQL (extended INSERTs of 1,000 tuples) and in
+// XML, and returns the two paths.
+func writeMySQLDumps(b *testing.B, rows int) (string, string) {
+	b.Helper()
+	f, err := os.Open(filepath.Join("testdata", "real", "contacts.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	header, contacts := records[0], records[1:]
+	dir := b.TempDir()
+	sqlPath, xmlPath := filepath.Join(dir, "dump.sql"), filepath.Join(dir, "dump.xml")
+	sqlFile, err := os.Create(sqlPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	xmlFile, err := os.Create(xmlPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sqlOut, xmlOut := bufio.NewWriter(sqlFile), bufio.NewWriter(xmlFile)
+	fmt.Fprintf(sqlOut, "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `contacts` (\n  `%s` varchar(255)\n);\n", strings.Join(header, "` varchar(255),\n  `"))
+	fmt.Fprintf(xmlOut, "<?xml version=\"1.0\"?>\n<mysqldump xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<database name=\"leak\">\n\t<table_structure name=\"contacts\">\n")
+	for _, h := range header {
+		fmt.Fprintf(xmlOut, "\t\t<field Field=\"%s\" Type=\"varchar(255)\" Null=\"YES\" Key=\"\" Default=\"NULL\" Extra=\"\" Comment=\"\" />\n", h)
+	}
+	fmt.Fprintf(xmlOut, "\t</table_structure>\n\t<table_data name=\"contacts\">\n")
+	quote := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	for i := range rows {
+		c := contacts[i%len(contacts)]
+		switch {
+		case i%1000 == 0 && i > 0:
+			sqlOut.WriteString(";\nINSERT INTO `contacts` VALUES\n")
+		case i == 0:
+			sqlOut.WriteString("INSERT INTO `contacts` VALUES\n")
+		default:
+			sqlOut.WriteString(",\n")
+		}
+		xmlOut.WriteString("\t<row>\n")
+		for j, v := range c {
+			if j == 0 {
+				v = fmt.Sprintf("%s-%d", v, i)
+				sqlOut.WriteString("(")
+			} else {
+				sqlOut.WriteString(",")
+			}
+			sqlOut.WriteString("'" + quote.Replace(v) + "'")
+			fmt.Fprintf(xmlOut, "\t\t<field name=\"%s\">", header[j])
+			xml.EscapeText(xmlOut, []byte(v))
+			xmlOut.WriteString("</field>\n")
+		}
+		sqlOut.WriteString(")")
+		xmlOut.WriteString("\t</row>\n")
+	}
+	sqlOut.WriteString(";\n")
+	xmlOut.WriteString("\t</table_data>\n</database>\n</mysqldump>\n")
+	for _, err := range []error{sqlOut.Flush(), xmlOut.Flush(), sqlFile.Close(), xmlFile.Close()} {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return sqlPath, xmlPath
+}
+
+// benchmarkRead reads every row of the file at path, in a loop.
+func benchmarkRead(b *testing.B, path string, rows int) {
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newReader(b, dump.Options{})
+	b.SetBytes(info.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		var n int
+		err := r.Read(context.Background(), path, func(t *dump.Table) error {
+			return t.Rows(context.Background(), func(dump.Row) error { n++; return nil })
+		})
+		if err != nil || n != rows {
+			b.Fatal(err, n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+}
+
+// BenchmarkReadMySQLXML reads mysqldump --xml; BenchmarkReadMySQLDump reads
+// the same rows in mysqldump's SQL, the nearest format, which sets the cost
+// per megabyte not to exceed.
+func BenchmarkReadMySQLXML(b *testing.B) {
+	rows := benchRows() / 2
+	_, xmlPath := writeMySQLDumps(b, rows)
+	benchmarkRead(b, xmlPath, rows)
+}
+
+func BenchmarkReadMySQLDump(b *testing.B) {
+	rows := benchRows() / 2
+	sqlPath, _ := writeMySQLDumps(b, rows)
+	benchmarkRead(b, sqlPath, rows)
 }

@@ -230,6 +230,8 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		return r.readJSON(ctx, name, enc, tb, fn)
 	case FormatSQL:
 		return r.readSQL(ctx, name, enc, tb, fn)
+	case FormatMySQLXML:
+		return r.readMySQLXML(ctx, name, enc, tb, fn)
 	case FormatKeyValue:
 		return r.emit(ctx, r.keyValueTable(name, enc, tb, s), fn)
 	case FormatNDJSON:
