@@ -19,6 +19,40 @@ import (
 // realFile is the path of a file written by a real program.
 func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
 
+// writeFile writes data at path and returns the path.
+func writeFile(t testing.TB, path string, data []byte) string {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readReal returns the content of a file written by a real program.
+func readReal(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(realFile(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// realContacts returns the header and the records of contacts.csv.
+func realContacts(t testing.TB) ([]string, [][]string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "real", "contacts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records[0], records[1:]
+}
+
 var contactColumns = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
 
 // tableNamed returns the table read from sheet, failing the test without it.
@@ -194,14 +228,7 @@ func TestMariaDBTableOutput(t *testing.T) {
 func TestDamagedMySQLDumps(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	xmlDump, err := os.ReadFile(realFile("mysqldump-xml.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDump, err := os.ReadFile(realFile("mysqldump.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	xmlDump, sqlDump := readReal(t, "mysqldump-xml.xml"), readReal(t, "mysqldump.sql")
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -218,10 +245,7 @@ func TestDamagedMySQLDumps(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(dir, tc.name)
-			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeFile(t, filepath.Join(dir, tc.name), tc.data)
 			_, err := readAll(t, path, tc.opts)
 			if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path+" line ") {
 				t.Errorf("got %v, want an EINVALID error with %q and a line", err, tc.want)
@@ -273,10 +297,7 @@ func TestMySQLXMLShapes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "dump.xml")
-			if err := os.WriteFile(path, []byte(tc.xml), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeFile(t, filepath.Join(t.TempDir(), "dump.xml"), []byte(tc.xml))
 			res, err := readAll(t, path, dump.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -301,15 +322,17 @@ func TestMySQLXMLShapes(t *testing.T) {
 	}
 }
 
-func TestMySQLXMLCancellation(t *testing.T) {
+func TestRealFilesCancellation(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := newReader(t, dump.Options{}).Read(ctx, realFile("mysqldump-xml.xml"), func(tb *dump.Table) error {
-		return tb.Rows(ctx, func(dump.Row) error { return nil })
-	})
-	if err != context.Canceled {
-		t.Errorf("got %v", err)
+	for _, name := range []string{"mysqldump-xml.xml", "sqlite3.db"} {
+		err := newReader(t, dump.Options{}).Read(ctx, realFile(name), func(tb *dump.Table) error {
+			return tb.Rows(ctx, func(dump.Row) error { return nil })
+		})
+		if err != context.Canceled {
+			t.Errorf("%s: got %v", name, err)
+		}
 	}
 }
 
@@ -317,11 +340,8 @@ func TestMySQLXMLCancellation(t *testing.T) {
 // placed at its own line, as mariadb-dump writes them.
 func TestExtendedInsertLines(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "dump.sql")
 	sql := "-- MariaDB dump 10.19\n\nINSERT INTO `t` VALUES\n(1,'a'),\n(2,'b'),\n\n(3,'c');\nINSERT INTO `t` VALUES (4,'d'),(5,'e');\n"
-	if err := os.WriteFile(path, []byte(sql), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, filepath.Join(t.TempDir(), "dump.sql"), []byte(sql))
 	res, err := readAll(t, path, dump.Options{})
 	if err != nil || len(res) != 1 {
 		t.Fatal(err, len(res))
@@ -340,16 +360,7 @@ func TestExtendedInsertLines(t *testing.T) {
 // XML, and returns the two paths.
 func writeMySQLDumps(b *testing.B, rows int) (string, string) {
 	b.Helper()
-	f, err := os.Open(filepath.Join("testdata", "real", "contacts.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	header, contacts := records[0], records[1:]
+	header, contacts := realContacts(b)
 	dir := b.TempDir()
 	sqlPath, xmlPath := filepath.Join(dir, "dump.sql"), filepath.Join(dir, "dump.xml")
 	sqlFile, err := os.Create(sqlPath)

@@ -121,6 +121,8 @@ func (r *Reader) walk(ctx context.Context, st *readState, name string, rd io.Rea
 		}
 		lim := &limitReader{r: gz, st: st, name: inner, compressed: counted.count}
 		return r.walk(ctx, st, inner, lim, nil, -1, depth+1, fn)
+	case isSQLite(head):
+		return r.readSQLite(ctx, name, br, ra, fn)
 	case isTar(head):
 		tr := tar.NewReader(br)
 		var errs []error
