@@ -150,7 +150,7 @@ func isWordByte(c byte) bool {
 
 // qualifiedName reads a table name such as `db`.`customers` or public.t.
 func (s *sqlScanner) qualifiedName() (string, error) {
-	name, err := s.word()
+	name, err := s.nameWord()
 	for err == nil {
 		next, perr := s.r.Peek(1)
 		if perr != nil || next[0] != '.' {
@@ -158,10 +158,20 @@ func (s *sqlScanner) qualifiedName() (string, error) {
 		}
 		s.readByte()
 		var part string
-		part, err = s.word()
+		part, err = s.nameWord()
 		name = part // the table, without its schema
 	}
 	return name, err
+}
+
+// nameWord reads a name, which SQLite also writes in single quotes
+// (.dump writes CREATE TABLE 'notes_data' for FTS5 tables).
+func (s *sqlScanner) nameWord() (string, error) {
+	w, err := s.word()
+	if err == nil && w == "'" {
+		return s.quoted('\'')
+	}
+	return w, err
 }
 
 // nextStatement skips to the next statement that carries rows. It returns

@@ -306,3 +306,28 @@ func BenchmarkReadSQLiteFloor(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 }
+
+// TestSQLiteDumpText reads what sqlite3's .dump writes: PRAGMA first, and
+// the tables of an FTS5 table named in single quotes.
+func TestSQLiteDumpText(t *testing.T) {
+	t.Parallel()
+	res, err := readAll(t, realFile("sqlite3-dump.sql"), dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheets []string
+	for _, r := range res {
+		sheets = append(sheets, r.table.Sheet)
+	}
+	if !slices.Equal(sheets[:min(len(sheets), 6)], []string{"contacts", "accounts", "emails", "log", "notes_data", "notes_idx"}) {
+		t.Errorf("tables %q", sheets)
+	}
+	contacts := tableNamed(t, res, "contacts")
+	checkContacts(t, contacts)
+	if contacts.rows[0].Pos.Line != 6 || contacts.table.Format != dump.FormatSQL {
+		t.Errorf("first contact at %+v", contacts.rows[0].Pos)
+	}
+	if got := cell(t, tableNamed(t, res, "emails"), "amelie.vidal@mairiesaint.fr", "contact_id"); got != "C1000" {
+		t.Errorf("emails: %q", got)
+	}
+}
