@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,43 +20,62 @@ const FormatMySQLXML Format = "mysql-xml"
 // maxXMLDepth bounds nesting: mysqldump's XML nests five levels deep.
 const maxXMLDepth = 64
 
-var (
-	mysqlDumpHead = regexp.MustCompile(`^(/\*M![^\n]*\*/\s*\n)?-- (MySQL|MariaDB) dump `)
-	mysqlSetNames = regexp.MustCompile(`(?i)\bSET NAMES '?(\w+)`)
-	mysqlXMLHead  = regexp.MustCompile(`^<\?xml([^>]*)\?>\s*<(mysqldump|resultset)\b`)
-)
-
 // declaredEncoding returns the encoding a MySQL or MariaDB dump declares,
 // or "" for other files. A dump of a table with binary columns holds their
 // bytes raw, control characters included, so that detecting the encoding
 // from the bytes would call it binary or Windows-1252; the dump says what
 // its text is.
 func declaredEncoding(head []byte) string {
-	switch {
-	case mysqlDumpHead.Match(head):
-		// mysqldump writes utf8mb4 unless told otherwise, and says so
-		// except under --compatible.
-		m := mysqlSetNames.FindSubmatch(head[:min(len(head), 4096)])
-		if m == nil {
-			return EncUTF8
-		}
-		switch strings.ToLower(string(m[1])) {
-		case "utf8", "utf8mb3", "utf8mb4":
-			return EncUTF8
-		case "latin1": // MySQL's latin1 is Windows-1252
-			return EncCP1252
-		}
-	default:
-		if m := mysqlXMLHead.FindSubmatch(head); m != nil && !bytes.Contains(m[1], []byte("encoding")) {
+	if isMySQLXML(head) {
+		decl := head[:bytes.Index(head, []byte("?>"))]
+		if !bytes.Contains(decl, []byte("encoding")) {
 			return EncUTF8 // the XML default
 		}
+		return ""
+	}
+	// MariaDB may put a line for its client before its banner.
+	if bytes.HasPrefix(head, []byte("/*M!")) {
+		head = head[bytes.IndexByte(head, '\n')+1:]
+	}
+	if !bytes.HasPrefix(head, []byte("-- MySQL dump ")) && !bytes.HasPrefix(head, []byte("-- MariaDB dump ")) {
+		return ""
+	}
+	// mysqldump writes utf8mb4 unless told otherwise, and says so except
+	// under --compatible.
+	head = head[:min(len(head), 4096)]
+	_, names, ok := bytes.Cut(head, []byte("SET NAMES "))
+	if !ok {
+		return EncUTF8
+	}
+	charset, _, _ := bytes.Cut(names, []byte(" "))
+	switch strings.ToLower(string(bytes.Trim(charset, "'*/;\r\n"))) {
+	case "utf8", "utf8mb3", "utf8mb4":
+		return EncUTF8
+	case "latin1": // MySQL's latin1 is Windows-1252
+		return EncCP1252
 	}
 	return ""
 }
 
-// isMySQLXML recognises the XML of mysqldump --xml and mariadb --xml in
-// decoded text without leading blanks.
-func isMySQLXML(text string) bool { return mysqlXMLHead.MatchString(text) }
+// isMySQLXML recognises the XML of mysqldump --xml and mariadb --xml, in
+// text that starts with its XML declaration.
+func isMySQLXML[T string | []byte](text T) bool {
+	head := []byte(text[:min(len(text), 4096)])
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return false
+	}
+	end := bytes.Index(head, []byte("?>"))
+	if end < 0 {
+		return false
+	}
+	root := trimXMLSpace(head[end+2:])
+	for _, name := range []string{"<mysqldump", "<resultset"} {
+		if rest, ok := bytes.CutPrefix(root, []byte(name)); ok && len(rest) > 0 && (isXMLSpace(rest[0]) || rest[0] == '>' || rest[0] == '/') {
+			return true
+		}
+	}
+	return false
+}
 
 // mysqlXML reads the XML of mysqldump --xml (<mysqldump><database>
 // <table_structure name><field Field/> ... <table_data name><row><field

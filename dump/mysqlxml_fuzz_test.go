@@ -181,3 +181,23 @@ func stdTokens(data []byte) ([]string, bool) {
 	}
 	return out, true
 }
+
+// TestDeclaredEncoding reads what MySQL and MariaDB dumps say of their text.
+func TestDeclaredEncoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"-- MySQL dump 10.13\n/*!40101 SET NAMES utf8 */;\n":                 EncUTF8,
+		"-- MySQL dump 10.13\n/*!40101 SET NAMES latin1 */;\n":               EncCP1252,
+		"-- MySQL dump 10.13\n/*!40101 SET NAMES ":                           "",
+		"/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19\n": EncUTF8,
+		"/*M!999999": "",
+		"<?xml version=\"1.0\"?>\n<mysqldump xmlns:xsi=\"x\">":   EncUTF8,
+		"<?xml version=\"1.0\" encoding=\"latin1\"?><resultset>": "",
+		"<?xml version=\"1.0\"?><resultsets>":                    "",
+		"-- PostgreSQL database dump\n":                          "",
+	} {
+		if got := declaredEncoding([]byte(in)); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
