@@ -31,8 +31,9 @@ const (
 	// describe the empty rest of a sheet, or a hostile file.
 	maxSheetRows    = 1 << 20
 	maxSheetColumns = 1 << 14
-	// maxXMLDepth bounds element nesting, which the decoder keeps a stack
-	// for; spreadsheets nest about ten deep.
+	// maxXMLDepth bounds element nesting in the XML formats (OpenDocument,
+	// mysqldump --xml), which the decoder keeps a stack for; they nest
+	// about ten levels deep.
 	maxXMLDepth = 256
 )
 

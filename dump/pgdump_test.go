@@ -15,7 +15,6 @@ import (
 )
 
 var (
-	contactsColumns   = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
 	crmColumns        = []string{"contact_id", "E-mail", "note", "photo", "last_seen"}
 	noteWithNewlines  = "Rappel le Paris:\n\tligne 2 avec « guillemets » et \\ barre\nMairie de Saint-Étienne-du-Bois"
 	noteWithBackslash = `C:\partage\Rousseau.txt; 'cité' "ici"`
@@ -57,7 +56,7 @@ func checkPostgresTables(t *testing.T, tables map[string]readResult, format dump
 			}
 		}
 	}
-	if !slices.Equal(contacts.table.Columns, contactsColumns) || !slices.Equal(crm.table.Columns, crmColumns) {
+	if !slices.Equal(contacts.table.Columns, contactColumns) || !slices.Equal(crm.table.Columns, crmColumns) {
 		t.Errorf("columns %q and %q", contacts.table.Columns, crm.table.Columns)
 	}
 	if len(contacts.rows) < 4 || len(crm.rows) < 4 {
@@ -350,7 +349,7 @@ func TestPgDumpDirectoryDamaged(t *testing.T) {
 	})
 }
 
-var psqlColumns = append(slices.Clone(contactsColumns), "note", "photo")
+var psqlColumns = append(slices.Clone(contactColumns), "note", "photo")
 
 func TestPsqlOutput(t *testing.T) {
 	t.Parallel()

@@ -42,6 +42,10 @@ func newReader(t testing.TB, opts dump.Options) *dump.Reader {
 // testdata/real/make.sh).
 func realFile(name string) string { return filepath.Join("testdata", "real", "files", name) }
 
+// contactColumns are the columns of testdata/real/contacts.csv, which every
+// real program's file holds.
+var contactColumns = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
+
 func readAll(t testing.TB, path string, opts dump.Options) ([]readResult, error) {
 	t.Helper()
 	var out []readResult

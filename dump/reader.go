@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -162,6 +163,8 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 	case isRar(head):
 		st.tally.container(name)
 		return r.walkRar(ctx, st, name, br, depth, fn)
+	case isSQLite(head):
+		return r.readSQLite(ctx, name, br, ra, fn)
 	case isTar(head):
 		st.tally.container(name)
 		tr := tar.NewReader(br)
@@ -256,7 +259,7 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 	if isFlatODS(head) {
 		return r.readFlatODS(ctx, st, name, br, fn)
 	}
-	enc := detectEncoding(head)
+	enc := cmp.Or(declaredEncoding(head), detectEncoding(head))
 	if enc == EncBinary {
 		what := describe(head)
 		t := &Table{File: name, Format: "binary", Encoding: EncBinary, Columns: []string{}, each: noRows, reason: what}
@@ -281,6 +284,8 @@ func (r *Reader) readData(ctx context.Context, st *readState, name string, br *b
 		return r.readSQL(ctx, name, enc, tb, fn)
 	case FormatPsql:
 		return r.readPsql(ctx, name, enc, tb, string(sample), fn)
+	case FormatMySQLXML:
+		return r.readMySQLXML(ctx, name, enc, tb, fn)
 	case FormatKeyValue:
 		return r.emit(ctx, r.keyValueTable(name, enc, tb, s), fn)
 	case FormatVCard:

@@ -80,7 +80,7 @@ func loadKnowledge(region string) (*knowledge, error) {
 		passwordHash: regexp.MustCompile(`^(\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|\$argon2(id|i|d)\$.+|\$[156]\$[^$]{1,16}\$[./A-Za-z0-9]{22,86}|\{(SSHA|SHA|SMD5|SSHA256|SSHA512)\}[A-Za-z0-9+/=]{20,}|[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{128}|pbkdf2_sha256\$\d+\$.+|sha1\$\w+\$[a-f0-9]{40})$`),
 		ukPostcode:   regexp.MustCompile(`^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$`),
 		idPattern:    regexp.MustCompile(`^[A-Za-z]{0,6}[-_/#]?\d{1,12}$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
-		sqlStart:     regexp.MustCompile(`(?is)^\s*((--[^\n]*|#[^\n]*|/\*.*?\*/;?|\\[a-z]+\b[^\n]*)\s*)*(INSERT|CREATE|DROP|LOCK|SET|COPY|BEGIN|START|USE|ALTER)\b`),
+		sqlStart:     regexp.MustCompile(`(?is)^\s*((--[^\n]*|#[^\n]*|/\*.*?\*/;?|\\[a-z]+\b[^\n]*)\s*)*(INSERT|CREATE|DROP|LOCK|SET|COPY|BEGIN|START|USE|ALTER|PRAGMA)\b`),
 		insertValues: regexp.MustCompile(`(?is)\bINSERT\s+(IGNORE\s+)?INTO\s+\S+.*?\bVALUES\b`),
 		copyFrom:     regexp.MustCompile(`(?is)\bCOPY\s+\S+.*?\bFROM\s+stdin\b`),
 		createTable:  regexp.MustCompile(`(?is)\bCREATE\s+TABLE\b`),

@@ -40,6 +40,8 @@ func (r *Reader) sniff(sample string, complete bool) sniffed {
 	}
 	trimmed := strings.TrimLeft(sample, " \t\r\n\ufeff")
 	switch {
+	case isMySQLXML(trimmed):
+		return sniffed{format: FormatMySQLXML}
 	case strings.HasPrefix(trimmed, "["):
 		return sniffed{format: FormatJSON}
 	case strings.HasPrefix(trimmed, "{"):

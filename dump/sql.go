@@ -161,7 +161,7 @@ func isWordByte(c byte) bool {
 // qualifiedName reads a table name such as `db`.`customers` or
 // public."Contacts", unquoted and joined with dots.
 func (s *sqlScanner) qualifiedName() (string, error) {
-	name, err := s.word()
+	name, err := s.nameWord()
 	for err == nil {
 		next, perr := s.r.Peek(1)
 		if perr != nil || next[0] != '.' {
@@ -169,7 +169,7 @@ func (s *sqlScanner) qualifiedName() (string, error) {
 		}
 		s.readByte()
 		var part string
-		part, err = s.word()
+		part, err = s.nameWord()
 		name += "." + part
 	}
 	return name, err
@@ -182,6 +182,16 @@ func (s *sqlScanner) columnsOf(table string) []string {
 		return cols
 	}
 	return s.created[table[strings.LastIndexByte(table, '.')+1:]]
+}
+
+// nameWord reads a name, which SQLite also writes in single quotes
+// (.dump writes CREATE TABLE 'notes_data' for FTS5 tables).
+func (s *sqlScanner) nameWord() (string, error) {
+	w, err := s.word()
+	if err == nil && w == "'" {
+		return s.quoted('\'')
+	}
+	return w, err
 }
 
 // nextStatement skips to the next statement that carries rows. It returns

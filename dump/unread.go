@@ -143,18 +143,22 @@ func (t *tally) unread() []leakdesk.Unread {
 	for _, u := range t.failed {
 		failed[u.File] = true
 	}
-	var stopped []leakdesk.Unread
 	for _, tb := range t.tables {
-		s, why := tb.Stats(), tb.stoppedReason()
-		records[tb.File] += s.Records
+		records[tb.File] += tb.Stats().Records
 		if reasons[tb.File] == "" {
 			reasons[tb.File] = tb.unreadReason()
 		}
-		if tb.emptyIsReal && why == "" {
+		if tb.emptyIsReal && tb.stoppedReason() == "" {
 			emptyTables[tb.File] = true
 		}
-		if why != "" && s.Records > 0 {
-			stopped = append(stopped, leakdesk.Unread{File: tb.name(), Reason: why, Records: s.Records})
+	}
+	// A table that stopped early is named on its own, unless its file gave
+	// no record at all and failed in no other way: the file's entry then
+	// says why.
+	var stopped []leakdesk.Unread
+	for _, tb := range t.tables {
+		if why, n := tb.stoppedReason(), tb.Stats().Records; why != "" && (records[tb.File] > 0 || failed[tb.File]) {
+			stopped = append(stopped, leakdesk.Unread{File: tb.name(), Reason: why, Records: n})
 		}
 	}
 	files := append(slices.Clone(t.entered), tableFiles(t.tables)...)

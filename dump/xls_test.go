@@ -21,8 +21,6 @@ type wantSheet struct {
 	cells   map[[2]int]string // {record, column} (1-based record) -> value
 }
 
-var contactColumns = []string{"id", "first_name", "last_name", "email", "phone", "organisation", "city", "country"}
-
 // contactsSheet is the 60 contacts, as every LibreOffice file holds them.
 func contactsSheet(name string) wantSheet {
 	return wantSheet{name: name, records: 60, columns: contactColumns, cells: map[[2]int]string{
