@@ -69,7 +69,7 @@ func validBSONType(t byte) bool {
 // isMongoMetadata recognises the metadata.json that mongodump writes
 // beside each collection: its indexes and options, no records.
 func isMongoMetadata(name string, head []byte) bool {
-	return strings.HasSuffix(name, ".metadata.json") && json.Valid(head) && strings.Contains(string(head), `"indexes"`)
+	return strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".metadata.json") && json.Valid(head) && strings.Contains(string(head), `"indexes"`)
 }
 
 func mongoMetadataTable(name string) *Table {
@@ -83,7 +83,8 @@ func mongoMetadataTable(name string) *Table {
 // flattened as JSON records are, into dotted columns. A document longer
 // than MaxRecordBytes is skipped without being read into memory.
 func (r *Reader) readBSON(ctx context.Context, name string, in io.Reader, fn func(*Table) error) error {
-	collection := strings.TrimSuffix(path.Base(name[strings.LastIndex(name, "!/")+1:]), ".bson")
+	// mongodump --gzip writes contacts.bson.gz, whose stream names nothing.
+	collection := strings.TrimSuffix(strings.TrimSuffix(path.Base(name[strings.LastIndex(name, "!/")+1:]), ".gz"), ".bson")
 	t := &Table{File: name, Sheet: collection, Format: FormatBSON, HasHeader: true}
 	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
 		rows := newFieldRows(t)
@@ -267,37 +268,37 @@ func formatMillis(ms int64) string {
 // x, so that the column is "_id", not "_id.$oid". Values are written as
 // readBSON writes them. ok is false for any other object.
 func extendedJSON(obj map[string]any) (string, bool) {
-	if len(obj) != 1 && len(obj) != 2 {
+	switch len(obj) {
+	case 1:
+	case 2: // only the legacy {"$binary": x, "$type": t}
+		return extendedBinary(obj)
+	default:
 		return "", false
 	}
 	for k, v := range obj {
 		switch k {
 		case "$oid", "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal", "$symbol", "$code", "$uuid":
-			if s, ok := v.(string); ok && len(obj) == 1 {
-				return s, true
-			}
+			s, ok := v.(string)
+			return s, ok
 		case "$date":
-			if len(obj) == 1 {
-				return extendedDate(v)
-			}
+			return extendedDate(v)
 		case "$binary":
 			return extendedBinary(obj)
 		case "$timestamp":
-			if ts, ok := v.(map[string]any); ok && len(obj) == 1 {
+			if ts, ok := v.(map[string]any); ok {
 				return fmt.Sprintf("%v:%v", ts["t"], ts["i"]), true
 			}
 		case "$regularExpression":
-			if re, ok := v.(map[string]any); ok && len(obj) == 1 {
+			if re, ok := v.(map[string]any); ok {
 				return fmt.Sprintf("/%v/%v", re["pattern"], re["options"]), true
 			}
-		case "$minKey", "$maxKey":
-			if len(obj) == 1 {
-				return map[bool]string{true: "MinKey", false: "MaxKey"}[k == "$minKey"], true
-			}
+		case "$minKey":
+			return "MinKey", true
+		case "$maxKey":
+			return "MaxKey", true
 		case "$undefined":
-			return "", len(obj) == 1
+			return "", true
 		}
-		return "", false
 	}
 	return "", false
 }

@@ -78,6 +78,8 @@ func TestExtendedJSON(t *testing.T) {
 		{`{"a":{"$numberDecimal":"12.50"}}`, "a", "12.50"},
 		{`{"a":{"$binary":{"base64":"AQI=","subType":"04"}}}`, "a", "0102"},
 		{`{"a":{"$binary":"AQI=","$type":"00"}}`, "a", "0102"},
+		{`{"a":{"$type":"00","$binary":"AQI="}}`, "a", "0102"},
+		{`{"a":{"$undefined":true}}`, "a", ""},
 		{`{"a":{"$timestamp":{"t":1700000000,"i":3}}}`, "a", "1700000000:3"},
 		{`{"a":{"$regularExpression":{"pattern":"^x","options":"i"}}}`, "a", "/^x/i"},
 		{`{"a":{"$minKey":1}}`, "a", "MinKey"},
@@ -120,6 +122,7 @@ func TestBSONInArchives(t *testing.T) {
 		{"dump/crm/contacts.bson", realBytes(t, "pymongo-mongodump.bson")},
 		{"dump/crm/contacts.metadata.json", []byte(`{"indexes":[{"v":{"$numberInt":"2"},"key":{"_id":{"$numberInt":"1"}},"name":"_id_"}],"uuid":"0b7c1f4e5d2a4c1e9f3b6a8d7e5c4b3a","collectionName":"contacts","type":"collection"}`)},
 		{"dump/crm/empty.bson", nil},
+		{"dump/crm/zipped.bson.gz", gzipped(t, realBytes(t, "pymongo-mongodump.bson"))},
 	} {
 		tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg})
 		tw.Write(f.data)
@@ -128,7 +131,7 @@ func TestBSONInArchives(t *testing.T) {
 	gz.Close()
 	res, err := readBytes(t, "dump.tgz", buf.Bytes(), dump.Options{})
 	unread, err := dump.Unreads(err)
-	if err != nil || len(res) != 3 || len(unread) != 1 || unread[0].File != "dump.tgz!/dump/crm/empty.bson" {
+	if err != nil || len(res) != 4 || len(unread) != 1 || unread[0].File != "dump.tgz!/dump/crm/empty.bson" {
 		t.Fatalf("%v, %d tables, unread %v", err, len(res), unread)
 	}
 	if tb := res[0].table; tb.Format != dump.FormatBSON || tb.Sheet != "contacts" || len(res[0].rows) != 60 || res[0].rows[0].Pos.Sheet != "contacts" {
@@ -140,6 +143,21 @@ func TestBSONInArchives(t *testing.T) {
 	if len(res[2].rows) != 0 {
 		t.Errorf("empty collection gave %d rows", len(res[2].rows))
 	}
+	if tb := res[3].table; tb.Format != dump.FormatBSON || tb.Sheet != "zipped" || len(res[3].rows) != 60 {
+		t.Errorf("mongodump --gzip collection read as %s [%s], %d rows", tb.Format, tb.Sheet, len(res[3].rows))
+	}
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	if _, err := gz.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // bsonDoc marshals a document with the Go driver, for hand-made cases.

@@ -3,7 +3,6 @@ package dump_test
 import (
 	"archive/zip"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -14,17 +13,6 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
-
-func gzipped(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return b.Bytes()
-}
 
 // An archive whose members cannot all be read hands over every record it
 // can, then names each member that gave none, with what it seems to be.
