@@ -42,25 +42,10 @@ func addSeeds(f *testing.F) {
 // hang, and records must be numbered 1, 2, 3... in each table.
 func FuzzRead(f *testing.F) {
 	addSeeds(f)
-	r, err := NewReader(Options{MaxRecordBytes: 64 << 10, MaxRatio: 100, MaxExpandedBytes: 32 << 20, MaxDepth: 2, Workers: 2})
-	if err != nil {
-		f.Fatal(err)
-	}
+	r := fuzzReader(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r.ReadStream(context.Background(), "fuzz", bytes.NewReader(data), func(tb *Table) error {
-			var last int64
-			return tb.Rows(context.Background(), func(row Row) error {
-				if row.Pos.Record != last+1 {
-					t.Fatalf("record %d follows %d", row.Pos.Record, last)
-				}
-				last = row.Pos.Record
-				for _, c := range row.Cells {
-					if !utf8.ValidString(c) {
-						t.Fatalf("cell %q is not valid UTF-8", c)
-					}
-				}
-				return nil
-			})
+			return checkRows(t, tb)
 		})
 	})
 }
