@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakdesk/leakdesk"
 )
 
@@ -353,13 +355,15 @@ func (r *Reader) readPgDump(ctx context.Context, st *readState, name string, in 
 		if e == nil {
 			e = &pgEntry{id: id, table: fmt.Sprintf("dump id %d", id)}
 		}
-		var data io.Reader = blocks
+		var data io.ReadCloser = io.NopCloser(blocks)
 		if a.compression != pgCompressNone {
 			if data, err = r.pgDecompress(st, a, a.compression, name+" ["+e.table+"]", blocks); err != nil {
 				return err
 			}
 		}
-		if err := r.readPgData(ctx, a, e, name, data, fn); err != nil {
+		err = r.readPgData(ctx, a, e, name, data, fn)
+		data.Close()
+		if err != nil {
 			return err
 		}
 		if err := blocks.skip(); err != nil {
@@ -409,25 +413,41 @@ func (b *pgBlocks) skip() error {
 
 // pgDecompress undoes an archive's compression of one table's data, within
 // the limits on expansion.
-func (r *Reader) pgDecompress(st *readState, a *pgArchive, algorithm int, member string, in io.Reader) (io.Reader, error) {
+// The caller closes what it returns.
+func (r *Reader) pgDecompress(st *readState, a *pgArchive, algorithm int, member string, in io.Reader) (io.ReadCloser, error) {
 	counted := &countingReader{r: in}
-	var out io.Reader
+	var out io.ReadCloser
 	var err error
 	switch algorithm {
 	case pgCompressGzip:
+		// Custom archives hold zlib streams, directories gzip files.
 		if a.format == pgFormatCustom {
 			out, err = zlib.NewReader(counted)
 		} else {
 			out, err = gzip.NewReader(counted)
 		}
+	case pgCompressZstd:
+		// pg_dump 16 and later: zstd frames, in chunks or in a .zst file.
+		// Windows are capped at what pg_dump's long mode uses.
+		var zr *zstd.Decoder
+		zr, err = zstd.NewReader(counted, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(1<<27))
+		if err == nil {
+			out = zr.IOReadCloser()
+		}
 	default:
-		name := map[int]string{pgCompressLZ4: "lz4", pgCompressZstd: "zstd"}[algorithm]
+		// lz4 (pg_dump 16 and later) changed its layout in custom
+		// archives between releases; it is not read until tested on
+		// real archives.
+		name := map[int]string{pgCompressLZ4: "lz4"}[algorithm]
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s: compressed with %s, which leakdesk does not read yet (pg_restore -f out.sql turns it into a plain dump)", member, cmp.Or(name, fmt.Sprintf("algorithm %d", algorithm)))
 	}
 	if err != nil {
 		return nil, a.ioError(member, err)
 	}
-	return &pgErrReader{r: &limitReader{r: out, st: st, name: member, compressed: counted.count}, a: a, member: member}, nil
+	return struct {
+		io.Reader
+		io.Closer
+	}{&pgErrReader{r: &limitReader{r: out, st: st, name: member, compressed: counted.count}, a: a, member: member}, out}, nil
 }
 
 // pgErrReader names the table whose compressed data is damaged.
@@ -533,14 +553,15 @@ func gather(ctx context.Context, errs *[]error, err error) error {
 // readPgMember reads the data file of one entry, as its name says it is
 // compressed.
 func (r *Reader) readPgMember(ctx context.Context, st *readState, a *pgArchive, e *pgEntry, member string, in io.Reader, fn func(*Table) error) error {
-	data := in
 	if c := pgDataCompression(member); c != pgCompressNone {
-		var err error
-		if data, err = r.pgDecompress(st, a, c, member, in); err != nil {
+		rc, err := r.pgDecompress(st, a, c, member, in)
+		if err != nil {
 			return err
 		}
+		defer rc.Close()
+		in = rc
 	}
-	return r.readPgData(ctx, a, e, member, data, fn)
+	return r.readPgData(ctx, a, e, member, in, fn)
 }
 
 // readPgDumpDir reads a directory written by pg_dump -Fd: toc.dat and a

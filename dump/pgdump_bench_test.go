@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/sample"
 )
@@ -55,10 +57,18 @@ func copyStatement(records [][]string) string {
 	return "COPY public.contacts (" + strings.Join(records[0], ", ") + ") FROM stdin;\n"
 }
 
-// customArchive writes a pg_dump custom archive (format 1.14, as pg_dump 15
-// writes it) of one table, zlib-compressed or not, in chunks of 4 KB as
-// pg_dump writes them.
-func customArchive(records [][]string, compress bool) []byte {
+// The compression of customArchive: none and zlib as pg_dump 15 writes
+// them (archive version 1.14), zstd and lz4 as pg_dump 16 does (1.15).
+const (
+	archiveNone = iota
+	archiveZlib
+	archiveLZ4
+	archiveZstd
+)
+
+// customArchive writes a pg_dump custom archive of one table, in chunks of
+// 4 KB as pg_dump writes them.
+func customArchive(records [][]string, compression int) []byte {
 	var buf bytes.Buffer
 	writeInt := func(n int) {
 		sign := byte(0)
@@ -72,8 +82,13 @@ func customArchive(records [][]string, compress bool) []byte {
 		writeInt(len(s))
 		buf.WriteString(s)
 	}
-	buf.WriteString("PGDMP\x01\x0e\x00\x04\x08\x01")
-	writeInt(map[bool]int{true: -1, false: 0}[compress])
+	if compression == archiveNone || compression == archiveZlib {
+		buf.WriteString("PGDMP\x01\x0e\x00\x04\x08\x01")
+		writeInt(-compression) // the zlib level: -1 is the default
+	} else {
+		buf.WriteString("PGDMP\x01\x0f\x00\x04\x08\x01")
+		buf.WriteByte(byte(compression))
+	}
 	for _, n := range []int{0, 0, 0, 1, 0, 126, 0} {
 		writeInt(n)
 	}
@@ -96,12 +111,16 @@ func customArchive(records [][]string, compress bool) []byte {
 	buf.WriteByte(1)             // a data block
 	writeInt(1)                  // of dump id 1
 	data := copyText(records)
-	if compress {
+	switch compression {
+	case archiveZlib:
 		var z bytes.Buffer
 		zw, _ := zlib.NewWriterLevel(&z, zlib.DefaultCompression)
 		zw.Write(data)
 		zw.Close()
 		data = z.Bytes()
+	case archiveZstd, archiveLZ4: // lz4 is refused before its data is read
+		zw, _ := zstd.NewWriter(nil)
+		data = zw.EncodeAll(data, nil)
 	}
 	for len(data) > 0 {
 		n := min(len(data), 4096)
@@ -201,11 +220,11 @@ func BenchmarkReadSQLCopy(b *testing.B) {
 }
 
 func BenchmarkReadPgDump(b *testing.B) {
-	benchRead(b, "dump.dump", func(records [][]string) []byte { return customArchive(records, false) })
+	benchRead(b, "dump.dump", func(records [][]string) []byte { return customArchive(records, archiveNone) })
 }
 
 func BenchmarkReadPgDumpZlib(b *testing.B) {
-	benchRead(b, "dump.dump", func(records [][]string) []byte { return customArchive(records, true) })
+	benchRead(b, "dump.dump", func(records [][]string) []byte { return customArchive(records, archiveZlib) })
 }
 
 func BenchmarkReadPsqlAligned(b *testing.B) {

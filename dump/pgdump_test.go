@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
@@ -420,4 +422,52 @@ func TestPsqlDamaged(t *testing.T) {
 			wantInvalid(t, damaged(t, tc.file, edit), tc.want)
 		})
 	}
+}
+
+// TestPgDumpZstd reads archives laid out as pg_dump 16 writes them with
+// zstd (archive version 1.15, whose header names the algorithm in a byte):
+// no pg_dump 16 is at hand, so they are made here from pg_dump 15's.
+func TestPgDumpZstd(t *testing.T) {
+	t.Parallel()
+	records := [][]string{{"id", "email"}, {"1", "jeanne.martin@acme.test"}, {"2", "p.durand@acme.test"}}
+	t.Run("custom", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "zstd.dump")
+		os.WriteFile(path, customArchive(records, archiveZstd), 0o644)
+		res, err := readAll(t, path, dump.Options{})
+		if err != nil || len(res) != 1 || res[0].table.Sheet != "public.contacts" || len(res[0].rows) != 2 || res[0].rows[1].Cells[1] != "p.durand@acme.test" {
+			t.Fatalf("%+v, %v", res, err)
+		}
+	})
+	t.Run("lz4 is refused", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "lz4.dump")
+		os.WriteFile(path, customArchive(records, archiveLZ4), 0o644)
+		wantInvalid(t, path, "compressed with lz4, which leakdesk does not read yet")
+	})
+	t.Run("directory", func(t *testing.T) {
+		t.Parallel()
+		src, dir := realFile("pg_dump-Fd-Z0"), filepath.Join(t.TempDir(), "zstd")
+		os.Mkdir(dir, 0o755)
+		zw, _ := zstd.NewWriter(nil)
+		entries, _ := os.ReadDir(src)
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join(src, e.Name()))
+			name := e.Name()
+			if name == "toc.dat" {
+				// Version 1.15: the compression level (an int of 5 bytes)
+				// gives way to the algorithm (one byte, 3 for zstd).
+				b = append(append(append([]byte(nil), b[:11]...), 3), b[16:]...)
+				b[6] = 15
+			} else {
+				b, name = zw.EncodeAll(b, nil), name+".zst"
+			}
+			os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		}
+		tables := byTable(t, dir)
+		checkPostgresTables(t, tables, dump.FormatPgDump)
+		if f := tables["public.Contacts"].rows[0].Pos.File; f != filepath.Join(dir, "3353.dat.zst") {
+			t.Errorf("first contact in %s", f)
+		}
+	})
 }
