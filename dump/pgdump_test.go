@@ -105,6 +105,7 @@ func TestPgDumpPlain(t *testing.T) {
 		{"pg_dump-quote-all-identifiers.sql", 173},
 		{"pg_dump-quote-all-identifiers-column-inserts.sql", 198},
 		{"pg_dump-inserts-nonstandard-strings.sql", 192},
+		{"pg_dumpall.sql", 271},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
@@ -470,4 +471,38 @@ func TestPgDumpZstd(t *testing.T) {
 			t.Errorf("first contact in %s", f)
 		}
 	})
+}
+
+// TestPgDumpCutShort checks that a plain dump cut between two statements
+// says so: its rows are all valid, but the rest is missing.
+func TestPgDumpCutShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file, cut string // the file ends after cut; "" leaves it whole
+		warned    bool
+	}{
+		{"pg_dump-inserts.sql", "'C1030', 'Dominique', 'Kowalski', 'dominique.kowalski@mairiesaint.fr', '+33 4 35 23 06 82', 'Mairie de Saint-Étienne-du-Bois', 'Paris', 'FR');\n", true},
+		{"pg_dumpall.sql", "", false},
+		{"pg_dump-copy.sql", "", false},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			path := realFile(tc.file)
+			if tc.cut != "" {
+				path = damaged(t, tc.file, cutAfter(t, tc.cut))
+			}
+			res, err := readAll(t, path, dump.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := res[len(res)-1]
+			warned := len(last.stats.Warnings) == 1 && strings.Contains(last.stats.Warnings[0].Message, "cut short")
+			if warned != tc.warned {
+				t.Errorf("warnings %+v", last.stats.Warnings)
+			}
+			if tc.warned && len(last.rows) != 31 {
+				t.Errorf("%d rows read before the cut, want 31", len(last.rows))
+			}
+		})
+	}
 }
