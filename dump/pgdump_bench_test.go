@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -200,12 +201,12 @@ func benchRead(b *testing.B, name string, write func([][]string) []byte) {
 	ratio := float64(info.Size()) / float64(len(copyText(records)))
 	b.ResetTimer()
 	for b.Loop() {
-		rows := 0
+		var rows atomic.Int64
 		err := r.Read(context.Background(), path, func(t *dump.Table) error {
-			return t.ParallelRows(context.Background(), 2, func(int, dump.Row) error { rows++; return nil })
+			return t.ParallelRows(context.Background(), 2, func(int, dump.Row) error { rows.Add(1); return nil })
 		})
-		if err != nil || rows != len(records)-1 {
-			b.Fatalf("%d rows, %v", rows, err)
+		if err != nil || rows.Load() != int64(len(records)-1) {
+			b.Fatalf("%d rows, %v", rows.Load(), err)
 		}
 	}
 	b.ReportMetric(ratio, "size/copy")
@@ -233,4 +234,21 @@ func BenchmarkReadPsqlAligned(b *testing.B) {
 
 func BenchmarkReadPsqlExpanded(b *testing.B) {
 	benchRead(b, "psql.txt", psqlExpanded)
+}
+
+// keyValueBlocks writes the records as "Key: value" blocks, the existing
+// format nearest to psql's expanded output.
+func keyValueBlocks(records [][]string) []byte {
+	var buf bytes.Buffer
+	for _, r := range records[1:] {
+		for i, c := range r {
+			fmt.Fprintf(&buf, "%s: %s\n", records[0][i], c)
+		}
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}
+
+func BenchmarkReadKeyValue(b *testing.B) {
+	benchRead(b, "blocks.txt", keyValueBlocks)
 }

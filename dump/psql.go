@@ -139,18 +139,29 @@ func psqlCell(seg string, segWidth int, last bool) (text string, goesOn bool, jo
 	if seg != "" && (seg[0] == ' ' || seg[0] == '.') {
 		seg = seg[1:]
 	}
-	if n := len(seg); n > 0 && (!last || textWidth(seg) == segWidth-1) {
-		switch seg[n-1] {
-		case '+':
-			return strings.TrimRight(seg[:n-1], " "), true, "\n"
-		case '.':
+	if n := len(seg); n > 0 {
+		// The last column has no right margin unless it is marked, and
+		// then it is padded to its full width.
+		marked := seg[n-1] == '+' || seg[n-1] == '.'
+		switch {
+		case marked && (!last || textWidth(seg) == segWidth-1) && seg[n-1] == '+':
+			return trimSpaces(seg[:n-1]), true, "\n"
+		case marked && (!last || textWidth(seg) == segWidth-1):
 			return seg[:n-1], true, "" // wrapped at full width: its spaces are content
-		}
-		if !last {
+		case !last:
 			seg = seg[:n-1]
 		}
 	}
-	return strings.TrimRight(seg, " "), false, ""
+	return trimSpaces(seg), false, ""
+}
+
+// trimSpaces removes the spaces psql pads cells with.
+func trimSpaces(s string) string {
+	n := len(s)
+	for n > 0 && s[n-1] == ' ' {
+		n--
+	}
+	return s[:n]
 }
 
 // psqlLines reads lines up to the record size limit.
