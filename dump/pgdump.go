@@ -56,6 +56,9 @@ const (
 	pgCompressZstd = 3
 )
 
+// An entry of a custom archive without data says so where its offset goes.
+const pgOffsetNoData = 3
+
 // Block types in a custom archive's data.
 const (
 	pgBlockData  = 1
@@ -84,6 +87,7 @@ type pgEntry struct {
 	table    string // schema.table, as plain SQL dumps name them
 	copyStmt string // COPY ... FROM stdin; empty for dumps made with --inserts
 	file     string // the data file of directory and tar archives
+	noData   bool   // a custom archive's entry that says it has no data block
 }
 
 func isPgDump(head []byte) bool { return bytes.HasPrefix(head, []byte(pgDumpMagic)) }
@@ -261,13 +265,16 @@ func (a *pgArchive) readEntry(limit int) error {
 		}
 	}
 	var file string
+	noData := false
 	if a.format == pgFormatCustom {
-		// The data's offset, when the archive was written to a file we
-		// could seek in. Blocks are read in order instead, so it is not
-		// needed.
-		if _, err := a.readByte(what); err != nil {
+		// Whether the entry has data, and the data's offset when the
+		// archive was written to a file pg_dump could seek in. Blocks are
+		// read in order instead, so the offset is not needed.
+		state, err := a.readByte(what)
+		if err != nil {
 			return err
 		}
+		noData = state == pgOffsetNoData
 		if _, err := io.CopyN(io.Discard, a.r, int64(a.offSize)); err != nil {
 			return a.ioError(what, err)
 		}
@@ -285,7 +292,7 @@ func (a *pgArchive) readEntry(limit int) error {
 	case "STDSTRINGS":
 		a.stdStrings = strings.Contains(defn, "'on'")
 	case "TABLE DATA":
-		e := &pgEntry{id: id, table: tag, copyStmt: copyStmt, file: file}
+		e := &pgEntry{id: id, table: tag, copyStmt: copyStmt, file: file, noData: noData}
 		if namespace != "" {
 			e.table = namespace + "." + tag
 		}
@@ -315,12 +322,20 @@ func (r *Reader) readPgDump(ctx context.Context, st *readState, name string, in 
 	}
 	// Data blocks follow the table of contents, in the order they were
 	// written: reading them in order serves files and pipes alike.
+	seen := map[int]bool{}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		kind, err := a.r.ReadByte()
 		if errors.Is(err, io.EOF) {
+			// An archive cut between two blocks reads as a whole one
+			// but for the blocks the table of contents still expects.
+			for _, e := range a.order {
+				if !seen[e.id] && !e.noData {
+					return leakdesk.Errorf(leakdesk.EINVALID, "%s: pg_dump archive is truncated: the data of %s (dump id %d) is missing", name, e.table, e.id)
+				}
+			}
 			return nil
 		}
 		if err != nil {
@@ -351,6 +366,7 @@ func (r *Reader) readPgDump(ctx context.Context, st *readState, name string, in 
 		case kind != pgBlockData:
 			return a.damaged("unknown data block type %d", kind)
 		}
+		seen[id] = true
 		e := a.data[id]
 		if e == nil {
 			e = &pgEntry{id: id, table: fmt.Sprintf("dump id %d", id)}
@@ -441,8 +457,11 @@ func (r *Reader) pgDecompress(st *readState, a *pgArchive, algorithm int, member
 		name := map[int]string{pgCompressLZ4: "lz4"}[algorithm]
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s: compressed with %s, which leakdesk does not read yet (pg_restore -f out.sql turns it into a plain dump)", member, cmp.Or(name, fmt.Sprintf("algorithm %d", algorithm)))
 	}
-	if err != nil {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, a.ioError(member, err)
+	}
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged compressed data: %v", member, err)
 	}
 	return struct {
 		io.Reader

@@ -224,6 +224,20 @@ func TestPgDumpArchives(t *testing.T) {
 	}
 }
 
+// pgTOCEnd is where the first data block of a custom archive starts: its
+// type (1) and its dump id follow the TOC's last offset.
+func pgTOCEnd(t *testing.T, file string) int {
+	b, err := os.ReadFile(realFile(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte("\x01\x00\x1a\x0d\x00\x00")) // block 1, dump id 3354
+	if i < 0 {
+		t.Fatal("no data block for dump id 3354")
+	}
+	return i
+}
+
 // damaged writes a copy of a real file changed by edit, and returns its
 // path.
 func damaged(t *testing.T, file string, edit func([]byte) []byte) string {
@@ -291,6 +305,8 @@ func TestPgDumpArchiveDamaged(t *testing.T) {
 		{"pg_dump-Fc-Z0.dump", size("pg_dump-Fc-Z0.dump") - 3000, "truncated in the data of dump id"},
 		{"pg_dump-Fc.dump", -(size("pg_dump-Fc.dump") - 1000) - 1, "damaged compressed data"},
 		{"pg_dump-Fc-Z0.dump", -6, "version"},
+		// Cut at the end of the table of contents: no block at all.
+		{"pg_dump-Fc.dump", pgTOCEnd(t, "pg_dump-Fc.dump"), "the data of crm.contacts (dump id 3354) is missing"},
 	} {
 		t.Run(fmt.Sprintf("%s %d", tc.file, tc.n), func(t *testing.T) {
 			t.Parallel()
