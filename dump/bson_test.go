@@ -239,11 +239,11 @@ func FuzzBSON(f *testing.F) {
 // as mongodump and mongoexport write them: a new reader may cost no more
 // per megabyte than the existing reader of the nearest format.
 func BenchmarkReadBSON(b *testing.B) {
-	benchRead(b, "contacts.bson", realBytes(b, "pymongo-mongodump.bson"), dump.FormatBSON)
+	benchReadRepeated(b, "contacts.bson", realBytes(b, "pymongo-mongodump.bson"), dump.FormatBSON)
 }
 
 func BenchmarkReadNDJSONMongo(b *testing.B) {
-	benchRead(b, "contacts.json", realBytes(b, "pymongo-mongoexport-relaxed.json"), dump.FormatNDJSON)
+	benchReadRepeated(b, "contacts.json", realBytes(b, "pymongo-mongoexport-relaxed.json"), dump.FormatNDJSON)
 }
 
 // Reading vCard, LDIF and BSON stops soon after its context is cancelled.

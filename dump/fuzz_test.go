@@ -49,10 +49,7 @@ func addSeeds(f *testing.F) {
 // hang, and records must be numbered 1, 2, 3... in each table.
 func FuzzRead(f *testing.F) {
 	addSeeds(f)
-	r, err := NewReader(Options{MaxRecordBytes: 64 << 10, MaxRatio: 100, MaxExpandedBytes: 32 << 20, MaxDepth: 2, Workers: 2, Password: "infected"})
-	if err != nil {
-		f.Fatal(err)
-	}
+	r := fuzzReader(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r.ReadStream(context.Background(), "fuzz", bytes.NewReader(data), checkRows(t))
 	})

@@ -139,12 +139,12 @@ func FuzzLDIF(f *testing.F) {
 // BenchmarkReadLDIF and BenchmarkReadKeyValueLDIF read the same entries, as
 // LDIF and as the key-value blocks the nearest existing reader reads.
 func BenchmarkReadLDIF(b *testing.B) {
-	benchRead(b, "contacts.ldif", realBytes(b, "slapcat.ldif"), dump.FormatLDIF)
+	benchReadRepeated(b, "contacts.ldif", realBytes(b, "slapcat.ldif"), dump.FormatLDIF)
 }
 
 func BenchmarkReadKeyValueLDIF(b *testing.B) {
 	plain := bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(realBytes(b, "slapcat.ldif"), []byte("\n "), nil), []byte(":: "), []byte(": ")), []byte("dn: "), []byte("entry: "))
-	benchRead(b, "contacts.txt", plain, dump.FormatKeyValue)
+	benchReadRepeated(b, "contacts.txt", plain, dump.FormatKeyValue)
 }
 
 // TestLDIFRoles checks that LDAP's attribute names, in their usual and

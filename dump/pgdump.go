@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakdesk/leakdesk"
 )
 
@@ -54,6 +56,9 @@ const (
 	pgCompressZstd = 3
 )
 
+// An entry of a custom archive without data says so where its offset goes.
+const pgOffsetNoData = 3
+
 // Block types in a custom archive's data.
 const (
 	pgBlockData  = 1
@@ -82,6 +87,7 @@ type pgEntry struct {
 	table    string // schema.table, as plain SQL dumps name them
 	copyStmt string // COPY ... FROM stdin; empty for dumps made with --inserts
 	file     string // the data file of directory and tar archives
+	noData   bool   // a custom archive's entry that says it has no data block
 }
 
 func isPgDump(head []byte) bool { return bytes.HasPrefix(head, []byte(pgDumpMagic)) }
@@ -259,13 +265,16 @@ func (a *pgArchive) readEntry(limit int) error {
 		}
 	}
 	var file string
+	noData := false
 	if a.format == pgFormatCustom {
-		// The data's offset, when the archive was written to a file we
-		// could seek in. Blocks are read in order instead, so it is not
-		// needed.
-		if _, err := a.readByte(what); err != nil {
+		// Whether the entry has data, and the data's offset when the
+		// archive was written to a file pg_dump could seek in. Blocks are
+		// read in order instead, so the offset is not needed.
+		state, err := a.readByte(what)
+		if err != nil {
 			return err
 		}
+		noData = state == pgOffsetNoData
 		if _, err := io.CopyN(io.Discard, a.r, int64(a.offSize)); err != nil {
 			return a.ioError(what, err)
 		}
@@ -283,7 +292,7 @@ func (a *pgArchive) readEntry(limit int) error {
 	case "STDSTRINGS":
 		a.stdStrings = strings.Contains(defn, "'on'")
 	case "TABLE DATA":
-		e := &pgEntry{id: id, table: tag, copyStmt: copyStmt, file: file}
+		e := &pgEntry{id: id, table: tag, copyStmt: copyStmt, file: file, noData: noData}
 		if namespace != "" {
 			e.table = namespace + "." + tag
 		}
@@ -314,12 +323,20 @@ func (r *Reader) readPgDump(ctx context.Context, st *readState, name string, in 
 	}
 	// Data blocks follow the table of contents, in the order they were
 	// written: reading them in order serves files and pipes alike.
+	seen := map[int]bool{}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		kind, err := a.r.ReadByte()
 		if errors.Is(err, io.EOF) {
+			// An archive cut between two blocks reads as a whole one
+			// but for the blocks the table of contents still expects.
+			for _, e := range a.order {
+				if !seen[e.id] && !e.noData {
+					return leakdesk.Errorf(leakdesk.EINVALID, "%s: pg_dump archive is truncated: the data of %s (dump id %d) is missing", name, e.table, e.id)
+				}
+			}
 			return nil
 		}
 		if err != nil {
@@ -350,17 +367,20 @@ func (r *Reader) readPgDump(ctx context.Context, st *readState, name string, in 
 		case kind != pgBlockData:
 			return a.damaged("unknown data block type %d", kind)
 		}
+		seen[id] = true
 		e := a.data[id]
 		if e == nil {
 			e = &pgEntry{id: id, table: fmt.Sprintf("dump id %d", id)}
 		}
-		var data io.Reader = blocks
+		var data io.ReadCloser = io.NopCloser(blocks)
 		if a.compression != pgCompressNone {
 			if data, err = r.pgDecompress(st, a, a.compression, name+" ["+e.table+"]", blocks); err != nil {
 				return err
 			}
 		}
-		if err := r.readPgData(ctx, a, e, name, data, fn); err != nil {
+		err = r.readPgData(ctx, a, e, name, data, fn)
+		data.Close()
+		if err != nil {
 			return err
 		}
 		if err := blocks.skip(); err != nil {
@@ -410,25 +430,44 @@ func (b *pgBlocks) skip() error {
 
 // pgDecompress undoes an archive's compression of one table's data, within
 // the limits on expansion.
-func (r *Reader) pgDecompress(st *readState, a *pgArchive, algorithm int, member string, in io.Reader) (io.Reader, error) {
+// The caller closes what it returns.
+func (r *Reader) pgDecompress(st *readState, a *pgArchive, algorithm int, member string, in io.Reader) (io.ReadCloser, error) {
 	counted := &countingReader{r: in}
-	var out io.Reader
+	var out io.ReadCloser
 	var err error
 	switch algorithm {
 	case pgCompressGzip:
+		// Custom archives hold zlib streams, directories gzip files.
 		if a.format == pgFormatCustom {
 			out, err = zlib.NewReader(counted)
 		} else {
 			out, err = gzip.NewReader(counted)
 		}
+	case pgCompressZstd:
+		// pg_dump 16 and later: zstd frames, in chunks or in a .zst file.
+		// Windows are capped at what pg_dump's long mode uses.
+		var zr *zstd.Decoder
+		zr, err = zstd.NewReader(counted, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(1<<27))
+		if err == nil {
+			out = zr.IOReadCloser()
+		}
 	default:
-		name := map[int]string{pgCompressLZ4: "lz4", pgCompressZstd: "zstd"}[algorithm]
+		// lz4 (pg_dump 16 and later) changed its layout in custom
+		// archives between releases; it is not read until tested on
+		// real archives.
+		name := map[int]string{pgCompressLZ4: "lz4"}[algorithm]
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s: compressed with %s, which leakdesk does not read yet (pg_restore -f out.sql turns it into a plain dump)", member, cmp.Or(name, fmt.Sprintf("algorithm %d", algorithm)))
 	}
-	if err != nil {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, a.ioError(member, err)
 	}
-	return &pgErrReader{r: &limitReader{r: out, st: st, name: member, compressed: counted.count}, a: a, member: member}, nil
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged compressed data: %v", member, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{&pgErrReader{r: &limitReader{r: out, st: st, name: member, compressed: counted.count}, a: a, member: member}, out}, nil
 }
 
 // pgErrReader names the table whose compressed data is damaged.
@@ -525,14 +564,15 @@ func (r *Reader) readPgDumpFiles(ctx context.Context, st *readState, a *pgArchiv
 // readPgMember reads the data file of one entry, as its name says it is
 // compressed.
 func (r *Reader) readPgMember(ctx context.Context, st *readState, a *pgArchive, e *pgEntry, member string, in io.Reader, fn func(*Table) error) error {
-	data := in
 	if c := pgDataCompression(member); c != pgCompressNone {
-		var err error
-		if data, err = r.pgDecompress(st, a, c, member, in); err != nil {
+		rc, err := r.pgDecompress(st, a, c, member, in)
+		if err != nil {
 			return err
 		}
+		defer rc.Close()
+		in = rc
 	}
-	return r.readPgData(ctx, a, e, member, data, fn)
+	return r.readPgData(ctx, a, e, member, in, fn)
 }
 
 // isPgDumpDir reports whether dir holds a pg_dump -Fd archive: a toc.dat

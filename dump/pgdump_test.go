@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
@@ -98,6 +100,7 @@ func TestPgDumpPlain(t *testing.T) {
 		{"pg_dump-quote-all-identifiers.sql", 173},
 		{"pg_dump-quote-all-identifiers-column-inserts.sql", 198},
 		{"pg_dump-inserts-nonstandard-strings.sql", 192},
+		{"pg_dumpall.sql", 271},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
@@ -216,6 +219,20 @@ func TestPgDumpArchives(t *testing.T) {
 	}
 }
 
+// pgTOCEnd is where the first data block of a custom archive starts: its
+// type (1) and its dump id follow the TOC's last offset.
+func pgTOCEnd(t *testing.T, file string) int {
+	b, err := os.ReadFile(realFile(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte("\x01\x00\x1a\x0d\x00\x00")) // block 1, dump id 3354
+	if i < 0 {
+		t.Fatal("no data block for dump id 3354")
+	}
+	return i
+}
+
 // damaged writes a copy of a real file changed by edit, and returns its
 // path.
 func damaged(t *testing.T, file string, edit func([]byte) []byte) string {
@@ -284,6 +301,8 @@ func TestPgDumpArchiveDamaged(t *testing.T) {
 		{"pg_dump-Fc-Z0.dump", size("pg_dump-Fc-Z0.dump") - 3000, "truncated in the data of dump id"},
 		{"pg_dump-Fc.dump", -(size("pg_dump-Fc.dump") - 1000) - 1, "damaged compressed data"},
 		{"pg_dump-Fc-Z0.dump", -6, "version"},
+		// Cut at the end of the table of contents: no block at all.
+		{"pg_dump-Fc.dump", pgTOCEnd(t, "pg_dump-Fc.dump"), "the data of crm.contacts (dump id 3354) is missing"},
 	} {
 		t.Run(fmt.Sprintf("%s %d", tc.file, tc.n), func(t *testing.T) {
 			t.Parallel()
@@ -414,6 +433,88 @@ func TestPsqlDamaged(t *testing.T) {
 				edit = dropLine(t, tc.cut)
 			}
 			wantInvalid(t, damaged(t, tc.file, edit), tc.want)
+		})
+	}
+}
+
+// TestPgDumpZstd reads archives laid out as pg_dump 16 writes them with
+// zstd (archive version 1.15, whose header names the algorithm in a byte):
+// no pg_dump 16 is at hand, so they are made here from pg_dump 15's.
+func TestPgDumpZstd(t *testing.T) {
+	t.Parallel()
+	records := [][]string{{"id", "email"}, {"1", "jeanne.martin@acme.test"}, {"2", "p.durand@acme.test"}}
+	t.Run("custom", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "zstd.dump")
+		os.WriteFile(path, customArchive(records, archiveZstd), 0o644)
+		res, err := readAll(t, path, dump.Options{})
+		if err != nil || len(res) != 1 || res[0].table.Sheet != "public.contacts" || len(res[0].rows) != 2 || res[0].rows[1].Cells[1] != "p.durand@acme.test" {
+			t.Fatalf("%+v, %v", res, err)
+		}
+	})
+	t.Run("lz4 is refused", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "lz4.dump")
+		os.WriteFile(path, customArchive(records, archiveLZ4), 0o644)
+		wantInvalid(t, path, "compressed with lz4, which leakdesk does not read yet")
+	})
+	t.Run("directory", func(t *testing.T) {
+		t.Parallel()
+		src, dir := realFile("pg_dump-Fd-Z0"), filepath.Join(t.TempDir(), "zstd")
+		os.Mkdir(dir, 0o755)
+		zw, _ := zstd.NewWriter(nil)
+		entries, _ := os.ReadDir(src)
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join(src, e.Name()))
+			name := e.Name()
+			if name == "toc.dat" {
+				// Version 1.15: the compression level (an int of 5 bytes)
+				// gives way to the algorithm (one byte, 3 for zstd).
+				b = append(append(append([]byte(nil), b[:11]...), 3), b[16:]...)
+				b[6] = 15
+			} else {
+				b, name = zw.EncodeAll(b, nil), name+".zst"
+			}
+			os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		}
+		tables := byTable(t, dir)
+		checkPostgresTables(t, tables, dump.FormatPgDump)
+		if f := tables["public.Contacts"].rows[0].Pos.File; f != filepath.Join(dir, "3353.dat.zst") {
+			t.Errorf("first contact in %s", f)
+		}
+	})
+}
+
+// TestPgDumpCutShort checks that a plain dump cut between two statements
+// says so: its rows are all valid, but the rest is missing.
+func TestPgDumpCutShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file, cut string // the file ends after cut; "" leaves it whole
+		warned    bool
+	}{
+		{"pg_dump-inserts.sql", "'C1030', 'Dominique', 'Kowalski', 'dominique.kowalski@mairiesaint.fr', '+33 4 35 23 06 82', 'Mairie de Saint-Étienne-du-Bois', 'Paris', 'FR');\n", true},
+		{"pg_dumpall.sql", "", false},
+		{"pg_dump-copy.sql", "", false},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			path := realFile(tc.file)
+			if tc.cut != "" {
+				path = damaged(t, tc.file, cutAfter(t, tc.cut))
+			}
+			res, err := readAll(t, path, dump.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := res[len(res)-1]
+			warned := len(last.stats.Warnings) == 1 && strings.Contains(last.stats.Warnings[0].Message, "cut short")
+			if warned != tc.warned {
+				t.Errorf("warnings %+v", last.stats.Warnings)
+			}
+			if tc.warned && len(last.rows) != 31 {
+				t.Errorf("%d rows read before the cut, want 31", len(last.rows))
+			}
 		})
 	}
 }

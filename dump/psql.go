@@ -24,6 +24,11 @@ const FormatPsql Format = "psql"
 // psqlRecordHeader opens each record of psql's expanded output.
 var psqlRecordHeader = regexp.MustCompile(`^-\[ RECORD \d+ \][-+]*$`)
 
+// isPsqlRecordHeader tests the prefix first: most lines are values.
+func isPsqlRecordHeader(l string) bool {
+	return strings.HasPrefix(l, "-[ RECORD ") && psqlRecordHeader.MatchString(l)
+}
+
 // psqlFooter closes psql's tables: "(3 rows)".
 var psqlFooter = regexp.MustCompile(`^\((\d+) rows?\)$`)
 
@@ -48,7 +53,7 @@ func psqlFirstLines(lines []string) []string {
 func isPsql(lines []string) bool {
 	first := psqlFirstLines(lines)
 	switch {
-	case len(first) > 0 && psqlRecordHeader.MatchString(first[0]):
+	case len(first) > 0 && isPsqlRecordHeader(first[0]):
 		return true
 	case len(first) == 2:
 		bounds, ok := psqlBounds(first[1])
@@ -78,15 +83,21 @@ func psqlBounds(sep string) ([]int, bool) {
 func psqlCells(line string, bounds []int, out []string) []string {
 	out = out[:0]
 	col, start, b := 0, 0, 0
-	for i, r := range line {
+	for i := 0; i < len(line); {
+		c := line[i]
 		if b < len(bounds)-1 && col == bounds[b] {
-			if r != '|' {
+			if c != '|' {
 				return nil
 			}
 			out = append(out, line[start:i])
 			start, b = i+1, b+1
 		}
-		col += runeWidth(r)
+		if c < utf8.RuneSelf {
+			col, i = col+1, i+1
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(line[i:])
+		col, i = col+runeWidth(r), i+n
 	}
 	if b != len(bounds)-1 {
 		return nil
@@ -128,18 +139,29 @@ func psqlCell(seg string, segWidth int, last bool) (text string, goesOn bool, jo
 	if seg != "" && (seg[0] == ' ' || seg[0] == '.') {
 		seg = seg[1:]
 	}
-	if n := len(seg); n > 0 && (!last || textWidth(seg) == segWidth-1) {
-		switch seg[n-1] {
-		case '+':
-			return strings.TrimRight(seg[:n-1], " "), true, "\n"
-		case '.':
+	if n := len(seg); n > 0 {
+		// The last column has no right margin unless it is marked, and
+		// then it is padded to its full width.
+		marked := seg[n-1] == '+' || seg[n-1] == '.'
+		switch {
+		case marked && (!last || textWidth(seg) == segWidth-1) && seg[n-1] == '+':
+			return trimSpaces(seg[:n-1]), true, "\n"
+		case marked && (!last || textWidth(seg) == segWidth-1):
 			return seg[:n-1], true, "" // wrapped at full width: its spaces are content
-		}
-		if !last {
+		case !last:
 			seg = seg[:n-1]
 		}
 	}
-	return strings.TrimRight(seg, " "), false, ""
+	return trimSpaces(seg), false, ""
+}
+
+// trimSpaces removes the spaces psql pads cells with.
+func trimSpaces(s string) string {
+	n := len(s)
+	for n > 0 && s[n-1] == ' ' {
+		n--
+	}
+	return s[:n]
 }
 
 // psqlLines reads lines up to the record size limit.
@@ -176,7 +198,7 @@ func (r *Reader) readPsql(ctx context.Context, name, enc string, in *bufio.Reade
 	lines := &psqlLines{sc: sc, name: name, max: r.opts.MaxRecordBytes}
 	t := &Table{File: name, Format: FormatPsql, Encoding: enc, HasHeader: true, Columns: []string{}}
 	first := psqlFirstLines(sample)
-	if psqlRecordHeader.MatchString(first[0]) {
+	if isPsqlRecordHeader(first[0]) {
 		t.Columns = psqlExpandedColumns(sample)
 		t.each = r.psqlExpanded(t, lines)
 		return r.emit(ctx, t, fn)
@@ -194,7 +216,7 @@ func psqlExpandedColumns(sample []string) []string {
 	cols := []string{}
 	started := false
 	for _, l := range sample {
-		if psqlRecordHeader.MatchString(l) {
+		if isPsqlRecordHeader(l) {
 			if started {
 				break
 			}
@@ -220,8 +242,8 @@ func (r *Reader) psqlAligned(t *Table, lines *psqlLines, bounds []int) func(cont
 	}
 	return func(ctx context.Context, _ int, fn func(int, Row) error) error {
 		var record, start int64
-		var parts, cells []string
-		values := make([]strings.Builder, len(bounds))
+		var parts []string
+		cells := make([]string, len(bounds))
 		joins := make([]string, len(bounds)) // what goes before each cell's next piece
 		open, header := false, true
 		for {
@@ -254,18 +276,18 @@ func (r *Reader) psqlAligned(t *Table, lines *psqlLines, bounds []int) func(cont
 				}
 				continue
 			}
-			if !open {
+			first := !open
+			if first {
 				start = lines.line
-				for i := range values {
-					values[i].Reset()
-					joins[i] = ""
-				}
 			}
 			open = false
 			for i, p := range parts {
 				text, goesOn, join := psqlCell(p, widths[i], i == len(parts)-1)
-				values[i].WriteString(joins[i])
-				values[i].WriteString(text)
+				if first {
+					cells[i] = text // most rows take one line: no copy
+				} else {
+					cells[i] += joins[i] + text
+				}
 				joins[i] = join
 				open = open || goesOn
 			}
@@ -273,10 +295,6 @@ func (r *Reader) psqlAligned(t *Table, lines *psqlLines, bounds []int) func(cont
 				continue
 			}
 			record++
-			cells = cells[:0]
-			for i := range values {
-				cells = append(cells, values[i].String())
-			}
 			t.cleanRecord(cells, false)
 			if err := fn(0, Row{Pos: Position{File: t.File, Line: start, Record: record}, Cells: cells}); err != nil {
 				return err
@@ -312,22 +330,17 @@ func (r *Reader) psqlExpanded(t *Table, lines *psqlLines) func(context.Context, 
 	}
 	return func(ctx context.Context, _ int, fn func(int, Row) error) error {
 		var record, start int64
-		var cells []string
-		var values []strings.Builder
+		var values []string
 		last, size, fields := -1, 0, 0
 		flush := func() error {
 			if start == 0 {
 				return nil
 			}
 			record++
-			cells = cells[:0]
-			for i := range values {
-				cells = append(cells, values[i].String())
-			}
 			line := start
 			last, size, start, fields = -1, 0, 0, 0
-			t.cleanRecord(cells, false)
-			return fn(0, Row{Pos: Position{File: t.File, Line: line, Record: record}, Cells: cells})
+			t.cleanRecord(values, false)
+			return fn(0, Row{Pos: Position{File: t.File, Line: line, Record: record}, Cells: values})
 		}
 		for {
 			l, ok, err := lines.next()
@@ -343,12 +356,15 @@ func (r *Reader) psqlExpanded(t *Table, lines *psqlLines) func(context.Context, 
 			if lines.line%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if psqlRecordHeader.MatchString(l) {
+			if isPsqlRecordHeader(l) {
 				if err := flush(); err != nil {
 					return err
 				}
 				start = lines.line
-				values = make([]strings.Builder, len(t.Columns))
+				values = values[:0]
+				for range t.Columns {
+					values = append(values, "")
+				}
 				continue
 			}
 			key, value, found := strings.Cut(l, " |")
@@ -363,29 +379,27 @@ func (r *Reader) psqlExpanded(t *Table, lines *psqlLines) func(context.Context, 
 			}
 			if key = strings.TrimSpace(key); key == "" && last >= 0 {
 				// The value goes on after the mark that ended its last line.
-				b := &values[last]
-				s := strings.TrimRight(b.String(), " ")
+				s := strings.TrimRight(values[last], " ")
 				join := "\n"
 				if strings.HasSuffix(s, ".") {
 					join = ""
 				}
-				b.Reset()
-				b.WriteString(strings.TrimRight(s[:max(len(s)-1, 0)], " "))
-				b.WriteString(join)
-				b.WriteString(strings.TrimPrefix(strings.TrimPrefix(value, " "), "."))
+				values[last] = strings.TrimRight(s[:max(len(s)-1, 0)], " ") + join + strings.TrimPrefix(strings.TrimPrefix(value, " "), ".")
 				continue
 			}
-			i, ok := index[key]
-			if !ok {
-				i = len(t.Columns)
-				index[key] = i
-				t.Columns = append(t.Columns, key)
+			i := fields // columns come in the same order in every record
+			if i >= len(t.Columns) || t.Columns[i] != key {
+				var ok bool
+				if i, ok = index[key]; !ok {
+					i = len(t.Columns)
+					index[key] = i
+					t.Columns = append(t.Columns, key)
+				}
 			}
 			for len(values) <= i {
-				values = append(values, strings.Builder{})
+				values = append(values, "")
 			}
-			values[i].Reset()
-			values[i].WriteString(strings.TrimPrefix(value, " "))
+			values[i] = strings.TrimPrefix(value, " ")
 			last = i
 			fields++
 		}

@@ -25,6 +25,9 @@ type sqlScanner struct {
 	// strings follow PostgreSQL, where a backslash in '...' is a plain
 	// character when the setting is on. Until then, MySQL's escapes hold.
 	pgStrings, stdStrings bool
+	// dumpOpen is set between pg_dump's first and last comments: a dump
+	// that ends in between was cut short.
+	dumpOpen bool
 }
 
 // sqlStatement is the head of a statement that carries rows.
@@ -66,7 +69,7 @@ func (s *sqlScanner) skipSpace() error {
 		case c == '-':
 			next, err := s.r.Peek(1)
 			if err == nil && next[0] == '-' {
-				if err := s.skipLine(); err != nil {
+				if err := s.comment(); err != nil {
 					return err
 				}
 				continue
@@ -86,6 +89,26 @@ func (s *sqlScanner) skipSpace() error {
 		default:
 			s.unread(c)
 			return nil
+		}
+	}
+}
+
+// comment skips a "--" comment whose first '-' was read, noting pg_dump's
+// first and last ones.
+func (s *sqlScanner) comment() error {
+	var head [48]byte
+	n := 0
+	for {
+		c, err := s.readByte()
+		if err != nil || c == '\n' {
+			text := string(head[:n])
+			if strings.HasPrefix(text, "- PostgreSQL database dump") || strings.HasPrefix(text, "- PostgreSQL database cluster dump") {
+				s.dumpOpen = !strings.HasSuffix(strings.TrimSpace(text), " complete")
+			}
+			return err
+		}
+		if n < len(head) {
+			head[n], n = c, n+1
 		}
 	}
 }
@@ -784,6 +807,9 @@ func (r *Reader) sqlTables(ctx context.Context, s *sqlScanner, enc string, forma
 					// The statement ended: go on if the next one feeds the same table.
 					following, err := s.nextStatement()
 					if errors.Is(err, io.EOF) {
+						if s.dumpOpen {
+							t.warn(Position{File: name, Line: s.line}, "the dump ends before pg_dump's closing comment: it was cut short, and what followed is missing")
+						}
 						return nil
 					}
 					if err != nil {

@@ -293,8 +293,8 @@ func FuzzVCard(f *testing.F) {
 	fuzzReader(f, dump.FormatVCard, seeds)
 }
 
-// benchRead measures reading data, repeated to about 16 MB, from a file.
-func benchRead(b *testing.B, name string, data []byte, format dump.Format) {
+// benchReadRepeated measures reading data, repeated to about 16 MB, from a file.
+func benchReadRepeated(b *testing.B, name string, data []byte, format dump.Format) {
 	path := filepath.Join(b.TempDir(), name)
 	big := bytes.Repeat(data, max(1, (16<<20)/len(data)))
 	if err := os.WriteFile(path, big, 0o644); err != nil {
@@ -337,9 +337,9 @@ func vcardAsKeyValue(vcf []byte) []byte {
 // BenchmarkReadVCard and BenchmarkReadKeyValueContacts read the same
 // cards: a new reader may cost no more per megabyte than the key-value one.
 func BenchmarkReadVCard(b *testing.B) {
-	benchRead(b, "contacts.vcf", realBytes(b, "vobject-vcard30.vcf"), dump.FormatVCard)
+	benchReadRepeated(b, "contacts.vcf", realBytes(b, "vobject-vcard30.vcf"), dump.FormatVCard)
 }
 
 func BenchmarkReadKeyValueContacts(b *testing.B) {
-	benchRead(b, "contacts.txt", vcardAsKeyValue(realBytes(b, "vobject-vcard30.vcf")), dump.FormatKeyValue)
+	benchReadRepeated(b, "contacts.txt", vcardAsKeyValue(realBytes(b, "vobject-vcard30.vcf")), dump.FormatKeyValue)
 }

@@ -82,7 +82,9 @@ dump --column-inserts >"$OUT/pg_dump-column-inserts.sql"
 dump --rows-per-insert=7 >"$OUT/pg_dump-rows-per-insert.sql"
 dump --quote-all-identifiers >"$OUT/pg_dump-quote-all-identifiers.sql"
 dump --quote-all-identifiers --column-inserts >"$OUT/pg_dump-quote-all-identifiers-column-inserts.sql"
-# With standard_conforming_strings off, pg_dump writes backslashes as E'' strings.
+# Every database of the cluster, with \connect between them.
+"$PGBIN/pg_dumpall" --no-role-passwords >"$OUT/pg_dumpall.sql"
+# With standard_conforming_strings off, pg_dump doubles backslashes.
 PGOPTIONS='-c standard_conforming_strings=off' dump --inserts >"$OUT/pg_dump-inserts-nonstandard-strings.sql"
 
 # Custom archives: zlib (the default), uncompressed, and written to a pipe,
