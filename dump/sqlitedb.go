@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,55 +138,65 @@ func openSQLite(path string) (*sql.DB, error) {
 type sqliteTable struct {
 	name    string
 	columns []string
+	err     error // why the table cannot be read
 }
 
 // sqliteTables lists the tables to read, in the order they were created,
 // with their columns. Generated and hidden columns are left out: they
 // derive from the others, and computing them would run the schema's
-// expressions.
+// expressions. A table SQLite cannot open, such as a virtual table of a
+// module it does not have, is listed with the reason.
 func sqliteTables(ctx context.Context, conn *sql.Conn) ([]sqliteTable, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT s.name FROM sqlite_schema AS s
-		JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = s.name
-		WHERE s.type = 'table' AND l.type IN ('table', 'virtual') AND s.name NOT LIKE 'sqlite\_%' ESCAPE '\'
-		ORDER BY s.rowid`)
+	names, err := sqliteStrings(ctx, conn, `SELECT name FROM sqlite_schema
+		WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY rowid`)
 	if err != nil {
 		return nil, err
 	}
 	var tables []sqliteTable
+	for _, name := range names {
+		t := sqliteTable{name: name}
+		// Shadow tables hold a virtual table's data a second time.
+		kind, err := sqliteStrings(ctx, conn, `SELECT type FROM pragma_table_list(?) WHERE schema = 'main'`, name)
+		if err == nil && slices.Contains(kind, "shadow") {
+			continue
+		}
+		if err == nil {
+			t.columns, err = sqliteStrings(ctx, conn, `SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid`, name)
+		}
+		if err != nil && (ctx.Err() != nil || sqliteDamage(err)) {
+			return nil, err
+		}
+		t.err = err
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// sqliteStrings returns the first column of a query's rows.
+func sqliteStrings(ctx context.Context, conn *sql.Conn, query string, args ...any) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
 	for rows.Next() {
-		var t sqliteTable
-		if err := rows.Scan(&t.name); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		tables = append(tables, t)
+		out = append(out, s)
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, err
-	}
-	for i, t := range tables {
-		cols, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid`, t.name)
-		if err != nil {
-			return nil, err
-		}
-		for cols.Next() {
-			var c string
-			if err := cols.Scan(&c); err != nil {
-				cols.Close()
-				return nil, err
-			}
-			tables[i].columns = append(tables[i].columns, c)
-		}
-		if err := errors.Join(cols.Err(), cols.Close()); err != nil {
-			return nil, err
-		}
-	}
-	return tables, nil
+	return out, errors.Join(rows.Err(), rows.Close())
 }
 
 // sqliteTable returns the table whose rows are read with one query.
 func (r *Reader) sqliteTable(ctx context.Context, conn *sql.Conn, name string, table sqliteTable) (*Table, error) {
 	t := &Table{File: name, Sheet: table.name, Format: FormatSQLite, Encoding: EncUTF8, Columns: table.columns, HasHeader: true, emptyIsReal: true}
+	if table.err != nil {
+		t.warn(Position{File: name, Sheet: table.name}, "table not read: %v", table.err)
+		t.stopped = fmt.Sprintf("table not read: %v", table.err)
+	}
 	if len(table.columns) == 0 {
 		t.Columns, t.each = []string{}, noRows
 		return t, nil
@@ -286,13 +297,24 @@ func sqliteError(ctx context.Context, name, table string, record int64, err erro
 		where = fmt.Sprintf("%s [%s] after record %d", name, table, record)
 	}
 	var e *sqlite.Error
-	if errors.As(err, &e) {
-		switch e.Code() & 0xff {
-		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FORMAT, sqlite3.SQLITE_RANGE:
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged or truncated SQLite database: %v", where, err)
-		case sqlite3.SQLITE_TOOBIG:
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s: a value longer than the record limit; stopped (raise --max-record to read it)", where)
-		}
+	switch {
+	case sqliteDamage(err):
+		return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged or truncated SQLite database: %v", where, err)
+	case errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_TOOBIG:
+		return leakdesk.Errorf(leakdesk.EINVALID, "%s: a value longer than the record limit; stopped (raise --max-record to read it)", where)
 	}
 	return leakdesk.Errorf(leakdesk.EINVALID, "%s: cannot be read as an SQLite database: %v", where, err)
+}
+
+// sqliteDamage reports errors that say the file itself is damaged.
+func sqliteDamage(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FORMAT, sqlite3.SQLITE_RANGE:
+		return true
+	}
+	return false
 }

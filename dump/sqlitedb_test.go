@@ -217,6 +217,27 @@ func TestSQLiteVariants(t *testing.T) {
 		t.Errorf("emails: %d rows, stats %+v", len(emails.rows), emails.stats)
 	}
 
+	// A virtual table of a module the driver does not have is a table
+	// without rows, with the reason, and the others are read.
+	vtabPath := writeFile(t, filepath.Join(dir, "vtab.db"), db)
+	w, err := sql.Open("sqlite", vtabPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Exec(`PRAGMA writable_schema=ON; INSERT INTO sqlite_schema VALUES ('table', 'geo', 'geo', 0, 'CREATE VIRTUAL TABLE geo USING spatial_index(a)')`)
+	if err := errors.Join(err, w.Close()); err != nil {
+		t.Fatal(err)
+	}
+	res, err = readAll(t, vtabPath, dump.Options{})
+	unread, err := dump.Unreads(err)
+	if err != nil || len(res) != 7 || len(unread) != 1 || unread[0].File != vtabPath+" [geo]" {
+		t.Fatalf("unknown module: %v, %d tables, unread %v", err, len(res), unread)
+	}
+	checkContacts(t, res[0])
+	if geo := tableNamed(t, res, "geo"); len(geo.rows) != 0 || len(geo.stats.Warnings) != 1 || !strings.Contains(geo.stats.Warnings[0].Message, "no such module: spatial_index") {
+		t.Errorf("geo: %+v", geo.stats)
+	}
+
 	// A database without tables is one table without rows.
 	empty := slices.Clone(db[:4096])
 	empty[28], empty[29], empty[30], empty[31] = 0, 0, 0, 1 // one page

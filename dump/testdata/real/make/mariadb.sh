@@ -2,7 +2,8 @@
 # Writes the contacts with MariaDB's own programs: mariadb-dump (mysqldump)
 # in its SQL modes and as XML, and the mariadb client's XML, batch and table
 # output.
-# Debian packages: mariadb-server, mariadb-client.
+# Debian packages: mariadb-server, mariadb-client (and python3, to find a
+# free port).
 # A throwaway server runs in a temporary directory, on a free port and its
 # own socket, as the unprivileged "mysql" user when started by root (mariadbd
 # refuses to run as root); it is stopped and removed on exit.
