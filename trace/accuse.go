@@ -89,7 +89,7 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			}
 		}
 	}
-	err := r.Read(ctx, leak.Path, func(t *dump.Table) error {
+	err := match.ReadSource(ctx, r, leak, func(t *dump.Table) error {
 		var sample [][]string
 		var roles []dump.Role
 		flush := func() {

@@ -317,7 +317,7 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 		return err
 	}
 	a.say("    A fifth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
-	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, nil, "")
+	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, match.Files(leakPath)[0], nil, "")
 }
 
 // demoPersonLinkage links person records (names, address, date of birth,
