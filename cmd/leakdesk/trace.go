@@ -178,20 +178,12 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, src matc
 	if err != nil {
 		return err
 	}
-	var decoys []trace.Decoys
-	var recorded []trace.RecordedExport
-	for _, e := range exports {
-		d := trace.Decoys{Domain: e.DecoyDomain, PhonePrefix: e.DecoyPhone, Pool: e.DecoyPool}
-		if d.Domain != "" && !slices.Contains(decoys, d) {
-			decoys = append(decoys, d)
-		}
-		recorded = append(recorded, trace.RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
-	}
+	recorded, decoys := code.Recorded(exports)
 	marker := trace.NewMarker(code, match.NewNormaliser(opts.Region))
 	var obs *trace.Observation
 	if len(decoyHits) > 0 {
 		var unknown []string
-		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys...); len(unknown) > 0 {
+		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys); len(unknown) > 0 {
 			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(unknown, ", "))
 		}
 		leak = "decoys " + strings.Join(decoyHits, ", ")
@@ -200,7 +192,7 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, src matc
 		if err != nil {
 			return err
 		}
-		if obs, err = marker.Observe(ctx, reader, src, decoys...); err != nil {
+		if obs, err = marker.Observe(ctx, reader, src, decoys); err != nil {
 			return err
 		}
 		a.reportUnread(obs.Unread, 1) // Observe fails when nothing was read
