@@ -89,6 +89,21 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			}
 		}
 	}
+	row := func(roles []dump.Role, cells []string) {
+		for i, c := range cells {
+			if i < len(roles) {
+				cell(roles[i], c)
+			}
+		}
+		// A title is read with the row it is on.
+		if t := slices.Index(roles, dump.RoleJobTitle); t >= 0 && t < len(cells) {
+			if _, second, ok := titleSpelling(cells[t]); ok {
+				if key := m.rowKey(roles, cells); key != "" && decoyAt[key] == "" {
+					see(CarrierTitle+":"+key, second)
+				}
+			}
+		}
+	}
 	err := match.ReadSource(ctx, r, leak, func(t *dump.Table) error {
 		var sample [][]string
 		var roles []dump.Role
@@ -96,16 +111,12 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			for _, cr := range r.InferRoles(t, sample, nil) {
 				roles = append(roles, cr.Role)
 			}
-			for _, row := range sample {
-				for i, c := range row {
-					if i < len(roles) {
-						cell(roles[i], c)
-					}
-				}
+			for _, cells := range sample {
+				row(roles, cells)
 			}
 		}
-		err := t.Rows(ctx, func(row dump.Row) error {
-			for _, tok := range row.Tokens {
+		err := t.Rows(ctx, func(r dump.Row) error {
+			for _, tok := range r.Tokens {
 				switch tok.Kind {
 				case dump.TokenEmail:
 					cell(dump.RoleEmail, tok.Value)
@@ -114,17 +125,13 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 				}
 			}
 			if roles == nil {
-				sample = append(sample, slices.Clone(row.Cells))
+				sample = append(sample, slices.Clone(r.Cells))
 				if len(sample) == 300 {
 					flush()
 				}
 				return nil
 			}
-			for i, c := range row.Cells {
-				if i < len(roles) {
-					cell(roles[i], c)
-				}
-			}
+			row(roles, r.Cells)
 			return nil
 		})
 		if roles == nil {
@@ -151,7 +158,7 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			ones[kind]++
 		}
 	}
-	for _, kind := range []string{CarrierPhone, CarrierDomain, CarrierLegal} {
+	for _, kind := range []string{CarrierPhone, CarrierDomain, CarrierLegal, CarrierTitle} {
 		if n := obs.Seen[kind]; n >= minForErasure && (ones[kind] == 0 || ones[kind] == n) {
 			obs.Erased = append(obs.Erased, kind)
 			for pos := range symbols {

@@ -24,6 +24,9 @@ import (
 //   - the layout of each phone number: "+33 6 12 34 56 78" or "+33612345678";
 //   - the case of each e-mail domain: "acme.fr" or "Acme.fr";
 //   - the spelling of each legal form: "SAS" or "S.A.S.";
+//   - the spelling of a job title, of two equivalent ones: "RSSI" or
+//     "Responsable de la sécurité des systèmes d'information"; these
+//     survive a leaker's normalising of case, dots and layouts;
 //   - decoy contacts, on domains and phone ranges the organisation owns,
 //     each present or absent.
 // A position is named by the value it rides on (the number, the domain, the
@@ -214,11 +217,18 @@ func (m *Marker) Mark(export string, roles []dump.Role, rows [][]string) []strin
 		return m.code.Symbol(export, pos)
 	}
 	for _, row := range rows {
+		key := m.rowKey(roles, row)
 		for i, role := range roles {
 			if i >= len(row) || strings.TrimSpace(row[i]) == "" {
 				continue
 			}
 			switch role {
+			case dump.RoleJobTitle:
+				// A row's title is named by the row: the same title on two
+				// rows is two positions.
+				if pair, _, ok := titleSpelling(row[i]); ok && key != "" {
+					row[i] = titleSpellings[pair][boolInt(add(CarrierTitle+":"+key))]
+				}
 			case dump.RolePhone:
 				if e164, ok := m.n.Phone(row[i]); ok {
 					row[i] = phoneLayout(e164, add(CarrierPhone+":"+e164))

@@ -438,3 +438,70 @@ func TestRecordedExportsOfBothReleasesDecode(t *testing.T) {
 		t.Fatalf("observed %+v, unknown %v", obs, unknown)
 	}
 }
+
+// normaliseKnowingly is what a leaker who knows the carriers does: drop
+// every row whose e-mail domain serves several organisations (where decoys
+// used to sit), write phones in E.164, lower-case e-mails and write legal
+// forms without dots.
+func normaliseKnowingly(l leak) leak {
+	n := match.NewNormaliser("FR")
+	col := map[string]int{}
+	for i, h := range l.header {
+		col[h] = i
+	}
+	domain := func(r []string) string { _, d, _ := strings.Cut(strings.ToLower(r[col["email"]]), "@"); return d }
+	orgs := map[string]map[string]bool{}
+	for _, r := range l.rows {
+		if orgs[domain(r)] == nil {
+			orgs[domain(r)] = map[string]bool{}
+		}
+		orgs[domain(r)][n.Org(r[col["organisation"]])] = true
+	}
+	out := leak{header: l.header}
+	for _, r := range l.rows {
+		if len(orgs[domain(r)]) > 1 {
+			continue
+		}
+		for _, c := range []string{"phone", "mobile"} {
+			if e, ok := n.Phone(r[col[c]]); ok {
+				r[col[c]] = e
+			}
+		}
+		r[col["email"]] = strings.ToLower(r[col["email"]])
+		words := strings.Fields(r[col["organisation"]])
+		if len(words) > 1 {
+			words[len(words)-1] = strings.ReplaceAll(words[len(words)-1], ".", "")
+		}
+		r[col["organisation"]] = strings.Join(words, " ")
+		out.rows = append(out.rows, r)
+	}
+	return out
+}
+
+// TestFingerprintSurvivesAKnowingNormaliser: after a leaker who knows the
+// carriers normalises a copy, the decoys (which no filter strips) and the
+// spellings of job titles (which no normaliser unifies) still name the
+// recipient, with the bound, and no innocent one.
+func TestFingerprintSurvivesAKnowingNormaliser(t *testing.T) {
+	f := newFixture(t, 15, 20)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct {
+		export string
+		share  float64
+	}{{"FX-0004", 1}, {"FX-0011", 0.5}, {"FX-0017", 0.2}} {
+		l := normaliseKnowingly(f.copyOf(tc.export).keep(rng, tc.share))
+		obs, suspects := f.accuse(l.write(t, false))
+		want := "recipient-" + tc.export[len(tc.export)-2:]
+		for _, kind := range []string{trace.CarrierPhone, trace.CarrierDomain, trace.CarrierLegal} {
+			if !slices.Contains(obs.Erased, kind) {
+				t.Errorf("%s: %s carriers were normalised away but not set aside: %v", tc.export, kind, obs.Erased)
+			}
+		}
+		got := accusedRecipients(suspects)
+		if !slices.Equal(got, []string{want}) || suspects[0].Bound > trace.AccuseBelow {
+			t.Fatalf("%s, %.0f%% of rows, normalised: accused %v, want %s; best %+v; seen %v", tc.export, 100*tc.share, got, want, suspects[:2], obs.Seen)
+		}
+		t.Logf("%.0f%% of one copy, normalised by a leaker who knows the carriers (%d rows left): %d title positions, %d decoys, bound %.2g; next suspect bound %.2g",
+			100*tc.share, len(l.rows), obs.Seen[trace.CarrierTitle], obs.Decoys, suspects[0].Bound, suspects[1].Bound)
+	}
+}
