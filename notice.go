@@ -247,7 +247,7 @@ type NoticeService interface {
 	ReportDelivery(ctx context.Context, messageID, state, detail string) (*Delivery, error)
 
 	// RecordContact records a contact attempt or an acknowledgement.
-	// Returns ENOTFOUND or EINVALID.
+	// Returns ENOTFOUND, or EINVALID (also for a time in the future).
 	RecordContact(ctx context.Context, a *ContactAttempt) error
 	// Coverage says where each recipient of the incident stands.
 	Coverage(ctx context.Context, incidentID int64) ([]*CoverageEntry, error)

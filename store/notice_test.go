@@ -209,6 +209,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		wantCode(t, svc.RecordContact(ctx, &leakdesk.ContactAttempt{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "maybe", Actor: "alice"}), leakdesk.EINVALID)
 		wantCode(t, svc.RecordContact(ctx, &leakdesk.ContactAttempt{RecipientID: cov["C-4"].Recipient.ID, Channel: "letter", Outcome: "waived", Actor: "alice"}), leakdesk.EINVALID)
 		wantCode(t, svc.RecordContact(ctx, &leakdesk.ContactAttempt{RecipientID: 9999, Channel: "phone", Outcome: "reached", Actor: "alice"}), leakdesk.ENOTFOUND)
+		wantCode(t, svc.RecordContact(ctx, &leakdesk.ContactAttempt{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "reached", Actor: "alice", At: h.db.Now().Add(48 * time.Hour)}), leakdesk.EINVALID)
 		for _, a := range []*leakdesk.ContactAttempt{
 			{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "no-answer", Actor: "alice"},
 			{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "reached", Note: "told by phone", Actor: "alice"},

@@ -35,8 +35,8 @@ const minForErasure = 20
 // Observe reads the leak and notes, at every position it shows, which
 // symbol it carries. Decoys in the leak are present (true); absent decoys
 // say nothing, since the leaker may have dropped rows.
-func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, decoys ...Decoys) (*Observation, error) {
-	decoyAt := m.decoyIndex(decoys)
+func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source, decoys []Decoy) (*Observation, error) {
+	decoyAt := decoyIndex(decoys)
 	symbols, conflict := map[string]bool{}, map[string]bool{}
 	see := func(pos string, sym bool) {
 		if prev, ok := symbols[pos]; ok && prev != sym {
@@ -89,23 +89,34 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			}
 		}
 	}
-	err := r.Read(ctx, leak.Path, func(t *dump.Table) error {
+	row := func(roles []dump.Role, cells []string) {
+		for i, c := range cells {
+			if i < len(roles) {
+				cell(roles[i], c)
+			}
+		}
+		// A title is read with the row it is on.
+		if t := slices.Index(roles, dump.RoleJobTitle); t >= 0 && t < len(cells) {
+			if _, second, ok := titleSpelling(cells[t]); ok {
+				if key := m.rowKey(roles, cells); key != "" && decoyAt[key] == "" {
+					see(CarrierTitle+":"+key, second)
+				}
+			}
+		}
+	}
+	err := match.ReadSource(ctx, r, leak, func(t *dump.Table) error {
 		var sample [][]string
 		var roles []dump.Role
 		flush := func() {
 			for _, cr := range r.InferRoles(t, sample, nil) {
 				roles = append(roles, cr.Role)
 			}
-			for _, row := range sample {
-				for i, c := range row {
-					if i < len(roles) {
-						cell(roles[i], c)
-					}
-				}
+			for _, cells := range sample {
+				row(roles, cells)
 			}
 		}
-		err := t.Rows(ctx, func(row dump.Row) error {
-			for _, tok := range row.Tokens {
+		err := t.Rows(ctx, func(r dump.Row) error {
+			for _, tok := range r.Tokens {
 				switch tok.Kind {
 				case dump.TokenEmail:
 					cell(dump.RoleEmail, tok.Value)
@@ -114,17 +125,13 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 				}
 			}
 			if roles == nil {
-				sample = append(sample, slices.Clone(row.Cells))
+				sample = append(sample, slices.Clone(r.Cells))
 				if len(sample) == 300 {
 					flush()
 				}
 				return nil
 			}
-			for i, c := range row.Cells {
-				if i < len(roles) {
-					cell(roles[i], c)
-				}
-			}
+			row(roles, r.Cells)
 			return nil
 		})
 		if roles == nil {
@@ -151,7 +158,7 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 			ones[kind]++
 		}
 	}
-	for _, kind := range []string{CarrierPhone, CarrierDomain, CarrierLegal} {
+	for _, kind := range []string{CarrierPhone, CarrierDomain, CarrierLegal, CarrierTitle} {
 		if n := obs.Seen[kind]; n >= minForErasure && (ones[kind] == 0 || ones[kind] == n) {
 			obs.Erased = append(obs.Erased, kind)
 			for pos := range symbols {
@@ -166,24 +173,56 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 }
 
 // decoyIndex maps each decoy's e-mail address (lower case) and E.164
-// number to its position.
-func (m *Marker) decoyIndex(decoys []Decoys) map[string]string {
+// numbers to its position.
+func decoyIndex(decoys []Decoy) map[string]string {
 	at := map[string]string{}
 	for _, d := range decoys {
-		for i := range d.Pool {
-			dec := m.code.Decoy(d, i)
-			at[strings.ToLower(dec.Email)] = dec.Pos
-			at[dec.Phone] = dec.Pos
+		for _, v := range []string{strings.ToLower(d.Email), d.Phone, d.Mobile} {
+			if v != "" {
+				at[v] = d.Pos
+			}
 		}
 	}
 	return at
 }
 
+// LegacyDecoys returns the decoys of a pool of an earlier release.
+func (c *Code) LegacyDecoys(d Decoys) []Decoy {
+	out := make([]Decoy, d.Pool)
+	for i := range d.Pool {
+		out[i] = c.Decoy(d, i)
+	}
+	return out
+}
+
+// Recorded returns what decoding needs of recorded exports: each export's
+// positions, and every decoy any of them could carry.
+func (c *Code) Recorded(exports []*leakdesk.Export) ([]RecordedExport, []Decoy) {
+	var recorded []RecordedExport
+	var decoys []Decoy
+	seen := map[string]bool{}
+	legacy := map[Decoys]bool{}
+	for _, e := range exports {
+		recorded = append(recorded, RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
+		for _, d := range e.DecoyContacts {
+			if !seen[d.Pos] {
+				seen[d.Pos] = true
+				decoys = append(decoys, Decoy{Pos: d.Pos, Email: d.Email, Phone: d.Phone, Mobile: d.Mobile})
+			}
+		}
+		if d := (Decoys{Domain: e.DecoyDomain, PhonePrefix: e.DecoyPhone, Pool: e.DecoyPool}); d.Domain != "" && len(e.DecoyContacts) == 0 && !legacy[d] {
+			legacy[d] = true
+			decoys = append(decoys, c.LegacyDecoys(d)...)
+		}
+	}
+	return recorded, decoys
+}
+
 // ObserveDecoys makes an observation of decoys found contacted: e-mail
 // addresses or phone numbers that only the exports carrying those decoys
 // held. It returns the values that are no decoy.
-func (m *Marker) ObserveDecoys(values []string, decoys ...Decoys) (*Observation, []string) {
-	byValue := m.decoyIndex(decoys)
+func (m *Marker) ObserveDecoys(values []string, decoys []Decoy) (*Observation, []string) {
+	byValue := decoyIndex(decoys)
 	obs := &Observation{Symbols: map[string]bool{}, Seen: map[string]int{}}
 	var unknown []string
 	for _, v := range values {

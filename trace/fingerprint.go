@@ -24,6 +24,9 @@ import (
 //   - the layout of each phone number: "+33 6 12 34 56 78" or "+33612345678";
 //   - the case of each e-mail domain: "acme.fr" or "Acme.fr";
 //   - the spelling of each legal form: "SAS" or "S.A.S.";
+//   - the spelling of a job title, of two equivalent ones: "RSSI" or
+//     "Responsable de la sécurité des systèmes d'information"; these
+//     survive a leaker's normalising of case, dots and layouts;
 //   - decoy contacts, on domains and phone ranges the organisation owns,
 //     each present or absent.
 // A position is named by the value it rides on (the number, the domain, the
@@ -89,8 +92,9 @@ func (c *Code) Symbol(export, pos string) bool {
 	return c.uniform("symbol", export, pos) < c.Bias(pos)
 }
 
-// Decoys say where decoy contacts live. The organisation must own the
-// domain and the phone range, so that any use of a decoy reaches it.
+// Decoys say where the decoy contacts of exports recorded by earlier
+// releases live: one domain and one phone range, decoy i the same in every
+// export. They are still decoded; new exports use DecoyConfig.
 type Decoys struct {
 	Domain      string // e.g. "contacts-acme.example"
 	PhonePrefix string // E.164 prefix, e.g. "+3361990"; digits follow up to 12
@@ -101,19 +105,22 @@ type Decoys struct {
 // biases above an export carries about a quarter of them.
 const DefaultDecoyPool = 120
 
-// Decoy is a fake contact.
+// Decoy is a fake contact: its position, the values that find it in a
+// leak, and, for the pools of DecoyPool, its row as the registry lays it out.
 type Decoy struct {
-	Pos          string
-	First, Last  string
-	Email, Phone string
-	Organisation string
+	Pos                  string
+	First, Last          string
+	Email, Phone, Mobile string
+	Organisation         string
+	Row                  []string
 }
 
 var decoyFirst = []string{"Claire", "Julien", "Nadia", "Thomas", "Élise", "Karim", "Sophie", "Marc", "Inès", "Hugo", "Léa", "Olivier", "Camille", "Rachid", "Anne", "Pierre"}
 var decoyLast = []string{"Garnier", "Lemoine", "Carpentier", "Benard", "Roussel", "Marchand", "Lacroix", "Fabre", "Girard", "Perrot", "Aubert", "Colin", "Vidal", "Renaud", "Brun", "Morin"}
 var decoyOrgs = []string{"Cabinet %s Conseil", "%s Ingénierie SAS", "Groupe %s", "%s & Associés"}
 
-// Decoy returns decoy i of the pool, the same for every export.
+// Decoy returns decoy i of a pool of an earlier release, the same for
+// every export.
 func (c *Code) Decoy(d Decoys, i int) Decoy {
 	pos := fmt.Sprintf("%s:%s:%d", CarrierDecoy, d.Domain, i)
 	pick := func(what string, n int) int { return int(c.uniform("decoy", what, pos) * float64(n)) }
@@ -210,11 +217,18 @@ func (m *Marker) Mark(export string, roles []dump.Role, rows [][]string) []strin
 		return m.code.Symbol(export, pos)
 	}
 	for _, row := range rows {
+		key := m.rowKey(roles, row)
 		for i, role := range roles {
 			if i >= len(row) || strings.TrimSpace(row[i]) == "" {
 				continue
 			}
 			switch role {
+			case dump.RoleJobTitle:
+				// A row's title is named by the row: the same title on two
+				// rows is two positions.
+				if pair, _, ok := titleSpelling(row[i]); ok && key != "" {
+					row[i] = titleSpellings[pair][boolInt(add(CarrierTitle+":"+key))]
+				}
 			case dump.RolePhone:
 				if e164, ok := m.n.Phone(row[i]); ok {
 					row[i] = phoneLayout(e164, add(CarrierPhone+":"+e164))
@@ -242,38 +256,14 @@ func (m *Marker) Mark(export string, roles []dump.Role, rows [][]string) []strin
 	return positions
 }
 
-// DecoyRows returns the decoys export carries, as rows shaped like template
-// (a real row whose other cells they copy), and every decoy position.
-func (m *Marker) DecoyRows(export string, d Decoys, roles []dump.Role, template func(i int) []string) (rows [][]string, positions []string) {
-	for i := range d.Pool {
-		dec := m.code.Decoy(d, i)
-		positions = append(positions, dec.Pos)
-		if !m.code.Symbol(export, dec.Pos) {
-			continue
+// DecoyRows returns the rows of the decoys of pool that export carries,
+// and every decoy position it received.
+func (m *Marker) DecoyRows(export string, pool []Decoy) (rows [][]string, positions []string) {
+	for _, d := range pool {
+		positions = append(positions, d.Pos)
+		if m.code.Symbol(export, d.Pos) {
+			rows = append(rows, slices.Clone(d.Row))
 		}
-		row := slices.Clone(template(i))
-		for c, role := range roles {
-			if c >= len(row) {
-				break
-			}
-			switch role {
-			case dump.RoleEmail:
-				row[c] = dec.Email
-			case dump.RolePhone:
-				row[c] = phoneLayout(dec.Phone, m.code.Symbol(export, CarrierPhone+":"+dec.Phone))
-			case dump.RoleFirstName:
-				row[c] = dec.First
-			case dump.RoleLastName:
-				row[c] = dec.Last
-			case dump.RoleFullName:
-				row[c] = dec.First + " " + dec.Last
-			case dump.RoleOrganisation:
-				row[c] = dec.Organisation
-			case dump.RoleID:
-				row[c] = fmt.Sprintf("%s-%d", strings.TrimRightFunc(row[c], unicode.IsDigit), 900000+i)
-			}
-		}
-		rows = append(rows, row)
 	}
 	return rows, positions
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
@@ -32,7 +33,7 @@ type fixture struct {
 	header   []string
 	exports  map[string][][]string // rows as each recipient got them
 	recorded []trace.RecordedExport
-	decoys   trace.Decoys
+	decoys   []trace.Decoy
 }
 
 func newFixture(t *testing.T, seed uint64, recipients int) *fixture {
@@ -64,25 +65,29 @@ func newFixture(t *testing.T, seed uint64, recipients int) *fixture {
 		t.Fatal(err)
 	}
 	n := match.NewNormaliser("FR")
-	f := &fixture{t: t, code: code, marker: trace.NewMarker(code, n), reader: reader, header: header, exports: map[string][][]string{},
-		decoys: trace.Decoys{Domain: "contacts-securite.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}}
+	f := &fixture{t: t, code: code, marker: trace.NewMarker(code, n), reader: reader, header: header, exports: map[string][][]string{}}
 	for r := range recipients {
 		id := fmt.Sprintf("FX-%04d", r+1)
-		out := make([][]string, len(body))
-		for i := range body {
-			out[i] = slices.Clone(body[i])
-		}
-		positions := f.marker.Mark(id, roles, out)
-		decoyRows, decoyPositions := f.marker.DecoyRows(id, f.decoys, roles, func(i int) []string { return body[(i*37)%len(body)] })
+		k := 0
 		// Decoys go among the real rows, not at the end.
-		for i, row := range decoyRows {
-			at := (i*131 + r*17) % (len(out) + 1)
-			out = slices.Insert(out, at, row)
+		place := func(n int) int { k++; return (k*131 + r*17) % (n + 1) }
+		b, err := f.marker.BuildExport(header, roles, body, trace.ExportSpec{ID: id, Decoys: testDecoys, Place: place})
+		if err != nil {
+			t.Fatal(err)
 		}
-		f.exports[id] = out
-		f.recorded = append(f.recorded, trace.RecordedExport{ID: id, Recipient: fmt.Sprintf("recipient-%02d", r+1), Positions: append(positions, decoyPositions...)})
+		f.decoys = b.Pool
+		f.exports[id] = b.Rows
+		f.recorded = append(f.recorded, trace.RecordedExport{ID: id, Recipient: fmt.Sprintf("recipient-%02d", r+1), Positions: b.Positions})
 	}
 	return f
+}
+
+// testDecoys are four domains and four ranges, fixed and mobile, in two
+// countries of the sample.
+var testDecoys = trace.DecoyConfig{
+	Domains:     []string{"vernier-conseil.fr", "atelier-moreau.fr", "bellanger-industrie.fr", "hartmann-technik.de"},
+	PhoneRanges: []string{"+3342299", "+3376490", "+4930901", "+49176901"},
+	Pool:        trace.DefaultDecoyPool,
 }
 
 // leak is a leaked table: a header and rows.
@@ -386,7 +391,9 @@ func TestMarkKeepsEveryValue(t *testing.T) {
 	}
 }
 
-func TestDecoysLookReal(t *testing.T) {
+// TestLegacyDecoysStayTheSame: the decoys of exports recorded by earlier
+// releases (one domain, one range) are regenerated the same, to decode them.
+func TestLegacyDecoysStayTheSame(t *testing.T) {
 	code, _ := trace.NewCode(bytes.Repeat([]byte{5}, 32))
 	n := match.NewNormaliser("FR")
 	d := trace.Decoys{Domain: "contacts-acme.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}
@@ -403,8 +410,98 @@ func TestDecoysLookReal(t *testing.T) {
 			t.Fatalf("decoy %d repeats an address or number", i)
 		}
 		seen[dec.Email], seen[dec.Phone] = true, true
-		if again := code.Decoy(d, i); again != dec {
+		if again := code.Decoy(d, i); again.Email != dec.Email || again.Phone != dec.Phone || again.Pos != dec.Pos {
 			t.Fatalf("decoy %d is not the same twice", i)
 		}
+	}
+}
+
+// TestRecordedExportsOfBothReleasesDecode: an export recorded with one
+// decoy domain and range, and one recorded with its pool, are both
+// recognised from their decoys.
+func TestRecordedExportsOfBothReleasesDecode(t *testing.T) {
+	code, _ := trace.NewCode(bytes.Repeat([]byte{7}, 32))
+	old := trace.Decoys{Domain: "contacts-acme.example", PhonePrefix: "+3361990", Pool: 10}
+	oldDecoy := code.Decoy(old, 3)
+	exports := []*leakdesk.Export{
+		{ID: "FX-00000001", Recipient: "old", DecoyDomain: old.Domain, DecoyPhone: old.PhonePrefix, DecoyPool: old.Pool, Positions: []string{oldDecoy.Pos}},
+		{ID: "FX-00000002", Recipient: "new", DecoyDomains: []string{"x.fr"}, DecoyPhoneRanges: []string{"+3342299"}, DecoyPool: 1,
+			DecoyContacts: []leakdesk.DecoyContact{{Pos: "decoy:a.b@x.fr", Email: "a.b@x.fr", Phone: "+33422990011", Mobile: "+33764900022"}}, Positions: []string{"decoy:a.b@x.fr"}},
+	}
+	recorded, decoys := code.Recorded(exports)
+	if len(recorded) != 2 || len(decoys) != 11 {
+		t.Fatalf("recorded %d exports and %d decoys, want 2 and 11", len(recorded), len(decoys))
+	}
+	marker := trace.NewMarker(code, match.NewNormaliser("FR"))
+	obs, unknown := marker.ObserveDecoys([]string{oldDecoy.Email, "+33 7 64 90 00 22"}, decoys)
+	if len(unknown) != 0 || obs.Decoys != 2 || !obs.Symbols[oldDecoy.Pos] || !obs.Symbols["decoy:a.b@x.fr"] {
+		t.Fatalf("observed %+v, unknown %v", obs, unknown)
+	}
+}
+
+// normaliseKnowingly is what a leaker who knows the carriers does: drop
+// every row whose e-mail domain serves several organisations (where decoys
+// used to sit), write phones in E.164, lower-case e-mails and write legal
+// forms without dots.
+func normaliseKnowingly(l leak) leak {
+	n := match.NewNormaliser("FR")
+	col := map[string]int{}
+	for i, h := range l.header {
+		col[h] = i
+	}
+	domain := func(r []string) string { _, d, _ := strings.Cut(strings.ToLower(r[col["email"]]), "@"); return d }
+	orgs := map[string]map[string]bool{}
+	for _, r := range l.rows {
+		if orgs[domain(r)] == nil {
+			orgs[domain(r)] = map[string]bool{}
+		}
+		orgs[domain(r)][n.Org(r[col["organisation"]])] = true
+	}
+	out := leak{header: l.header}
+	for _, r := range l.rows {
+		if len(orgs[domain(r)]) > 1 {
+			continue
+		}
+		for _, c := range []string{"phone", "mobile"} {
+			if e, ok := n.Phone(r[col[c]]); ok {
+				r[col[c]] = e
+			}
+		}
+		r[col["email"]] = strings.ToLower(r[col["email"]])
+		words := strings.Fields(r[col["organisation"]])
+		if len(words) > 1 {
+			words[len(words)-1] = strings.ReplaceAll(words[len(words)-1], ".", "")
+		}
+		r[col["organisation"]] = strings.Join(words, " ")
+		out.rows = append(out.rows, r)
+	}
+	return out
+}
+
+// TestFingerprintSurvivesAKnowingNormaliser: after a leaker who knows the
+// carriers normalises a copy, the decoys (which no filter strips) and the
+// spellings of job titles (which no normaliser unifies) still name the
+// recipient, with the bound, and no innocent one.
+func TestFingerprintSurvivesAKnowingNormaliser(t *testing.T) {
+	f := newFixture(t, 15, 20)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct {
+		export string
+		share  float64
+	}{{"FX-0004", 1}, {"FX-0011", 0.5}, {"FX-0017", 0.2}} {
+		l := normaliseKnowingly(f.copyOf(tc.export).keep(rng, tc.share))
+		obs, suspects := f.accuse(l.write(t, false))
+		want := "recipient-" + tc.export[len(tc.export)-2:]
+		for _, kind := range []string{trace.CarrierPhone, trace.CarrierDomain, trace.CarrierLegal} {
+			if !slices.Contains(obs.Erased, kind) {
+				t.Errorf("%s: %s carriers were normalised away but not set aside: %v", tc.export, kind, obs.Erased)
+			}
+		}
+		got := accusedRecipients(suspects)
+		if !slices.Equal(got, []string{want}) || suspects[0].Bound > trace.AccuseBelow {
+			t.Fatalf("%s, %.0f%% of rows, normalised: accused %v, want %s; best %+v; seen %v", tc.export, 100*tc.share, got, want, suspects[:2], obs.Seen)
+		}
+		t.Logf("%.0f%% of one copy, normalised by a leaker who knows the carriers (%d rows left): %d title positions, %d decoys, bound %.2g; next suspect bound %.2g",
+			100*tc.share, len(l.rows), obs.Seen[trace.CarrierTitle], obs.Decoys, suspects[0].Bound, suspects[1].Bound)
 	}
 }

@@ -190,7 +190,7 @@ func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
 		}
 		return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence key %s cannot be written: %v", path, err)
 	}
-	a.logger.Warn("created a new evidence key; back it up, evidence cannot be read without it", "file", path)
+	fmt.Fprintf(a.stderr, "leakdesk: a new evidence key was created at %s. Back it up now: without it, no evidence can ever be read.\n", path)
 	return secret, nil
 }
 

@@ -281,7 +281,10 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot create %s: %v", out, err)
 	}
 	a.say("\n13. From now on, every export is fingerprinted for its recipient (leakdesk export):")
-	decoys := trace.Decoys{Domain: "contacts-provider.example", PhonePrefix: "+3361990", Pool: trace.DefaultDecoyPool}
+	// Decoys on four domains the provider owns, and its ranges in France
+	// and Germany, fixed and mobile.
+	decoys := trace.DecoyConfig{Domains: []string{"vernier-conseil.fr", "atelier-moreau.fr", "bellanger-industrie.fr", "hartmann-technik.de"},
+		PhoneRanges: []string{"+3342299", "+3376490", "+4930901", "+49176901"}, Pool: trace.DefaultDecoyPool}
 	var leaked *leakdesk.Export
 	for _, who := range []string{"sales", "support", "marketing agency", "auditor"} {
 		e, err := a.makeExport(ctx, exportRequest{registry: filepath.Join(dir, "registry", "contacts.csv"), recipient: who, purpose: "demo",
@@ -317,7 +320,7 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 		return err
 	}
 	a.say("    A fifth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
-	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, leakPath, nil, "")
+	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, match.Files(leakPath)[0], nil, "")
 }
 
 // demoPersonLinkage links person records (names, address, date of birth,

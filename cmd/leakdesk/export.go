@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,28 +53,43 @@ func (a *app) fingerprintCode(create bool) (*trace.Code, error) {
 }
 
 func (a *app) exportCommand() *cobra.Command {
-	var registry, recipient, purpose, out, decoyDomain, decoyPhone string
-	var where, columns []string
+	var registry, recipient, purpose, out string
+	var where, columns, decoyDomains, decoyRanges []string
 	var pool int
-	var noDecoys bool
+	var noDecoys, preview bool
 	cmd := &cobra.Command{
-		Use:   "export --registry R --recipient NAME --out FILE [--purpose TEXT] [--where COL=VALUE]... [--columns A,B] [--format csv|xlsx|json] [--decoy-domain D --decoy-phone +CC...]",
+		Use:   "export --registry R --recipient NAME --out FILE [--purpose TEXT] [--where FILTER]... [--preview] [--columns A,B] [--format csv|xlsx|json] [--decoy-domain D]... [--decoy-phone-range +CC...]...",
 		Short: "Write a fingerprinted export of the registry, and record who received it",
 		Long: `Write the registry, or the rows and columns asked for, with a fingerprint
 that names its recipient if it ever leaks, and record the export. Every
 value stays correct: the fingerprint is a Tardos codeword written into phone
 layouts ("+33 6 12 34 56 78" or "+33612345678"), the letter case of e-mail
 domains, the spelling of legal forms (SAS or S.A.S.), and decoy contacts on
-a domain and a phone range the organisation owns (--decoy-domain,
---decoy-phone), which also raise an alarm if anyone contacts them. The
-local part of an e-mail is never changed and no invisible character is
+domains and phone ranges the organisation owns (--decoy-domain and
+--decoy-phone-range, each repeatable), which also raise an alarm if anyone
+contacts them. Decoys are shaped by the registry itself: one organisation
+per domain, IDs from the registry's sequences, names, job titles, e-mail
+shapes and countries of real contacts, numbers of the country's ranges.
+The local part of an e-mail is never changed and no invisible character is
 written. "leakdesk trace --leak FILE" without candidates decodes a leak.
+
+--where keeps rows (repeat it for AND; case is ignored):
+  COLUMN=VALUE     the whole cell is VALUE     COLUMN!=VALUE    it is not
+  COLUMN~TEXT      the cell contains TEXT      COLUMN!~TEXT     it does not
+  COLUMN=~REGEXP   the cell matches REGEXP     COLUMN!=~REGEXP  it does not
+--preview prints how many rows each filter keeps, and writes nothing.
 
 The key is LEAKDESK_FINGERPRINT_KEY, or DATA/fingerprint.key, made on the
 first export: keep it secret, and keep it, or past exports cannot be told
 apart.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if preview {
+				if err := requireFlags(cmd, "registry"); err != nil {
+					return err
+				}
+				return a.previewExport(cmd.Context(), registry, where)
+			}
 			if err := requireFlags(cmd, "registry", "recipient", "out"); err != nil {
 				return err
 			}
@@ -89,13 +103,11 @@ apart.`,
 			default:
 				return leakdesk.Errorf(leakdesk.EINVALID, "--format %q: want csv, xlsx or json", format)
 			}
-			decoys := trace.Decoys{Domain: strings.ToLower(strings.TrimSpace(decoyDomain)), PhonePrefix: strings.TrimSpace(decoyPhone), Pool: pool}
-			if !noDecoys {
-				if decoys.Domain == "" || !strings.HasPrefix(decoys.PhonePrefix, "+") || len(decoys.PhonePrefix) < 6 || len(decoys.PhonePrefix) > 11 {
-					return leakdesk.Errorf(leakdesk.EINVALID, "decoys need a domain and an E.164 phone prefix of 5 to 10 digits that the organisation owns (--decoy-domain, --decoy-phone, or LEAKDESK_DECOY_DOMAIN, LEAKDESK_DECOY_PHONE); --no-decoys exports without, which a leaker who normalises values can defeat")
-				}
-			} else {
-				decoys = trace.Decoys{}
+			decoys := trace.DecoyConfig{Domains: splitList(decoyDomains, strings.ToLower), PhoneRanges: splitList(decoyRanges, nil), Pool: pool}
+			if noDecoys {
+				decoys = trace.DecoyConfig{}
+			} else if err := decoys.Validate(); err != nil {
+				return leakdesk.Errorf(leakdesk.EINVALID, "%s (--decoy-domain and --decoy-phone-range, each repeatable, or LEAKDESK_DECOY_DOMAIN and LEAKDESK_DECOY_PHONE, comma-separated); --no-decoys exports without, which a leaker who normalises values can defeat", leakdesk.ErrorMessage(err))
 			}
 			e, err := a.makeExport(cmd.Context(), exportRequest{registry: registry, recipient: recipient, purpose: purpose, where: where,
 				columns: columns, format: format, out: out, decoys: decoys})
@@ -114,21 +126,65 @@ apart.`,
 	f.StringVar(&registry, "registry", "", "the registry to export (required)")
 	f.StringVar(&recipient, "recipient", "", "who receives the export (required)")
 	f.StringVar(&purpose, "purpose", "", "why it is made")
-	f.StringArrayVar(&where, "where", nil, "keep rows where COLUMN=VALUE (case-insensitive; repeat for AND)")
+	f.StringArrayVar(&where, "where", nil, "keep rows where COLUMN=VALUE, !=, ~TEXT (contains), !~, =~REGEXP or !=~ (case-insensitive; repeat for AND)")
+	f.BoolVar(&preview, "preview", false, "print how many rows each --where keeps, and write nothing")
 	f.StringSliceVar(&columns, "columns", nil, "columns to export, by header (default: all)")
 	f.StringVar(&out, "out", "", "file to write (required)")
-	f.StringVar(&decoyDomain, "decoy-domain", a.getenv("LEAKDESK_DECOY_DOMAIN"), "domain of the decoy contacts, owned by the organisation (env LEAKDESK_DECOY_DOMAIN)")
-	f.StringVar(&decoyPhone, "decoy-phone", a.getenv("LEAKDESK_DECOY_PHONE"), "E.164 prefix of the decoys' phone numbers, a range the organisation owns (env LEAKDESK_DECOY_PHONE)")
-	f.IntVar(&pool, "decoys", trace.DefaultDecoyPool, "decoys the exports draw from; each carries about a quarter of them")
+	f.StringArrayVar(&decoyDomains, "decoy-domain", envList(a.getenv("LEAKDESK_DECOY_DOMAIN")), "an e-mail domain the organisation owns, for one decoy organisation; repeat it (env LEAKDESK_DECOY_DOMAIN, comma-separated)")
+	f.StringArrayVar(&decoyRanges, "decoy-phone-range", envList(a.getenv("LEAKDESK_DECOY_PHONE")), "an E.164 prefix of a phone range the organisation owns, fixed or mobile; repeat it (env LEAKDESK_DECOY_PHONE, comma-separated)")
+	f.StringArrayVar(&decoyRanges, "decoy-phone", nil, "the same as --decoy-phone-range")
+	f.MarkHidden("decoy-phone")
+	f.IntVar(&pool, "decoys", trace.DefaultDecoyPool, "decoys the exports draw from; each carries about a fifth of them")
 	f.BoolVar(&noDecoys, "no-decoys", false, "export without decoys")
 	return cmd
+}
+
+// envList splits a comma-separated setting.
+func envList(v string) []string { return splitList([]string{v}, nil) }
+
+// splitList splits values at commas and drops empty items.
+func splitList(values []string, norm func(string) string) []string {
+	var out []string
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				if norm != nil {
+					item = norm(item)
+				}
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }
 
 // exportRequest is what "export" is asked to write.
 type exportRequest struct {
 	registry, recipient, purpose, format, out string
 	where, columns                            []string
-	decoys                                    trace.Decoys
+	decoys                                    trace.DecoyConfig
+}
+
+// previewExport prints how many registry rows each filter keeps.
+func (a *app) previewExport(ctx context.Context, registry string, where []string) error {
+	header, rows, _, err := readRegistryTable(ctx, registry)
+	if err != nil {
+		return err
+	}
+	filters, err := trace.ParseWhere(header, where)
+	if err != nil {
+		return err
+	}
+	counts := trace.Preview(filters, rows)
+	if a.format == "json" {
+		return writeJSON(a.stdout, map[string]any{"rows": len(rows), "filters": counts})
+	}
+	fmt.Fprintf(a.stdout, "%s: %d rows. Nothing is written.\n", registry, len(rows))
+	t := newTable(a.stdout, "FILTER", "KEEPS", "LEFT")
+	for _, c := range counts {
+		t.row(c.Filter, fmt.Sprint(c.Keeps), fmt.Sprint(c.Left))
+	}
+	return t.flush()
 }
 
 // makeExport writes a fingerprinted export and records it.
@@ -141,30 +197,24 @@ func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export
 	if err != nil {
 		return nil, err
 	}
-	if rows, err = filterRows(header, rows, r.where); err != nil {
+	filters, err := trace.ParseWhere(header, r.where)
+	if err != nil {
 		return nil, err
-	}
-	if header, rows, roles, err = pickColumns(header, rows, roles, r.columns); err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "no row of %s matches --where %s", r.registry, strings.Join(r.where, " "))
 	}
 	var id [4]byte
 	rand.Read(id[:])
 	e := &leakdesk.Export{ID: "FX-" + hex.EncodeToString(id[:]), Recipient: r.recipient, Purpose: r.purpose, Filter: strings.Join(r.where, " AND "),
-		Columns: header, Format: r.format, Rows: len(rows), DecoyDomain: r.decoys.Domain, DecoyPhone: r.decoys.PhonePrefix, DecoyPool: r.decoys.Pool, Actor: a.actor}
+		Format: r.format, DecoyDomains: r.decoys.Domains, DecoyPhoneRanges: r.decoys.PhoneRanges, DecoyPool: r.decoys.Pool, Actor: a.actor}
 	marker := trace.NewMarker(code, match.NewNormaliser("FR"))
-	e.Positions = marker.Mark(e.ID, roles, rows)
-	if r.decoys.Domain != "" {
-		decoyRows, positions := marker.DecoyRows(e.ID, r.decoys, roles, func(i int) []string { return rows[(i*7919)%len(rows)] })
-		e.Positions, e.Decoys = append(e.Positions, positions...), len(decoyRows)
-		// Decoys go among the real rows, at random places.
-		for _, row := range decoyRows {
-			rows = slices.Insert(rows, mrand.IntN(len(rows)+1), row)
-		}
+	b, err := marker.BuildExport(header, roles, rows, trace.ExportSpec{ID: e.ID, Where: filters, Columns: r.columns, Decoys: r.decoys})
+	if err != nil {
+		return nil, err
 	}
-	data, err := encodeExport(r.format, header, rows)
+	e.Columns, e.Rows, e.Decoys, e.Positions = b.Header, b.Real, b.Decoys, b.Positions
+	for _, d := range b.Pool {
+		e.DecoyContacts = append(e.DecoyContacts, leakdesk.DecoyContact{Pos: d.Pos, Email: d.Email, Phone: d.Phone, Mobile: d.Mobile})
+	}
+	data, err := encodeExport(r.format, b.Header, b.Rows)
 	if err != nil {
 		return nil, err
 	}
@@ -212,57 +262,6 @@ func readRegistryTable(ctx context.Context, path string) (header []string, rows 
 		roles = append(roles, cr.Role)
 	}
 	return slices.Clone(table.Columns), rows, roles, nil
-}
-
-func columnIndex(header []string, name string) int {
-	return slices.IndexFunc(header, func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) })
-}
-
-func filterRows(header []string, rows [][]string, where []string) ([][]string, error) {
-	for _, w := range where {
-		col, value, ok := strings.Cut(w, "=")
-		i := columnIndex(header, col)
-		if !ok || i < 0 {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--where %q: want COLUMN=VALUE with a column of %s", w, strings.Join(header, ", "))
-		}
-		rows = slices.DeleteFunc(rows, func(r []string) bool {
-			return i >= len(r) || !strings.EqualFold(strings.TrimSpace(r[i]), strings.TrimSpace(value))
-		})
-	}
-	return rows, nil
-}
-
-func pickColumns(header []string, rows [][]string, roles []dump.Role, columns []string) ([]string, [][]string, []dump.Role, error) {
-	if len(columns) == 0 {
-		return header, rows, roles, nil
-	}
-	var idx []int
-	for _, c := range columns {
-		i := columnIndex(header, c)
-		if i < 0 {
-			return nil, nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "--columns: no column %q in %s", c, strings.Join(header, ", "))
-		}
-		idx = append(idx, i)
-	}
-	pick := func(r []string) []string {
-		out := make([]string, len(idx))
-		for j, i := range idx {
-			if i < len(r) {
-				out[j] = r[i]
-			}
-		}
-		return out
-	}
-	newRoles := make([]dump.Role, len(idx))
-	for j, i := range idx {
-		if i < len(roles) {
-			newRoles[j] = roles[i]
-		}
-	}
-	for k, r := range rows {
-		rows[k] = pick(r)
-	}
-	return pick(header), rows, newRoles, nil
 }
 
 func encodeExport(format string, header []string, rows [][]string) ([]byte, error) {

@@ -16,7 +16,8 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 		dir := t.TempDir()
 		reg := filepath.Join(dir, "registry.csv")
 		c.ok("sample", "--contacts-csv", reg, "--rows", "600", "--seed", "4")
-		decoys := []string{"--decoy-domain", "contacts-acme.example", "--decoy-phone", "+3361990"}
+		decoys := []string{"--decoy-domain", "vernier-conseil.fr", "--decoy-domain", "atelier-moreau.fr", "--decoy-domain", "hartmann-technik.de",
+			"--decoy-phone-range", "+3342299", "--decoy-phone-range", "+3376490", "--decoy-phone", "+4930901"}
 		if _, errOut, code := c.run("export", "--registry", reg, "--recipient", "x", "--out", filepath.Join(dir, "x.csv")); code != exitInvalid || !strings.Contains(errOut, "--decoy-domain") {
 			t.Fatalf("export without decoy settings: exit %d, %s", code, errOut)
 		}
@@ -41,6 +42,21 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 			}
 		}
 		c.ok(append([]string{"export", "--registry", reg, "--recipient", "fr-only", "--where", "country=FR", "--columns", "first_name,last_name,email,phone", "--out", filepath.Join(dir, "fr.csv")}, decoys...)...)
+		// --preview counts what each filter keeps, and writes nothing.
+		var preview struct {
+			Rows    int
+			Filters []struct {
+				Filter      string
+				Keeps, Left int
+			}
+		}
+		c.json(&preview, "export", "--registry", reg, "--preview", "--where", "country=FR", "--where", "email!~.example", "--out", filepath.Join(dir, "never.csv"))
+		if preview.Rows != 600 || len(preview.Filters) != 2 || preview.Filters[0].Keeps == 0 || preview.Filters[1].Left > preview.Filters[0].Keeps {
+			t.Fatalf("preview = %+v", preview)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "never.csv")); err == nil {
+			t.Fatal("--preview wrote the export")
+		}
 
 		// Three tenths of team-4's copy, shuffled, leak.
 		f, err := os.Open(files["team-4"])
@@ -87,9 +103,9 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 		dr, _ := os.ReadFile(decoyFile)
 		var hit string
 		for _, line := range strings.Split(string(dr), "\n") {
-			if i := strings.Index(line, "@contacts-acme.example"); i > 0 {
+			if i := strings.Index(strings.ToLower(line), "@vernier-conseil.fr"); i > 0 {
 				start := strings.LastIndexAny(line[:i], ",\"") + 1
-				hit = line[start : i+len("@contacts-acme.example")]
+				hit = line[start : i+len("@vernier-conseil.fr")]
 				break
 			}
 		}

@@ -31,18 +31,22 @@ func (f *dumpFlags) register(cmd *cobra.Command) {
 func (a *app) inspectCommand() *cobra.Command {
 	var df dumpFlags
 	var showValues bool
+	var incident, evidenceRef string
 	cmd := &cobra.Command{
-		Use:   "inspect FILE... (- for standard input)",
+		Use:   "inspect FILE... (- for standard input) | --incident ID [--evidence REF]",
 		Short: "Profile leaked files: format, columns and their roles, data categories, secrets",
 		Long: `Read leaked files of any format (delimited text, XLSX, JSON, NDJSON, SQL dumps,
 key-value blocks, combolists, free text; in zip, gzip or tar archives; in any
 common encoding) and report, for each table: its format, encoding and
 delimiter; each column's role with a confidence, how full it is, its distinct
 values and masked samples; the GDPR data categories and their counts; secrets,
-detection rules and configuration found; and data-quality notes.`,
+detection rules and configuration found; and data-quality notes.
+
+With --incident and no file, the incident's evidence is read from the vault,
+and the read is logged on its timeline with the actor.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return leakdesk.Errorf(leakdesk.EINVALID, "inspect needs at least one file")
+			if len(args) == 0 && incident == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "inspect needs at least one file, or --incident to inspect its evidence")
 			}
 			return nil
 		},
@@ -60,6 +64,23 @@ detection rules and configuration found; and data-quality notes.`,
 			}
 			profiler := dump.NewProfiler(reader, secrets, showValues)
 			var profiles []*dump.FileProfile
+			if incident != "" && len(args) == 0 {
+				// Evidence is read through the vault, and each read is logged.
+				src, err := a.evidenceSource(cmd.Context(), incident, evidenceRef, "inspect")
+				if err != nil {
+					return err
+				}
+				rc, err := src.Open()
+				if err != nil {
+					return err
+				}
+				fp, err := profiler.ProfileStream(cmd.Context(), src.Name, rc, -1)
+				rc.Close()
+				if err != nil {
+					return err
+				}
+				profiles = append(profiles, fp)
+			}
 			for _, path := range args {
 				var fp *dump.FileProfile
 				if path == "-" {
@@ -92,6 +113,8 @@ detection rules and configuration found; and data-quality notes.`,
 	}
 	df.register(cmd)
 	cmd.Flags().BoolVar(&showValues, "show-values", false, "show sample values in clear instead of masked")
+	cmd.Flags().StringVar(&incident, "incident", "", "without files: inspect this incident's evidence, read from the vault (each read logged)")
+	cmd.Flags().StringVar(&evidenceRef, "evidence", "", "with --incident: which piece of evidence (number or SHA-256 prefix), when there are several")
 	return cmd
 }
 

@@ -211,9 +211,9 @@ func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
 				why = append(why, e.Field+" "+strings.SplitN(e.How, ":", 2)[0])
 			}
 		}
-		rows := fmt.Sprint(c.Rows)
+		rows := showInts(c.Rows)
 		if len(c.Rows) > 4 {
-			rows = fmt.Sprintf("%v… (%d)", c.Rows[:4], len(c.Rows))
+			rows = fmt.Sprintf("%s… (%d)", showInts(c.Rows[:4]), len(c.Rows))
 		}
 		t.row("  "+c.ID, c.Name, c.Organisation, c.Class, fmt.Sprintf("%.3f", c.Confidence), strings.Join(c.Fields, ","), rows, strings.Join(why, ", "))
 	}

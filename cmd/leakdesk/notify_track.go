@@ -235,7 +235,7 @@ and waived, which records in --note why the person will not be reached
 	f.StringVar(&channel, "channel", "", "phone, letter, email or in-person")
 	f.StringVar(&outcome, "outcome", "", "reached, no-answer, voicemail, wrong-number, returned, refused, or waived")
 	f.StringVar(&note, "note", "", "what was said; for waived, the reason (required)")
-	f.StringVar(&at, "at", "", "when it happened, RFC 3339 (default now)")
+	f.StringVar(&at, "at", "", "when it happened, RFC 3339 (default now; a time in the future is refused)")
 	return cmd
 }
 

@@ -109,3 +109,20 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// showList joins items for a sentence, or says none.
+func showList(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
+}
+
+// showInts writes numbers as a sentence lists them: "3, 7, 12".
+func showInts[T int | int64](ns []T) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}

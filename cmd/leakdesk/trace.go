@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,10 +22,10 @@ const eventTraceRanked = "trace.ranked"
 
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
-	var leak, logPath, incident, registry, history string
+	var leak, logPath, incident, registry, history, evidenceRef string
 	var candidates, decoyHits []string
 	cmd := &cobra.Command{
-		Use:   "trace --leak LEAK [--candidates PATH... [--log export_log.csv] [--registry R --history H]] [--incident ID] [CANDIDATE...]",
+		Use:   "trace --leak LEAK|--incident ID [--candidates PATH... [--log export_log.csv] [--registry R --history H]] [--incident ID] [CANDIDATE...]",
 		Short: "Find which export the leak came from: rank candidate files and explain why",
 		Long: `Rank the candidate files (past exports in any format; directories are walked)
 by how well each explains the leak: the log-likelihood of the leaked rows
@@ -52,13 +53,21 @@ way.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths := append(slices.Clone(candidates), args...)
 			if len(decoyHits) > 0 && len(paths) == 0 && leak == "" {
-				return a.traceFingerprints(cmd.Context(), df.opts, "", decoyHits, incident)
+				return a.traceFingerprints(cmd.Context(), df.opts, match.Source{}, decoyHits, incident)
 			}
-			if err := requireFlags(cmd, "leak"); err != nil {
-				return err
+			if leak == "" && incident == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "trace needs the leak: --leak FILE, or --incident ID to read it from the incident's evidence")
+			}
+			src := match.Files(leak)
+			if leak == "" {
+				s, err := a.evidenceSource(cmd.Context(), incident, evidenceRef, "trace the source of the leak")
+				if err != nil {
+					return err
+				}
+				src, leak = []match.Source{s}, s.Name
 			}
 			if len(paths) == 0 {
-				return a.traceFingerprints(cmd.Context(), df.opts, leak, nil, incident)
+				return a.traceFingerprints(cmd.Context(), df.opts, src[0], nil, incident)
 			}
 			files, err := trace.CandidateFiles(paths)
 			if err != nil {
@@ -77,7 +86,7 @@ way.`,
 				return err
 			}
 			n := match.NewNormaliser(df.opts.Region)
-			res, err := trace.New(reader, n).Trace(cmd.Context(), match.Files(leak)[0], files, log)
+			res, err := trace.New(reader, n).Trace(cmd.Context(), src[0], files, log)
 			if err != nil {
 				return err
 			}
@@ -94,7 +103,7 @@ way.`,
 				if err != nil {
 					return err
 				}
-				leaked, _, err := match.ReadRecords(cmd.Context(), reader, n, match.Files(leak)[0])
+				leaked, _, err := match.ReadRecords(cmd.Context(), reader, n, src[0])
 				if _, err := dump.Unreads(err); err != nil {
 					return err // the parts not read were reported above
 				}
@@ -128,7 +137,8 @@ way.`,
 	}
 	df.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&leak, "leak", "", "the leaked file (required)")
+	f.StringVar(&leak, "leak", "", "the leaked file; without it, --incident reads the incident's evidence (each read logged)")
+	f.StringVar(&evidenceRef, "evidence", "", "with --incident and no --leak: which piece of evidence to read (number or SHA-256 prefix), when there are several")
 	f.StringArrayVar(&candidates, "candidates", nil, "a candidate file or directory; repeat it, or list candidates as arguments")
 	f.StringVar(&logPath, "log", "", "the export audit log: export_id, exported_at, user, report, file")
 	f.StringVar(&incident, "incident", "", "record the ranking on this incident's timeline")
@@ -151,7 +161,8 @@ type fingerprintResult struct {
 }
 
 // traceFingerprints decodes a leak against every recorded export.
-func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak string, decoyHits []string, incident string) error {
+func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, src match.Source, decoyHits []string, incident string) error {
+	leak := src.Name
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return err
@@ -167,20 +178,12 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak str
 	if err != nil {
 		return err
 	}
-	var decoys []trace.Decoys
-	var recorded []trace.RecordedExport
-	for _, e := range exports {
-		d := trace.Decoys{Domain: e.DecoyDomain, PhonePrefix: e.DecoyPhone, Pool: e.DecoyPool}
-		if d.Domain != "" && !slices.Contains(decoys, d) {
-			decoys = append(decoys, d)
-		}
-		recorded = append(recorded, trace.RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
-	}
+	recorded, decoys := code.Recorded(exports)
 	marker := trace.NewMarker(code, match.NewNormaliser(opts.Region))
 	var obs *trace.Observation
 	if len(decoyHits) > 0 {
 		var unknown []string
-		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys...); len(unknown) > 0 {
+		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys); len(unknown) > 0 {
 			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(unknown, ", "))
 		}
 		leak = "decoys " + strings.Join(decoyHits, ", ")
@@ -189,7 +192,7 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak str
 		if err != nil {
 			return err
 		}
-		if obs, err = marker.Observe(ctx, reader, match.Files(leak)[0], decoys...); err != nil {
+		if obs, err = marker.Observe(ctx, reader, src, decoys); err != nil {
 			return err
 		}
 		a.reportUnread(obs.Unread, 1) // Observe fails when nothing was read
@@ -226,7 +229,11 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, leak str
 		return writeJSON(a.stdout, res)
 	}
 	fmt.Fprintf(a.stdout, "%s: %s.\n", leak, res.Note)
-	fmt.Fprintf(a.stdout, "Positions seen: %v; decoys: %d; set aside as normalised: %v.\n\n", obs.Seen, obs.Decoys, obs.Erased)
+	var seen []string
+	for _, kind := range slices.Sorted(maps.Keys(obs.Seen)) {
+		seen = append(seen, fmt.Sprintf("%d %s", obs.Seen[kind], kind))
+	}
+	fmt.Fprintf(a.stdout, "Positions seen: %s; decoys: %d; set aside as normalised: %s.\n\n", showList(seen, "none"), obs.Decoys, showList(obs.Erased, "none"))
 	t := newTable(a.stdout, "EXPORT", "RECIPIENT", "SCORE", "POSITIONS", "DECOYS", "BOUND")
 	for _, s := range res.Suspects {
 		t.row(s.Export, s.Recipient, fmt.Sprintf("%.1f", s.Score), fmt.Sprint(s.Positions), fmt.Sprint(s.Decoys), fmt.Sprintf("%.2g", s.Bound))

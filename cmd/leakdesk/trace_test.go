@@ -13,14 +13,7 @@ import (
 func TestTraceCommand(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, "sqlite")
-	dir := t.TempDir()
-	s, err := sample.Generate(sample.Config{Seed: 61, LeakStyle: sample.LeakCSV, Organisations: 80})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Write(dir); err != nil {
-		t.Fatal(err)
-	}
+	dir, s := writeSample(t, 61, 80)
 	// An unreadable candidate is named, and the others are still ranked.
 	os.WriteFile(filepath.Join(dir, "exports", "broken.xlsx"), []byte("PK\x03\x04 not really a workbook"), 0o644)
 	c.ok("incident", "new", "--title", "x", "--aware-at", "now")
@@ -81,4 +74,64 @@ func TestTraceCommand(t *testing.T) {
 	if _, errOut, code := c.run("trace", "--leak", other, filepath.Join(dir, "missing")); code != exitNotFound || !strings.Contains(errOut, "missing") {
 		t.Errorf("missing candidate: exit %d, %s", code, errOut)
 	}
+}
+
+// TestEvidenceIsReadThroughTheVault: trace and inspect given an incident
+// and no file read its evidence, and each read is an event naming the actor.
+func TestEvidenceIsReadThroughTheVault(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	dir, s := writeSample(t, 62, 40)
+	c.ok("incident", "new", "--title", "x", "--aware-at", "now")
+	_, errOut, code := c.run("evidence", "add", "1", filepath.Join(dir, s.LeakPath()), "--source", "forum")
+	if code != 0 || !strings.Contains(errOut, "new evidence key was created at") || strings.Contains(errOut, "level=") || strings.Contains(errOut, "file=") {
+		t.Fatalf("evidence add: exit %d, stderr %q: the key warning should be a sentence", code, errOut)
+	}
+	var res struct {
+		Leak       string
+		Verdict    string
+		Candidates []struct{ File string }
+	}
+	c.json(&res, "trace", "--incident", "1", "--candidates", filepath.Join(dir, "exports"), "--log", filepath.Join(dir, "exports", "export_log.csv"))
+	if res.Verdict != "source" || filepath.Base(res.Candidates[0].File) != s.Truth().SourceExport || !strings.HasPrefix(res.Leak, "evidence #1") {
+		t.Fatalf("trace of the evidence: leak %q, verdict %q, top %+v", res.Leak, res.Verdict, res.Candidates[0])
+	}
+	if out := c.ok("inspect", "--incident", "1"); !strings.Contains(out, "evidence #1") {
+		t.Fatalf("inspect of the evidence:\n%s", out)
+	}
+	var events []struct {
+		Kind, Actor string
+		Details     struct{ Purpose string }
+	}
+	c.json(&events, "incident", "log", "1")
+	var reads []string
+	for _, ev := range events {
+		if ev.Kind == "evidence.read" {
+			if ev.Actor == "" {
+				t.Errorf("a read of evidence names no actor: %+v", ev)
+			}
+			reads = append(reads, ev.Details.Purpose)
+		}
+	}
+	if len(reads) != 2 || !strings.Contains(reads[0], "trace") || reads[1] != "inspect" {
+		t.Errorf("evidence reads logged: %q, want the trace's and the inspection's", reads)
+	}
+	c.ok("evidence", "add", "1", filepath.Join(dir, "registry", "contacts.csv"), "--source", "registry")
+	if _, errOut, code := c.run("trace", "--incident", "1", filepath.Join(dir, "exports")); code != exitInvalid || !strings.Contains(errOut, "--evidence") {
+		t.Errorf("two pieces of evidence, none named: exit %d, %s", code, errOut)
+	}
+}
+
+// writeSample writes the synthetic incident of seed, with a CSV leak.
+func writeSample(t *testing.T, seed uint64, orgs int) (string, *sample.Scenario) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := sample.Generate(sample.Config{Seed: seed, LeakStyle: sample.LeakCSV, Organisations: orgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir, s
 }
