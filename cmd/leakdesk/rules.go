@@ -178,6 +178,8 @@ type evidenceFindings struct {
 	Persons    int64            `json:"persons"`
 	PersonsHow string           `json:"persons_how"`
 	Records    int64            `json:"records"`
+	// People breaks Persons down when matching counted them.
+	People *leakdesk.People `json:"people,omitempty"`
 }
 
 func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*evidenceFindings, error) {
@@ -317,7 +319,8 @@ func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust
 	}
 	switch matched, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
 	case err == nil:
-		findings.Persons, findings.PersonsHow = int64(len(matched.Contacts)), fmt.Sprintf("registry contacts found in the leak, in %d organisations", len(matched.Organisations))
+		p := matched.Count()
+		findings.Persons, findings.PersonsHow, findings.People = p.Total, rules.PeopleHow("en", p), &p
 	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
 		return assessment{}, err
 	}
@@ -464,7 +467,7 @@ func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, err
 				return rules.ReportInput{}, fmt.Errorf("read assessment of event %d: %w", ev.Seq, err)
 			}
 			in.Severity, in.Categories, in.Special = &as.Severity, as.Findings.Categories, as.Findings.Special
-			in.Persons, in.PersonsHow, in.Records = as.Findings.Persons, as.Findings.PersonsHow, as.Findings.Records
+			in.Persons, in.PersonsHow, in.Records, in.People = as.Findings.Persons, as.Findings.PersonsHow, as.Findings.Records, as.Findings.People
 		}
 	}
 	return in, nil
