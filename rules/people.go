@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -35,4 +36,35 @@ func PeopleHow(lang string, p leakdesk.People) string {
 		out += say("; past exports and the registry's history not searched", " ; exports passés et historique du référentiel non consultés")
 	}
 	return out
+}
+
+// SubjectsInformed says, in lang, how far the people concerned were told:
+// the affected contacts (and outside, those of the findings no notice can
+// reach yet) and the former contacts, each as far as evidence shows.
+// since is the first notice, updates how many followed it.
+func SubjectsInformed(lang string, s leakdesk.CoverageSummary, outside int, since time.Time, updates int) string {
+	fr := lang == "fr"
+	counts := func(c leakdesk.CoverageCounts, extra int) string {
+		if fr {
+			return fmt.Sprintf("%d jointe(s) de façon attestée (accusé de réception, appel, rapport de remise), %d message(s) envoyé(s) sans preuve de réception à ce jour, %d non jointe(s)",
+				c.Reached(), c.Sent, c.Unreached+extra)
+		}
+		return fmt.Sprintf("%d reached on evidence (acknowledgement, call, delivery report), %d sent with no evidence yet that it arrived, %d not reached", c.Reached(), c.Sent, c.Unreached+extra)
+	}
+	affected, former := s.ByKind[leakdesk.RecipientAffected], s.ByKind[leakdesk.RecipientFormer]
+	var out string
+	if fr {
+		out = fmt.Sprintf("Depuis le %s (premier message, puis %d point(s) de situation), sur %d personne(s) concernée(s) : %s.",
+			since.Format("02/01/2006"), updates, affected.Recipients+outside, counts(affected, outside))
+		if former.Recipients > 0 {
+			out += fmt.Sprintf(" Sur %d ancien(s) contact(s) : %s.", former.Recipients, counts(former, 0))
+		}
+		return out + " Source : leakdesk notify coverage."
+	}
+	out = fmt.Sprintf("Since %s (first notice, then %d update(s)), of %d affected person(s): %s.",
+		since.Format("2006-01-02"), updates, affected.Recipients+outside, counts(affected, outside))
+	if former.Recipients > 0 {
+		out += fmt.Sprintf(" Of %d former contact(s): %s.", former.Recipients, counts(former, 0))
+	}
+	return out + " Source: leakdesk notify coverage."
 }

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/rules"
@@ -58,4 +59,26 @@ func field(rep *rules.Report, id string) string {
 		}
 	}
 	return ""
+}
+
+// "Persons informed" counts as reached only what evidence shows, and
+// names the former contacts apart.
+func TestSubjectsInformedSaysWhatIsKnown(t *testing.T) {
+	t.Parallel()
+	s := leakdesk.CoverageSummary{ByKind: map[string]leakdesk.CoverageCounts{
+		leakdesk.RecipientAffected: {Recipients: 10, Acknowledged: 2, ByPhone: 1, Delivered: 1, Sent: 5, Unreached: 1},
+		leakdesk.RecipientFormer:   {Recipients: 3, Sent: 3},
+	}}
+	since := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	en := rules.SubjectsInformed("en", s, 2, since, 1)
+	for _, want := range []string{"Since 2026-03-04 (first notice, then 1 update(s)), of 12 affected person(s): 4 reached on evidence", "5 sent with no evidence yet that it arrived, 3 not reached",
+		"Of 3 former contact(s): 0 reached on evidence (acknowledgement, call, delivery report), 3 sent"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("en: %q lacks %q", en, want)
+		}
+	}
+	fr := rules.SubjectsInformed("fr", s, 2, since, 1)
+	if !strings.Contains(fr, "sur 12 personne(s) concernée(s) : 4 jointe(s) de façon attestée") || !strings.Contains(fr, "Sur 3 ancien(s) contact(s)") || strings.Contains(fr, "reached") {
+		t.Errorf("fr: %q", fr)
+	}
 }

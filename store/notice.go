@@ -889,14 +889,14 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note, channel FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query contact attempts: %w", err)
 	}
 	for rows.Next() {
 		var id int64
-		var outcome, note string
-		if err := rows.Scan(&id, &outcome, &note); err != nil {
+		var outcome, note, channel string
+		if err := rows.Scan(&id, &outcome, &note, &channel); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -905,6 +905,7 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 			mark(id, leakdesk.CoverageAcknowledged)
 		case "reached":
 			mark(id, leakdesk.CoverageOther)
+			entries[id].Channel = channel
 		case "waived":
 			mark(id, leakdesk.CoverageWaived)
 			entries[id].Reason = note
@@ -927,6 +928,9 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 		}
 		if e.State == leakdesk.DeliverySending {
 			e.State = leakdesk.CoverageQueued
+		}
+		if e.State != leakdesk.CoverageOther {
+			e.Channel = ""
 		}
 		e.Next = e.Suggest()
 	}

@@ -223,6 +223,22 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		if cov["C-2"].State != leakdesk.CoverageOther || cov["C-4"].State != leakdesk.CoverageWaived || cov["C-4"].Reason != "left the company in 2025" || cov["C-3"].State != leakdesk.CoverageAcknowledged {
 			t.Fatalf("coverage after contacts: C-2 %s, C-4 %s (%q), C-3 %s", cov["C-2"].State, cov["C-4"].State, cov["C-4"].Reason, cov["C-3"].State)
 		}
+		// Reached on evidence only: C-1 delivered, C-2 by phone, C-3
+		// acknowledged; the DPO's notice was sent, and nothing more is known.
+		if cov["C-2"].Channel != "phone" || cov["C-3"].Channel != "" {
+			t.Errorf("channels: C-2 %q, C-3 %q", cov["C-2"].Channel, cov["C-3"].Channel)
+		}
+		entries, err := svc.Coverage(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := leakdesk.SummariseCoverage(entries)
+		if got := (leakdesk.CoverageCounts{Recipients: 5, Acknowledged: 1, ByPhone: 1, Delivered: 1, Sent: 1, Waived: 1}); sum.All != got || sum.All.Reached() != 3 {
+			t.Errorf("summary = %+v, want %+v", sum.All, got)
+		}
+		if other := sum.ByKind[leakdesk.RecipientOther]; other.Sent != 1 || other.Reached() != 0 {
+			t.Errorf("others = %+v", other)
+		}
 		if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}); err != nil {
 			t.Fatalf("close once everyone is reached: %v", err)
 		}

@@ -234,6 +234,26 @@ func TestNotifyCommands(t *testing.T) {
 			t.Fatalf("waived without a reason: exit %d, %s", code, errOut)
 		}
 		c.ok("notify", "log-contact", "1", bouncedKey, "--channel", "phone", "--outcome", "reached", "--note", "told on the phone")
+		// Coverage says what is known: one reached by phone, the others
+		// sent, with nothing to show that the notice arrived.
+		var known struct {
+			Summary struct {
+				All struct {
+					ByPhone   int `json:"reached_by_phone"`
+					Sent      int `json:"sent_no_evidence"`
+					Unreached int
+				}
+			}
+		}
+		c.json(&known, "notify", "coverage", "1")
+		if s := known.Summary.All; s.ByPhone != 1 || s.Sent != 30 || s.Unreached != 0 {
+			t.Fatalf("coverage summary = %+v", s)
+		}
+		text := c.ok("notify", "coverage", "1")
+		if !strings.Contains(text, "Affected contacts (30): 1 reached on evidence (1 by phone); 29 sent, with no evidence yet that it arrived") ||
+			!strings.Contains(text, "30 of them with no evidence yet") || strings.Contains(text, "Everyone is reached") {
+			t.Fatalf("coverage says more than is known:\n%s", text)
+		}
 		c.ok("incident", "close", "1", "--reason", "everyone reached")
 		c.ok("incident", "verify", "1")
 	})

@@ -92,6 +92,7 @@ type coverageResult struct {
 	Counts    map[string]int            `json:"counts"`
 	Unreached int                       `json:"unreached"`
 	NotInList int                       `json:"affected_not_in_audience"`
+	Summary   leakdesk.CoverageSummary  `json:"summary"`
 	Entries   []*leakdesk.CoverageEntry `json:"entries"`
 }
 
@@ -147,7 +148,7 @@ func coverageOf(ctx context.Context, db *store.DB, id int64) (*coverageResult, e
 	if err != nil {
 		return nil, err
 	}
-	res := &coverageResult{Incident: leakdesk.FormatIncidentID(id), Counts: map[string]int{}, Entries: nonNil(entries)}
+	res := &coverageResult{Incident: leakdesk.FormatIncidentID(id), Counts: map[string]int{}, Entries: nonNil(entries), Summary: leakdesk.SummariseCoverage(entries)}
 	for _, e := range entries {
 		res.Counts[e.State]++
 		if e.Unreached() {
@@ -169,14 +170,21 @@ func printCoverageSummary(a *app, res *coverageResult) {
 		}
 	}
 	fmt.Fprintf(a.stdout, "\n%d recipients: %s.\n", len(res.Entries), strings.Join(parts, ", "))
+	for _, kind := range res.Summary.Kinds() {
+		c := res.Summary.ByKind[kind]
+		fmt.Fprintf(a.stdout, "  %s (%d): %s.\n", kindTitle[kind], c.Recipients, c.Words())
+	}
 	if res.NotInList > 0 {
 		fmt.Fprintf(a.stdout, "%d affected contact(s) of the latest findings are not in the audience yet: leakdesk notify plan %s\n", res.NotInList, res.Incident)
 	}
-	if res.Unreached+res.NotInList == 0 {
-		fmt.Fprintln(a.stdout, "Everyone is reached, or waived with a reason.")
-	} else {
-		fmt.Fprintf(a.stdout, "%d not reached yet.\n", res.Unreached+res.NotInList)
-	}
+	fmt.Fprintln(a.stdout, res.Summary.Conclusion(res.NotInList))
+}
+
+// kindTitle names the kinds of recipients in coverage.
+var kindTitle = map[string]string{
+	leakdesk.RecipientAffected: "Affected contacts",
+	leakdesk.RecipientFormer:   "Former contacts",
+	leakdesk.RecipientOther:    "Others",
 }
 
 func (a *app) notifyLogContactCommand() *cobra.Command {

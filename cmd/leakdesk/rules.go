@@ -488,21 +488,9 @@ func (a *app) informedFacts(ctx context.Context, id int64, facts map[string]stri
 	if err != nil {
 		return err
 	}
-	affected, told := cov.NotInList, 0
-	for _, e := range cov.Entries {
-		if e.Recipient.Kind != leakdesk.RecipientAffected {
-			continue
-		}
-		affected++
-		if !e.Unreached() && e.State != leakdesk.CoverageWaived {
-			told++
-		}
+	updates, since := len(notices)-1, notices[0].CreatedAt
+	for _, lang := range []string{"fr", "en"} {
+		facts["subjects_informed."+lang] = rules.SubjectsInformed(lang, cov.Summary, cov.NotInList, since, updates)
 	}
-	updates := len(notices) - 1
-	since := notices[0].CreatedAt
-	facts["subjects_informed.fr"] = fmt.Sprintf("%d personne(s) concernée(s) sur %d informée(s) depuis le %s (premier message, puis %d point(s) de situation) ; %d non encore jointe(s). Source : leakdesk notify coverage.",
-		told, affected, since.Format("02/01/2006"), updates, affected-told)
-	facts["subjects_informed.en"] = fmt.Sprintf("%d of %d affected person(s) told since %s (first notice, then %d update(s)); %d not reached yet. Source: leakdesk notify coverage.",
-		told, affected, since.Format("2006-01-02"), updates, affected-told)
 	return nil
 }
