@@ -39,8 +39,8 @@ const recipientColumns = `id, incident_id, recipient_key, kind, contact_id, name
 
 func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, actor string, rs []*leakdesk.Recipient) (int, error) {
 	for _, r := range rs {
-		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientOther) {
-			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected or other) are required", r.Name)
+		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientFormer && r.Kind != leakdesk.RecipientOther) {
+			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected, former or other) are required", r.Name)
 		}
 	}
 	added := 0

@@ -421,3 +421,33 @@ func BenchmarkAdvance(b *testing.B) {
 		})
 	}
 }
+
+// Former contacts are stored as recipients of their own kind, and counted
+// apart in the coverage.
+func TestFormerContactsAreRecipientsOfTheirOwnKind(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc := mustCreate(t, store.NewIncidentService(h.db), newIncident("former"))
+		svc := store.NewNoticeService(h.db)
+		_, err := svc.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{{Key: "x", Kind: "ex-customer", Name: "X", Email: "x@example.org", Language: "en"}})
+		wantCode(t, err, leakdesk.EINVALID)
+		rs := []*leakdesk.Recipient{
+			{Key: "C-1", Kind: leakdesk.RecipientAffected, ContactID: "C-1", Name: "Ann", Email: "ann@example.org", Language: "en"},
+			{Key: "former:bob@example.org", Kind: leakdesk.RecipientFormer, ContactID: "C-7", Name: "Bob", Email: "bob@example.org", Language: "fr", Rows: []int64{4}},
+		}
+		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", rs); err != nil {
+			t.Fatal(err)
+		}
+		cov := coverage(t, svc, inc.ID)
+		if r := cov["former:bob@example.org"].Recipient; r.Kind != leakdesk.RecipientFormer || r.ContactID != "C-7" || len(r.Rows) != 1 {
+			t.Fatalf("former recipient = %+v", r)
+		}
+		entries, err := svc.Coverage(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := leakdesk.SummariseCoverage(entries); s.ByKind[leakdesk.RecipientFormer].Recipients != 1 || s.ByKind[leakdesk.RecipientFormer].Unreached != 1 || s.All.Recipients != 2 {
+			t.Fatalf("summary = %+v", s)
+		}
+	})
+}

@@ -30,17 +30,22 @@ func notifyIncident(t *testing.T, c *cli, n int, facts bool) string {
 	c.ok("incident", "new", "--title", "list on a forum", "--aware-at", "now", "--country", "FR", "--regime", "gdpr")
 	c.ok("match", "--registry", reg, "--incident", "1", reg)
 	if facts {
-		for _, kv := range [][2]string{
-			{"circumstances", "A list of customer contacts was posted on a forum."},
-			{"circumstances.fr", "Une liste de contacts clients a été publiée sur un forum."},
-			{"consequences", "Phishing using your name and role."},
-			{"measures", "The access was closed."},
-			{"dpo", "dpo@acme.example, +33 1 00 00 00 00"},
-		} {
-			c.ok("incident", "fact", "1", kv[0], kv[1])
-		}
+		noticeFacts(c, "1")
 	}
 	return reg
+}
+
+// noticeFacts records the facts a notice needs in incident id.
+func noticeFacts(c *cli, id string) {
+	for _, kv := range [][2]string{
+		{"circumstances", "A list of customer contacts was posted on a forum."},
+		{"circumstances.fr", "Une liste de contacts clients a été publiée sur un forum."},
+		{"consequences", "Phishing using your name and role."},
+		{"measures", "The access was closed."},
+		{"dpo", "dpo@acme.example, +33 1 00 00 00 00"},
+	} {
+		c.ok("incident", "fact", id, kv[0], kv[1])
+	}
 }
 
 // emlFiles lists the outbox.

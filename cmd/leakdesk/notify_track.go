@@ -88,12 +88,15 @@ func nonNil[T any](s []T) []T {
 
 // coverageResult is what "notify coverage" prints.
 type coverageResult struct {
-	Incident  string                    `json:"incident"`
-	Counts    map[string]int            `json:"counts"`
-	Unreached int                       `json:"unreached"`
-	NotInList int                       `json:"affected_not_in_audience"`
-	Summary   leakdesk.CoverageSummary  `json:"summary"`
-	Entries   []*leakdesk.CoverageEntry `json:"entries"`
+	Incident  string         `json:"incident"`
+	Counts    map[string]int `json:"counts"`
+	Unreached int            `json:"unreached"`
+	NotInList int            `json:"affected_not_in_audience"`
+	// FormerNotInList counts the former contacts of the findings who could
+	// be told and are not in the audience: telling them is a choice.
+	FormerNotInList int                       `json:"former_not_in_audience"`
+	Summary         leakdesk.CoverageSummary  `json:"summary"`
+	Entries         []*leakdesk.CoverageEntry `json:"entries"`
 }
 
 func (a *app) notifyCoverageCommand() *cobra.Command {
@@ -158,6 +161,12 @@ func coverageOf(ctx context.Context, db *store.DB, id int64) (*coverageResult, e
 	if res.NotInList, err = store.NewNoticeService(db).AffectedOutsideAudience(ctx, id); err != nil {
 		return nil, err
 	}
+	switch f, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
+	case err == nil:
+		res.FormerNotInList = notify.FormerOutside(f, entriesRecipients(entries))
+	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -177,7 +186,18 @@ func printCoverageSummary(a *app, res *coverageResult) {
 	if res.NotInList > 0 {
 		fmt.Fprintf(a.stdout, "%d affected contact(s) of the latest findings are not in the audience yet: leakdesk notify plan %s\n", res.NotInList, res.Incident)
 	}
+	if res.FormerNotInList > 0 {
+		fmt.Fprintf(a.stdout, "%d former contact(s) of the findings are not in the audience: to tell them too, leakdesk notify send %s --former\n", res.FormerNotInList, res.Incident)
+	}
 	fmt.Fprintln(a.stdout, res.Summary.Conclusion(res.NotInList))
+}
+
+func entriesRecipients(entries []*leakdesk.CoverageEntry) []*leakdesk.Recipient {
+	out := make([]*leakdesk.Recipient, len(entries))
+	for i, e := range entries {
+		out[i] = e.Recipient
+	}
+	return out
 }
 
 // kindTitle names the kinds of recipients in coverage.
