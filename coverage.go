@@ -111,7 +111,7 @@ func (s CoverageSummary) Conclusion(outside int) string {
 	case c.Unreached+outside > 0:
 		return fmt.Sprintf("%d not reached yet.", c.Unreached+outside)
 	case c.Sent > 0:
-		return fmt.Sprintf("Everyone was sent a notice or reached, or waived with a reason; %d of them with no evidence yet that the notice arrived (a delivery report, an acknowledgement or a call would confirm it).", c.Sent)
+		return fmt.Sprintf("Every recipient was sent a notice or reached, or waived with a reason; %d of them with no evidence yet that the notice arrived (a delivery report, an acknowledgement or a call would confirm it).", c.Sent)
 	case c.Recipients == 0:
 		return "Nobody in the audience yet."
 	default:

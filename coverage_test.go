@@ -20,7 +20,7 @@ func TestCoverageSaysOnlyWhatIsKnown(t *testing.T) {
 		want    string
 		reached int
 	}{
-		{"sent is not reached", sent, 0, "Everyone was sent a notice or reached, or waived with a reason; 2 of them with no evidence yet", 0},
+		{"sent is not reached", sent, 0, "Every recipient was sent a notice or reached, or waived with a reason; 2 of them with no evidence yet", 0},
 		{"outside the audience", sent, 3, "3 not reached yet.", 0},
 		{"evidence", []*leakdesk.CoverageEntry{entry("affected", leakdesk.CoverageAcknowledged, ""), entry("affected", leakdesk.CoverageOther, "phone"),
 			entry("other", leakdesk.CoverageDelivered, ""), entry("affected", leakdesk.CoverageOther, "letter")}, 0, "Everyone is reached on evidence", 4},
