@@ -20,7 +20,16 @@ type Findings struct {
 	Contacts      []AffectedContact      `json:"contacts"`
 	Organisations []AffectedOrganisation `json:"organisations"`
 	Review        []ReviewItem           `json:"review"`
-	Invalid       InvalidCounts          `json:"invalid"`
+	// Former lists the leaked people who are no longer registry contacts
+	// but were once: found in a past export or the registry's history.
+	// They are data subjects still.
+	Former []LeakedPerson `json:"former"`
+	// Unknown lists the leaked people found nowhere (strangers, or
+	// fabricated rows), at most UnknownListed of them; People counts all.
+	Unknown []LeakedPerson `json:"unknown"`
+	// People counts the leak's people and accounts for every row.
+	People  People        `json:"people"`
+	Invalid InvalidCounts `json:"invalid"`
 	// Unread names the leaked files, or archive members, that yielded no
 	// record or stopped early: their content is unknown, not empty.
 	Unread []Unread `json:"unread"`
@@ -69,12 +78,80 @@ type AffectedOrganisation struct {
 type ReviewItem struct {
 	Row        int64       `json:"row"`
 	Candidates []Candidate `json:"candidates"`
+	// Past, when the row is also someone of the past (a past export or
+	// the registry's history), says who and what ties them: a former
+	// contact, or a current one whose values changed.
+	Past string `json:"past,omitempty"`
 }
 
 // Candidate is a contact a reviewed row may be.
 type Candidate struct {
 	ID         string  `json:"id"`
 	Confidence float64 `json:"confidence"`
+}
+
+// LeakedPerson is a person in the leak who is not a current registry
+// contact: a former contact, or someone unknown.
+type LeakedPerson struct {
+	// Name, organisation, country, e-mail and phone: as the past export
+	// held them for a former contact, else as the leak has them.
+	Name         string   `json:"name"`
+	Organisation string   `json:"organisation,omitempty"`
+	Country      string   `json:"country,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	Fields       []string `json:"fields"` // kinds of their data in the leak
+	Rows         []int64  `json:"rows"`   // 1-based records in reading order
+	// For former contacts: where they were found ("export", "history"),
+	// their registry ID when the history gives it, and the values that
+	// tie them, in words ("e-mail held by C-00123 until 2026-04-02").
+	Sources   []string `json:"sources,omitempty"`
+	ContactID string   `json:"contact_id,omitempty"`
+	Ties      []string `json:"ties,omitempty"`
+}
+
+// UnknownListed bounds Findings.Unknown: a huge dump of strangers is
+// counted, not listed.
+const UnknownListed = 1000
+
+// People accounts for a leak's people and rows. Every row is counted
+// once: linked to an affected contact (Findings.MatchedRows), to review,
+// a former contact's, an unknown person's, an address or number alone,
+// or no contact details at all.
+type People struct {
+	Total    int64 `json:"total"`    // Affected + Former + Unknown
+	Affected int64 `json:"affected"` // registry contacts found in the leak
+	Former   int64 `json:"former"`   // former contacts: found in the past
+	Unknown  int64 `json:"unknown"`  // persons found nowhere
+	// UnknownApprox is true when so many unknown people were met that the
+	// last were counted by row, not told apart.
+	UnknownApprox bool `json:"unknown_approx,omitempty"`
+	// UnknownNotListed counts the unknown people beyond UnknownListed.
+	UnknownNotListed int64 `json:"unknown_not_listed"`
+	ReviewRows       int64 `json:"review_rows"`
+	FormerRows       int64 `json:"former_rows"`
+	UnknownRows      int64 `json:"unknown_rows"`
+	// IdentifierRows hold an e-mail address or phone number of nobody
+	// known, without a name: combolist lines. Counted, not listed.
+	IdentifierRows int64 `json:"identifier_rows"`
+	// NoContactRows hold no e-mail address or phone number: blank rows,
+	// noise, or a name alone.
+	NoContactRows int64 `json:"no_contact_rows"`
+	// Searched names the past exports and history where former contacts
+	// were looked for; empty when none was given, and then every
+	// unlinked person is unknown.
+	Searched []string `json:"searched"`
+}
+
+// Count returns the findings' people. Findings stored before they were
+// counted give their affected contacts and review rows only.
+func (f *Findings) Count() People {
+	p := f.People
+	if p.Total == 0 && len(f.Former)+len(f.Unknown) == 0 {
+		p.Affected, p.ReviewRows = int64(len(f.Contacts)), int64(len(f.Review))
+		p.Total = p.Affected
+	}
+	return p
 }
 
 // Unread is a file, or an archive member, that yielded no record, or whose

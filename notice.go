@@ -13,7 +13,7 @@ type Recipient struct {
 	ID           int64     `json:"id"`
 	IncidentID   int64     `json:"-"`
 	Key          string    `json:"key"`  // the contact ID, or "other:" and the address
-	Kind         string    `json:"kind"` // RecipientAffected or RecipientOther
+	Kind         string    `json:"kind"` // RecipientAffected, RecipientFormer or RecipientOther
 	ContactID    string    `json:"contact_id,omitempty"`
 	Name         string    `json:"name"`
 	Organisation string    `json:"organisation,omitempty"`
@@ -30,7 +30,10 @@ type Recipient struct {
 // Recipient kinds.
 const (
 	RecipientAffected = "affected"
-	RecipientOther    = "other"
+	// RecipientFormer is a former contact found in the leak: no longer in
+	// the registry, reached with what a past export or the leak holds.
+	RecipientFormer = "former"
+	RecipientOther  = "other"
 )
 
 // Notice kinds: the first notice, and the updates that follow it.
@@ -138,8 +141,9 @@ type CoverageEntry struct {
 	Notices   int        `json:"notices"` // notices sent to them
 	Pending   int        `json:"pending"` // notices not yet sent
 	LastError string     `json:"last_error,omitempty"`
-	Reason    string     `json:"reason,omitempty"` // for waived
-	Next      string     `json:"next,omitempty"`   // what to try next
+	Reason    string     `json:"reason,omitempty"`  // for waived
+	Channel   string     `json:"channel,omitempty"` // for reached-other: phone, letter, in-person...
+	Next      string     `json:"next,omitempty"`    // what to try next
 }
 
 // Unreached reports whether nobody has told this recipient of the leak,

@@ -74,6 +74,14 @@ type Record struct {
 	Postcode   string   // see Identifier
 	City       string   // folded
 	Address    []string // see AddressTokens
+	// Shown is the row's name, organisation and country as written, for
+	// people to read; ReadRecords sets it, a scan does not.
+	Shown Shown
+}
+
+// Shown is what a row says of a person, as written.
+type Shown struct {
+	Name, Organisation, Country string
 }
 
 // emailForms returns the record's addresses as they are compared: worked

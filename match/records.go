@@ -89,6 +89,42 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 	return rec, invalid
 }
 
+// shown reads a row's name, organisation and country as written.
+func (p plan) shown(format dump.Format, row dump.Row) Shown {
+	var out Shown
+	first := func(columns []int) string {
+		for _, v := range cells(row.Cells, columns) {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	var names []string
+	for _, v := range cells(row.Cells, append(slices.Clip(p.first), p.last...)) {
+		if v = strings.TrimSpace(v); v != "" {
+			names = append(names, v)
+		}
+	}
+	out.Name = strings.Join(names, " ")
+	if out.Name == "" {
+		out.Name = first(p.full)
+	}
+	if format == dump.FormatText && out.Name == "" {
+		for _, tok := range row.Tokens {
+			if tok.Kind == dump.TokenName {
+				out.Name = tok.Value
+				break
+			}
+		}
+	}
+	out.Organisation = first(p.org)
+	if p.country >= 0 {
+		out.Country = first([]int{p.country})
+	}
+	return out
+}
+
 // exposed adds to into the kinds of data a row exposes: those of its
 // filled columns, or, for free text, of the tokens read from it. It is
 // asked only of rows that link, the few of a large leak.
@@ -226,6 +262,7 @@ func readRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source,
 		}
 		add := func(row dump.Row) {
 			rec, _ := n.record(*p, t.Format, offset, row, n.Phone, nil)
+			rec.Shown = p.shown(t.Format, row)
 			out = append(out, rec)
 		}
 		// Plan from the first rows read, then add them.

@@ -2,6 +2,8 @@ package match
 
 import (
 	"context"
+	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -22,18 +24,43 @@ type Scanner struct {
 	// to its E.164 form: the leak is read without libphonenumber, which is
 	// slow, and without knowing each number's country.
 	forms map[string]string
+	// past, when set, sorts the rows that link to no current contact into
+	// former contacts and unknowns; current holds the registry's IDs.
+	past    *Past
+	current map[string]bool
+	seed    maphash.Seed
 }
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
 func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner {
-	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}}
+	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}, seed: maphash.MakeSeed()}
 	if m != nil {
-		for _, c := range m.reg.Contacts {
-			for _, p := range c.Phones {
-				for _, form := range phoneForms(p) {
+		s.addForms(m.reg)
+	}
+	return s
+}
+
+// addForms makes the registry's phone numbers known in every layout.
+func (s *Scanner) addForms(reg *Registry) {
+	for _, c := range reg.Contacts {
+		for _, p := range c.Phones {
+			for _, form := range phoneForms(p) {
+				if _, ok := s.forms[form]; !ok {
 					s.forms[form] = p
 				}
 			}
+		}
+	}
+}
+
+// WithPast makes the scan look for the rows that link to no current
+// contact in the past: they are former contacts', or unknown people's.
+func (s *Scanner) WithPast(p *Past) *Scanner {
+	s.past, s.current = p, map[string]bool{}
+	s.addForms(p.m.reg)
+	if s.m != nil {
+		for _, c := range s.m.reg.Contacts {
+			s.current[c.ID] = true
 		}
 	}
 	return s
@@ -65,6 +92,7 @@ func (s *Scanner) phone(raw string) (string, bool) {
 // plan says where a table's fields are.
 type plan struct {
 	emails, phones, first, last, full, org []int
+	country                                int // -1 when absent
 	personColumns
 	exposed map[int]string // column -> kind of data it exposes
 }
@@ -96,7 +124,7 @@ func (pc *personColumns) take(role dump.Role, i int) {
 }
 
 func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
-	p := plan{personColumns: noPersonColumns(), exposed: map[int]string{}}
+	p := plan{country: -1, personColumns: noPersonColumns(), exposed: map[int]string{}}
 	for i, cr := range s.reader.InferRoles(t, sample, nil) {
 		switch cr.Role {
 		case dump.RoleEmail:
@@ -111,6 +139,8 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 			p.full = append(p.full, i)
 		case dump.RoleOrganisation:
 			p.org = append(p.org, i)
+		case dump.RoleCountry:
+			p.country = i
 		default:
 			p.take(cr.Role, i)
 		}
@@ -133,6 +163,7 @@ type acc struct {
 	review   []leakdesk.ReviewItem
 	matched  int64
 	invalid  leakdesk.InvalidCounts
+	unlinked
 }
 
 type contactAcc struct {
@@ -173,7 +204,7 @@ func Files(paths ...string) []Source {
 func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
-		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}}
+		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked()}
 	}
 	var offset int64
 	visit := func(t *dump.Table) error {
@@ -265,6 +296,7 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	a.invalid.Add(invalid)
 	best, second := s.m.best(rec, a.links)
 	if best == nil || best.Class == "" {
+		s.unlinked(a, p, format, row, rec)
 		return
 	}
 	ambiguous := second != nil && second.Class != "" && best.Weight-second.Weight < 2
@@ -272,6 +304,18 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 		item := leakdesk.ReviewItem{Row: rec.Row, Candidates: []leakdesk.Candidate{{ID: best.Contact.ID, Confidence: best.Confidence}}}
 		if second != nil && second.Class != "" {
 			item.Candidates = append(item.Candidates, leakdesk.Candidate{ID: second.Contact.ID, Confidence: second.Confidence})
+		}
+		if s.past != nil {
+			if i, pl := s.past.find(rec, a.pastLinks); i >= 0 {
+				// Someone of the past whom the row is for certain, and more
+				// surely than any current contact: a former contact, whose
+				// namesake or colleague the current candidate is.
+				if pl.Class == ClassCertain && pl.Weight > best.Weight && s.currentOf(i) == "" {
+					s.former(a, i, p, format, row, rec, fmt.Sprintf("rather than current contact %s (%.3f)", best.Contact.ID, best.Confidence))
+					return
+				}
+				item.Past = s.pastSays(i, rec, p.shown(format, row))
+			}
 		}
 		a.review = append(a.review, item)
 		return
@@ -343,5 +387,6 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 		return strings.Compare(res.Organisations[i].ID, res.Organisations[j].ID) < 0
 	})
 	sort.Slice(res.Review, func(i, j int) bool { return res.Review[i].Row < res.Review[j].Row })
+	s.people(res, accs)
 	return res
 }

@@ -51,6 +51,56 @@ func Audience(f *leakdesk.Findings, reg *match.Registry) []*leakdesk.Recipient {
 	return out
 }
 
+// FormerAudience makes one recipient per former contact of the findings
+// who can be reached (an e-mail address or a phone number, as the past
+// export or the leak holds them), marked as former: a former contact is a
+// data subject still, and is told only by choice (notify --former).
+func FormerAudience(f *leakdesk.Findings) []*leakdesk.Recipient {
+	out := make([]*leakdesk.Recipient, 0, len(f.Former))
+	for _, p := range f.Former {
+		key := formerKey(p)
+		if key == "" {
+			continue
+		}
+		out = append(out, &leakdesk.Recipient{
+			Key: key, Kind: leakdesk.RecipientFormer, ContactID: p.ContactID, Name: p.Name, Organisation: p.Organisation,
+			Email: p.Email, Phone: p.Phone, Language: LanguageOf("", p.Country), Fields: p.Fields, Rows: p.Rows,
+		})
+	}
+	slices.SortStableFunc(out, func(a, b *leakdesk.Recipient) int {
+		return strings.Compare(a.Organisation+"\x00"+a.Name, b.Organisation+"\x00"+b.Name)
+	})
+	return out
+}
+
+// formerKey names a former contact as a recipient: by e-mail address,
+// else phone number; "" for one who cannot be reached.
+func formerKey(p leakdesk.LeakedPerson) string {
+	switch {
+	case p.Email != "":
+		return "former:" + p.Email
+	case p.Phone != "":
+		return "former:" + p.Phone
+	}
+	return ""
+}
+
+// FormerOutside counts the former contacts of the findings who could be
+// told but are not in the audience.
+func FormerOutside(f *leakdesk.Findings, audience []*leakdesk.Recipient) int {
+	in := map[string]bool{}
+	for _, r := range audience {
+		in[r.Key] = true
+	}
+	n := 0
+	for _, p := range f.Former {
+		if k := formerKey(p); k != "" && !in[k] {
+			n++
+		}
+	}
+	return n
+}
+
 // OtherColumns are the columns of a file of other recipients. Only email is
 // required; language defaults to en.
 var OtherColumns = []string{"email", "name", "organisation", "role", "language", "phone"}

@@ -39,6 +39,10 @@ type Data struct {
 	AckURL       string
 }
 
+// Former reports whether the recipient is a former contact: no longer in
+// the registry, so that a notice says nothing of a current relationship.
+func (d *Data) Former() bool { return d.Recipient.Kind == leakdesk.RecipientFormer }
+
 // From is who the notices come from.
 type From struct {
 	Name    string // the organisation, as recipients know it

@@ -99,9 +99,12 @@ type ReportInput struct {
 	Special    []string          // headers that hint at special categories
 	Persons    int64             // approximate number of persons; 0 when unknown
 	PersonsHow string            // how Persons was counted
-	Records    int64             // approximate number of records; 0 when unknown
-	Evidence   []*leakdesk.Evidence
-	Events     []*leakdesk.Event
+	// People, when matching counted them, breaks Persons down: affected,
+	// former contacts and unknown people, in the report's language.
+	People   *leakdesk.People
+	Records  int64 // approximate number of records; 0 when unknown
+	Evidence []*leakdesk.Evidence
+	Events   []*leakdesk.Event
 }
 
 // Report is a filing, filled in one language.
@@ -280,7 +283,11 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		out["data.special"] = strings.Join(in.Special, ", ")
 	}
 	if in.Persons > 0 {
-		out["data.persons"] = fmt.Sprintf("%d (%s)", in.Persons, in.PersonsHow)
+		how := in.PersonsHow
+		if in.People != nil {
+			how = PeopleHow(lang, *in.People)
+		}
+		out["data.persons"] = fmt.Sprintf("%d (%s)", in.Persons, how)
 		out["data.persons_band"] = CNILBand(in.Persons)
 	}
 	if in.Records > 0 {

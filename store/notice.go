@@ -39,8 +39,8 @@ const recipientColumns = `id, incident_id, recipient_key, kind, contact_id, name
 
 func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, actor string, rs []*leakdesk.Recipient) (int, error) {
 	for _, r := range rs {
-		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientOther) {
-			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected or other) are required", r.Name)
+		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientFormer && r.Kind != leakdesk.RecipientOther) {
+			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected, former or other) are required", r.Name)
 		}
 	}
 	added := 0
@@ -892,14 +892,14 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note, channel FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query contact attempts: %w", err)
 	}
 	for rows.Next() {
 		var id int64
-		var outcome, note string
-		if err := rows.Scan(&id, &outcome, &note); err != nil {
+		var outcome, note, channel string
+		if err := rows.Scan(&id, &outcome, &note, &channel); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -908,6 +908,7 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 			mark(id, leakdesk.CoverageAcknowledged)
 		case "reached":
 			mark(id, leakdesk.CoverageOther)
+			entries[id].Channel = channel
 		case "waived":
 			mark(id, leakdesk.CoverageWaived)
 			entries[id].Reason = note
@@ -930,6 +931,9 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 		}
 		if e.State == leakdesk.DeliverySending {
 			e.State = leakdesk.CoverageQueued
+		}
+		if e.State != leakdesk.CoverageOther {
+			e.Channel = ""
 		}
 		e.Next = e.Suggest()
 	}

@@ -224,7 +224,23 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		if cov["C-2"].State != leakdesk.CoverageOther || cov["C-4"].State != leakdesk.CoverageWaived || cov["C-4"].Reason != "left the company in 2025" || cov["C-3"].State != leakdesk.CoverageAcknowledged {
 			t.Fatalf("coverage after contacts: C-2 %s, C-4 %s (%q), C-3 %s", cov["C-2"].State, cov["C-4"].State, cov["C-4"].Reason, cov["C-3"].State)
 		}
-		if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
+		// Reached on evidence only: C-1 delivered, C-2 by phone, C-3
+		// acknowledged; the DPO's notice was sent, and nothing more is known.
+		if cov["C-2"].Channel != "phone" || cov["C-3"].Channel != "" {
+			t.Errorf("channels: C-2 %q, C-3 %q", cov["C-2"].Channel, cov["C-3"].Channel)
+		}
+		entries, err := svc.Coverage(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := leakdesk.SummariseCoverage(entries)
+		if got := (leakdesk.CoverageCounts{Recipients: 5, Acknowledged: 1, ByPhone: 1, Delivered: 1, Sent: 1, Waived: 1}); sum.All != got || sum.All.Reached() != 3 {
+			t.Errorf("summary = %+v, want %+v", sum.All, got)
+		}
+		if other := sum.ByKind[leakdesk.RecipientOther]; other.Sent != 1 || other.Reached() != 0 {
+			t.Errorf("others = %+v", other)
+		}
+				if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
 			t.Fatalf("close once everyone is reached: %v", err)
 		}
 		if report, err := incidents.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
@@ -405,4 +421,34 @@ func BenchmarkAdvance(b *testing.B) {
 			}
 		})
 	}
+}
+
+// Former contacts are stored as recipients of their own kind, and counted
+// apart in the coverage.
+func TestFormerContactsAreRecipientsOfTheirOwnKind(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("former"))
+		svc := store.NewNoticeService(h.db)
+		_, err := svc.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{{Key: "x", Kind: "ex-customer", Name: "X", Email: "x@example.org", Language: "en"}})
+		wantCode(t, err, leakdesk.EINVALID)
+		rs := []*leakdesk.Recipient{
+			{Key: "C-1", Kind: leakdesk.RecipientAffected, ContactID: "C-1", Name: "Ann", Email: "ann@example.org", Language: "en"},
+			{Key: "former:bob@example.org", Kind: leakdesk.RecipientFormer, ContactID: "C-7", Name: "Bob", Email: "bob@example.org", Language: "fr", Rows: []int64{4}},
+		}
+		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", rs); err != nil {
+			t.Fatal(err)
+		}
+		cov := coverage(t, svc, inc.ID)
+		if r := cov["former:bob@example.org"].Recipient; r.Kind != leakdesk.RecipientFormer || r.ContactID != "C-7" || len(r.Rows) != 1 {
+			t.Fatalf("former recipient = %+v", r)
+		}
+		entries, err := svc.Coverage(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := leakdesk.SummariseCoverage(entries); s.ByKind[leakdesk.RecipientFormer].Recipients != 1 || s.ByKind[leakdesk.RecipientFormer].Unreached != 1 || s.All.Recipients != 2 {
+			t.Fatalf("summary = %+v", s)
+		}
+	})
 }

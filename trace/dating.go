@@ -9,34 +9,11 @@ import (
 	"github.com/leakdesk/leakdesk/match"
 )
 
-// Change is one dated change of a registry contact's e-mail or phone, as a
-// CRM's audit trail records it.
-type Change struct {
-	At        time.Time
-	ContactID string
-	Field     string // email, phone or mobile
-	Old, New  string
-}
+// Change is one dated change of a registry contact; see match.Change.
+type Change = match.Change
 
-// ReadHistory reads a registry history file: CSV with the columns at
-// (RFC 3339), contact_id, field, old and new. Changes of fields other than
-// email, phone and mobile are skipped.
-func ReadHistory(path string) ([]Change, error) {
-	var out []Change
-	err := readCSV(path, "registry history", []string{"at", "contact_id", "field", "old", "new"}, func(line int, get func(string) string) error {
-		field := get("field")
-		if field != "email" && field != "phone" && field != "mobile" {
-			return nil
-		}
-		at, err := time.Parse(time.RFC3339, get("at"))
-		if err != nil {
-			return fmt.Errorf("at %q is not RFC 3339", get("at"))
-		}
-		out = append(out, Change{At: at, ContactID: get("contact_id"), Field: field, Old: get("old"), New: get("new")})
-		return nil
-	})
-	return out, err
-}
+// ReadHistory reads a registry history file; see match.ReadHistory.
+func ReadHistory(path string) ([]Change, error) { return match.ReadHistory(path) }
 
 // Dating estimates when the leaked data was taken.
 type Dating struct {

@@ -34,10 +34,7 @@ package trace
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -425,7 +422,7 @@ func (t *Tracer) cover(res *Result) []string {
 // and file, by header name.
 func ReadLog(path string) (map[string]*LogEntry, error) {
 	out := map[string]*LogEntry{}
-	err := readCSV(path, "export log", []string{"export_id", "exported_at", "user", "file"}, func(line int, get func(string) string) error {
+	err := match.ReadCSV(path, "export log", []string{"export_id", "exported_at", "user", "file"}, func(line int, get func(string) string) error {
 		at, err := time.Parse(time.RFC3339, get("exported_at"))
 		if err != nil {
 			return fmt.Errorf("exported_at %q is not RFC 3339", get("exported_at"))
@@ -435,48 +432,4 @@ func ReadLog(path string) (map[string]*LogEntry, error) {
 		return nil
 	})
 	return out, err
-}
-
-// readCSV reads a CSV file with a header, checks that the needed columns
-// are there, and calls fn for each record with a getter by column name.
-// Errors name the file, and the line where there is one.
-func readCSV(path, what string, need []string, fn func(line int, get func(string) string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s %s cannot be read: %v", what, path, err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s %s: %v", what, path, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	for _, n := range need {
-		if _, ok := col[n]; !ok {
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s: no %q column (want %s)", what, path, n, strings.Join(need, ", "))
-		}
-	}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s line %d: %v", what, path, line, err)
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return rec[i]
-			}
-			return ""
-		}
-		if err := fn(line, get); err != nil {
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s %s line %d: %v", what, path, line, err)
-		}
-	}
 }

@@ -103,7 +103,11 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(ctx, match.Files(leakPath))
+			past, err := a.loadPast(ctx, reader, n, []string{filepath.Join(dir, "exports")}, filepath.Join(dir, "registry", "history.csv"))
+			if err != nil {
+				return err
+			}
+			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).WithPast(past).Scan(ctx, match.Files(leakPath))
 			if err != nil {
 				return err
 			}
@@ -115,9 +119,12 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := store.NewFindingsService(db).RecordFindings(ctx, res); err != nil {
 				return err
 			}
-			a.say("\n5. Who is in it (leakdesk match --incident %s --registry %s):", inc.PublicID(), res.Registry)
+			a.say("\n5. Who is in it (leakdesk match --incident %s --registry %s --export DIR --history FILE):", inc.PublicID(), res.Registry)
 			a.say("   %d of %d leaked rows belong to %d registry contacts of %d organisations; %d rows to review.",
 				res.MatchedRows, res.Rows, len(res.Contacts), len(res.Organisations), len(res.Review))
+			people := res.Count()
+			a.say("   %d people in the leak: %d affected contacts, %d former contacts (in past exports or the registry's history), %d unknown.",
+				people.Total, people.Affected, people.Former, people.Unknown)
 			if len(res.Contacts) > 0 {
 				c := res.Contacts[0]
 				var why []string

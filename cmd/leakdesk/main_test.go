@@ -353,8 +353,9 @@ func TestDemo(t *testing.T) {
 	if count["notify.notice"] != 2 || count["notify.delivery"] == 0 || count["notify.delivery"]%2 != 0 || count["fact"] == 0 {
 		t.Errorf("notices in the timeline: %v", count)
 	}
-	if !strings.Contains(out, "12. Coverage") || !strings.Contains(out, "Everyone is reached") {
-		t.Errorf("demo output lacks the coverage")
+	// Notices written to the outbox are sent, not known to be read.
+	if !strings.Contains(out, "12. Coverage") || !strings.Contains(out, "with no evidence yet that it arrived") || strings.Contains(out, "Everyone is reached") {
+		t.Errorf("demo output lacks the coverage, or says everyone is reached without evidence")
 	}
 	if !strings.Contains(out, "marketing agency (export FX-") || !strings.Contains(out, "is accused") {
 		t.Errorf("demo output does not name the fingerprinted export that leaked")

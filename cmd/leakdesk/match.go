@@ -14,12 +14,13 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/trace"
 )
 
 func (a *app) matchCommand() *cobra.Command {
 	var df dumpFlags
-	var registry, idColumn, orgColumn, incident string
-	var mapping []string
+	var registry, idColumn, orgColumn, incident, history string
+	var mapping, exports []string
 	var estimate bool
 	cmd := &cobra.Command{
 		Use:   "match --registry REGISTRY [--incident ID] [--id-column C] [--org-column C] [--map role=column]... [--region FR] [LEAK...]",
@@ -88,6 +89,13 @@ from the vault (each read logged).`,
 				}
 			}
 			scanner := match.NewScanner(reader, n, matcher, max(df.opts.Workers, 2))
+			if len(exports) > 0 || history != "" {
+				past, err := a.loadPast(cmd.Context(), reader, n, exports, history)
+				if err != nil {
+					return err
+				}
+				scanner.WithPast(past)
+			}
 			res, err := scanner.Scan(cmd.Context(), sources)
 			if err != nil {
 				return err
@@ -129,8 +137,33 @@ from the vault (each read logged).`,
 	f.StringVar(&orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
 	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
 	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
+	f.StringArrayVar(&exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
+	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): leaked people found there are former contacts")
 	f.BoolVar(&estimate, "estimate-weights", false, "estimate the linkage weights from the leak by EM instead of using the documented defaults")
 	return cmd
+}
+
+// loadPast reads the past exports and the registry's history that former
+// contacts are looked for in. Exports that cannot be read are said.
+func (a *app) loadPast(ctx context.Context, reader *dump.Reader, n *match.Normaliser, exports []string, history string) (*match.Past, error) {
+	files, err := trace.CandidateFiles(exports)
+	if err != nil {
+		return nil, err
+	}
+	var changes []match.Change
+	if history != "" {
+		if changes, err = match.ReadHistory(history); err != nil {
+			return nil, err
+		}
+	}
+	past, unread, err := match.LoadPast(ctx, reader, n, files, changes)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range unread {
+		fmt.Fprintf(a.stderr, "leakdesk: past export not read, former contacts in it are not found: %s\n", u)
+	}
+	return past, nil
 }
 
 // estimateSample is how many leaked records EM learns from: enough for
@@ -211,11 +244,7 @@ func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
 				why = append(why, e.Field+" "+strings.SplitN(e.How, ":", 2)[0])
 			}
 		}
-		rows := showInts(c.Rows)
-		if len(c.Rows) > 4 {
-			rows = fmt.Sprintf("%s… (%d)", showInts(c.Rows[:4]), len(c.Rows))
-		}
-		t.row("  "+c.ID, c.Name, c.Organisation, c.Class, fmt.Sprintf("%.3f", c.Confidence), strings.Join(c.Fields, ","), rows, strings.Join(why, ", "))
+		t.row("  "+c.ID, c.Name, c.Organisation, c.Class, fmt.Sprintf("%.3f", c.Confidence), strings.Join(c.Fields, ","), showRows(c.Rows), strings.Join(why, ", "))
 	}
 	t.flush()
 	if len(res.Review) > 0 {
@@ -226,9 +255,66 @@ func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
 				cands = append(cands, fmt.Sprintf("%s (%.3f)", c.ID, c.Confidence))
 			}
 			fmt.Fprintf(w, "  row %d: %s\n", r.Row, strings.Join(cands, " or "))
+			if r.Past != "" {
+				fmt.Fprintf(w, "    also in the past: %s\n", r.Past)
+			}
 		}
 	}
+	printLeakedPeople(w, res)
 	if res.Invalid.Emails+res.Invalid.Phones+res.Invalid.Births > 0 {
 		fmt.Fprintf(w, "\nUnreadable values in the leak: %d e-mail addresses, %d phone numbers, %d dates of birth\n", res.Invalid.Emails, res.Invalid.Phones, res.Invalid.Births)
 	}
+}
+
+// printLeakedPeople accounts for the leak's people: the former contacts
+// and the unknown people, listed, and the rows that hold no one.
+func printLeakedPeople(w io.Writer, res *leakdesk.Findings) {
+	p := res.Count()
+	fmt.Fprintf(w, "\nPeople in the leak: %d = %d affected contacts + %d former contacts + %d unknown; %d row(s) to review\n",
+		p.Total, p.Affected, p.Former, p.Unknown, p.ReviewRows)
+	if len(p.Searched) == 0 {
+		fmt.Fprintln(w, "  Past exports and the registry's history were not searched (--export, --history): the unknown may include former contacts.")
+	}
+	listPeople := func(title string, people []leakdesk.LeakedPerson, ties bool) {
+		if len(people) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s\n", title)
+		t := newTable(w, "  ROWS", "NAME", "ORGANISATION", "EMAIL", "PHONE", "FOUND")
+		for _, lp := range people {
+			found := "-"
+			if ties {
+				found = strings.Join(lp.Ties, "; ")
+			}
+			t.row("  "+showRows(lp.Rows), lp.Name, orDash(lp.Organisation), orDash(lp.Email), orDash(lp.Phone), found)
+		}
+		t.flush()
+	}
+	listPeople(fmt.Sprintf("Former contacts (%d): no longer in the registry, still data subjects", p.Former), res.Former, true)
+	where := "in no registry, past export or history; strangers, or made up"
+	if len(p.Searched) == 0 {
+		where = "in no registry; the past was not searched"
+	}
+	listPeople(fmt.Sprintf("Unknown (%d): %s", p.Unknown, where), res.Unknown, false)
+	if p.UnknownNotListed > 0 {
+		approx := ""
+		if p.UnknownApprox {
+			approx = " (the last counted by row)"
+		}
+		fmt.Fprintf(w, "  and %d more unknown people, not listed%s\n", p.UnknownNotListed, approx)
+	}
+	if p.IdentifierRows > 0 {
+		fmt.Fprintf(w, "%d rows hold only an e-mail address or phone number of nobody known (combolist lines): counted, not listed\n", p.IdentifierRows)
+	}
+	if p.NoContactRows > 0 {
+		fmt.Fprintf(w, "%d rows hold no e-mail address or phone number\n", p.NoContactRows)
+	}
+}
+
+// showRows shows a few rows, and how many there are.
+func showRows(rows []int64) string {
+	if len(rows) > 4 {
+		return fmt.Sprintf("%s… (%d)", showInts(rows[:4]), len(rows))
+	}
+	return showInts(rows)
 }

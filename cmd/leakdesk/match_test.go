@@ -158,6 +158,7 @@ func TestMatchInsideAnIncident(t *testing.T) {
 		var res struct {
 			Contacts []struct{ ID string }
 			Leaks    []string
+			People   struct{ Total, Unknown int64 }
 		}
 		c.json(&res, "match", "--incident", "1", "--registry", filepath.Join(dir, "registry", "contacts.csv"))
 		if len(res.Contacts) == 0 || len(res.Leaks) != 1 || !strings.HasPrefix(res.Leaks[0], "evidence #1") {
@@ -177,8 +178,11 @@ func TestMatchInsideAnIncident(t *testing.T) {
 			}
 		}
 		c.json(&assessed, "assess", "1")
-		if assessed.Assessment.Findings.Persons != int64(len(res.Contacts)) || !strings.Contains(assessed.Assessment.Findings.PersonsHow, "registry contacts") {
-			t.Fatalf("assessment persons = %+v, want %d", assessed.Assessment.Findings, len(res.Contacts))
+		// The leak's people: the contacts found and those found nowhere
+		// (the past was not searched, and the command says so).
+		if f := assessed.Assessment.Findings; f.Persons != res.People.Total || res.People.Unknown == 0 || f.Persons != int64(len(res.Contacts))+res.People.Unknown ||
+			!strings.Contains(f.PersonsHow, "registry contact(s) found") || !strings.Contains(f.PersonsHow, "not searched") {
+			t.Fatalf("assessment persons = %+v, want %+v", f, res.People)
 		}
 	})
 }

@@ -53,6 +53,7 @@ type notifyFlags struct {
 	connections int
 	batch       int
 	lease       time.Duration
+	former      bool
 }
 
 func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
@@ -60,6 +61,7 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 	fl.StringVar(&f.registry, "registry", "", "read addresses and languages again from this registry (default: as the findings recorded them)")
 	fl.StringVar(&f.templates, "templates", a.getenv("LEAKDESK_TEMPLATES"), "directory of templates that add to or replace the builtin ones (env LEAKDESK_TEMPLATES)")
 	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who notices come from, "Name <address>" (env LEAKDESK_FROM)`)
+	fl.BoolVar(&f.former, "former", false, "also tell the former contacts of the findings (no longer in the registry), with what the past export or the leak holds")
 	fl.StringVar(&f.baseURL, "base-url", a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"), "public URL of leakdesk serve, for acknowledgement links (env LEAKDESK_BASE_URL)")
 	if sending {
 		fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
@@ -142,10 +144,10 @@ func (a *app) ackTokens() (*notify.Tokens, error) {
 // registry. Nothing is stored; keep does that.
 type audience struct {
 	all      []*leakdesk.Recipient // everyone a notice would go to
-	affected []*leakdesk.Recipient // from the findings, to store before sending
+	affected []*leakdesk.Recipient // from the findings (with former contacts, when asked), to store before sending
 }
 
-func (n *notifier) audience(ctx context.Context, incidentID int64, registry string) (*audience, error) {
+func (n *notifier) audience(ctx context.Context, incidentID int64, registry string, former bool) (*audience, error) {
 	f, err := store.NewFindingsService(n.db).LatestFindings(ctx, incidentID)
 	if err != nil && leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 		return nil, err
@@ -177,6 +179,9 @@ func (n *notifier) audience(ctx context.Context, incidentID int64, registry stri
 		}
 	}
 	affected := notify.Audience(f, reg)
+	if former {
+		affected = append(affected, notify.FormerAudience(f)...)
+	}
 	all := slices.Clone(affected)
 	byKey := map[string]bool{}
 	for _, r := range affected {
@@ -241,7 +246,7 @@ func (a *app) plannedAudience(ctx context.Context, nf *notifyFlags, idArg string
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	au, err := n.audience(ctx, id, nf.registry)
+	au, err := n.audience(ctx, id, nf.registry, nf.former)
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -551,7 +556,7 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 	}
 	// Everything is checked before anything is written: the audience as it
 	// would be, its template and facts in every language, and the server.
-	au, err := n.audience(ctx, id, nf.registry)
+	au, err := n.audience(ctx, id, nf.registry, nf.former)
 	if err != nil {
 		return nil, err
 	}

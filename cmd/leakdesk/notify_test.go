@@ -30,17 +30,22 @@ func notifyIncident(t *testing.T, c *cli, n int, facts bool) string {
 	c.ok("incident", "new", "--title", "list on a forum", "--aware-at", "now", "--country", "FR", "--regime", "gdpr")
 	c.ok("match", "--registry", reg, "--incident", "1", reg)
 	if facts {
-		for _, kv := range [][2]string{
-			{"circumstances", "A list of customer contacts was posted on a forum."},
-			{"circumstances.fr", "Une liste de contacts clients a été publiée sur un forum."},
-			{"consequences", "Phishing using your name and role."},
-			{"measures", "The access was closed."},
-			{"dpo", "dpo@acme.example, +33 1 00 00 00 00"},
-		} {
-			c.ok("incident", "fact", "1", kv[0], kv[1])
-		}
+		noticeFacts(c, "1")
 	}
 	return reg
+}
+
+// noticeFacts records the facts a notice needs in incident id.
+func noticeFacts(c *cli, id string) {
+	for _, kv := range [][2]string{
+		{"circumstances", "A list of customer contacts was posted on a forum."},
+		{"circumstances.fr", "Une liste de contacts clients a été publiée sur un forum."},
+		{"consequences", "Phishing using your name and role."},
+		{"measures", "The access was closed."},
+		{"dpo", "dpo@acme.example, +33 1 00 00 00 00"},
+	} {
+		c.ok("incident", "fact", id, kv[0], kv[1])
+	}
 }
 
 // emlFiles lists the outbox.
@@ -234,7 +239,27 @@ func TestNotifyCommands(t *testing.T) {
 			t.Fatalf("waived without a reason: exit %d, %s", code, errOut)
 		}
 		c.ok("notify", "log-contact", "1", bouncedKey, "--channel", "phone", "--outcome", "reached", "--note", "told on the phone")
-		c.ok("incident", "close", "1", "--reason", "everyone reached", "--waive", "gdpr.art33.authority=the test does not notify the CNIL",
+		// Coverage says what is known: one reached by phone, the others
+		// sent, with nothing to show that the notice arrived.
+		var known struct {
+			Summary struct {
+				All struct {
+					ByPhone   int `json:"reached_by_phone"`
+					Sent      int `json:"sent_no_evidence"`
+					Unreached int
+				}
+			}
+		}
+		c.json(&known, "notify", "coverage", "1")
+		if s := known.Summary.All; s.ByPhone != 1 || s.Sent != 30 || s.Unreached != 0 {
+			t.Fatalf("coverage summary = %+v", s)
+		}
+		text := c.ok("notify", "coverage", "1")
+		if !strings.Contains(text, "Affected contacts (30): 1 reached on evidence (1 by phone); 29 sent, with no evidence yet that it arrived") ||
+			!strings.Contains(text, "30 of them with no evidence yet") || strings.Contains(text, "Everyone is reached") {
+			t.Fatalf("coverage says more than is known:\n%s", text)
+		}
+				c.ok("incident", "close", "1", "--reason", "everyone reached", "--waive", "gdpr.art33.authority=the test does not notify the CNIL",
 			"--waive", "gdpr.art34.subjects=the test files nothing", "--waive", "gdpr.art33-5.register=the test files nothing")
 		c.ok("incident", "verify", "1")
 	})

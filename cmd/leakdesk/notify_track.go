@@ -88,11 +88,15 @@ func nonNil[T any](s []T) []T {
 
 // coverageResult is what "notify coverage" prints.
 type coverageResult struct {
-	Incident  string                    `json:"incident"`
-	Counts    map[string]int            `json:"counts"`
-	Unreached int                       `json:"unreached"`
-	NotInList int                       `json:"affected_not_in_audience"`
-	Entries   []*leakdesk.CoverageEntry `json:"entries"`
+	Incident  string         `json:"incident"`
+	Counts    map[string]int `json:"counts"`
+	Unreached int            `json:"unreached"`
+	NotInList int            `json:"affected_not_in_audience"`
+	// FormerNotInList counts the former contacts of the findings who could
+	// be told and are not in the audience: telling them is a choice.
+	FormerNotInList int                       `json:"former_not_in_audience"`
+	Summary         leakdesk.CoverageSummary  `json:"summary"`
+	Entries         []*leakdesk.CoverageEntry `json:"entries"`
 }
 
 func (a *app) notifyCoverageCommand() *cobra.Command {
@@ -147,7 +151,7 @@ func coverageOf(ctx context.Context, db *store.DB, id int64) (*coverageResult, e
 	if err != nil {
 		return nil, err
 	}
-	res := &coverageResult{Incident: leakdesk.FormatIncidentID(id), Counts: map[string]int{}, Entries: nonNil(entries)}
+	res := &coverageResult{Incident: leakdesk.FormatIncidentID(id), Counts: map[string]int{}, Entries: nonNil(entries), Summary: leakdesk.SummariseCoverage(entries)}
 	for _, e := range entries {
 		res.Counts[e.State]++
 		if e.Unreached() {
@@ -155,6 +159,12 @@ func coverageOf(ctx context.Context, db *store.DB, id int64) (*coverageResult, e
 		}
 	}
 	if res.NotInList, err = store.NewNoticeService(db).AffectedOutsideAudience(ctx, id); err != nil {
+		return nil, err
+	}
+	switch f, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
+	case err == nil:
+		res.FormerNotInList = notify.FormerOutside(f, entriesRecipients(entries))
+	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
 		return nil, err
 	}
 	return res, nil
@@ -169,14 +179,32 @@ func printCoverageSummary(a *app, res *coverageResult) {
 		}
 	}
 	fmt.Fprintf(a.stdout, "\n%d recipients: %s.\n", len(res.Entries), strings.Join(parts, ", "))
+	for _, kind := range res.Summary.Kinds() {
+		c := res.Summary.ByKind[kind]
+		fmt.Fprintf(a.stdout, "  %s (%d): %s.\n", kindTitle[kind], c.Recipients, c.Words())
+	}
 	if res.NotInList > 0 {
 		fmt.Fprintf(a.stdout, "%d affected contact(s) of the latest findings are not in the audience yet: leakdesk notify plan %s\n", res.NotInList, res.Incident)
 	}
-	if res.Unreached+res.NotInList == 0 {
-		fmt.Fprintln(a.stdout, "Everyone is reached, or waived with a reason.")
-	} else {
-		fmt.Fprintf(a.stdout, "%d not reached yet.\n", res.Unreached+res.NotInList)
+	if res.FormerNotInList > 0 {
+		fmt.Fprintf(a.stdout, "%d former contact(s) of the findings are not in the audience: to tell them too, leakdesk notify send %s --former\n", res.FormerNotInList, res.Incident)
 	}
+	fmt.Fprintln(a.stdout, res.Summary.Conclusion(res.NotInList))
+}
+
+func entriesRecipients(entries []*leakdesk.CoverageEntry) []*leakdesk.Recipient {
+	out := make([]*leakdesk.Recipient, len(entries))
+	for i, e := range entries {
+		out[i] = e.Recipient
+	}
+	return out
+}
+
+// kindTitle names the kinds of recipients in coverage.
+var kindTitle = map[string]string{
+	leakdesk.RecipientAffected: "Affected contacts",
+	leakdesk.RecipientFormer:   "Former contacts",
+	leakdesk.RecipientOther:    "Others",
 }
 
 func (a *app) notifyLogContactCommand() *cobra.Command {

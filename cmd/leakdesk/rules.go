@@ -166,6 +166,8 @@ type evidenceFindings struct {
 	PersonsHow string           `json:"persons_how"`
 	Records    int64            `json:"records"`
 	Sources    []string         `json:"sources,omitempty"` // where each piece of evidence was found
+	// People breaks Persons down when matching counted them.
+	People *leakdesk.People `json:"people,omitempty"`
 }
 
 func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*evidenceFindings, error) {
@@ -304,7 +306,8 @@ func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust
 	}
 	switch matched, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
 	case err == nil:
-		findings.Persons, findings.PersonsHow = int64(len(matched.Contacts)), fmt.Sprintf("registry contacts found in the leak, in %d organisations", len(matched.Organisations))
+		p := matched.Count()
+		findings.Persons, findings.PersonsHow, findings.People = p.Total, rules.PeopleHow("en", p), &p
 	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
 		return assessment{}, err
 	}
@@ -452,7 +455,7 @@ func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, err
 				return rules.ReportInput{}, fmt.Errorf("read assessment of event %d: %w", ev.Seq, err)
 			}
 			in.Severity, in.Categories, in.Special = &as.Severity, as.Findings.Categories, as.Findings.Special
-			in.Persons, in.PersonsHow, in.Records = as.Findings.Persons, as.Findings.PersonsHow, as.Findings.Records
+			in.Persons, in.PersonsHow, in.Records, in.People = as.Findings.Persons, as.Findings.PersonsHow, as.Findings.Records, as.Findings.People
 		}
 	}
 	return in, nil
@@ -473,21 +476,9 @@ func (a *app) informedFacts(ctx context.Context, id int64, facts map[string]stri
 	if err != nil {
 		return err
 	}
-	affected, told := cov.NotInList, 0
-	for _, e := range cov.Entries {
-		if e.Recipient.Kind != leakdesk.RecipientAffected {
-			continue
-		}
-		affected++
-		if !e.Unreached() && e.State != leakdesk.CoverageWaived {
-			told++
-		}
+	updates, since := len(notices)-1, notices[0].CreatedAt
+	for _, lang := range []string{"fr", "en"} {
+		facts["subjects_informed."+lang] = rules.SubjectsInformed(lang, cov.Summary, cov.NotInList, since, updates)
 	}
-	updates := len(notices) - 1
-	since := notices[0].CreatedAt
-	facts["subjects_informed.fr"] = fmt.Sprintf("%d personne(s) concernée(s) sur %d informée(s) depuis le %s (premier message, puis %d point(s) de situation) ; %d non encore jointe(s). Source : leakdesk notify coverage.",
-		told, affected, since.Format("02/01/2006"), updates, affected-told)
-	facts["subjects_informed.en"] = fmt.Sprintf("%d of %d affected person(s) told since %s (first notice, then %d update(s)); %d not reached yet. Source: leakdesk notify coverage.",
-		told, affected, since.Format("2006-01-02"), updates, affected-told)
 	return nil
 }
