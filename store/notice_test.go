@@ -240,7 +240,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		if other := sum.ByKind[leakdesk.RecipientOther]; other.Sent != 1 || other.Reached() != 0 {
 			t.Errorf("others = %+v", other)
 		}
-				if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
+		if err := incidents.CloseIncident(ctx, inc.ID, "alice", "everyone reached", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
 			t.Fatalf("close once everyone is reached: %v", err)
 		}
 		if report, err := incidents.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {

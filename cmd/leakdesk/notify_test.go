@@ -259,7 +259,7 @@ func TestNotifyCommands(t *testing.T) {
 			!strings.Contains(text, "30 of them with no evidence yet") || strings.Contains(text, "Everyone is reached") {
 			t.Fatalf("coverage says more than is known:\n%s", text)
 		}
-				c.ok("incident", "close", "1", "--reason", "everyone reached", "--waive", "gdpr.art33.authority=the test does not notify the CNIL",
+		c.ok("incident", "close", "1", "--reason", "everyone reached", "--waive", "gdpr.art33.authority=the test does not notify the CNIL",
 			"--waive", "gdpr.art34.subjects=the test files nothing", "--waive", "gdpr.art33-5.register=the test files nothing")
 		c.ok("incident", "verify", "1")
 	})
