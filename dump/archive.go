@@ -100,7 +100,7 @@ func (r *Reader) walk7z(ctx context.Context, st *readState, name string, ra io.R
 		}
 		// 7-Zip compresses members together, so the ratio is checked
 		// against the whole archive.
-		in := &sevenzipErrors{r: rc, name: member, reader: r}
+		in := &memberErrors{r: rc, name: member, kind: "7-Zip", encrypted: encrypted7z, reader: r}
 		lim := &limitReader{r: in, st: st, name: member, compressed: func() int64 { return size }}
 		err = r.walk(ctx, st, member, lim, nil, int64(f.UncompressedSize), depth+1, fn)
 		rc.Close()
@@ -116,16 +116,20 @@ func encrypted7z(err error) bool {
 	return errors.As(err, &re) && re.Encrypted
 }
 
-type sevenzipErrors struct {
-	r      io.Reader
-	name   string
-	reader *Reader
+// memberErrors says what went wrong inside an archive member, in the
+// words of archiveError, rather than in the library's.
+type memberErrors struct {
+	r         io.Reader
+	name      string
+	kind      string
+	encrypted func(error) bool
+	reader    *Reader
 }
 
-func (s *sevenzipErrors) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
+func (m *memberErrors) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = s.reader.archiveError(s.name, "7-Zip", err, encrypted7z(err))
+		err = m.reader.archiveError(m.name, m.kind, err, m.encrypted(err))
 	}
 	return n, err
 }
@@ -155,7 +159,7 @@ func (r *Reader) walkRar(ctx context.Context, st *readState, name string, br io.
 			continue
 		}
 		member := name + "!/" + hdr.Name
-		in := &rarErrors{r: rr, name: member, reader: r}
+		in := &memberErrors{r: rr, name: member, kind: "RAR", encrypted: rarEncrypted, reader: r}
 		lim := &limitReader{r: in, st: st, name: member, compressed: counted.count}
 		if err := r.walk(ctx, st, member, lim, nil, hdr.UnPackedSize, depth+1, fn); err != nil {
 			return err
@@ -165,20 +169,6 @@ func (r *Reader) walkRar(ctx context.Context, st *readState, name string, br io.
 
 func rarEncrypted(err error) bool {
 	return errors.Is(err, rardecode.ErrArchiveEncrypted) || errors.Is(err, rardecode.ErrArchivedFileEncrypted) || errors.Is(err, rardecode.ErrBadPassword)
-}
-
-type rarErrors struct {
-	r      io.Reader
-	name   string
-	reader *Reader
-}
-
-func (s *rarErrors) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
-		err = s.reader.archiveError(s.name, "RAR", err, rarEncrypted(err))
-	}
-	return n, err
 }
 
 // archiveError says what went wrong with an archive, and how to go on when
