@@ -15,6 +15,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testenv"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/trace"
@@ -220,6 +221,7 @@ func offShape(t table, column string) []bool {
 // must remove about the same share of decoys as of real rows: the shares
 // may differ by three standard errors of the decoys' share, plus 5 points.
 func TestDecoysCannotBeFilteredOut(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	n := match.NewNormaliser("FR")
 	removed := make([][2]int, len(leakerFilters)) // decoys, real rows
 	var decoys, reals int

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testenv"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/trace"
@@ -209,6 +210,7 @@ func accusedRecipients(suspects []trace.Suspect) []string {
 }
 
 func TestFingerprintNamesTheRecipientOfAPartialReshapedLeak(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	f := newFixture(t, 11, 20)
 	rng := rand.New(rand.NewPCG(1, 2))
 	l := f.copyOf("FX-0003").keep(rng, 0.20).reshape(rng, "city", "offers", "public_sector").viaXLSX(t, f.reader)
@@ -221,6 +223,7 @@ func TestFingerprintNamesTheRecipientOfAPartialReshapedLeak(t *testing.T) {
 }
 
 func TestFingerprintSurvivesNormalisationThroughDecoys(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	f := newFixture(t, 12, 20)
 	rng := rand.New(rand.NewPCG(3, 4))
 	l := f.copyOf("FX-0007").keep(rng, 0.5)
@@ -281,6 +284,7 @@ func (f *fixture) collude(rng *rand.Rand, a, b string, both bool) leak {
 }
 
 func TestFingerprintColludersNeverFrameAnInnocent(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	f := newFixture(t, 13, 20)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, both := range []bool{false, true} {
@@ -302,6 +306,7 @@ func TestFingerprintColludersNeverFrameAnInnocent(t *testing.T) {
 // TestFingerprintDetectionCurve runs random leaks of one or two recipients,
 // keeping a share of the rows, and counts detections and false accusations.
 func TestFingerprintDetectionCurve(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	if testing.Short() {
 		t.Skip("many trials")
 	}
@@ -483,6 +488,7 @@ func normaliseKnowingly(l leak) leak {
 // spellings of job titles (which no normaliser unifies) still name the
 // recipient, with the bound, and no innocent one.
 func TestFingerprintSurvivesAKnowingNormaliser(t *testing.T) {
+	testenv.SkipUnderRace(t)
 	f := newFixture(t, 15, 20)
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, tc := range []struct {
