@@ -45,7 +45,9 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 		symbols[pos] = sym
 	}
 	cell := func(role dump.Role, raw string) {
-		raw = strings.TrimSpace(raw)
+		// An export read as leakdesk wrote it still has the quote that
+		// kept a formula from running.
+		raw = strings.TrimSpace(RestoreCell(raw))
 		switch role {
 		case dump.RolePhone:
 			e164, ok := m.n.Phone(raw)

@@ -266,6 +266,11 @@ func readRegistryTable(ctx context.Context, path string) (header []string, rows 
 
 func encodeExport(format string, header []string, rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
+	if format == "csv" || format == "xlsx" {
+		// Opened in a spreadsheet, a cell such as =HYPERLINK(...) would run.
+		all := trace.NeutraliseRows(append([][]string{header}, rows...))
+		header, rows = all[0], all[1:]
+	}
 	switch format {
 	case "csv":
 		w := csv.NewWriter(&buf)

@@ -7,8 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
@@ -59,15 +62,7 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 		}
 
 		// Three tenths of team-4's copy, shuffled, leak.
-		f, err := os.Open(files["team-4"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := csv.NewReader(f).ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := readCSVFile(t, files["team-4"])
 		body := rows[1:]
 		rng := rand.New(rand.NewPCG(9, 9))
 		rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
@@ -155,4 +150,113 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 			t.Fatalf("trace without the key: exit %d, %s", code, errOut)
 		}
 	})
+}
+
+// TestExportNeutralisesFormulas: registry cells that a spreadsheet would
+// run are written with a quote before them in CSV and XLSX exports, phones
+// stay phones, and the fingerprint of such an export, leaked as written,
+// still names its recipient.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	backends(t, func(t *testing.T, c *cli) {
+		dir := t.TempDir()
+		reg := filepath.Join(dir, "registry.csv")
+		c.ok("sample", "--contacts-csv", reg, "--rows", "600", "--seed", "7")
+		rows := readCSVFile(t, reg)
+		col := func(name string) int {
+			for i, h := range rows[0] {
+				if h == name {
+					return i
+				}
+			}
+			t.Fatalf("no column %s in %v", name, rows[0])
+			return -1
+		}
+		org, first, last, city := col("organisation"), col("first_name"), col("last_name"), col("city")
+		for k, r := range rows[1:] {
+			switch k % 4 {
+			case 0:
+				r[org] = "=" + r[org] // keeps its legal form, which carries the code
+			case 1:
+				r[first] = "@SUM(1+1)"
+			case 2:
+				r[last] = "-2+3+cmd|' /C calc'!A0"
+			case 3:
+				r[city] = "\t=1+1"
+			}
+		}
+		writeCSVFile(t, reg, rows)
+		decoys := []string{"--decoy-domain", "vernier-conseil.fr", "--decoy-phone-range", "+3342299"}
+		files := map[string]string{"csv": filepath.Join(dir, "team-csv.csv"), "xlsx": filepath.Join(dir, "team-xlsx.xlsx"), "json": filepath.Join(dir, "team-json.json")}
+		for _, format := range []string{"csv", "xlsx", "json"} {
+			c.ok(append([]string{"export", "--registry", reg, "--recipient", "team-" + format, "--out", files[format], "--format", format}, decoys...)...)
+		}
+		x, err := excelize.OpenFile(files["xlsx"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		xrows, err := x.GetRows("Sheet1")
+		x.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		phoneLike := regexp.MustCompile(`^\+[0-9 ]+$`)
+		for format, written := range map[string][][]string{"csv": readCSVFile(t, files["csv"]), "xlsx": xrows} {
+			formulas, phones := 0, 0
+			for _, r := range written[1:] {
+				for _, cell := range r {
+					switch {
+					case phoneLike.MatchString(cell):
+						phones++
+					case cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])):
+						t.Errorf("%s: a cell a spreadsheet would run: %q", format, cell)
+					case phoneLike.MatchString(strings.TrimPrefix(cell, "'")):
+						t.Errorf("%s: a phone was quoted: %q", format, cell)
+					case strings.HasPrefix(cell, "'"):
+						formulas++
+					}
+				}
+			}
+			if formulas < 600 || phones < 900 { // decoys, shaped by real rows, may add some
+				t.Errorf("%s: %d cells neutralised (want 600 or more), %d phones written as phones", format, formulas, phones)
+			}
+		}
+		// Each neutralised export, leaked as written, names its recipient.
+		for _, format := range []string{"csv", "xlsx"} {
+			var res struct {
+				Verdict string
+				Accused []struct{ Recipient string }
+			}
+			c.json(&res, "trace", "--leak", files[format])
+			if res.Verdict != "accused" || len(res.Accused) != 1 || res.Accused[0].Recipient != "team-"+format {
+				t.Errorf("trace of the %s export: %+v", format, res)
+			}
+		}
+	})
+}
+
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func writeCSVFile(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.WriteAll(rows)
+	if err := f.Close(); err != nil || w.Error() != nil {
+		t.Fatal(err, w.Error())
+	}
 }
