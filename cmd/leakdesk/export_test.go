@@ -158,10 +158,7 @@ func TestFingerprintedExportNamesItsRecipient(t *testing.T) {
 // still names its recipient.
 func TestExportNeutralisesFormulas(t *testing.T) {
 	backends(t, func(t *testing.T, c *cli) {
-		dir := t.TempDir()
-		reg := filepath.Join(dir, "registry.csv")
-		c.ok("sample", "--contacts-csv", reg, "--rows", "600", "--seed", "7")
-		rows := readCSVFile(t, reg)
+		dir, reg, rows := sampleRegistry(t, c, "7")
 		col := func(name string) int {
 			for i, h := range rows[0] {
 				if h == name {
@@ -234,6 +231,16 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	})
 }
 
+// sampleRegistry writes a sample registry of 600 contacts, to be edited
+// and written back, and returns its directory, path and rows.
+func sampleRegistry(t *testing.T, c *cli, seed string) (dir, reg string, rows [][]string) {
+	t.Helper()
+	dir = t.TempDir()
+	reg = filepath.Join(dir, "registry.csv")
+	c.ok("sample", "--contacts-csv", reg, "--rows", "600", "--seed", seed)
+	return dir, reg, readCSVFile(t, reg)
+}
+
 func readCSVFile(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -259,4 +266,87 @@ func writeCSVFile(t *testing.T, path string, rows [][]string) {
 	if err := f.Close(); err != nil || w.Error() != nil {
 		t.Fatal(err, w.Error())
 	}
+}
+
+// TestExportRecordsItsPhoneRegion: a German registry, its numbers written
+// nationally, is exported in DE; trace decodes in DE whatever --region
+// says, both a leak and a decoy number written nationally.
+func TestExportRecordsItsPhoneRegion(t *testing.T) {
+	backends(t, func(t *testing.T, c *cli) {
+		dir, reg, rows := sampleRegistry(t, c, "5")
+		for k, r := range rows[1:] {
+			for i, h := range rows[0] {
+				switch {
+				case h == "country":
+					r[i] = "DE"
+				case h == "phone" && r[i] != "":
+					r[i] = fmt.Sprintf("030 2%07d", k)
+				case h == "mobile" && r[i] != "":
+					r[i] = fmt.Sprintf("0151 2%07d", k)
+				}
+			}
+		}
+		writeCSVFile(t, reg, rows)
+		decoys := []string{"--decoy-domain", "hartmann-technik.de", "--decoy-domain", "vogel-bau.de", "--decoy-phone-range", "+4930901", "--decoy-phone-range", "+49151999"}
+		files := map[string]string{}
+		for _, who := range []string{"team-1", "team-2", "team-3"} {
+			files[who] = filepath.Join(dir, who+".json")
+			var e struct{ Region string }
+			c.json(&e, append([]string{"export", "--registry", reg, "--recipient", who, "--out", files[who], "--format", "json", "--region", "de"}, decoys...)...)
+			if e.Region != "DE" {
+				t.Fatalf("export %s records region %q, want DE", who, e.Region)
+			}
+		}
+		files["team-2"] = filepath.Join(dir, "team-2b.csv")
+		c.ok(append([]string{"export", "--registry", reg, "--recipient", "team-2b", "--out", files["team-2"], "--region", "DE"}, decoys...)...)
+		written := readCSVFile(t, files["team-2"])
+		german := 0
+		for _, r := range written[1:] {
+			for _, cell := range r {
+				if strings.HasPrefix(cell, "+49") {
+					german++
+				}
+			}
+		}
+		if german < 800 {
+			t.Fatalf("%d numbers written in E.164: the export did not read the registry's numbers in DE", german)
+		}
+		leakPath := filepath.Join(dir, "leak.csv")
+		writeCSVFile(t, leakPath, written[:len(written)*3/10])
+		var res struct {
+			Verdict     string
+			Accused     []struct{ Recipient string }
+			Observation struct{ Seen map[string]int }
+		}
+		c.json(&res, "trace", "--leak", leakPath, "--region", "FR")
+		if res.Verdict != "accused" || len(res.Accused) != 1 || res.Accused[0].Recipient != "team-2b" || res.Observation.Seen["phone"] < 100 {
+			t.Fatalf("trace of a German export with --region FR: %+v", res)
+		}
+		// A decoy number of team-2b's copy, dialled nationally.
+		var national string
+		for _, r := range written[1:] {
+			for _, cell := range r {
+				if n := strings.ReplaceAll(cell, " ", ""); strings.HasPrefix(n, "+4930901") || strings.HasPrefix(n, "+49151999") {
+					national = "0" + n[len("+49"):]
+				}
+			}
+		}
+		if national == "" {
+			t.Fatal("no decoy number in the export")
+		}
+		var alarm struct {
+			Suspects []struct {
+				Recipient string
+				Decoys    int
+			}
+		}
+		c.json(&alarm, "trace", "--decoy", national, "--region", "FR")
+		held := false
+		for _, s := range alarm.Suspects {
+			held = held || (s.Recipient == "team-2b" && s.Decoys == 1)
+		}
+		if !held {
+			t.Fatalf("decoy %s: %+v", national, alarm.Suspects)
+		}
+	})
 }
