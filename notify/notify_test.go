@@ -209,6 +209,10 @@ func TestReadReport(t *testing.T) {
 		r.Status != "5.1.1" || !strings.Contains(r.Diagnostic, "User unknown") {
 		t.Fatalf("bounce report = %+v", r)
 	}
+	// Both addresses it names are checked against the delivery's.
+	if got := r.Recipients(); !slices.Equal(got, []string{"gone@customer.example", "gone@customer.example"}) {
+		t.Fatalf("bounce report recipients = %v", got)
+	}
 	reports, err = notify.ReadReport(bytes.NewReader(readTestdata(t, "delivered.eml")))
 	if err != nil || len(reports) != 2 {
 		t.Fatalf("delivered: %v, %v", reports, err)
