@@ -15,6 +15,7 @@ type Export struct {
 	Filter    string   `json:"filter"`
 	Columns   []string `json:"columns"`
 	Format    string   `json:"format"`
+	Region    string   `json:"region,omitempty"` // phone region (ISO 3166) of its numbers; "" before it was recorded: FR
 	File      string   `json:"file"`
 	SHA256    string   `json:"sha256"`
 	Rows      int      `json:"rows"`   // real rows

@@ -247,8 +247,12 @@ type NoticeService interface {
 	// the lease ran out and another sender took it.
 	Release(ctx context.Context, c *Claim) error
 	// ReportDelivery records what a delivery report (DSN) said of the
-	// message with messageID: delivered or bounced. Returns ENOTFOUND.
-	ReportDelivery(ctx context.Context, messageID, state, detail string) (*Delivery, error)
+	// message with messageID: delivered or bounced. recipients are the
+	// addresses the report names (its Final-Recipient, and its
+	// Original-Recipient if any); unless one of them is the delivery's
+	// address, the report is about someone else's mail (forged, or
+	// misrouted) and is refused with ECONFLICT. Returns ENOTFOUND.
+	ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*Delivery, error)
 
 	// RecordContact records a contact attempt or an acknowledgement.
 	// Returns ENOTFOUND, or EINVALID (also for a time in the future).

@@ -39,7 +39,7 @@ func handleReports(cfg Config) http.Handler {
 		for _, rep := range reports {
 			res := result{MessageID: rep.MessageID, State: rep.State()}
 			if res.State != "" {
-				if _, err := cfg.Notices.ReportDelivery(r.Context(), rep.MessageID, res.State, rep.Detail()); err != nil {
+				if _, err := cfg.Notices.ReportDelivery(r.Context(), rep.MessageID, rep.Recipients(), res.State, rep.Detail()); err != nil {
 					res.Error = leakdesk.ErrorMessage(err)
 				}
 			}

@@ -18,11 +18,14 @@ import (
 // Report is what a delivery status notification (RFC 3464) says of one
 // recipient of one of our messages.
 type Report struct {
-	MessageID  string // of the message reported on, with angle brackets
-	Recipient  string
-	Action     string // failed, delayed, delivered, relayed, expanded
-	Status     string // 5.1.1
-	Diagnostic string
+	MessageID string // of the message reported on, with angle brackets
+	Recipient string // Final-Recipient
+	// OriginalRecipient is the address as the sender gave it, when a relay
+	// forwarded the message to Recipient.
+	OriginalRecipient string
+	Action            string // failed, delayed, delivered, relayed, expanded
+	Status            string // 5.1.1
+	Diagnostic        string
 }
 
 // State is the delivery state the report establishes, or "" for reports
@@ -35,6 +38,16 @@ func (r *Report) State() string {
 		return leakdesk.DeliveryDone
 	}
 	return ""
+}
+
+// Recipients are the addresses the report names, for checking that it is
+// about the delivery it claims to be: the final one, and the original one
+// when a relay forwarded the message.
+func (r *Report) Recipients() []string {
+	if r.OriginalRecipient == "" {
+		return []string{r.Recipient}
+	}
+	return []string{r.Recipient, r.OriginalRecipient}
 }
 
 // Detail says in one line what the report said.
@@ -111,11 +124,12 @@ func parseDeliveryStatus(body []byte, originalID string) ([]Report, error) {
 		h, err := tp.ReadMIMEHeader()
 		if len(h) > 0 {
 			out = append(out, Report{
-				MessageID:  originalID,
-				Recipient:  addressOf(h.Get("Final-Recipient")),
-				Action:     strings.ToLower(strings.TrimSpace(h.Get("Action"))),
-				Status:     strings.TrimSpace(h.Get("Status")),
-				Diagnostic: strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h.Get("Diagnostic-Code")), "smtp;")),
+				MessageID:         originalID,
+				Recipient:         addressOf(h.Get("Final-Recipient")),
+				OriginalRecipient: addressOf(h.Get("Original-Recipient")),
+				Action:            strings.ToLower(strings.TrimSpace(h.Get("Action"))),
+				Status:            strings.TrimSpace(h.Get("Status")),
+				Diagnostic:        strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h.Get("Diagnostic-Code")), "smtp;")),
 			})
 		}
 		if err != nil {

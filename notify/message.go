@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wneessen/go-mail"
 
@@ -55,12 +58,16 @@ func (m *Message) Bytes() ([]byte, error) {
 // that let mail systems and people recognise it.
 func (m *Message) Mail() (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8))
-	if err := msg.FromFormat(m.From.Name, m.From.Address); err != nil {
+	from, err := headerAddress(m.From.Name, m.From.Address)
+	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "sender address %q: %v", m.From.Address, err)
 	}
-	if err := msg.AddToFormat(m.ToName, m.To); err != nil {
+	msg.FromMailAddress(from)
+	to, err := headerAddress(m.ToName, m.To)
+	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipient address %q: %v", m.To, err)
 	}
+	msg.AddToMailAddress(to)
 	msg.SetMessageIDWithValue(strings.Trim(m.ID, "<>"))
 	msg.SetDateWithValue(m.Date)
 	msg.Subject(m.Subject)
@@ -75,6 +82,40 @@ func (m *Message) Mail() (*mail.Msg, error) {
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	return msg, nil
+}
+
+// headerAddress checks the address alone and adds the display name as
+// data, never as text to be parsed: go-mail's *Format functions write
+// `"name" <addr>` and parse it again, which refuses a name with an
+// unmatched quote or a backslash, and so a person with such a name in the
+// registry was never e-mailed. net/mail quotes, escapes or encodes
+// (RFC 2047) the name as it needs; control characters, which no header
+// may carry and which no one types in a name, are dropped (tabs and line
+// breaks become spaces).
+func headerAddress(name, addr string) (*netmail.Address, error) {
+	a, err := netmail.ParseAddress(addr)
+	if err != nil {
+		return nil, err
+	}
+	if a.Name != "" || strings.ContainsAny(addr, "<>") {
+		return nil, fmt.Errorf("want a bare address, without a name or angle brackets")
+	}
+	return &netmail.Address{Name: displayName(name), Address: a.Address}, nil
+}
+
+// displayName is name without control characters or invalid UTF-8, its
+// runs of white space made one space.
+func displayName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
+	return strings.Join(strings.Fields(name), " ")
 }
 
 // Composer turns a claimed delivery into its message: the notice's

@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/notify/notifytest"
 )
 
 func sampleData() *notify.Data {
@@ -208,6 +209,10 @@ func TestReadReport(t *testing.T) {
 		r.Status != "5.1.1" || !strings.Contains(r.Diagnostic, "User unknown") {
 		t.Fatalf("bounce report = %+v", r)
 	}
+	// Both addresses it names are checked against the delivery's.
+	if got := r.Recipients(); !slices.Equal(got, []string{"gone@customer.example", "gone@customer.example"}) {
+		t.Fatalf("bounce report recipients = %v", got)
+	}
 	reports, err = notify.ReadReport(bytes.NewReader(readTestdata(t, "delivered.eml")))
 	if err != nil || len(reports) != 2 {
 		t.Fatalf("delivered: %v, %v", reports, err)
@@ -281,6 +286,56 @@ func TestParseSMTPURL(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the error shows the password: %v", err)
 		}
+	}
+}
+
+// TestSMTPTLSDefault: without tls=, a relay across the network must offer
+// STARTTLS, and only a loopback host (a local relay, a test server) may
+// fall back to a plain session.
+func TestSMTPTLSDefault(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ url, want string }{
+		{"smtp://mail.acme.example", "required"},
+		{"smtp://mail.acme.example:587?rate=5", "required"},
+		{"smtp://192.0.2.25", "required"},
+		{"smtp://[2001:db8::25]:25", "required"},
+		{"smtp://127.0.0.2:2525", "opportunistic"}, // all of 127.0.0.0/8
+		{"smtp://localhost", "opportunistic"},
+		{"smtp://LocalHost:1025", "opportunistic"},
+		{"smtp://[::1]:1025", "opportunistic"},
+		{"smtp://localhost.attacker.example", "required"},
+		{"smtp://mail.acme.example?tls=opportunistic", "opportunistic"},
+		{"smtp://mail.acme.example?tls=none", "none"},
+		{"smtp://127.0.0.1?tls=required", "required"},
+	} {
+		cfg, err := notify.ParseSMTPURL(c.url)
+		if err != nil || cfg.TLS != c.want {
+			t.Errorf("ParseSMTPURL(%q) tls = %+v, %v; want %s", c.url, cfg, err, c.want)
+		}
+	}
+}
+
+// TestSMTPTLSDefaultRefusesPlainRelay: the default for a remote relay is
+// enforced, not only recorded: a server that offers no STARTTLS (mailpit
+// as started here, reached under a remote name's settings) is refused
+// before anything is sent.
+func TestSMTPTLSDefaultRefusesPlainRelay(t *testing.T) {
+	mp := notifytest.Start(t)
+	host, port, _ := net.SplitHostPort(mp.SMTP)
+	cfg, err := notify.ParseSMTPURL("smtp://relay.acme.example:" + port + "?timeout=3s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Host = host // the remote name's settings, on a server we run
+	if err := notify.NewSMTPDialer(cfg).Check(context.Background()); err == nil {
+		t.Fatal("a relay without STARTTLS was accepted under the default tls")
+	}
+	local, err := notify.ParseSMTPURL("smtp://" + mp.SMTP + "?timeout=3s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := notify.NewSMTPDialer(local).Check(context.Background()); err != nil {
+		t.Fatalf("loopback relay without STARTTLS: %v", err)
 	}
 }
 

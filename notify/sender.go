@@ -71,7 +71,11 @@ func IsPermanent(err error) bool {
 //
 // rate caps messages per second over all connections; ca names a PEM file
 // of the authorities that sign the server's certificate, for a relay with
-// a private one.
+// a private one. tls defaults to required, since notices name what leaked
+// about a person and must not cross the network in clear because a
+// man in the middle removed STARTTLS from the greeting; only a loopback
+// host (127.0.0.0/8, ::1, localhost), a local relay or a test server,
+// keeps opportunistic by default.
 type SMTPConfig struct {
 	Host     string
 	Port     int
@@ -90,7 +94,10 @@ func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 	if err != nil || u.Hostname() == "" {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP URL %q: want smtp://[user:password@]host[:port]", redact(rawURL))
 	}
-	c := &SMTPConfig{Host: u.Hostname(), Timeout: 15 * time.Second, TLS: "opportunistic", Port: 25}
+	c := &SMTPConfig{Host: u.Hostname(), Timeout: 15 * time.Second, TLS: "required", Port: 25}
+	if isLoopback(c.Host) {
+		c.TLS = "opportunistic"
+	}
 	if strings.ContainsAny(c.Host, " /\\") {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "SMTP host %q is not a host name", c.Host)
 	}
@@ -133,6 +140,16 @@ func ParseSMTPURL(rawURL string) (*SMTPConfig, error) {
 	}
 	c.HELO, c.CA = q.Get("helo"), q.Get("ca")
 	return c, nil
+}
+
+// isLoopback reports whether host names this machine: traffic to it never
+// crosses a network that someone else could tamper with.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // redact hides whatever may be a password in a URL that is being refused:

@@ -76,3 +76,55 @@ func TestSendersAbandonAMessageWhoseBookkeepingFailed(t *testing.T) {
 		})
 	}
 }
+
+// TestAnyDisplayNameComposes sends to mailpit under names that a registry
+// may hold and that once kept their owner from being e-mailed at all, and
+// reads back the To header that arrived.
+func TestAnyDisplayNameComposes(t *testing.T) {
+	ctx := context.Background()
+	mp := notifytest.Start(t)
+	cfg, err := notify.ParseSMTPURL("smtp://" + mp.SMTP + "?timeout=3s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := notify.NewSMTPDialer(cfg).Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	names := []struct{ given, want string }{
+		{`Jean "Jojo Martin`, `Jean "Jojo Martin`},                         // an unmatched quote
+		{`O\'Brien \ Sam`, `O\'Brien \ Sam`},                               // backslashes
+		{`Martin, Zoé`, `Martin, Zoé`},                                     // a comma and non-ASCII
+		{`"Dupont" <admin@evil.example>`, `"Dupont" <admin@evil.example>`}, // looks like an address
+		{"Ana\x00 Bel\x07la\r\nBcc: x@evil.example", "Ana Bella Bcc: x@evil.example"},
+		{"Łukasz\u0085 Żółć\x7f", "Łukasz Żółć"},
+		{"Bad\xffUTF-8", "BadUTF-8"},
+		{"", ""},
+	}
+	for i, n := range names {
+		m := testMessage(100 + i)
+		m.ToName = n.given
+		if err := s.Send(ctx, m, nil); err != nil {
+			t.Fatalf("send to %q: %v", n.given, err)
+		}
+	}
+	var got []notifytest.Message
+	for deadline := time.Now().Add(3 * time.Second); len(got) < len(names) && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		got = mp.Messages()
+	}
+	byID := map[string]notifytest.Message{}
+	for _, m := range got {
+		byID[m.MessageID] = m
+	}
+	for i, n := range names {
+		m, ok := byID[fmt.Sprintf("m%d@acme.example", 100+i)]
+		if !ok {
+			t.Errorf("%q: nothing arrived", n.given)
+			continue
+		}
+		if len(m.To) != 1 || m.To[0].Name != n.want || m.To[0].Address != fmt.Sprintf("r%d@customer.example", 100+i) {
+			t.Errorf("%q arrived as To %+v, want one %q <r%d@customer.example>", n.given, m.To, n.want, 100+i)
+		}
+	}
+}

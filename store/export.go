@@ -39,9 +39,9 @@ func (s *ExportService) RecordExport(ctx context.Context, e *leakdesk.Export) er
 			return leakdesk.Errorf(leakdesk.ECONFLICT, "export %s is already recorded", e.ID)
 		}
 		_, err := tx.ExecContext(ctx, s.db.rebind(`
-			INSERT INTO exports (id, recipient, purpose, filter, columns, format, file, sha256, n_rows, decoys, decoy_domain, decoy_phone, decoy_pool, decoy_set, positions, actor, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			e.ID, e.Recipient, e.Purpose, e.Filter, string(columns), e.Format, e.File, e.SHA256, e.Rows, e.Decoys,
+			INSERT INTO exports (id, recipient, purpose, filter, columns, format, region, file, sha256, n_rows, decoys, decoy_domain, decoy_phone, decoy_pool, decoy_set, positions, actor, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			e.ID, e.Recipient, e.Purpose, e.Filter, string(columns), e.Format, e.Region, e.File, e.SHA256, e.Rows, e.Decoys,
 			e.DecoyDomain, e.DecoyPhone, e.DecoyPool, decoys, string(positions), e.Actor, s.db.timeArg(e.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert export: %w", err)
@@ -54,7 +54,7 @@ func (s *ExportService) Exports(ctx context.Context) ([]*leakdesk.Export, error)
 	var list []*leakdesk.Export
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, recipient, purpose, filter, columns, format, file, sha256, n_rows, decoys, decoy_domain, decoy_phone, decoy_pool, decoy_set, positions, actor, created_at
+			SELECT id, recipient, purpose, filter, columns, format, region, file, sha256, n_rows, decoys, decoy_domain, decoy_phone, decoy_pool, decoy_set, positions, actor, created_at
 			FROM exports ORDER BY created_at, id`)
 		if err != nil {
 			return fmt.Errorf("query exports: %w", err)
@@ -63,7 +63,7 @@ func (s *ExportService) Exports(ctx context.Context) ([]*leakdesk.Export, error)
 		for rows.Next() {
 			var e leakdesk.Export
 			var columns, positions, decoys string
-			if err := rows.Scan(&e.ID, &e.Recipient, &e.Purpose, &e.Filter, &columns, &e.Format, &e.File, &e.SHA256, &e.Rows, &e.Decoys,
+			if err := rows.Scan(&e.ID, &e.Recipient, &e.Purpose, &e.Filter, &columns, &e.Format, &e.Region, &e.File, &e.SHA256, &e.Rows, &e.Decoys,
 				&e.DecoyDomain, &e.DecoyPhone, &e.DecoyPool, &decoys, &positions, &e.Actor, scanTime{&e.CreatedAt}); err != nil {
 				return fmt.Errorf("scan export: %w", err)
 			}

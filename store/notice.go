@@ -756,7 +756,7 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 	return d.appendEvent(ctx, tx, deliveryEvent(del, changeOf(state), detail, now))
 }
 
-func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, detail string) (*leakdesk.Delivery, error) {
+func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*leakdesk.Delivery, error) {
 	if state != leakdesk.DeliveryDone && state != leakdesk.DeliveryBounced {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "a delivery report says delivered or bounced, not %q", state)
 	}
@@ -770,6 +770,9 @@ func (s *NoticeService) ReportDelivery(ctx context.Context, messageID, state, de
 			return err
 		}
 		del = found.Delivery
+		if !slices.ContainsFunc(recipients, func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), del.Address) }) {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "the delivery report on %s names %s, not its recipient: refused", messageID, strings.Join(recipients, ", "))
+		}
 		if del.State == state {
 			return nil // the same report read twice
 		}

@@ -183,10 +183,16 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 		advance(t, svc, sent(cu), 0)
 
 		// Delivery reports.
-		if d, err := svc.ReportDelivery(ctx, c1.Delivery.MessageID, leakdesk.DeliveryDone, "delivered 2.0.0"); err != nil || d.State != leakdesk.DeliveryDone {
+		// One that names another recipient than the delivery's is refused
+		// and changes nothing.
+		_, err = svc.ReportDelivery(ctx, c1.Delivery.MessageID, []string{"attacker@elsewhere.example"}, leakdesk.DeliveryBounced, "failed 5.1.1")
+		wantCode(t, err, leakdesk.ECONFLICT)
+		// The original recipient, when a relay forwarded the message, is
+		// the delivery's address too, written in any case.
+		if d, err := svc.ReportDelivery(ctx, c1.Delivery.MessageID, []string{"forwarded@elsewhere.example", strings.ToUpper(c1.Delivery.Address)}, leakdesk.DeliveryDone, "delivered 2.0.0"); err != nil || d.State != leakdesk.DeliveryDone {
 			t.Fatalf("report delivered: %+v, %v", d, err)
 		}
-		_, err = svc.ReportDelivery(ctx, "<nobody@else>", leakdesk.DeliveryBounced, "x")
+		_, err = svc.ReportDelivery(ctx, "<nobody@else>", []string{"x@y.example"}, leakdesk.DeliveryBounced, "x")
 		wantCode(t, err, leakdesk.ENOTFOUND)
 
 		// Coverage, and the incident cannot close while someone is unreached.

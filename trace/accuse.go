@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -45,7 +46,9 @@ func (m *Marker) Observe(ctx context.Context, r *dump.Reader, leak match.Source,
 		symbols[pos] = sym
 	}
 	cell := func(role dump.Role, raw string) {
-		raw = strings.TrimSpace(raw)
+		// An export read as leakdesk wrote it still has the quote that
+		// kept a formula from running.
+		raw = strings.TrimSpace(RestoreCell(raw))
 		switch role {
 		case dump.RolePhone:
 			e164, ok := m.n.Phone(raw)
@@ -203,7 +206,7 @@ func (c *Code) Recorded(exports []*leakdesk.Export) ([]RecordedExport, []Decoy) 
 	seen := map[string]bool{}
 	legacy := map[Decoys]bool{}
 	for _, e := range exports {
-		recorded = append(recorded, RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions})
+		recorded = append(recorded, RecordedExport{ID: e.ID, Recipient: e.Recipient, Positions: e.Positions, Region: cmp.Or(e.Region, LegacyRegion)})
 		for _, d := range e.DecoyContacts {
 			if !seen[d.Pos] {
 				seen[d.Pos] = true
@@ -251,6 +254,23 @@ type RecordedExport struct {
 	ID        string   `json:"export_id"`
 	Recipient string   `json:"recipient"`
 	Positions []string `json:"-"`
+	Region    string   `json:"-"` // the phone region it was made in
+}
+
+// LegacyRegion is the phone region of exports recorded before the region
+// was: export read every registry in it.
+const LegacyRegion = "FR"
+
+// Regions returns the phone regions the exports were made in, sorted.
+func Regions(exports []RecordedExport) []string {
+	var out []string
+	for _, e := range exports {
+		if !slices.Contains(out, e.Region) {
+			out = append(out, e.Region)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Suspect is one export scored against a leak.
@@ -271,6 +291,25 @@ type Suspect struct {
 // score on two-sided positions, his original score on decoys, which count
 // only where the leak holds them. Suspects come best first.
 func (c *Code) Accuse(obs *Observation, exports []RecordedExport) []Suspect {
+	return c.AccuseByRegion(func(string) *Observation { return obs }, exports)
+}
+
+// AccuseByRegion scores each export against the observation of the leak
+// made in the phone region the export was made in (obs(e.Region)): a
+// number written nationally reads as another number, or none, in another
+// region. The bound still counts every export.
+func (c *Code) AccuseByRegion(obs func(region string) *Observation, exports []RecordedExport) []Suspect {
+	out := make([]Suspect, 0, len(exports))
+	for _, region := range Regions(exports) {
+		group := slices.DeleteFunc(slices.Clone(exports), func(e RecordedExport) bool { return e.Region != region })
+		out = append(out, c.accuse(obs(region), group, len(exports))...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// accuse scores exports, n of them recorded in all.
+func (c *Code) accuse(obs *Observation, exports []RecordedExport, n int) []Suspect {
 	out := make([]Suspect, 0, len(exports))
 	// Exports share positions: each bias is derived once.
 	biases := make(map[string]float64, len(obs.Symbols))
@@ -301,10 +340,9 @@ func (c *Code) Accuse(obs *Observation, exports []RecordedExport) []Suspect {
 			terms = append(terms, t)
 		}
 		s.Positions = len(terms)
-		s.Bound = math.Min(1, float64(len(exports))*chernoff(terms, s.Score))
+		s.Bound = math.Min(1, float64(n)*chernoff(terms, s.Score))
 		out = append(out, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
 

@@ -53,12 +53,12 @@ func (a *app) fingerprintCode(create bool) (*trace.Code, error) {
 }
 
 func (a *app) exportCommand() *cobra.Command {
-	var registry, recipient, purpose, out string
+	var registry, recipient, purpose, out, region string
 	var where, columns, decoyDomains, decoyRanges []string
 	var pool int
 	var noDecoys, preview bool
 	cmd := &cobra.Command{
-		Use:   "export --registry R --recipient NAME --out FILE [--purpose TEXT] [--where FILTER]... [--preview] [--columns A,B] [--format csv|xlsx|json] [--decoy-domain D]... [--decoy-phone-range +CC...]...",
+		Use:   "export --registry R --recipient NAME --out FILE [--purpose TEXT] [--where FILTER]... [--preview] [--columns A,B] [--format csv|xlsx|json] [--region FR] [--decoy-domain D]... [--decoy-phone-range +CC...]...",
 		Short: "Write a fingerprinted export of the registry, and record who received it",
 		Long: `Write the registry, or the rows and columns asked for, with a fingerprint
 that names its recipient if it ever leaks, and record the export. Every
@@ -88,7 +88,7 @@ apart.`,
 				if err := requireFlags(cmd, "registry"); err != nil {
 					return err
 				}
-				return a.previewExport(cmd.Context(), registry, where)
+				return a.previewExport(cmd.Context(), registry, region, where)
 			}
 			if err := requireFlags(cmd, "registry", "recipient", "out"); err != nil {
 				return err
@@ -110,7 +110,7 @@ apart.`,
 				return leakdesk.Errorf(leakdesk.EINVALID, "%s (--decoy-domain and --decoy-phone-range, each repeatable, or LEAKDESK_DECOY_DOMAIN and LEAKDESK_DECOY_PHONE, comma-separated); --no-decoys exports without, which a leaker who normalises values can defeat", leakdesk.ErrorMessage(err))
 			}
 			e, err := a.makeExport(cmd.Context(), exportRequest{registry: registry, recipient: recipient, purpose: purpose, where: where,
-				columns: columns, format: format, out: out, decoys: decoys})
+				columns: columns, format: format, out: out, region: strings.ToUpper(region), decoys: decoys})
 			if err != nil {
 				return err
 			}
@@ -130,6 +130,7 @@ apart.`,
 	f.BoolVar(&preview, "preview", false, "print how many rows each --where keeps, and write nothing")
 	f.StringSliceVar(&columns, "columns", nil, "columns to export, by header (default: all)")
 	f.StringVar(&out, "out", "", "file to write (required)")
+	f.StringVar(&region, "region", "FR", "phone region of the registry's numbers without a country code; recorded, so trace decodes in it")
 	f.StringArrayVar(&decoyDomains, "decoy-domain", envList(a.getenv("LEAKDESK_DECOY_DOMAIN")), "an e-mail domain the organisation owns, for one decoy organisation; repeat it (env LEAKDESK_DECOY_DOMAIN, comma-separated)")
 	f.StringArrayVar(&decoyRanges, "decoy-phone-range", envList(a.getenv("LEAKDESK_DECOY_PHONE")), "an E.164 prefix of a phone range the organisation owns, fixed or mobile; repeat it (env LEAKDESK_DECOY_PHONE, comma-separated)")
 	f.StringArrayVar(&decoyRanges, "decoy-phone", nil, "the same as --decoy-phone-range")
@@ -160,14 +161,14 @@ func splitList(values []string, norm func(string) string) []string {
 
 // exportRequest is what "export" is asked to write.
 type exportRequest struct {
-	registry, recipient, purpose, format, out string
-	where, columns                            []string
-	decoys                                    trace.DecoyConfig
+	registry, recipient, purpose, format, out, region string
+	where, columns                                    []string
+	decoys                                            trace.DecoyConfig
 }
 
 // previewExport prints how many registry rows each filter keeps.
-func (a *app) previewExport(ctx context.Context, registry string, where []string) error {
-	header, rows, _, err := readRegistryTable(ctx, registry)
+func (a *app) previewExport(ctx context.Context, registry, region string, where []string) error {
+	header, rows, _, err := readRegistryTable(ctx, registry, region)
 	if err != nil {
 		return err
 	}
@@ -193,7 +194,7 @@ func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export
 	if err != nil {
 		return nil, err
 	}
-	header, rows, roles, err := readRegistryTable(ctx, r.registry)
+	header, rows, roles, err := readRegistryTable(ctx, r.registry, r.region)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +205,8 @@ func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export
 	var id [4]byte
 	rand.Read(id[:])
 	e := &leakdesk.Export{ID: "FX-" + hex.EncodeToString(id[:]), Recipient: r.recipient, Purpose: r.purpose, Filter: strings.Join(r.where, " AND "),
-		Format: r.format, DecoyDomains: r.decoys.Domains, DecoyPhoneRanges: r.decoys.PhoneRanges, DecoyPool: r.decoys.Pool, Actor: a.actor}
-	marker := trace.NewMarker(code, match.NewNormaliser("FR"))
+		Format: r.format, Region: r.region, DecoyDomains: r.decoys.Domains, DecoyPhoneRanges: r.decoys.PhoneRanges, DecoyPool: r.decoys.Pool, Actor: a.actor}
+	marker := trace.NewMarker(code, match.NewNormaliser(r.region))
 	b, err := marker.BuildExport(header, roles, rows, trace.ExportSpec{ID: e.ID, Where: filters, Columns: r.columns, Decoys: r.decoys})
 	if err != nil {
 		return nil, err
@@ -236,8 +237,8 @@ func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export
 }
 
 // readRegistryTable reads the first table of a registry with its roles.
-func readRegistryTable(ctx context.Context, path string) (header []string, rows [][]string, roles []dump.Role, err error) {
-	reader, err := dump.NewReader(dump.Options{})
+func readRegistryTable(ctx context.Context, path, region string) (header []string, rows [][]string, roles []dump.Role, err error) {
+	reader, err := dump.NewReader(dump.Options{Region: region})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -266,6 +267,11 @@ func readRegistryTable(ctx context.Context, path string) (header []string, rows 
 
 func encodeExport(format string, header []string, rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
+	if format == "csv" || format == "xlsx" {
+		// Opened in a spreadsheet, a cell such as =HYPERLINK(...) would run.
+		all := trace.NeutraliseRows(append([][]string{header}, rows...))
+		header, rows = all[0], all[1:]
+	}
 	switch format {
 	case "csv":
 		w := csv.NewWriter(&buf)

@@ -185,7 +185,7 @@ func TestNotifyCommands(t *testing.T) {
 
 		// A bounce comes back for a notice to an affected contact (the
 		// registry gives them a phone to call instead).
-		var m *mail.Message
+		var m, other *mail.Message
 		var bounced *mail.Address
 		for _, f := range emlFiles(t, outbox) {
 			m, _ = readEML(t, f)
@@ -193,20 +193,36 @@ func TestNotifyCommands(t *testing.T) {
 				break
 			}
 		}
-		dsn := filepath.Join(t.TempDir(), "bounce.eml")
-		os.WriteFile(dsn, []byte(strings.Join([]string{
-			"From: MAILER-DAEMON@mx.example", "To: dpo@acme.example", "Subject: Undelivered", "MIME-Version: 1.0",
-			`Content-Type: multipart/report; report-type=delivery-status; boundary="b"`, "",
-			"--b", "Content-Type: text/plain", "", "Failed.", "--b", "Content-Type: message/delivery-status", "",
-			"Reporting-MTA: dns; mx.example", "", "Final-Recipient: rfc822; " + bounced.Address, "Action: failed", "Status: 5.1.1",
-			"Diagnostic-Code: smtp; 550 5.1.1 user unknown", "", "--b", "Content-Type: text/rfc822-headers", "",
-			"Message-ID: " + m.Header.Get("Message-Id"), "", "--b--", ""}, "\r\n")), 0o644)
+		for _, f := range emlFiles(t, outbox) {
+			if other, _ = readEML(t, f); !strings.Contains(other.Header.Get("To"), bounced.Address) {
+				break
+			}
+		}
+		writeDSN := func(finalRecipient, messageID string) string {
+			dsn := filepath.Join(t.TempDir(), "bounce.eml")
+			os.WriteFile(dsn, []byte(strings.Join([]string{
+				"From: MAILER-DAEMON@mx.example", "To: dpo@acme.example", "Subject: Undelivered", "MIME-Version: 1.0",
+				`Content-Type: multipart/report; report-type=delivery-status; boundary="b"`, "",
+				"--b", "Content-Type: text/plain", "", "Failed.", "--b", "Content-Type: message/delivery-status", "",
+				"Reporting-MTA: dns; mx.example", "", "Final-Recipient: rfc822; " + finalRecipient, "Action: failed", "Status: 5.1.1",
+				"Diagnostic-Code: smtp; 550 5.1.1 user unknown", "", "--b", "Content-Type: text/rfc822-headers", "",
+				"Message-ID: " + messageID, "", "--b--", ""}, "\r\n")), 0o644)
+			return dsn
+		}
 		var reports struct {
 			Bounced int
 			Unknown []string
+			Refused []string
 		}
+		// A report on someone else's notice that names this recipient
+		// (forged, or misrouted) is refused and counted, and bounces nobody.
+		c.json(&reports, "notify", "reports", writeDSN(bounced.Address, other.Header.Get("Message-Id")))
+		if reports.Bounced != 0 || len(reports.Refused) != 1 || !strings.Contains(reports.Refused[0], bounced.Address) {
+			t.Fatalf("a report naming another recipient: %+v", reports)
+		}
+		dsn := writeDSN(bounced.Address, m.Header.Get("Message-Id"))
 		c.json(&reports, "notify", "reports", dsn, filepath.Dir(dsn))
-		if reports.Bounced != 2 || len(reports.Unknown) != 0 {
+		if reports.Bounced != 2 || len(reports.Unknown) != 0 || len(reports.Refused) != 0 {
 			t.Fatalf("reports (the file named, then its directory, so twice): %+v", reports)
 		}
 
@@ -360,7 +376,7 @@ func TestAcknowledgementLinks(t *testing.T) {
 
 		// Delivery reports by webhook: a bearer token is required.
 		dsn := "From: MAILER-DAEMON@mx.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
-			"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; x@y.example\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n" +
+			"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; " + to.Address + "\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n" +
 			"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + m.Header.Get("Message-Id") + "\r\n\r\n--b--\r\n"
 		post := func(token string) *http.Response {
 			req, _ := http.NewRequest(http.MethodPost, base+"/api/reports", strings.NewReader(dsn))

@@ -274,7 +274,10 @@ type reportsResult struct {
 	Bounced   int      `json:"bounced"`
 	Delivered int      `json:"delivered"`
 	Unknown   []string `json:"unknown"` // reports on messages leakdesk did not send
-	Skipped   []string `json:"skipped"` // files that are not delivery reports
+	// Refused are reports on our messages that name another recipient than
+	// the delivery's: forged or misrouted, they change nothing.
+	Refused []string `json:"refused"`
+	Skipped []string `json:"skipped"` // files that are not delivery reports
 }
 
 func (a *app) notifyReportsCommand() *cobra.Command {
@@ -300,7 +303,7 @@ files). Messages that are not delivery reports are skipped and listed.
 				return err
 			}
 			svc := store.NewNoticeService(db)
-			res := &reportsResult{Unknown: []string{}, Skipped: []string{}}
+			res := &reportsResult{Unknown: []string{}, Refused: []string{}, Skipped: []string{}}
 			read := func(name string, msg []byte) error {
 				reports, err := notify.ReadReport(bytes.NewReader(msg))
 				if err != nil || len(reports) == 0 {
@@ -313,9 +316,13 @@ files). Messages that are not delivery reports are skipped and listed.
 						continue
 					}
 					res.Reports++
-					if _, err := svc.ReportDelivery(ctx, r.MessageID, state, r.Detail()); err != nil {
-						if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
+					if _, err := svc.ReportDelivery(ctx, r.MessageID, r.Recipients(), state, r.Detail()); err != nil {
+						switch leakdesk.ErrorCode(err) {
+						case leakdesk.ENOTFOUND:
 							res.Unknown = append(res.Unknown, r.MessageID)
+							continue
+						case leakdesk.ECONFLICT:
+							res.Refused = append(res.Refused, name+": "+leakdesk.ErrorMessage(err))
 							continue
 						}
 						return err
@@ -336,8 +343,11 @@ files). Messages that are not delivery reports are skipped and listed.
 			if a.format == "json" {
 				return writeJSON(a.stdout, res)
 			}
-			fmt.Fprintf(a.stdout, "%d message(s) read: %d report(s), %d bounced, %d delivered; %d on messages leakdesk did not send; %d not delivery reports.\n",
-				res.Files, res.Reports, res.Bounced, res.Delivered, len(res.Unknown), len(res.Skipped))
+			fmt.Fprintf(a.stdout, "%d message(s) read: %d report(s), %d bounced, %d delivered; %d on messages leakdesk did not send; %d refused (another recipient); %d not delivery reports.\n",
+				res.Files, res.Reports, res.Bounced, res.Delivered, len(res.Unknown), len(res.Refused), len(res.Skipped))
+			for _, r := range res.Refused {
+				fmt.Fprintf(a.stdout, "refused: %s\n", r)
+			}
 			return nil
 		},
 	}

@@ -179,25 +179,53 @@ func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, src matc
 		return err
 	}
 	recorded, decoys := code.Recorded(exports)
-	marker := trace.NewMarker(code, match.NewNormaliser(opts.Region))
-	var obs *trace.Observation
-	if len(decoyHits) > 0 {
-		var unknown []string
-		if obs, unknown = marker.ObserveDecoys(decoyHits, decoys); len(unknown) > 0 {
-			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(unknown, ", "))
+	// Each export is decoded in the phone region it was made in, whatever
+	// --region says: the leak is read once per region of the exports.
+	observed := map[string]*trace.Observation{}
+	unknown := map[string]int{}
+	for _, region := range trace.Regions(recorded) {
+		marker := trace.NewMarker(code, match.NewNormaliser(region))
+		if len(decoyHits) > 0 {
+			obs, notDecoys := marker.ObserveDecoys(decoyHits, decoys)
+			for _, v := range notDecoys {
+				unknown[v]++
+			}
+			observed[region] = obs
+			continue
 		}
-		leak = "decoys " + strings.Join(decoyHits, ", ")
-	} else {
-		reader, err := dump.NewReader(opts)
+		o := opts
+		o.Region = region
+		reader, err := dump.NewReader(o)
 		if err != nil {
 			return err
 		}
-		if obs, err = marker.Observe(ctx, reader, src, decoys); err != nil {
+		if observed[region], err = marker.Observe(ctx, reader, src, decoys); err != nil {
 			return err
 		}
+	}
+	if len(decoyHits) > 0 {
+		var notDecoys []string
+		for _, v := range decoyHits {
+			if unknown[v] == len(observed) {
+				notDecoys = append(notDecoys, v)
+			}
+		}
+		if len(notDecoys) > 0 {
+			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(notDecoys, ", "))
+		}
+		leak = "decoys " + strings.Join(decoyHits, ", ")
+	}
+	res := &fingerprintResult{Suspects: code.AccuseByRegion(func(r string) *trace.Observation { return observed[r] }, recorded), Verdict: "inconclusive"}
+	// What is shown is the leak as read in the region of the best suspect.
+	regionOf := map[string]string{}
+	for _, e := range recorded {
+		regionOf[e.ID] = e.Region
+	}
+	obs := observed[regionOf[res.Suspects[0].Export]]
+	res.Observation = obs
+	if len(decoyHits) == 0 {
 		a.reportUnread(obs.Unread, 1) // Observe fails when nothing was read
 	}
-	res := &fingerprintResult{Suspects: code.Accuse(obs, recorded), Observation: obs, Verdict: "inconclusive"}
 	res.Accused = trace.Accused(res.Suspects)
 	switch {
 	case len(res.Accused) > 0:
