@@ -18,7 +18,7 @@ import (
 )
 
 // eventTraceRanked is the timeline event of a tracing run.
-const eventTraceRanked = "trace.ranked"
+const eventTraceRanked = leakdesk.EventTraceRanked
 
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
@@ -123,7 +123,7 @@ way.`,
 				for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
 					top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
 				}
-				ev := leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top})
+				ev := leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top, "dating": res.Dating})
 				if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
 					return err
 				}
@@ -149,7 +149,7 @@ way.`,
 }
 
 // eventFingerprintTraced is the timeline event of a fingerprint decoding.
-const eventFingerprintTraced = "trace.fingerprint"
+const eventFingerprintTraced = leakdesk.EventFingerprintTraced
 
 // fingerprintResult is the JSON contract of trace without candidates.
 type fingerprintResult struct {
