@@ -84,7 +84,7 @@ func printStatus(w io.Writer, st *status.Status) error {
 
 	fmt.Fprintln(w, "\nSource")
 	if s := st.Source; s != nil {
-		fmt.Fprintf(w, "  %s (%s, %s): %s\n", s.Verdict, s.Leak, showTime(s.At, loc), s.Note)
+		fmt.Fprintf(w, "  %s\n  (verdict %s; leak %s; traced %s)\n", s.Note, s.Verdict, s.Leak, showTime(s.At, loc))
 		if s.Dating != "" {
 			fmt.Fprintf(w, "  dating: %s\n", s.Dating)
 		}

@@ -119,12 +119,7 @@ way.`,
 				if err != nil {
 					return err
 				}
-				var top []map[string]any
-				for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
-					top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
-				}
-				ev := leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top, "dating": res.Dating})
-				if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
+				if err := svc.AppendEvent(cmd.Context(), a.traceEvent(id, leak, res)); err != nil {
 					return err
 				}
 			}
@@ -146,6 +141,16 @@ way.`,
 	f.StringVar(&registry, "registry", "", "the registry, to date the leak with --history")
 	f.StringVar(&history, "history", "", "the registry's change log (at, contact_id, field, old, new), to date the leak")
 	return cmd
+}
+
+// traceEvent is the timeline event of a ranking of candidate exports, with
+// its dating when there is one.
+func (a *app) traceEvent(id int64, leak string, res *trace.Result) *leakdesk.Event {
+	var top []map[string]any
+	for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
+		top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
+	}
+	return leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top, "dating": res.Dating})
 }
 
 // eventFingerprintTraced is the timeline event of a fingerprint decoding.
