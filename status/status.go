@@ -357,7 +357,7 @@ func (s *Services) unfiled(st *Status, deadlines []leakdesk.Deadline, loc *time.
 		switch {
 		case sent && u.Report == "data-subject-notice":
 			cov := st.Coverage
-			u.Done = fmt.Sprintf("%d %s sent from %s: %s", cov.Notices, plural(cov.Notices, "notice", "notices"), cov.FirstSent.In(loc).Format(time.RFC3339), cov.Words)
+			u.Done = fmt.Sprintf("%d %s, the first made %s: %s", cov.Notices, plural(cov.Notices, "notice", "notices"), cov.FirstSent.In(loc).Format(time.RFC3339), cov.Words)
 			u.Record = fmt.Sprintf(`leakdesk filed %s %s --at %s --ref "notices to the data subjects, see leakdesk notify coverage %s"`,
 				st.Incident, c.Obligation, cov.FirstSent.In(loc).Format(time.RFC3339), st.Incident)
 		case sent && u.Report == "register":

@@ -199,7 +199,7 @@ func TestStatus(t *testing.T) {
 			t.Fatal("subjects_informed is said from the coverage once notices went out")
 		}
 		art34 := unfiled(st, "gdpr.art34.subjects")
-		if art34 == nil || !strings.Contains(art34.Done, "1 notice sent") || !strings.Contains(art34.Done, "2 sent") ||
+		if art34 == nil || !strings.Contains(art34.Done, "1 notice, the first made ") || !strings.Contains(art34.Done, "2 sent") ||
 			!strings.Contains(art34.Record, "leakdesk filed "+inc.PublicID()+" gdpr.art34.subjects --at ") {
 			t.Fatalf("art. 34 after the notices: %+v", art34)
 		}
