@@ -18,6 +18,10 @@ const (
 	EventEvidenceAdded    = "evidence.added"
 	EventEvidenceRead     = "evidence.read"
 	EventEvidenceVerified = "evidence.verified"
+	// Written by the commands of the engines, read by the status page.
+	EventAssessmentConfirmed = "assessment.confirmed"
+	EventTraceRanked         = "trace.ranked"
+	EventFingerprintTraced   = "trace.fingerprint"
 )
 
 // Event is one entry of an incident's append-only timeline.

@@ -198,6 +198,11 @@ func (c *Composer) Data(ctx context.Context, n *leakdesk.Notice, r *leakdesk.Rec
 		Recipient: r, Incident: ic.ref, Exposed: ExposedLabels(r.Fields, lang), Rows: len(r.Rows),
 		Sender: c.From, Facts: facts, Update: n.Text(lang), UpdateNumber: ic.updateNumber(n),
 	}
+	// Recipients know the organisation by its name, not by the display
+	// name of a mailbox: the controller fact wins when it is recorded.
+	if name := CompanyName(ic.facts, lang); name != "" {
+		d.Sender.Name = name
+	}
 	if c.Tokens != nil {
 		d.AckURL = strings.TrimRight(c.BaseURL, "/") + "/ack/" + c.Tokens.Sign(n.IncidentID, r.ID, n.ID)
 	}

@@ -165,7 +165,14 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			a.say("   Dating, from the registry's history: %s.", trace.Date(ctx, n, reg, leaked, changes).Note)
+			dating := trace.Date(ctx, n, reg, leaked, changes)
+			traced.Dating = &dating
+			a.say("   Dating, from the registry's history: %s.", dating.Note)
+			// Recorded on the timeline, as trace --incident does, where the
+			// status page finds the source.
+			if err := svc.AppendEvent(ctx, a.traceEvent(inc.ID, leakPath, traced)); err != nil {
+				return err
+			}
 
 			// The responder confirms the severity: the list was offered for sale.
 			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {
@@ -214,7 +221,19 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := a.demoFingerprints(ctx, dir); err != nil {
 				return err
 			}
-			return a.demoPersonLinkage(ctx, dir, seed)
+			if err := a.demoPersonLinkage(ctx, dir, seed); err != nil {
+				return err
+			}
+			// The demo ends where a responder starts each day: the status page.
+			st, err := a.status(ctx, inc.ID)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, st)
+			}
+			a.say("\n15. Where the incident stands (leakdesk incident status %s):\n", inc.PublicID())
+			return printStatus(a.stdout, st)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")
@@ -238,6 +257,8 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 		{"measures", "We identified the export the list came from, closed the access used, and informed the CNIL and ANSSI. No configuration or detection rule was in the file."},
 		{"measures.fr", "Nous avons identifié l'export d'origine, fermé l'accès utilisé, et informé la CNIL et l'ANSSI. Aucune configuration ni règle de détection ne figurait dans le fichier."},
 		{"dpo", "Our DPO, dpo@provider.example, +33 1 00 00 00 00 (working days, 9:00-18:00)"},
+		{"dpo.fr", "Notre DPO, dpo@provider.example, +33 1 00 00 00 00 (jours ouvrés, 9h-18h)"},
+		{"controller", "Provider SAS (demo)"},
 	} {
 		if err := svc.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, a.actor, leakdesk.EventFact, a.now(), map[string]any{"key": f[0], "value": f[1]})); err != nil {
 			return err

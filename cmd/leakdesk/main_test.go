@@ -341,7 +341,7 @@ func TestDemo(t *testing.T) {
 	for _, ev := range events {
 		kinds = append(kinds, ev.Kind)
 	}
-	want := "incident.opened,evidence.added,evidence.read,findings.recorded,evidence.read,assessment.confirmed"
+	want := "incident.opened,evidence.added,evidence.read,findings.recorded,trace.ranked,evidence.read,assessment.confirmed"
 	if got := strings.Join(kinds, ","); !strings.HasPrefix(got, want) || kinds[len(kinds)-1] != "evidence.verified" {
 		t.Errorf("timeline starts %.300s", got)
 	}
@@ -365,6 +365,21 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.Contains(out, "14. Person records") || strings.Count(out, "precision 1.0000") != 2 {
 		t.Errorf("demo output lacks the person records, linked without a false link both ways")
+	}
+	// It ends with the status page: the source traced, the notices sent,
+	// Art. 34 asking to be recorded as filed, and what to run next.
+	_, status, found := strings.Cut(out, "15. Where the incident stands")
+	if !found {
+		t.Fatalf("the demo does not end with the status page:\n%s", out)
+	}
+	for _, want := range []string{"Clocks, next first", "former contacts", "dating: the leaked data was taken between", "confirmed by",
+		"sent, with no evidence yet", "record it as filed: leakdesk filed INC-0001 gdpr.art34.subjects --at "} {
+		if !strings.Contains(status, want) {
+			t.Errorf("the demo's status page lacks %q:\n%s", want, status)
+		}
+	}
+	if lines := strings.Split(strings.TrimSpace(status), "\n"); !strings.HasPrefix(lines[len(lines)-1], "next: leakdesk ") {
+		t.Errorf("the demo does not end with next: commands:\n%s", status)
 	}
 	if files, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "outbox", "*.eml")); len(files) != count["notify.delivery"] {
 		t.Errorf("%d messages in the outbox for %d deliveries", len(files), count["notify.delivery"])

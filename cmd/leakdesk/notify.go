@@ -218,18 +218,7 @@ func (n *notifier) check(ctx context.Context, incidentID int64, template string,
 	if err != nil {
 		return err
 	}
-	facts := leakdesk.Facts(events)
-	var problems []string
-	for _, lang := range notify.Languages {
-		used := slices.ContainsFunc(audience, func(r *leakdesk.Recipient) bool { return r.Language == lang && r.Email != "" })
-		if !used {
-			continue
-		}
-		if _, missing := notify.FactsFor(facts, lang); len(missing) > 0 {
-			problems = append(problems, fmt.Sprintf("%s: %s", lang, strings.Join(missing, ", ")))
-		}
-	}
-	if len(problems) > 0 {
+	if problems := notify.MissingFacts(leakdesk.Facts(events), audience); len(problems) > 0 {
 		return leakdesk.Errorf(leakdesk.EINVALID, "a notice must say what GDPR Art. 34(2) requires; facts missing (%s): record each with leakdesk incident fact %s KEY \"TEXT\" (or KEY.fr / KEY.en for one language)",
 			strings.Join(problems, "; "), leakdesk.FormatIncidentID(incidentID))
 	}
@@ -282,6 +271,11 @@ func (a *app) notifyPlanCommand() *cobra.Command {
 				return err
 			}
 			checkErr := n.check(ctx, id, template, audience)
+			events, err := n.incidents.FindEvents(ctx, id)
+			if err != nil {
+				return err
+			}
+			traps := notify.Traps(id, leakdesk.Facts(events), audience, n.composer.From, n.composer.BaseURL)
 			plan := make([]planEntry, 0, len(audience))
 			for _, r := range audience {
 				e := planEntry{Recipient: r, Channel: "email", Exposed: notify.ExposedLabels(r.Fields, r.Language)}
@@ -298,8 +292,11 @@ func (a *app) notifyPlanCommand() *cobra.Command {
 				}
 				plan = append(plan, e)
 			}
+			if checkErr == nil && len(traps) > 0 {
+				checkErr = leakdesk.Errorf(leakdesk.EINVALID, "not ready: %d %s armed; disarm each as said", len(traps), plural(len(traps), "trap", "traps"))
+			}
 			if a.format == "json" {
-				out := map[string]any{"incident": leakdesk.FormatIncidentID(id), "template": template, "recipients": plan, "ready": checkErr == nil}
+				out := map[string]any{"incident": leakdesk.FormatIncidentID(id), "template": template, "recipients": plan, "ready": checkErr == nil, "traps": nonNil(traps)}
 				if checkErr != nil {
 					out["problem"] = leakdesk.ErrorMessage(checkErr)
 				}
@@ -321,6 +318,12 @@ func (a *app) notifyPlanCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "\n%d recipients: %d by e-mail, %d to reach another way.\n", len(plan), withEmail, len(plan)-withEmail)
+			if len(traps) > 0 {
+				fmt.Fprintln(a.stdout, "\nNot ready:")
+				for _, t := range traps {
+					fmt.Fprintf(a.stdout, "  - %s\n    disarm: %s\n", t.Trap, t.Fix)
+				}
+			}
 			if checkErr != nil {
 				return checkErr
 			}

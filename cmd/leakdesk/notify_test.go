@@ -99,8 +99,23 @@ func TestNotifyCommands(t *testing.T) {
 			t.Fatalf("fact in an unknown language: exit %d, %s", code, errOut)
 		}
 
+		// Every fact is there, but traps are armed: untagged facts, no
+		// controller fact, acknowledgement links on localhost.
+		out, errOut, code := c.run("notify", "plan", "1", "--from", from)
+		if code != exitInvalid || !strings.Contains(out, "Not ready:") || strings.Contains(out, "Ready:") ||
+			!strings.Contains(out, "fact measures has no language tag") || !strings.Contains(out, "measures.fr") ||
+			!strings.Contains(out, `no controller fact: notices name the company "Acme DPO"`) || !strings.Contains(out, "http://localhost:8080") ||
+			!strings.Contains(errOut, "not ready") {
+			t.Fatalf("plan with traps: exit %d\n%s\n%s", code, out, errOut)
+		}
+		for _, kv := range [][2]string{{"controller", "Acme SA"}, {"consequences.fr", "Hameçonnage."}, {"consequences.en", "Phishing."},
+			{"measures.fr", "Accès fermé."}, {"measures.en", "The access was closed."}, {"dpo.fr", "dpo@acme.example"}, {"dpo.en", "dpo@acme.example"},
+			{"circumstances.en", "A list of customer contacts was posted on a forum."}} {
+			c.ok("incident", "fact", "1", kv[0], kv[1])
+		}
 		var plan struct {
 			Ready      bool
+			Traps      []struct{ Trap, Fix string }
 			Recipients []struct {
 				Recipient struct{ Key, Email, Language string }
 				Channel   string
@@ -108,13 +123,13 @@ func TestNotifyCommands(t *testing.T) {
 				Exposed   []string
 			}
 		}
-		c.json(&plan, "notify", "plan", "1", "--from", from)
-		if !plan.Ready || len(plan.Recipients) != 30 || plan.Recipients[0].Channel != "email" || plan.Recipients[0].Subject == "" || len(plan.Recipients[0].Exposed) == 0 {
+		c.json(&plan, "notify", "plan", "1", "--from", from, "--base-url", "https://desk.acme.example")
+		if !plan.Ready || len(plan.Traps) != 0 || len(plan.Recipients) != 30 || plan.Recipients[0].Channel != "email" || plan.Recipients[0].Subject == "" || len(plan.Recipients[0].Exposed) == 0 {
 			t.Fatalf("plan = %+v", plan)
 		}
 		key := plan.Recipients[0].Recipient.Key
 		preview := c.ok("notify", "preview", "1", "--recipient", key, "--from", from)
-		if !strings.Contains(preview, "Subject: [Acme DPO]") || !strings.Contains(preview, "/ack/") || !strings.Contains(preview, "dpo@acme.example") {
+		if !strings.Contains(preview, "Subject: [Acme SA]") || !strings.Contains(preview, "/ack/") || !strings.Contains(preview, "dpo@acme.example") {
 			t.Fatalf("preview:\n%s", preview)
 		}
 		if files := emlFiles(t, outbox); len(files) != 0 {

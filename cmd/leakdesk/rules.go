@@ -38,7 +38,7 @@ func factKeys() map[string]string {
 
 // Event kinds of this file's commands.
 const (
-	eventAssessmentConfirmed = "assessment.confirmed"
+	eventAssessmentConfirmed = leakdesk.EventAssessmentConfirmed
 )
 
 func (a *app) incidentFactCommand() *cobra.Command {

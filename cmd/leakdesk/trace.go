@@ -18,7 +18,7 @@ import (
 )
 
 // eventTraceRanked is the timeline event of a tracing run.
-const eventTraceRanked = "trace.ranked"
+const eventTraceRanked = leakdesk.EventTraceRanked
 
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
@@ -119,12 +119,7 @@ way.`,
 				if err != nil {
 					return err
 				}
-				var top []map[string]any
-				for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
-					top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
-				}
-				ev := leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top})
-				if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
+				if err := svc.AppendEvent(cmd.Context(), a.traceEvent(id, leak, res)); err != nil {
 					return err
 				}
 			}
@@ -148,8 +143,18 @@ way.`,
 	return cmd
 }
 
+// traceEvent is the timeline event of a ranking of candidate exports, with
+// its dating when there is one.
+func (a *app) traceEvent(id int64, leak string, res *trace.Result) *leakdesk.Event {
+	var top []map[string]any
+	for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
+		top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
+	}
+	return leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top, "dating": res.Dating})
+}
+
 // eventFingerprintTraced is the timeline event of a fingerprint decoding.
-const eventFingerprintTraced = "trace.fingerprint"
+const eventFingerprintTraced = leakdesk.EventFingerprintTraced
 
 // fingerprintResult is the JSON contract of trace without candidates.
 type fingerprintResult struct {

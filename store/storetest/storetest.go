@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,4 +47,17 @@ func PostgresURL(t testing.TB) string {
 		sep = "&"
 	}
 	return base + sep + "search_path=" + schema
+}
+
+// Backends are the stores every conformance test runs on.
+var Backends = []string{"sqlite", "postgres"}
+
+// DSN returns where a test's own store of backend lives: a SQLite file in
+// a temporary directory, or a fresh PostgreSQL schema (see PostgresURL).
+func DSN(t testing.TB, backend string) string {
+	t.Helper()
+	if backend == "postgres" {
+		return PostgresURL(t)
+	}
+	return filepath.Join(t.TempDir(), "leakdesk.db")
 }
