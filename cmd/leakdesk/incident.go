@@ -49,11 +49,11 @@ started until "leakdesk incident aware" records it.`,
 				}
 			}
 			for _, id := range strings.Split(regimes, ",") {
-				id = strings.TrimSpace(strings.ToLower(id))
-				if _, err := r.Regime(id); err != nil {
-					return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
-				}
-				inc.Regimes = append(inc.Regimes, id)
+				inc.Regimes = append(inc.Regimes, strings.TrimSpace(strings.ToLower(id)))
+			}
+			// Regimes read from --rules are stored with the incident.
+			if inc.RegimeFiles, err = r.ForIncident(inc.Regimes); err != nil {
+				return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
 			}
 			if inc.TimeZone == "" {
 				inc.TimeZone = r.TimeZone(inc.Country)
