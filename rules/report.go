@@ -185,6 +185,14 @@ func tr(lang, key string) string {
 		"no-notification":        {"no notification proposed", "pas de notification proposée"},
 		"undetermined":           {"undetermined: inputs are missing", "indéterminée : des éléments manquent"},
 		"ref.":                   {"ref.", "réf."},
+		"deliveries": {"%d-%d. %s to %s notify.delivery, campaign %s: %s (%s), %s recorded one by one",
+			"%d-%d. %s à %s notify.delivery, campagne %s : %s (%s), %s enregistrés un par un"},
+		"delivery.queued":    {"queued", "en file"},
+		"delivery.sending":   {"sending", "en cours d'envoi"},
+		"delivery.sent":      {"sent", "envoyés"},
+		"delivery.delivered": {"delivered", "remis"},
+		"delivery.bounced":   {"bounced", "rejetés"},
+		"delivery.failed":    {"failed", "abandonnés"},
 		"cnil-scale": {"%s (ENISA band %s, placed rank for rank on the four levels of the CNIL's PIA method)",
 			"%s (niveau ENISA %s, reporté rang pour rang sur les quatre niveaux de la méthode PIA de la CNIL)"},
 		"status.due":            {"due", "à échéance"},
@@ -339,8 +347,12 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 	}
 	out["evidence.list"] = strings.Join(evidence, "\n")
 	var timeline []string
-	for _, ev := range in.Events {
-		timeline = append(timeline, fmt.Sprintf("%d. %s %s (%s)", ev.Seq, reportTime(lang, ev.OccurredAt, loc), ev.Kind, ev.Actor))
+	for _, e := range leakdesk.ReadableTimeline(in.Events) {
+		if ev := e.Event; ev != nil {
+			timeline = append(timeline, fmt.Sprintf("%d. %s %s (%s)", ev.Seq, reportTime(lang, ev.OccurredAt, loc), ev.Kind, ev.Actor))
+			continue
+		}
+		timeline = append(timeline, deliveryLine(lang, e.Deliveries, loc))
 	}
 	out["timeline"] = strings.Join(timeline, "\n")
 	return out
@@ -388,6 +400,17 @@ func delayReasons(lang string, k *ReportKind, in ReportInput) string {
 	return "" // no clock known: to be completed
 }
 
+// deliveryLine sums up a notice's delivery changes in lang; each change
+// stays on the timeline itself.
+func deliveryLine(lang string, d *leakdesk.DeliverySummary, loc *time.Location) string {
+	var states []string
+	for _, st := range d.States() {
+		states = append(states, fmt.Sprintf("%s %d", tr(lang, "delivery."+st), d.ByState[st]))
+	}
+	return fmt.Sprintf(tr(lang, "deliveries"), d.FirstSeq, d.LastSeq, reportTime(lang, d.First, loc), reportTime(lang, d.Last, loc),
+		d.Campaign, counted(lang, int64(d.Deliveries), "delivery"), strings.Join(states, ", "), counted(lang, int64(d.Changes), "change"))
+}
+
 // cnilScale puts ENISA's (2013) four bands on the four levels of severity
 // of the CNIL's PIA method (négligeable, limité, important, maximal), rank
 // for rank. The mapping is leakdesk's, stated in the report; neither body
@@ -410,6 +433,8 @@ func colon(lang string) string {
 func counted(lang string, n int64, noun string) string {
 	forms := map[string][4]string{ // English one, many; French one, many
 		"entry":             {"entry", "entries", "entrée", "entrées"},
+		"delivery":          {"delivery", "deliveries", "envoi", "envois"},
+		"change":            {"change", "changes", "changement", "changements"},
 		"field-to-complete": {"field to complete", "fields to complete", "champ à compléter", "champs à compléter"},
 	}[noun]
 	switch {

@@ -273,14 +273,21 @@ func TestFrenchReportsHaveNoEnglish(t *testing.T) {
 		input := rules.ReportInput{Incident: inc, Deadlines: deadlines, Filings: filings, Severity: sv, Facts: facts,
 			Categories: categories, Special: []string{"santé"}, Persons: people.Total, PersonsHow: rules.PersonsByEmail, People: &people, Records: 17,
 			Evidence: []*leakdesk.Evidence{{ID: 1, Filename: "clients.csv", SHA256: strings.Repeat("cd", 32), Source: "forum criminel"}},
-			Events:   []*leakdesk.Event{{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware}}}
+			Events: []*leakdesk.Event{{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
+				{Seq: 2, Kind: leakdesk.EventNoticeCreated, Actor: "alice", OccurredAt: aware, Details: []byte(`{"notice":1,"campaign":"premier-avis"}`)},
+				{Seq: 3, Kind: leakdesk.EventDeliveryChanged, Actor: "leakdesk", OccurredAt: aware, Details: []byte(`{"notice":1,"delivery":1,"state":"sent"}`)},
+				{Seq: 4, Kind: leakdesk.EventDeliveryChanged, Actor: "leakdesk", OccurredAt: aware, Details: []byte(`{"notice":1,"delivery":1,"state":"bounced"}`)}}}
 		for _, kind := range r.ReportKinds() {
 			k, _ := r.ReportKind(kind)
 			rep, err := k.Build("fr", input, aware.Add(40*time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, line := range strings.Split(rep.Markdown(), "\n") {
+			md := rep.Markdown()
+			if kind == "register" && !strings.Contains(md, "3-4. ") || strings.Contains(md, "3. ") {
+				t.Errorf("register: the delivery changes are not summarised:\n%s", md)
+			}
+			for _, line := range strings.Split(md, "\n") {
 				if w := english.FindString(ident.ReplaceAllString(line, "")); w != "" {
 					t.Errorf("%s (severity %v): English %q in %q", kind, sv != nil, w, line)
 				}
