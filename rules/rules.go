@@ -80,7 +80,17 @@ type Obligation struct {
 	// Also is a second clock; the obligation is due at the earlier of the
 	// two ("within 4 hours of classification and at most 24 hours from
 	// awareness").
-	Also     *Clock    `json:"also,omitempty"`
+	Also *Clock `json:"also,omitempty"`
+	// Record marks a fact to record, not a duty: a request from the
+	// authority, an incident still ongoing. It is not-applicable until
+	// filed, then met, and never blocks closing.
+	Record bool `json:"record,omitempty"`
+	// OnlyIf names a record of the regime without which the obligation
+	// does not exist (NIS2 Art. 23(4)(c): an intermediate report only on
+	// request); Unless, one that replaces it once recorded (Art. 23(4)(e):
+	// an ongoing incident files a progress report instead of the final one).
+	OnlyIf   string    `json:"only_if,omitempty"`
+	Unless   string    `json:"unless,omitempty"`
 	Note     string    `json:"note,omitempty"`
 	Contents []Content `json:"contents"`
 
@@ -241,7 +251,16 @@ func parseRegime(file string, data []byte) (*Regime, error) {
 			o.Contents = []Content{}
 		}
 	}
+	records := map[string]bool{}
+	for _, o := range reg.Obligations {
+		records[o.ID] = o.Record
+	}
 	for i, o := range reg.Obligations {
+		for field, id := range map[string]string{"only_if": o.OnlyIf, "unless": o.Unless} {
+			if id != "" && !records[id] {
+				return nil, bad(fmt.Sprintf("obligations[%d].%s", i, field), "%q is not a record (\"record\": true) of this regime", id)
+			}
+		}
 		if after, ok := startsAfter(o.Starts); ok && !ids[after] {
 			return nil, bad(fmt.Sprintf("obligations[%d].starts", i), "no obligation %q in this regime", after)
 		}
@@ -496,6 +515,20 @@ func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed m
 	loc := cal.loc
 	if len(o.Roles) > 0 && !slices.Contains(o.Roles, inc.Role) {
 		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, fmt.Sprintf("applies to a %s; this incident's role is %s", strings.Join(o.Roles, " or "), inc.Role)
+		return d
+	}
+	switch {
+	case o.Record && !filed[o.ID].first.IsZero():
+		d.Status, d.FiledAt, d.Reason = leakdesk.DeadlineMet, filed[o.ID].first, "recorded "+filed[o.ID].first.In(loc).Format(time.RFC3339)
+		return d
+	case o.Record:
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "a fact to record if it happens ("+o.Article+")"
+		return d
+	case o.OnlyIf != "" && filed[o.OnlyIf].first.IsZero():
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "owed only once "+o.OnlyIf+" is recorded ("+o.Article+")"
+		return d
+	case o.Unless != "" && !filed[o.Unless].first.IsZero():
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "replaced, as "+o.Unless+" is recorded ("+o.Article+")"
 		return d
 	}
 	start := clockStart(o.Starts, inc, filed)

@@ -60,6 +60,13 @@ func TestRegulatoryCases(t *testing.T) {
 			[]filing{{"dora.classification", h(30), ""}}, "", "", "dora.initial", leakdesk.DeadlineLate, h(34)},
 		{"RTS 2025/301 Art. 5(1)(a): a back-dated classification that makes the initial notification late is warned about", "dora",
 			[]filing{{"dora.initial", h(6), ""}, {"dora.classification", h(0.5), ""}}, "", "turns dora.initial", "dora.initial", leakdesk.DeadlineLate, h(4.5)},
+		{"NIS2 Art. 23(4)(c): an intermediate report nobody asked for is refused", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.intermediate-report", h(100), ""}}, "file nis2.intermediate-request first", "", "nis2.intermediate-report", leakdesk.DeadlineNotApplicable, time.Time{}},
+		{"NIS2 Art. 23(4)(c): on request, the intermediate report is owed and met when filed", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.intermediate-request", h(90), ""}, {"nis2.intermediate-report", h(100), ""}}, "", "", "nis2.intermediate-report", leakdesk.DeadlineMet, time.Time{}},
+		{"NIS2 Art. 23(4)(e): an ongoing incident's final report is refused at one month, replaced by the progress report", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.ongoing", h(300), ""}, {"nis2.final-report", h(310), ""}}, "replaced, as nis2.ongoing", "", "nis2.progress-report", leakdesk.DeadlineDue,
+			time.Date(2026, 4, 7, 23, 59, 59, 0, paris)}, // 4 April is a Saturday, 6 April Easter Monday
 	}
 	for _, tc := range tests {
 		t.Run(tc.article, func(t *testing.T) {
