@@ -256,12 +256,22 @@ func TestHolidays(t *testing.T) {
 		{"BE", "2026-07-21", true},
 		{"NL", "2025-04-26", true}, // King's Day on a Sunday moves to the Saturday before
 		{"NL", "2025-04-27", false},
-		{"IE", "2026-02-02", true}, // St Brigid's Day, first Monday of February
-		{"IE", "2026-10-26", true}, // last Monday of October
-		{"GB", "2027-12-27", true}, // Christmas on a Saturday: Monday
-		{"GB", "2027-12-28", true}, // Boxing Day on a Sunday: Tuesday
-		{"GB", "2026-05-25", true}, // last Monday of May
-		{"GB", "2026-08-31", true}, // last Monday of August
+		{"IE", "2026-02-02", true},  // St Brigid's Day, first Monday of February
+		{"IE", "2026-10-26", true},  // last Monday of October
+		{"GB", "2027-12-27", true},  // Christmas on a Saturday: Monday
+		{"GB", "2027-12-28", true},  // Boxing Day on a Sunday: Tuesday
+		{"GB", "2026-05-25", true},  // last Monday of May
+		{"GB", "2026-08-31", true},  // last Monday of August
+		{"IE", "2030-02-01", true},  // St Brigid's Day: 1 February when it is a Friday
+		{"IE", "2030-02-04", false}, // ... and not the first Monday then
+		{"GB", "2020-05-08", true},  // early May bank holiday moved to VE Day
+		{"GB", "2020-05-04", false},
+		{"GB", "2022-06-02", true}, // spring bank holiday moved for the Platinum Jubilee
+		{"GB", "2022-06-03", true}, // Platinum Jubilee, by proclamation
+		{"GB", "2022-05-30", false},
+		{"GB", "2022-09-19", true}, // state funeral
+		{"GB", "2023-05-08", true}, // coronation
+		{"GB", "2023-05-01", true}, // and the early May bank holiday that year
 		{"PL", "2026-05-14", false},
 	} {
 		if _, got := r.Holiday(tc.country, day(tc.date)); got != tc.want {
