@@ -2,6 +2,7 @@ package leakdesk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,10 +30,14 @@ type Incident struct {
 	DiscoveredBy string    `json:"discovered_by,omitempty"`
 	Role         string    `json:"role"`
 	Regimes      []string  `json:"regimes"`
-	Country      string    `json:"country,omitempty"`
-	TimeZone     string    `json:"time_zone"` // IANA name, used to present times and to compute calendar deadlines
-	CreatedAt    time.Time `json:"created_at"`
-	ClosedAt     time.Time `json:"closed_at,omitzero"`
+	// RegimeFiles holds, by ID, the regime files the incident was created
+	// with that leakdesk does not embed (read from --rules), so that its
+	// clocks, the embedded regimes' too, are computed without the directory.
+	RegimeFiles map[string]json.RawMessage `json:"regime_files,omitempty"`
+	Country     string                     `json:"country,omitempty"`
+	TimeZone    string                     `json:"time_zone"` // IANA name, used to present times and to compute calendar deadlines
+	CreatedAt   time.Time                  `json:"created_at"`
+	ClosedAt    time.Time                  `json:"closed_at,omitzero"`
 
 	// The head of the timeline's hash chain, kept on the incident so that
 	// truncating the timeline is detected, not only editing it.
@@ -93,6 +98,11 @@ func (inc *Incident) Validate() error {
 			return Errorf(EINVALID, "regime %q is listed twice", r)
 		}
 		seen[r] = true
+	}
+	for id := range inc.RegimeFiles {
+		if !seen[id] {
+			return Errorf(EINVALID, "a regime file is stored for %q, which the incident does not name", id)
+		}
 	}
 	return nil
 }

@@ -74,6 +74,33 @@ func TestRegulatoryClocks(t *testing.T) {
 		{"NIS2 Art. 23(4)(d): the final report waits for the notification",
 			"nis2", "FR", "2026-03-02T06:00:00+01:00", nil,
 			"nis2.final-report", leakdesk.DeadlineNotStarted, ""},
+		{"NIS2 Art. 23(4)(c): no intermediate report is owed without a request",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}},
+			"nis2.intermediate-report", leakdesk.DeadlineNotApplicable, ""},
+		{"NIS2 Art. 23(4)(c): once the CSIRT asks, the intermediate report is due (the directive sets no time)",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}, {"nis2.intermediate-request", "2026-04-20T10:00:00+02:00"}},
+			"nis2.intermediate-report", leakdesk.DeadlineDue, ""},
+		{"NIS2 Art. 23(4)(e): an incident still ongoing files no final report at one month",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}, {"nis2.ongoing", "2026-05-10T10:00:00+02:00"}},
+			"nis2.final-report", leakdesk.DeadlineNotApplicable, ""},
+		{"NIS2 Art. 23(4)(e): ... but a progress report, due when the final report would have been (Ascension, FR)",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}, {"nis2.ongoing", "2026-05-10T10:00:00+02:00"}},
+			"nis2.progress-report", leakdesk.DeadlineDue, "2026-05-15T23:59:59+02:00"},
+		{"NIS2 Art. 23(4)(e): the final report of an ongoing incident waits for the end of its handling",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}, {"nis2.ongoing", "2026-05-10T10:00:00+02:00"}},
+			"nis2.final-report-handled", leakdesk.DeadlineNotStarted, ""},
+		{"NIS2 Art. 23(4)(e): the final report is due one month after the handling ends",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}, {"nis2.ongoing", "2026-05-10T10:00:00+02:00"}, {"nis2.handled", "2026-06-10T12:00:00+02:00"}},
+			"nis2.final-report-handled", leakdesk.DeadlineDue, "2026-07-10T23:59:59+02:00"},
+		{"NIS2 Art. 23(4)(e): no progress report for an incident that is not ongoing",
+			"nis2", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2.notification", "2026-04-14T10:00:00+02:00"}},
+			"nis2.progress-report", leakdesk.DeadlineNotApplicable, ""},
+		{"NIS2 Art. 23(4), second subparagraph: a trust service provider notifies within 24 hours",
+			"nis2-tsp", "FR", "2026-04-13T10:00:00+02:00", nil,
+			"nis2-tsp.notification", leakdesk.DeadlineDue, "2026-04-14T10:00:00+02:00"},
+		{"NIS2 Art. 23(4)(d) for a trust service provider: the final report runs from its 24-hour notification",
+			"nis2-tsp", "FR", "2026-04-13T10:00:00+02:00", []filed{{"nis2-tsp.notification", "2026-04-14T10:00:00+02:00"}},
+			"nis2-tsp.final-report", leakdesk.DeadlineDue, "2026-05-15T23:59:59+02:00"},
 		{"GDPR Art. 33(4): a phased notification meets the deadline with its first part",
 			"gdpr", "FR", "2026-03-02T06:00:00+01:00", []filed{{"gdpr.art33.authority", "2026-03-04T06:00:00+01:00"}, {"gdpr.art33.authority", "2026-03-12T06:00:00+01:00"}},
 			"gdpr.art33.authority", leakdesk.DeadlineMet, "2026-03-05T06:00:00+01:00"},
@@ -229,12 +256,22 @@ func TestHolidays(t *testing.T) {
 		{"BE", "2026-07-21", true},
 		{"NL", "2025-04-26", true}, // King's Day on a Sunday moves to the Saturday before
 		{"NL", "2025-04-27", false},
-		{"IE", "2026-02-02", true}, // St Brigid's Day, first Monday of February
-		{"IE", "2026-10-26", true}, // last Monday of October
-		{"GB", "2027-12-27", true}, // Christmas on a Saturday: Monday
-		{"GB", "2027-12-28", true}, // Boxing Day on a Sunday: Tuesday
-		{"GB", "2026-05-25", true}, // last Monday of May
-		{"GB", "2026-08-31", true}, // last Monday of August
+		{"IE", "2026-02-02", true},  // St Brigid's Day, first Monday of February
+		{"IE", "2026-10-26", true},  // last Monday of October
+		{"GB", "2027-12-27", true},  // Christmas on a Saturday: Monday
+		{"GB", "2027-12-28", true},  // Boxing Day on a Sunday: Tuesday
+		{"GB", "2026-05-25", true},  // last Monday of May
+		{"GB", "2026-08-31", true},  // last Monday of August
+		{"IE", "2030-02-01", true},  // St Brigid's Day: 1 February when it is a Friday
+		{"IE", "2030-02-04", false}, // ... and not the first Monday then
+		{"GB", "2020-05-08", true},  // early May bank holiday moved to VE Day
+		{"GB", "2020-05-04", false},
+		{"GB", "2022-06-02", true}, // spring bank holiday moved for the Platinum Jubilee
+		{"GB", "2022-06-03", true}, // Platinum Jubilee, by proclamation
+		{"GB", "2022-05-30", false},
+		{"GB", "2022-09-19", true}, // state funeral
+		{"GB", "2023-05-08", true}, // coronation
+		{"GB", "2023-05-01", true}, // and the early May bank holiday that year
 		{"PL", "2026-05-14", false},
 	} {
 		if _, got := r.Holiday(tc.country, day(tc.date)); got != tc.want {

@@ -39,7 +39,7 @@ const (
 // intermediate report (RTS 2025/301 Art. 5(1)(b)). They need no delay
 // reason.
 func (r *Rules) CheckFiling(inc *leakdesk.Incident, filings []*leakdesk.Filing, f *leakdesk.Filing, now time.Time) ([]string, error) {
-	o, err := r.Obligation(inc.Regimes, f.Obligation)
+	o, err := r.Obligation(inc, f.Obligation)
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
 	}

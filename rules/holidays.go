@@ -12,7 +12,8 @@ import (
 // holidayRule is one public holiday of a country, as held in
 // holidays.json: a fixed date ("12-25"), a day counted from Easter Sunday
 // ("easter": 1 is Easter Monday), or the nth weekday of a month ("nth": -1
-// is the last). Substitute moves a holiday that falls on a weekend to the
+// is the last). From and Until also hold one-off days, such as the United
+// Kingdom's bank holidays by royal proclamation. Substitute moves a holiday that falls on a weekend to the
 // next working day (the United Kingdom, Ireland); SundayShift moves one
 // that falls on a Sunday by that many days (the Dutch King's Day, held on
 // 26 April when 27 April is a Sunday). From and Until bound the years it
@@ -26,8 +27,12 @@ type holidayRule struct {
 	Nth         int    `json:"nth,omitempty"`
 	Substitute  bool   `json:"substitute,omitempty"`
 	SundayShift int    `json:"sunday_shift,omitempty"`
-	From        int    `json:"from,omitempty"`
-	Until       int    `json:"until,omitempty"`
+	// FridayInstead ("02-01") holds the holiday on that date instead when
+	// it is a Friday (Ireland's St Brigid's Day: the first Monday of
+	// February, or 1 February when that is a Friday).
+	FridayInstead string `json:"friday_instead,omitempty"`
+	From          int    `json:"from,omitempty"`
+	Until         int    `json:"until,omitempty"`
 }
 
 // holidayFile is holidays.json: the sources it was taken from, and each
@@ -107,6 +112,15 @@ func (h holidayRule) dates(year int) ([]time.Time, error) {
 		}
 	default:
 		return nil, fmt.Errorf("want date, easter, or month with weekday and nth")
+	}
+	if h.FridayInstead != "" {
+		t, err := time.Parse("01-02", h.FridayInstead)
+		if err != nil {
+			return nil, fmt.Errorf("friday_instead %q: want MM-DD", h.FridayInstead)
+		}
+		if f := time.Date(year, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC); f.Weekday() == time.Friday {
+			d = f
+		}
 	}
 	if h.SundayShift != 0 && d.Weekday() == time.Sunday {
 		d = d.AddDate(0, 0, h.SundayShift)

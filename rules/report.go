@@ -184,12 +184,31 @@ func tr(lang, key string) string {
 		"notify":                 {"notify", "notifier"},
 		"no-notification":        {"no notification proposed", "pas de notification proposée"},
 		"undetermined":           {"undetermined: inputs are missing", "indéterminée : des éléments manquent"},
-		"records":                {"entries", "entrées"},
-		"none":                   {"none", "aucune"},
-		"filed-in-time":          {"filed within the time limit (%s)", "notifiée dans le délai (%s)"},
-		"not-late-yet":           {"the time limit (%s) has not passed", "le délai (%s) n'est pas écoulé"},
-		"controller":             {"controller", "responsable de traitement"},
-		"processor":              {"processor", "sous-traitant"},
+		"ref.":                   {"ref.", "réf."},
+		"deliveries": {"%d-%d. %s to %s notify.delivery, campaign %s: %s (%s), %s recorded one by one",
+			"%d-%d. %s à %s notify.delivery, campagne %s : %s (%s), %s enregistrés un par un"},
+		"delivery.queued":    {"queued", "en file"},
+		"delivery.sending":   {"sending", "en cours d'envoi"},
+		"delivery.sent":      {"sent", "envoyés"},
+		"delivery.delivered": {"delivered", "remis"},
+		"delivery.bounced":   {"bounced", "rejetés"},
+		"delivery.failed":    {"failed", "abandonnés"},
+		"cnil-scale": {"%s (ENISA band %s, placed rank for rank on the four levels of the CNIL's PIA method)",
+			"%s (niveau ENISA %s, reporté rang pour rang sur les quatre niveaux de la méthode PIA de la CNIL)"},
+		"status.due":            {"due", "à échéance"},
+		"status.met":            {"met", "respecté"},
+		"status.late":           {"late", "en retard"},
+		"status.not-started":    {"not started", "non commencé"},
+		"status.not-applicable": {"not applicable", "sans objet"},
+		"not-applicable":        {"not applicable: %s", "sans objet : %s"},
+		"no-time-limit-yet":     {"no time limit is running yet", "aucun délai ne court encore"},
+		"not-under-regime":      {"the incident is not under this notification's regime", "l'incident ne relève pas du régime de cette notification"},
+		PersonsByEmail:          {PersonsByEmail, "adresses e-mail distinctes dans les éléments de preuve"},
+		"none":                  {"none", "aucune"},
+		"filed-in-time":         {"filed within the time limit (%s)", "notifiée dans le délai (%s)"},
+		"not-late-yet":          {"the time limit (%s) has not passed", "le délai (%s) n'est pas écoulé"},
+		"controller":            {"controller", "responsable de traitement"},
+		"processor":             {"processor", "sous-traitant"},
 		"authority.notify": {"the breach is likely to result in a risk to people: notify the supervisory authority within 72 hours of awareness",
 			"la violation est susceptible d'engendrer un risque pour les personnes : notifier l'autorité de contrôle dans les 72 heures suivant la prise de connaissance"},
 		"authority.none": {"the breach is unlikely to result in a risk to people: document it in the register (Art. 33(5)) and keep the reasoning",
@@ -250,13 +269,13 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 	}
 	for _, d := range in.Deadlines {
 		if !d.Due.IsZero() {
-			out["deadline."+d.Obligation] = fmt.Sprintf("%s (%s)", reportTime(lang, d.Due, loc), d.Status)
+			out["deadline."+d.Obligation] = fmt.Sprintf("%s (%s)", reportTime(lang, d.Due, loc), tr(lang, "status."+d.Status))
 		}
 	}
 	byObligation := map[string][]string{}
 	var all []string
 	for _, f := range in.Filings {
-		line := fmt.Sprintf("%s: %s, ref. %s", f.Obligation, reportTime(lang, f.FiledAt, loc), f.Ref)
+		line := fmt.Sprintf("%s%s%s, %s %s", f.Obligation, colon(lang), reportTime(lang, f.FiledAt, loc), tr(lang, "ref."), f.Ref)
 		byObligation[f.Obligation] = append(byObligation[f.Obligation], line)
 		all = append(all, line)
 	}
@@ -273,7 +292,7 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		var cats []string
 		for _, c := range slices.Sorted(maps.Keys(in.Categories)) {
 			if c != "special_category_hints" {
-				cats = append(cats, fmt.Sprintf("%s (%d %s)", tr(lang, c), in.Categories[c], tr(lang, "records")))
+				cats = append(cats, fmt.Sprintf("%s (%s)", tr(lang, c), counted(lang, in.Categories[c], "entry")))
 			}
 		}
 		out["data.categories"] = strings.Join(cats, "; ")
@@ -283,7 +302,7 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		out["data.special"] = strings.Join(in.Special, ", ")
 	}
 	if in.Persons > 0 {
-		how := in.PersonsHow
+		how := tr(lang, in.PersonsHow)
 		if in.People != nil {
 			how = PeopleHow(lang, *in.People)
 		}
@@ -304,17 +323,20 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 			}
 		}
 		out["assessment.nature"] = strings.Join(nature, ", ")
-		out["assessment.summary"] = fmt.Sprintf("SE %g: %s", s.Score, tr(lang, s.Band))
+		out["assessment.summary"] = fmt.Sprintf("SE %g%s%s", s.Score, colon(lang), tr(lang, s.Band))
 		if s.Band == BandUndetermined {
 			out["assessment.summary"] = tr(lang, s.Band)
 		}
-		out["assessment.reasoning"] = strings.Join(s.Reasoning, "\n")
+		if cnil, ok := cnilScale[s.Band]; ok {
+			out["assessment.cnil"] = fmt.Sprintf(tr(lang, "cnil-scale"), cnil, tr(lang, s.Band))
+		}
+		out["assessment.reasoning"] = strings.Join(s.ReasoningIn(lang), "\n")
 		if s.Input.Malicious.Set || s.Input.Malicious.Value > 0 {
-			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + ": " + s.Input.Malicious.Reason
+			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + colon(lang) + s.Input.Malicious.ReasonIn(lang)
 		}
 		decision := func(p Proposal) string {
 			verdict := tr(lang, p.Decision())
-			return fmt.Sprintf("%s (%s): %s", verdict, strings.Replace(p.Article, "GDPR Art.", map[string]string{"en": "GDPR Art.", "fr": "RGPD art."}[lang], 1), tr(lang, p.Code))
+			return fmt.Sprintf("%s (%s)%s%s", verdict, strings.Replace(p.Article, "GDPR Art.", map[string]string{"en": "GDPR Art.", "fr": "RGPD art."}[lang], 1), colon(lang), tr(lang, p.Code))
 		}
 		out["assessment.authority"] = decision(s.Authority)
 		out["assessment.subjects"] = decision(s.Subjects)
@@ -325,8 +347,12 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 	}
 	out["evidence.list"] = strings.Join(evidence, "\n")
 	var timeline []string
-	for _, ev := range in.Events {
-		timeline = append(timeline, fmt.Sprintf("%d. %s %s (%s)", ev.Seq, reportTime(lang, ev.OccurredAt, loc), ev.Kind, ev.Actor))
+	for _, e := range leakdesk.ReadableTimeline(in.Events) {
+		if ev := e.Event; ev != nil {
+			timeline = append(timeline, fmt.Sprintf("%d. %s %s (%s)", ev.Seq, reportTime(lang, ev.OccurredAt, loc), ev.Kind, ev.Actor))
+			continue
+		}
+		timeline = append(timeline, deliveryLine(lang, e.Deliveries, loc))
 	}
 	out["timeline"] = strings.Join(timeline, "\n")
 	return out
@@ -348,24 +374,86 @@ func delayReasons(lang string, k *ReportKind, in ReportInput) string {
 	if len(reasons) > 0 {
 		return strings.Join(reasons, "\n")
 	}
+	// Asked for only when there is a delay: otherwise the field says why
+	// none is due.
 	for _, d := range in.Deadlines {
-		switch {
-		case d.Obligation != k.Obligation:
-		case d.Status == leakdesk.DeadlineMet:
-			return tr(lang, "none") + ": " + fmt.Sprintf(tr(lang, "filed-in-time"), reportTime(lang, d.Due, in.Incident.Location()))
-		case d.Status == leakdesk.DeadlineDue && !d.Due.IsZero():
-			return tr(lang, "none") + ": " + fmt.Sprintf(tr(lang, "not-late-yet"), reportTime(lang, d.Due, in.Incident.Location()))
+		if d.Obligation != k.Obligation {
+			continue
 		}
+		due := reportTime(lang, d.Due, in.Incident.Location())
+		switch d.Status {
+		case leakdesk.DeadlineMet:
+			return tr(lang, "none") + colon(lang) + fmt.Sprintf(tr(lang, "filed-in-time"), due)
+		case leakdesk.DeadlineDue:
+			if d.Due.IsZero() {
+				return fmt.Sprintf(tr(lang, "not-applicable"), tr(lang, "no-time-limit-yet"))
+			}
+			return tr(lang, "none") + colon(lang) + fmt.Sprintf(tr(lang, "not-late-yet"), due)
+		case leakdesk.DeadlineNotStarted, leakdesk.DeadlineNotApplicable:
+			return fmt.Sprintf(tr(lang, "not-applicable"), tr(lang, "no-time-limit-yet"))
+		}
+		return "" // late, and no reason given: to be completed
 	}
-	return ""
+	if k.Regime != "" && !slices.Contains(in.Incident.Regimes, k.Regime) {
+		return fmt.Sprintf(tr(lang, "not-applicable"), tr(lang, "not-under-regime"))
+	}
+	return "" // no clock known: to be completed
+}
+
+// deliveryLine sums up a notice's delivery changes in lang; each change
+// stays on the timeline itself.
+func deliveryLine(lang string, d *leakdesk.DeliverySummary, loc *time.Location) string {
+	var states []string
+	for _, st := range d.States() {
+		states = append(states, fmt.Sprintf("%s %d", tr(lang, "delivery."+st), d.ByState[st]))
+	}
+	return fmt.Sprintf(tr(lang, "deliveries"), d.FirstSeq, d.LastSeq, reportTime(lang, d.First, loc), reportTime(lang, d.Last, loc),
+		d.Campaign, counted(lang, int64(d.Deliveries), "delivery"), strings.Join(states, ", "), counted(lang, int64(d.Changes), "change"))
+}
+
+// cnilScale puts ENISA's (2013) four bands on the four levels of severity
+// of the CNIL's PIA method (négligeable, limité, important, maximal), rank
+// for rank. The mapping is leakdesk's, stated in the report; neither body
+// publishes one.
+var cnilScale = map[string]string{BandLow: "négligeable", BandMedium: "limité", BandHigh: "important", BandVeryHigh: "maximal"}
+
+// PersonsByEmail is how persons are counted without matching.
+const PersonsByEmail = "distinct e-mail addresses in the evidence"
+
+// colon separates a label from its value: French puts a space before it.
+func colon(lang string) string {
+	if lang == "fr" {
+		return " : "
+	}
+	return ": "
+}
+
+// counted says n of a noun in lang, singular or plural: French takes the
+// singular for 0 and 1, English for 1 alone.
+func counted(lang string, n int64, noun string) string {
+	forms := map[string][4]string{ // English one, many; French one, many
+		"entry":             {"entry", "entries", "entrée", "entrées"},
+		"delivery":          {"delivery", "deliveries", "envoi", "envois"},
+		"change":            {"change", "changes", "changement", "changements"},
+		"field-to-complete": {"field to complete", "fields to complete", "champ à compléter", "champs à compléter"},
+	}[noun]
+	switch {
+	case lang == "fr" && n <= 1:
+		return fmt.Sprintf("%d %s", n, forms[2])
+	case lang == "fr":
+		return fmt.Sprintf("%d %s", n, forms[3])
+	case n == 1:
+		return fmt.Sprintf("%d %s", n, forms[0])
+	}
+	return fmt.Sprintf("%d %s", n, forms[1])
 }
 
 // Markdown renders the report as Markdown.
 func (rep *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", rep.Title)
-	generated := map[string]string{"en": "Incident %s, generated %s. %d fields to complete.", "fr": "Incident %s, généré le %s. %d champs à compléter."}[rep.Lang]
-	fmt.Fprintf(&b, "_"+generated+"_\n", rep.Incident, rep.GeneratedAt.UTC().Format(time.RFC3339), rep.Unknown)
+	generated := map[string]string{"en": "Incident %s, generated %s. %s.", "fr": "Incident %s, généré le %s. %s."}[rep.Lang]
+	fmt.Fprintf(&b, "_"+generated+"_\n", rep.Incident, rep.GeneratedAt.UTC().Format(time.RFC3339), counted(rep.Lang, int64(rep.Unknown), "field-to-complete"))
 	for _, s := range rep.Sections {
 		fmt.Fprintf(&b, "\n## %s\n\n", s.Title)
 		for _, f := range s.Fields {
@@ -374,13 +462,13 @@ func (rep *Report) Markdown() string {
 				value = "**" + value + "**"
 			}
 			if strings.Contains(value, "\n") {
-				fmt.Fprintf(&b, "- %s:\n", f.Label)
+				fmt.Fprintf(&b, "- %s%s\n", f.Label, strings.TrimRight(colon(rep.Lang), " "))
 				for _, line := range strings.Split(value, "\n") {
 					fmt.Fprintf(&b, "  - %s\n", line)
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "- %s: %s\n", f.Label, value)
+			fmt.Fprintf(&b, "- %s%s%s\n", f.Label, colon(rep.Lang), value)
 		}
 	}
 	return b.String()

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +20,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // forum, an early warning filed, the authority notified late.
 func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 	t.Helper()
-	paris, _ := time.LoadLocation("Europe/Paris")
-	aware := time.Date(2026, 3, 1, 21, 30, 0, 0, paris)
-	inc := &leakdesk.Incident{ID: 7, Title: "Customer contact list posted on a criminal forum", Role: leakdesk.RoleController,
-		Regimes: []string{"gdpr", "nis2"}, Country: "FR", TimeZone: "Europe/Paris", AwareAt: aware, DiscoveredBy: "threat-intelligence watch"}
+	inc := forumIncident(7, "Customer contact list posted on a criminal forum", "threat-intelligence watch")
+	aware := inc.AwareAt
 	filings := []*leakdesk.Filing{
 		{ID: 1, Obligation: "nis2.early-warning", FiledAt: aware.Add(20 * time.Hour), Ref: "CSIRT-2026-0042"},
 		{ID: 2, Obligation: "gdpr.art33.authority", FiledAt: aware.Add(80 * time.Hour), Ref: "CNIL-2026-117", DelayReason: "the leaked file could not be read before Wednesday"},
@@ -41,13 +40,21 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 		Incident: inc, Deadlines: deadlines, Filings: filings, Severity: &sev,
 		Facts:      map[string]string{"dpo": "dpo@provider.example, +33 1 00 00 00 00", "measures": "Access of the exporting account revoked; exports now fingerprinted.\nCustomers told from Monday."},
 		Categories: map[string]int64{"identity": 909, "contact": 1818, "professional": 1818},
-		Persons:    909, PersonsHow: "distinct e-mail addresses in the leaked file", Records: 945,
+		Persons:    909, PersonsHow: rules.PersonsByEmail, Records: 945,
 		Evidence: []*leakdesk.Evidence{{ID: 1, Filename: "microsoc_customers.txt", SHA256: strings.Repeat("ab", 32), Source: "forum post"}},
 		Events: []*leakdesk.Event{
 			{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
 			{Seq: 2, Kind: "obligation.filed", Actor: "alice", OccurredAt: aware.Add(20 * time.Hour)},
 		},
 	}
+}
+
+// forumIncident is a controller's incident under GDPR and NIS2 in France,
+// known since Sunday 1 March 2026, 21:30 in Paris.
+func forumIncident(id int64, title, discoveredBy string) *leakdesk.Incident {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	return &leakdesk.Incident{ID: id, Title: title, Role: leakdesk.RoleController, Regimes: []string{"gdpr", "nis2"}, Country: "FR",
+		TimeZone: "Europe/Paris", AwareAt: time.Date(2026, 3, 1, 21, 30, 0, 0, paris), DiscoveredBy: discoveredBy}
 }
 
 func golden(t *testing.T, name, got string) {
@@ -225,5 +232,118 @@ func TestCNILDelayReasons(t *testing.T) {
 				t.Errorf("delay field = %+v, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFrenchReportsHaveNoEnglish renders every kind of report in French
+// from an incident whose own texts (title, facts, reasons, sources) are
+// French, with the people broken down, an assessment that is both derived
+// and set by hand, and no English sentence may remain. Identifiers
+// (gdpr.art33.authority, incident.opened) are codes, not sentences, and are
+// taken out first.
+func TestFrenchReportsHaveNoEnglish(t *testing.T) {
+	t.Parallel()
+	r := load(t)
+	inc := forumIncident(3, "Liste de clients publiée sur un forum criminel", "veille sur les forums")
+	aware := inc.AwareAt
+	filings := []*leakdesk.Filing{
+		{ID: 1, Obligation: "nis2.early-warning", FiledAt: aware.Add(20 * time.Hour), Ref: "CSIRT-1"},
+		{ID: 2, Obligation: "gdpr.art33.authority", FiledAt: aware.Add(30 * time.Hour), Ref: "CNIL-1"},
+	}
+	deadlines, err := r.Deadlines(inc, filings, aware.Add(40*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	categories := map[string]int64{"identity": 1, "contact": 12, "financial": 3, "special_category_hints": 1}
+	in := rules.DefaultSeverityInput(categories, []string{"forum criminel, mise en vente"})
+	in.CBInteg = rules.Factor{Value: 0.25, Reason: "quelques fiches modifiées, restaurées depuis la sauvegarde", Set: true}
+	sev, err := rules.Assess(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	undetermined, err := rules.Assess(rules.DefaultSeverityInput(nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := leakdesk.People{Total: 15, Affected: 11, Former: 1, Unknown: 3, ReviewRows: 1}
+	facts := map[string]string{"dpo": "dpd@exemple.fr", "measures.fr": "Compte désactivé.", "measures.en": "Account disabled.", "consequences": "Hameçonnage ciblé."}
+	english := regexp.MustCompile(`(?i)\b(the|and|of|with|which|was|is|are|found|unknown|none|persons?|people|fields?|entry|entries|evidence|records?|registry|filed|late|reached|yes|undetermined|to be completed|not applicable|medium|low|high|notify|notification proposed|data)\b`)
+	ident := regexp.MustCompile(`\b[a-z0-9-]+(\.[a-z0-9-]+)+\b|--[a-z]+(=[a-z.]+)?|leakdesk( [a-z]+){1,2}`)
+	for _, sv := range []*rules.Severity{&sev, &undetermined, nil} {
+		input := rules.ReportInput{Incident: inc, Deadlines: deadlines, Filings: filings, Severity: sv, Facts: facts,
+			Categories: categories, Special: []string{"santé"}, Persons: people.Total, PersonsHow: rules.PersonsByEmail, People: &people, Records: 17,
+			Evidence: []*leakdesk.Evidence{{ID: 1, Filename: "clients.csv", SHA256: strings.Repeat("cd", 32), Source: "forum criminel"}},
+			Events: []*leakdesk.Event{{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
+				{Seq: 2, Kind: leakdesk.EventNoticeCreated, Actor: "alice", OccurredAt: aware, Details: []byte(`{"notice":1,"campaign":"premier-avis"}`)},
+				{Seq: 3, Kind: leakdesk.EventDeliveryChanged, Actor: "leakdesk", OccurredAt: aware, Details: []byte(`{"notice":1,"delivery":1,"state":"sent"}`)},
+				{Seq: 4, Kind: leakdesk.EventDeliveryChanged, Actor: "leakdesk", OccurredAt: aware, Details: []byte(`{"notice":1,"delivery":1,"state":"bounced"}`)}}}
+		for _, kind := range r.ReportKinds() {
+			k, _ := r.ReportKind(kind)
+			rep, err := k.Build("fr", input, aware.Add(40*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			md := rep.Markdown()
+			if kind == "register" && !strings.Contains(md, "3-4. ") || strings.Contains(md, "3. ") {
+				t.Errorf("register: the delivery changes are not summarised:\n%s", md)
+			}
+			for _, line := range strings.Split(md, "\n") {
+				if w := english.FindString(ident.ReplaceAllString(line, "")); w != "" {
+					t.Errorf("%s (severity %v): English %q in %q", kind, sv != nil, w, line)
+				}
+			}
+		}
+	}
+}
+
+// TestDelayReasonsOnlyWhenLate: GDPR Art. 33(1) asks for the reasons of a
+// delay; the report asks for them only when the notification is late and
+// gave none, and says why none is due otherwise.
+func TestDelayReasonsOnlyWhenLate(t *testing.T) {
+	t.Parallel()
+	r := load(t)
+	k, _ := r.ReportKind("gdpr-art33")
+	aware := at(t, "2026-03-02T06:00:00+01:00")
+	tests := []struct {
+		article string
+		aware   time.Time
+		filed   time.Duration // after awareness; 0: not filed
+		reason  string
+		now     time.Duration
+		want    string // "" when the field must be asked for
+	}{
+		{"Art. 33(1): filed within 72 hours", aware, 30 * time.Hour, "", 40 * time.Hour, "none: filed within the time limit"},
+		{"Art. 33(1): 72 hours not yet run", aware, 0, "", 10 * time.Hour, "none: the time limit"},
+		{"Art. 33(1): no awareness time, no clock", time.Time{}, 0, "", 10 * time.Hour, "not applicable: no time limit is running yet"},
+		{"Art. 33(1): late and no reason recorded", aware, 0, "", 100 * time.Hour, ""},
+		{"Art. 33(1): late with its reasons", aware, 80 * time.Hour, "the file was encrypted", 100 * time.Hour, "the file was encrypted"},
+	}
+	for _, tc := range tests {
+		inc := &leakdesk.Incident{ID: 1, Title: "x", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, AwareAt: tc.aware, TimeZone: "Europe/Paris"}
+		var filings []*leakdesk.Filing
+		if tc.filed > 0 {
+			filings = append(filings, &leakdesk.Filing{Obligation: "gdpr.art33.authority", FiledAt: aware.Add(tc.filed), Ref: "r", DelayReason: tc.reason})
+		}
+		deadlines, err := r.Deadlines(inc, filings, aware.Add(tc.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := k.Build("en", rules.ReportInput{Incident: inc, Deadlines: deadlines, Filings: filings}, aware.Add(tc.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range rep.Sections {
+			for _, f := range s.Fields {
+				if f.ID == "delay" && (f.Known != (tc.want != "") || !strings.Contains(f.Value, tc.want)) {
+					t.Errorf("%s: delay field %q (known %v), want %q", tc.article, f.Value, f.Known, tc.want)
+				}
+			}
+		}
+	}
+	// One field, not "1 fields", in both languages.
+	for lang, want := range map[string]string{"en": "1 field to complete.", "fr": "1 champ à compléter."} {
+		if md := (&rules.Report{Lang: lang, Unknown: 1}).Markdown(); !strings.Contains(md, want) {
+			t.Errorf("%s: %q lacks %q", lang, md, want)
+		}
 	}
 }

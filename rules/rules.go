@@ -28,6 +28,11 @@ type Regime struct {
 	Name        string       `json:"name"`
 	Sources     []Source     `json:"sources"`
 	Obligations []Obligation `json:"obligations"`
+
+	// file is the regime file as read, kept for the incidents that use a
+	// regime that is not embedded (custom); see ForIncident.
+	file   []byte
+	custom bool
 }
 
 // Source is where a regime's rules come from.
@@ -75,7 +80,17 @@ type Obligation struct {
 	// Also is a second clock; the obligation is due at the earlier of the
 	// two ("within 4 hours of classification and at most 24 hours from
 	// awareness").
-	Also     *Clock    `json:"also,omitempty"`
+	Also *Clock `json:"also,omitempty"`
+	// Record marks a fact to record, not a duty: a request from the
+	// authority, an incident still ongoing. It is not-applicable until
+	// filed, then met, and never blocks closing.
+	Record bool `json:"record,omitempty"`
+	// OnlyIf names a record of the regime without which the obligation
+	// does not exist (NIS2 Art. 23(4)(c): an intermediate report only on
+	// request); Unless, one that replaces it once recorded (Art. 23(4)(e):
+	// an ongoing incident files a progress report instead of the final one).
+	OnlyIf   string    `json:"only_if,omitempty"`
+	Unless   string    `json:"unless,omitempty"`
 	Note     string    `json:"note,omitempty"`
 	Contents []Content `json:"contents"`
 
@@ -137,9 +152,12 @@ func Load(dirs ...string) (*Rules, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
-		if err := r.Add(path.Base(name), data); err != nil {
+		reg, err := parseRegime(path.Base(name), data)
+		if err != nil {
 			return nil, err
 		}
+		reg.custom = false
+		r.regimes[reg.ID] = reg
 	}
 	for _, dir := range dirs {
 		names, err := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -165,75 +183,94 @@ func Load(dirs ...string) (*Rules, error) {
 // Add parses one regime file and adds it, replacing a regime of the same ID.
 // Errors name the file and the field at fault.
 func (r *Rules) Add(file string, data []byte) error {
-	var reg Regime
+	reg, err := parseRegime(file, data)
+	if err != nil {
+		return err
+	}
+	r.regimes[reg.ID] = reg
+	return nil
+}
+
+// parseRegime reads and checks one regime file; it is custom until Load
+// says it is embedded.
+func parseRegime(file string, data []byte) (*Regime, error) {
+	reg := Regime{file: data, custom: true}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&reg); err != nil {
-		return leakdesk.Errorf(leakdesk.EINVALID, "regime file %s: %v", file, err)
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "regime file %s: %v", file, err)
 	}
 	bad := func(field, format string, args ...any) error {
 		return leakdesk.Errorf(leakdesk.EINVALID, "regime file %s: %s: %s", file, field, fmt.Sprintf(format, args...))
 	}
 	if !regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`).MatchString(reg.ID) {
-		return bad("id", "%q is not a lower-case name", reg.ID)
+		return nil, bad("id", "%q is not a lower-case name", reg.ID)
 	}
 	if len(reg.Sources) == 0 {
-		return bad("sources", "a regime must cite its sources")
+		return nil, bad("sources", "a regime must cite its sources")
 	}
 	ids := map[string]bool{}
 	for i := range reg.Obligations {
 		o := &reg.Obligations[i]
 		field := fmt.Sprintf("obligations[%d]", i)
 		if o.ID == "" || ids[o.ID] {
-			return bad(field+".id", "missing or repeated %q", o.ID)
+			return nil, bad(field+".id", "missing or repeated %q", o.ID)
 		}
 		ids[o.ID] = true
 		if o.Title == "" || o.Article == "" {
-			return bad(field, "title and article are required")
+			return nil, bad(field, "title and article are required")
 		}
 		for _, role := range o.Roles {
 			if role != leakdesk.RoleController && role != leakdesk.RoleProcessor {
-				return bad(field+".roles", "unknown role %q", role)
+				return nil, bad(field+".roles", "unknown role %q", role)
 			}
 		}
 		if _, ok := startsAfter(o.Starts); !ok && o.Starts != "awareness" {
-			return bad(field+".starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Starts)
+			return nil, bad(field+".starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Starts)
 		}
 		p, err := parsePeriod(o.Within)
 		if err != nil {
-			return bad(field+".within", "%v", err)
+			return nil, bad(field+".within", "%v", err)
 		}
 		o.period = p
 		if (o.RollWeekend || o.RollHolidays) && (p.hours > 0 || p.undueDelay) {
-			return bad(field+".roll_weekend", "Regulation 1182/71 Art. 3(4) moves periods of days, months or years, not %q", o.Within)
+			return nil, bad(field+".roll_weekend", "Regulation 1182/71 Art. 3(4) moves periods of days, months or years, not %q", o.Within)
 		}
 		if o.RollHolidays && !o.RollWeekend {
-			return bad(field+".roll_holidays", "needs roll_weekend: Art. 3(4) moves a period that ends on a public holiday, Saturday or Sunday")
+			return nil, bad(field+".roll_holidays", "needs roll_weekend: Art. 3(4) moves a period that ends on a public holiday, Saturday or Sunday")
 		}
 		if o.Also != nil {
 			if _, ok := startsAfter(o.Also.Starts); !ok && o.Also.Starts != "awareness" {
-				return bad(field+".also.starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Also.Starts)
+				return nil, bad(field+".also.starts", "%q: want awareness, filed:OBLIGATION or latest:OBLIGATION", o.Also.Starts)
 			}
 			if o.Also.period, err = parsePeriod(o.Also.Within); err != nil || o.Also.period.undueDelay {
-				return bad(field+".also.within", "want a period such as 4h")
+				return nil, bad(field+".also.within", "want a period such as 4h")
 			}
 		}
 		if o.Contents == nil {
 			o.Contents = []Content{}
 		}
 	}
+	records := map[string]bool{}
+	for _, o := range reg.Obligations {
+		records[o.ID] = o.Record
+	}
 	for i, o := range reg.Obligations {
+		for field, id := range map[string]string{"only_if": o.OnlyIf, "unless": o.Unless} {
+			if id != "" && !records[id] {
+				return nil, bad(fmt.Sprintf("obligations[%d].%s", i, field), "%q is not a record (\"record\": true) of this regime", id)
+			}
+		}
 		if after, ok := startsAfter(o.Starts); ok && !ids[after] {
-			return bad(fmt.Sprintf("obligations[%d].starts", i), "no obligation %q in this regime", after)
+			return nil, bad(fmt.Sprintf("obligations[%d].starts", i), "no obligation %q in this regime", after)
 		}
 		if o.Also != nil {
 			if after, ok := startsAfter(o.Also.Starts); ok && !ids[after] {
-				return bad(fmt.Sprintf("obligations[%d].also.starts", i), "no obligation %q in this regime", after)
+				return nil, bad(fmt.Sprintf("obligations[%d].also.starts", i), "no obligation %q in this regime", after)
 			}
 		}
 	}
-	r.regimes[reg.ID] = &reg
-	return nil
+	return &reg, nil
 }
 
 // Regime returns the regime with the given ID, or ENOTFOUND.
@@ -245,12 +282,47 @@ func (r *Rules) Regime(id string) (*Regime, error) {
 	return reg, nil
 }
 
-// Obligation finds an obligation of one of regimes by its ID. Returns
-// ENOTFOUND naming the obligations that exist.
-func (r *Rules) Obligation(regimes []string, id string) (*Obligation, error) {
+// ForIncident checks the regimes a new incident names and returns the
+// files of those that are not embedded, to be stored with it: a regime
+// read from --rules once must still give the incident's clocks when the
+// directory is gone (see Incident.RegimeFiles).
+func (r *Rules) ForIncident(ids []string) (map[string]json.RawMessage, error) {
+	files := map[string]json.RawMessage{}
+	for _, id := range ids {
+		reg, err := r.Regime(id)
+		if err != nil {
+			return nil, err
+		}
+		if reg.custom {
+			files[id] = json.RawMessage(reg.file)
+		}
+	}
+	return files, nil
+}
+
+// regimeFor returns the regime an incident's clocks run on: one given
+// again with --rules (a correction made on purpose), else the file stored
+// with the incident, else the embedded one.
+func (r *Rules) regimeFor(inc *leakdesk.Incident, id string) (*Regime, error) {
+	if reg, ok := r.regimes[id]; ok && reg.custom {
+		return reg, nil
+	}
+	if file, ok := inc.RegimeFiles[id]; ok {
+		reg, err := parseRegime(inc.PublicID()+"'s stored regime "+id, file)
+		if err != nil {
+			return nil, err
+		}
+		return reg, nil
+	}
+	return r.Regime(id)
+}
+
+// Obligation finds an obligation of one of the incident's regimes by its
+// ID. Returns ENOTFOUND naming the obligations that exist.
+func (r *Rules) Obligation(inc *leakdesk.Incident, id string) (*Obligation, error) {
 	var known []string
-	for _, rid := range regimes {
-		reg, err := r.Regime(rid)
+	for _, rid := range inc.Regimes {
+		reg, err := r.regimeFor(inc, rid)
 		if err != nil {
 			return nil, err
 		}
@@ -261,7 +333,7 @@ func (r *Rules) Obligation(regimes []string, id string) (*Obligation, error) {
 			known = append(known, reg.Obligations[i].ID)
 		}
 	}
-	return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no obligation %q under %s; known: %s", id, strings.Join(regimes, ", "), strings.Join(known, ", "))
+	return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no obligation %q under %s; known: %s", id, strings.Join(inc.Regimes, ", "), strings.Join(known, ", "))
 }
 
 // RegimeIDs lists the known regimes in order.
@@ -426,7 +498,7 @@ func (r *Rules) deadlines(inc *leakdesk.Incident, filed map[string]filedAt, now 
 	cal := calendar{r: r, country: inc.Country, loc: inc.Location()}
 	var out []leakdesk.Deadline
 	for _, id := range inc.Regimes {
-		reg, err := r.Regime(id)
+		reg, err := r.regimeFor(inc, id)
 		if err != nil {
 			return nil, err
 		}
@@ -443,6 +515,20 @@ func (o *Obligation) status(d leakdesk.Deadline, inc *leakdesk.Incident, filed m
 	loc := cal.loc
 	if len(o.Roles) > 0 && !slices.Contains(o.Roles, inc.Role) {
 		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, fmt.Sprintf("applies to a %s; this incident's role is %s", strings.Join(o.Roles, " or "), inc.Role)
+		return d
+	}
+	switch {
+	case o.Record && !filed[o.ID].first.IsZero():
+		d.Status, d.FiledAt, d.Reason = leakdesk.DeadlineMet, filed[o.ID].first, "recorded "+filed[o.ID].first.In(loc).Format(time.RFC3339)
+		return d
+	case o.Record:
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "a fact to record if it happens ("+o.Article+")"
+		return d
+	case o.OnlyIf != "" && filed[o.OnlyIf].first.IsZero():
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "owed only once "+o.OnlyIf+" is recorded ("+o.Article+")"
+		return d
+	case o.Unless != "" && !filed[o.Unless].first.IsZero():
+		d.Status, d.Reason = leakdesk.DeadlineNotApplicable, "replaced, as "+o.Unless+" is recorded ("+o.Article+")"
 		return d
 	}
 	start := clockStart(o.Starts, inc, filed)

@@ -186,6 +186,7 @@ func TestRegimeFileErrorsNameFileAndField(t *testing.T) {
 		{"zero hours", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"0h"}]}`, "obligations[0].within"},
 		{"roll_weekend on hours (1182/71 Art. 3(4) moves days, not hours)", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"24h","roll_weekend":true}]}`, "obligations[0].roll_weekend"},
 		{"roll_holidays without roll_weekend", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"5 days","roll_holidays":true}]}`, "obligations[0].roll_holidays"},
+		{"only_if naming a duty, not a record", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","starts":"awareness","within":"24h","only_if":"c.other"},{"id":"c.other","title":"t","article":"s. 5","starts":"awareness","within":"24h"}]}`, "obligations[0].only_if"},
 		{"bad role", `{"id":"contract","sources":[{"title":"t"}],"obligations":[{"id":"c.notice","title":"t","article":"s. 4","roles":["owner"],"starts":"awareness","within":"24h"}]}`, "obligations[0].roles"},
 	}
 	for _, tc := range tests {

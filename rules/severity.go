@@ -28,6 +28,78 @@ type Factor struct {
 	Reason  string  `json:"reason"`
 	Set     bool    `json:"set_by_responder"`
 	Unknown bool    `json:"unknown,omitempty"`
+	// ReasonKey names a default reason of factorReasons, with its
+	// arguments, so that a report in another language says it in that
+	// language. Empty for a responder's own reason, which is shown as given.
+	ReasonKey  string   `json:"reason_key,omitempty"`
+	ReasonArgs []string `json:"reason_args,omitempty"`
+}
+
+// factorReasons are the default reasons, in English and French.
+var factorReasons = map[string][2]string{
+	"dpc.simple":     {"simple data: identity, contact and professional details", "données simples : identité, coordonnées et vie professionnelle"},
+	"dpc.sensitive":  {"sensitive data: government identifiers or special categories", "données sensibles : identifiants officiels ou catégories particulières"},
+	"dpc.financial":  {"financial data or credentials that give access to accounts", "données financières ou identifiants donnant accès à des comptes"},
+	"ei.none":        {"no data that identifies a person was found", "aucune donnée identifiant une personne n'a été trouvée"},
+	"ei.full":        {"full names with contact details identify people directly", "les noms complets et les coordonnées identifient directement les personnes"},
+	"ei.contact":     {"personal e-mail addresses and phone numbers identify most people with little effort", "les adresses e-mail et numéros de téléphone personnels identifient la plupart des personnes sans grand effort"},
+	"ei.names":       {"names without further detail identify some people", "des noms sans autre détail identifient certaines personnes"},
+	"integrity.copy": {"a leak copies data: no sign that it was altered (set --integrity if it was)", "une fuite copie les données : rien n'indique qu'elles aient été altérées (--integrity si elles l'ont été)"},
+	"availability.copy": {"a leak copies data: no sign that it was lost (set --availability if it was)",
+		"une fuite copie les données : rien n'indique qu'elles aient été perdues (--availability si elles l'ont été)"},
+	"confidentiality.ask": {"who received the data: --confidentiality 0.5 (unknown recipients) or 0.25 (known recipients), with --why confidentiality=...",
+		"qui a reçu les données : --confidentiality 0.5 (destinataires inconnus) ou 0.25 (destinataires connus), avec --why confidentiality=..."},
+	"malicious.ask": {"whether the breach was malicious: --malicious=true or --malicious=false, with --why malicious=...",
+		"si la violation est malveillante : --malicious=true ou --malicious=false, avec --why malicious=..."},
+	"confidentiality.exposed": {"the evidence was found at %q (%s): the data is exposed to recipients nobody can name",
+		"l'élément de preuve a été trouvé à « %s » (%s) : les données sont exposées à des destinataires que nul ne peut nommer"},
+	"malicious.source": {"the evidence was found at %q (%s): someone took or offers the data with malicious intent",
+		"l'élément de preuve a été trouvé à « %s » (%s) : quelqu'un a pris ou propose les données dans une intention malveillante"},
+	"dpc.ask":              {"what kind of data leaked, as %s: --dpc 1 to 4, with --why dpc=...", "la nature des données divulguées, car %s : --dpc 1 à 4, avec --why dpc=..."},
+	"ei.ask":               {"how easily people are identified, as %s: --ei 0.25 to 1, with --why ei=...", "la facilité d'identification des personnes, car %s : --ei 0.25 à 1, avec --why ei=..."},
+	"why.no-personal-data": {"the evidence showed no personal data", "les éléments de preuve ne montrent aucune donnée personnelle"},
+	"why.no-evidence":      {"no evidence is held (leakdesk evidence add)", "aucun élément de preuve n'est conservé (leakdesk evidence add)"},
+}
+
+// because is a factor with a default reason, kept by key for translation.
+func because(value float64, key string, args ...string) Factor {
+	return Factor{Value: value, Reason: reasonIn("en", key, args), ReasonKey: key, ReasonArgs: args}
+}
+
+// unknownBecause is an unknown factor, with the question that answers it.
+func unknownBecause(key string, args ...string) Factor {
+	f := because(0, key, args...)
+	f.Unknown = true
+	return f
+}
+
+// reasonIn says a default reason in lang. An argument that is itself a
+// key ("as %s") is said in lang too.
+func reasonIn(lang, key string, args []string) string {
+	text := factorReasons[key][0]
+	if lang == "fr" {
+		text = factorReasons[key][1]
+	}
+	if len(args) == 0 {
+		return text
+	}
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = a
+		if _, ok := factorReasons[a]; ok {
+			vals[i] = reasonIn(lang, a, nil)
+		}
+	}
+	return fmt.Sprintf(text, vals...)
+}
+
+// ReasonIn says why the factor has its value, in lang: a default reason in
+// that language, a responder's reason as it was given.
+func (f Factor) ReasonIn(lang string) string {
+	if _, ok := factorReasons[f.ReasonKey]; !ok {
+		return f.Reason
+	}
+	return reasonIn(lang, f.ReasonKey, f.ReasonArgs)
 }
 
 // Severity bands.
@@ -104,42 +176,42 @@ func sourceShows(sources []string, words []string) (string, string) {
 // copies data without altering or removing it, and say so.
 func DefaultSeverityInput(categories map[string]int64, sources []string) SeverityInput {
 	in := SeverityInput{
-		DPC:       Factor{1, "simple data: identity, contact and professional details", false, false},
-		EI:        Factor{0.25, "no data that identifies a person was found", false, false},
-		CBInteg:   Factor{0, "a leak copies data: no sign that it was altered (set --integrity if it was)", false, false},
-		CBAvail:   Factor{0, "a leak copies data: no sign that it was lost (set --availability if it was)", false, false},
-		CBConf:    Factor{Unknown: true, Reason: "who received the data: --confidentiality 0.5 (unknown recipients) or 0.25 (known recipients), with --why confidentiality=..."},
-		Malicious: Factor{Unknown: true, Reason: "whether the breach was malicious: --malicious=true or --malicious=false, with --why malicious=..."},
+		DPC:       because(1, "dpc.simple"),
+		EI:        because(0.25, "ei.none"),
+		CBInteg:   because(0, "integrity.copy"),
+		CBAvail:   because(0, "availability.copy"),
+		CBConf:    unknownBecause("confidentiality.ask"),
+		Malicious: unknownBecause("malicious.ask"),
 	}
 	if src, w := sourceShows(sources, exposedWords); src != "" {
-		in.CBConf = Factor{0.5, fmt.Sprintf("the evidence was found at %q (%s): the data is exposed to recipients nobody can name", src, w), false, false}
+		in.CBConf = because(0.5, "confidentiality.exposed", src, w)
 	}
 	if src, w := sourceShows(sources, maliciousWords); src != "" {
-		in.Malicious = Factor{0.5, fmt.Sprintf("the evidence was found at %q (%s): someone took or offers the data with malicious intent", src, w), false, false}
+		in.Malicious = because(0.5, "malicious.source", src, w)
 	}
 	if len(categories) == 0 {
-		why := "the evidence showed no personal data"
+		why := "why.no-personal-data"
 		if len(sources) == 0 {
-			why = "no evidence is held (leakdesk evidence add)"
+			why = "why.no-evidence"
 		}
-		in.DPC = Factor{Unknown: true, Reason: "what kind of data leaked, as " + why + ": --dpc 1 to 4, with --why dpc=..."}
-		in.EI = Factor{Unknown: true, Reason: "how easily people are identified, as " + why + ": --ei 0.25 to 1, with --why ei=..."}
+		in.DPC = unknownBecause("dpc.ask", why)
+		in.EI = unknownBecause("ei.ask", why)
 		return in
 	}
 	has := func(c string) bool { return categories[c] > 0 }
 	switch {
 	case has("special_category_hints") || has("government_identifiers"):
-		in.DPC = Factor{4, "sensitive data: government identifiers or special categories", false, false}
+		in.DPC = because(4, "dpc.sensitive")
 	case has("financial") || has("credentials"):
-		in.DPC = Factor{3, "financial data or credentials that give access to accounts", false, false}
+		in.DPC = because(3, "dpc.financial")
 	}
 	switch {
 	case has("identity") && has("contact"):
-		in.EI = Factor{1, "full names with contact details identify people directly", false, false}
+		in.EI = because(1, "ei.full")
 	case has("contact"):
-		in.EI = Factor{0.75, "personal e-mail addresses and phone numbers identify most people with little effort", false, false}
+		in.EI = because(0.75, "ei.contact")
 	case has("identity"):
-		in.EI = Factor{0.5, "names without further detail identify some people", false, false}
+		in.EI = because(0.5, "ei.names")
 	}
 	return in
 }
@@ -149,24 +221,10 @@ func DefaultSeverityInput(categories map[string]int64, sources []string) Severit
 // proposes nothing: both decisions are undetermined, and Missing lists the
 // questions.
 func Assess(in SeverityInput) (Severity, error) {
-	factors := []struct {
-		name    string
-		label   string
-		f       Factor
-		allowed []float64
-	}{
-		{"DPC", "DPC", in.DPC, nil},
-		{"EI", "EI", in.EI, []float64{0.25, 0.5, 0.75, 1}},
-		{"confidentiality", "CB confidentiality +", in.CBConf, []float64{0, 0.25, 0.5}},
-		{"integrity", "CB integrity +", in.CBInteg, []float64{0, 0.25, 0.5}},
-		{"availability", "CB availability +", in.CBAvail, []float64{0, 0.25, 0.5}},
-		{"malicious", "CB malicious intent +", in.Malicious, []float64{0, 0.5}},
-	}
 	s := Severity{Input: in}
-	for _, c := range factors {
+	for _, c := range in.factors() {
 		if c.f.Unknown {
 			s.Missing = append(s.Missing, c.f.Reason)
-			s.Reasoning = append(s.Reasoning, fmt.Sprintf("%s unknown: answer %s", strings.TrimSuffix(c.label, " +"), c.f.Reason))
 			continue
 		}
 		if c.name == "DPC" && (c.f.Value < 1 || c.f.Value > 4) {
@@ -178,21 +236,16 @@ func Assess(in SeverityInput) (Severity, error) {
 		if c.f.Set && c.f.Reason == "" {
 			return Severity{}, leakdesk.Errorf(leakdesk.EINVALID, "%s was set without a reason", c.name)
 		}
-		sep := " "
-		if strings.HasSuffix(c.label, "+") {
-			sep = ""
-		}
-		s.Reasoning = append(s.Reasoning, fmt.Sprintf("%s%s%g: %s", c.label, sep, c.f.Value, c.f.Reason))
 	}
 	if len(s.Missing) > 0 {
 		s.Band = BandUndetermined
+		s.Reasoning = s.ReasoningIn("en")
 		ask := "undetermined until these are answered: " + strings.Join(s.Missing, "; ")
 		s.Authority = Proposal{"authority.undetermined", false, "GDPR Art. 33(1)", ask}
 		s.Subjects = Proposal{"subjects.undetermined", false, "GDPR Art. 34(1)", ask}
 		return s, nil
 	}
-	cb := in.CBConf.Value + in.CBInteg.Value + in.CBAvail.Value + in.Malicious.Value
-	s.Score = in.DPC.Value*in.EI.Value + cb
+	s.Score = in.DPC.Value*in.EI.Value + in.cb()
 	switch {
 	case s.Score < 2:
 		s.Band = BandLow
@@ -203,7 +256,7 @@ func Assess(in SeverityInput) (Severity, error) {
 	default:
 		s.Band = BandVeryHigh
 	}
-	s.Reasoning = append(s.Reasoning, fmt.Sprintf("SE = %g x %g + %g = %g: %s (ENISA 2013: low < 2, medium < 3, high < 4, very high >= 4)", in.DPC.Value, in.EI.Value, cb, s.Score, s.Band))
+	s.Reasoning = s.ReasoningIn("en")
 	s.Authority = authorityProposal(s)
 	if s.Band == BandHigh || s.Band == BandVeryHigh {
 		s.Subjects = Proposal{"subjects.notify", true, "GDPR Art. 34(1)", "the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies (data unintelligible to others, risk removed by later measures, or disproportionate effort, then a public communication)"}
@@ -211,6 +264,64 @@ func Assess(in SeverityInput) (Severity, error) {
 		s.Subjects = Proposal{"subjects.none", false, "GDPR Art. 34(1)", "the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)"}
 	}
 	return s, nil
+}
+
+// factor is one input of the formula, with its labels and allowed values.
+type factor struct {
+	name    string
+	label   [2]string // English, French
+	f       Factor
+	allowed []float64
+}
+
+func (in SeverityInput) factors() []factor {
+	return []factor{
+		{"DPC", [2]string{"DPC", "DPC"}, in.DPC, nil},
+		{"EI", [2]string{"EI", "EI"}, in.EI, []float64{0.25, 0.5, 0.75, 1}},
+		{"confidentiality", [2]string{"CB confidentiality +", "CB confidentialité +"}, in.CBConf, []float64{0, 0.25, 0.5}},
+		{"integrity", [2]string{"CB integrity +", "CB intégrité +"}, in.CBInteg, []float64{0, 0.25, 0.5}},
+		{"availability", [2]string{"CB availability +", "CB disponibilité +"}, in.CBAvail, []float64{0, 0.25, 0.5}},
+		{"malicious", [2]string{"CB malicious intent +", "CB intention malveillante +"}, in.Malicious, []float64{0, 0.5}},
+	}
+}
+
+func (in SeverityInput) cb() float64 {
+	return in.CBConf.Value + in.CBInteg.Value + in.CBAvail.Value + in.Malicious.Value
+}
+
+// bandNames are the ENISA bands in English and French.
+var bandNames = map[string][2]string{
+	BandLow: {"low", "faible"}, BandMedium: {"medium", "moyenne"}, BandHigh: {"high", "élevée"}, BandVeryHigh: {"very high", "très élevée"},
+	BandUndetermined: {"undetermined", "indéterminée"},
+}
+
+// ReasoningIn explains the score in lang: each factor with its reason,
+// then the formula and ENISA's bands.
+func (s Severity) ReasoningIn(lang string) []string {
+	i, sep := 0, ": "
+	if lang == "fr" {
+		i, sep = 1, " : "
+	}
+	var out []string
+	for _, c := range s.Input.factors() {
+		label := c.label[i]
+		if c.f.Unknown {
+			unknown := [2]string{"%s unknown: answer %s", "%s inconnu : répondre à %s"}[i]
+			out = append(out, fmt.Sprintf(unknown, strings.TrimSuffix(label, " +"), c.f.ReasonIn(lang)))
+			continue
+		}
+		space := " "
+		if strings.HasSuffix(label, "+") {
+			space = ""
+		}
+		out = append(out, fmt.Sprintf("%s%s%g%s%s", label, space, c.f.Value, sep, c.f.ReasonIn(lang)))
+	}
+	if s.Band == BandUndetermined {
+		return out
+	}
+	in := s.Input
+	bands := [2]string{"ENISA 2013: low < 2, medium < 3, high < 4, very high >= 4", "ENISA 2013 : faible < 2, moyenne < 3, élevée < 4, très élevée >= 4"}[i]
+	return append(out, fmt.Sprintf("SE = %g x %g + %g = %g%s%s (%s)", in.DPC.Value, in.EI.Value, in.cb(), s.Score, sep, bandNames[s.Band][i], bands))
 }
 
 // authorityProposal applies Art. 33(1): notify unless the breach is

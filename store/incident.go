@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -48,12 +51,20 @@ func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Inci
 		now := s.db.now()
 		inc.Status, inc.CreatedAt = leakdesk.StatusOpen, now
 		inc.AwareAt = inc.AwareAt.UTC().Truncate(leakdesk.TimePrecision)
+		files := ""
+		if len(inc.RegimeFiles) > 0 {
+			data, err := json.Marshal(inc.RegimeFiles)
+			if err != nil {
+				return fmt.Errorf("encode regime files: %w", err)
+			}
+			files = string(data)
+		}
 		err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO incidents (title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO incidents (title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, regime_files)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`),
 			inc.Title, inc.Status, s.db.timeArg(inc.AwareAt), inc.DiscoveredBy, inc.Role,
-			strings.Join(inc.Regimes, ","), inc.Country, inc.TimeZone, s.db.timeArg(now),
+			strings.Join(inc.Regimes, ","), inc.Country, inc.TimeZone, s.db.timeArg(now), files,
 		).Scan(&inc.ID)
 		if err != nil {
 			return fmt.Errorf("insert incident: %w", err)
@@ -64,11 +75,15 @@ func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Inci
 		if occurred.IsZero() {
 			occurred = now
 		}
-		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, map[string]any{
+		details := map[string]any{
 			"aware_at": optionalTime(inc.AwareAt),
 			"title":    inc.Title, "role": inc.Role, "regimes": inc.Regimes, "country": inc.Country,
 			"discovered_by": inc.DiscoveredBy, "time_zone": inc.TimeZone,
-		})
+		}
+		if len(inc.RegimeFiles) > 0 {
+			details["regime_files_sha256"] = regimeDigests(inc.RegimeFiles)
+		}
+		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, details)
 		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
 			return err
 		}
@@ -252,7 +267,7 @@ func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) 
 	return report, err
 }
 
-const incidentColumns = `id, title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash`
+const incidentColumns = `id, title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash, regime_files`
 
 // findIncidentByID returns ENOTFOUND if there is no such incident. With
 // forUpdate it locks the row until the transaction ends, which serialises
@@ -289,11 +304,16 @@ func (d *DB) findIncidents(ctx context.Context, tx *sql.Tx, filter leakdesk.Inci
 	var list []*leakdesk.Incident
 	for rows.Next() {
 		var inc leakdesk.Incident
-		var regimes string
+		var regimes, files string
 		if err := rows.Scan(&inc.ID, &inc.Title, &inc.Status, scanTime{&inc.AwareAt}, &inc.DiscoveredBy, &inc.Role,
 			&regimes, &inc.Country, &inc.TimeZone, scanTime{&inc.CreatedAt}, scanTime{&inc.ClosedAt},
-			&inc.EventCount, &inc.HeadHash); err != nil {
+			&inc.EventCount, &inc.HeadHash, &files); err != nil {
 			return nil, fmt.Errorf("scan incident: %w", err)
+		}
+		if files != "" {
+			if err := json.Unmarshal([]byte(files), &inc.RegimeFiles); err != nil {
+				return nil, fmt.Errorf("incident %s: read its regime files: %w", inc.PublicID(), err)
+			}
 		}
 		if regimes != "" {
 			inc.Regimes = strings.Split(regimes, ",")
@@ -388,6 +408,18 @@ func (d *DB) findEvents(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*l
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	return events, nil
+}
+
+// regimeDigests names the stored regime files on the opening event by
+// their SHA-256, so that the timeline proves which rules the clocks ran on
+// without copying them.
+func regimeDigests(files map[string]json.RawMessage) map[string]string {
+	out := make(map[string]string, len(files))
+	for id, f := range files {
+		sum := sha256.Sum256(f)
+		out[id] = hex.EncodeToString(sum[:])
+	}
+	return out
 }
 
 // optionalTime keeps an unknown time out of event details as null rather

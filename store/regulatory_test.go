@@ -3,11 +3,16 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // TestRegulatoryCases is the table of regulatory cases run on both stores:
@@ -55,6 +60,13 @@ func TestRegulatoryCases(t *testing.T) {
 			[]filing{{"dora.classification", h(30), ""}}, "", "", "dora.initial", leakdesk.DeadlineLate, h(34)},
 		{"RTS 2025/301 Art. 5(1)(a): a back-dated classification that makes the initial notification late is warned about", "dora",
 			[]filing{{"dora.initial", h(6), ""}, {"dora.classification", h(0.5), ""}}, "", "turns dora.initial", "dora.initial", leakdesk.DeadlineLate, h(4.5)},
+		{"NIS2 Art. 23(4)(c): an intermediate report nobody asked for is refused", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.intermediate-report", h(100), ""}}, "file nis2.intermediate-request first", "", "nis2.intermediate-report", leakdesk.DeadlineNotApplicable, time.Time{}},
+		{"NIS2 Art. 23(4)(c): on request, the intermediate report is owed and met when filed", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.intermediate-request", h(90), ""}, {"nis2.intermediate-report", h(100), ""}}, "", "", "nis2.intermediate-report", leakdesk.DeadlineMet, time.Time{}},
+		{"NIS2 Art. 23(4)(e): an ongoing incident's final report is refused at one month, replaced by the progress report", "nis2",
+			[]filing{{"nis2.notification", h(50), ""}, {"nis2.ongoing", h(300), ""}, {"nis2.final-report", h(310), ""}}, "replaced, as nis2.ongoing", "", "nis2.progress-report", leakdesk.DeadlineDue,
+			time.Date(2026, 4, 7, 23, 59, 59, 0, paris)}, // 4 April is a Saturday, 6 April Easter Monday
 	}
 	for _, tc := range tests {
 		t.Run(tc.article, func(t *testing.T) {
@@ -194,4 +206,95 @@ func TestAwarenessCannotBeInTheFuture(t *testing.T) {
 			t.Fatalf("refusal does not name the filing: %v", err)
 		}
 	})
+}
+
+// TestStoredRegimes: an incident created with a regime read from --rules
+// keeps it, so that its clocks, the embedded regimes' too, are computed
+// and its filings checked by a leakdesk started without the directory.
+func TestStoredRegimes(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	aware := time.Date(2026, 3, 2, 6, 0, 0, 0, paris)
+	contract := `{"id":"contract","name":"Customer contract","sources":[{"title":"MSA s. 12.3"}],
+		"obligations":[{"id":"contract.notice","title":"Notify customers","article":"MSA s. 12.3","to":"customers","starts":"awareness","within":"24h"}]}`
+	// A national text that replaces the embedded GDPR file keeps its ID.
+	transposed := `{"id":"gdpr","name":"GDPR as a contract reads it","sources":[{"title":"DPA s. 9"}],
+		"obligations":[{"id":"gdpr.art33.authority","title":"Notify the authority","article":"DPA s. 9","to":"authority","starts":"awareness","within":"48h"}]}`
+	tests := []struct {
+		article    string
+		files      []string // regime files given with --rules when the incident is created
+		regimes    []string
+		stored     []string // regimes whose files must be stored with the incident
+		obligation string
+		wantDue    time.Time
+	}{
+		{"MSA s. 12.3 (a custom regime): its clock without --rules", []string{contract}, []string{"gdpr", "contract"}, []string{"contract"}, "contract.notice", aware.Add(24 * time.Hour)},
+		{"GDPR Art. 33(1) beside a custom regime: the embedded clock still shows", []string{contract}, []string{"gdpr", "contract"}, []string{"contract"}, "gdpr.art33.authority", aware.Add(72 * time.Hour)},
+		{"DPA s. 9 (a file replacing the embedded gdpr): the replacement, not the embedded one", []string{transposed}, []string{"gdpr"}, []string{"gdpr"}, "gdpr.art33.authority", aware.Add(48 * time.Hour)},
+		{"GDPR Art. 33(1), embedded: nothing stored", nil, []string{"gdpr", "nis2"}, nil, "gdpr.art33.authority", aware.Add(72 * time.Hour)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.article, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, hs *harness) {
+				ctx := context.Background()
+				clk := newClock(hs.db)
+				clk.t = aware.Add(time.Hour)
+				custom, err := rules.Load()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, f := range tc.files {
+					if err := custom.Add(fmt.Sprintf("custom%d.json", i), []byte(f)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				inc := &leakdesk.Incident{Title: tc.article, AwareAt: aware, Role: leakdesk.RoleController, Regimes: tc.regimes, Country: "FR", TimeZone: "Europe/Paris"}
+				if inc.RegimeFiles, err = custom.ForIncident(tc.regimes); err != nil {
+					t.Fatal(err)
+				}
+				mustCreate(t, store.NewIncidentService(hs.db, custom), inc)
+
+				// Later, without the directory.
+				svc := newIncidents(t, hs.db)
+				got, err := svc.FindIncidentByID(ctx, inc.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if keys := slices.Sorted(maps.Keys(got.RegimeFiles)); !slices.Equal(keys, tc.stored) {
+					t.Fatalf("stored regime files %v, want %v", keys, tc.stored)
+				}
+				r, _ := testRules()
+				f := &leakdesk.Filing{IncidentID: inc.ID, Obligation: tc.obligation, FiledAt: aware.Add(30 * time.Minute), Ref: "ref", Actor: "alice"}
+				if err := svc.RecordFiling(ctx, f); err != nil {
+					t.Fatalf("filing %s without --rules: %v", tc.obligation, err)
+				}
+				filings, err := svc.FindFilings(ctx, inc.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				list, err := r.Deadlines(got, filings, hs.db.Now())
+				if err != nil {
+					t.Fatalf("deadlines without --rules: %v", err)
+				}
+				found := false
+				for _, d := range list {
+					if d.Obligation == tc.obligation {
+						found = true
+						if d.Status != leakdesk.DeadlineMet || !d.Due.Equal(tc.wantDue) {
+							t.Errorf("%s %s due %v (%s), want met, due %v", d.Obligation, d.Status, d.Due, d.Reason, tc.wantDue)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("no clock for %s in %+v", tc.obligation, list)
+				}
+				var opened struct {
+					Files map[string]string `json:"regime_files_sha256"`
+				}
+				evs, err := svc.FindEvents(ctx, inc.ID)
+				if err != nil || json.Unmarshal(evs[0].Details, &opened) != nil || len(opened.Files) != len(tc.stored) {
+					t.Errorf("opening event %s does not name the stored files %v", evs[0].Details, tc.stored)
+				}
+			})
+		})
+	}
 }

@@ -93,6 +93,15 @@ func TestEveryoneCounted(t *testing.T) {
 		if sent.States["sent"] != 678+66 {
 			t.Fatalf("sent = %+v, want %d", sent.States, 678+66)
 		}
+		// The log sums up the campaign's delivery changes in one line; --all
+		// and the JSON keep every one.
+		log := c.ok("incident", "log", "1")
+		if n := strings.Count(log, "notify.delivery"); n != 1 || !strings.Contains(log, "campaign first: 744 deliveries (sent 744)") {
+			t.Fatalf("incident log shows %d delivery lines:\n%s", n, log)
+		}
+		if n := strings.Count(c.ok("incident", "log", "1", "--all"), "notify.delivery"); n < 744 {
+			t.Fatalf("incident log --all shows %d delivery changes, want one per change", n)
+		}
 		var formerMail string
 		for _, path := range emlFiles(t, outbox) {
 			m, body := readEML(t, path)

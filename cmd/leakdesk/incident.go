@@ -49,11 +49,11 @@ started until "leakdesk incident aware" records it.`,
 				}
 			}
 			for _, id := range strings.Split(regimes, ",") {
-				id = strings.TrimSpace(strings.ToLower(id))
-				if _, err := r.Regime(id); err != nil {
-					return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
-				}
-				inc.Regimes = append(inc.Regimes, id)
+				inc.Regimes = append(inc.Regimes, strings.TrimSpace(strings.ToLower(id)))
+			}
+			// Regimes read from --rules are stored with the incident.
+			if inc.RegimeFiles, err = r.ForIncident(inc.Regimes); err != nil {
+				return leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
 			}
 			if inc.TimeZone == "" {
 				inc.TimeZone = r.TimeZone(inc.Country)
@@ -330,9 +330,10 @@ func (a *app) incidentNoteCommand() *cobra.Command {
 }
 
 func (a *app) incidentLogCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "log ID",
-		Short: "Print the incident's timeline",
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "log ID [--all]",
+		Short: "Print the incident's timeline, each campaign's delivery changes summed up (--all: one line each)",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
@@ -354,20 +355,45 @@ func (a *app) incidentLogCommand() *cobra.Command {
 			if a.format == "json" {
 				return writeJSON(a.stdout, events)
 			}
+			if all {
+				return a.printEvents(events, inc.Location())
+			}
 			loc := inc.Location()
 			t := newTable(a.stdout, "SEQ", "OCCURRED", "RECORDED", "ACTOR", "KIND", "DETAILS")
-			for _, ev := range events {
-				t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 80))
+			for _, e := range leakdesk.ReadableTimeline(events) {
+				if ev := e.Event; ev != nil {
+					t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 0))
+					continue
+				}
+				d := e.Deliveries
+				var states []string
+				for _, st := range d.States() {
+					states = append(states, fmt.Sprintf("%s %d", st, d.ByState[st]))
+				}
+				t.row(fmt.Sprintf("%d-%d", d.FirstSeq, d.LastSeq), showTime(d.First, loc)+" to "+showTime(d.Last, loc), "-", "leakdesk", leakdesk.EventDeliveryChanged,
+					fmt.Sprintf("campaign %s: %d deliveries (%s), %d changes (--all lists them)", d.Campaign, d.Deliveries, strings.Join(states, ", "), d.Changes))
 			}
 			return t.flush()
 		},
 	}
+	cmd.Flags().BoolVar(&all, "all", false, "one line per event, delivery changes too")
+	return cmd
 }
 
-// summarise shortens JSON details to one line for a table.
+// printEvents lists every event, one line each.
+func (a *app) printEvents(events []*leakdesk.Event, loc *time.Location) error {
+	t := newTable(a.stdout, "SEQ", "OCCURRED", "RECORDED", "ACTOR", "KIND", "DETAILS")
+	for _, ev := range events {
+		t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 80))
+	}
+	return t.flush()
+}
+
+// summarise puts JSON details on one line for a table, shortened to max
+// runes when max is not 0.
 func summarise(details []byte, max int) string {
 	s := strings.Join(strings.Fields(string(details)), " ")
-	if r := []rune(s); len(r) > max {
+	if r := []rune(s); max > 0 && len(r) > max {
 		return string(r[:max-1]) + "…"
 	}
 	return s

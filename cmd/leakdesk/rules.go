@@ -32,7 +32,19 @@ func factKeys() map[string]string {
 		"cross_border":      "whether people in other countries are concerned",
 		"subjects_informed": "whether, when and how the people were told",
 		"iocs":              "indicators of compromise",
-		"root_cause":        "the type of threat or root cause",
+		"root_cause":        "the type of threat or root cause (the CNIL form's cause)",
+		// The CNIL form's sections that leakdesk cannot know.
+		"siren":                "the organisation's SIREN number",
+		"address":              "the organisation's postal address",
+		"sector":               "the organisation's sector of activity",
+		"headcount":            "the organisation's headcount",
+		"legal_representative": "the organisation's legal representative",
+		"processors":           "the processors involved, if any",
+		"end":                  "when the breach ended, or that it goes on",
+		"origin":               "the origin of the incident (internal, external, accidental, malicious)",
+		"subject_categories":   "the categories of persons concerned (customers, employees, minors...)",
+		"prior_measures":       "the security measures in place before the breach",
+		"other_authorities":    "other authorities notified (other DPAs, CSIRT, police, regulator)",
 	}
 }
 
@@ -179,7 +191,7 @@ func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*
 	if err != nil {
 		return nil, err
 	}
-	out := &evidenceFindings{Categories: map[string]int64{}, PersonsHow: "distinct e-mail addresses in the evidence"}
+	out := &evidenceFindings{Categories: map[string]int64{}, PersonsHow: rules.PersonsByEmail}
 	for _, e := range list {
 		out.Sources = append(out.Sources, e.Source)
 		fp, err := a.profileEvidence(ctx, ev, id, e, purpose)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -160,5 +161,19 @@ func TestUserRegimes(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"id":"bad","sources":[{"title":"x"}],"obligations":[{"id":"bad.x","title":"x","article":"x","starts":"awareness","within":"soon"}]}`), 0o644)
 	if _, errOut, code := c.run("deadlines", "1"); code != exitInvalid || !strings.Contains(errOut, "bad.json") || !strings.Contains(errOut, "within") {
 		t.Fatalf("bad regime file: exit %d, %s", code, errOut)
+	}
+	// The incident keeps the regime it was created with: without the
+	// directory, its clocks (GDPR's too) still show.
+	delete(c.env, "LEAKDESK_RULES")
+	deadlines = nil
+	c.json(&deadlines, "deadlines", "1")
+	var got []string
+	for _, d := range deadlines {
+		got = append(got, d.Obligation+" "+d.Due)
+	}
+	for _, want := range []string{"msa.notice 2026-03-02T20:30:00Z", "gdpr.art33.authority 2026-03-04T20:30:00Z"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("without --rules, deadlines %q lack %q", got, want)
+		}
 	}
 }
