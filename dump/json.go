@@ -104,9 +104,10 @@ func (r *Reader) jsonArray(ctx context.Context, name, enc, path string, dec *jso
 			} else {
 				flatten("value", v, 0, r.opts.MaxJSONDepth, flat)
 			}
-			cells = cols.cells(flat, cells)
+			pos := Position{File: name, Sheet: path, Record: record}
+			cells = cols.cells(pos, flat, cells)
 			t.cleanRecord(cells, false)
-			if err := fn(0, Row{Pos: Position{File: name, Sheet: path, Record: record}, Cells: cells}); err != nil {
+			if err := fn(0, Row{Pos: pos, Cells: cells}); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package dump
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -192,45 +193,69 @@ func (r *Reader) csvRows(t *Table, in io.Reader, s sniffed) func(context.Context
 }
 
 // recordColumns keeps the columns of records that are objects: the keys in
-// the order first seen, nested keys joined with dots.
+// the order first seen, nested keys joined with dots, up to max columns.
+// Values of keys past the cap are dropped and counted, with one warning.
 type recordColumns struct {
-	index map[string]int
-	t     *Table
+	index  map[string]int
+	t      *Table
+	max    int
+	capped bool
+	keys   []string
 }
 
 func newRecordColumns(t *Table, initial []string) *recordColumns {
-	rc := &recordColumns{index: map[string]int{}, t: t}
+	rc := &recordColumns{index: map[string]int{}, t: t, max: maxColumns}
 	for _, c := range initial {
 		rc.add(c)
 	}
 	return rc
 }
 
+// add returns the column of key, adding it if there is room, or -1.
 func (rc *recordColumns) add(key string) int {
 	if i, ok := rc.index[key]; ok {
 		return i
+	}
+	if len(rc.t.Columns) >= rc.max {
+		return -1
 	}
 	rc.index[key] = len(rc.t.Columns)
 	rc.t.Columns = append(rc.t.Columns, key)
 	return rc.index[key]
 }
 
-// cells lays a flattened record out along the columns.
-func (rc *recordColumns) cells(flat map[string]string, out []string) []string {
-	keys := make([]string, 0, len(flat))
+// cells lays a flattened record, found at pos, out along the columns.
+func (rc *recordColumns) cells(pos Position, flat map[string]string, out []string) []string {
+	rc.keys = rc.keys[:0]
 	for k := range flat {
-		keys = append(keys, k)
+		if _, known := rc.index[k]; !known {
+			rc.keys = append(rc.keys, k)
+		}
 	}
-	sort.Strings(keys) // new columns appear in a stable order
-	for _, k := range keys {
-		rc.add(k)
+	if len(rc.keys) > 0 {
+		sort.Strings(rc.keys) // new columns appear in a stable order
+		dropped := 0
+		for _, k := range rc.keys {
+			if rc.add(k) < 0 {
+				dropped++
+			}
+		}
+		if dropped > 0 {
+			rc.t.addStats(TableStats{DroppedValues: int64(dropped)})
+			if !rc.capped {
+				rc.capped = true
+				rc.t.warn(pos, "more than %d different keys; the values of further keys are dropped and counted", rc.max)
+			}
+		}
 	}
 	out = slices.Grow(out[:0], len(rc.t.Columns))[:len(rc.t.Columns)]
 	for i := range out {
 		out[i] = ""
 	}
 	for k, v := range flat {
-		out[rc.index[k]] = v
+		if i, ok := rc.index[k]; ok {
+			out[i] = v
+		}
 	}
 	return out
 }
@@ -310,7 +335,7 @@ func ndjsonKeys(lines []string) []string {
 func (r *Reader) ndjsonTable(name, enc string, in *bufio.Reader, s sniffed) *Table {
 	t := &Table{File: name, Format: FormatNDJSON, Encoding: enc, HasHeader: true, lineBased: true}
 	cols := newRecordColumns(t, s.columns)
-	parse := func(_ int, _ int64, line string, scratch []string) lineRow {
+	parse := func(_ int, lineNo int64, line string, scratch []string) lineRow {
 		l := strings.TrimSpace(line)
 		if l == "" {
 			return lineRow{skip: true}
@@ -323,7 +348,7 @@ func (r *Reader) ndjsonTable(name, enc string, in *bufio.Reader, s sniffed) *Tab
 		}
 		flat := map[string]string{}
 		flatten("", obj, 0, r.opts.MaxJSONDepth, flat)
-		return lineRow{cells: cols.cells(flat, scratch)}
+		return lineRow{cells: cols.cells(Position{File: name, Line: lineNo}, flat, scratch)}
 	}
 	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
 		return runBlocks(ctx, t, newBlockReader(in, name, int64(r.opts.MaxRecordBytes), 1), 1, parse, fn)
@@ -337,9 +362,8 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 	t := &Table{File: name, Format: FormatKeyValue, Encoding: enc, HasHeader: true}
 	cols := newRecordColumns(t, nil)
 	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64<<10), r.opts.MaxRecordBytes)
-		var line, start, record int64
+		lines := newBoundedLines(in, r.opts.MaxRecordBytes)
+		var start, record int64
 		current := map[string]string{}
 		var cells []string
 		flush := func() error {
@@ -347,17 +371,29 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 				return nil
 			}
 			record++
-			cells = cols.cells(current, cells)
+			pos := Position{File: t.File, Line: start, Record: record}
+			cells = cols.cells(pos, current, cells)
 			t.cleanRecord(cells, false)
 			current = map[string]string{}
-			return fn(0, Row{Pos: Position{File: t.File, Line: start, Record: record}, Cells: cells})
+			return fn(0, Row{Pos: pos, Cells: cells})
 		}
-		for sc.Scan() {
-			line++
-			if line%1024 == 0 && ctx.Err() != nil {
+		for {
+			raw, tooLong, err := lines.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("read %s: %w", name, err)
+			}
+			if lines.line%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			l := strings.TrimSpace(sc.Text())
+			if tooLong {
+				t.addStats(TableStats{SkippedLines: 1})
+				t.warn(Position{File: t.File, Line: lines.line}, "line is longer than %d bytes; skipped", r.opts.MaxRecordBytes)
+				continue
+			}
+			l := strings.TrimSpace(string(raw))
 			m := r.k.keyValueLine.FindStringSubmatch(l)
 			if m == nil {
 				if l != "" {
@@ -377,16 +413,9 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 				}
 			}
 			if len(current) == 0 {
-				start = line
+				start = lines.line
 			}
 			current[key] = strings.TrimSpace(m[2])
-		}
-		if err := sc.Err(); err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				t.warn(Position{File: t.File, Line: line + 1}, "line is longer than %d bytes; stopped", r.opts.MaxRecordBytes)
-			} else {
-				return fmt.Errorf("read %s: %w", name, err)
-			}
 		}
 		return flush()
 	}
@@ -401,4 +430,47 @@ func digitCount(s string) int {
 		}
 	}
 	return n
+}
+
+// boundedLines reads lines of at most max bytes. A longer line is read
+// through to its end without being kept, so that it costs no memory, and
+// reported as too long; reading goes on at the next line.
+type boundedLines struct {
+	r    *bufio.Reader
+	max  int
+	line int64 // the number of the line next returned
+	buf  []byte
+}
+
+func newBoundedLines(r io.Reader, max int) *boundedLines {
+	return &boundedLines{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next line with its line ending, valid until the next
+// call, or tooLong and no text; io.EOF once there is no more.
+func (b *boundedLines) next() (line []byte, tooLong bool, err error) {
+	b.buf = b.buf[:0]
+	read := false
+	for {
+		chunk, err := b.r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		if !tooLong {
+			// The line ending does not count against the cap.
+			if len(b.buf)+len(bytes.TrimRight(chunk, "\r\n")) > b.max {
+				tooLong, b.buf = true, b.buf[:0]
+			} else {
+				b.buf = append(b.buf, chunk...)
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && !read:
+			return nil, false, io.EOF
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, false, err
+		}
+		b.line++
+		return b.buf, tooLong, nil
+	}
 }

@@ -1,0 +1,153 @@
+package dump_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// hostileFile writes a file made of head, n bytes of fill, and tail, without
+// holding the fill in memory.
+func hostileFile(t *testing.T, name, head string, fill byte, n int, tail string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(head)
+	chunk := []byte(strings.Repeat(string(fill), 64<<10))
+	for left := n; left > 0; left -= len(chunk) {
+		w.Write(chunk[:min(left, len(chunk))])
+	}
+	w.WriteString(tail)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// allocated returns the bytes allocated while fn ran. Tests that call it are
+// not parallel, so that the count is theirs.
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// hostileBytes is the size of the hostile part of the files below, and
+// hostileCap the --max-record they are read with: far larger, so that
+// holding the hostile part would show in the memory allocated.
+const (
+	hostileBytes = 48 << 20
+	hostileCap   = 256 << 10
+)
+
+func warned(stats dump.TableStats, line int64, text string) bool {
+	for _, w := range stats.Warnings {
+		if (line == 0 || w.Pos.Line == line) && strings.Contains(w.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestKeyValueGoesOnPastLongLine(t *testing.T) {
+	head := "Name: Jeanne Martin\nEmail: jeanne@example.org\n\nName: Luc Petit\nEmail: luc@example.org\n\nNote: "
+	tail := "\n\nName: Paul Durand\nEmail: paul@example.org\n"
+	path := hostileFile(t, "blocks.txt", head, 'x', hostileBytes, tail)
+	var res []readResult
+	var err error
+	alloc := allocated(func() { res, err = readAll(t, path, dump.Options{MaxRecordBytes: hostileCap}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].table.Format != dump.FormatKeyValue {
+		t.Fatalf("tables: %+v", res)
+	}
+	got := res[0]
+	if len(got.rows) != 3 || got.rows[2].Cells[1] != "Paul Durand" || got.rows[2].Pos.Line != 9 {
+		t.Errorf("rows after the long line: %+v", got.rows)
+	}
+	if !warned(got.stats, 7, "longer than") {
+		t.Errorf("no warning at line 7: %+v", got.stats.Warnings)
+	}
+	if alloc > hostileBytes/4 {
+		t.Errorf("reading a %d-byte line allocated %d bytes", hostileBytes, alloc)
+	}
+}
+
+// TestColumnCap reads records whose keys are all new: the table stops at
+// 4,096 columns and counts the values it drops.
+func TestColumnCap(t *testing.T) {
+	t.Parallel()
+	const records, keys = 50, 100 // 5,000 keys in all
+	var ndjson, array, blocks strings.Builder
+	array.WriteString("[")
+	// Key-value blocks are recognised by keys that repeat: the sniffed
+	// sample holds ordinary blocks only.
+	const ordinary = 8000
+	for i := range ordinary {
+		fmt.Fprintf(&blocks, "Name: P %d\nEmail: o%d@example.org\n\n", i, i)
+	}
+	for i := range records {
+		var fields []string
+		for k := range keys {
+			fields = append(fields, fmt.Sprintf(`"k%d_%d": "v"`, i, k))
+			fmt.Fprintf(&blocks, "Key%d_%d: v\n", i, k)
+		}
+		if i > 0 {
+			array.WriteString(",")
+		}
+		fmt.Fprintf(&ndjson, "{\"email\": \"p%d@example.org\", %s}\n", i, strings.Join(fields, ", "))
+		fmt.Fprintf(&array, "{\"email\": \"p%d@example.org\", %s}", i, strings.Join(fields, ", "))
+		fmt.Fprintf(&blocks, "Email: p%d@example.org\n\n", i)
+	}
+	array.WriteString("]")
+	dir := t.TempDir()
+	for name, content := range map[string]string{"wide.ndjson": ndjson.String(), "wide.json": array.String(), "wide.txt": blocks.String()} {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(content), 0o644)
+		res, err := readAll(t, path, dump.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := res[0]
+		if len(got.table.Columns) != 4096 {
+			t.Errorf("%s: %d columns", name, len(got.table.Columns))
+		}
+		// The e-mail column (and the name, in blocks) is shared; the other
+		// keys hold one value each.
+		want, shared := records, 1
+		if name == "wide.txt" {
+			want, shared = records+ordinary, 2
+		}
+		if len(got.rows) != want || got.stats.DroppedValues != int64(records*keys-(4096-shared)) {
+			t.Errorf("%s: %d rows, %d values dropped", name, len(got.rows), got.stats.DroppedValues)
+		}
+		email := -1
+		for i, c := range got.table.Columns {
+			if strings.EqualFold(c, "email") {
+				email = i
+			}
+		}
+		if last := got.rows[want-1]; email < 0 || last.Cells[email] != fmt.Sprintf("p%d@example.org", records-1) {
+			t.Errorf("%s: the known column is no longer read: %v", name, last.Cells[max(email, 0)])
+		}
+		if !warned(got.stats, 0, "more than 4096 different keys") {
+			t.Errorf("%s: no warning: %+v", name, got.stats.Warnings)
+		}
+	}
+}
