@@ -1,14 +1,22 @@
 package dump_test
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
 	"fmt"
+	"hash/crc32"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 )
 
@@ -149,5 +157,108 @@ func TestColumnCap(t *testing.T) {
 		if !warned(got.stats, 0, "more than 4096 different keys") {
 			t.Errorf("%s: no warning: %+v", name, got.stats.Warnings)
 		}
+	}
+}
+
+// TestZipRatioOnInflatedBytes reads a member that declares a compressed
+// size padded with bytes its deflate stream never reads, as the members of
+// an overlapping zip bomb do: by the declared sizes it expands 30 times,
+// by the bytes really read about a thousand.
+func TestZipRatioOnInflatedBytes(t *testing.T) {
+	t.Parallel()
+	const lines = 4 << 20
+	text := bytes.Repeat([]byte("0;0\n"), lines)
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestCompression)
+	fw.Write(text)
+	fw.Close()
+	padding := make([]byte, 512<<10)
+	rand.NewChaCha8([32]byte{1}).Read(padding)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "zeros.csv", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(text),
+		CompressedSize64: uint64(deflated.Len() + len(padding)), UncompressedSize64: uint64(len(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(deflated.Bytes())
+	w.Write(padding)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "padded.zip")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	_, err = readAll(t, path, dump.Options{MaxRatio: 100})
+	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "zip bomb") || !strings.Contains(err.Error(), "padded.zip!/zeros.csv") {
+		t.Errorf("padded member: %v", err)
+	}
+	// Raised, the cap lets the same member be read whole.
+	var records int64
+	err = newReader(t, dump.Options{MaxRatio: 1 << 20}).Read(context.Background(), path, func(tb *dump.Table) error {
+		err := tb.Rows(context.Background(), func(dump.Row) error { return nil })
+		records += tb.Stats().Records
+		return err
+	})
+	if err != nil || records != lines {
+		t.Errorf("raised cap: %d records, %v", records, err)
+	}
+}
+
+// TestSpoolDir reads a zip inside a gzip stream, which must be copied to
+// disk to be read: the copy goes to the spool directory, has no name while
+// it is read, and what a crashed run left there is removed at the start.
+func TestSpoolDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "data", "spool")
+	os.MkdirAll(spool, 0o755)
+	stale := filepath.Join(spool, "leakdesk-spool-123")
+	os.WriteFile(stale, []byte("left by a crash"), 0o600)
+	other := filepath.Join(spool, "notes.txt")
+	os.WriteFile(other, []byte("not ours"), 0o600)
+
+	var zipBuf bytes.Buffer
+	zw := zip.NewWriter(&zipBuf)
+	w, _ := zw.Create("people.csv")
+	w.Write([]byte("email;name\njeanne@example.org;Jeanne Martin\npaul@example.org;Paul Durand\n"))
+	zw.Close()
+	var gzBuf bytes.Buffer
+	gz := gzip.NewWriter(&gzBuf)
+	gz.Name = "people.zip"
+	gz.Write(zipBuf.Bytes())
+	gz.Close()
+	path := filepath.Join(dir, "people.zip.gz")
+	os.WriteFile(path, gzBuf.Bytes(), 0o644)
+
+	r := newReader(t, dump.Options{SpoolDir: spool})
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a crashed run's spool file is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("a file that is not a spool file was removed: %v", err)
+	}
+	if info, err := os.Stat(spool); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("spool directory: %v %v", info.Mode(), err)
+	}
+	var rows int
+	var spooledHere bool
+	err := r.Read(context.Background(), path, func(tb *dump.Table) error {
+		// The copy being read is open, in the spool directory, without a name.
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, fd := range fds {
+			target, _ := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+			if strings.HasPrefix(target, filepath.Join(spool, "leakdesk-spool-")) && strings.HasSuffix(target, "(deleted)") {
+				spooledHere = true
+			}
+		}
+		return tb.Rows(context.Background(), func(dump.Row) error { rows++; return nil })
+	})
+	if err != nil || rows != 2 {
+		t.Fatalf("read: %d rows, %v", rows, err)
+	}
+	if _, err := os.Stat("/proc/self/fd"); err == nil && !spooledHere {
+		t.Error("the nested zip was not spooled in the spool directory")
+	}
+	entries, _ := os.ReadDir(spool)
+	if len(entries) != 1 || entries[0].Name() != "notes.txt" {
+		t.Errorf("spool directory after reading: %v", entries)
 	}
 }
