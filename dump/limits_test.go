@@ -262,3 +262,41 @@ func TestSpoolDir(t *testing.T) {
 		t.Errorf("spool directory after reading: %v", entries)
 	}
 }
+
+// TestJSONLongRecord reads JSON whose second record, and a value beside
+// the records, are far longer than --max-record: both are skipped without
+// being held, and the records after them are read.
+func TestJSONLongRecord(t *testing.T) {
+	for _, c := range []struct{ name, head, tail string }{
+		{"array.json", `[{"email": "jeanne@example.org", "name": "Jeanne Martin"}, {"email": "luc@example.org", "note": "`,
+			`"}, {"email": "paul@example.org", "name": "Paul Durand"}]`},
+		{"object.json", `{"export": {"blob": "`,
+			`", "people": [{"email": "jeanne@example.org"}, {"email": "luc@example.org"}, {"email": "paul@example.org"}]}}`},
+		{"lines.ndjson", "{\"email\": \"jeanne@example.org\", \"name\": \"Jeanne Martin\"}\n{\"email\": \"luc@example.org\", \"note\": \"",
+			"\"}\n{\"email\": \"paul@example.org\", \"name\": \"Paul Durand\"}\n"},
+	} {
+		path := hostileFile(t, c.name, c.head, 'x', hostileBytes, c.tail)
+		var res []readResult
+		var err error
+		alloc := allocated(func() { res, err = readAll(t, path, dump.Options{MaxRecordBytes: hostileCap}) })
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(res) != 1 {
+			t.Fatalf("%s: %d tables", c.name, len(res))
+		}
+		got := res[0]
+		want := 2
+		if c.name == "object.json" {
+			want = 3 // the long value was beside the records, not one of them
+		} else if !warned(got.stats, 0, "longer than 262144 bytes; skipped") {
+			t.Errorf("%s: no warning: %+v", c.name, got.stats.Warnings)
+		}
+		if len(got.rows) != want || got.rows[want-1].Cells[0] != "paul@example.org" {
+			t.Errorf("%s: rows %+v", c.name, got.rows)
+		}
+		if alloc > hostileBytes/4 {
+			t.Errorf("%s: reading a %d-byte value allocated %d bytes", c.name, hostileBytes, alloc)
+		}
+	}
+}
