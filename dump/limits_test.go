@@ -300,3 +300,86 @@ func TestJSONLongRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVUnclosedQuote reads delimited text with quoted cells that span
+// lines, then a quote that never closes: the cut cell costs its own line,
+// and the rows after it are read and counted as recovered, up to where the
+// stray quote would have ended the runaway cell.
+func TestCSVUnclosedQuote(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("email,name,note\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "m%d@example.org,M %d,\"two\nlines\"\n", i, i)
+	}
+	broken := 20*2 + 2
+	fmt.Fprintf(&b, "broken@example.org,Broken,\"never closed\n")
+	const swallowed, after = 3000, 10
+	for i := range swallowed {
+		fmt.Fprintf(&b, "p%d@example.org,P %d,plain\n", i, i)
+	}
+	// A stray quote that, read as encoding/csv would, ends the runaway cell.
+	b.WriteString("closing@example.org,Closing,x\",y\n")
+	for i := range after {
+		fmt.Fprintf(&b, "q%d@example.org,Q %d,plain\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "broken.csv")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	res, err := readAll(t, path, dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res[0]
+	if want := 20 + 1 + swallowed + 1 + after; len(got.rows) != want {
+		t.Fatalf("%d rows, want %d", len(got.rows), want)
+	}
+	if r := got.rows[20]; r.Cells[0] != "broken@example.org" || r.Pos.Line != int64(broken) {
+		t.Errorf("cut row: %+v", r)
+	}
+	if r := got.rows[21]; r.Cells[0] != "p0@example.org" || r.Pos.Line != int64(broken+1) || r.Pos.Record != 22 {
+		t.Errorf("first recovered row: %+v", r)
+	}
+	if last := got.rows[len(got.rows)-1]; last.Cells[0] != fmt.Sprintf("q%d@example.org", after-1) {
+		t.Errorf("last row: %+v", last)
+	}
+	if got.stats.RecoveredRows != swallowed+1 {
+		t.Errorf("%d rows recovered, want %d", got.stats.RecoveredRows, swallowed+1)
+	}
+	if !warned(got.stats, int64(broken), "not closed within 1000 lines") || !warned(got.stats, int64(broken), "3001 rows read after unclosed quotes") {
+		t.Errorf("warnings: %+v", got.stats.Warnings)
+	}
+}
+
+// TestCSVUnclosedQuoteMemory opens a quote and never closes it, before a
+// line far longer than --max-record and rows: the cell costs no more than
+// the cap, and the rows are read.
+func TestCSVUnclosedQuoteMemory(t *testing.T) {
+	var head strings.Builder
+	head.WriteString("email,name,note\n")
+	for i := range 20 {
+		fmt.Fprintf(&head, "m%d@example.org,M %d,\"two\nlines\"\n", i, i)
+	}
+	// Enough rows for the sniffed sample to end before the hostile part.
+	const plain = 8000
+	for i := range plain {
+		fmt.Fprintf(&head, "p%d@example.org,P %d,plain\n", i, i)
+	}
+	head.WriteString("broken@example.org,Broken,\"never closed\n")
+	path := hostileFile(t, "broken.csv", head.String(), 'x', hostileBytes, "\nlast@example.org,Last,plain\n")
+	var res []readResult
+	var err error
+	alloc := allocated(func() { res, err = readAll(t, path, dump.Options{MaxRecordBytes: hostileCap}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res[0]
+	if last := got.rows[len(got.rows)-1]; last.Cells[0] != "last@example.org" || got.stats.RecoveredRows != 1 {
+		t.Errorf("last row %+v, %d recovered", last, got.stats.RecoveredRows)
+	}
+	if !warned(got.stats, 1+20*2+plain+2, "longer than") {
+		t.Errorf("warnings: %+v", got.stats.Warnings)
+	}
+	if alloc > hostileBytes/4 {
+		t.Errorf("reading a %d-byte cell allocated %d bytes", hostileBytes, alloc)
+	}
+}

@@ -3,6 +3,7 @@ package dump
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -156,40 +157,212 @@ func isDomainChar(c byte) bool {
 }
 
 // csvRows reads delimited text whose quoted cells span lines, with the
-// standard library's reader, on one goroutine.
+// standard library's reader, on one goroutine, a record at a time: a
+// csvSplitter first finds where each record ends, so that an unclosed
+// quote costs one cut record, not the rest of the file in one cell.
 func (r *Reader) csvRows(t *Table, in io.Reader, s sniffed) func(context.Context, int, func(int, Row) error) error {
 	return func(ctx context.Context, _ int, fn func(int, Row) error) error {
-		cr := csv.NewReader(in)
+		sp := &csvSplitter{t: t, lines: newBoundedLines(in, r.opts.MaxRecordBytes), delim: s.delim.delim[0],
+			maxLines: r.opts.MaxCellLines, maxBytes: r.opts.MaxRecordBytes}
+		feed := &recordFeed{}
+		cr := csv.NewReader(feed)
 		cr.Comma = rune(s.delim.delim[0])
 		cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = true, -1, true
-		var record int64
+		var record, recovered, firstCut int64
+		var scratch []string
 		for {
 			if record%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			cells, err := cr.Read()
+			rec, err := sp.next()
 			if errors.Is(err, io.EOF) {
+				if recovered > 0 {
+					t.warn(Position{File: t.File, Line: firstCut}, "%d rows read after unclosed quotes, which would otherwise have been swallowed into one cell", recovered)
+				}
 				return nil
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
-				t.warn(Position{File: t.File, Line: int64(line)}, "%v", err)
-				continue
+				return fmt.Errorf("read %s: %w", t.File, err)
 			}
-			if int64(line) == s.headerLine || len(cells) == 1 && strings.TrimSpace(cells[0]) == "" {
+			pos := Position{File: t.File, Line: rec.line}
+			var cells []string
+			switch {
+			case rec.tooLong:
+				t.addStats(TableStats{SkippedLines: 1})
+				t.warn(pos, "line is longer than %d bytes; skipped", r.opts.MaxRecordBytes)
+				continue
+			case rec.cut:
+				firstCut = cmp.Or(firstCut, rec.line)
+				t.warn(pos, "a quoted cell opens here and is not closed within %d lines or %d bytes, or before the end of the file: this line is read as it is, and reading resumes at the next line", r.opts.MaxCellLines, r.opts.MaxRecordBytes)
+				cells, _ = splitDelimited(trimCR(strings.TrimSuffix(string(rec.text), "\n")), s.delim.delim, scratch[:0])
+				scratch = cells
+			default:
+				feed.b = rec.text
+				if cells, err = cr.Read(); err != nil {
+					t.warn(pos, "%v", err)
+					continue
+				}
+			}
+			if rec.line == s.headerLine || len(cells) == 1 && strings.TrimSpace(cells[0]) == "" {
 				t.addStats(TableStats{SkippedLines: 1})
 				continue
 			}
 			record++
+			if rec.recovered {
+				recovered++
+				t.addStats(TableStats{RecoveredRows: 1})
+			}
 			for i, c := range cells {
 				cells[i] = strings.TrimSpace(c)
 			}
-			t.cleanRecord(cells, len(cells) != len(t.Columns))
-			if err := fn(0, Row{Pos: Position{File: t.File, Line: int64(line), Record: record}, Cells: cells}); err != nil {
+			t.cleanRecord(cells, rec.cut || len(cells) != len(t.Columns))
+			pos.Record = record
+			if err := fn(0, Row{Pos: pos, Cells: cells}); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// recordFeed hands encoding/csv's reader one record at a time.
+type recordFeed struct{ b []byte }
+
+func (f *recordFeed) Read(p []byte) (int, error) {
+	if len(f.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, f.b)
+	f.b = f.b[n:]
+	return n, nil
+}
+
+// csvRecord is one record of delimited text whose quoted cells may span
+// lines. It is reused by the next one.
+type csvRecord struct {
+	text      []byte // its lines, line endings included
+	line      int64  // its first line
+	cut       bool   // a quoted cell never closed: text is the first line alone
+	tooLong   bool   // one line longer than the cap, not kept
+	recovered bool   // without the cut, it would have been in an unclosed quote's cell
+}
+
+// csvSplitter cuts delimited text into records, following quotes as
+// encoding/csv does with LazyQuotes. A quoted cell that is not closed
+// within maxLines lines or maxBytes bytes, or by the end of the file, is an
+// unclosed quote: its record is cut to its first line, and splitting starts
+// again at the next line, from the lines kept for that.
+type csvSplitter struct {
+	t          *Table
+	lines      *boundedLines
+	delim      byte
+	maxLines   int
+	maxBytes   int
+	replay     []byte // lines read again after a cut
+	replayLine int64  // the number of replay's first line
+	shadow     bool   // the cell of an unclosed quote would still be open here
+	rec        csvRecord
+	ends       []int // where each line of rec.text ends
+}
+
+// pull returns the next line, with its line ending, and its number.
+func (s *csvSplitter) pull() (line []byte, no int64, tooLong bool, err error) {
+	if len(s.replay) > 0 {
+		n := len(s.replay)
+		if i := bytes.IndexByte(s.replay, '\n'); i >= 0 {
+			n = i + 1
+		}
+		line, s.replay = s.replay[:n], s.replay[n:]
+		s.replayLine++
+		return line, s.replayLine - 1, false, nil
+	}
+	line, tooLong, err = s.lines.next()
+	return line, s.lines.line, tooLong, err
+}
+
+func (s *csvSplitter) next() (*csvRecord, error) {
+	rec := &s.rec
+	rec.text, rec.cut, rec.tooLong = rec.text[:0], false, false
+	s.ends = s.ends[:0]
+	inQuote := false
+	for {
+		line, no, tooLong, err := s.pull()
+		if errors.Is(err, io.EOF) && len(s.ends) > 0 {
+			if inQuote && len(s.ends) > 1 {
+				return s.cut(), nil
+			}
+			return rec, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(s.ends) == 0 {
+			rec.line, rec.recovered = no, s.shadow
+			if tooLong {
+				rec.tooLong = true
+				return rec, nil
+			}
+		}
+		if tooLong {
+			// Inside a quoted cell: an empty line stands for it.
+			s.t.addStats(TableStats{SkippedLines: 1})
+			s.t.warn(Position{File: s.t.File, Line: no}, "line is longer than %d bytes; skipped", s.maxBytes)
+			line = []byte("\n")
+		}
+		l := trimCR(strings.TrimSuffix(string(line), "\n"))
+		if s.shadow {
+			s.shadow = s.scan(l, true)
+		}
+		rec.text = append(rec.text, line...)
+		s.ends = append(s.ends, len(rec.text))
+		if inQuote = s.scan(l, inQuote); !inQuote {
+			return rec, nil
+		}
+		if len(s.ends) > s.maxLines || len(rec.text) > s.maxBytes {
+			return s.cut(), nil
+		}
+	}
+}
+
+// cut ends the record at its first line, and keeps its other lines to be
+// split again.
+func (s *csvSplitter) cut() *csvRecord {
+	rec := &s.rec
+	first := s.ends[0]
+	replay := make([]byte, 0, len(rec.text)-first+len(s.replay))
+	s.replay = append(append(replay, rec.text[first:]...), s.replay...)
+	s.replayLine = rec.line + 1
+	rec.text, rec.cut = rec.text[:first], true
+	s.shadow = true
+	return rec
+}
+
+// scan follows the quotes of line l, which starts inside a quoted cell if
+// inQuote, and says whether it ends inside one.
+func (s *csvSplitter) scan(l string, inQuote bool) bool {
+	fieldStart := !inQuote
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if inQuote {
+			if c == '"' {
+				switch {
+				case i+1 == len(l):
+					inQuote = false
+				case l[i+1] == '"':
+					i++
+				case l[i+1] == s.delim:
+					inQuote, fieldStart = false, true
+					i++
+				}
+			}
+			continue
+		}
+		if fieldStart && c == '"' {
+			inQuote, fieldStart = true, false
+			continue
+		}
+		fieldStart = c == s.delim
+	}
+	return inQuote
 }
 
 // recordColumns keeps the columns of records that are objects: the keys in
