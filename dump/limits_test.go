@@ -55,6 +55,16 @@ func allocated(fn func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
+// checkAllocated fails a test whose read of a hostile part of hostileBytes
+// allocated a quarter of that or more: the part was held.
+func checkAllocated(t *testing.T, what string, alloc uint64) {
+	t.Helper()
+	t.Logf("%s: %d bytes allocated for a %d-byte hostile part", what, alloc, hostileBytes)
+	if alloc > hostileBytes/4 {
+		t.Errorf("%s: reading a %d-byte hostile part allocated %d bytes", what, hostileBytes, alloc)
+	}
+}
+
 // hostileBytes is the size of the hostile part of the files below, and
 // hostileCap the --max-record they are read with: far larger, so that
 // holding the hostile part would show in the memory allocated.
@@ -92,9 +102,7 @@ func TestKeyValueGoesOnPastLongLine(t *testing.T) {
 	if !warned(got.stats, 7, "longer than") {
 		t.Errorf("no warning at line 7: %+v", got.stats.Warnings)
 	}
-	if alloc > hostileBytes/4 {
-		t.Errorf("reading a %d-byte line allocated %d bytes", hostileBytes, alloc)
-	}
+	checkAllocated(t, "long line", alloc)
 }
 
 // TestColumnCap reads records whose keys are all new: the table stops at
@@ -295,9 +303,7 @@ func TestJSONLongRecord(t *testing.T) {
 		if len(got.rows) != want || got.rows[want-1].Cells[0] != "paul@example.org" {
 			t.Errorf("%s: rows %+v", c.name, got.rows)
 		}
-		if alloc > hostileBytes/4 {
-			t.Errorf("%s: reading a %d-byte value allocated %d bytes", c.name, hostileBytes, alloc)
-		}
+		checkAllocated(t, c.name, alloc)
 	}
 }
 
@@ -379,7 +385,5 @@ func TestCSVUnclosedQuoteMemory(t *testing.T) {
 	if !warned(got.stats, 1+20*2+plain+2, "longer than") {
 		t.Errorf("warnings: %+v", got.stats.Warnings)
 	}
-	if alloc > hostileBytes/4 {
-		t.Errorf("reading a %d-byte cell allocated %d bytes", hostileBytes, alloc)
-	}
+	checkAllocated(t, "unclosed quote", alloc)
 }
