@@ -46,6 +46,17 @@ type Options struct {
 	// MaxJSONDepth caps nesting inside one JSON record; deeper values are
 	// kept as raw JSON text.
 	MaxJSONDepth int
+	// MaxCellLines caps the lines one quoted cell of delimited text may
+	// span. A cell whose quote is not closed within them, or within
+	// MaxRecordBytes, or before the end of the file, is an unclosed quote:
+	// its first line is read as it is and reading resumes on the next.
+	MaxCellLines int
+	// SpoolDir is where streams that need random access (a zip inside
+	// another archive, a zip on standard input) are copied while they are
+	// read. Empty means the system's temporary directory, which is often
+	// memory: the command line passes a directory inside its data
+	// directory.
+	SpoolDir string
 	// Workers is how many goroutines parse and consume delimited text.
 	Workers int
 	// Region is the default phone region for role inference (ISO 3166).
@@ -58,13 +69,25 @@ type Options struct {
 }
 
 // Defaults for Options.
+//
+// DefaultMaxExpandedBytes is 8 GiB: inflated bytes are parsed, not held, but
+// nested archives are spooled to disk, and at the ~100 MB/s that parsing
+// runs here 8 GiB is over a minute of work. A laptop survives that in time
+// and in free disk; a leak that is really larger is read with
+// --max-expanded.
 const (
-	DefaultMaxExpandedBytes = 64 << 30
+	DefaultMaxExpandedBytes = 8 << 30
 	DefaultMaxRatio         = 1000
 	DefaultMaxDepth         = 4
 	DefaultMaxRecordBytes   = 16 << 20
 	DefaultMaxJSONDepth     = 32
+	DefaultMaxCellLines     = 1000
 )
+
+// maxColumns caps the columns of a table whose columns are the keys of its
+// records (JSON, NDJSON, key-value blocks): a file of ever-new keys would
+// otherwise grow every row without limit.
+const maxColumns = 4096
 
 func (o Options) withDefaults() Options {
 	o.MaxExpandedBytes = cmp.Or(o.MaxExpandedBytes, DefaultMaxExpandedBytes)
@@ -72,6 +95,7 @@ func (o Options) withDefaults() Options {
 	o.MaxDepth = cmp.Or(o.MaxDepth, DefaultMaxDepth)
 	o.MaxRecordBytes = cmp.Or(o.MaxRecordBytes, DefaultMaxRecordBytes)
 	o.MaxJSONDepth = cmp.Or(o.MaxJSONDepth, DefaultMaxJSONDepth)
+	o.MaxCellLines = cmp.Or(o.MaxCellLines, DefaultMaxCellLines)
 	o.Workers = cmp.Or(o.Workers, runtime.GOMAXPROCS(0))
 	o.Region = cmp.Or(o.Region, "FR")
 	return o

@@ -2,6 +2,8 @@ package dump
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -155,82 +157,278 @@ func isDomainChar(c byte) bool {
 }
 
 // csvRows reads delimited text whose quoted cells span lines, with the
-// standard library's reader, on one goroutine.
+// standard library's reader, on one goroutine, a record at a time: a
+// csvSplitter first finds where each record ends, so that an unclosed
+// quote costs one cut record, not the rest of the file in one cell.
 func (r *Reader) csvRows(t *Table, in io.Reader, s sniffed) func(context.Context, int, func(int, Row) error) error {
 	return func(ctx context.Context, _ int, fn func(int, Row) error) error {
-		cr := csv.NewReader(in)
+		sp := &csvSplitter{t: t, lines: newBoundedLines(in, r.opts.MaxRecordBytes), delim: s.delim.delim[0],
+			maxLines: r.opts.MaxCellLines, maxBytes: r.opts.MaxRecordBytes}
+		feed := &recordFeed{}
+		cr := csv.NewReader(feed)
 		cr.Comma = rune(s.delim.delim[0])
 		cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = true, -1, true
-		var record int64
+		var record, recovered, firstCut int64
+		var scratch []string
 		for {
 			if record%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			cells, err := cr.Read()
+			rec, err := sp.next()
 			if errors.Is(err, io.EOF) {
+				if recovered > 0 {
+					t.warn(Position{File: t.File, Line: firstCut}, "%d rows read after unclosed quotes, which would otherwise have been swallowed into one cell", recovered)
+				}
 				return nil
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
-				t.warn(Position{File: t.File, Line: int64(line)}, "%v", err)
-				continue
+				return fmt.Errorf("read %s: %w", t.File, err)
 			}
-			if int64(line) == s.headerLine || len(cells) == 1 && strings.TrimSpace(cells[0]) == "" {
+			pos := Position{File: t.File, Line: rec.line}
+			var cells []string
+			switch {
+			case rec.tooLong:
+				t.addStats(TableStats{SkippedLines: 1})
+				t.warn(pos, "line is longer than %d bytes; skipped", r.opts.MaxRecordBytes)
+				continue
+			case rec.cut:
+				firstCut = cmp.Or(firstCut, rec.line)
+				t.warn(pos, "a quoted cell opens here and is not closed within %d lines or %d bytes, or before the end of the file: this line is read as it is, and reading resumes at the next line", r.opts.MaxCellLines, r.opts.MaxRecordBytes)
+				cells, _ = splitDelimited(trimCR(strings.TrimSuffix(string(rec.text), "\n")), s.delim.delim, scratch[:0])
+				scratch = cells
+			default:
+				feed.b = rec.text
+				if cells, err = cr.Read(); err != nil {
+					t.warn(pos, "%v", err)
+					continue
+				}
+			}
+			if rec.line == s.headerLine || len(cells) == 1 && strings.TrimSpace(cells[0]) == "" {
 				t.addStats(TableStats{SkippedLines: 1})
 				continue
 			}
 			record++
+			if rec.recovered {
+				recovered++
+				t.addStats(TableStats{RecoveredRows: 1})
+			}
 			for i, c := range cells {
 				cells[i] = strings.TrimSpace(c)
 			}
-			t.cleanRecord(cells, len(cells) != len(t.Columns))
-			if err := fn(0, Row{Pos: Position{File: t.File, Line: int64(line), Record: record}, Cells: cells}); err != nil {
+			t.cleanRecord(cells, rec.cut || len(cells) != len(t.Columns))
+			pos.Record = record
+			if err := fn(0, Row{Pos: pos, Cells: cells}); err != nil {
 				return err
 			}
 		}
 	}
 }
 
+// recordFeed hands encoding/csv's reader one record at a time.
+type recordFeed struct{ b []byte }
+
+func (f *recordFeed) Read(p []byte) (int, error) {
+	if len(f.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, f.b)
+	f.b = f.b[n:]
+	return n, nil
+}
+
+// csvRecord is one record of delimited text whose quoted cells may span
+// lines. It is reused by the next one.
+type csvRecord struct {
+	text      []byte // its lines, line endings included
+	line      int64  // its first line
+	cut       bool   // a quoted cell never closed: text is the first line alone
+	tooLong   bool   // one line longer than the cap, not kept
+	recovered bool   // without the cut, it would have been in an unclosed quote's cell
+}
+
+// csvSplitter cuts delimited text into records, following quotes as
+// encoding/csv does with LazyQuotes. A quoted cell that is not closed
+// within maxLines lines or maxBytes bytes, or by the end of the file, is an
+// unclosed quote: its record is cut to its first line, and splitting starts
+// again at the next line, from the lines kept for that.
+type csvSplitter struct {
+	t          *Table
+	lines      *boundedLines
+	delim      byte
+	maxLines   int
+	maxBytes   int
+	replay     []byte // lines read again after a cut
+	replayLine int64  // the number of replay's first line
+	shadow     bool   // the cell of an unclosed quote would still be open here
+	rec        csvRecord
+	ends       []int // where each line of rec.text ends
+}
+
+// pull returns the next line, with its line ending, and its number.
+func (s *csvSplitter) pull() (line []byte, no int64, tooLong bool, err error) {
+	if len(s.replay) > 0 {
+		n := len(s.replay)
+		if i := bytes.IndexByte(s.replay, '\n'); i >= 0 {
+			n = i + 1
+		}
+		line, s.replay = s.replay[:n], s.replay[n:]
+		s.replayLine++
+		return line, s.replayLine - 1, false, nil
+	}
+	line, tooLong, err = s.lines.next()
+	return line, s.lines.line, tooLong, err
+}
+
+func (s *csvSplitter) next() (*csvRecord, error) {
+	rec := &s.rec
+	rec.text, rec.cut, rec.tooLong = rec.text[:0], false, false
+	s.ends = s.ends[:0]
+	inQuote := false
+	for {
+		line, no, tooLong, err := s.pull()
+		if errors.Is(err, io.EOF) && len(s.ends) > 0 {
+			if inQuote && len(s.ends) > 1 {
+				return s.cut(), nil
+			}
+			return rec, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(s.ends) == 0 {
+			rec.line, rec.recovered = no, s.shadow
+			if tooLong {
+				rec.tooLong = true
+				return rec, nil
+			}
+		}
+		if tooLong {
+			// Inside a quoted cell: an empty line stands for it.
+			s.t.addStats(TableStats{SkippedLines: 1})
+			s.t.warn(Position{File: s.t.File, Line: no}, "line is longer than %d bytes; skipped", s.maxBytes)
+			line = []byte("\n")
+		}
+		l := trimCR(strings.TrimSuffix(string(line), "\n"))
+		if s.shadow {
+			s.shadow = s.scan(l, true)
+		}
+		rec.text = append(rec.text, line...)
+		s.ends = append(s.ends, len(rec.text))
+		if inQuote = s.scan(l, inQuote); !inQuote {
+			return rec, nil
+		}
+		if len(s.ends) > s.maxLines || len(rec.text) > s.maxBytes {
+			return s.cut(), nil
+		}
+	}
+}
+
+// cut ends the record at its first line, and keeps its other lines to be
+// split again.
+func (s *csvSplitter) cut() *csvRecord {
+	rec := &s.rec
+	first := s.ends[0]
+	replay := make([]byte, 0, len(rec.text)-first+len(s.replay))
+	s.replay = append(append(replay, rec.text[first:]...), s.replay...)
+	s.replayLine = rec.line + 1
+	rec.text, rec.cut = rec.text[:first], true
+	s.shadow = true
+	return rec
+}
+
+// scan follows the quotes of line l, which starts inside a quoted cell if
+// inQuote, and says whether it ends inside one.
+func (s *csvSplitter) scan(l string, inQuote bool) bool {
+	fieldStart := !inQuote
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if inQuote {
+			if c == '"' {
+				switch {
+				case i+1 == len(l):
+					inQuote = false
+				case l[i+1] == '"':
+					i++
+				case l[i+1] == s.delim:
+					inQuote, fieldStart = false, true
+					i++
+				}
+			}
+			continue
+		}
+		if fieldStart && c == '"' {
+			inQuote, fieldStart = true, false
+			continue
+		}
+		fieldStart = c == s.delim
+	}
+	return inQuote
+}
+
 // recordColumns keeps the columns of records that are objects: the keys in
-// the order first seen, nested keys joined with dots.
+// the order first seen, nested keys joined with dots, up to max columns.
+// Values of keys past the cap are dropped and counted, with one warning.
 type recordColumns struct {
-	index map[string]int
-	t     *Table
+	index  map[string]int
+	t      *Table
+	max    int
+	capped bool
+	keys   []string
 }
 
 func newRecordColumns(t *Table, initial []string) *recordColumns {
-	rc := &recordColumns{index: map[string]int{}, t: t}
+	rc := &recordColumns{index: map[string]int{}, t: t, max: maxColumns}
 	for _, c := range initial {
 		rc.add(c)
 	}
 	return rc
 }
 
+// add returns the column of key, adding it if there is room, or -1.
 func (rc *recordColumns) add(key string) int {
 	if i, ok := rc.index[key]; ok {
 		return i
+	}
+	if len(rc.t.Columns) >= rc.max {
+		return -1
 	}
 	rc.index[key] = len(rc.t.Columns)
 	rc.t.Columns = append(rc.t.Columns, key)
 	return rc.index[key]
 }
 
-// cells lays a flattened record out along the columns.
-func (rc *recordColumns) cells(flat map[string]string, out []string) []string {
-	keys := make([]string, 0, len(flat))
+// cells lays a flattened record, found at pos, out along the columns.
+func (rc *recordColumns) cells(pos Position, flat map[string]string, out []string) []string {
+	rc.keys = rc.keys[:0]
 	for k := range flat {
-		keys = append(keys, k)
+		if _, known := rc.index[k]; !known {
+			rc.keys = append(rc.keys, k)
+		}
 	}
-	sort.Strings(keys) // new columns appear in a stable order
-	for _, k := range keys {
-		rc.add(k)
+	if len(rc.keys) > 0 {
+		sort.Strings(rc.keys) // new columns appear in a stable order
+		dropped := 0
+		for _, k := range rc.keys {
+			if rc.add(k) < 0 {
+				dropped++
+			}
+		}
+		if dropped > 0 {
+			rc.t.addStats(TableStats{DroppedValues: int64(dropped)})
+			if !rc.capped {
+				rc.capped = true
+				rc.t.warn(pos, "more than %d different keys; the values of further keys are dropped and counted", rc.max)
+			}
+		}
 	}
 	out = slices.Grow(out[:0], len(rc.t.Columns))[:len(rc.t.Columns)]
 	for i := range out {
 		out[i] = ""
 	}
 	for k, v := range flat {
-		out[rc.index[k]] = v
+		if i, ok := rc.index[k]; ok {
+			out[i] = v
+		}
 	}
 	return out
 }
@@ -310,7 +508,7 @@ func ndjsonKeys(lines []string) []string {
 func (r *Reader) ndjsonTable(name, enc string, in *bufio.Reader, s sniffed) *Table {
 	t := &Table{File: name, Format: FormatNDJSON, Encoding: enc, HasHeader: true, lineBased: true}
 	cols := newRecordColumns(t, s.columns)
-	parse := func(_ int, _ int64, line string, scratch []string) lineRow {
+	parse := func(_ int, lineNo int64, line string, scratch []string) lineRow {
 		l := strings.TrimSpace(line)
 		if l == "" {
 			return lineRow{skip: true}
@@ -323,7 +521,7 @@ func (r *Reader) ndjsonTable(name, enc string, in *bufio.Reader, s sniffed) *Tab
 		}
 		flat := map[string]string{}
 		flatten("", obj, 0, r.opts.MaxJSONDepth, flat)
-		return lineRow{cells: cols.cells(flat, scratch)}
+		return lineRow{cells: cols.cells(Position{File: name, Line: lineNo}, flat, scratch)}
 	}
 	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
 		return runBlocks(ctx, t, newBlockReader(in, name, int64(r.opts.MaxRecordBytes), 1), 1, parse, fn)
@@ -337,9 +535,8 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 	t := &Table{File: name, Format: FormatKeyValue, Encoding: enc, HasHeader: true}
 	cols := newRecordColumns(t, nil)
 	t.each = func(ctx context.Context, _ int, fn func(int, Row) error) error {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64<<10), r.opts.MaxRecordBytes)
-		var line, start, record int64
+		lines := newBoundedLines(in, r.opts.MaxRecordBytes)
+		var start, record int64
 		current := map[string]string{}
 		var cells []string
 		flush := func() error {
@@ -347,17 +544,29 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 				return nil
 			}
 			record++
-			cells = cols.cells(current, cells)
+			pos := Position{File: t.File, Line: start, Record: record}
+			cells = cols.cells(pos, current, cells)
 			t.cleanRecord(cells, false)
 			current = map[string]string{}
-			return fn(0, Row{Pos: Position{File: t.File, Line: start, Record: record}, Cells: cells})
+			return fn(0, Row{Pos: pos, Cells: cells})
 		}
-		for sc.Scan() {
-			line++
-			if line%1024 == 0 && ctx.Err() != nil {
+		for {
+			raw, tooLong, err := lines.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("read %s: %w", name, err)
+			}
+			if lines.line%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			l := strings.TrimSpace(sc.Text())
+			if tooLong {
+				t.addStats(TableStats{SkippedLines: 1})
+				t.warn(Position{File: t.File, Line: lines.line}, "line is longer than %d bytes; skipped", r.opts.MaxRecordBytes)
+				continue
+			}
+			l := strings.TrimSpace(string(raw))
 			m := r.k.keyValueLine.FindStringSubmatch(l)
 			if m == nil {
 				if l != "" {
@@ -377,16 +586,9 @@ func (r *Reader) keyValueTable(name, enc string, in *bufio.Reader, _ sniffed) *T
 				}
 			}
 			if len(current) == 0 {
-				start = line
+				start = lines.line
 			}
 			current[key] = strings.TrimSpace(m[2])
-		}
-		if err := sc.Err(); err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				t.warn(Position{File: t.File, Line: line + 1}, "line is longer than %d bytes; stopped", r.opts.MaxRecordBytes)
-			} else {
-				return fmt.Errorf("read %s: %w", name, err)
-			}
 		}
 		return flush()
 	}
@@ -401,4 +603,47 @@ func digitCount(s string) int {
 		}
 	}
 	return n
+}
+
+// boundedLines reads lines of at most max bytes. A longer line is read
+// through to its end without being kept, so that it costs no memory, and
+// reported as too long; reading goes on at the next line.
+type boundedLines struct {
+	r    *bufio.Reader
+	max  int
+	line int64 // the number of the line next returned
+	buf  []byte
+}
+
+func newBoundedLines(r io.Reader, max int) *boundedLines {
+	return &boundedLines{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next line with its line ending, valid until the next
+// call, or tooLong and no text; io.EOF once there is no more.
+func (b *boundedLines) next() (line []byte, tooLong bool, err error) {
+	b.buf = b.buf[:0]
+	read := false
+	for {
+		chunk, err := b.r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		if !tooLong {
+			// The line ending does not count against the cap.
+			if len(b.buf)+len(bytes.TrimRight(chunk, "\r\n")) > b.max {
+				tooLong, b.buf = true, b.buf[:0]
+			} else {
+				b.buf = append(b.buf, chunk...)
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && !read:
+			return nil, false, io.EOF
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, false, err
+		}
+		b.line++
+		return b.buf, tooLong, nil
+	}
 }

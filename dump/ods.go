@@ -62,23 +62,19 @@ func isFlatODS(head []byte) bool {
 
 // readODS reads every sheet of an OpenDocument spreadsheet, streaming its
 // content.xml within the archive limits.
-func (r *Reader) readODS(ctx context.Context, st *readState, name string, zr *zip.Reader, fn func(*Table) error) error {
+func (r *Reader) readODS(ctx context.Context, st *readState, name string, zr *zip.Reader, counted *countingReaderAt, fn func(*Table) error) error {
 	for _, f := range zr.File {
 		if path.Clean(f.Name) != "content.xml" {
 			continue
 		}
 		member := name + "!/content.xml"
-		if limit := r.opts.MaxRatio * int64(max(f.CompressedSize64, 1)); f.UncompressedSize64 > uint64(max(limit, 1<<20)) {
-			return bombError(member, r.opts.MaxRatio)
-		}
+		start := counted.count()
 		rc, err := f.Open()
 		if err != nil {
 			return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged OpenDocument spreadsheet: cannot open content.xml: %v", name, err)
 		}
 		defer rc.Close()
-		compressed := int64(f.CompressedSize64)
-		lim := &limitReader{r: rc, st: st, name: member, compressed: func() int64 { return compressed }}
-		return r.readODSContent(ctx, name, lim, fn)
+		return r.readODSContent(ctx, name, counted.limit(st, member, rc, start), fn)
 	}
 	return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged OpenDocument spreadsheet: it has no content.xml", name)
 }

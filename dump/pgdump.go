@@ -615,7 +615,7 @@ func (r *Reader) readPgDumpDir(ctx context.Context, st *readState, dir string, f
 // readZipPgDumps reads the pg_dump directory archives inside a zip: each
 // toc.dat with its data files beside it. It returns the members it read,
 // which the zip walker skips.
-func (r *Reader) readZipPgDumps(ctx context.Context, st *readState, name string, zr *zip.Reader, fn func(*Table) error) (map[string]bool, error) {
+func (r *Reader) readZipPgDumps(ctx context.Context, st *readState, name string, zr *zip.Reader, counted *countingReaderAt, fn func(*Table) error) (map[string]bool, error) {
 	members := map[string]*zip.File{}
 	for _, f := range zr.File {
 		members[f.Name] = f
@@ -648,15 +648,12 @@ func (r *Reader) readZipPgDumps(ctx context.Context, st *readState, name string,
 		open := func(file string) (io.ReadCloser, error) {
 			m := members[inDir(file)]
 			read[m.Name] = true
-			if limit := r.opts.MaxRatio * int64(max(m.CompressedSize64, 1)); m.UncompressedSize64 > uint64(max(limit, 1<<20)) {
-				return nil, bombError(name+"!/"+m.Name, r.opts.MaxRatio)
-			}
+			start := counted.count()
 			rc, err := m.Open()
 			if err != nil {
 				return nil, err
 			}
-			compressed := int64(m.CompressedSize64)
-			lim := &limitReader{r: rc, st: st, name: name + "!/" + m.Name, compressed: func() int64 { return compressed }}
+			lim := counted.limit(st, name+"!/"+m.Name, rc, start)
 			return struct {
 				io.Reader
 				io.Closer

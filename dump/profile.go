@@ -110,6 +110,8 @@ type Quality struct {
 	RepairedCells    int64 `json:"repaired_cells"`
 	InvalidBytes     int64 `json:"invalid_bytes"`
 	IrregularRows    int64 `json:"irregular_rows"`
+	RecoveredRows    int64 `json:"recovered_rows,omitempty"` // rows read after an unclosed quote was cut
+	DroppedValues    int64 `json:"dropped_values,omitempty"` // values of keys past the column cap
 }
 
 // Profiler builds profiles of leaked files.
@@ -438,7 +440,8 @@ func (p *Profiler) finish(t *Table, accs []*workerAcc) *TableProfile {
 	tp := &TableProfile{
 		File: t.File, Sheet: t.Sheet, Format: t.Format, Encoding: t.Encoding, Delimiter: t.Delimiter, Header: t.HasHeader,
 		Rows: stats.Records, SkippedLines: stats.SkippedLines, Categories: map[string]int64{}, SecretCounts: all.counts,
-		Quality:  Quality{RepairedCells: stats.RepairedCells, InvalidBytes: stats.InvalidBytes, IrregularRows: stats.IrregularRows},
+		Quality: Quality{RepairedCells: stats.RepairedCells, InvalidBytes: stats.InvalidBytes, IrregularRows: stats.IrregularRows,
+			RecoveredRows: stats.RecoveredRows, DroppedValues: stats.DroppedValues},
 		Warnings: stats.Warnings, MoreWarnings: stats.MoreWarnings, Secrets: all.secrets,
 	}
 	if tp.Warnings == nil {

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 
@@ -31,6 +32,9 @@ type Reader struct {
 // NewReader returns a reader with the given limits.
 func NewReader(opts Options) (*Reader, error) {
 	opts = opts.withDefaults()
+	if err := prepareSpool(opts.SpoolDir); err != nil {
+		return nil, err
+	}
 	k, err := loadKnowledge(opts.Region)
 	if err != nil {
 		return nil, err
@@ -118,12 +122,15 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 	}
 	switch {
 	case isZip(head):
-		ra, size, cleanup, err := randomAccess(br, ra, size)
+		ra, size, cleanup, err := randomAccess(r.opts.SpoolDir, br, ra, size)
 		if err != nil {
 			return r.readError(name, err)
 		}
 		defer cleanup()
-		zr, err := zip.NewReader(ra, size)
+		// The zip reader reads through a counter, so that members are
+		// measured against the compressed bytes they really took.
+		counted := &countingReaderAt{r: ra}
+		zr, err := zip.NewReader(counted, size)
 		if err != nil {
 			return leakdesk.Errorf(leakdesk.EINVALID, "%s: damaged or truncated zip archive: %v", name, err)
 		}
@@ -131,10 +138,10 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 			return r.readXLSX(ctx, st, name, ra, size, fn)
 		}
 		if isODS(zr) {
-			return r.readODS(ctx, st, name, zr, fn)
+			return r.readODS(ctx, st, name, zr, counted, fn)
 		}
 		st.tally.container(name)
-		return r.walkZip(ctx, st, name, zr, depth, fn)
+		return r.walkZip(ctx, st, name, zr, counted, depth, fn)
 	case isGzip(head):
 		counted := &countingReader{r: br}
 		gz, err := gzip.NewReader(counted)
@@ -153,7 +160,7 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 	case isXZ(head) || isBzip2(head) || isZstd(head):
 		return r.walkCompressed(ctx, st, name, br, head, depth, fn)
 	case is7z(head):
-		ra, size, cleanup, err := randomAccess(br, ra, size)
+		ra, size, cleanup, err := randomAccess(r.opts.SpoolDir, br, ra, size)
 		if err != nil {
 			return r.readError(name, err)
 		}
@@ -198,9 +205,14 @@ func (r *Reader) walkFile(ctx context.Context, st *readState, name string, rd io
 }
 
 // walkZip reads every member, going on past damaged ones, which walk
-// records as unread.
-func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zip.Reader, depth int, fn func(*Table) error) error {
-	pgRead, err := r.readZipPgDumps(ctx, st, name, zr, fn)
+// records as unread. counted is what zr reads through.
+//
+// A member's ratio is its inflated bytes over the compressed bytes read to
+// inflate them, never over the sizes the archive declares: members may
+// overlap, each declaring the rest of the file as its own, so that
+// declared sizes make a bomb look mild.
+func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zip.Reader, counted *countingReaderAt, depth int, fn func(*Table) error) error {
+	pgRead, err := r.readZipPgDumps(ctx, st, name, zr, counted, fn)
 	if err != nil {
 		return err
 	}
@@ -209,16 +221,13 @@ func (r *Reader) walkZip(ctx context.Context, st *readState, name string, zr *zi
 			continue
 		}
 		member := name + "!/" + f.Name
-		if limit := r.opts.MaxRatio * int64(max(f.CompressedSize64, 1)); f.UncompressedSize64 > uint64(max(limit, 1<<20)) {
-			return bombError(member, r.opts.MaxRatio)
-		}
+		start := counted.count()
 		rc, err := r.openZipMember(f)
 		if err != nil {
 			st.tally.fail(member, leakdesk.Errorf(leakdesk.EINVALID, "cannot open archive member: %s", leakdesk.ErrorMessage(err)))
 			continue
 		}
-		compressed := int64(f.CompressedSize64)
-		lim := &limitReader{r: rc, st: st, name: member, compressed: func() int64 { return compressed }}
+		lim := counted.limit(st, member, rc, start)
 		err = r.walk(ctx, st, member, lim, nil, int64(f.UncompressedSize64), depth+1, fn)
 		rc.Close()
 		if err != nil {
@@ -335,26 +344,60 @@ func isXLSX(zr *zip.Reader) bool {
 }
 
 // randomAccess gives formats that need random access (zip, 7-Zip, OLE2)
-// the file itself, or a copy of a stream in a temporary file, removed by
+// the file itself, or a copy of a stream spooled in dir, removed by
 // cleanup.
-func randomAccess(br io.Reader, ra io.ReaderAt, size int64) (io.ReaderAt, int64, func(), error) {
+func randomAccess(dir string, br io.Reader, ra io.ReaderAt, size int64) (io.ReaderAt, int64, func(), error) {
 	if ra != nil {
 		return ra, size, func() {}, nil
 	}
-	f, n, cleanup, err := spool(br)
+	f, n, cleanup, err := spool(dir, br)
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	return f, n, cleanup, nil
 }
 
-// spool copies a stream to a temporary file, for formats that need random
-// access (zip inside another archive). The file is removed by cleanup.
-func spool(r io.Reader) (*os.File, int64, func(), error) {
-	f, err := os.CreateTemp("", "leakdesk-spool-*")
+// spoolPrefix starts the name of everything reading leaves in the spool
+// directory while it runs.
+const spoolPrefix = "leakdesk-spool-"
+
+// prepareSpool creates the spool directory, readable by its owner only,
+// and removes what an earlier reader that crashed left in it. Removing
+// what a reader running now is using is harmless: its files are open, and
+// an open file outlives its name.
+func prepareSpool(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "spool directory %s cannot be created: %v", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "spool directory %s cannot be made private: %v", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "spool directory %s cannot be read: %v", dir, err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), spoolPrefix) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+	return nil
+}
+
+// spool copies a stream to a file in dir (the system's temporary directory
+// if empty), for formats that need random access (zip inside another
+// archive). The file loses its name at once where the system allows, so
+// that a crash leaves nothing behind; cleanup closes it and removes it
+// where it could not.
+func spool(dir string, r io.Reader) (*os.File, int64, func(), error) {
+	f, err := os.CreateTemp(dir, spoolPrefix+"*")
 	if err != nil {
 		return nil, 0, nil, err
 	}
+	os.Remove(f.Name())
 	cleanup := func() { f.Close(); os.Remove(f.Name()) }
 	n, err := io.Copy(f, r)
 	if err != nil {
@@ -362,6 +405,26 @@ func spool(r io.Reader) (*os.File, int64, func(), error) {
 		return nil, 0, nil, err
 	}
 	return f, n, cleanup, nil
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countingReaderAt) count() int64 { return c.n.Load() }
+
+// limit bounds rc, a zip member opened when count was start, by the
+// compressed bytes read since.
+func (c *countingReaderAt) limit(st *readState, member string, rc io.Reader, start int64) *limitReader {
+	return &limitReader{r: rc, st: st, name: member, compressed: func() int64 { return c.count() - start }}
 }
 
 type countingReader struct {

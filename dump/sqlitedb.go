@@ -33,14 +33,14 @@ func isSQLite(head []byte) bool { return bytes.HasPrefix(head, []byte("SQLite fo
 // readSQLite reads every table of an SQLite database, in the order they
 // were created: not views, not SQLite's own tables, not the shadow tables
 // that hold a virtual table's data a second time. The driver needs a file:
-// a database read from a stream or from an archive is first copied to a
-// temporary directory, removed afterwards.
+// a database read from a stream or from an archive is first copied to the
+// spool directory, removed afterwards.
 func (r *Reader) readSQLite(ctx context.Context, name string, in *bufio.Reader, ra io.ReaderAt, fn func(*Table) error) error {
 	path := ""
 	if f, ok := ra.(*os.File); ok {
 		path = f.Name()
 	} else {
-		dir, err := os.MkdirTemp("", "leakdesk-sqlite-*")
+		dir, err := os.MkdirTemp(r.opts.SpoolDir, spoolPrefix+"sqlite-*")
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}

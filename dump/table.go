@@ -48,10 +48,12 @@ type Table struct {
 // been read.
 type TableStats struct {
 	Records       int64     `json:"records"`
-	SkippedLines  int64     `json:"skipped_lines"`  // banners, comments, separators, blank and over-long lines
-	RepairedCells int64     `json:"repaired_cells"` // mojibake reversed
-	InvalidBytes  int64     `json:"invalid_bytes"`  // bytes that were not valid in the detected encoding
-	IrregularRows int64     `json:"irregular_rows"` // rows with an unexpected number of cells
+	SkippedLines  int64     `json:"skipped_lines"`            // banners, comments, separators, blank and over-long lines
+	RepairedCells int64     `json:"repaired_cells"`           // mojibake reversed
+	InvalidBytes  int64     `json:"invalid_bytes"`            // bytes that were not valid in the detected encoding
+	IrregularRows int64     `json:"irregular_rows"`           // rows with an unexpected number of cells
+	RecoveredRows int64     `json:"recovered_rows,omitempty"` // rows read after an unclosed quote, which would otherwise have been one cell
+	DroppedValues int64     `json:"dropped_values,omitempty"` // values of keys beyond the column cap
 	Warnings      []Warning `json:"warnings"`
 	MoreWarnings  int64     `json:"more_warnings,omitempty"` // warnings beyond those listed
 }
@@ -75,6 +77,8 @@ func (t *Table) addStats(s TableStats) {
 	t.stats.RepairedCells += s.RepairedCells
 	t.stats.InvalidBytes += s.InvalidBytes
 	t.stats.IrregularRows += s.IrregularRows
+	t.stats.RecoveredRows += s.RecoveredRows
+	t.stats.DroppedValues += s.DroppedValues
 	t.stats.MoreWarnings += s.MoreWarnings
 	for _, w := range s.Warnings {
 		if len(t.stats.Warnings) < maxWarnings {

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -131,37 +130,20 @@ type fieldRows struct {
 	cols   *recordColumns
 	cells  []string
 	record int64
-	capped bool
 }
 
 func newFieldRows(t *Table) *fieldRows {
-	return &fieldRows{t: t, cols: newRecordColumns(t, nil)}
+	cols := newRecordColumns(t, nil)
+	cols.max = maxRecordColumns
+	return &fieldRows{t: t, cols: cols}
 }
 
 // emit numbers the record, cleans its cells and hands it to fn. fields is
 // left for the caller to clear and reuse.
 func (s *fieldRows) emit(pos Position, fields map[string]string, fn func(int, Row) error) error {
-	if len(s.t.Columns)+len(fields) > maxRecordColumns {
-		var unknown []string
-		for k := range fields {
-			if _, known := s.cols.index[k]; !known {
-				unknown = append(unknown, k)
-			}
-		}
-		if room := maxRecordColumns - len(s.t.Columns); len(unknown) > room {
-			sort.Strings(unknown)
-			for _, k := range unknown[room:] {
-				delete(fields, k)
-			}
-			if !s.capped {
-				s.capped = true
-				s.t.warn(pos, "more than %d different fields; the others are not read", maxRecordColumns)
-			}
-		}
-	}
 	s.record++
 	pos.Record = s.record
-	s.cells = s.cols.cells(fields, s.cells)
+	s.cells = s.cols.cells(pos, fields, s.cells)
 	s.t.cleanRecord(s.cells, false)
 	return fn(0, Row{Pos: pos, Cells: s.cells})
 }

@@ -34,7 +34,7 @@ func isOLE2(b []byte) bool {
 // readOLE reads an Excel 97-2003 workbook, or reports an encrypted Office
 // document as such; other compound files are read as any binary file.
 func (r *Reader) readOLE(ctx context.Context, st *readState, name string, br *bufio.Reader, ra io.ReaderAt, size int64, fn func(*Table) error) error {
-	ra, size, cleanup, err := randomAccess(br, ra, size)
+	ra, size, cleanup, err := randomAccess(r.opts.SpoolDir, br, ra, size)
 	if err != nil {
 		return r.readError(name, err)
 	}

@@ -17,7 +17,10 @@ import (
 // dumpFlags are the limits every command that reads leaked files accepts.
 type dumpFlags struct{ opts dump.Options }
 
-func (f *dumpFlags) register(cmd *cobra.Command) {
+func (f *dumpFlags) register(a *app, cmd *cobra.Command) {
+	// Nested archives are spooled inside the data directory, known once the
+	// flags are parsed: the system's temporary directory is often memory.
+	cmd.PreRun = func(*cobra.Command, []string) { f.opts.SpoolDir = filepath.Join(a.dataDir, "spool") }
 	fl := cmd.Flags()
 	fl.Int64Var(&f.opts.MaxRatio, "max-ratio", dump.DefaultMaxRatio, "stop an archive member that expands more than this many times its compressed size")
 	fl.Int64Var(&f.opts.MaxExpandedBytes, "max-expanded", dump.DefaultMaxExpandedBytes, "stop when archives expand beyond this many bytes in all")
@@ -111,7 +114,7 @@ and the read is logged on its timeline with the actor.`,
 			return a.reportUnread(unread, records)
 		},
 	}
-	df.register(cmd)
+	df.register(a, cmd)
 	cmd.Flags().BoolVar(&showValues, "show-values", false, "show sample values in clear instead of masked")
 	cmd.Flags().StringVar(&incident, "incident", "", "without files: inspect this incident's evidence, read from the vault (each read logged)")
 	cmd.Flags().StringVar(&evidenceRef, "evidence", "", "with --incident: which piece of evidence (number or SHA-256 prefix), when there are several")

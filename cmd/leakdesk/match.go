@@ -130,7 +130,7 @@ from the vault (each read logged).`,
 			return nil
 		},
 	}
-	df.register(cmd)
+	df.register(a, cmd)
 	f := cmd.Flags()
 	f.StringVar(&registry, "registry", "", "the registry of contacts: CSV, XLSX, JSON... (required)")
 	f.StringVar(&idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")

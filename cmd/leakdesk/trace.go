@@ -130,7 +130,7 @@ way.`,
 			return nil
 		},
 	}
-	df.register(cmd)
+	df.register(a, cmd)
 	f := cmd.Flags()
 	f.StringVar(&leak, "leak", "", "the leaked file; without it, --incident reads the incident's evidence (each read logged)")
 	f.StringVar(&evidenceRef, "evidence", "", "with --incident and no --leak: which piece of evidence to read (number or SHA-256 prefix), when there are several")
