@@ -122,7 +122,7 @@ func TestBSONInArchives(t *testing.T) {
 		{"dump/crm/contacts.bson", realBytes(t, "pymongo-mongodump.bson")},
 		{"dump/crm/contacts.metadata.json", []byte(`{"indexes":[{"v":{"$numberInt":"2"},"key":{"_id":{"$numberInt":"1"}},"name":"_id_"}],"uuid":"0b7c1f4e5d2a4c1e9f3b6a8d7e5c4b3a","collectionName":"contacts","type":"collection"}`)},
 		{"dump/crm/empty.bson", nil},
-		{"dump/crm/zipped.bson.gz", gzipped(t, realBytes(t, "pymongo-mongodump.bson"))},
+		{"dump/crm/zipped.bson.gz", compress(t, "gzip", realBytes(t, "pymongo-mongodump.bson"))},
 	} {
 		tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg})
 		tw.Write(f.data)
@@ -146,18 +146,6 @@ func TestBSONInArchives(t *testing.T) {
 	if tb := res[3].table; tb.Format != dump.FormatBSON || tb.Sheet != "zipped" || len(res[3].rows) != 60 {
 		t.Errorf("mongodump --gzip collection read as %s [%s], %d rows", tb.Format, tb.Sheet, len(res[3].rows))
 	}
-}
-
-func gzipped(t testing.TB, data []byte) []byte {
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	if _, err := gz.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := gz.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // bsonDoc marshals a document with the Go driver, for hand-made cases.

@@ -410,27 +410,6 @@ func writeMySQLDumps(b *testing.B, rows int) (string, string) {
 	return sqlPath, xmlPath
 }
 
-// benchmarkRead reads every row of the file at path, in a loop.
-func benchmarkRead(b *testing.B, path string, rows int) {
-	info, err := os.Stat(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := newReader(b, dump.Options{})
-	b.SetBytes(info.Size())
-	b.ResetTimer()
-	for b.Loop() {
-		var n int
-		err := r.Read(context.Background(), path, func(t *dump.Table) error {
-			return t.Rows(context.Background(), func(dump.Row) error { n++; return nil })
-		})
-		if err != nil || n != rows {
-			b.Fatal(err, n)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
-}
-
 // BenchmarkReadMySQLXML reads mysqldump --xml; BenchmarkReadMySQLDump reads
 // the same rows in mysqldump's SQL, the nearest format, which sets the cost
 // per megabyte not to exceed.

@@ -19,7 +19,7 @@ import (
 func TestUnreadMembersAreNamed(t *testing.T) {
 	t.Parallel()
 	good := []byte("name;email\nJeanne Martin;jeanne@acme.test\nPaul Durand;paul@acme.test\n")
-	cut := gzipped(t, bytes.Repeat(good, 200))
+	cut := compress(t, "gzip", bytes.Repeat(good, 200))
 	path := filepath.Join(t.TempDir(), "leak.zip")
 	writeZip(t, path, map[string][]byte{
 		"a-good.csv":     good,

@@ -73,7 +73,9 @@ func (r *Reader) openZipMember(f *zip.File) (io.ReadCloser, error) {
 	return &crcChecker{r: body, want: f.CRC32, h: crc32.NewIEEE()}, nil
 }
 
-var wrongPassword = leakdesk.Errorf(leakdesk.EINVALID, "password-protected zip member, and the password given does not open it")
+func wrongPassword() error {
+	return leakdesk.Errorf(leakdesk.EINVALID, "password-protected zip member, and the password given does not open it")
+}
 
 // zipCryptoCheck is the byte the encryption header ends with: the CRC's
 // high byte, or the DOS time's when a data descriptor follows the data
@@ -103,7 +105,7 @@ func newZipCrypto(r io.Reader, password string, check byte) (*zipCrypto, error) 
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "encrypted zip member is truncated")
 	}
 	if header[11] != check {
-		return nil, wrongPassword
+		return nil, wrongPassword()
 	}
 	return z, nil
 }
@@ -171,7 +173,7 @@ func newWinZipAES(raw io.Reader, size int64, password string, strength byte) (*w
 		return nil, err
 	}
 	if !hmac.Equal(keys[2*keyLen:], head[saltLen:]) {
-		return nil, wrongPassword
+		return nil, wrongPassword()
 	}
 	block, err := aes.NewCipher(keys[:keyLen])
 	if err != nil {

@@ -90,7 +90,7 @@ way.`,
 			if err != nil {
 				return err
 			}
-			a.reportUnread(res.Unread, int64(res.LeakRows))
+			a.reportUnread(res.Unread, int64(res.LeakRows)) // Trace fails when nothing was read
 			if (registry == "") != (history == "") {
 				return leakdesk.Errorf(leakdesk.EINVALID, "dating needs both --registry and --history")
 			}
