@@ -99,8 +99,8 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 		if added+updated == 0 {
 			return nil // nothing new: no event
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventRecipientsAdded, now, map[string]any{
-			"added": added, "updated": updated,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventRecipientsAdded, now, leakdesk.RecipientsAddedPayload{
+			Added: added, Updated: updated,
 		}))
 	})
 	return added, err
@@ -271,9 +271,9 @@ func (s *NoticeService) CreateNotice(ctx context.Context, n *leakdesk.Notice, en
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
 		out, created = n, true
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(n.IncidentID, n.Actor, leakdesk.EventNoticeCreated, n.CreatedAt, map[string]any{
-			"notice": n.ID, "campaign": n.Campaign, "kind": n.Kind, "template": n.Template,
-			"deliveries": len(ids), "first_notices_for_new_recipients": late, "without_address": withoutAddress,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(n.IncidentID, n.Actor, leakdesk.EventNoticeCreated, n.CreatedAt, leakdesk.NoticeCreatedPayload{
+			Notice: n.ID, Campaign: n.Campaign, Kind: n.Kind, Template: n.Template,
+			Deliveries: len(ids), FirstNoticesForNewRecipients: late, WithoutAddress: withoutAddress,
 		}))
 	})
 	return out, created, err
@@ -713,19 +713,6 @@ type prefixScanner struct {
 
 func (p prefixScanner) Scan(dest ...any) error { return p.row.Scan(append(p.lead, dest...)...) }
 
-// deliveryChange is the detail of a delivery event: a struct, not a map,
-// since a campaign writes one per message.
-type deliveryChange struct {
-	Attempt   int    `json:"attempt"`
-	Change    string `json:"change"`
-	Delivery  int64  `json:"delivery"`
-	Detail    string `json:"detail"`
-	MessageID string `json:"message_id"`
-	Notice    int64  `json:"notice"`
-	Recipient string `json:"recipient"`
-	State     string `json:"state"`
-}
-
 // changeOf names the change to state on the timeline: a delivery queued
 // again is a retry.
 func changeOf(state string) string {
@@ -736,7 +723,7 @@ func changeOf(state string) string {
 }
 
 func deliveryEvent(del *delivery, change, detail string, at time.Time) *leakdesk.Event {
-	return leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, deliveryChange{
+	return leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, leakdesk.DeliveryChangedPayload{
 		Attempt: del.Attempts, Change: change, Delivery: del.ID, Detail: detail, MessageID: del.MessageID,
 		Notice: del.NoticeID, Recipient: del.recipientKey, State: del.State,
 	})
@@ -821,8 +808,8 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 		if a.Channel == "ack" {
 			kind = leakdesk.EventAcknowledged
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, a.Actor, kind, a.At, map[string]any{
-			"recipient": key, "channel": a.Channel, "outcome": a.Outcome, "note": a.Note,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
+			Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: a.Note,
 		}))
 	})
 }
