@@ -4,13 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/leakdesk/leakdesk"
 )
 
-// Coverage: where each recipient of an audience stands, read from the
-// recipients, their deliveries and the contact attempts.
+// Coverage: the store reads an audience's recipients, their deliveries and
+// the contact attempts; leakdesk.RankCoverage says where each one stands.
 
 func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
 	var out []*leakdesk.CoverageEntry
@@ -25,107 +24,22 @@ func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leak
 	return out, err
 }
 
-// coverage ranks what is known of each recipient: an acknowledgement or
-// another channel beats a delivery report, which beats the mail server's
-// acceptance. A recipient's state is the best thing known, except that a
-// bounce is worse than a bare "sent".
+// coverage reads what is known of each recipient of an incident, and
+// leaves the ranking to leakdesk.RankCoverage.
 func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
 	recipients, err := d.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
 	if err != nil {
 		return nil, err
 	}
-	entries := make(map[int64]*leakdesk.CoverageEntry, len(recipients))
-	out := make([]*leakdesk.CoverageEntry, 0, len(recipients))
-	for _, r := range recipients {
-		e := &leakdesk.CoverageEntry{Recipient: r, State: leakdesk.CoverageNotNotified}
-		if r.Email == "" {
-			e.State = leakdesk.CoverageNoAddress
-		}
-		entries[r.ID] = e
-		out = append(out, e)
-	}
-	seen := map[int64]map[string]bool{}
-	mark := func(id int64, state string) {
-		if seen[id] == nil {
-			seen[id] = map[string]bool{}
-		}
-		seen[id][state] = true
-	}
-	rows, err := tx.QueryContext(ctx, d.rebind(`
-		SELECT d.recipient_id, d.state, d.last_error FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
-		WHERE r.incident_id = ? ORDER BY d.notice_id`), incidentID)
+	deliveries, err := d.deliveryStates(ctx, tx, incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("query deliveries: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var state, lastError string
-		if err := rows.Scan(&id, &state, &lastError); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e := entries[id]
-		switch state {
-		case leakdesk.DeliverySent, leakdesk.DeliveryDone:
-			e.Notices++
-		case leakdesk.DeliveryQueued, leakdesk.DeliverySending:
-			e.Pending++
-		}
-		if lastError != "" {
-			e.LastError = lastError
-		}
-		mark(id, state)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note, channel FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	contacts, err := d.contactOutcomes(ctx, tx, incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("query contact attempts: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var outcome, note, channel string
-		if err := rows.Scan(&id, &outcome, &note, &channel); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		switch outcome {
-		case "acknowledged":
-			mark(id, leakdesk.CoverageAcknowledged)
-		case "reached":
-			mark(id, leakdesk.CoverageOther)
-			entries[id].Channel = channel
-		case "waived":
-			mark(id, leakdesk.CoverageWaived)
-			entries[id].Reason = note
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	order := []string{
-		leakdesk.CoverageAcknowledged, leakdesk.CoverageOther, leakdesk.DeliveryDone, leakdesk.DeliveryBounced,
-		leakdesk.DeliverySent, leakdesk.CoverageWaived, leakdesk.DeliveryFailed, leakdesk.DeliverySending, leakdesk.DeliveryQueued,
-	}
-	for _, e := range out {
-		for _, state := range order {
-			if seen[e.Recipient.ID][state] {
-				e.State = state
-				break
-			}
-		}
-		if e.State == leakdesk.DeliverySending {
-			e.State = leakdesk.CoverageQueued
-		}
-		if e.State != leakdesk.CoverageOther {
-			e.Channel = ""
-		}
-		e.Next = e.Suggest()
-	}
-	return out, nil
+	return leakdesk.RankCoverage(recipients, deliveries, contacts), nil
 }
 
 func (s *NoticeService) AffectedOutsideAudience(ctx context.Context, incidentID int64) (int, error) {
@@ -160,30 +74,9 @@ func (d *DB) unreachedBlock(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incid
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, e := range entries {
-		if e.Unreached() {
-			names = append(names, e.Recipient.Key+" ("+e.State+")")
-		}
-	}
 	outside, err := d.affectedOutsideAudience(ctx, tx, inc.ID)
 	if err != nil {
 		return err
 	}
-	if len(names)+outside == 0 {
-		return nil
-	}
-	shown := names[:min(len(names), 5)]
-	more := ""
-	if len(names) > len(shown) {
-		more = fmt.Sprintf(" and %d more", len(names)-len(shown))
-	}
-	msg := fmt.Sprintf("%s cannot be closed: %d recipient(s) are not reached and have no recorded reason", inc.PublicID(), len(names))
-	if len(names) > 0 {
-		msg += ": " + strings.Join(shown, ", ") + more
-	}
-	if outside > 0 {
-		msg += fmt.Sprintf("; %d affected contact(s) of the findings were never notified", outside)
-	}
-	return leakdesk.Errorf(leakdesk.ECONFLICT, "%s. See leakdesk notify coverage %s --unreached; record each call or letter, or the reason, with leakdesk notify log-contact", msg, inc.PublicID())
+	return leakdesk.CheckEveryoneReached(inc, entries, outside)
 }
