@@ -53,54 +53,55 @@ func TestRankCoverage(t *testing.T) {
 	contact := func(id int64, channel, outcome, note string) *leakdesk.ContactAttempt {
 		return &leakdesk.ContactAttempt{RecipientID: id, Channel: channel, Outcome: outcome, Note: note}
 	}
+	const findAnother = "find another address, or record why not: leakdesk notify log-contact --outcome waived"
 	for _, tc := range []struct {
 		name       string
-		recipient  *leakdesk.Recipient
+		recipient  *leakdesk.Recipient // nil for one with an e-mail address only
 		deliveries []*leakdesk.Delivery
 		contacts   []*leakdesk.ContactAttempt
 		want       leakdesk.CoverageEntry // Recipient is not compared
 	}{
-		{name: "nothing sent", recipient: recipient(1, "a@x.example", ""),
+		{name: "nothing sent",
 			want: leakdesk.CoverageEntry{State: leakdesk.CoverageNotNotified, Next: "send the notice: leakdesk notify send"}},
 		{name: "no address, a phone", recipient: recipient(1, "", "+33100000000"),
 			want: leakdesk.CoverageEntry{State: leakdesk.CoverageNoAddress, Next: "call +33100000000, then record it: leakdesk notify log-contact"}},
-		{name: "in flight counts as queued", recipient: recipient(1, "a@x.example", ""),
+		{name: "in flight counts as queued",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliverySending, "")},
 			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageQueued, Pending: 1, Next: "in the queue: leakdesk notify send resumes a stopped campaign"}},
-		{name: "a bounce shows over a sent update", recipient: recipient(1, "a@x.example", ""),
+		{name: "a bounce shows over a sent update",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliveryBounced, "550 unknown"), delivery(1, leakdesk.DeliverySent, "")},
-			want: leakdesk.CoverageEntry{State: leakdesk.CoverageBounced, Notices: 1, LastError: "550 unknown",
-				Next: "find another address, or record why not: leakdesk notify log-contact --outcome waived"}},
-		{name: "a delivery report beats a bounce", recipient: recipient(1, "a@x.example", ""),
+			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageBounced, Notices: 1, LastError: "550 unknown", Next: findAnother}},
+		{name: "a delivery report beats a bounce",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliveryDone, ""), delivery(1, leakdesk.DeliveryBounced, "full")},
 			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageDelivered, Notices: 1, LastError: "full"}},
-		{name: "a failure then a retry in the queue", recipient: recipient(1, "a@x.example", ""),
+		{name: "a failure then a retry in the queue",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliveryFailed, "timeout"), delivery(1, leakdesk.DeliveryQueued, "")},
-			want: leakdesk.CoverageEntry{State: leakdesk.CoverageFailed, Pending: 1, LastError: "timeout",
-				Next: "find another address, or record why not: leakdesk notify log-contact --outcome waived"}},
-		{name: "sent beats waived", recipient: recipient(1, "a@x.example", ""),
+			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageFailed, Pending: 1, LastError: "timeout", Next: findAnother}},
+		{name: "sent beats waived",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliverySent, "")},
 			contacts:   []*leakdesk.ContactAttempt{contact(1, "letter", "waived", "moved abroad")},
 			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageSent, Notices: 1, Reason: "moved abroad"}},
 		{name: "waived without an address", recipient: recipient(1, "", ""),
 			contacts: []*leakdesk.ContactAttempt{contact(1, "letter", "waived", "deceased")},
 			want:     leakdesk.CoverageEntry{State: leakdesk.CoverageWaived, Reason: "deceased"}},
-		{name: "a call beats a delivery report, and the latest call names the channel", recipient: recipient(1, "a@x.example", ""),
+		{name: "a call beats a delivery report, and the latest call names the channel",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliveryDone, "")},
 			contacts:   []*leakdesk.ContactAttempt{contact(1, "letter", "reached", ""), contact(1, "phone", "no-answer", ""), contact(1, "phone", "reached", "")},
 			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageOther, Notices: 1, Channel: "phone"}},
-		{name: "an acknowledgement beats all, and drops the channel", recipient: recipient(1, "a@x.example", ""),
+		{name: "an acknowledgement beats all, and drops the channel",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliverySent, "")},
 			contacts:   []*leakdesk.ContactAttempt{contact(1, "phone", "reached", ""), contact(1, "ack", "acknowledged", "")},
 			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageAcknowledged, Notices: 1}},
-		{name: "unanswered calls change nothing", recipient: recipient(1, "a@x.example", ""),
+		{name: "unanswered calls change nothing",
 			deliveries: []*leakdesk.Delivery{delivery(1, leakdesk.DeliveryBounced, "gone")},
 			contacts:   []*leakdesk.ContactAttempt{contact(1, "phone", "no-answer", ""), contact(1, "phone", "voicemail", "")},
-			want: leakdesk.CoverageEntry{State: leakdesk.CoverageBounced, LastError: "gone",
-				Next: "find another address, or record why not: leakdesk notify log-contact --outcome waived"}},
+			want:       leakdesk.CoverageEntry{State: leakdesk.CoverageBounced, LastError: "gone", Next: findAnother}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			if tc.recipient == nil {
+				tc.recipient = recipient(1, "a@x.example", "")
+			}
 			// Rows of a recipient outside the audience are left out.
 			deliveries := append(tc.deliveries, delivery(99, leakdesk.DeliveryDone, ""))
 			contacts := append(tc.contacts, contact(99, "phone", "reached", ""))
