@@ -138,3 +138,111 @@ func (s CoverageSummary) Kinds() []string {
 	})
 	return kinds
 }
+
+// RankCoverage says where each recipient stands, in the order of
+// recipients, from their deliveries (in the order of their notices) and
+// the contact attempts (in the order they were recorded). A recipient's
+// state is the best thing known of them: an acknowledgement or another
+// channel beats a delivery report, which beats the mail server's
+// acceptance; but a bounce is worse news than a bare "sent", and shows
+// over it. Deliveries and contacts of anyone not in recipients are left
+// out.
+func RankCoverage(recipients []*Recipient, deliveries []*Delivery, contacts []*ContactAttempt) []*CoverageEntry {
+	out := make([]*CoverageEntry, 0, len(recipients))
+	entries := make(map[int64]*CoverageEntry, len(recipients))
+	known := make(map[int64]map[string]bool, len(recipients))
+	for _, r := range recipients {
+		e := &CoverageEntry{Recipient: r}
+		out = append(out, e)
+		entries[r.ID], known[r.ID] = e, map[string]bool{}
+	}
+	for _, d := range deliveries {
+		e := entries[d.RecipientID]
+		if e == nil {
+			continue
+		}
+		switch d.State {
+		case DeliverySent, DeliveryDone:
+			e.Notices++
+		case DeliveryQueued, DeliverySending:
+			e.Pending++
+		}
+		if d.LastError != "" {
+			e.LastError = d.LastError
+		}
+		known[d.RecipientID][d.State] = true
+	}
+	for _, a := range contacts {
+		e := entries[a.RecipientID]
+		if e == nil {
+			continue
+		}
+		switch a.Outcome {
+		case "acknowledged":
+			known[a.RecipientID][CoverageAcknowledged] = true
+		case "reached":
+			known[a.RecipientID][CoverageOther] = true
+			e.Channel = a.Channel
+		case "waived":
+			known[a.RecipientID][CoverageWaived] = true
+			e.Reason = a.Note
+		}
+	}
+	for _, e := range out {
+		e.State = bestKnown(e.Recipient, known[e.Recipient.ID])
+		if e.State != CoverageOther {
+			e.Channel = ""
+		}
+		e.Next = e.Suggest()
+	}
+	return out
+}
+
+// bestKnown returns the best of the delivery and coverage states known of
+// r, or why nothing is known.
+func bestKnown(r *Recipient, known map[string]bool) string {
+	for _, state := range []string{
+		CoverageAcknowledged, CoverageOther, DeliveryDone, DeliveryBounced,
+		DeliverySent, CoverageWaived, DeliveryFailed, DeliverySending, DeliveryQueued,
+	} {
+		switch {
+		case !known[state]:
+		case state == DeliverySending:
+			return CoverageQueued // in flight is still in the queue for whoever reads coverage
+		default:
+			return state
+		}
+	}
+	if r.Email == "" {
+		return CoverageNoAddress
+	}
+	return CoverageNotNotified
+}
+
+// CheckEveryoneReached returns ECONFLICT, naming the first recipients not
+// reached, unless every entry is reached or waived with a reason and no
+// affected contact is outside the audience (outside counts them): an
+// incident cannot close before that.
+func CheckEveryoneReached(inc *Incident, entries []*CoverageEntry, outside int) error {
+	var names []string
+	for _, e := range entries {
+		if e.Unreached() {
+			names = append(names, e.Recipient.Key+" ("+e.State+")")
+		}
+	}
+	if len(names)+outside == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%s cannot be closed: %d recipient(s) are not reached and have no recorded reason", inc.PublicID(), len(names))
+	if len(names) > 0 {
+		const listed = 5
+		msg += ": " + strings.Join(names[:min(len(names), listed)], ", ")
+		if len(names) > listed {
+			msg += fmt.Sprintf(" and %d more", len(names)-listed)
+		}
+	}
+	if outside > 0 {
+		msg += fmt.Sprintf("; %d affected contact(s) of the findings were never notified", outside)
+	}
+	return Errorf(ECONFLICT, "%s. See leakdesk notify coverage %s --unreached; record each call or letter, or the reason, with leakdesk notify log-contact", msg, inc.PublicID())
+}

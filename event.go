@@ -154,7 +154,7 @@ func Facts(events []*Event) map[string]string {
 		if ev.Kind != EventFact {
 			continue
 		}
-		var f struct{ Key, Value string }
+		var f FactPayload
 		if json.Unmarshal(ev.Details, &f) == nil && f.Key != "" {
 			facts[f.Key] = f.Value
 		}

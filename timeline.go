@@ -54,10 +54,7 @@ func ReadableTimeline(events []*Event) []TimelineEntry {
 	campaigns := map[int64]string{}
 	for _, ev := range events {
 		if ev.Kind == EventNoticeCreated {
-			var n struct {
-				Notice   int64  `json:"notice"`
-				Campaign string `json:"campaign"`
-			}
+			var n NoticeCreatedPayload
 			if json.Unmarshal(ev.Details, &n) == nil {
 				campaigns[n.Notice] = n.Campaign
 			}
@@ -67,11 +64,7 @@ func ReadableTimeline(events []*Event) []TimelineEntry {
 	summaries := map[int64]*DeliverySummary{}
 	latest := map[int64]map[int64]string{} // notice -> delivery -> state
 	for _, ev := range events {
-		var d struct {
-			Notice   int64  `json:"notice"`
-			Delivery int64  `json:"delivery"`
-			State    string `json:"state"`
-		}
+		var d DeliveryChangedPayload
 		if ev.Kind != EventDeliveryChanged || json.Unmarshal(ev.Details, &d) != nil {
 			out = append(out, TimelineEntry{Event: ev})
 			continue

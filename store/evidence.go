@@ -66,8 +66,8 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, e *leakdesk.Evidence,
 		).Scan(&e.ID); err != nil {
 			return fmt.Errorf("insert evidence: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(e.IncidentID, e.AddedBy, leakdesk.EventEvidenceAdded, e.AddedAt, map[string]any{
-			"evidence_id": e.ID, "sha256": e.SHA256, "size": e.Size, "filename": e.Filename, "source": e.Source, "note": e.Note,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(e.IncidentID, e.AddedBy, leakdesk.EventEvidenceAdded, e.AddedAt, leakdesk.EvidenceAddedPayload{
+			EvidenceID: e.ID, SHA256: e.SHA256, Size: e.Size, Filename: e.Filename, Source: e.Source, Note: e.Note,
 		}))
 	})
 }
@@ -97,8 +97,8 @@ func (s *EvidenceService) OpenEvidence(ctx context.Context, incidentID int64, re
 		if e, err = s.db.findEvidenceByRef(ctx, tx, incidentID, ref); err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventEvidenceRead, s.db.now(), map[string]any{
-			"evidence_id": e.ID, "sha256": e.SHA256, "purpose": purpose,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventEvidenceRead, s.db.now(), leakdesk.EvidenceReadPayload{
+			EvidenceID: e.ID, SHA256: e.SHA256, Purpose: purpose,
 		}))
 	})
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *EvidenceService) VerifyEvidence(ctx context.Context, incidentID int64, 
 		return nil, err
 	}
 	checks := make([]leakdesk.EvidenceCheck, 0, len(list))
-	var failed []map[string]any
+	var failed []leakdesk.EvidenceFailure
 	for _, e := range list {
 		check := leakdesk.EvidenceCheck{Evidence: e, OK: true}
 		blob, err := s.blobs.Check(ctx, e.SHA256)
@@ -130,13 +130,13 @@ func (s *EvidenceService) VerifyEvidence(ctx context.Context, incidentID int64, 
 			check.OK, check.Problem = false, fmt.Sprintf("size is %d bytes, recorded %d", blob.Size, e.Size)
 		}
 		if !check.OK {
-			failed = append(failed, map[string]any{"evidence_id": e.ID, "sha256": e.SHA256, "problem": check.Problem})
+			failed = append(failed, leakdesk.EvidenceFailure{EvidenceID: e.ID, SHA256: e.SHA256, Problem: check.Problem})
 		}
 		checks = append(checks, check)
 	}
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventEvidenceVerified, s.db.now(), map[string]any{
-			"checked": len(checks), "failed": failed,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventEvidenceVerified, s.db.now(), leakdesk.EvidenceVerifiedPayload{
+			Checked: len(checks), Failed: failed,
 		}))
 	})
 	return checks, err

@@ -37,10 +37,7 @@ func (s *IncidentService) RecordFiling(ctx context.Context, f *leakdesk.Filing) 
 		).Scan(&f.ID); err != nil {
 			return fmt.Errorf("insert filing: %w", err)
 		}
-		details := map[string]any{"filing_id": f.ID, "obligation": f.Obligation, "ref": f.Ref, "delay_reason": f.DelayReason}
-		if len(f.Warnings) > 0 {
-			details["warnings"] = f.Warnings
-		}
+		details := leakdesk.ObligationFiledPayload{FilingID: f.ID, Obligation: f.Obligation, Ref: f.Ref, DelayReason: f.DelayReason, Warnings: f.Warnings}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventObligationFiled, f.FiledAt, details))
 	})
 }

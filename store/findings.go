@@ -44,9 +44,9 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 				return fmt.Errorf("insert affected contact %s: %w", c.ID, err)
 			}
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventFindingsRecorded, f.CreatedAt, map[string]any{
-			"findings_id": f.ID, "registry": f.Registry, "leaks": f.Leaks, "rows": f.Rows, "matched_rows": f.MatchedRows,
-			"contacts": len(f.Contacts), "organisations": len(f.Organisations), "review": len(f.Review),
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventFindingsRecorded, f.CreatedAt, leakdesk.FindingsRecordedPayload{
+			FindingsID: f.ID, Registry: f.Registry, Leaks: f.Leaks, Rows: f.Rows, MatchedRows: f.MatchedRows,
+			Contacts: len(f.Contacts), Organisations: len(f.Organisations), Review: len(f.Review),
 		}))
 	})
 }

@@ -75,13 +75,12 @@ func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Inci
 		if occurred.IsZero() {
 			occurred = now
 		}
-		details := map[string]any{
-			"aware_at": optionalTime(inc.AwareAt),
-			"title":    inc.Title, "role": inc.Role, "regimes": inc.Regimes, "country": inc.Country,
-			"discovered_by": inc.DiscoveredBy, "time_zone": inc.TimeZone,
+		details := leakdesk.IncidentOpenedPayload{
+			AwareAt: optionalTime(inc.AwareAt), Title: inc.Title, Role: inc.Role, Regimes: inc.Regimes, Country: inc.Country,
+			DiscoveredBy: inc.DiscoveredBy, TimeZone: inc.TimeZone,
 		}
 		if len(inc.RegimeFiles) > 0 {
-			details["regime_files_sha256"] = regimeDigests(inc.RegimeFiles)
+			details.RegimeFilesSHA256 = regimeDigests(inc.RegimeFiles)
 		}
 		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, details)
 		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
@@ -132,10 +131,7 @@ func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, re
 			leakdesk.StatusClosed, s.db.timeArg(at), id); err != nil {
 			return fmt.Errorf("close incident: %w", err)
 		}
-		details := map[string]any{"reason": reason}
-		if len(waived) > 0 {
-			details["waived"] = waived
-		}
+		details := leakdesk.IncidentClosedPayload{Reason: reason, Waived: waived}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentClosed, at, details))
 	})
 }
@@ -195,8 +191,8 @@ func (s *IncidentService) ReopenIncident(ctx context.Context, id int64, actor, r
 		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET status = ?, closed_at = NULL WHERE id = ?`), leakdesk.StatusOpen, id); err != nil {
 			return fmt.Errorf("reopen incident: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentReopened, at, map[string]any{
-			"reason": reason, "closed_at": inc.ClosedAt,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventIncidentReopened, at, leakdesk.IncidentReopenedPayload{
+			Reason: reason, ClosedAt: inc.ClosedAt,
 		}))
 	})
 }
@@ -227,8 +223,8 @@ func (s *IncidentService) SetAwareness(ctx context.Context, id int64, actor stri
 		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE incidents SET aware_at = ? WHERE id = ?`), s.db.timeArg(at), id); err != nil {
 			return fmt.Errorf("set awareness time: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventAwarenessSet, at, map[string]any{
-			"aware_at": at, "previous": optionalTime(inc.AwareAt), "reason": reason,
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(id, actor, leakdesk.EventAwarenessSet, at, leakdesk.AwarenessSetPayload{
+			AwareAt: at, Previous: optionalTime(inc.AwareAt), Reason: reason,
 		}))
 	})
 }
@@ -424,9 +420,9 @@ func regimeDigests(files map[string]json.RawMessage) map[string]string {
 
 // optionalTime keeps an unknown time out of event details as null rather
 // than as year 1.
-func optionalTime(t time.Time) any {
+func optionalTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	return t
+	return &t
 }

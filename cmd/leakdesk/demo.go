@@ -260,7 +260,7 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 		{"dpo.fr", "Notre DPO, dpo@provider.example, +33 1 00 00 00 00 (jours ouvrés, 9h-18h)"},
 		{"controller", "Provider SAS (demo)"},
 	} {
-		if err := svc.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, a.actor, leakdesk.EventFact, a.now(), map[string]any{"key": f[0], "value": f[1]})); err != nil {
+		if err := svc.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, a.actor, leakdesk.EventFact, a.now(), leakdesk.FactPayload{Key: f[0], Value: f[1]})); err != nil {
 			return err
 		}
 	}

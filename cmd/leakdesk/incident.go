@@ -314,7 +314,7 @@ func (a *app) incidentNoteCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ev := leakdesk.NewEvent(id, a.actor, leakdesk.EventNote, occurred, map[string]any{"text": args[1]})
+			ev := leakdesk.NewEvent(id, a.actor, leakdesk.EventNote, occurred, leakdesk.NotePayload{Text: args[1]})
 			if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
 				return err
 			}

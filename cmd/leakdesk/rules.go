@@ -92,7 +92,7 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, map[string]any{"key": args[1], "value": args[2]}))
+			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, leakdesk.FactPayload{Key: args[1], Value: args[2]}))
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "when it became true, if not now")

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// The contact_attempts table: calls, letters, meetings and
+// acknowledgements, outside the e-mail queue.
+
+func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAttempt) error {
+	if _, ok := leakdesk.ContactOutcomes[a.Outcome]; !ok {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown outcome %q: want one of %s", a.Outcome, strings.Join(slices.Sorted(maps.Keys(leakdesk.ContactOutcomes)), ", "))
+	}
+	if !slices.Contains(leakdesk.ContactChannels, a.Channel) {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown channel %q: want one of %s", a.Channel, strings.Join(leakdesk.ContactChannels, ", "))
+	}
+	if a.Outcome == "waived" && strings.TrimSpace(a.Note) == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a waived contact needs the reason, in --note")
+	}
+	if a.Actor == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a contact attempt needs an actor")
+	}
+	if now := s.db.now(); a.At.After(now.Add(time.Minute)) {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a contact cannot be recorded before it happens: %s is in the future (it is now %s)", a.At.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var incidentID int64
+		var key string
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, recipient_key FROM recipients WHERE id = ?`), a.RecipientID).Scan(&incidentID, &key)
+		if err == sql.ErrNoRows || (err == nil && a.IncidentID != 0 && incidentID != a.IncidentID) {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "recipient %d not found", a.RecipientID)
+		}
+		if err != nil {
+			return fmt.Errorf("find recipient: %w", err)
+		}
+		a.IncidentID = incidentID
+		if a.At.IsZero() {
+			a.At = s.db.now()
+		}
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO contact_attempts (incident_id, recipient_id, channel, outcome, note, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			incidentID, a.RecipientID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
+			return fmt.Errorf("insert contact attempt: %w", err)
+		}
+		kind := leakdesk.EventContactRecorded
+		if a.Channel == "ack" {
+			kind = leakdesk.EventAcknowledged
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
+			Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: a.Note,
+		}))
+	})
+}
+
+// contactOutcomes reads the outcome of every contact attempt of an
+// incident, in the order they were recorded, for coverage.
+func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.ContactAttempt, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note, channel FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query contact attempts: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.ContactAttempt
+	for rows.Next() {
+		a := &leakdesk.ContactAttempt{IncidentID: incidentID}
+		if err := rows.Scan(&a.RecipientID, &a.Outcome, &a.Note, &a.Channel); err != nil {
+			return nil, fmt.Errorf("scan contact attempt: %w", err)
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}

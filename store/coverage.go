@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// Coverage: the store reads an audience's recipients, their deliveries and
+// the contact attempts; leakdesk.RankCoverage says where each one stands.
+
+func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
+	var out []*leakdesk.CoverageEntry
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.db.coverage(ctx, tx, incidentID)
+		return err
+	})
+	return out, err
+}
+
+// coverage reads what is known of each recipient of an incident, and
+// leaves the ranking to leakdesk.RankCoverage.
+func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
+	recipients, err := d.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	deliveries, err := d.deliveryStates(ctx, tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := d.contactOutcomes(ctx, tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	return leakdesk.RankCoverage(recipients, deliveries, contacts), nil
+}
+
+func (s *NoticeService) AffectedOutsideAudience(ctx context.Context, incidentID int64) (int, error) {
+	var n int
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.db.affectedOutsideAudience(ctx, tx, incidentID)
+		return err
+	})
+	return n, err
+}
+
+// affectedOutsideAudience counts the affected contacts of the latest
+// findings that no notice can reach yet, because they are not recipients.
+func (d *DB) affectedOutsideAudience(ctx context.Context, tx *sql.Tx, incidentID int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, d.rebind(`
+		SELECT count(*) FROM affected_contacts a
+		WHERE a.findings_id = (SELECT max(id) FROM findings WHERE incident_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.incident_id = ? AND r.contact_id = a.contact_id)`),
+		incidentID, incidentID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count affected contacts outside the audience: %w", err)
+	}
+	return n, nil
+}
+
+// unreachedBlock explains why an incident cannot close yet, or returns nil
+// when everyone is reached or waived with a reason.
+func (d *DB) unreachedBlock(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident) error {
+	entries, err := d.coverage(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	outside, err := d.affectedOutsideAudience(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	return leakdesk.CheckEveryoneReached(inc, entries, outside)
+}
