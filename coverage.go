@@ -201,9 +201,12 @@ func RankCoverage(recipients []*Recipient, deliveries []*Delivery, contacts []*C
 // bestKnown returns the best of the delivery and coverage states known of
 // r, or why nothing is known.
 func bestKnown(r *Recipient, known map[string]bool) string {
+	// A waiver is a recorded decision about someone not reached, so it
+	// ranks above the bounce or failure that usually led to it; a
+	// bounce ranks above a sent notice, which probably went the same way.
 	for _, state := range []string{
-		CoverageAcknowledged, CoverageOther, DeliveryDone, DeliveryBounced,
-		DeliverySent, CoverageWaived, DeliveryFailed, DeliverySending, DeliveryQueued,
+		CoverageAcknowledged, CoverageOther, DeliveryDone, CoverageWaived,
+		DeliveryBounced, DeliverySent, DeliveryFailed, DeliverySending, DeliveryQueued,
 	} {
 		switch {
 		case !known[state]:
