@@ -3,6 +3,7 @@ package status_test
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -244,4 +245,20 @@ func TestStatusNotFound(t *testing.T) {
 			t.Fatalf("status of no incident: %v", err)
 		}
 	})
+}
+
+func TestMissingByFact(t *testing.T) {
+	t.Parallel()
+	st := &status.Status{MissingFacts: map[string][]status.MissingFact{
+		"en": {{Fact: "dpo", For: []string{"cnil"}}, {Fact: "measures", For: []string{"cnil", "notices"}}},
+		"fr": {{Fact: "measures", For: []string{"cnil", "notices"}}},
+	}}
+	got := st.MissingByFact()
+	want := []status.MissingIn{
+		{Fact: "measures", Languages: []string{"fr", "en"}, For: []string{"cnil", "notices"}},
+		{Fact: "dpo", Languages: []string{"en"}, For: []string{"cnil"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("MissingByFact() = %+v, want %+v", got, want)
+	}
 }
