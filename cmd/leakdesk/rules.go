@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -294,4 +295,41 @@ func (a *app) rulesServices(ctx context.Context) (*rules.Services, error) {
 	}
 	return &rules.Services{Incidents: incidents, Findings: store.NewFindingsService(a.db), Notices: store.NewNoticeService(a.db),
 		Evidence: ev, Profiler: profiler, Rules: r}, nil
+}
+
+// vaultOnUse is the evidence service, with the vault opened on first use:
+// a command that fails before it reads evidence must not create a vault
+// key on the way.
+type vaultOnUse struct{ a *app }
+
+func (v vaultOnUse) AddEvidence(ctx context.Context, e *leakdesk.Evidence, r io.Reader) error {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return err
+	}
+	return svc.AddEvidence(ctx, e, r)
+}
+
+func (v vaultOnUse) FindEvidence(ctx context.Context, incidentID int64) ([]*leakdesk.Evidence, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return svc.FindEvidence(ctx, incidentID)
+}
+
+func (v vaultOnUse) OpenEvidence(ctx context.Context, incidentID int64, ref, actor, purpose string) (*leakdesk.Evidence, io.ReadCloser, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc.OpenEvidence(ctx, incidentID, ref, actor, purpose)
+}
+
+func (v vaultOnUse) VerifyEvidence(ctx context.Context, incidentID int64, actor string) ([]leakdesk.EvidenceCheck, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return svc.VerifyEvidence(ctx, incidentID, actor)
 }
