@@ -12,10 +12,9 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/store/storetest"
-	"github.com/leakdesk/leakdesk/vault"
 )
 
 // desk is the rules' services over one store, SQLite or PostgreSQL, and
@@ -26,35 +25,15 @@ type desk struct {
 }
 
 func eachStore(t *testing.T, fn func(t *testing.T, d *desk)) {
-	r, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, backend := range storetest.Backends {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			db, err := store.Open(context.Background(), storetest.DSN(t, backend), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			key, err := vault.GenerateKey()
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := vault.Open(t.TempDir(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			evidence := store.NewEvidenceService(db, v)
-			profiler, err := dump.NewEvidenceProfiler(evidence)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fn(t, &desk{db: db, svc: &rules.Services{Incidents: store.NewIncidentService(db, r), Findings: store.NewFindingsService(db),
-				Notices: store.NewNoticeService(db), Evidence: evidence, Profiler: profiler, Rules: r}})
-		})
-	}
+	testbackends.Each(t, func(t *testing.T, b *testbackends.Desk) {
+		evidence := store.NewEvidenceService(b.DB, b.Vault)
+		profiler, err := dump.NewEvidenceProfiler(evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, &desk{db: b.DB, svc: &rules.Services{Incidents: store.NewIncidentService(b.DB, b.Rules), Findings: store.NewFindingsService(b.DB),
+			Notices: store.NewNoticeService(b.DB), Evidence: evidence, Profiler: profiler, Rules: b.Rules}})
+	})
 }
 
 // newIncident opens a GDPR incident, aware ten hours ago, holding the
