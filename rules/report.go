@@ -330,9 +330,9 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 		if cnil, ok := cnilScale[s.Band]; ok {
 			out["assessment.cnil"] = fmt.Sprintf(tr(lang, "cnil-scale"), cnil, tr(lang, s.Band))
 		}
-		out["assessment.reasoning"] = strings.Join(s.ReasoningIn(lang), "\n")
+		out["assessment.reasoning"] = strings.Join(ReasoningIn(*s, lang), "\n")
 		if s.Input.Malicious.Set || s.Input.Malicious.Value > 0 {
-			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + colon(lang) + s.Input.Malicious.ReasonIn(lang)
+			out["assessment.malicious"] = tr(lang, map[bool]string{true: "yes", false: "no"}[s.Input.Malicious.Value > 0]) + colon(lang) + ReasonIn(s.Input.Malicious, lang)
 		}
 		decision := func(p Proposal) string {
 			verdict := tr(lang, p.Decision())
@@ -418,7 +418,7 @@ func deliveryLine(lang string, d *leakdesk.DeliverySummary, loc *time.Location) 
 var cnilScale = map[string]string{BandLow: "négligeable", BandMedium: "limité", BandHigh: "important", BandVeryHigh: "maximal"}
 
 // PersonsByEmail is how persons are counted without matching.
-const PersonsByEmail = "distinct e-mail addresses in the evidence"
+const PersonsByEmail = leakdesk.PersonsByEmail
 
 // colon separates a label from its value: French puts a space before it.
 func colon(lang string) string {

@@ -8,32 +8,14 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-// SeverityInput holds the factors of the ENISA (2013) methodology for the
-// severity of a personal data breach. Each carries the reason it has its
-// value, whether derived from the findings or set by the responder.
-type SeverityInput struct {
-	DPC       Factor `json:"dpc"`                // data processing context: 1 simple, 2 behavioural, 3 financial, 4 sensitive
-	EI        Factor `json:"ei"`                 // ease of identification: 0.25, 0.5, 0.75 or 1
-	CBConf    Factor `json:"cb_confidentiality"` // 0, 0.25 (known recipients) or 0.5 (unknown recipients)
-	CBInteg   Factor `json:"cb_integrity"`       // 0, 0.25 (altered, recoverable) or 0.5 (not recoverable)
-	CBAvail   Factor `json:"cb_availability"`    // 0, 0.25 (temporary) or 0.5 (permanent)
-	Malicious Factor `json:"cb_malicious"`       // 0 or 0.5
-}
-
-// Factor is one input with where its value comes from. An Unknown factor
-// has no value yet: its Reason says which question answers it, and no
-// proposal is made until it is answered.
-type Factor struct {
-	Value   float64 `json:"value"`
-	Reason  string  `json:"reason"`
-	Set     bool    `json:"set_by_responder"`
-	Unknown bool    `json:"unknown,omitempty"`
-	// ReasonKey names a default reason of factorReasons, with its
-	// arguments, so that a report in another language says it in that
-	// language. Empty for a responder's own reason, which is shown as given.
-	ReasonKey  string   `json:"reason_key,omitempty"`
-	ReasonArgs []string `json:"reason_args,omitempty"`
-}
+// The assessment's types are the root package's, where the timeline's
+// "assessment.confirmed" payload is typed; rules computes them.
+type (
+	SeverityInput = leakdesk.SeverityInput
+	Factor        = leakdesk.Factor
+	Severity      = leakdesk.Severity
+	Proposal      = leakdesk.Proposal
+)
 
 // factorReasons are the default reasons, in English and French.
 var factorReasons = map[string][2]string{
@@ -95,7 +77,7 @@ func reasonIn(lang, key string, args []string) string {
 
 // ReasonIn says why the factor has its value, in lang: a default reason in
 // that language, a responder's reason as it was given.
-func (f Factor) ReasonIn(lang string) string {
+func ReasonIn(f Factor, lang string) string {
 	if _, ok := factorReasons[f.ReasonKey]; !ok {
 		return f.Reason
 	}
@@ -110,40 +92,6 @@ const (
 	BandVeryHigh     = "very-high"
 	BandUndetermined = "undetermined" // an input is unknown
 )
-
-// Severity is an assessment and what it proposes.
-type Severity struct {
-	Input     SeverityInput `json:"input"`
-	Score     float64       `json:"score"` // SE = DPC x EI + CB; 0 when undetermined
-	Band      string        `json:"band"`
-	Authority Proposal      `json:"authority"`
-	Subjects  Proposal      `json:"data_subjects"`
-	Reasoning []string      `json:"reasoning"`
-	// Missing lists the questions to answer before anything is proposed.
-	Missing []string `json:"missing,omitempty"`
-}
-
-// Proposal is a proposed decision, for the responder to confirm.
-type Proposal struct {
-	// Code is authority.notify, authority.none, authority.undetermined,
-	// subjects.notify, subjects.none or subjects.undetermined.
-	Code    string `json:"code"`
-	Notify  bool   `json:"notify"`
-	Article string `json:"article"`
-	Why     string `json:"why"`
-}
-
-// Decision is the proposal in a word: notify, no-notification or
-// undetermined.
-func (p Proposal) Decision() string {
-	switch {
-	case p.Notify:
-		return "notify"
-	case strings.HasSuffix(p.Code, ".undetermined"):
-		return "undetermined"
-	}
-	return "no-notification"
-}
 
 // Words in an evidence source (where the file was found) that show it was
 // taken or offered by someone acting maliciously, and those that show it is
@@ -222,7 +170,7 @@ func DefaultSeverityInput(categories map[string]int64, sources []string) Severit
 // questions.
 func Assess(in SeverityInput) (Severity, error) {
 	s := Severity{Input: in}
-	for _, c := range in.factors() {
+	for _, c := range factorsOf(in) {
 		if c.f.Unknown {
 			s.Missing = append(s.Missing, c.f.Reason)
 			continue
@@ -239,13 +187,13 @@ func Assess(in SeverityInput) (Severity, error) {
 	}
 	if len(s.Missing) > 0 {
 		s.Band = BandUndetermined
-		s.Reasoning = s.ReasoningIn("en")
+		s.Reasoning = ReasoningIn(s, "en")
 		ask := "undetermined until these are answered: " + strings.Join(s.Missing, "; ")
-		s.Authority = Proposal{"authority.undetermined", false, "GDPR Art. 33(1)", ask}
-		s.Subjects = Proposal{"subjects.undetermined", false, "GDPR Art. 34(1)", ask}
+		s.Authority = propose("authority.undetermined", false, "GDPR Art. 33(1)", ask)
+		s.Subjects = propose("subjects.undetermined", false, "GDPR Art. 34(1)", ask)
 		return s, nil
 	}
-	s.Score = in.DPC.Value*in.EI.Value + in.cb()
+	s.Score = in.DPC.Value*in.EI.Value + cb(in)
 	switch {
 	case s.Score < 2:
 		s.Band = BandLow
@@ -256,12 +204,12 @@ func Assess(in SeverityInput) (Severity, error) {
 	default:
 		s.Band = BandVeryHigh
 	}
-	s.Reasoning = s.ReasoningIn("en")
+	s.Reasoning = ReasoningIn(s, "en")
 	s.Authority = authorityProposal(s)
 	if s.Band == BandHigh || s.Band == BandVeryHigh {
-		s.Subjects = Proposal{"subjects.notify", true, "GDPR Art. 34(1)", "the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies (data unintelligible to others, risk removed by later measures, or disproportionate effort, then a public communication)"}
+		s.Subjects = propose("subjects.notify", true, "GDPR Art. 34(1)", "the risk to people is high: tell them without undue delay, unless an exemption of Art. 34(3) applies (data unintelligible to others, risk removed by later measures, or disproportionate effort, then a public communication)")
 	} else {
-		s.Subjects = Proposal{"subjects.none", false, "GDPR Art. 34(1)", "the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)"}
+		s.Subjects = propose("subjects.none", false, "GDPR Art. 34(1)", "the risk is not high: telling people is not required, though it may still be wise (phishing that uses the leaked details)")
 	}
 	return s, nil
 }
@@ -274,7 +222,7 @@ type factor struct {
 	allowed []float64
 }
 
-func (in SeverityInput) factors() []factor {
+func factorsOf(in SeverityInput) []factor {
 	return []factor{
 		{"DPC", [2]string{"DPC", "DPC"}, in.DPC, nil},
 		{"EI", [2]string{"EI", "EI"}, in.EI, []float64{0.25, 0.5, 0.75, 1}},
@@ -285,7 +233,7 @@ func (in SeverityInput) factors() []factor {
 	}
 }
 
-func (in SeverityInput) cb() float64 {
+func cb(in SeverityInput) float64 {
 	return in.CBConf.Value + in.CBInteg.Value + in.CBAvail.Value + in.Malicious.Value
 }
 
@@ -295,33 +243,38 @@ var bandNames = map[string][2]string{
 	BandUndetermined: {"undetermined", "indéterminée"},
 }
 
+// propose makes a proposal.
+func propose(code string, notify bool, article, why string) Proposal {
+	return Proposal{Code: code, Notify: notify, Article: article, Why: why}
+}
+
 // ReasoningIn explains the score in lang: each factor with its reason,
 // then the formula and ENISA's bands.
-func (s Severity) ReasoningIn(lang string) []string {
+func ReasoningIn(s Severity, lang string) []string {
 	i, sep := 0, ": "
 	if lang == "fr" {
 		i, sep = 1, " : "
 	}
 	var out []string
-	for _, c := range s.Input.factors() {
+	for _, c := range factorsOf(s.Input) {
 		label := c.label[i]
 		if c.f.Unknown {
 			unknown := [2]string{"%s unknown: answer %s", "%s inconnu : répondre à %s"}[i]
-			out = append(out, fmt.Sprintf(unknown, strings.TrimSuffix(label, " +"), c.f.ReasonIn(lang)))
+			out = append(out, fmt.Sprintf(unknown, strings.TrimSuffix(label, " +"), ReasonIn(c.f, lang)))
 			continue
 		}
 		space := " "
 		if strings.HasSuffix(label, "+") {
 			space = ""
 		}
-		out = append(out, fmt.Sprintf("%s%s%g%s%s", label, space, c.f.Value, sep, c.f.ReasonIn(lang)))
+		out = append(out, fmt.Sprintf("%s%s%g%s%s", label, space, c.f.Value, sep, ReasonIn(c.f, lang)))
 	}
 	if s.Band == BandUndetermined {
 		return out
 	}
 	in := s.Input
 	bands := [2]string{"ENISA 2013: low < 2, medium < 3, high < 4, very high >= 4", "ENISA 2013 : faible < 2, moyenne < 3, élevée < 4, très élevée >= 4"}[i]
-	return append(out, fmt.Sprintf("SE = %g x %g + %g = %g%s%s (%s)", in.DPC.Value, in.EI.Value, in.cb(), s.Score, sep, bandNames[s.Band][i], bands))
+	return append(out, fmt.Sprintf("SE = %g x %g + %g = %g%s%s (%s)", in.DPC.Value, in.EI.Value, cb(in), s.Score, sep, bandNames[s.Band][i], bands))
 }
 
 // authorityProposal applies Art. 33(1): notify unless the breach is
@@ -333,7 +286,7 @@ func (s Severity) ReasoningIn(lang string) []string {
 // every input is known and all three point that way.
 func authorityProposal(s Severity) Proposal {
 	in := s.Input
-	notify := func(why string) Proposal { return Proposal{"authority.notify", true, "GDPR Art. 33(1)", why} }
+	notify := func(why string) Proposal { return propose("authority.notify", true, "GDPR Art. 33(1)", why) }
 	switch {
 	case s.Band != BandLow:
 		return notify("the breach is likely to result in a risk to people: notify the supervisory authority within 72 hours of awareness")
@@ -342,9 +295,9 @@ func authorityProposal(s Severity) Proposal {
 	case in.Malicious.Value > 0:
 		return notify(fmt.Sprintf("the severity is low (SE %g), but the breach was malicious (%s): a risk to people cannot be ruled out, and ENISA's low band is not the exemption of Art. 33(1); notify within 72 hours of awareness", s.Score, in.Malicious.Reason))
 	}
-	return Proposal{"authority.none", false, "GDPR Art. 33(1)", fmt.Sprintf(
+	return propose("authority.none", false, "GDPR Art. 33(1)", fmt.Sprintf(
 		"the breach is unlikely to result in a risk to people: the severity is low (SE %g), the data reached only known recipients or none (confidentiality +%g: %s), and it was not malicious (%s); document it in the register (Art. 33(5)) with this reasoning",
-		s.Score, in.CBConf.Value, in.CBConf.Reason, in.Malicious.Reason)}
+		s.Score, in.CBConf.Value, in.CBConf.Reason, in.Malicious.Reason))
 }
 
 // CNILBand returns the range the CNIL's form uses for a count of persons.

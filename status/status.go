@@ -94,6 +94,32 @@ type MissingFact struct {
 	For  []string `json:"for"` // report kinds, and "notices"
 }
 
+// MissingIn is a missing fact with the languages it is missing in, for
+// a page that lists each fact once.
+type MissingIn struct {
+	Fact      string
+	Languages []string
+	For       []string
+}
+
+// MissingByFact lists each missing fact once, French first, with the
+// languages it is missing in.
+func (st *Status) MissingByFact() []MissingIn {
+	var out []MissingIn
+	at := map[string]int{}
+	for _, lang := range []string{"fr", "en"} {
+		for _, m := range st.MissingFacts[lang] {
+			i, ok := at[m.Fact]
+			if !ok {
+				i, at[m.Fact] = len(out), len(out)
+				out = append(out, MissingIn{Fact: m.Fact})
+			}
+			out[i].Languages, out[i].For = append(out[i].Languages, lang), m.For
+		}
+	}
+	return out
+}
+
 // Coverage is how far the audience was told.
 type Coverage struct {
 	Notices             int                      `json:"notices"`
@@ -213,17 +239,9 @@ func clocks(deadlines []leakdesk.Deadline, now time.Time) []Clock {
 func Left(due, now time.Time) string {
 	d := due.Sub(now).Round(time.Minute)
 	if d < 0 {
-		return "overdue by " + duration(-d)
+		return "overdue by " + rules.Duration(-d)
 	}
-	return duration(d)
-}
-
-func duration(d time.Duration) string {
-	days, hours, minutes := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
-	if days > 0 {
-		return fmt.Sprintf("%dd %02dh %02dm", days, hours, minutes)
-	}
-	return fmt.Sprintf("%dh %02dm", hours, minutes)
+	return rules.Duration(d)
 }
 
 // latestSource reads the latest tracing event; nil when none was recorded.
@@ -250,20 +268,17 @@ func latestSource(events []*leakdesk.Event) *Source {
 
 // latestAssessment reads the latest confirmed assessment.
 func latestAssessment(events []*leakdesk.Event) (Assessment, error) {
-	for _, ev := range slices.Backward(events) {
-		if ev.Kind != leakdesk.EventAssessmentConfirmed {
-			continue
-		}
-		var d struct{ Severity rules.Severity }
-		if err := json.Unmarshal(ev.Details, &d); err != nil {
-			return Assessment{}, fmt.Errorf("read assessment of event %d: %w", ev.Seq, err)
-		}
-		s := d.Severity
-		return Assessment{Confirmed: true, By: ev.Actor, At: ev.OccurredAt, Band: s.Band, Score: s.Score,
-			Authority: s.Authority.Decision(), AuthorityBy: s.Authority.Article, Subjects: s.Subjects.Decision(), SubjectsBy: s.Subjects.Article,
-			Unanswered: s.Missing}, nil
+	ev, as, err := leakdesk.LatestAssessment(events)
+	switch {
+	case leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND:
+		return Assessment{}, nil
+	case err != nil:
+		return Assessment{}, err
 	}
-	return Assessment{}, nil
+	s := as.Severity
+	return Assessment{Confirmed: true, By: ev.Actor, At: ev.OccurredAt, Band: s.Band, Score: s.Score,
+		Authority: s.Authority.Decision(), AuthorityBy: s.Authority.Article, Subjects: s.Subjects.Decision(), SubjectsBy: s.Subjects.Article,
+		Unanswered: s.Missing}, nil
 }
 
 func (s *Services) coverage(ctx context.Context, id int64, findings *leakdesk.Findings) (*Coverage, error) {
@@ -297,9 +312,6 @@ func (s *Services) coverage(ctx context.Context, id int64, findings *leakdesk.Fi
 	return c, nil
 }
 
-// informedFact is filled from the notices once they went out.
-const informedFact = "subjects_informed"
-
 // missingFacts lists what the reports of the incident's regimes and its
 // notices need, by language, that is recorded neither in it nor plain.
 func (s *Services) missingFacts(st *Status, inc *leakdesk.Incident, facts map[string]string, audience []*leakdesk.Recipient) {
@@ -319,7 +331,7 @@ func (s *Services) missingFacts(st *Status, inc *leakdesk.Incident, facts map[st
 			continue
 		}
 		for _, fact := range k.Facts() {
-			if fact == informedFact && st.Coverage != nil && st.Coverage.Notices > 0 {
+			if fact == rules.InformedFact && st.Coverage != nil && st.Coverage.Notices > 0 {
 				continue // said from the coverage
 			}
 			add(fact, id)

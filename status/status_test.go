@@ -3,17 +3,17 @@ package status_test
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/status"
 	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/store/storetest"
-	"github.com/leakdesk/leakdesk/vault"
 )
 
 // desk is the services of one store, SQLite or PostgreSQL.
@@ -25,31 +25,12 @@ type desk struct {
 }
 
 func eachStore(t *testing.T, fn func(t *testing.T, d *desk)) {
-	r, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, backend := range storetest.Backends {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			db, err := store.Open(context.Background(), storetest.DSN(t, backend), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			key, err := vault.GenerateKey()
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := vault.Open(t.TempDir(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := &desk{db: db, incidents: store.NewIncidentService(db, r), notices: store.NewNoticeService(db)}
-			d.svc = &status.Services{Incidents: d.incidents, Findings: store.NewFindingsService(db), Notices: d.notices, Evidence: store.NewEvidenceService(db, v), Rules: r}
-			fn(t, d)
-		})
-	}
+	testbackends.Each(t, func(t *testing.T, b *testbackends.Desk) {
+		d := &desk{db: b.DB, incidents: store.NewIncidentService(b.DB, b.Rules), notices: store.NewNoticeService(b.DB)}
+		d.svc = &status.Services{Incidents: d.incidents, Findings: store.NewFindingsService(b.DB), Notices: d.notices,
+			Evidence: store.NewEvidenceService(b.DB, b.Vault), Rules: b.Rules}
+		fn(t, d)
+	})
 }
 
 func (d *desk) status(t *testing.T, id int64) *status.Status {
@@ -244,4 +225,20 @@ func TestStatusNotFound(t *testing.T) {
 			t.Fatalf("status of no incident: %v", err)
 		}
 	})
+}
+
+func TestMissingByFact(t *testing.T) {
+	t.Parallel()
+	st := &status.Status{MissingFacts: map[string][]status.MissingFact{
+		"en": {{Fact: "dpo", For: []string{"cnil"}}, {Fact: "measures", For: []string{"cnil", "notices"}}},
+		"fr": {{Fact: "measures", For: []string{"cnil", "notices"}}},
+	}}
+	got := st.MissingByFact()
+	want := []status.MissingIn{
+		{Fact: "measures", Languages: []string{"fr", "en"}, For: []string{"cnil", "notices"}},
+		{Fact: "dpo", Languages: []string{"en"}, For: []string{"cnil"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("MissingByFact() = %+v, want %+v", got, want)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +83,11 @@ incident with its legal clocks. Everything goes to the data directory.`,
 
 			// Read the leak back out of the vault, as every later step will:
 			// the read is logged on the timeline.
-			fp, err := a.profileEvidence(ctx, ev, inc.ID, e, "profile the leaked file")
+			profiler, err := dump.NewEvidenceProfiler(ev)
+			if err != nil {
+				return err
+			}
+			fp, err := profiler.ProfilePiece(ctx, inc.ID, e, a.actor, "profile the leaked file")
 			if err != nil {
 				return err
 			}
@@ -175,19 +178,21 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			}
 
 			// The responder confirms the severity: the list was offered for sale.
-			result, err := a.assessIncident(ctx, inc.ID, true, func(in *rules.SeverityInput) error {
-				in.Malicious = rules.Factor{Value: 0.5, Reason: "the list was offered for sale on a criminal forum", Set: true}
-				return nil
-			})
+			rs, err := a.rulesServices(ctx)
+			if err != nil {
+				return err
+			}
+			result, err := rs.Assess(ctx, inc.ID, rules.AssessRequest{Actor: a.actor, Confirm: true, Now: a.now(),
+				Set: map[string]float64{"malicious": 0.5}, Why: map[string]string{"malicious": "the list was offered for sale on a criminal forum"}})
 			if err != nil {
 				return err
 			}
 			a.say("\n7. Severity, confirmed by %s:", a.actor)
 			if a.format != "json" {
-				a.printAssessment(result, true)
+				a.printAssessment(result)
 			}
 
-			rep, err := a.incidentReport(ctx, inc.ID)
+			rep, err := rs.Summary(ctx, inc.ID, a.now())
 			if err != nil {
 				return err
 			}
@@ -195,19 +200,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := a.printIncidentReport(rep); err != nil {
 				return err
 			}
-			r, err := a.loadRules()
-			if err != nil {
-				return err
-			}
-			kind, err := r.ReportKind("cnil")
-			if err != nil {
-				return err
-			}
-			in, err := a.reportInput(ctx, inc.ID)
-			if err != nil {
-				return err
-			}
-			filing, err := kind.Build("fr", in, a.now())
+			filing, err := rs.Report(ctx, inc.ID, "cnil", "fr", a.now())
 			if err != nil {
 				return err
 			}
@@ -409,22 +402,4 @@ func (a *app) say(format string, args ...any) {
 	if a.format != "json" {
 		fmt.Fprintf(a.stdout, format+"\n", args...)
 	}
-}
-
-// profileEvidence profiles a piece of evidence read from the vault.
-func (a *app) profileEvidence(ctx context.Context, svc leakdesk.EvidenceService, incidentID int64, e *leakdesk.Evidence, purpose string) (*dump.FileProfile, error) {
-	reader, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		return nil, err
-	}
-	secrets, err := dump.LoadSecrets()
-	if err != nil {
-		return nil, err
-	}
-	_, rc, err := svc.OpenEvidence(ctx, incidentID, strconv.FormatInt(e.ID, 10), a.actor, purpose)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	return dump.NewProfiler(reader, secrets, false).ProfileStream(ctx, e.Filename, rc, e.Size)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
 )
 
 func (a *app) incidentCommand() *cobra.Command {
@@ -119,58 +120,7 @@ func (a *app) incidentListCommand() *cobra.Command {
 	return cmd
 }
 
-// incidentReport is what "incident show" prints.
-type incidentReport struct {
-	incidentView
-	Deadlines []deadlineView       `json:"deadlines"`
-	Evidence  []*leakdesk.Evidence `json:"evidence"`
-}
-
-func (a *app) incidentReport(ctx context.Context, id int64) (*incidentReport, error) {
-	svc, err := a.incidents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	inc, err := svc.FindIncidentByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	r, err := a.loadRules()
-	if err != nil {
-		return nil, err
-	}
-	now := a.now()
-	filings, err := svc.FindFilings(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	deadlines, err := r.Deadlines(inc, filings, now)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := a.evidence(ctx)
-	if err != nil {
-		return nil, err
-	}
-	evidence, err := ev.FindEvidence(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	rep := &incidentReport{incidentView: incidentView{ID: inc.PublicID(), Incident: inc}, Evidence: evidence, Deadlines: []deadlineView{}}
-	if rep.Evidence == nil {
-		rep.Evidence = []*leakdesk.Evidence{}
-	}
-	for _, d := range deadlines {
-		view := deadlineView{Deadline: d}
-		if d.Status == leakdesk.DeadlineDue || d.Status == leakdesk.DeadlineLate {
-			view.Left = showLeft(d.Due, now)
-		}
-		rep.Deadlines = append(rep.Deadlines, view)
-	}
-	return rep, nil
-}
-
-func (a *app) printIncidentReport(rep *incidentReport) error {
+func (a *app) printIncidentReport(rep *rules.IncidentSummary) error {
 	if a.format == "json" {
 		return writeJSON(a.stdout, rep)
 	}
@@ -234,7 +184,11 @@ func (a *app) incidentShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := a.incidentReport(cmd.Context(), id)
+			svc, err := a.rulesServices(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rep, err := svc.Summary(cmd.Context(), id, a.now())
 			if err != nil {
 				return err
 			}

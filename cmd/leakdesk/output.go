@@ -46,26 +46,6 @@ func showTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
-// showLeft says how long is left until due, or how late it is.
-func showLeft(due, now time.Time) string {
-	if due.IsZero() {
-		return "-"
-	}
-	d := due.Sub(now).Round(time.Minute)
-	if d < 0 {
-		return "late by " + showDuration(-d)
-	}
-	return showDuration(d)
-}
-
-func showDuration(d time.Duration) string {
-	days, hours, minutes := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
-	if days > 0 {
-		return fmt.Sprintf("%dd %02dh %02dm", days, hours, minutes)
-	}
-	return fmt.Sprintf("%dh %02dm", hours, minutes)
-}
-
 func showBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
@@ -83,11 +63,6 @@ func showBytes(n int64) string {
 type incidentView struct {
 	ID string `json:"id"`
 	*leakdesk.Incident
-}
-
-type deadlineView struct {
-	leakdesk.Deadline
-	Left string `json:"left,omitempty"`
 }
 
 // reportUnread tells the user, on stderr, of every file or member that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -19,43 +20,9 @@ import (
 	"github.com/leakdesk/leakdesk/store"
 )
 
-// factKeys are the facts a responder records for the reports, with what
-// each is for.
-func factKeys() map[string]string {
-	return map[string]string{
-		"controller":        "the organisation responsible, as named in filings",
-		"dpo":               "the DPO or other contact point, with e-mail and phone",
-		"circumstances":     "what happened and how, in a few sentences",
-		"start":             "when the breach began, if known",
-		"consequences":      "the likely consequences for the people concerned",
-		"measures":          "the measures taken or proposed",
-		"cross_border":      "whether people in other countries are concerned",
-		"subjects_informed": "whether, when and how the people were told",
-		"iocs":              "indicators of compromise",
-		"root_cause":        "the type of threat or root cause (the CNIL form's cause)",
-		// The CNIL form's sections that leakdesk cannot know.
-		"siren":                "the organisation's SIREN number",
-		"address":              "the organisation's postal address",
-		"sector":               "the organisation's sector of activity",
-		"headcount":            "the organisation's headcount",
-		"legal_representative": "the organisation's legal representative",
-		"processors":           "the processors involved, if any",
-		"end":                  "when the breach ended, or that it goes on",
-		"origin":               "the origin of the incident (internal, external, accidental, malicious)",
-		"subject_categories":   "the categories of persons concerned (customers, employees, minors...)",
-		"prior_measures":       "the security measures in place before the breach",
-		"other_authorities":    "other authorities notified (other DPAs, CSIRT, police, regulator)",
-	}
-}
-
-// Event kinds of this file's commands.
-const (
-	eventAssessmentConfirmed = leakdesk.EventAssessmentConfirmed
-)
-
 func (a *app) incidentFactCommand() *cobra.Command {
 	var at string
-	facts := factKeys()
+	facts := leakdesk.FactKeys()
 	keys := slices.Sorted(maps.Keys(facts))
 	var help []string
 	for _, k := range keys {
@@ -72,15 +39,8 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			key, lang, hasLang := strings.Cut(args[1], ".")
-			if hasLang && !slices.Contains(notify.Languages, lang) {
-				return leakdesk.Errorf(leakdesk.EINVALID, "fact %q: language %q is not one of %s", args[1], lang, strings.Join(notify.Languages, ", "))
-			}
-			if _, ok := facts[key]; !ok {
-				return leakdesk.Errorf(leakdesk.EINVALID, "unknown fact %q: want one of %s", args[1], strings.Join(keys, ", "))
-			}
-			if strings.TrimSpace(args[2]) == "" {
-				return leakdesk.Errorf(leakdesk.EINVALID, "the value of %s is empty", args[1])
+			if err := leakdesk.CheckFact(args[1], args[2], notify.Languages); err != nil {
+				return err
 			}
 			occurred := a.now()
 			if at != "" {
@@ -109,7 +69,11 @@ func (a *app) deadlinesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := a.incidentReport(cmd.Context(), id)
+			svc, err := a.rulesServices(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rep, err := svc.Summary(cmd.Context(), id, a.now())
 			if err != nil {
 				return err
 			}
@@ -169,57 +133,6 @@ func (a *app) filedCommand() *cobra.Command {
 	return cmd
 }
 
-// evidenceFindings profiles every piece of an incident's evidence, read from
-// the vault (each read is logged), and sums what it holds.
-type evidenceFindings struct {
-	Categories map[string]int64 `json:"categories"`
-	Special    []string         `json:"special_category_hints"`
-	Persons    int64            `json:"persons"`
-	PersonsHow string           `json:"persons_how"`
-	Records    int64            `json:"records"`
-	Sources    []string         `json:"sources,omitempty"` // where each piece of evidence was found
-	// People breaks Persons down when matching counted them.
-	People *leakdesk.People `json:"people,omitempty"`
-}
-
-func (a *app) evidenceFindings(ctx context.Context, id int64, purpose string) (*evidenceFindings, error) {
-	ev, err := a.evidence(ctx)
-	if err != nil {
-		return nil, err
-	}
-	list, err := ev.FindEvidence(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := &evidenceFindings{Categories: map[string]int64{}, PersonsHow: rules.PersonsByEmail}
-	for _, e := range list {
-		out.Sources = append(out.Sources, e.Source)
-		fp, err := a.profileEvidence(ctx, ev, id, e, purpose)
-		if err != nil {
-			return nil, err
-		}
-		for c, n := range fp.Categories {
-			out.Categories[c] += n
-		}
-		for _, t := range fp.Tables {
-			out.Records += t.Rows
-			out.Special = append(out.Special, t.SpecialHints...)
-			for _, c := range t.Columns {
-				if c.Role == dump.RoleEmail {
-					out.Persons = max(out.Persons, c.Distinct)
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// assessment is what "assess --confirm" records on the timeline.
-type assessment struct {
-	Severity rules.Severity   `json:"severity"`
-	Findings evidenceFindings `json:"findings"`
-}
-
 func (a *app) assessCommand() *cobra.Command {
 	var confirm, malicious bool
 	var dpc, ei, conf, integ, avail float64
@@ -240,55 +153,35 @@ timeline, where the reports find it.`,
 			if err != nil {
 				return err
 			}
-			// A reason must belong to a factor that is set: one for a typo or
-			// an unset factor would be recorded nowhere, silently.
-			reasons := map[string]string{}
+			req := rules.AssessRequest{Actor: a.actor, Confirm: confirm, Now: a.now(), Set: map[string]float64{}, Why: map[string]string{}}
 			for _, w := range why {
 				k, v, ok := strings.Cut(w, "=")
 				if !ok || strings.TrimSpace(v) == "" {
 					return leakdesk.Errorf(leakdesk.EINVALID, "invalid --why %q: want FACTOR=TEXT, e.g. dpc=\"payment cards\"", w)
 				}
-				if !slices.Contains([]string{"dpc", "ei", "confidentiality", "integrity", "availability", "malicious"}, k) {
-					return leakdesk.Errorf(leakdesk.EINVALID, "--why %s: unknown factor; want dpc, ei, confidentiality, integrity, availability or malicious", k)
-				}
-				if !cmd.Flags().Changed(k) {
-					return leakdesk.Errorf(leakdesk.EINVALID, "--why %s gives a reason, but --%s is not set", k, k)
-				}
-				reasons[k] = v
+				req.Why[k] = v
 			}
-			result, err := a.assessIncident(ctx, id, confirm, func(in *rules.SeverityInput) error {
-				set := func(flag string, f *rules.Factor, v float64) error {
-					if !cmd.Flags().Changed(flag) {
-						return nil
-					}
-					if reasons[flag] == "" {
-						return leakdesk.Errorf(leakdesk.EINVALID, "--%s needs a reason: --why %s=\"...\"", flag, flag)
-					}
-					*f = rules.Factor{Value: v, Reason: reasons[flag], Set: true}
-					return nil
+			m := 0.0
+			if malicious {
+				m = 0.5
+			}
+			for flag, v := range map[string]float64{"dpc": dpc, "ei": ei, "confidentiality": conf, "integrity": integ, "availability": avail, "malicious": m} {
+				if cmd.Flags().Changed(flag) {
+					req.Set[flag] = v
 				}
-				for _, s := range []struct {
-					flag string
-					f    *rules.Factor
-					v    float64
-				}{{"dpc", &in.DPC, dpc}, {"ei", &in.EI, ei}, {"confidentiality", &in.CBConf, conf}, {"integrity", &in.CBInteg, integ}, {"availability", &in.CBAvail, avail}} {
-					if err := set(s.flag, s.f, s.v); err != nil {
-						return err
-					}
-				}
-				m := 0.0
-				if malicious {
-					m = 0.5
-				}
-				return set("malicious", &in.Malicious, m)
-			})
+			}
+			svc, err := a.rulesServices(ctx)
+			if err != nil {
+				return err
+			}
+			result, err := svc.Assess(ctx, id, req)
 			if err != nil {
 				return err
 			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, map[string]any{"assessment": result, "confirmed": confirm})
+				return writeJSON(a.stdout, result)
 			}
-			a.printAssessment(result, confirm)
+			a.printAssessment(result)
 			return nil
 		},
 	}
@@ -304,48 +197,8 @@ timeline, where the reports find it.`,
 	return cmd
 }
 
-// assessIncident assesses an incident from its evidence, with the
-// responder's adjustments, and records it when confirmed.
-func (a *app) assessIncident(ctx context.Context, id int64, confirm bool, adjust func(*rules.SeverityInput) error) (assessment, error) {
-	findings, err := a.evidenceFindings(ctx, id, "assess severity")
-	if err != nil {
-		return assessment{}, err
-	}
-	// Matching, where it ran, counts the people themselves.
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return assessment{}, err
-	}
-	switch matched, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
-	case err == nil:
-		p := matched.Count()
-		findings.Persons, findings.PersonsHow, findings.People = p.Total, rules.PeopleHow("en", p), &p
-	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
-		return assessment{}, err
-	}
-	in := rules.DefaultSeverityInput(findings.Categories, findings.Sources)
-	if err := adjust(&in); err != nil {
-		return assessment{}, err
-	}
-	sev, err := rules.Assess(in)
-	if err != nil {
-		return assessment{}, err
-	}
-	result := assessment{Severity: sev, Findings: *findings}
-	if confirm {
-		svc, err := a.incidents(ctx)
-		if err != nil {
-			return assessment{}, err
-		}
-		if err := svc.AppendEvent(ctx, leakdesk.NewEvent(id, a.actor, eventAssessmentConfirmed, a.now(), result)); err != nil {
-			return assessment{}, err
-		}
-	}
-	return result, nil
-}
-
-func (a *app) printAssessment(r assessment, confirmed bool) {
-	w, s := a.stdout, r.Severity
+func (a *app) printAssessment(r *rules.Assessment) {
+	w, s, found := a.stdout, r.Assessment.Severity, r.Assessment.Findings
 	if s.Band == rules.BandUndetermined {
 		fmt.Fprintf(w, "Severity (ENISA 2013): undetermined, %d input(s) missing\n", len(s.Missing))
 	} else {
@@ -354,13 +207,13 @@ func (a *app) printAssessment(r assessment, confirmed bool) {
 	for _, line := range s.Reasoning {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
-	fmt.Fprintf(w, "Data found: %s; about %d persons (%s), CNIL range %s\n", showCounts(r.Findings.Categories, "none"), r.Findings.Persons, r.Findings.PersonsHow, rules.CNILBand(r.Findings.Persons))
+	fmt.Fprintf(w, "Data found: %s; about %d persons (%s), CNIL range %s\n", showCounts(found.Categories, "none"), found.Persons, found.PersonsHow, rules.CNILBand(found.Persons))
 	fmt.Fprintf(w, "Proposed, authority: %s (%s): %s\n", s.Authority.Decision(), s.Authority.Article, s.Authority.Why)
 	fmt.Fprintf(w, "Proposed, data subjects: %s (%s): %s\n", s.Subjects.Decision(), s.Subjects.Article, s.Subjects.Why)
 	for _, q := range s.Missing {
 		fmt.Fprintf(w, "  answer: %s\n", q)
 	}
-	if confirmed {
+	if r.Confirmed {
 		fmt.Fprintln(w, "Confirmed and recorded on the timeline.")
 	} else {
 		fmt.Fprintln(w, "Not recorded: nothing is decided until you confirm with --confirm.")
@@ -387,19 +240,11 @@ data-subject-notice, register. Every field leakdesk does not know is marked
 			if err != nil {
 				return err
 			}
-			r, err := a.loadRules()
+			svc, err := a.rulesServices(ctx)
 			if err != nil {
 				return err
 			}
-			k, err := r.ReportKind(kind)
-			if err != nil {
-				return err
-			}
-			in, err := a.reportInput(ctx, id)
-			if err != nil {
-				return err
-			}
-			rep, err := k.Build(lang, in, a.now())
+			rep, err := svc.Report(ctx, id, kind, lang, a.now())
 			if err != nil {
 				return err
 			}
@@ -432,65 +277,59 @@ data-subject-notice, register. Every field leakdesk does not know is marked
 	return cmd
 }
 
-// reportInput gathers what the reports draw on from the store.
-func (a *app) reportInput(ctx context.Context, id int64) (rules.ReportInput, error) {
-	rep, err := a.incidentReport(ctx, id)
+// rulesServices wires the summary, assessment and reports to the store,
+// the vault and the loaded rules.
+func (a *app) rulesServices(ctx context.Context) (*rules.Services, error) {
+	incidents, err := a.incidents(ctx)
 	if err != nil {
-		return rules.ReportInput{}, err
+		return nil, err
 	}
-	svc, err := a.incidents(ctx)
+	r, err := a.loadRules()
 	if err != nil {
-		return rules.ReportInput{}, err
+		return nil, err
 	}
-	filings, err := svc.FindFilings(ctx, id)
+	ev := vaultOnUse{a}
+	profiler, err := dump.NewEvidenceProfiler(ev)
 	if err != nil {
-		return rules.ReportInput{}, err
+		return nil, err
 	}
-	events, err := svc.FindEvents(ctx, id)
-	if err != nil {
-		return rules.ReportInput{}, err
-	}
-	in := rules.ReportInput{Incident: rep.Incident, Filings: filings, Evidence: rep.Evidence, Events: events, Facts: leakdesk.Facts(events)}
-	if in.Facts["subjects_informed"] == "" {
-		if err := a.informedFacts(ctx, id, in.Facts); err != nil {
-			return rules.ReportInput{}, err
-		}
-	}
-	for _, d := range rep.Deadlines {
-		in.Deadlines = append(in.Deadlines, d.Deadline)
-	}
-	for _, ev := range events {
-		switch ev.Kind {
-		case eventAssessmentConfirmed:
-			var as assessment
-			if err := json.Unmarshal(ev.Details, &as); err != nil {
-				return rules.ReportInput{}, fmt.Errorf("read assessment of event %d: %w", ev.Seq, err)
-			}
-			in.Severity, in.Categories, in.Special = &as.Severity, as.Findings.Categories, as.Findings.Special
-			in.Persons, in.PersonsHow, in.Records, in.People = as.Findings.Persons, as.Findings.PersonsHow, as.Findings.Records, as.Findings.People
-		}
-	}
-	return in, nil
+	return &rules.Services{Incidents: incidents, Findings: store.NewFindingsService(a.db), Notices: store.NewNoticeService(a.db),
+		Evidence: ev, Profiler: profiler, Rules: r}, nil
 }
 
-// informedFacts says, in each language, how far the people concerned were
-// told, from the incident's notices, unless a responder recorded it.
-func (a *app) informedFacts(ctx context.Context, id int64, facts map[string]string) error {
-	db, err := a.openDB(ctx)
+// vaultOnUse is the evidence service, with the vault opened on first use:
+// a command that fails before it reads evidence must not create a vault
+// key on the way.
+type vaultOnUse struct{ a *app }
+
+func (v vaultOnUse) AddEvidence(ctx context.Context, e *leakdesk.Evidence, r io.Reader) error {
+	svc, err := v.a.evidence(ctx)
 	if err != nil {
 		return err
 	}
-	notices, err := store.NewNoticeService(db).Notices(ctx, id)
-	if err != nil || len(notices) == 0 {
-		return err
-	}
-	cov, err := coverageOf(ctx, db, id)
+	return svc.AddEvidence(ctx, e, r)
+}
+
+func (v vaultOnUse) FindEvidence(ctx context.Context, incidentID int64) ([]*leakdesk.Evidence, error) {
+	svc, err := v.a.evidence(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	updates, since := len(notices)-1, notices[0].CreatedAt
-	for _, lang := range []string{"fr", "en"} {
-		facts["subjects_informed."+lang] = rules.SubjectsInformed(lang, cov.Summary, cov.NotInList, since, updates)
+	return svc.FindEvidence(ctx, incidentID)
+}
+
+func (v vaultOnUse) OpenEvidence(ctx context.Context, incidentID int64, ref, actor, purpose string) (*leakdesk.Evidence, io.ReadCloser, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	return svc.OpenEvidence(ctx, incidentID, ref, actor, purpose)
+}
+
+func (v vaultOnUse) VerifyEvidence(ctx context.Context, incidentID int64, actor string) ([]leakdesk.EvidenceCheck, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return svc.VerifyEvidence(ctx, incidentID, actor)
 }

@@ -110,20 +110,9 @@ func printStatus(w io.Writer, st *status.Status) error {
 	if len(st.MissingFacts) == 0 {
 		fmt.Fprintln(w, "  none.")
 	} else {
-		// One line a fact, with the languages it is missing in.
-		var order []string
-		langs, needs := map[string][]string{}, map[string][]string{}
-		for _, lang := range []string{"fr", "en"} {
-			for _, m := range st.MissingFacts[lang] {
-				if langs[m.Fact] == nil {
-					order = append(order, m.Fact)
-				}
-				langs[m.Fact], needs[m.Fact] = append(langs[m.Fact], lang), m.For
-			}
-		}
 		t := newTable(w, "  FACT", "MISSING IN", "NEEDED BY")
-		for _, f := range order {
-			t.row("  "+f, strings.Join(langs[f], ", "), strings.Join(needs[f], ", "))
+		for _, m := range st.MissingByFact() {
+			t.row("  "+m.Fact, strings.Join(m.Languages, ", "), strings.Join(m.For, ", "))
 		}
 		if err := t.flush(); err != nil {
 			return err

@@ -1,0 +1,84 @@
+package dump_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+// Two pieces of evidence are summed, and each read is logged on the
+// timeline with its purpose.
+func TestEvidenceProfiler(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, b *testbackends.Desk) {
+		ctx := context.Background()
+		incidents, evidence := store.NewIncidentService(b.DB, b.Rules), store.NewEvidenceService(b.DB, b.Vault)
+		inc := &leakdesk.Incident{Title: "two pastes", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
+		if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"paste_banner.txt", "combolist.txt"} {
+			f, err := os.Open(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = evidence.AddEvidence(ctx, &leakdesk.Evidence{IncidentID: inc.ID, Filename: name, Source: "forum, " + name, AddedBy: "alice"}, f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		profiler, err := dump.NewEvidenceProfiler(evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := evidence.FindEvidence(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var persons, records int64
+		for _, e := range list {
+			fp, err := profiler.ProfilePiece(ctx, inc.ID, e, "bob", "count")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tb := range fp.Tables {
+				records += tb.Rows
+				for _, c := range tb.Columns {
+					if c.Role == dump.RoleEmail {
+						persons = max(persons, c.Distinct)
+					}
+				}
+			}
+		}
+
+		got, err := profiler.ProfileEvidence(ctx, inc.ID, "bob", "assess severity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Records != records || got.Persons != persons || persons == 0 || got.PersonsHow != leakdesk.PersonsByEmail || got.Categories["contact"] == 0 ||
+			!slices.Equal(got.Sources, []string{"forum, paste_banner.txt", "forum, combolist.txt"}) {
+			t.Fatalf("profile = %+v, want %d records and %d persons from both sources", got, records, persons)
+		}
+		events, err := incidents.FindEvents(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads := 0
+		for _, ev := range events {
+			if ev.Kind == leakdesk.EventEvidenceRead && ev.Actor == "bob" && strings.Contains(string(ev.Details), "assess severity") {
+				reads++
+			}
+		}
+		if reads != 2 {
+			t.Fatalf("%d reads logged for the assessment, want one per piece", reads)
+		}
+	})
+}
