@@ -484,7 +484,7 @@ func (a *app) informedFacts(ctx context.Context, id int64, facts map[string]stri
 	if err != nil || len(notices) == 0 {
 		return err
 	}
-	cov, err := coverageOf(ctx, db, id)
+	cov, err := a.coverage(ctx, id)
 	if err != nil {
 		return err
 	}
