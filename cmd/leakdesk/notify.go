@@ -123,17 +123,22 @@ func parseFrom(s string) (notify.From, error) {
 // key kept in the data directory. Instances that share a PostgreSQL store
 // must share the key.
 func (a *app) ackTokens() (*notify.Tokens, error) {
-	if k := a.getenv("LEAKDESK_ACK_KEY"); k != "" {
-		return notify.NewTokens([]byte(k))
+	key := []byte(a.getenv("LEAKDESK_ACK_KEY"))
+	if len(key) == 0 {
+		if err := a.ensureDataDir(); err != nil {
+			return nil, err
+		}
+		var err error
+		if key, err = loadOrCreateSecret(filepath.Join(a.dataDir, "ack.key")); err != nil {
+			return nil, err
+		}
 	}
-	if err := a.ensureDataDir(); err != nil {
-		return nil, err
-	}
-	key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "ack.key"))
+	tokens, err := notify.NewTokens(key)
 	if err != nil {
 		return nil, err
 	}
-	return notify.NewTokens(key)
+	tokens.Now = a.now
+	return tokens, nil
 }
 
 func (a *app) notifyPlanCommand() *cobra.Command {
