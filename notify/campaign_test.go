@@ -106,18 +106,20 @@ func (d *desk) worker(dialer notify.Dialer, connections int, lease time.Duration
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// campaigns is the campaign service over the desk, with the builtin
+// deps are what the campaign service needs of the desk, with the builtin
 // templates and a quiet log.
-func (d *desk) campaigns() *notify.Campaigns {
+func (d *desk) deps() notify.Deps {
 	d.t.Helper()
 	tmpl, err := notify.LoadTemplates("")
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	return notify.NewCampaigns(notify.Deps{Incidents: d.incidents, Notices: d.notices, Findings: store.NewFindingsService(d.db),
+	return notify.Deps{Incidents: d.incidents, Notices: d.notices, Findings: store.NewFindingsService(d.db),
 		DB: d.db.SQL(), Dialect: d.db.Dialect(), Templates: tmpl, From: notify.From{Name: "Acme", Address: "dpo@acme.example"},
-		Tokens: d.tokens, BaseURL: "https://desk.acme.example", Logger: quietLog()})
+		Tokens: d.tokens, BaseURL: "https://desk.acme.example", Logger: quietLog()}
 }
+
+func (d *desk) campaigns() *notify.Campaigns { return notify.NewCampaigns(d.deps()) }
 
 // send runs a campaign to its end through the campaign service.
 func (d *desk) send(dialer notify.Dialer, n *leakdesk.Notice, connections int, timeout time.Duration) *notify.CampaignResult {
