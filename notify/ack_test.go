@@ -28,6 +28,15 @@ func (d *desk) noticeTo(n *leakdesk.Notice) (*leakdesk.Notice, []*leakdesk.Recip
 	return n, rs
 }
 
+// firstNotice is a first notice to an audience of n, and the service that
+// checks and records its acknowledgements.
+func (d *desk) firstNotice(n int) (*notify.Acknowledgements, *leakdesk.Notice, []*leakdesk.Recipient) {
+	d.t.Helper()
+	d.audience("c", n)
+	notice, rs := d.noticeTo(&leakdesk.Notice{Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first"})
+	return notify.NewAcknowledgements(d.tokens, d.notices), notice, rs
+}
+
 func (d *desk) eventCount() int {
 	d.t.Helper()
 	events, err := d.incidents.FindEvents(context.Background(), d.incident.ID)
@@ -40,9 +49,7 @@ func (d *desk) eventCount() int {
 func TestAcknowledgingTwiceChangesNothing(t *testing.T) {
 	eachDesk(t, func(t *testing.T, d *desk) {
 		ctx := context.Background()
-		d.audience("c", 2)
-		n, rs := d.noticeTo(&leakdesk.Notice{Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first"})
-		acks := notify.NewAcknowledgements(d.tokens, d.notices)
+		acks, n, rs := d.firstNotice(2)
 		token := d.tokens.Sign(d.incident.ID, rs[0].ID, n.ID)
 
 		ack, recorded, err := acks.Acknowledge(ctx, token)
@@ -103,9 +110,7 @@ func TestAcknowledgingTwiceChangesNothing(t *testing.T) {
 func TestAcknowledgementLinksExpire(t *testing.T) {
 	eachDesk(t, func(t *testing.T, d *desk) {
 		ctx := context.Background()
-		d.audience("c", 1)
-		n, rs := d.noticeTo(&leakdesk.Notice{Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first"})
-		acks := notify.NewAcknowledgements(d.tokens, d.notices)
+		acks, n, rs := d.firstNotice(1)
 		token := d.tokens.Sign(d.incident.ID, rs[0].ID, n.ID)
 		legacy := notify.SignLegacy(d.tokens, d.incident.ID, rs[0].ID, n.ID)
 		if ack, err := acks.Check(ctx, legacy); err != nil || !ack.Legacy {
