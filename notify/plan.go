@@ -16,8 +16,8 @@ type PlanEntry struct {
 }
 
 // Plan is who would get which notice, and what stops it from being sent.
-// Its fields are in the order "notify plan --format json" has always
-// printed them.
+// Its fields are in alphabetical order, the stable order of "notify plan
+// --format json".
 type Plan struct {
 	Incident   string      `json:"incident"`
 	Problem    string      `json:"problem,omitempty"`
@@ -90,8 +90,8 @@ type PreviewRequest struct {
 }
 
 // Preview is a notice rendered for one recipient, as it would be sent.
-// Its fields are in the order "notify preview --format json" has always
-// printed them.
+// Its fields are in alphabetical order, the stable order of "notify
+// preview --format json".
 type Preview struct {
 	HTML         string   `json:"html"`
 	Language     string   `json:"language"`
