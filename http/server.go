@@ -20,7 +20,7 @@ var views embed.FS
 type Config struct {
 	Logger  *slog.Logger
 	Notices leakdesk.NoticeService
-	Tokens  *notify.Tokens
+	Acks    *notify.Acknowledgements
 	// WebhookToken, when set, enables POST /api/reports for delivery
 	// reports, for callers that send it as a bearer token.
 	WebhookToken string

@@ -106,47 +106,32 @@ func (d *desk) worker(dialer notify.Dialer, connections int, lease time.Duration
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// send runs a campaign to its end through the queue, as "notify send" does.
-func (d *desk) send(dialer notify.Dialer, n *leakdesk.Notice, connections int, timeout time.Duration) (*leakdesk.Notice, bool) {
+// deps are what the campaign service needs of the desk, with the builtin
+// templates and a quiet log.
+func (d *desk) deps() notify.Deps {
 	d.t.Helper()
-	ctx := context.Background()
-	worker := d.worker(dialer, connections, 10*time.Second)
-	queue, err := notify.NewQueue(ctx, d.db.SQL(), worker, notify.QueueConfig{Dialect: d.db.Dialect(), Connections: connections, BatchSize: 10, Logger: quietLog()})
+	tmpl, err := notify.LoadTemplates("")
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	n.IncidentID, n.Actor, n.Domain = d.incident.ID, "alice", "acme.example"
-	notice, created, err := d.notices.CreateNotice(ctx, n, queue.Enqueuer(d.incident.ID))
+	return notify.Deps{Incidents: d.incidents, Notices: d.notices, Findings: store.NewFindingsService(d.db),
+		DB: d.db.SQL(), Dialect: d.db.Dialect(), Templates: tmpl, From: notify.From{Name: "Acme", Address: "dpo@acme.example"},
+		Tokens: d.tokens, BaseURL: "https://desk.acme.example", Logger: quietLog()}
+}
+
+func (d *desk) campaigns() *notify.Campaigns { return notify.NewCampaigns(d.deps()) }
+
+// send runs a campaign to its end through the campaign service.
+func (d *desk) send(dialer notify.Dialer, n *leakdesk.Notice, connections int, timeout time.Duration) *notify.CampaignResult {
+	d.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	res, err := d.campaigns().Send(ctx, notify.SendRequest{AudienceRequest: notify.AudienceRequest{Incident: d.incident.ID}, Notice: n, Actor: "alice",
+		Dialer: dialer, Connections: connections, Batch: 10, Lease: 10 * time.Second})
 	if err != nil {
-		d.t.Fatal(err)
+		d.t.Fatalf("campaign %q: %v", n.Campaign, err)
 	}
-	if !created {
-		ids, err := d.notices.Unfinished(ctx, notice.ID)
-		if err != nil {
-			d.t.Fatal(err)
-		}
-		if err := queue.Enqueue(ctx, d.incident.ID, notice.ID, ids); err != nil {
-			d.t.Fatal(err)
-		}
-	}
-	if err := queue.Start(ctx); err != nil {
-		d.t.Fatal(err)
-	}
-	defer queue.Stop(context.Background())
-	deadline := time.Now().Add(timeout)
-	for {
-		pending, err := d.notices.Pending(ctx, notice.ID)
-		if err != nil {
-			d.t.Fatal(err)
-		}
-		if pending == 0 {
-			return notice, created
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("campaign %q: %d deliveries still pending after %s", notice.Campaign, pending, timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return res
 }
 
 // sentMessageIDs reads, from the timeline, the Message-ID of every delivery
@@ -196,7 +181,7 @@ func TestCampaignReachesEveryoneOnce(t *testing.T) {
 		}
 		dialer := notify.NewSMTPDialer(cfg)
 		d.audience("c", 40)
-		first, _ := d.send(dialer, &leakdesk.Notice{Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first"}, 3, time.Minute)
+		first := d.send(dialer, &leakdesk.Notice{Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first"}, 3, time.Minute)
 
 		sent := d.sentMessageIDs()
 		got := arrivals(mp)
@@ -231,7 +216,7 @@ func TestCampaignReachesEveryoneOnce(t *testing.T) {
 			t.Fatalf("no acknowledgement link in the message")
 		}
 		ack, err := d.tokens.Check(string(token[1]))
-		if err != nil || ack.Incident != d.incident.ID || ack.Notice != first.ID {
+		if err != nil || ack.Incident != d.incident.ID || ack.Notice != first.Notice {
 			t.Fatalf("acknowledgement token: %+v, %v", ack, err)
 		}
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
@@ -90,6 +91,8 @@ func FuzzReadOthers(f *testing.F) {
 // FuzzTokens: no string but a signed token is accepted.
 func FuzzTokens(f *testing.F) {
 	tokens, _ := notify.NewTokens(bytes.Repeat([]byte{9}, 32))
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tokens.Now = func() time.Time { return now } // so that Sign writes again what it wrote
 	good := tokens.Sign(1, 2, 3)
 	f.Add(good)
 	f.Add(good[:len(good)-1])
@@ -103,7 +106,7 @@ func FuzzTokens(f *testing.F) {
 			}
 			return
 		}
-		if tokens.Sign(ack.Incident, ack.Recipient, ack.Notice) != token {
+		if ack.Legacy || tokens.Sign(ack.Incident, ack.Recipient, ack.Notice) != token {
 			t.Fatalf("accepted %q, which is not the token of %+v", token, ack)
 		}
 	})

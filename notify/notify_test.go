@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -163,30 +164,70 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tokens.Now = func() time.Time { return now }
 	tok := tokens.Sign(3, 12345, 2)
 	ack, err := tokens.Check(tok)
-	if err != nil || ack != (notify.Ack{Incident: 3, Recipient: 12345, Notice: 2}) {
+	if err != nil || ack.Incident != 3 || ack.Recipient != 12345 || ack.Notice != 2 || ack.Legacy || ack.KeyID == "" ||
+		!ack.Expires.Equal(now.Add(notify.DefaultAckLifetime)) {
 		t.Fatalf("check = %+v, %v", ack, err)
 	}
 	other, _ := notify.NewTokens(bytes.Repeat([]byte{8}, 32))
-	forged := tokens.Sign(3, 12346, 2)
-	p, mac, _ := strings.Cut(forged, ".")
-	_, origMAC, _ := strings.Cut(tok, ".")
+	other.Now = tokens.Now
+	parts := strings.Split(tok, ".")
+	forged := strings.Split(tokens.Sign(3, 12346, 2), ".")
+	otherParts := strings.Split(other.Sign(3, 12345, 2), ".")
 	for name, bad := range map[string]string{
 		"another key":                  other.Sign(3, 12345, 2),
-		"another recipient's payload":  p + "." + origMAC,
-		"truncated MAC":                p + "." + mac[:5],
-		"no MAC":                       p,
-		"not base64":                   "!!!.???",
+		"another key, our key ID":      parts[0] + "." + otherParts[1] + "." + otherParts[2],
+		"another recipient's payload":  parts[0] + "." + forged[1] + "." + parts[2],
+		"truncated MAC":                parts[0] + "." + parts[1] + "." + parts[2][:5],
+		"no MAC":                       parts[0] + "." + parts[1],
+		"no key ID":                    parts[1] + "." + parts[2],
+		"not base64":                   "!!!.???.***",
 		"empty":                        "",
-		"trailing data in the payload": p + "AA." + mac,
+		"trailing data in the payload": parts[0] + "." + parts[1] + "AA." + parts[2],
 	} {
 		if _, err := tokens.Check(bad); leakdesk.ErrorCode(err) != leakdesk.EUNAUTHORIZED {
 			t.Errorf("%s: %v, want EUNAUTHORIZED", name, err)
 		}
 	}
+
+	// Past its expiry a genuine token is refused, and says so.
+	now = now.Add(notify.DefaultAckLifetime)
+	var expired *notify.LinkExpiredError
+	if _, err := tokens.Check(tok); !errors.As(err, &expired) || leakdesk.ErrorCode(err) != leakdesk.EUNAUTHORIZED || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired token: %v", err)
+	}
+
+	// A token signed by a retired key still checks; the new key signs.
+	rotated, err := notify.NewTokens(bytes.Repeat([]byte{8}, 32), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated.Now = func() time.Time { return now.Add(-time.Hour) }
+	if ack, err := rotated.Check(tok); err != nil || ack.KeyID != parts[0] {
+		t.Fatalf("token of a retired key: %+v, %v", ack, err)
+	}
+	if kid, _, _ := strings.Cut(rotated.Sign(3, 12345, 2), "."); kid != otherParts[0] {
+		t.Fatalf("rotated tokens sign with key %s, want the new key %s", kid, otherParts[0])
+	}
+
+	// A token of the first release (no key ID, no expiry), made by its
+	// code with this key, is still read, marked legacy.
+	legacy, err := tokens.Check("A7lgAg.DadviNMv85AM-gGCx30EVQ")
+	if err != nil || !legacy.Legacy || legacy.Incident != 3 || legacy.Recipient != 12345 || legacy.Notice != 2 {
+		t.Fatalf("legacy token: %+v, %v", legacy, err)
+	}
+	if _, err := other.Check("A7lgAg.DadviNMv85AM-gGCx30EVQ"); leakdesk.ErrorCode(err) != leakdesk.EUNAUTHORIZED {
+		t.Fatalf("legacy token under another key: %v", err)
+	}
+
 	if _, err := notify.NewTokens([]byte("short")); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 		t.Errorf("short key: %v", err)
+	}
+	if _, err := notify.NewTokens(key, []byte("short")); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		t.Errorf("short retired key: %v", err)
 	}
 }
 

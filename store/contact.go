@@ -45,19 +45,7 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 		if a.At.IsZero() {
 			a.At = s.db.now()
 		}
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO contact_attempts (incident_id, recipient_id, channel, outcome, note, actor, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			incidentID, a.RecipientID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
-			return fmt.Errorf("insert contact attempt: %w", err)
-		}
-		kind := leakdesk.EventContactRecorded
-		if a.Channel == "ack" {
-			kind = leakdesk.EventAcknowledged
-		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
-			Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: a.Note,
-		}))
+		return s.insertContact(ctx, tx, key, a)
 	})
 }
 
@@ -78,4 +66,57 @@ func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) 
 		list = append(list, a)
 	}
 	return list, rows.Err()
+}
+
+// Acknowledge records that a recipient acknowledged a notice through its
+// link, once: the same link followed again changes nothing, and returns
+// recorded false. The recipient's row is locked on PostgreSQL (SQLite
+// writes one transaction at a time), so that two requests at once cannot
+// both record it. Returns ENOTFOUND.
+func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID, noticeID int64, actor string) (recorded bool, err error) {
+	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, Channel: "ack", Outcome: "acknowledged",
+		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
+	lock := ""
+	if s.db.postgres {
+		lock = " FOR UPDATE"
+	}
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var key string
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`+lock), recipientID, incidentID).Scan(&key)
+		if err == sql.ErrNoRows {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "recipient %d not found", recipientID)
+		}
+		if err != nil {
+			return fmt.Errorf("find recipient: %w", err)
+		}
+		var earlier int
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT COUNT(*) FROM contact_attempts WHERE recipient_id = ? AND channel = 'ack' AND note = ?`),
+			recipientID, a.Note).Scan(&earlier); err != nil {
+			return fmt.Errorf("find earlier acknowledgement: %w", err)
+		}
+		if earlier > 0 {
+			return nil
+		}
+		a.At, recorded = s.db.now(), true
+		return s.insertContact(ctx, tx, key, a)
+	})
+	return recorded && err == nil, err
+}
+
+// insertContact adds the attempt a, for the recipient whose key is key,
+// and its event on the timeline: an acknowledgement or a contact.
+func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key string, a *leakdesk.ContactAttempt) error {
+	if err := tx.QueryRowContext(ctx, s.db.rebind(`
+		INSERT INTO contact_attempts (incident_id, recipient_id, channel, outcome, note, actor, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.IncidentID, a.RecipientID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
+		return fmt.Errorf("insert contact attempt: %w", err)
+	}
+	kind := leakdesk.EventContactRecorded
+	if a.Channel == "ack" {
+		kind = leakdesk.EventAcknowledged
+	}
+	return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
+		Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: a.Note,
+	}))
 }

@@ -274,11 +274,7 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 		return err
 	}
 	a.say("11. Update 1 (leakdesk notify update %s --message FILE): %d sent.", update.Incident, update.States[leakdesk.DeliverySent])
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	cov, err := coverageOf(ctx, db, inc.ID)
+	cov, err := a.coverage(ctx, inc.ID)
 	if err != nil {
 		return err
 	}

@@ -2,23 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
 	"net/mail"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/dump"
-	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/store"
 )
@@ -54,6 +48,9 @@ type notifyFlags struct {
 	batch       int
 	lease       time.Duration
 	former      bool
+	// insecureLinks sends acknowledgement links on plain http:// to
+	// another machine.
+	insecureLinks bool
 }
 
 func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
@@ -68,33 +65,15 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
 		fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
 		fl.IntVar(&f.batch, "batch", 0, "deliveries per queued job (default: by campaign, about 4 jobs per connection, at most 200 deliveries each)")
+		fl.BoolVar(&f.insecureLinks, "insecure-links", false, "send acknowledgement links on plain http:// to a host other than this machine (anyone on the way could read and use them)")
 		fl.DurationVar(&f.lease, "lease", 0, "how long a message in flight is held before another sender may take its sender for dead (default 2m, or what the SMTP timeout and rate need: two messages' time)")
 	}
 }
 
-// notifier wires what composing and sending need.
-type notifier struct {
-	db        *store.DB
-	notices   *store.NoticeService
-	incidents leakdesk.IncidentService
-	templates *notify.Templates
-	composer  *notify.Composer
-}
-
-func (a *app) notifier(ctx context.Context, f *notifyFlags) (*notifier, error) {
+// campaigns opens the campaign service. With nf, it can also compose
+// notices: --from, the templates and the acknowledgement key are read.
+func (a *app) campaigns(ctx context.Context, nf *notifyFlags) (*notify.Campaigns, error) {
 	db, err := a.openDB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	templates, err := notify.LoadTemplates(f.templates)
-	if err != nil {
-		return nil, err
-	}
-	from, err := parseFrom(f.from)
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := a.ackTokens()
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +81,27 @@ func (a *app) notifier(ctx context.Context, f *notifyFlags) (*notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &notifier{db: db, notices: store.NewNoticeService(db), incidents: incidents, templates: templates}
-	n.composer = &notify.Composer{Templates: templates, From: from, Tokens: tokens, BaseURL: f.baseURL, Incidents: n.incidents, Notices: n.notices, Now: a.now}
-	return n, nil
+	deps := notify.Deps{Incidents: incidents, Notices: store.NewNoticeService(db), Findings: store.NewFindingsService(db),
+		DB: db.SQL(), Dialect: db.Dialect(), Logger: a.logger, Now: a.now}
+	if nf == nil {
+		return notify.NewCampaigns(deps), nil
+	}
+	if deps.Templates, err = notify.LoadTemplates(nf.templates); err != nil {
+		return nil, err
+	}
+	if deps.From, err = parseFrom(nf.from); err != nil {
+		return nil, err
+	}
+	if deps.Tokens, err = a.ackTokens(); err != nil {
+		return nil, err
+	}
+	deps.BaseURL = nf.baseURL
+	return notify.NewCampaigns(deps), nil
+}
+
+// audience is what the flags say of how to refresh id's audience.
+func (f *notifyFlags) audience(id int64) notify.AudienceRequest {
+	return notify.AudienceRequest{Incident: id, Registry: f.registry, Former: f.former}
 }
 
 func parseFrom(s string) (notify.From, error) {
@@ -126,135 +123,22 @@ func parseFrom(s string) (notify.From, error) {
 // key kept in the data directory. Instances that share a PostgreSQL store
 // must share the key.
 func (a *app) ackTokens() (*notify.Tokens, error) {
-	if k := a.getenv("LEAKDESK_ACK_KEY"); k != "" {
-		return notify.NewTokens([]byte(k))
-	}
-	if err := a.ensureDataDir(); err != nil {
-		return nil, err
-	}
-	key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "ack.key"))
-	if err != nil {
-		return nil, err
-	}
-	return notify.NewTokens(key)
-}
-
-// audience is an incident's audience as sending would make it: the
-// recipients already stored, refreshed from the latest findings and the
-// registry. Nothing is stored; keep does that.
-type audience struct {
-	all      []*leakdesk.Recipient // everyone a notice would go to
-	affected []*leakdesk.Recipient // from the findings (with former contacts, when asked), to store before sending
-}
-
-func (n *notifier) audience(ctx context.Context, incidentID int64, registry string, former bool) (*audience, error) {
-	f, err := store.NewFindingsService(n.db).LatestFindings(ctx, incidentID)
-	if err != nil && leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
-		return nil, err
-	}
-	existing, err := n.notices.Recipients(ctx, incidentID)
-	if err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return &audience{all: existing}, nil
-	}
-	// The findings carry each contact's address as the registry held it at
-	// matching time. The registry is read again only when named, or for
-	// findings made before they carried addresses.
-	var reg *match.Registry
-	if registry == "" && !slices.ContainsFunc(f.Contacts, func(c leakdesk.AffectedContact) bool { return c.Email != "" || c.Phone != "" }) {
-		registry = f.Registry
-		if registry == "" {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "the findings do not name their registry: give --registry")
-		}
-	}
-	if registry != "" {
-		reader, err := dump.NewReader(dump.Options{})
-		if err != nil {
+	key := []byte(a.getenv("LEAKDESK_ACK_KEY"))
+	if len(key) == 0 {
+		if err := a.ensureDataDir(); err != nil {
 			return nil, err
 		}
-		if reg, err = match.LoadRegistry(ctx, reader, match.NewNormaliser("FR"), registry, match.RegistryOptions{}); err != nil {
+		var err error
+		if key, err = loadOrCreateSecret(filepath.Join(a.dataDir, "ack.key")); err != nil {
 			return nil, err
 		}
 	}
-	affected := notify.Audience(f, reg)
-	if former {
-		affected = append(affected, notify.FormerAudience(f)...)
-	}
-	all := slices.Clone(affected)
-	byKey := map[string]bool{}
-	for _, r := range affected {
-		byKey[r.Key] = true
-	}
-	for _, r := range existing {
-		if !byKey[r.Key] {
-			all = append(all, r)
-		}
-	}
-	return &audience{all: all, affected: affected}, nil
-}
-
-// keep stores the audience's recipients from the findings: new ones, and
-// changes to those stored before.
-func (n *notifier) keep(ctx context.Context, a *app, incidentID int64, au *audience) error {
-	if len(au.affected) == 0 {
-		return nil
-	}
-	_, err := n.notices.AddRecipients(ctx, incidentID, a.actor, au.affected)
-	return err
-}
-
-// check refuses a notice that cannot be composed for everyone: an unknown
-// or broken template, or facts missing in a language of the audience.
-func (n *notifier) check(ctx context.Context, incidentID int64, template string, audience []*leakdesk.Recipient) error {
-	if !slices.Contains(n.templates.Names(), template) {
-		return leakdesk.Errorf(leakdesk.EINVALID, "no template %q: templates are %s", template, strings.Join(n.templates.Names(), ", "))
-	}
-	if err := n.templates.Validate(template); err != nil {
-		return err
-	}
-	events, err := n.incidents.FindEvents(ctx, incidentID)
+	tokens, err := notify.NewTokens(key)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if problems := notify.MissingFacts(leakdesk.Facts(events), audience); len(problems) > 0 {
-		return leakdesk.Errorf(leakdesk.EINVALID, "a notice must say what GDPR Art. 34(2) requires; facts missing (%s): record each with leakdesk incident fact %s KEY \"TEXT\" (or KEY.fr / KEY.en for one language)",
-			strings.Join(problems, "; "), leakdesk.FormatIncidentID(incidentID))
-	}
-	return nil
-}
-
-// plannedAudience is the audience a notice would have now, stored nowhere.
-func (a *app) plannedAudience(ctx context.Context, nf *notifyFlags, idArg string) (int64, *notifier, []*leakdesk.Recipient, error) {
-	id, err := leakdesk.ParseIncidentID(idArg)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	n, err := a.notifier(ctx, nf)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	au, err := n.audience(ctx, id, nf.registry, nf.former)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	if len(au.all) == 0 {
-		return 0, nil, nil, errNobody(id)
-	}
-	return id, n, au.all, nil
-}
-
-func errNobody(id int64) error {
-	return leakdesk.Errorf(leakdesk.ENOTFOUND, "%s has nobody to notify: run leakdesk match --incident first, or add recipients", leakdesk.FormatIncidentID(id))
-}
-
-// planEntry is one line of a plan: who gets what.
-type planEntry struct {
-	Recipient *leakdesk.Recipient `json:"recipient"`
-	Channel   string              `json:"channel"` // email, or what to try instead
-	Subject   string              `json:"subject,omitempty"`
-	Exposed   []string            `json:"exposed"`
+	tokens.Now = a.now
+	return tokens, nil
 }
 
 func (a *app) notifyPlanCommand() *cobra.Command {
@@ -266,74 +150,57 @@ func (a *app) notifyPlanCommand() *cobra.Command {
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, n, audience, err := a.plannedAudience(ctx, &nf, args[0])
+			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
 				return err
 			}
-			checkErr := n.check(ctx, id, template, audience)
-			events, err := n.incidents.FindEvents(ctx, id)
+			svc, err := a.campaigns(ctx, &nf)
 			if err != nil {
 				return err
 			}
-			traps := notify.Traps(id, leakdesk.Facts(events), audience, n.composer.From, n.composer.BaseURL)
-			plan := make([]planEntry, 0, len(audience))
-			for _, r := range audience {
-				e := planEntry{Recipient: r, Channel: "email", Exposed: notify.ExposedLabels(r.Fields, r.Language)}
-				if r.Email == "" {
-					e.Channel = "no address: " + (&leakdesk.CoverageEntry{Recipient: r, State: leakdesk.CoverageNoAddress}).Suggest()
-				} else if checkErr == nil {
-					d, _, err := n.composer.Data(ctx, &leakdesk.Notice{IncidentID: id, Template: template, Kind: leakdesk.NoticeFirst}, r)
-					if err != nil {
-						return err
-					}
-					if msg, err := n.templates.Render(template, r.Language, d); err == nil {
-						e.Subject = msg.Subject
-					}
-				}
-				plan = append(plan, e)
-			}
-			if checkErr == nil && len(traps) > 0 {
-				checkErr = leakdesk.Errorf(leakdesk.EINVALID, "not ready: %d %s armed; disarm each as said", len(traps), plural(len(traps), "trap", "traps"))
+			plan, err := svc.Plan(ctx, nf.audience(id), template)
+			if err != nil {
+				return err
 			}
 			if a.format == "json" {
-				out := map[string]any{"incident": leakdesk.FormatIncidentID(id), "template": template, "recipients": plan, "ready": checkErr == nil, "traps": nonNil(traps)}
-				if checkErr != nil {
-					out["problem"] = leakdesk.ErrorMessage(checkErr)
-				}
-				if err := writeJSON(a.stdout, out); err != nil {
+				if err := writeJSON(a.stdout, plan); err != nil {
 					return err
 				}
-				return checkErr
+				return plan.Err()
 			}
-			t := newTable(a.stdout, "KEY", "NAME", "ORGANISATION", "LANG", "CHANNEL", "EXPOSED")
-			withEmail := 0
-			for _, e := range plan {
-				channel := e.Channel
-				if channel == "email" {
-					channel, withEmail = e.Recipient.Email, withEmail+1
-				}
-				t.row(e.Recipient.Key, e.Recipient.Name, e.Recipient.Organisation, e.Recipient.Language, channel, strings.Join(e.Exposed, ", "))
-			}
-			if err := t.flush(); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "\n%d recipients: %d by e-mail, %d to reach another way.\n", len(plan), withEmail, len(plan)-withEmail)
-			if len(traps) > 0 {
-				fmt.Fprintln(a.stdout, "\nNot ready:")
-				for _, t := range traps {
-					fmt.Fprintf(a.stdout, "  - %s\n    disarm: %s\n", t.Trap, t.Fix)
-				}
-			}
-			if checkErr != nil {
-				return checkErr
-			}
-			fmt.Fprintf(a.stdout, "Ready: leakdesk notify send %s --campaign NAME --template %s\n", leakdesk.FormatIncidentID(id), template)
-			return nil
+			return a.printPlan(plan)
 		},
 	}
 	nf.register(a, cmd, false)
 	cmd.Flags().StringVar(&template, "template", "first", "template of the notice")
 	return cmd
+}
+
+func (a *app) printPlan(plan *notify.Plan) error {
+	t := newTable(a.stdout, "KEY", "NAME", "ORGANISATION", "LANG", "CHANNEL", "EXPOSED")
+	withEmail := 0
+	for _, e := range plan.Recipients {
+		channel := e.Channel
+		if channel == "email" {
+			channel, withEmail = e.Recipient.Email, withEmail+1
+		}
+		t.row(e.Recipient.Key, e.Recipient.Name, e.Recipient.Organisation, e.Recipient.Language, channel, strings.Join(e.Exposed, ", "))
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "\n%d recipients: %d by e-mail, %d to reach another way.\n", len(plan.Recipients), withEmail, len(plan.Recipients)-withEmail)
+	if len(plan.Traps) > 0 {
+		fmt.Fprintln(a.stdout, "\nNot ready:")
+		for _, t := range plan.Traps {
+			fmt.Fprintf(a.stdout, "  - %s\n    disarm: %s\n", t.Trap, t.Fix)
+		}
+	}
+	if err := plan.Err(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Ready: leakdesk notify send %s --campaign NAME --template %s\n", plan.Incident, plan.Template)
+	return nil
 }
 
 func (a *app) notifyPreviewCommand() *cobra.Command {
@@ -349,45 +216,32 @@ func (a *app) notifyPreviewCommand() *cobra.Command {
 			if err := requireFlags(cmd, "recipient"); err != nil {
 				return err
 			}
-			id, n, audience, err := a.plannedAudience(ctx, &nf, args[0])
+			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
 				return err
-			}
-			i := slices.IndexFunc(audience, func(r *leakdesk.Recipient) bool { return r.Key == recipient || r.Email == recipient })
-			if i < 0 {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s", recipient, leakdesk.FormatIncidentID(id))
-			}
-			r := *audience[i]
-			if lang != "" {
-				r.Language = lang
 			}
 			body, err := readMessage(message)
 			if err != nil {
 				return err
 			}
-			kind := leakdesk.NoticeFirst
-			if body != "" {
-				kind = leakdesk.NoticeUpdate
-			}
-			d, missing, err := n.composer.Data(ctx, &leakdesk.Notice{IncidentID: id, Template: template, Kind: kind, Message: body}, &r)
+			svc, err := a.campaigns(ctx, &nf)
 			if err != nil {
 				return err
 			}
-			d.UpdateNumber = max(d.UpdateNumber, 1)
-			msg, err := n.templates.Render(template, r.Language, d)
+			p, err := svc.Preview(ctx, notify.PreviewRequest{AudienceRequest: nf.audience(id), Template: template, Recipient: recipient, Language: lang, Message: body})
 			if err != nil {
 				return err
 			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, map[string]any{"to": r.Email, "language": r.Language, "subject": msg.Subject, "text": msg.Text, "html": msg.HTML, "missing_facts": missing})
+				return writeJSON(a.stdout, p)
 			}
 			if html {
-				fmt.Fprint(a.stdout, msg.HTML)
+				fmt.Fprint(a.stdout, p.HTML)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "To: %s <%s>\nSubject: %s\nContent-Language: %s\n\n%s", r.Name, r.Email, msg.Subject, r.Language, msg.Text)
-			if len(missing) > 0 {
-				fmt.Fprintf(a.stderr, "warning: facts still missing, shown empty: %s\n", strings.Join(missing, ", "))
+			fmt.Fprintf(a.stdout, "To: %s <%s>\nSubject: %s\nContent-Language: %s\n\n%s", p.Name, p.To, p.Subject, p.Language, p.Text)
+			if len(p.MissingFacts) > 0 {
+				fmt.Fprintf(a.stderr, "warning: facts still missing, shown empty: %s\n", strings.Join(p.MissingFacts, ", "))
 			}
 			return nil
 		},
@@ -471,11 +325,6 @@ func (a *app) notifyUpdateCommand() *cobra.Command {
 				}
 			}
 			notice.Campaign = campaign
-			if notice.Campaign == "" {
-				// Named by its content, so that the same command resumes the same
-				// update, and a different text is a new one.
-				notice.Campaign = "update-" + contentID(template, body, notice.Translations)
-			}
 			return a.sendAndPrint(cmd.Context(), &nf, args[0], notice)
 		},
 	}
@@ -488,30 +337,6 @@ func (a *app) notifyUpdateCommand() *cobra.Command {
 	f.StringVar(&campaign, "campaign", "", "name of the campaign; the same name resumes it (default: update- and a digest of the template and texts)")
 	f.StringVar(&template, "template", "update", "template of the update")
 	return cmd
-}
-
-// contentID digests a template name and texts, in a stable order.
-func contentID(template, message string, translations map[string]string) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s", template, message)
-	for _, lang := range slices.Sorted(maps.Keys(translations)) {
-		fmt.Fprintf(h, "\x00%s\x00%s", lang, translations[lang])
-	}
-	return hex.EncodeToString(h.Sum(nil))[:10]
-}
-
-// campaignResult is what "notify send" and "notify update" print.
-type campaignResult struct {
-	Incident  string            `json:"incident"`
-	Campaign  string            `json:"campaign"`
-	Notice    int64             `json:"notice"`
-	Kind      string            `json:"kind"`
-	Joined    bool              `json:"joined"` // the campaign existed: this run resumed it
-	Via       string            `json:"via"`
-	States    leakdesk.Progress `json:"states"`
-	Uncertain int               `json:"uncertain"` // resent after a sender died in flight
-	Problems  []string          `json:"problems"`
-	Seconds   float64           `json:"seconds"`
 }
 
 func (a *app) sendAndPrint(ctx context.Context, nf *notifyFlags, idArg string, notice *leakdesk.Notice) error {
@@ -529,124 +354,43 @@ func (a *app) sendAndPrint(ctx context.Context, nf *notifyFlags, idArg string, n
 	return a.printCampaign(res)
 }
 
-// sendNotice checks everything a notice needs, queues it (or joins the
-// campaign of the same name), and sends until nothing is left in flight.
-func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice *leakdesk.Notice) (*campaignResult, error) {
-	n, err := a.notifier(ctx, nf)
+// sendNotice runs the campaign of notice (an update's campaign is named by
+// its content unless named), showing progress on a terminal.
+func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice *leakdesk.Notice) (*notify.CampaignResult, error) {
+	svc, err := a.campaigns(ctx, nf)
 	if err != nil {
 		return nil, err
 	}
-	var dialer notify.Dialer
-	if nf.smtp != "" {
-		cfg, err := notify.ParseSMTPURL(nf.smtp)
-		if err != nil {
-			return nil, err
-		}
-		least := notify.MinLease(cfg, nf.connections)
-		switch {
-		case nf.lease == 0:
-			nf.lease = max(notify.DefaultLease, least)
-		case nf.lease < least:
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "--lease %s is shorter than two messages can take at these SMTP settings (%s: six timeouts, and two turns under the rate): a slow message must not be taken for dead", nf.lease, least)
-		}
-		dialer = notify.NewSMTPDialer(cfg)
-	} else {
-		dir := nf.outbox
-		if dir == "" {
-			dir = filepath.Join(a.dataDir, "outbox")
-		}
-		dialer = &notify.OutboxDialer{Dir: dir}
+	outbox := nf.outbox
+	if outbox == "" && nf.smtp == "" {
+		outbox = filepath.Join(a.dataDir, "outbox")
 	}
-	// Everything is checked before anything is written: the audience as it
-	// would be, its template and facts in every language, and the server.
-	au, err := n.audience(ctx, id, nf.registry, nf.former)
-	if err != nil {
-		return nil, err
-	}
-	if len(au.all) == 0 {
-		return nil, errNobody(id)
-	}
-	if err := n.check(ctx, id, notice.Template, au.all); err != nil {
-		return nil, err
-	}
-	if err := dialer.Check(ctx); err != nil {
-		return nil, err
-	}
-	if err := n.keep(ctx, a, id, au); err != nil {
-		return nil, err
-	}
-	worker, err := notify.NewWorker(ctx, n.notices, n.composer, dialer, nf.connections, nf.lease, a.logger)
-	if err != nil {
-		return nil, err
-	}
-	defer worker.Close()
-	queue, err := notify.NewQueue(ctx, n.db.SQL(), worker, notify.QueueConfig{Dialect: n.db.Dialect(), Connections: nf.connections, BatchSize: nf.batch, Logger: a.logger})
-	if err != nil {
-		return nil, err
-	}
-	started := time.Now()
-	notice.IncidentID, notice.Actor, notice.Domain = id, a.actor, domainOf(n.composer.From.Address)
-	notice, created, err := n.notices.CreateNotice(ctx, notice, queue.Enqueuer(id))
-	if err != nil {
-		return nil, err
-	}
-	res := &campaignResult{Incident: leakdesk.FormatIncidentID(id), Campaign: notice.Campaign, Notice: notice.ID, Kind: notice.Kind, Joined: !created, Via: dialer.String()}
-	if !created {
-		// Joining: whatever a dead or stopped sender left is queued again.
-		// Jobs still queued from before are harmless: a sent delivery is
-		// never claimed twice.
-		ids, err := n.notices.Unfinished(ctx, notice.ID)
-		if err != nil {
-			return nil, err
-		}
-		if err := queue.Enqueue(ctx, id, notice.ID, ids); err != nil {
-			return nil, err
-		}
-		a.logger.Info("campaign joined", "incident", id, "campaign", notice.Campaign, "unfinished", len(ids))
-	}
-	// The queue is stopped below, explicitly, which waits for running jobs
-	// to record their outcomes. Cancelling Start's context would stop it
-	// too, but without waiting: a message in flight would then be left
-	// unrecorded and sent again after its lease.
-	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
-		return nil, err
-	}
-	waitErr := a.waitForNotice(ctx, n.notices, notice)
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	stop := queue.Stop
-	if ctx.Err() != nil {
-		stop = queue.StopAndCancel // interrupted: no new message, not even in this batch
-	}
-	if err := stop(stopCtx); err != nil && waitErr == nil {
-		waitErr = err
-	}
-	if waitErr != nil {
-		if errors.Is(waitErr, context.Canceled) {
-			fmt.Fprintf(a.stderr, "stopped; run the same command again to resume campaign %q\n", notice.Campaign)
-		}
-		return nil, waitErr
-	}
-	res.Seconds = time.Since(started).Seconds()
-	if res.States, err = n.notices.Progress(ctx, notice.ID); err != nil {
-		return nil, err
-	}
-	coverage, err := n.notices.Coverage(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range coverage {
-		if e.State == leakdesk.CoverageBounced || e.State == leakdesk.CoverageFailed || e.State == leakdesk.CoverageNoAddress {
-			res.Problems = append(res.Problems, fmt.Sprintf("%s %s <%s>: %s; %s", e.Recipient.Key, e.Recipient.Name, e.Recipient.Email, e.State, e.Next))
+	req := notify.SendRequest{AudienceRequest: nf.audience(id), Notice: notice, Actor: a.actor, SMTP: nf.smtp, Outbox: outbox,
+		Connections: nf.connections, Batch: nf.batch, Lease: nf.lease, InsecureLinks: nf.insecureLinks}
+	term, isTerm := a.terminal()
+	if isTerm {
+		req.Progress = func(done, total int) {
+			fmt.Fprintf(term, "\rsending %q: %d of %d done", notice.Campaign, done, total)
+			if done == total {
+				fmt.Fprintln(term)
+			}
 		}
 	}
-	if res.Uncertain, err = n.notices.Resent(ctx, notice.ID); err != nil {
-		return nil, err
+	send := svc.Send
+	if notice.Kind == leakdesk.NoticeUpdate {
+		send = svc.Update
 	}
-	return res, nil
+	res, err := send(ctx, req)
+	if errors.Is(err, context.Canceled) {
+		if isTerm {
+			fmt.Fprintln(term)
+		}
+		fmt.Fprintf(a.stderr, "stopped; run the same command again to resume campaign %q\n", notice.Campaign)
+	}
+	return res, err
 }
 
-func (a *app) printCampaign(res *campaignResult) error {
+func (a *app) printCampaign(res *notify.CampaignResult) error {
 	verb := "Sent"
 	if res.Joined {
 		verb = "Resumed and finished"
@@ -672,47 +416,4 @@ func (a *app) printCampaign(res *campaignResult) error {
 	}
 	fmt.Fprintf(a.stdout, "\nCoverage: leakdesk notify coverage %s\n", res.Incident)
 	return nil
-}
-
-func domainOf(address string) string {
-	_, domain, _ := strings.Cut(address, "@")
-	return domain
-}
-
-// waitForNotice returns once none of the notice's deliveries is queued or
-// in flight, showing progress on a terminal.
-func (a *app) waitForNotice(ctx context.Context, notices *store.NoticeService, notice *leakdesk.Notice) error {
-	term, isTerm := a.terminal()
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
-	total := -1
-	for {
-		pending, err := notices.Pending(ctx, notice.ID)
-		if ctx.Err() != nil {
-			return ctx.Err() // interrupted, perhaps in the middle of the query
-		}
-		if err != nil {
-			return err
-		}
-		if total < 0 {
-			total = pending
-		}
-		if isTerm {
-			fmt.Fprintf(term, "\rsending %q: %d of %d done", notice.Campaign, total-pending, total)
-			if pending == 0 {
-				fmt.Fprintln(term)
-			}
-		}
-		if pending == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			if isTerm {
-				fmt.Fprintln(term)
-			}
-			return ctx.Err()
-		case <-tick.C:
-		}
-	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -383,6 +384,16 @@ func TestAcknowledgementLinks(t *testing.T) {
 		if state := coverageState(t, c, to.Address); state != "acknowledged" {
 			t.Fatalf("after confirming, the state is %s, want acknowledged", state)
 		}
+		// Confirming again records nothing more.
+		var before, after []json.RawMessage
+		c.json(&before, "incident", "log", "1", "--all")
+		if resp, err := http.PostForm(link, url.Values{}); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST %s again: %v %v", link, resp.StatusCode, err)
+		}
+		c.json(&after, "incident", "log", "1", "--all")
+		if len(after) != len(before) {
+			t.Fatalf("confirming again added %d events to the timeline", len(after)-len(before))
+		}
 		// A forged link is refused.
 		forged := link[:len(link)-3] + "AAA"
 		if resp, err := http.PostForm(forged, url.Values{}); err != nil || resp.StatusCode != http.StatusUnauthorized {
@@ -453,6 +464,17 @@ func TestUnreachableSMTPServerSendsNothing(t *testing.T) {
 		_, errOut, code = c.run("notify", "send", "1", "--campaign", "first", "--from", from, "--smtp", "smtp://"+addr+"?timeout=1s&rate=1", "--lease", "13s")
 		if code != exitInvalid || !strings.Contains(errOut, "--lease 13s is shorter") || !strings.Contains(errOut, "14s") {
 			t.Fatalf("short lease: exit %d, %s", code, errOut)
+		}
+		// Acknowledgement links in clear to another machine are refused,
+		// unless asked for.
+		_, errOut, code = c.run("notify", "send", "1", "--campaign", "first", "--from", from, "--base-url", "http://desk.acme.example")
+		if code != exitInvalid || !strings.Contains(errOut, "--insecure-links") {
+			t.Fatalf("plain http:// links: exit %d, %s", code, errOut)
+		}
+		_, errOut, code = c.run("notify", "send", "1", "--campaign", "first", "--from", from, "--base-url", "http://desk.acme.example",
+			"--insecure-links", "--smtp", "smtp://"+addr+"?timeout=1s")
+		if code != exitUnavailable {
+			t.Fatalf("plain http:// links with --insecure-links must pass the link check: exit %d, %s", code, errOut)
 		}
 		// Nothing was written: no audience, no notice; the same campaign
 		// can start later.

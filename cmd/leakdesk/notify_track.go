@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -14,9 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
-	"github.com/leakdesk/leakdesk/store"
 )
 
 func (a *app) notifyRecipientsCommand() *cobra.Command {
@@ -37,27 +31,22 @@ notice is sent.`,
 			if err != nil {
 				return err
 			}
-			db, err := a.openDB(ctx)
+			svc, err := a.campaigns(ctx, nil)
 			if err != nil {
 				return err
 			}
-			svc := store.NewNoticeService(db)
 			if add != "" {
 				f, _, err := openInput(add)
 				if err != nil {
 					return err
 				}
 				defer f.Close()
-				others, err := notify.ReadOthers(f, match.NewNormaliser("FR"))
-				if err != nil {
-					return err
-				}
-				added, err := svc.AddRecipients(ctx, id, a.actor, others)
+				read, added, err := svc.AddRecipients(ctx, id, a.actor, f)
 				if err != nil {
 					return err
 				}
 				if a.format != "json" {
-					fmt.Fprintf(a.stdout, "%d recipient(s) read, %d new.\n", len(others), added)
+					fmt.Fprintf(a.stdout, "%d recipient(s) read, %d new.\n", read, added)
 					return nil
 				}
 			}
@@ -66,7 +55,7 @@ notice is sent.`,
 				return err
 			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, map[string]any{"recipients": nonNil(list)})
+				return writeJSON(a.stdout, map[string]any{"recipients": list})
 			}
 			t := newTable(a.stdout, "KEY", "KIND", "NAME", "ORGANISATION", "EMAIL", "PHONE", "LANG")
 			for _, r := range list {
@@ -77,26 +66,6 @@ notice is sent.`,
 	}
 	cmd.Flags().StringVar(&add, "add", "", "CSV file of other recipients to add")
 	return cmd
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-// coverageResult is what "notify coverage" prints.
-type coverageResult struct {
-	Incident  string         `json:"incident"`
-	Counts    map[string]int `json:"counts"`
-	Unreached int            `json:"unreached"`
-	NotInList int            `json:"affected_not_in_audience"`
-	// FormerNotInList counts the former contacts of the findings who could
-	// be told and are not in the audience: telling them is a choice.
-	FormerNotInList int                       `json:"former_not_in_audience"`
-	Summary         leakdesk.CoverageSummary  `json:"summary"`
-	Entries         []*leakdesk.CoverageEntry `json:"entries"`
 }
 
 func (a *app) notifyCoverageCommand() *cobra.Command {
@@ -117,11 +86,7 @@ unreached without a recorded reason.`,
 			if err != nil {
 				return err
 			}
-			db, err := a.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			res, err := coverageOf(ctx, db, id)
+			res, err := a.coverage(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -146,31 +111,16 @@ unreached without a recorded reason.`,
 	return cmd
 }
 
-func coverageOf(ctx context.Context, db *store.DB, id int64) (*coverageResult, error) {
-	entries, err := store.NewNoticeService(db).Coverage(ctx, id)
+// coverage is where every recipient of incident id stands.
+func (a *app) coverage(ctx context.Context, id int64) (*notify.Coverage, error) {
+	svc, err := a.campaigns(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	res := &coverageResult{Incident: leakdesk.FormatIncidentID(id), Counts: map[string]int{}, Entries: nonNil(entries), Summary: leakdesk.SummariseCoverage(entries)}
-	for _, e := range entries {
-		res.Counts[e.State]++
-		if e.Unreached() {
-			res.Unreached++
-		}
-	}
-	if res.NotInList, err = store.NewNoticeService(db).AffectedOutsideAudience(ctx, id); err != nil {
-		return nil, err
-	}
-	switch f, err := store.NewFindingsService(db).LatestFindings(ctx, id); {
-	case err == nil:
-		res.FormerNotInList = notify.FormerOutside(f, entriesRecipients(entries))
-	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
-		return nil, err
-	}
-	return res, nil
+	return svc.Coverage(ctx, id)
 }
 
-func printCoverageSummary(a *app, res *coverageResult) {
+func printCoverageSummary(a *app, res *notify.Coverage) {
 	var parts []string
 	for _, s := range []string{leakdesk.CoverageAcknowledged, leakdesk.CoverageOther, leakdesk.CoverageDelivered, leakdesk.CoverageSent, leakdesk.CoverageWaived,
 		leakdesk.CoverageBounced, leakdesk.CoverageFailed, leakdesk.CoverageQueued, leakdesk.CoverageNotNotified, leakdesk.CoverageNoAddress} {
@@ -190,14 +140,6 @@ func printCoverageSummary(a *app, res *coverageResult) {
 		fmt.Fprintf(a.stdout, "%d former contact(s) of the findings are not in the audience: to tell them too, leakdesk notify send %s --former\n", res.FormerNotInList, res.Incident)
 	}
 	fmt.Fprintln(a.stdout, res.Summary.Conclusion(res.NotInList))
-}
-
-func entriesRecipients(entries []*leakdesk.CoverageEntry) []*leakdesk.Recipient {
-	out := make([]*leakdesk.Recipient, len(entries))
-	for i, e := range entries {
-		out[i] = e.Recipient
-	}
-	return out
 }
 
 // kindTitle names the kinds of recipients in coverage.
@@ -233,29 +175,18 @@ and waived, which records in --note why the person will not be reached
 					return err
 				}
 			}
-			db, err := a.openDB(ctx)
+			svc, err := a.campaigns(ctx, nil)
 			if err != nil {
 				return err
 			}
-			svc := store.NewNoticeService(db)
-			list, err := svc.Recipients(ctx, id)
+			attempt, recipient, err := svc.LogContact(ctx, notify.Contact{Incident: id, Recipient: args[1], Channel: channel, Outcome: outcome, Note: note, Actor: a.actor, At: when})
 			if err != nil {
-				return err
-			}
-			i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
-				return r.Key == args[1] || (r.Email != "" && strings.EqualFold(r.Email, args[1]))
-			})
-			if i < 0 {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", args[1], leakdesk.FormatIncidentID(id))
-			}
-			attempt := &leakdesk.ContactAttempt{IncidentID: id, RecipientID: list[i].ID, Channel: channel, Outcome: outcome, Note: note, Actor: a.actor, At: when}
-			if err := svc.RecordContact(ctx, attempt); err != nil {
 				return err
 			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, attempt)
 			}
-			fmt.Fprintf(a.stdout, "Recorded: %s by %s, %s.\n", list[i].Key, channel, outcome)
+			fmt.Fprintf(a.stdout, "Recorded: %s by %s, %s.\n", recipient.Key, channel, outcome)
 			return nil
 		},
 	}
@@ -265,19 +196,6 @@ and waived, which records in --note why the person will not be reached
 	f.StringVar(&note, "note", "", "what was said; for waived, the reason (required)")
 	f.StringVar(&at, "at", "", "when it happened, RFC 3339 (default now; a time in the future is refused)")
 	return cmd
-}
-
-// reportsResult is what "notify reports" prints.
-type reportsResult struct {
-	Files     int      `json:"files"`
-	Reports   int      `json:"reports"`
-	Bounced   int      `json:"bounced"`
-	Delivered int      `json:"delivered"`
-	Unknown   []string `json:"unknown"` // reports on messages leakdesk did not send
-	// Refused are reports on our messages that name another recipient than
-	// the delivery's: forged or misrouted, they change nothing.
-	Refused []string `json:"refused"`
-	Skipped []string `json:"skipped"` // files that are not delivery reports
 }
 
 func (a *app) notifyReportsCommand() *cobra.Command {
@@ -298,47 +216,13 @@ files). Messages that are not delivery reports are skipped and listed.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			db, err := a.openDB(ctx)
+			svc, err := a.campaigns(ctx, nil)
 			if err != nil {
 				return err
 			}
-			svc := store.NewNoticeService(db)
-			res := &reportsResult{Unknown: []string{}, Refused: []string{}, Skipped: []string{}}
-			read := func(name string, msg []byte) error {
-				reports, err := notify.ReadReport(bytes.NewReader(msg))
-				if err != nil || len(reports) == 0 {
-					res.Skipped = append(res.Skipped, name)
-					return nil
-				}
-				for _, r := range reports {
-					state := r.State()
-					if state == "" {
-						continue
-					}
-					res.Reports++
-					if _, err := svc.ReportDelivery(ctx, r.MessageID, r.Recipients(), state, r.Detail()); err != nil {
-						switch leakdesk.ErrorCode(err) {
-						case leakdesk.ENOTFOUND:
-							res.Unknown = append(res.Unknown, r.MessageID)
-							continue
-						case leakdesk.ECONFLICT:
-							res.Refused = append(res.Refused, name+": "+leakdesk.ErrorMessage(err))
-							continue
-						}
-						return err
-					}
-					if state == leakdesk.DeliveryBounced {
-						res.Bounced++
-					} else {
-						res.Delivered++
-					}
-				}
-				return nil
-			}
-			for _, path := range args {
-				if err := readMessages(path, func(name string, msg []byte) error { res.Files++; return read(name, msg) }); err != nil {
-					return err
-				}
+			res, err := svc.ReadReports(ctx, args...)
+			if err != nil {
+				return err
 			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, res)
@@ -352,56 +236,4 @@ files). Messages that are not delivery reports are skipped and listed.
 		},
 	}
 	return cmd
-}
-
-// readMessages calls fn with every message under path: a directory tree of
-// message files, an mbox file, or one message file.
-func readMessages(path string, fn func(name string, msg []byte) error) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return leakdesk.Errorf(leakdesk.ENOTFOUND, "%v", err)
-	}
-	if info.IsDir() {
-		return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
-				return nil
-			}
-			return readMessages(p, fn)
-		})
-	}
-	if info.Size() > 64<<20 && !isMbox(path) {
-		return fn(path, nil) // too big to be a report: listed as skipped
-	}
-	if isMbox(path) {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		n := 0
-		return notify.SplitMbox(f, func(msg []byte) error {
-			n++
-			return fn(fmt.Sprintf("%s#%d", path, n), msg)
-		})
-	}
-	msg, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return fn(path, msg)
-}
-
-// isMbox reports whether the file starts with an mbox "From " line.
-func isMbox(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var head [5]byte
-	n, _ := f.Read(head[:])
-	return string(head[:n]) == "From "
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	ldhttp "github.com/leakdesk/leakdesk/http"
+	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -37,7 +38,8 @@ must reach this server. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: store.NewNoticeService(db), Tokens: tokens, WebhookToken: webhookToken})
+			notices := store.NewNoticeService(db)
+			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken})
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,65 @@
+package notify
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// AddRecipients adds the other recipients listed in a CSV file (see
+// ReadOthers) to the incident's audience. It returns how many were read
+// and how many of them are new.
+func (c *Campaigns) AddRecipients(ctx context.Context, incidentID int64, actor string, csv io.Reader) (read, added int, err error) {
+	others, err := ReadOthers(csv, match.NewNormaliser("FR"))
+	if err != nil {
+		return 0, 0, err
+	}
+	added, err = c.deps.Notices.AddRecipients(ctx, incidentID, actor, others)
+	return len(others), added, err
+}
+
+// Recipients lists the incident's audience; an empty one is an empty list.
+func (c *Campaigns) Recipients(ctx context.Context, incidentID int64) ([]*leakdesk.Recipient, error) {
+	list, err := c.deps.Notices.Recipients(ctx, incidentID)
+	if list == nil && err == nil {
+		list = []*leakdesk.Recipient{}
+	}
+	return list, err
+}
+
+// Contact is an attempt to reach a recipient outside the e-mail queue.
+type Contact struct {
+	Incident  int64
+	Recipient string // the recipient's key or e-mail address
+	Channel   string
+	Outcome   string
+	Note      string
+	Actor     string
+	At        time.Time // zero: now
+}
+
+// LogContact records a call, a letter or a meeting with a recipient, or
+// why they will not be reached. It returns the attempt and whom it was of.
+func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*leakdesk.ContactAttempt, *leakdesk.Recipient, error) {
+	list, err := c.deps.Notices.Recipients(ctx, contact.Incident)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
+		return r.Key == contact.Recipient || (r.Email != "" && strings.EqualFold(r.Email, contact.Recipient))
+	})
+	if i < 0 {
+		return nil, nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", contact.Recipient, leakdesk.FormatIncidentID(contact.Incident))
+	}
+	attempt := &leakdesk.ContactAttempt{IncidentID: contact.Incident, RecipientID: list[i].ID, Channel: contact.Channel, Outcome: contact.Outcome,
+		Note: contact.Note, Actor: contact.Actor, At: contact.At}
+	if err := c.deps.Notices.RecordContact(ctx, attempt); err != nil {
+		return nil, nil, err
+	}
+	return attempt, list[i], nil
+}
