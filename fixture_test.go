@@ -61,7 +61,7 @@ func TestOldTimelineDecodes(t *testing.T) {
 	t.Parallel()
 	_, events := readOldTimeline(t)
 	definedElsewhere := map[string]bool{
-		leakdesk.EventTraceRanked: true, leakdesk.EventFingerprintTraced: true, leakdesk.EventAssessmentConfirmed: true,
+		leakdesk.EventTraceRanked: true, leakdesk.EventFingerprintTraced: true,
 	}
 	decoded := map[string]bool{}
 	for _, ev := range events {

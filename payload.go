@@ -185,6 +185,8 @@ func newPayload(kind string) any {
 		return &DeliveryChangedPayload{}
 	case EventContactRecorded, EventAcknowledged:
 		return &ContactRecordedPayload{}
+	case EventAssessmentConfirmed:
+		return &AssessmentConfirmed{}
 	}
 	return nil
 }
