@@ -65,7 +65,8 @@ everyone is reached.
 
 Exit codes: 0 success, 1 internal error, 2 invalid input, 3 not found,
 4 conflict, 5 wrong or missing key, 6 unavailable (database locked or
-unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
+unreachable, disk full), 7 integrity check failed, 8 nothing could be
+read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,

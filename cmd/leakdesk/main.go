@@ -52,6 +52,7 @@ const (
 	exitUnavailable  = 6
 	exitIntegrity    = 7
 	exitUnread       = 8
+	exitForbidden    = 9
 	exitInterrupted  = 130
 )
 
@@ -77,6 +78,8 @@ func exitCode(err error) int {
 		return exitIntegrity
 	case leakdesk.EUNREAD:
 		return exitUnread
+	case leakdesk.EFORBIDDEN:
+		return exitForbidden
 	default:
 		return exitInternal
 	}
