@@ -30,7 +30,7 @@ func handleAck(cfg Config, tmpl *template.Template) http.Handler {
 		}
 		err = cfg.Notices.RecordContact(r.Context(), &leakdesk.ContactAttempt{
 			IncidentID: ack.Incident, RecipientID: ack.Recipient, Channel: "ack", Outcome: "acknowledged",
-			Note: fmt.Sprintf("notice %d acknowledged through its link", ack.Notice), Actor: "recipient",
+			Note: fmt.Sprintf("notice %d acknowledged through its link", ack.Notice), Actor: leakdesk.AckHandlerPrincipal().String(),
 		})
 		if err != nil {
 			status := statusOf(err)

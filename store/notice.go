@@ -794,6 +794,9 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 	if a.Actor == "" {
 		return leakdesk.Errorf(leakdesk.EINVALID, "a contact attempt needs an actor")
 	}
+	if err := leakdesk.CheckContactActor(a.Channel, a.Actor); err != nil {
+		return err
+	}
 	if now := s.db.now(); a.At.After(now.Add(time.Minute)) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "a contact cannot be recorded before it happens: %s is in the future (it is now %s)", a.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
