@@ -249,6 +249,11 @@ and waived, which records in --note why the person will not be reached
 				return leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", args[1], leakdesk.FormatIncidentID(id))
 			}
 			attempt := &leakdesk.ContactAttempt{IncidentID: id, RecipientID: list[i].ID, Channel: channel, Outcome: outcome, Note: note, Actor: a.actor, At: when}
+			if outcome == "waived" && strings.TrimSpace(note) != "" {
+				if held, err := a.holdForApproval(ctx, id, leakdesk.ActionRecipientWaive, "waive "+list[i].Key+": "+note, attempt); held || err != nil {
+					return err
+				}
+			}
 			if err := svc.RecordContact(ctx, attempt); err != nil {
 				return err
 			}
