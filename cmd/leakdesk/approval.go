@@ -184,38 +184,27 @@ func (a *app) approveCommand() *cobra.Command {
 
 // performApproved carries out an approved request, as the approver.
 func (a *app) performApproved(ctx context.Context, req *leakdesk.Approval) error {
+	svc, err := a.incidentStore(ctx)
+	if err != nil {
+		return err
+	}
+	var close closeParams
+	var aware awareParams
+	var waive waiveParams
+	params := map[leakdesk.Action]any{leakdesk.ActionIncidentClose: &close, leakdesk.ActionIncidentAware: &aware, leakdesk.ActionRecipientWaive: &waive}[req.Action]
+	if params == nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "request %d holds %s, which leakdesk cannot carry out", req.ID, req.Action)
+	}
+	if err := json.Unmarshal(req.Params, params); err != nil {
+		return fmt.Errorf("request %d: %w", req.ID, err)
+	}
 	switch req.Action {
 	case leakdesk.ActionIncidentClose:
-		var p closeParams
-		if err := json.Unmarshal(req.Params, &p); err != nil {
-			return fmt.Errorf("request %d: %w", req.ID, err)
-		}
-		svc, err := a.incidents(ctx)
-		if err != nil {
-			return err
-		}
-		return svc.CloseIncident(ctx, req.IncidentID, a.actor, p.Reason, p.At, p.Waived)
+		return svc.CloseIncident(ctx, req.IncidentID, a.actor, close.Reason, close.At, close.Waived)
 	case leakdesk.ActionIncidentAware:
-		var p awareParams
-		if err := json.Unmarshal(req.Params, &p); err != nil {
-			return fmt.Errorf("request %d: %w", req.ID, err)
-		}
-		svc, err := a.incidents(ctx)
-		if err != nil {
-			return err
-		}
-		return svc.SetAwareness(ctx, req.IncidentID, a.actor, p.At, p.Reason)
-	case leakdesk.ActionRecipientWaive:
-		var p waiveParams
-		if err := json.Unmarshal(req.Params, &p); err != nil {
-			return fmt.Errorf("request %d: %w", req.ID, err)
-		}
-		db, err := a.openDB(ctx)
-		if err != nil {
-			return err
-		}
-		p.IncidentID, p.Actor = req.IncidentID, a.actor
-		return store.NewNoticeService(db).RecordContact(ctx, &p)
+		return svc.SetAwareness(ctx, req.IncidentID, a.actor, aware.At, aware.Reason)
+	default:
+		waive.IncidentID, waive.Actor = req.IncidentID, a.actor
+		return store.NewNoticeService(a.db).RecordContact(ctx, &waive)
 	}
-	return leakdesk.Errorf(leakdesk.EINVALID, "request %d holds %s, which leakdesk cannot carry out", req.ID, req.Action)
 }

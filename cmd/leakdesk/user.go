@@ -37,6 +37,16 @@ func (a *app) accounts(ctx context.Context) (*store.AccountService, error) {
 	return store.NewAccountService(db, a.passwordParams), nil
 }
 
+// namedAccount is the account service and the account named name.
+func (a *app) namedAccount(ctx context.Context, name string) (*store.AccountService, *leakdesk.Account, error) {
+	svc, err := a.accounts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	acc, err := svc.FindAccountByName(ctx, name)
+	return svc, acc, err
+}
+
 // grantFlags reads --role and --incident into a grant.
 type grantFlags struct{ role, incident string }
 
@@ -151,26 +161,36 @@ func (a *app) printAccounts(list []*leakdesk.Account) error {
 }
 
 func (a *app) userListCommand() *cobra.Command {
+	return accountsListing(a, "list", "List accounts with their roles", exactArgs(),
+		func(ctx context.Context, svc *store.AccountService, _ []string) ([]*leakdesk.Account, error) {
+			return svc.FindAccounts(ctx)
+		}, a.printAccounts)
+}
+
+// accountsListing is a command that lists what one call to the account
+// service finds, as JSON or as a table that print writes.
+func accountsListing[T any](a *app, use, short string, args cobra.PositionalArgs,
+	find func(ctx context.Context, svc *store.AccountService, args []string) ([]T, error), print func([]T) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "list",
-		Short: "List accounts with their roles",
-		Args:  exactArgs(),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Use:   use,
+		Short: short,
+		Args:  args,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, err := a.accounts(cmd.Context())
 			if err != nil {
 				return err
 			}
-			list, err := svc.FindAccounts(cmd.Context())
+			list, err := find(cmd.Context(), svc, args)
 			if err != nil {
 				return err
 			}
 			if a.format == "json" {
 				if list == nil {
-					list = []*leakdesk.Account{}
+					list = []T{}
 				}
 				return writeJSON(a.stdout, list)
 			}
-			return a.printAccounts(list)
+			return print(list)
 		},
 	}
 }
@@ -184,11 +204,7 @@ func (a *app) accountCommand(use, short string, call func(ctx context.Context, s
 		Args:  exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := a.accounts(ctx)
-			if err != nil {
-				return err
-			}
-			acc, err := svc.FindAccountByName(ctx, args[0])
+			svc, acc, err := a.namedAccount(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -263,11 +279,7 @@ and stops working when it expires, is revoked, or its owner is disabled.`,
 			if expires <= 0 || expires > leakdesk.MaxTokenLifetime {
 				return leakdesk.Errorf(leakdesk.EINVALID, "invalid --expires %s: want a duration up to %s, such as 720h", expires, leakdesk.MaxTokenLifetime)
 			}
-			svc, err := a.accounts(ctx)
-			if err != nil {
-				return err
-			}
-			acc, err := svc.FindAccountByName(ctx, args[0])
+			svc, acc, err := a.namedAccount(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -305,49 +317,37 @@ and stops working when it expires, is revoked, or its owner is disabled.`,
 }
 
 func (a *app) userTokensCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "tokens NAME",
-		Short: "List an account's API tokens (never their secrets)",
-		Args:  exactArgs("NAME"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, err := a.accounts(ctx)
-			if err != nil {
-				return err
-			}
+	return accountsListing(a, "tokens NAME", "List an account's API tokens (never their secrets)", exactArgs("NAME"),
+		func(ctx context.Context, svc *store.AccountService, args []string) ([]*leakdesk.Token, error) {
 			acc, err := svc.FindAccountByName(ctx, args[0])
 			if err != nil {
-				return err
+				return nil, err
 			}
-			list, err := svc.FindTokens(ctx, acc.ID)
-			if err != nil {
-				return err
-			}
-			if a.format == "json" {
-				return writeJSON(a.stdout, list)
-			}
-			t := newTable(a.stdout, "ID", "STATE", "EXPIRES", "ROLES", "INCIDENT", "NOTE")
-			for _, tok := range list {
-				state := "active"
-				switch {
-				case !tok.RevokedAt.IsZero():
-					state = "revoked"
-				case !a.now().Before(tok.ExpiresAt):
-					state = "expired"
-				}
-				incident := "all"
-				if tok.Scope.IncidentID != leakdesk.AllIncidents {
-					incident = leakdesk.FormatIncidentID(tok.Scope.IncidentID)
-				}
-				roles := "all"
-				if len(tok.Scope.Roles) > 0 {
-					roles = fmt.Sprint(tok.Scope.Roles)
-				}
-				t.row(strconv.FormatInt(tok.ID, 10), state, showTime(tok.ExpiresAt, time.UTC), roles, incident, tok.Note)
-			}
-			return t.flush()
-		},
+			return svc.FindTokens(ctx, acc.ID)
+		}, a.printTokens)
+}
+
+func (a *app) printTokens(list []*leakdesk.Token) error {
+	t := newTable(a.stdout, "ID", "STATE", "EXPIRES", "ROLES", "INCIDENT", "NOTE")
+	for _, tok := range list {
+		state := "active"
+		switch {
+		case !tok.RevokedAt.IsZero():
+			state = "revoked"
+		case !a.now().Before(tok.ExpiresAt):
+			state = "expired"
+		}
+		incident := "all"
+		if tok.Scope.IncidentID != leakdesk.AllIncidents {
+			incident = leakdesk.FormatIncidentID(tok.Scope.IncidentID)
+		}
+		roles := "all"
+		if len(tok.Scope.Roles) > 0 {
+			roles = fmt.Sprint(tok.Scope.Roles)
+		}
+		t.row(strconv.FormatInt(tok.ID, 10), state, showTime(tok.ExpiresAt, time.UTC), roles, incident, tok.Note)
 	}
+	return t.flush()
 }
 
 func (a *app) userRevokeTokenCommand() *cobra.Command {
@@ -377,27 +377,15 @@ func (a *app) userRevokeTokenCommand() *cobra.Command {
 }
 
 func (a *app) userLogCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "log",
-		Short: "Print the account audit log: who created, disabled or granted what, and when",
-		Args:  exactArgs(),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.accounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			list, err := svc.FindAccountEvents(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if a.format == "json" {
-				return writeJSON(a.stdout, list)
-			}
+	return accountsListing(a, "log", "Print the account audit log: who created, disabled or granted what, and when", exactArgs(),
+		func(ctx context.Context, svc *store.AccountService, _ []string) ([]*leakdesk.AccountEvent, error) {
+			return svc.FindAccountEvents(ctx)
+		},
+		func(list []*leakdesk.AccountEvent) error {
 			t := newTable(a.stdout, "AT", "ACTOR", "KIND", "ACCOUNT", "DETAIL")
 			for _, e := range list {
 				t.row(showTime(e.At, time.UTC), e.Actor, e.Kind, e.Account, e.Detail)
 			}
 			return t.flush()
-		},
-	}
+		})
 }
