@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/store"
@@ -91,5 +92,49 @@ func TestAckOnlyByHandler(t *testing.T) {
 		wantCode(t, ack("local:alice"), leakdesk.EFORBIDDEN)
 		wantCode(t, ack("recipient"), leakdesk.EFORBIDDEN)
 		wantCode(t, ack(leakdesk.AckActor), "")
+	})
+}
+
+// TwoPersonRule holds an action and carries it out for an approver who has
+// both the right to approve and the right to the action.
+func TestTwoPersonRule(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		clk := newClock(h.db)
+		incidents := newIncidents(t, h.db)
+		inc := mustCreate(t, incidents, newIncident("rule"))
+		rule := leakdesk.TwoPersonRule{Approvals: store.NewApprovalService(h.db), Incidents: incidents, Notices: store.NewNoticeService(h.db)}
+		at := clk.now().Add(-48 * time.Hour)
+
+		if req, err := rule.Hold(ctx, inc.ID, leakdesk.ActionIncidentAware, "earlier", leakdesk.AwarenessRequest{At: at, Reason: "earlier"}, "alice"); req != nil || err != nil {
+			t.Fatalf("held without the rule: %v %v", req, err)
+		}
+		wantCode(t, rule.Approvals.SetApprovalRequired(ctx, inc.ID, true, "alice"), "")
+		req, err := rule.Hold(ctx, inc.ID, leakdesk.ActionIncidentAware, "earlier", leakdesk.AwarenessRequest{At: at, Reason: "earlier"}, "alice")
+		if err != nil || req == nil {
+			t.Fatalf("not held: %v", err)
+		}
+
+		account := func(name string, role leakdesk.Role) leakdesk.Principal {
+			return leakdesk.Principal{Kind: leakdesk.PrincipalAccount, Name: name, AccountID: 1, Grants: []leakdesk.Grant{{Role: role, IncidentID: inc.ID}}}
+		}
+		_, err = rule.Approve(ctx, req.ID, account("victor", leakdesk.RoleViewer))
+		wantCode(t, err, leakdesk.EFORBIDDEN)
+		_, err = rule.Approve(ctx, req.ID, account("lea", leakdesk.RoleLegal)) // may approve, but not move awareness
+		wantCode(t, err, leakdesk.EFORBIDDEN)
+		_, err = rule.Approve(ctx, req.ID, account("alice", leakdesk.RoleLead))
+		wantCode(t, err, leakdesk.EFORBIDDEN)
+		if got, _ := incidents.FindIncidentByID(ctx, inc.ID); !got.AwareAt.Equal(inc.AwareAt) {
+			t.Fatalf("a refused approval moved the awareness time to %s", got.AwareAt)
+		}
+
+		done, err := rule.Approve(ctx, req.ID, account("bob", leakdesk.RoleLead))
+		if err != nil || done.Status != leakdesk.ApprovalApproved || done.ApprovedBy != "bob" {
+			t.Fatalf("Approve: %+v, %v", done, err)
+		}
+		if got, _ := incidents.FindIncidentByID(ctx, inc.ID); !got.AwareAt.Equal(at.Truncate(leakdesk.TimePrecision)) {
+			t.Errorf("the approved request did not move the awareness time: %s", got.AwareAt)
+		}
+		mustVerify(t, incidents, inc.ID)
 	})
 }

@@ -2,31 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/store"
-)
-
-// The inputs of each action the two-person rule can hold, as stored in a
-// request, so that what is approved is exactly what was asked.
-type (
-	closeParams struct {
-		Reason string            `json:"reason"`
-		At     time.Time         `json:"at,omitzero"`
-		Waived map[string]string `json:"waived,omitempty"`
-	}
-	awareParams struct {
-		At     time.Time `json:"at"`
-		Reason string    `json:"reason"`
-	}
-	// A waiver is a contact attempt with the outcome "waived".
-	waiveParams = leakdesk.ContactAttempt
 )
 
 func (a *app) approvals(ctx context.Context) (*store.ApprovalService, error) {
@@ -37,23 +19,23 @@ func (a *app) approvals(ctx context.Context) (*store.ApprovalService, error) {
 	return store.NewApprovalService(db), nil
 }
 
+func (a *app) twoPersonRule(ctx context.Context) (leakdesk.TwoPersonRule, error) {
+	incidents, err := a.incidentStore(ctx)
+	if err != nil {
+		return leakdesk.TwoPersonRule{}, err
+	}
+	return leakdesk.TwoPersonRule{Approvals: store.NewApprovalService(a.db), Incidents: incidents, Notices: store.NewNoticeService(a.db)}, nil
+}
+
 // holdForApproval records a request instead of acting when the incident
 // requires a second approval, and says so; held is true when it did.
 func (a *app) holdForApproval(ctx context.Context, incidentID int64, action leakdesk.Action, summary string, params any) (held bool, err error) {
-	svc, err := a.approvals(ctx)
+	rule, err := a.twoPersonRule(ctx)
 	if err != nil {
 		return false, err
 	}
-	required, err := svc.ApprovalRequired(ctx, incidentID)
-	if err != nil || !required {
-		return false, err
-	}
-	data, err := json.Marshal(params)
-	if err != nil {
-		return false, fmt.Errorf("encode the request: %w", err)
-	}
-	req := &leakdesk.Approval{IncidentID: incidentID, Action: action, Summary: summary, Params: data, RequestedBy: a.actor}
-	if err := svc.RequestApproval(ctx, req); err != nil {
+	req, err := rule.Hold(ctx, incidentID, action, summary, params, a.actor)
+	if err != nil || req == nil {
 		return false, err
 	}
 	if a.format == "json" {
@@ -142,69 +124,23 @@ func (a *app) approveCommand() *cobra.Command {
 		Short: "Approve another principal's request, which is then carried out",
 		Args:  exactArgs("REQ"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil || id <= 0 {
 				return leakdesk.Errorf(leakdesk.EINVALID, "invalid request %q: want the number approvals list shows", args[0])
 			}
-			svc, err := a.approvals(ctx)
+			rule, err := a.twoPersonRule(cmd.Context())
 			if err != nil {
 				return err
 			}
-			req, err := svc.FindApprovalByID(ctx, id)
+			req, err := rule.Approve(cmd.Context(), id, a.principal)
 			if err != nil {
-				return err
-			}
-			if err := a.principal.Authorize(req.IncidentID, req.Action); err != nil {
-				return err
-			}
-			// Checked before acting, so that a refused approval changes
-			// nothing; Approve checks again when it records the approval.
-			if err := req.CheckApprover(a.actor); err != nil {
-				return err
-			}
-			if err := a.performApproved(ctx, req); err != nil {
-				return err
-			}
-			if err := svc.Approve(ctx, id, a.actor); err != nil {
 				return err
 			}
 			if a.format == "json" {
-				req, err = svc.FindApprovalByID(ctx, id)
-				if err != nil {
-					return err
-				}
 				return writeJSON(a.stdout, req)
 			}
 			_, err = fmt.Fprintf(a.stdout, "request %d approved and done: %s\n", id, req.Summary)
 			return err
 		},
-	}
-}
-
-// performApproved carries out an approved request, as the approver.
-func (a *app) performApproved(ctx context.Context, req *leakdesk.Approval) error {
-	svc, err := a.incidentStore(ctx)
-	if err != nil {
-		return err
-	}
-	var close closeParams
-	var aware awareParams
-	var waive waiveParams
-	params := map[leakdesk.Action]any{leakdesk.ActionIncidentClose: &close, leakdesk.ActionIncidentAware: &aware, leakdesk.ActionRecipientWaive: &waive}[req.Action]
-	if params == nil {
-		return leakdesk.Errorf(leakdesk.EINVALID, "request %d holds %s, which leakdesk cannot carry out", req.ID, req.Action)
-	}
-	if err := json.Unmarshal(req.Params, params); err != nil {
-		return fmt.Errorf("request %d: %w", req.ID, err)
-	}
-	switch req.Action {
-	case leakdesk.ActionIncidentClose:
-		return svc.CloseIncident(ctx, req.IncidentID, a.actor, close.Reason, close.At, close.Waived)
-	case leakdesk.ActionIncidentAware:
-		return svc.SetAwareness(ctx, req.IncidentID, a.actor, aware.At, aware.Reason)
-	default:
-		waive.IncidentID, waive.Actor = req.IncidentID, a.actor
-		return store.NewNoticeService(a.db).RecordContact(ctx, &waive)
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -66,6 +68,33 @@ func TestApprovalTwoPersonRule(t *testing.T) {
 		c.json(&shown, "incident", "show", "1")
 		if shown.Status != leakdesk.StatusOpen {
 			t.Errorf("a held close closed the incident")
+		}
+
+		// Waiving a recipient is held, then done under the approver's name.
+		path := filepath.Join(t.TempDir(), "recipients.csv")
+		os.WriteFile(path, []byte("email,name,organisation,role,language\njo@client.example,Jo Client,Client SA,security,fr\n"), 0o644)
+		c.ok("notify", "recipients", "1", "--add", path)
+		c.ok("notify", "log-contact", "1", "jo@client.example", "--channel", "phone", "--outcome", "waived", "--note", "left the company")
+		state := func() string {
+			var cov struct{ Entries []leakdesk.CoverageEntry }
+			c.json(&cov, "notify", "coverage", "1")
+			return cov.Entries[0].State
+		}
+		if got := state(); got != leakdesk.CoverageNotNotified {
+			t.Errorf("after a held waiver, the recipient is %s", got)
+		}
+		c.osUser = "second"
+		c.ok("approve", "3")
+		if got := state(); got != leakdesk.CoverageWaived {
+			t.Errorf("after the approved waiver, the recipient is %s", got)
+		}
+		c.json(&list, "approvals", "list", "1")
+		if len(list) != 3 || list[2].Action != leakdesk.ActionRecipientWaive || list[2].Status != leakdesk.ApprovalApproved {
+			t.Errorf("approvals after the waiver: %+v", list)
+		}
+		c.json(&events, "incident", "log", "1")
+		if last := events[len(events)-2]; last.Kind != leakdesk.EventContactRecorded || last.Actor != "local:second" {
+			t.Errorf("the waiver is recorded as %+v", last)
 		}
 		c.ok("incident", "verify", "1")
 	})

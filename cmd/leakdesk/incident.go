@@ -248,7 +248,7 @@ func (a *app) incidentAwareCommand() *cobra.Command {
 		"when the organisation became aware: RFC 3339 with an offset, or now (required)", "why this is the awareness time (required)",
 		func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error {
 			summary := "move the awareness time to " + at.Format(time.RFC3339) + ": " + reason
-			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentAware, summary, awareParams{at, reason}); held || err != nil {
+			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentAware, summary, leakdesk.AwarenessRequest{At: at, Reason: reason}); held || err != nil {
 				return err
 			}
 			return svc.SetAwareness(ctx, id, a.actor, at, reason)
@@ -450,7 +450,7 @@ func (a *app) incidentCloseCommand() *cobra.Command {
 				}
 				waived[strings.TrimSpace(o)] = why
 			}
-			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentClose, "close: "+reason, closeParams{reason, at, waived}); held || err != nil {
+			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentClose, "close: "+reason, leakdesk.CloseRequest{Reason: reason, At: at, Waived: waived}); held || err != nil {
 				return err
 			}
 			return svc.CloseIncident(ctx, id, a.actor, reason, at, waived)
