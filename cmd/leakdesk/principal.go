@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -9,13 +11,17 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-// currentOSUser names the operating-system account running leakdesk.
+// currentOSUser names the operating-system account running leakdesk. A
+// container may run it under a user ID with no name: the ID then names it.
 func currentOSUser() (string, error) {
 	u, err := user.Current()
-	if err != nil {
-		return "", err
+	if err == nil && u.Username != "" {
+		return u.Username, nil
 	}
-	return u.Username, nil
+	if uid := os.Getuid(); uid >= 0 {
+		return "uid-" + strconv.Itoa(uid), nil
+	}
+	return "", err
 }
 
 // identify makes the principal of the command line: local: and the
