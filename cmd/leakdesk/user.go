@@ -109,6 +109,17 @@ func (a *app) userAddCommand() *cobra.Command {
 				if grant, err = g.grant(0); err != nil {
 					return err
 				}
+				// Checked first, so that a grant on an unknown incident
+				// leaves no account behind.
+				if grant.IncidentID != leakdesk.AllIncidents {
+					incidents, err := a.incidents(ctx)
+					if err != nil {
+						return err
+					}
+					if _, err := incidents.FindIncidentByID(ctx, grant.IncidentID); err != nil {
+						return err
+					}
+				}
 			}
 			if err := svc.CreateAccount(ctx, acc, a.actor); err != nil {
 				return err

@@ -40,7 +40,10 @@ func TestUserCommands(t *testing.T) {
 		if _, _, code := c.run("user", "list", "--format", "json"); code != 0 {
 			t.Error("user list --format json fails")
 		}
-		// bob was not created by the refused command.
+		if _, _, code := c.run("user", "add", "bob", "--role", "lead", "--incident", "7"); code != exitNotFound {
+			t.Errorf("a role on an unknown incident: exit %d", code)
+		}
+		// bob was not created by the refused commands.
 		if _, _, code := c.run("user", "disable", "bob"); code != exitNotFound {
 			t.Errorf("bob exists after a refused add: exit %d", code)
 		}
