@@ -138,3 +138,25 @@ func joinOr(roles []Role) string {
 	}
 	return s
 }
+
+// Scope says where grants allow action: on every incident (All), or only on
+// the incidents listed. A front end lists incidents with it, instead of
+// authorising each one.
+func Scope(grants []Grant, action Action) (all bool, incidentIDs []int64) {
+	rule, ok := RuleFor(action)
+	if !ok {
+		return false, nil
+	}
+	for _, g := range grants {
+		if !slices.Contains(rule.Roles, g.Role) {
+			continue
+		}
+		if g.IncidentID == AllIncidents {
+			return true, nil
+		}
+		if !slices.Contains(incidentIDs, g.IncidentID) {
+			incidentIDs = append(incidentIDs, g.IncidentID)
+		}
+	}
+	return false, incidentIDs
+}

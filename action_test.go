@@ -101,3 +101,20 @@ func TestSeesPersonalData(t *testing.T) {
 		t.Error("legal sees contact details unmasked")
 	}
 }
+
+func TestScope(t *testing.T) {
+	t.Parallel()
+	grants := []Grant{{Role: RoleViewer, IncidentID: 2}, {Role: RoleAnalyst, IncidentID: 5}, {Role: RoleViewer, IncidentID: 5}, {Role: RoleAdmin}}
+	if all, ids := Scope(grants, ActionIncidentRead); all || !slices.Equal(ids, []int64{2, 5}) {
+		t.Errorf("read: %v %v, want incidents 2 and 5", all, ids)
+	}
+	if all, ids := Scope(grants, ActionEvidenceRead); all || !slices.Equal(ids, []int64{5}) {
+		t.Errorf("evidence: %v %v, want incident 5", all, ids)
+	}
+	if all, _ := Scope(grants, ActionAccountsManage); !all {
+		t.Error("admin does not manage accounts everywhere")
+	}
+	if all, ids := Scope(grants, ActionIncidentClose); all || ids != nil {
+		t.Errorf("close: %v %v, want nothing", all, ids)
+	}
+}

@@ -10,6 +10,10 @@ import (
 // contact or identify the person. It is for roles that do not see personal
 // data (see Role.SeesPersonalData).
 
+// EventPersonalUnmasked is the timeline event of a principal unmasking one
+// person's record (ActionPersonalUnmask), with the record and the reason.
+const EventPersonalUnmasked = "personal.unmasked"
+
 // MaskEmail keeps the first letter of the local part and of the domain, and
 // the top-level domain: "jean.dupont@exemple.fr" becomes "j***@e***.fr".
 func MaskEmail(email string) string {
