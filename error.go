@@ -13,6 +13,7 @@ const (
 	EINVALID      = "invalid"      // the input is malformed or incomplete
 	ENOTFOUND     = "not_found"    // the named thing does not exist
 	EUNAUTHORIZED = "unauthorized" // a key or credential is wrong
+	EFORBIDDEN    = "forbidden"    // the principal is known but its roles do not allow the action
 	EUNAVAILABLE  = "unavailable"  // a dependency (database, disk) cannot serve now; retrying may help
 	EINTEGRITY    = "integrity"    // stored records or files fail verification
 	EUNREAD       = "unread"       // a file, or part of one, could not be read: its content is unknown, not empty

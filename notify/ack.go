@@ -52,12 +52,12 @@ func (a *Acknowledgements) Check(ctx context.Context, token string) (Ack, error)
 }
 
 // Acknowledge records what a valid link confirms, on the incident's
-// timeline under the actor "recipient". The same link used again changes
-// nothing: recorded is then false.
+// timeline under the acknowledgement handler's actor (leakdesk.AckActor).
+// The same link used again changes nothing: recorded is then false.
 func (a *Acknowledgements) Acknowledge(ctx context.Context, token string) (ack Ack, recorded bool, err error) {
 	if ack, err = a.Check(ctx, token); err != nil {
 		return ack, false, err
 	}
-	recorded, err = a.store.Acknowledge(ctx, ack.Incident, ack.Recipient, ack.Notice, "recipient")
+	recorded, err = a.store.Acknowledge(ctx, ack.Incident, ack.Recipient, ack.Notice, leakdesk.AckActor)
 	return ack, recorded, err
 }

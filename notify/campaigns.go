@@ -19,6 +19,9 @@ type Deps struct {
 	Incidents leakdesk.IncidentService
 	Notices   leakdesk.NoticeService
 	Findings  leakdesk.FindingsService
+	// Approvals, when set, holds waivers for a second approval on the
+	// incidents that require one.
+	Approvals leakdesk.ApprovalService
 	// DB is the incident store's database, with its dialect ("sqlite" or
 	// "postgres"): jobs are queued there in the same transaction as the
 	// deliveries they send.

@@ -88,11 +88,11 @@ func TestCampaignService(t *testing.T) {
 			t.Fatalf("updates %q; mailpit holds %d messages, want one update's 4 more", updates, len(mp.Messages()))
 		}
 
-		attempt, who, err := svc.LogContact(ctx, notify.Contact{Incident: d.incident.ID, Recipient: "C-1@customer.example", Channel: "phone", Outcome: "reached", Actor: "bob"})
-		if err != nil || who.Key != "c-1" || attempt.RecipientID != who.ID {
-			t.Fatalf("log contact: %+v, %+v, %v", attempt, who, err)
+		logged, err := svc.LogContact(ctx, notify.Contact{Incident: d.incident.ID, Recipient: "C-1@customer.example", Channel: "phone", Outcome: "reached", Actor: "bob"})
+		if err != nil || logged.Recipient.Key != "c-1" || logged.Attempt.RecipientID != logged.Recipient.ID || logged.Held != nil {
+			t.Fatalf("log contact: %+v, %v", logged, err)
 		}
-		if _, _, err := svc.LogContact(ctx, notify.Contact{Incident: d.incident.ID, Recipient: "nobody", Channel: "phone", Outcome: "reached", Actor: "bob"}); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+		if _, err := svc.LogContact(ctx, notify.Contact{Incident: d.incident.ID, Recipient: "nobody", Channel: "phone", Outcome: "reached", Actor: "bob"}); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 			t.Fatalf("log contact with nobody: %v", err)
 		}
 

@@ -43,23 +43,40 @@ type Contact struct {
 	At        time.Time // zero: now
 }
 
+// Logged is a contact attempt recorded, or held for a second approval.
+type Logged struct {
+	Attempt   *leakdesk.ContactAttempt
+	Recipient *leakdesk.Recipient
+	// Held is the request for a second approval of a waiver, on an
+	// incident that requires one; nothing is recorded until it is approved.
+	Held *leakdesk.Approval
+}
+
 // LogContact records a call, a letter or a meeting with a recipient, or
-// why they will not be reached. It returns the attempt and whom it was of.
-func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*leakdesk.ContactAttempt, *leakdesk.Recipient, error) {
+// why they will not be reached. A waiver goes through the two-person rule
+// when the service has Approvals.
+func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*Logged, error) {
 	list, err := c.deps.Notices.Recipients(ctx, contact.Incident)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
 		return r.Key == contact.Recipient || (r.Email != "" && strings.EqualFold(r.Email, contact.Recipient))
 	})
 	if i < 0 {
-		return nil, nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", contact.Recipient, leakdesk.FormatIncidentID(contact.Incident))
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", contact.Recipient, leakdesk.FormatIncidentID(contact.Incident))
 	}
-	attempt := &leakdesk.ContactAttempt{IncidentID: contact.Incident, RecipientID: list[i].ID, Channel: contact.Channel, Outcome: contact.Outcome,
-		Note: contact.Note, Actor: contact.Actor, At: contact.At}
-	if err := c.deps.Notices.RecordContact(ctx, attempt); err != nil {
-		return nil, nil, err
+	out := &Logged{Recipient: list[i], Attempt: &leakdesk.ContactAttempt{IncidentID: contact.Incident, RecipientID: list[i].ID, Channel: contact.Channel,
+		Outcome: contact.Outcome, Note: contact.Note, Actor: contact.Actor, At: contact.At}}
+	if contact.Outcome == "waived" && strings.TrimSpace(contact.Note) != "" && c.deps.Approvals != nil {
+		rule := leakdesk.TwoPersonRule{Approvals: c.deps.Approvals, Incidents: c.deps.Incidents, Notices: c.deps.Notices}
+		out.Held, err = rule.Hold(ctx, contact.Incident, leakdesk.ActionRecipientWaive, "waive "+list[i].Key+": "+contact.Note, out.Attempt, contact.Actor)
+		if err != nil || out.Held != nil {
+			return out, err
+		}
 	}
-	return attempt, list[i], nil
+	if err := c.deps.Notices.RecordContact(ctx, out.Attempt); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

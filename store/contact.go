@@ -28,6 +28,9 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 	if a.Actor == "" {
 		return leakdesk.Errorf(leakdesk.EINVALID, "a contact attempt needs an actor")
 	}
+	if err := leakdesk.CheckContactActor(a.Channel, a.Actor); err != nil {
+		return err
+	}
 	if now := s.db.now(); a.At.After(now.Add(time.Minute)) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "a contact cannot be recorded before it happens: %s is in the future (it is now %s)", a.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
@@ -74,6 +77,9 @@ func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) 
 // writes one transaction at a time), so that two requests at once cannot
 // both record it. Returns ENOTFOUND.
 func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID, noticeID int64, actor string) (recorded bool, err error) {
+	if err := leakdesk.CheckContactActor("ack", actor); err != nil {
+		return false, err
+	}
 	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, Channel: "ack", Outcome: "acknowledged",
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
 	lock := ""

@@ -220,7 +220,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 			{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "no-answer", Actor: "alice"},
 			{RecipientID: cov["C-2"].Recipient.ID, Channel: "phone", Outcome: "reached", Note: "told by phone", Actor: "alice"},
 			{RecipientID: cov["C-4"].Recipient.ID, Channel: "letter", Outcome: "waived", Note: "left the company in 2025", Actor: "alice"},
-			{RecipientID: cov["C-3"].Recipient.ID, Channel: "ack", Outcome: "acknowledged", Actor: "recipient"},
+			{RecipientID: cov["C-3"].Recipient.ID, Channel: "ack", Outcome: "acknowledged", Actor: leakdesk.AckActor},
 		} {
 			if err := svc.RecordContact(ctx, a); err != nil {
 				t.Fatal(err)

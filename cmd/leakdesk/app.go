@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/auth"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/vault"
@@ -30,13 +31,25 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
+	// osUser names the operating-system account running leakdesk, which
+	// is who acts on the command line; tests replace it.
+	osUser func() (string, error)
+	// passwordParams are the argon2id costs of new passwords; tests lower them.
+	passwordParams auth.Params
 
 	dataDir  string
 	dbURL    string
 	rulesDir string
 	format   string
-	actor    string
 	verbose  bool
+
+	// principal is who acts: local: and the operating-system user, with
+	// every right (see docs/accounts.md). actor is its String, as events
+	// record it.
+	principal leakdesk.Principal
+	actor     string
+	// actorFlag is only read to refuse it: see checkNoActor.
+	actorFlag string
 
 	logger *slog.Logger
 	db     *store.DB
@@ -45,7 +58,7 @@ type app struct {
 }
 
 func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
-	return &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	return &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, osUser: currentOSUser, passwordParams: auth.DefaultParams()}
 }
 
 func (a *app) close() {
@@ -65,13 +78,17 @@ everyone is reached.
 
 Exit codes: 0 success, 1 internal error, 2 invalid input, 3 not found,
 4 conflict, 5 wrong or missing key, 6 unavailable (database locked or
-unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
+unreachable, disk full), 7 integrity check failed, 8 nothing could be
+read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.setUp()
+			if err := a.setUp(); err != nil {
+				return err
+			}
+			return a.authorizeCommand(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
@@ -82,11 +99,13 @@ unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 	f.StringVar(&a.dbURL, "db", a.getenv("LEAKDESK_DB"), "PostgreSQL URL, postgres://…; empty for the embedded SQLite store (env LEAKDESK_DB)")
 	f.StringVar(&a.rulesDir, "rules", a.getenv("LEAKDESK_RULES"), "directory of regime files that add to or replace the embedded ones (env LEAKDESK_RULES)")
 	f.StringVar(&a.format, "format", "table", "output format: table or json (report: md, html or json)")
-	f.StringVar(&a.actor, "actor", a.envOr("LEAKDESK_ACTOR", a.envOr("USER", "leakdesk")), "who is acting, as recorded on the timeline (env LEAKDESK_ACTOR)")
+	f.StringVar(&a.actorFlag, "actor", "", "removed: the timeline records the operating-system user running leakdesk")
+	f.MarkHidden("actor")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
-		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand())
+		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand(),
+		a.userCommand(), a.approvalsCommand(), a.approveCommand())
 	return root
 }
 
@@ -108,7 +127,7 @@ func (a *app) setUp() error {
 		level = slog.LevelInfo
 	}
 	a.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	return nil
+	return a.identify()
 }
 
 // openDB opens the incident store: PostgreSQL when --db is set, otherwise

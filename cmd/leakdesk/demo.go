@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/auth"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
@@ -217,6 +218,9 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := a.demoPersonLinkage(ctx, dir, seed); err != nil {
 				return err
 			}
+			if err := a.demoAccounts(ctx, inc); err != nil {
+				return err
+			}
 			// The demo ends where a responder starts each day: the status page.
 			st, err := a.status(ctx, inc.ID)
 			if err != nil {
@@ -398,4 +402,40 @@ func (a *app) say(format string, args ...any) {
 	if a.format != "json" {
 		fmt.Fprintf(a.stdout, format+"\n", args...)
 	}
+}
+
+// demoAccounts makes one account per role, with one shared password made
+// for this run, and says how to log in.
+func (a *app) demoAccounts(ctx context.Context, inc *leakdesk.Incident) error {
+	svc, err := a.accounts(ctx)
+	if err != nil {
+		return err
+	}
+	password := auth.NewSecret("")[:16]
+	var names []string
+	for _, role := range leakdesk.Roles() {
+		name := "demo-" + string(role)
+		acc, err := svc.FindAccountByName(ctx, name)
+		if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
+			acc = &leakdesk.Account{Name: name, DisplayName: "Demo " + string(role)}
+			err = svc.CreateAccount(ctx, acc, a.actor)
+		}
+		if err != nil {
+			return err
+		}
+		if err := svc.SetPassword(ctx, acc.ID, password, a.actor); err != nil {
+			return err
+		}
+		g := leakdesk.Grant{AccountID: acc.ID, Role: role, IncidentID: inc.ID}
+		if role == leakdesk.RoleAdmin {
+			g.IncidentID = leakdesk.AllIncidents
+		}
+		if err := svc.GrantRole(ctx, g, a.actor); err != nil && leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
+			return err
+		}
+		names = append(names, name)
+	}
+	a.say("\n    Accounts, one per role on %s (admin on accounts only): %s, all with the password %s", inc.PublicID(), strings.Join(names, ", "), password)
+	a.say("    Start the server with: leakdesk serve --data %s --addr 127.0.0.1:8080, then log in as one of them.", a.dataDir)
+	return nil
 }

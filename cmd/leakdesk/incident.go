@@ -201,6 +201,10 @@ func (a *app) incidentAwareCommand() *cobra.Command {
 	return a.reasonedCommand("aware ID --at TIME --reason TEXT", "Record or correct when the organisation became aware", true,
 		"when the organisation became aware: RFC 3339 with an offset, or now (required)", "why this is the awareness time (required)",
 		func(ctx context.Context, svc leakdesk.IncidentService, id int64, reason string, at time.Time) error {
+			summary := "move the awareness time to " + at.Format(time.RFC3339) + ": " + reason
+			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentAware, summary, leakdesk.AwarenessRequest{At: at, Reason: reason}); held || err != nil {
+				return err
+			}
 			return svc.SetAwareness(ctx, id, a.actor, at, reason)
 		})
 }
@@ -399,6 +403,9 @@ func (a *app) incidentCloseCommand() *cobra.Command {
 					return leakdesk.Errorf(leakdesk.EINVALID, "invalid --waive %q: want OBLIGATION=\"the reason it is not needed\"", w)
 				}
 				waived[strings.TrimSpace(o)] = why
+			}
+			if held, err := a.holdForApproval(ctx, id, leakdesk.ActionIncidentClose, "close: "+reason, leakdesk.CloseRequest{Reason: reason, At: at, Waived: waived}); held || err != nil {
+				return err
 			}
 			return svc.CloseIncident(ctx, id, a.actor, reason, at, waived)
 		})

@@ -52,6 +52,7 @@ const (
 	exitUnavailable  = 6
 	exitIntegrity    = 7
 	exitUnread       = 8
+	exitForbidden    = 9
 	exitInterrupted  = 130
 )
 
@@ -77,6 +78,8 @@ func exitCode(err error) int {
 		return exitIntegrity
 	case leakdesk.EUNREAD:
 		return exitUnread
+	case leakdesk.EFORBIDDEN:
+		return exitForbidden
 	default:
 		return exitInternal
 	}
@@ -85,12 +88,16 @@ func exitCode(err error) int {
 // run is the whole program, with its environment passed in so that tests
 // can run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	a := newApp(getenv, stdin, stdout, stderr)
+	return newApp(getenv, stdin, stdout, stderr).execute(ctx, args)
+}
+
+// execute runs one command line and closes what it opened.
+func (a *app) execute(ctx context.Context, args []string) error {
 	defer a.close()
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	return root.ExecuteContext(ctx)
 }

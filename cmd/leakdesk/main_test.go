@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,19 +13,22 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/auth"
 	"github.com/leakdesk/leakdesk/store/storetest"
 	"github.com/leakdesk/leakdesk/vault"
 )
 
-// cli runs leakdesk in-process with its own environment.
+// cli runs leakdesk in-process with its own environment, as the
+// operating-system user osUser.
 type cli struct {
-	t   *testing.T
-	env map[string]string
+	t      *testing.T
+	env    map[string]string
+	osUser string
 }
 
 func newCLI(t *testing.T, backend string) *cli {
 	t.Helper()
-	c := &cli{t: t, env: map[string]string{"LEAKDESK_DATA": t.TempDir(), "LEAKDESK_ACTOR": "tester"}}
+	c := &cli{t: t, env: map[string]string{"LEAKDESK_DATA": t.TempDir()}, osUser: "tester"}
 	if backend == "postgres" {
 		c.env["LEAKDESK_DB"] = storetest.PostgresURL(t)
 	}
@@ -34,12 +38,27 @@ func newCLI(t *testing.T, backend string) *cli {
 // run returns stdout, stderr as main would print it, and the exit code.
 func (c *cli) run(args ...string) (string, string, int) {
 	c.t.Helper()
+	return c.runIn("", args...)
+}
+
+// runIn is run with stdin as standard input.
+func (c *cli) runIn(stdin string, args ...string) (string, string, int) {
+	c.t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return c.env[k] }, strings.NewReader(""), &stdout, &stderr)
+	err := c.app(strings.NewReader(stdin), &stdout, &stderr).execute(context.Background(), args)
 	if err != nil {
 		stderr.WriteString("leakdesk: " + leakdesk.ErrorMessage(err) + "\n")
 	}
 	return stdout.String(), stderr.String(), exitCode(err)
+}
+
+// app is leakdesk as run by c's operating-system user, hashing passwords
+// at a low cost so that tests stay fast.
+func (c *cli) app(stdin io.Reader, stdout, stderr io.Writer) *app {
+	a := newApp(func(k string) string { return c.env[k] }, stdin, stdout, stderr)
+	a.osUser = func() (string, error) { return c.osUser, nil }
+	a.passwordParams = auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+	return a
 }
 
 // environ is the environment a leakdesk process started by a test runs
@@ -131,7 +150,7 @@ func TestIncidentCommands(t *testing.T) {
 		}
 		c.json(&events, "incident", "log", "INC-0001")
 		last := events[len(events)-1]
-		if len(events) != 2 || last.Kind != "note" || last.Actor != "tester" || last.Details["text"] != "Called the CNIL hotline" ||
+		if len(events) != 2 || last.Kind != "note" || last.Actor != "local:tester" || last.Details["text"] != "Called the CNIL hotline" ||
 			!last.OccurredAt.Equal(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) || last.RecordedAt.Before(last.OccurredAt) {
 			t.Fatalf("timeline = %+v", events)
 		}
@@ -164,7 +183,7 @@ func TestIncidentCommands(t *testing.T) {
 		}
 		c.ok("incident", "reopen", "INC-0001", "--reason", "the exercise is a real breach after all")
 		c.json(&events, "incident", "log", "INC-0001")
-		if last := events[len(events)-1]; last.Kind != "incident.reopened" || last.Actor != "tester" || !strings.Contains(last.Details["reason"].(string), "real breach") {
+		if last := events[len(events)-1]; last.Kind != "incident.reopened" || last.Actor != "local:tester" || !strings.Contains(last.Details["reason"].(string), "real breach") {
 			t.Fatalf("reopen event = %+v", last)
 		}
 		c.ok("filed", "1", "gdpr.art33-5.register", "--at", "2026-03-03T10:00:00+01:00", "--ref", "register")
@@ -362,6 +381,13 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.Contains(out, "Why C-") || !strings.Contains(out, "(+18)") && !strings.Contains(out, "(+7)") {
 		t.Errorf("demo output does not explain a link")
+	}
+	// One account per role, and how to log in.
+	if !strings.Contains(out, "demo-lead, demo-analyst, demo-legal, demo-communications, demo-viewer, demo-admin, all with the password") || !strings.Contains(out, "leakdesk serve --data") {
+		t.Errorf("demo output does not say how to log in")
+	}
+	if accounts := c.ok("user", "list"); strings.Count(accounts, "demo-") != 6 || !strings.Contains(accounts, "viewer on INC-0001") {
+		t.Errorf("demo accounts:\n%s", accounts)
 	}
 	if !strings.Contains(out, "14. Person records") || strings.Count(out, "precision 1.0000") != 2 {
 		t.Errorf("demo output lacks the person records, linked without a false link both ways")

@@ -179,14 +179,17 @@ and waived, which records in --note why the person will not be reached
 			if err != nil {
 				return err
 			}
-			attempt, recipient, err := svc.LogContact(ctx, notify.Contact{Incident: id, Recipient: args[1], Channel: channel, Outcome: outcome, Note: note, Actor: a.actor, At: when})
+			logged, err := svc.LogContact(ctx, notify.Contact{Incident: id, Recipient: args[1], Channel: channel, Outcome: outcome, Note: note, Actor: a.actor, At: when})
 			if err != nil {
 				return err
 			}
-			if a.format == "json" {
-				return writeJSON(a.stdout, attempt)
+			if logged.Held != nil {
+				return a.printHeld(logged.Held)
 			}
-			fmt.Fprintf(a.stdout, "Recorded: %s by %s, %s.\n", recipient.Key, channel, outcome)
+			if a.format == "json" {
+				return writeJSON(a.stdout, logged.Attempt)
+			}
+			fmt.Fprintf(a.stdout, "Recorded: %s by %s, %s.\n", logged.Recipient.Key, channel, outcome)
 			return nil
 		},
 	}
