@@ -11,50 +11,24 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testdesk"
 	"github.com/leakdesk/leakdesk/match"
-	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/vault"
 )
 
-// desk is the match service over a real SQLite store and evidence vault,
-// with one incident.
+// desk is the match service over a real store and evidence vault, with
+// one incident.
 type desk struct {
-	svc       *match.Service
-	findings  leakdesk.FindingsService
-	incidents leakdesk.IncidentService
-	evidence  leakdesk.EvidenceService
-	incident  int64
+	*testdesk.Desk
+	svc      *match.Service
+	findings leakdesk.FindingsService
 }
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "leakdesk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := vault.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Open(filepath.Join(dir, "evidence"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &desk{findings: store.NewFindingsService(db), incidents: store.NewIncidentService(db, r), evidence: store.NewEvidenceService(db, v)}
-	inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
-	if err := d.incidents.CreateIncident(ctx, inc, "alice"); err != nil {
-		t.Fatal(err)
-	}
-	d.incident = inc.ID
+	d := &desk{Desk: testdesk.New(t)}
+	d.findings = store.NewFindingsService(d.DB)
 	d.svc = match.NewService(d.findings, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return d
 }
@@ -67,25 +41,11 @@ func (d *desk) addEvidence(t *testing.T, path string) *leakdesk.Evidence {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	e := &leakdesk.Evidence{IncidentID: d.incident, Filename: filepath.Base(path), Source: "forum", AddedBy: "alice"}
-	if err := d.evidence.AddEvidence(context.Background(), e, f); err != nil {
+	e := &leakdesk.Evidence{IncidentID: d.Incident, Filename: filepath.Base(path), Source: "forum", AddedBy: "alice"}
+	if err := d.Evidence.AddEvidence(context.Background(), e, f); err != nil {
 		t.Fatal(err)
 	}
 	return e
-}
-
-// kinds lists the kinds of the incident's events, in order.
-func (d *desk) kinds(t *testing.T) []string {
-	t.Helper()
-	events, err := d.incidents.FindEvents(context.Background(), d.incident)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, ev := range events {
-		out = append(out, ev.Kind)
-	}
-	return out
 }
 
 // TestMatchStoresTheFindingsOfTheEvidence: the incident's evidence, read
@@ -103,19 +63,19 @@ func TestMatchStoresTheFindingsOfTheEvidence(t *testing.T) {
 	if err := s.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	_, err = match.EvidenceSources(ctx, d.evidence, d.incident, "bob", "match")
+	_, err = match.EvidenceSources(ctx, d.Evidence, d.Incident, "bob", "match")
 	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(leakdesk.ErrorMessage(err), "no evidence") {
 		t.Fatalf("an incident without evidence: %v", err)
 	}
 	d.addEvidence(t, filepath.Join(dir, s.LeakPath()))
-	leaks, err := match.EvidenceSources(ctx, d.evidence, d.incident, "bob", "match")
+	leaks, err := match.EvidenceSources(ctx, d.Evidence, d.Incident, "bob", "match")
 	if err != nil {
 		t.Fatal(err)
 	}
 	broken := writeFile(t, dir, "broken.xlsx", "PK\x03\x04 not really a workbook")
 	m, err := d.svc.Match(ctx, match.Request{Registry: filepath.Join(dir, "registry", "contacts.csv"), Leaks: leaks,
 		PastExports: []string{filepath.Join(dir, "exports", "export_log.csv"), broken}, History: filepath.Join(dir, "registry", "history.csv"),
-		Read: dump.Options{Region: "FR"}, Incident: d.incident, Actor: "bob"})
+		Read: dump.Options{Region: "FR"}, Incident: d.Incident, Actor: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,15 +86,16 @@ func TestMatchStoresTheFindingsOfTheEvidence(t *testing.T) {
 	if len(m.PastUnread) != 1 || m.PastUnread[0].File != broken {
 		t.Errorf("past exports not read: %+v, want %s", m.PastUnread, broken)
 	}
-	stored, err := d.findings.LatestFindings(ctx, d.incident)
+	stored, err := d.findings.LatestFindings(ctx, d.Incident)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stored.Actor != "bob" || len(stored.Contacts) != len(f.Contacts) || stored.Registry != f.Registry {
 		t.Fatalf("stored findings: actor %q, %d contacts, registry %q", stored.Actor, len(stored.Contacts), stored.Registry)
 	}
-	if k := d.kinds(t); strings.Join(k[len(k)-2:], ",") != "evidence.read,findings.recorded" {
-		t.Fatalf("timeline ends %q", k)
+	events := d.Events(t)
+	if k := events[len(events)-2].Kind + "," + events[len(events)-1].Kind; k != "evidence.read,findings.recorded" {
+		t.Fatalf("timeline ends %s", k)
 	}
 }
 
@@ -147,11 +108,11 @@ func TestMatchOfNothingReadStoresNothing(t *testing.T) {
 	dir := t.TempDir()
 	registry := writeFile(t, dir, "registry.csv", "id,first_name,last_name,email\nC-1,Jeanne,Martin,jeanne@acme.test\n")
 	m, err := d.svc.Match(ctx, match.Request{Registry: registry, Leaks: match.Files(writeFile(t, dir, "empty.txt", "")), Read: dump.Options{Region: "FR"},
-		Incident: d.incident, Actor: "bob"})
+		Incident: d.Incident, Actor: "bob"})
 	if leakdesk.ErrorCode(err) != leakdesk.EUNREAD || m == nil || len(m.Findings.Unread) != 1 || m.Findings.Unread[0].Reason != "empty file" {
 		t.Fatalf("empty leak: %v, %+v", err, m)
 	}
-	if _, err := d.findings.LatestFindings(ctx, d.incident); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+	if _, err := d.findings.LatestFindings(ctx, d.Incident); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 		t.Fatalf("findings of nothing were stored: %v", err)
 	}
 	// Read, and without an incident, the findings need no store.
@@ -170,7 +131,7 @@ func TestEvidenceSource(t *testing.T) {
 	d := newDesk(t)
 	dir := t.TempDir()
 	first := d.addEvidence(t, writeFile(t, dir, "a.txt", "first\n"))
-	src, err := match.EvidenceSource(ctx, d.evidence, d.incident, "", "bob", "inspect")
+	src, err := match.EvidenceSource(ctx, d.Evidence, d.Incident, "", "bob", "inspect")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,25 +144,22 @@ func TestEvidenceSource(t *testing.T) {
 	if string(body) != "first\n" || src.Name != "evidence #1 a.txt" {
 		t.Fatalf("the only evidence: %q read from %q", body, src.Name)
 	}
-	events, err := d.incidents.FindEvents(ctx, d.incident)
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := d.Events(t)
 	if last := events[len(events)-1]; last.Kind != leakdesk.EventEvidenceRead || last.Actor != "bob" || !strings.Contains(string(last.Details), "inspect") {
 		t.Fatalf("the read is logged as %s by %s: %s", last.Kind, last.Actor, last.Details)
 	}
 	d.addEvidence(t, writeFile(t, dir, "b.txt", "second\n"))
-	_, err = match.EvidenceSource(ctx, d.evidence, d.incident, "", "bob", "inspect")
+	_, err = match.EvidenceSource(ctx, d.Evidence, d.Incident, "", "bob", "inspect")
 	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(leakdesk.ErrorMessage(err), "--evidence") {
 		t.Fatalf("two pieces, none named: %v", err)
 	}
-	if src, err := match.EvidenceSource(ctx, d.evidence, d.incident, first.SHA256[:8], "bob", "inspect"); err != nil || src.Name != "evidence #1 a.txt" {
+	if src, err := match.EvidenceSource(ctx, d.Evidence, d.Incident, first.SHA256[:8], "bob", "inspect"); err != nil || src.Name != "evidence #1 a.txt" {
 		t.Fatalf("by SHA-256 prefix: %q, %v", src.Name, err)
 	}
-	if src, err := match.EvidenceSource(ctx, d.evidence, d.incident, "2", "bob", "inspect"); err != nil || src.Name != "evidence #2 b.txt" {
+	if src, err := match.EvidenceSource(ctx, d.Evidence, d.Incident, "2", "bob", "inspect"); err != nil || src.Name != "evidence #2 b.txt" {
 		t.Fatalf("by number: %q, %v", src.Name, err)
 	}
-	_, err = match.EvidenceSource(ctx, d.evidence, d.incident, "7", "bob", "inspect")
+	_, err = match.EvidenceSource(ctx, d.Evidence, d.Incident, "7", "bob", "inspect")
 	if leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 		t.Fatalf("unknown evidence: %v", err)
 	}

@@ -16,57 +16,38 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testdesk"
 	"github.com/leakdesk/leakdesk/match"
-	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
 )
 
-// desk is a trace service over a real SQLite store, with one incident.
+// desk is a trace service over a real store, with one incident.
 type desk struct {
-	svc       *trace.Service
-	exports   leakdesk.ExportService
-	incidents leakdesk.IncidentService
-	incident  int64
-	dir       string
+	*testdesk.Desk
+	svc     *trace.Service
+	exports leakdesk.ExportService
+	dir     string
 }
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "leakdesk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &desk{exports: store.NewExportService(db), incidents: store.NewIncidentService(db, r), dir: dir}
-	inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
-	if err := d.incidents.CreateIncident(ctx, inc, "alice"); err != nil {
-		t.Fatal(err)
-	}
-	d.incident = inc.ID
+	d := &desk{Desk: testdesk.New(t), dir: t.TempDir()}
+	d.exports = store.NewExportService(d.DB)
 	code, err := trace.NewCode(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := func(bool) (*trace.Code, error) { return code, nil }
-	d.svc = trace.NewService(d.exports, d.incidents, key, time.Now)
+	d.svc = trace.NewService(d.exports, d.Incidents, key, time.Now)
 	return d
 }
 
 // lastEvent decodes the details of the incident's last event, of kind.
 func (d *desk) lastEvent(t *testing.T, kind string, details any) {
 	t.Helper()
-	events, err := d.incidents.FindEvents(context.Background(), d.incident)
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := d.Events(t)
 	last := events[len(events)-1]
 	if last.Kind != kind || last.Actor != "bob" {
 		t.Fatalf("last event: %s by %s, want %s by bob", last.Kind, last.Actor, kind)
@@ -152,7 +133,7 @@ func TestMadeExportIsRecordedAndDecoded(t *testing.T) {
 	if err := os.WriteFile(leakPath, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	v, err := d.svc.Decode(ctx, trace.DecodeRequest{Leak: match.Files(leakPath)[0], Incident: d.incident, Actor: "bob"})
+	v, err := d.svc.Decode(ctx, trace.DecodeRequest{Leak: match.Files(leakPath)[0], Incident: d.Incident, Actor: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +224,7 @@ func TestDecodeNeedsExportsAndTheKey(t *testing.T) {
 		}
 		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "no fingerprint key")
 	}
-	_, err = trace.NewService(d.exports, d.incidents, noKey, time.Now).Decode(ctx, req)
+	_, err = trace.NewService(d.exports, d.Incidents, noKey, time.Now).Decode(ctx, req)
 	wantCode(t, err, leakdesk.EUNAUTHORIZED)
 }
 
@@ -264,7 +245,7 @@ func TestRankRecordsOnTheIncident(t *testing.T) {
 	exports := filepath.Join(d.dir, "exports")
 	req := trace.RankRequest{Leak: match.Files(filepath.Join(d.dir, s.LeakPath()))[0], Candidates: []string{exports}, Log: filepath.Join(exports, "export_log.csv"),
 		Registry: filepath.Join(d.dir, "registry", "contacts.csv"), History: filepath.Join(d.dir, "registry", "history.csv"),
-		Read: dump.Options{Region: "FR"}, Incident: d.incident, Actor: "bob"}
+		Read: dump.Options{Region: "FR"}, Incident: d.Incident, Actor: "bob"}
 	res, err := d.svc.Rank(ctx, req)
 	if err != nil {
 		t.Fatal(err)
