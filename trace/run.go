@@ -89,7 +89,7 @@ func dateLeak(ctx context.Context, reader *dump.Reader, n *match.Normaliser, r R
 // payload is the ranking as its timeline event keeps it: the best three
 // candidates, and the dating.
 func (res *Result) payload() leakdesk.TraceRanked {
-	p := leakdesk.TraceRanked{Leak: res.Leak, Verdict: res.Verdict, Note: res.Note}
+	p := leakdesk.TraceRanked{Leak: res.Leak, Verdict: res.Verdict, Note: res.Note, Dating: res.Dating}
 	for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
 		rc := leakdesk.RankedCandidate{File: c.File, Rank: c.Rank, Score: c.Score, Containment: c.Containment, Coverage: c.Coverage}
 		if c.Export != nil {
@@ -97,10 +97,6 @@ func (res *Result) payload() leakdesk.TraceRanked {
 			rc.Export = &e
 		}
 		p.Top = append(p.Top, rc)
-	}
-	if res.Dating != nil {
-		d := leakdesk.LeakDating(*res.Dating)
-		p.Dating = &d
 	}
 	return p
 }
