@@ -52,8 +52,8 @@ func readRegistryTable(ctx context.Context, path, region string) (*registryTable
 // ExportPreview says how many registry rows each filter of an export
 // keeps. Its JSON is the contract of "leakdesk export --preview".
 type ExportPreview struct {
-	Rows    int           `json:"rows"`
 	Filters []FilterCount `json:"filters"`
+	Rows    int           `json:"rows"`
 }
 
 // PreviewExport counts the rows of the registry at path that each of the
@@ -67,5 +67,5 @@ func PreviewExport(ctx context.Context, path, region string, where []string) (*E
 	if err != nil {
 		return nil, err
 	}
-	return &ExportPreview{Rows: len(reg.rows), Filters: Preview(filters, reg.rows)}, nil
+	return &ExportPreview{Filters: Preview(filters, reg.rows), Rows: len(reg.rows)}, nil
 }
