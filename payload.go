@@ -187,6 +187,10 @@ func newPayload(kind string) any {
 		return &ContactRecordedPayload{}
 	case EventAssessmentConfirmed:
 		return &AssessmentConfirmed{}
+	case EventTraceRanked:
+		return &TraceRanked{}
+	case EventFingerprintTraced:
+		return &FingerprintTraced{}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
 )
 
@@ -15,14 +16,9 @@ type Change = match.Change
 // ReadHistory reads a registry history file; see match.ReadHistory.
 func ReadHistory(path string) ([]Change, error) { return match.ReadHistory(path) }
 
-// Dating estimates when the leaked data was taken.
-type Dating struct {
-	From        time.Time `json:"from,omitzero"` // zero: no earlier bound
-	To          time.Time `json:"to,omitzero"`   // zero: no later bound
-	Support     int       `json:"support"`       // informative rows consistent with the estimate
-	Informative int       `json:"informative"`   // rows whose values changed at some point
-	Note        string    `json:"note"`
-}
+// Dating estimates when the leaked data was taken; the timeline keeps it
+// as it is.
+type Dating = leakdesk.LeakDating
 
 // window is a time interval; a zero end is unbounded.
 type window struct{ from, to time.Time }

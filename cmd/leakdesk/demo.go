@@ -8,7 +8,6 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -21,7 +20,6 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/sample"
-	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
 )
 
@@ -98,31 +96,21 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			}
 
 			// Who is in it: link the leak to the registry.
-			reader, err := dump.NewReader(dump.Options{})
+			registry, history := filepath.Join(dir, "registry", "contacts.csv"), filepath.Join(dir, "registry", "history.csv")
+			pastExports, err := trace.CandidateFiles([]string{filepath.Join(dir, "exports")})
 			if err != nil {
 				return err
 			}
-			n := match.NewNormaliser("FR")
-			reg, err := match.LoadRegistry(ctx, reader, n, filepath.Join(dir, "registry", "contacts.csv"), match.RegistryOptions{})
+			matcher, err := a.matchService(ctx)
 			if err != nil {
 				return err
 			}
-			past, err := a.loadPast(ctx, reader, n, []string{filepath.Join(dir, "exports")}, filepath.Join(dir, "registry", "history.csv"))
+			matched, err := matcher.Match(ctx, match.Request{Registry: registry, Leaks: match.Files(leakPath), PastExports: pastExports, History: history,
+				Read: dump.Options{Region: "FR"}, Incident: inc.ID, Actor: a.actor})
 			if err != nil {
 				return err
 			}
-			res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).WithPast(past).Scan(ctx, match.Files(leakPath))
-			if err != nil {
-				return err
-			}
-			db, err := a.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			res.IncidentID, res.Actor, res.Registry = inc.ID, a.actor, filepath.Join(dir, "registry", "contacts.csv")
-			if err := store.NewFindingsService(db).RecordFindings(ctx, res); err != nil {
-				return err
-			}
+			res := matched.Findings
 			a.say("\n5. Who is in it (leakdesk match --incident %s --registry %s --export DIR --history FILE):", inc.PublicID(), res.Registry)
 			a.say("   %d of %d leaked rows belong to %d registry contacts of %d organisations; %d rows to review.",
 				res.MatchedRows, res.Rows, len(res.Contacts), len(res.Organisations), len(res.Review))
@@ -138,18 +126,14 @@ incident with its legal clocks. Everything goes to the data directory.`,
 				a.say("   Why %s is in it (%s, %.3f): %s.", c.ID, c.Class, c.Confidence, strings.Join(why, "; "))
 			}
 
-			// Where it came from: rank the exports found on the shared drive.
-			files, err := trace.CandidateFiles([]string{filepath.Join(dir, "exports")})
+			// Where it came from: rank the exports found on the shared drive,
+			// recorded on the timeline, where the status page finds the source.
+			tracer, err := a.traceService(ctx, true)
 			if err != nil {
 				return err
 			}
-			logPath := filepath.Join(dir, "exports", "export_log.csv")
-			files = slices.DeleteFunc(files, func(f string) bool { return f == logPath })
-			exportLog, err := trace.ReadLog(logPath)
-			if err != nil {
-				return err
-			}
-			traced, err := trace.New(reader, n).Trace(ctx, match.Files(leakPath)[0], files, exportLog)
+			traced, err := tracer.Rank(ctx, trace.RankRequest{Leak: match.Files(leakPath)[0], Candidates: []string{filepath.Join(dir, "exports")},
+				Log: filepath.Join(dir, "exports", "export_log.csv"), Registry: registry, History: history, Read: dump.Options{Region: "FR"}, Incident: inc.ID, Actor: a.actor})
 			if err != nil {
 				return err
 			}
@@ -161,22 +145,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 					a.say("   - %s", e)
 				}
 			}
-			changes, err := trace.ReadHistory(filepath.Join(dir, "registry", "history.csv"))
-			if err != nil {
-				return err
-			}
-			leaked, _, err := match.ReadRecords(ctx, reader, n, match.Files(leakPath)[0])
-			if err != nil {
-				return err
-			}
-			dating := trace.Date(ctx, n, reg, leaked, changes)
-			traced.Dating = &dating
-			a.say("   Dating, from the registry's history: %s.", dating.Note)
-			// Recorded on the timeline, as trace --incident does, where the
-			// status page finds the source.
-			if err := svc.AppendEvent(ctx, a.traceEvent(inc.ID, leakPath, traced)); err != nil {
-				return err
-			}
+			a.say("   Dating, from the registry's history: %s.", traced.Dating.Note)
 
 			// The responder confirms the severity: the list was offered for sale.
 			rs, err := a.rulesServices(ctx)
@@ -306,10 +275,14 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 	// and Germany, fixed and mobile.
 	decoys := trace.DecoyConfig{Domains: []string{"vernier-conseil.fr", "atelier-moreau.fr", "bellanger-industrie.fr", "hartmann-technik.de"},
 		PhoneRanges: []string{"+3342299", "+3376490", "+4930901", "+49176901"}, Pool: trace.DefaultDecoyPool}
+	svc, err := a.traceService(ctx, true)
+	if err != nil {
+		return err
+	}
 	var leaked *leakdesk.Export
 	for _, who := range []string{"sales", "support", "marketing agency", "auditor"} {
-		e, err := a.makeExport(ctx, exportRequest{registry: filepath.Join(dir, "registry", "contacts.csv"), recipient: who, purpose: "demo",
-			format: "csv", out: filepath.Join(out, strings.ReplaceAll(who, " ", "-")+".csv"), decoys: decoys})
+		e, err := svc.MakeExport(ctx, trace.ExportRequest{Registry: filepath.Join(dir, "registry", "contacts.csv"), Region: "FR", Recipient: who, Purpose: "demo",
+			Format: "csv", Out: filepath.Join(out, strings.ReplaceAll(who, " ", "-")+".csv"), Decoys: decoys, Actor: a.actor})
 		if err != nil {
 			return err
 		}
@@ -341,7 +314,11 @@ func (a *app) demoFingerprints(ctx context.Context, dir string) error {
 		return err
 	}
 	a.say("    A fifth of one copy, shuffled, turns up (%s). leakdesk trace --leak, with no candidates:\n", leakPath)
-	return a.traceFingerprints(ctx, dump.Options{Region: "FR"}, match.Files(leakPath)[0], nil, "")
+	v, err := svc.Decode(ctx, trace.DecodeRequest{Leak: match.Files(leakPath)[0], Read: dump.Options{Region: "FR"}, Actor: a.actor})
+	if err != nil {
+		return err
+	}
+	return a.printVerdict(v)
 }
 
 // demoPersonLinkage links person records (names, address, date of birth,

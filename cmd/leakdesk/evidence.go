@@ -1,21 +1,17 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/match"
 )
 
 func (a *app) evidenceCommand() *cobra.Command {
@@ -224,46 +220,4 @@ func (a *app) evidenceVerifyCommand() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// evidenceSource is one piece of incident's evidence to read: the one ref
-// names, or the only one the incident holds. Each read is logged on the
-// timeline, as actor, with purpose.
-func (a *app) evidenceSource(ctx context.Context, incident, ref, purpose string) (match.Source, error) {
-	id, err := leakdesk.ParseIncidentID(incident)
-	if err != nil {
-		return match.Source{}, err
-	}
-	svc, err := a.evidence(ctx)
-	if err != nil {
-		return match.Source{}, err
-	}
-	list, err := svc.FindEvidence(ctx, id)
-	if err != nil {
-		return match.Source{}, err
-	}
-	if ref == "" {
-		switch len(list) {
-		case 0:
-			return match.Source{}, leakdesk.Errorf(leakdesk.EINVALID, "incident %s holds no evidence: add the leak with leakdesk evidence add, or name the file", leakdesk.FormatIncidentID(id))
-		case 1:
-			ref = strconv.FormatInt(list[0].ID, 10)
-		default:
-			var names []string
-			for _, e := range list {
-				names = append(names, fmt.Sprintf("#%d %s", e.ID, e.Filename))
-			}
-			return match.Source{}, leakdesk.Errorf(leakdesk.EINVALID, "incident %s holds %d pieces of evidence (%s): say which with --evidence", leakdesk.FormatIncidentID(id), len(list), strings.Join(names, ", "))
-		}
-	}
-	name := "evidence " + ref
-	for _, e := range list {
-		if ref == strconv.FormatInt(e.ID, 10) || (len(ref) >= 8 && strings.HasPrefix(e.SHA256, strings.ToLower(ref))) {
-			name = fmt.Sprintf("evidence #%d %s", e.ID, e.Filename)
-		}
-	}
-	return match.Source{Name: name, Open: func() (io.ReadCloser, error) {
-		_, rc, err := svc.OpenEvidence(ctx, id, ref, a.actor, purpose)
-		return rc, err
-	}}, nil
 }

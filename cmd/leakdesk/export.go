@@ -1,26 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/dump"
-	"github.com/leakdesk/leakdesk/match"
-	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
 )
 
@@ -88,7 +76,11 @@ apart.`,
 				if err := requireFlags(cmd, "registry"); err != nil {
 					return err
 				}
-				return a.previewExport(cmd.Context(), registry, region, where)
+				p, err := trace.PreviewExport(cmd.Context(), registry, region, where)
+				if err != nil {
+					return err
+				}
+				return a.printExportPreview(registry, p)
 			}
 			if err := requireFlags(cmd, "registry", "recipient", "out"); err != nil {
 				return err
@@ -96,12 +88,8 @@ apart.`,
 			// --format is the file's format here; the summary printed is JSON
 			// too when the file is.
 			format := a.format
-			switch format {
-			case "table":
+			if format == "table" {
 				format = "csv"
-			case "csv", "xlsx", "json":
-			default:
-				return leakdesk.Errorf(leakdesk.EINVALID, "--format %q: want csv, xlsx or json", format)
 			}
 			decoys := trace.DecoyConfig{Domains: splitList(decoyDomains, strings.ToLower), PhoneRanges: splitList(decoyRanges, nil), Pool: pool}
 			if noDecoys {
@@ -109,8 +97,12 @@ apart.`,
 			} else if err := decoys.Validate(); err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "%s (--decoy-domain and --decoy-phone-range, each repeatable, or LEAKDESK_DECOY_DOMAIN and LEAKDESK_DECOY_PHONE, comma-separated); --no-decoys exports without, which a leaker who normalises values can defeat", leakdesk.ErrorMessage(err))
 			}
-			e, err := a.makeExport(cmd.Context(), exportRequest{registry: registry, recipient: recipient, purpose: purpose, where: where,
-				columns: columns, format: format, out: out, region: strings.ToUpper(region), decoys: decoys})
+			svc, err := a.traceService(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			e, err := svc.MakeExport(cmd.Context(), trace.ExportRequest{Registry: registry, Recipient: recipient, Purpose: purpose, Where: where,
+				Columns: columns, Format: format, Out: out, Region: region, Decoys: decoys, Actor: a.actor})
 			if err != nil {
 				return err
 			}
@@ -159,175 +151,15 @@ func splitList(values []string, norm func(string) string) []string {
 	return out
 }
 
-// exportRequest is what "export" is asked to write.
-type exportRequest struct {
-	registry, recipient, purpose, format, out, region string
-	where, columns                                    []string
-	decoys                                            trace.DecoyConfig
-}
-
-// previewExport prints how many registry rows each filter keeps.
-func (a *app) previewExport(ctx context.Context, registry, region string, where []string) error {
-	header, rows, _, err := readRegistryTable(ctx, registry, region)
-	if err != nil {
-		return err
-	}
-	filters, err := trace.ParseWhere(header, where)
-	if err != nil {
-		return err
-	}
-	counts := trace.Preview(filters, rows)
+// printExportPreview prints how many registry rows each filter keeps.
+func (a *app) printExportPreview(registry string, p *trace.ExportPreview) error {
 	if a.format == "json" {
-		return writeJSON(a.stdout, map[string]any{"rows": len(rows), "filters": counts})
+		return writeJSON(a.stdout, p)
 	}
-	fmt.Fprintf(a.stdout, "%s: %d rows. Nothing is written.\n", registry, len(rows))
+	fmt.Fprintf(a.stdout, "%s: %d rows. Nothing is written.\n", registry, p.Rows)
 	t := newTable(a.stdout, "FILTER", "KEEPS", "LEFT")
-	for _, c := range counts {
+	for _, c := range p.Filters {
 		t.row(c.Filter, fmt.Sprint(c.Keeps), fmt.Sprint(c.Left))
 	}
 	return t.flush()
-}
-
-// makeExport writes a fingerprinted export and records it.
-func (a *app) makeExport(ctx context.Context, r exportRequest) (*leakdesk.Export, error) {
-	code, err := a.fingerprintCode(true)
-	if err != nil {
-		return nil, err
-	}
-	header, rows, roles, err := readRegistryTable(ctx, r.registry, r.region)
-	if err != nil {
-		return nil, err
-	}
-	filters, err := trace.ParseWhere(header, r.where)
-	if err != nil {
-		return nil, err
-	}
-	var id [4]byte
-	rand.Read(id[:])
-	e := &leakdesk.Export{ID: "FX-" + hex.EncodeToString(id[:]), Recipient: r.recipient, Purpose: r.purpose, Filter: strings.Join(r.where, " AND "),
-		Format: r.format, Region: r.region, DecoyDomains: r.decoys.Domains, DecoyPhoneRanges: r.decoys.PhoneRanges, DecoyPool: r.decoys.Pool, Actor: a.actor}
-	marker := trace.NewMarker(code, match.NewNormaliser(r.region))
-	b, err := marker.BuildExport(header, roles, rows, trace.ExportSpec{ID: e.ID, Where: filters, Columns: r.columns, Decoys: r.decoys})
-	if err != nil {
-		return nil, err
-	}
-	e.Columns, e.Rows, e.Decoys, e.Positions = b.Header, b.Real, b.Decoys, b.Positions
-	for _, d := range b.Pool {
-		e.DecoyContacts = append(e.DecoyContacts, leakdesk.DecoyContact{Pos: d.Pos, Email: d.Email, Phone: d.Phone, Mobile: d.Mobile})
-	}
-	data, err := encodeExport(r.format, b.Header, b.Rows)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(data)
-	e.SHA256, e.File = hex.EncodeToString(sum[:]), r.out
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// Recorded before the file appears: an export that exists is always
-	// one leakdesk can decode.
-	if err := store.NewExportService(db).RecordExport(ctx, e); err != nil {
-		return nil, err
-	}
-	if err := writeFileAtomic(r.out, data); err != nil {
-		return nil, err
-	}
-	return e, nil
-}
-
-// readRegistryTable reads the first table of a registry with its roles.
-func readRegistryTable(ctx context.Context, path, region string) (header []string, rows [][]string, roles []dump.Role, err error) {
-	reader, err := dump.NewReader(dump.Options{Region: region})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var table *dump.Table
-	err = reader.Read(ctx, path, func(t *dump.Table) error {
-		if table != nil {
-			return nil
-		}
-		table = t
-		return t.Rows(ctx, func(row dump.Row) error {
-			rows = append(rows, slices.Clone(row.Cells))
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if table == nil || len(rows) == 0 {
-		return nil, nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s holds no rows", path)
-	}
-	for _, cr := range reader.InferRoles(table, rows[:min(len(rows), 300)], nil) {
-		roles = append(roles, cr.Role)
-	}
-	return slices.Clone(table.Columns), rows, roles, nil
-}
-
-func encodeExport(format string, header []string, rows [][]string) ([]byte, error) {
-	var buf bytes.Buffer
-	if format == "csv" || format == "xlsx" {
-		// Opened in a spreadsheet, a cell such as =HYPERLINK(...) would run.
-		all := trace.NeutraliseRows(append([][]string{header}, rows...))
-		header, rows = all[0], all[1:]
-	}
-	switch format {
-	case "csv":
-		w := csv.NewWriter(&buf)
-		w.Write(header)
-		w.WriteAll(rows)
-		if err := w.Error(); err != nil {
-			return nil, fmt.Errorf("write csv: %w", err)
-		}
-	case "json":
-		records := make([]map[string]string, len(rows))
-		for k, r := range rows {
-			records[k] = map[string]string{}
-			for i, h := range header {
-				if i < len(r) {
-					records[k][h] = r[i]
-				}
-			}
-		}
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(records); err != nil {
-			return nil, err
-		}
-	case "xlsx":
-		x := excelize.NewFile()
-		defer x.Close()
-		for k, r := range append([][]string{header}, rows...) {
-			cells := make([]any, len(r))
-			for i, c := range r {
-				cells[i] = c
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, k+1)
-			if err := x.SetSheetRow("Sheet1", cell, &cells); err != nil {
-				return nil, fmt.Errorf("write xlsx: %w", err)
-			}
-		}
-		if err := x.Write(&buf); err != nil {
-			return nil, fmt.Errorf("write xlsx: %w", err)
-		}
-	}
-	return buf.Bytes(), nil
-}
-
-// writeFileAtomic writes data under a temporary name and renames it.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
-	if err != nil {
-		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot write %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot write %s: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

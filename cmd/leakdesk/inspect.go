@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
 )
 
 // dumpFlags are the limits every command that reads leaked files accepts.
@@ -69,7 +71,11 @@ and the read is logged on its timeline with the actor.`,
 			var profiles []*dump.FileProfile
 			if incident != "" && len(args) == 0 {
 				// Evidence is read through the vault, and each read is logged.
-				src, err := a.evidenceSource(cmd.Context(), incident, evidenceRef, "inspect")
+				id, err := leakdesk.ParseIncidentID(incident)
+				if err != nil {
+					return err
+				}
+				src, err := a.evidenceLeak(cmd.Context(), id, evidenceRef, "inspect")
 				if err != nil {
 					return err
 				}
@@ -119,6 +125,16 @@ and the read is logged on its timeline with the actor.`,
 	cmd.Flags().StringVar(&incident, "incident", "", "without files: inspect this incident's evidence, read from the vault (each read logged)")
 	cmd.Flags().StringVar(&evidenceRef, "evidence", "", "with --incident: which piece of evidence (number or SHA-256 prefix), when there are several")
 	return cmd
+}
+
+// evidenceLeak is the piece of an incident's evidence that ref names, read
+// through the vault, each read logged with purpose.
+func (a *app) evidenceLeak(ctx context.Context, incidentID int64, ref, purpose string) (match.Source, error) {
+	svc, err := a.evidence(ctx)
+	if err != nil {
+		return match.Source{}, err
+	}
+	return match.EvidenceSource(ctx, svc, incidentID, ref, a.actor, purpose)
 }
 
 func printProfile(w io.Writer, fp *dump.FileProfile) {

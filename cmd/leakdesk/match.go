@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,6 +47,7 @@ from the vault (each read logged).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			if err := requireFlags(cmd, "registry"); err != nil {
 				return err
 			}
@@ -59,66 +59,42 @@ from the vault (each read logged).`,
 				}
 				opts.Map[dump.Role(role)] = column
 			}
-			reader, err := dump.NewReader(df.opts)
+			pastExports, err := trace.CandidateFiles(exports)
 			if err != nil {
 				return err
 			}
-			n := match.NewNormaliser(df.opts.Region)
-			reg, err := match.LoadRegistry(cmd.Context(), reader, n, registry, opts)
-			if err != nil {
-				return err
-			}
-			a.logger.Info("registry loaded", "file", registry, "contacts", len(reg.Contacts))
-			sources := match.Files(args...)
-			var incidentID int64
+			req := match.Request{Registry: registry, RegistryOptions: opts, Leaks: match.Files(args...), PastExports: pastExports, History: history,
+				EstimateWeights: estimate, Read: df.opts, Actor: a.actor}
+			svc := match.NewService(nil, a.logger)
 			if incident != "" {
-				if incidentID, err = leakdesk.ParseIncidentID(incident); err != nil {
+				if req.Incident, err = leakdesk.ParseIncidentID(incident); err != nil {
+					return err
+				}
+				if svc, err = a.matchService(ctx); err != nil {
 					return err
 				}
 				if len(args) == 0 {
-					if sources, err = a.evidenceSources(cmd.Context(), incidentID); err != nil {
+					if req.Leaks, err = a.evidenceLeaks(ctx, req.Incident); err != nil {
 						return err
 					}
 				}
 			}
-			matcher := match.NewMatcher(reg, match.DefaultWeights())
-			var estimated map[string]float64
-			if estimate {
-				if matcher, estimated, err = a.estimateWeights(cmd.Context(), reader, n, reg, sources); err != nil {
-					return err
-				}
-			}
-			scanner := match.NewScanner(reader, n, matcher, max(df.opts.Workers, 2))
-			if len(exports) > 0 || history != "" {
-				past, err := a.loadPast(cmd.Context(), reader, n, exports, history)
-				if err != nil {
-					return err
-				}
-				scanner.WithPast(past)
-			}
-			res, err := scanner.Scan(cmd.Context(), sources)
-			if err != nil {
+			matched, err := svc.Match(ctx, req)
+			if matched == nil {
 				return err
 			}
-			res.Weights = estimated
-			res.Registry = registry
-			// Findings of a leak of which nothing was read are not findings:
-			// they are neither stored nor printed as "0 contacts".
-			if err := a.reportUnread(res.Unread, res.Rows); err != nil {
+			for _, u := range matched.PastUnread {
+				fmt.Fprintf(a.stderr, "leakdesk: past export not read, former contacts in it are not found: %s\n", u)
+			}
+			res := matched.Findings
+			a.reportUnread(res.Unread, res.Rows)
+			// Findings of a leak of which nothing was read (EUNREAD) are not
+			// findings: they were not stored, and are not printed as "0 contacts".
+			if err != nil {
 				if a.format == "json" {
 					writeJSON(a.stdout, res)
 				}
 				return err
-			}
-			if incidentID != 0 {
-				db, err := a.openDB(cmd.Context())
-				if err != nil {
-					return err
-				}
-				res.IncidentID, res.Actor = incidentID, a.actor
-				if err := store.NewFindingsService(db).RecordFindings(cmd.Context(), res); err != nil {
-					return err
-				}
 			}
 			switch a.format {
 			case "json":
@@ -126,7 +102,7 @@ from the vault (each read logged).`,
 			case "csv":
 				return writeMatchCSV(a, res)
 			}
-			printMatch(a, res, reg)
+			printMatch(a, res, matched.Registry)
 			return nil
 		},
 	}
@@ -143,72 +119,23 @@ from the vault (each read logged).`,
 	return cmd
 }
 
-// loadPast reads the past exports and the registry's history that former
-// contacts are looked for in. Exports that cannot be read are said.
-func (a *app) loadPast(ctx context.Context, reader *dump.Reader, n *match.Normaliser, exports []string, history string) (*match.Past, error) {
-	files, err := trace.CandidateFiles(exports)
+// matchService is the match service over the store, which holds findings.
+func (a *app) matchService(ctx context.Context) (*match.Service, error) {
+	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var changes []match.Change
-	if history != "" {
-		if changes, err = match.ReadHistory(history); err != nil {
-			return nil, err
-		}
-	}
-	past, unread, err := match.LoadPast(ctx, reader, n, files, changes)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range unread {
-		fmt.Fprintf(a.stderr, "leakdesk: past export not read, former contacts in it are not found: %s\n", u)
-	}
-	return past, nil
+	return match.NewService(store.NewFindingsService(db), a.logger), nil
 }
 
-// estimateSample is how many leaked records EM learns from: enough for
-// every comparison outcome to be seen often, few enough to take seconds.
-const estimateSample = 50_000
-
-// estimateWeights estimates the linkage weights from a sample of the leak.
-// It keeps the defaults, and says so, when EM does not converge.
-func (a *app) estimateWeights(ctx context.Context, reader *dump.Reader, n *match.Normaliser, reg *match.Registry, sources []match.Source) (*match.Matcher, map[string]float64, error) {
-	recs, err := match.SampleRecords(ctx, reader, n, sources, estimateSample)
-	if err != nil {
-		return nil, nil, err
-	}
-	w, est := match.NewMatcher(reg, match.DefaultWeights()).EstimateWeights(recs)
-	if !est.Converged {
-		a.logger.Warn("linkage weights could not be estimated from the leak; the defaults are used", "records", len(recs), "pairs", est.Pairs, "iterations", est.Iterations)
-		return match.NewMatcher(reg, match.DefaultWeights()), nil, nil
-	}
-	a.logger.Info("linkage weights estimated", "records", len(recs), "pairs", est.Pairs, "patterns", est.Patterns, "iterations", est.Iterations, "link_share", est.MatchShare)
-	return match.NewMatcher(reg, w), w.Levels(), nil
-}
-
-// evidenceSources reads an incident's evidence from the vault, each read
-// logged as a match.
-func (a *app) evidenceSources(ctx context.Context, id int64) ([]match.Source, error) {
+// evidenceLeaks is all of an incident's evidence, read through the vault,
+// each read logged as a match.
+func (a *app) evidenceLeaks(ctx context.Context, incidentID int64) ([]match.Source, error) {
 	svc, err := a.evidence(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := svc.FindEvidence(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "incident %s holds no evidence to match: add the leak with leakdesk evidence add, or name the files", leakdesk.FormatIncidentID(id))
-	}
-	var out []match.Source
-	for _, e := range list {
-		ref := strconv.FormatInt(e.ID, 10)
-		out = append(out, match.Source{Name: fmt.Sprintf("evidence #%d %s", e.ID, e.Filename), Open: func() (io.ReadCloser, error) {
-			_, rc, err := svc.OpenEvidence(ctx, id, ref, a.actor, "match against the registry")
-			return rc, err
-		}})
-	}
-	return out, nil
+	return match.EvidenceSources(ctx, svc, incidentID, a.actor, "match against the registry")
 }
 
 func writeMatchCSV(a *app, res *leakdesk.Findings) error {

@@ -6,19 +6,14 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
 )
-
-// eventTraceRanked is the timeline event of a tracing run.
-const eventTraceRanked = leakdesk.EventTraceRanked
 
 func (a *app) traceCommand() *cobra.Command {
 	var df dumpFlags
@@ -51,78 +46,53 @@ decoy range means someone uses a list. --decoy VALUE (repeatable), with no
 leak file, names the exports that carried those decoys, scored the same
 way.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			paths := append(slices.Clone(candidates), args...)
-			if len(decoyHits) > 0 && len(paths) == 0 && leak == "" {
-				return a.traceFingerprints(cmd.Context(), df.opts, match.Source{}, decoyHits, incident)
-			}
-			if leak == "" && incident == "" {
-				return leakdesk.Errorf(leakdesk.EINVALID, "trace needs the leak: --leak FILE, or --incident ID to read it from the incident's evidence")
-			}
-			src := match.Files(leak)
-			if leak == "" {
-				s, err := a.evidenceSource(cmd.Context(), incident, evidenceRef, "trace the source of the leak")
-				if err != nil {
-					return err
+			// Decoys contacted are decoded without a leak; with one, they are not used.
+			decoysOnly := len(paths) == 0 && len(decoyHits) > 0 && leak == ""
+			if !decoysOnly {
+				decoyHits = nil
+				if leak == "" && incident == "" {
+					return leakdesk.Errorf(leakdesk.EINVALID, "trace needs the leak: --leak FILE, or --incident ID to read it from the incident's evidence")
 				}
-				src, leak = []match.Source{s}, s.Name
 			}
-			if len(paths) == 0 {
-				return a.traceFingerprints(cmd.Context(), df.opts, src[0], nil, incident)
-			}
-			files, err := trace.CandidateFiles(paths)
-			if err != nil {
-				return err
-			}
-			var log map[string]*trace.LogEntry
-			if logPath != "" {
-				if log, err = trace.ReadLog(logPath); err != nil {
-					return err
-				}
-				abs, _ := filepath.Abs(logPath)
-				files = slices.DeleteFunc(files, func(f string) bool { p, _ := filepath.Abs(f); return p == abs })
-			}
-			reader, err := dump.NewReader(df.opts)
-			if err != nil {
-				return err
-			}
-			n := match.NewNormaliser(df.opts.Region)
-			res, err := trace.New(reader, n).Trace(cmd.Context(), src[0], files, log)
-			if err != nil {
-				return err
-			}
-			a.reportUnread(res.Unread, int64(res.LeakRows)) // Trace fails when nothing was read
-			if (registry == "") != (history == "") {
-				return leakdesk.Errorf(leakdesk.EINVALID, "dating needs both --registry and --history")
-			}
-			if registry != "" {
-				reg, err := match.LoadRegistry(cmd.Context(), reader, n, registry, match.RegistryOptions{})
-				if err != nil {
-					return err
-				}
-				changes, err := trace.ReadHistory(history)
-				if err != nil {
-					return err
-				}
-				leaked, _, err := match.ReadRecords(cmd.Context(), reader, n, src[0])
-				if _, err := dump.Unreads(err); err != nil {
-					return err // the parts not read were reported above
-				}
-				d := trace.Date(cmd.Context(), n, reg, leaked, changes)
-				res.Dating = &d
-			}
+			var incidentID int64
+			var err error
 			if incident != "" {
-				id, err := leakdesk.ParseIncidentID(incident)
-				if err != nil {
-					return err
-				}
-				svc, err := a.incidents(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if err := svc.AppendEvent(cmd.Context(), a.traceEvent(id, leak, res)); err != nil {
+				if incidentID, err = leakdesk.ParseIncidentID(incident); err != nil {
 					return err
 				}
 			}
+			var src match.Source
+			switch {
+			case leak != "":
+				src = match.Files(leak)[0]
+			case !decoysOnly:
+				if src, err = a.evidenceLeak(ctx, incidentID, evidenceRef, "trace the source of the leak"); err != nil {
+					return err
+				}
+			}
+			decoding := len(paths) == 0
+			svc, err := a.traceService(ctx, decoding || incidentID != 0)
+			if err != nil {
+				return err
+			}
+			if decoding {
+				v, err := svc.Decode(ctx, trace.DecodeRequest{Leak: src, DecoyHits: decoyHits, Read: df.opts, Incident: incidentID, Actor: a.actor})
+				if err != nil {
+					return err
+				}
+				if len(decoyHits) == 0 {
+					a.reportUnread(v.Observation.Unread, 1) // Decode fails when nothing was read
+				}
+				return a.printVerdict(v)
+			}
+			res, err := svc.Rank(ctx, trace.RankRequest{Leak: src, Candidates: paths, Log: logPath, Registry: registry, History: history,
+				Read: df.opts, Incident: incidentID, Actor: a.actor})
+			if err != nil {
+				return err
+			}
+			a.reportUnread(res.Unread, int64(res.LeakRows)) // Rank fails when nothing was read
 			if a.format == "json" {
 				return writeJSON(a.stdout, res)
 			}
@@ -143,132 +113,37 @@ way.`,
 	return cmd
 }
 
-// traceEvent is the timeline event of a ranking of candidate exports, with
-// its dating when there is one.
-func (a *app) traceEvent(id int64, leak string, res *trace.Result) *leakdesk.Event {
-	var top []map[string]any
-	for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
-		top = append(top, map[string]any{"file": c.File, "rank": c.Rank, "score": c.Score, "containment": c.Containment, "coverage": c.Coverage, "export": c.Export})
+// traceService is the trace service; stored opens the store it records
+// in, which a ranking of files alone does not need.
+func (a *app) traceService(ctx context.Context, stored bool) (*trace.Service, error) {
+	if !stored {
+		return trace.NewService(nil, nil, a.fingerprintCode, a.now), nil
 	}
-	return leakdesk.NewEvent(id, a.actor, eventTraceRanked, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "top": top, "dating": res.Dating})
-}
-
-// eventFingerprintTraced is the timeline event of a fingerprint decoding.
-const eventFingerprintTraced = leakdesk.EventFingerprintTraced
-
-// fingerprintResult is the JSON contract of trace without candidates.
-type fingerprintResult struct {
-	Accused     []trace.Suspect    `json:"accused"`
-	Suspects    []trace.Suspect    `json:"suspects"`
-	Verdict     string             `json:"verdict"` // accused or inconclusive
-	Note        string             `json:"note"`
-	Observation *trace.Observation `json:"observation"`
-}
-
-// traceFingerprints decodes a leak against every recorded export.
-func (a *app) traceFingerprints(ctx context.Context, opts dump.Options, src match.Source, decoyHits []string, incident string) error {
-	leak := src.Name
 	db, err := a.openDB(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	exports, err := store.NewExportService(db).Exports(ctx)
+	incidents, err := a.incidents(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(exports) == 0 {
-		return leakdesk.Errorf(leakdesk.EINVALID, "trace needs candidate files (--candidates PATH): no fingerprinted export is recorded here to check the leak against (leakdesk export makes them)")
-	}
-	code, err := a.fingerprintCode(false)
-	if err != nil {
-		return err
-	}
-	recorded, decoys := code.Recorded(exports)
-	// Each export is decoded in the phone region it was made in, whatever
-	// --region says: the leak is read once per region of the exports.
-	observed := map[string]*trace.Observation{}
-	unknown := map[string]int{}
-	for _, region := range trace.Regions(recorded) {
-		marker := trace.NewMarker(code, match.NewNormaliser(region))
-		if len(decoyHits) > 0 {
-			obs, notDecoys := marker.ObserveDecoys(decoyHits, decoys)
-			for _, v := range notDecoys {
-				unknown[v]++
-			}
-			observed[region] = obs
-			continue
-		}
-		o := opts
-		o.Region = region
-		reader, err := dump.NewReader(o)
-		if err != nil {
-			return err
-		}
-		if observed[region], err = marker.Observe(ctx, reader, src, decoys); err != nil {
-			return err
-		}
-	}
-	if len(decoyHits) > 0 {
-		var notDecoys []string
-		for _, v := range decoyHits {
-			if unknown[v] == len(observed) {
-				notDecoys = append(notDecoys, v)
-			}
-		}
-		if len(notDecoys) > 0 {
-			return leakdesk.Errorf(leakdesk.EINVALID, "not a decoy of any recorded export: %s", strings.Join(notDecoys, ", "))
-		}
-		leak = "decoys " + strings.Join(decoyHits, ", ")
-	}
-	res := &fingerprintResult{Suspects: code.AccuseByRegion(func(r string) *trace.Observation { return observed[r] }, recorded), Verdict: "inconclusive"}
-	// What is shown is the leak as read in the region of the best suspect.
-	regionOf := map[string]string{}
-	for _, e := range recorded {
-		regionOf[e.ID] = e.Region
-	}
-	obs := observed[regionOf[res.Suspects[0].Export]]
-	res.Observation = obs
-	if len(decoyHits) == 0 {
-		a.reportUnread(obs.Unread, 1) // Observe fails when nothing was read
-	}
-	res.Accused = trace.Accused(res.Suspects)
-	switch {
-	case len(res.Accused) > 0:
-		res.Verdict = "accused"
-		res.Note = fmt.Sprintf("%s (export %s) is accused: the chance that an innocent recipient scores as high is at most %.2g", res.Accused[0].Recipient, res.Accused[0].Export, res.Accused[0].Bound)
-	case len(obs.Symbols) == 0:
-		res.Note = "the leak carries no position of any recorded export: it shares no phone, e-mail domain, organisation or decoy with them"
-	default:
-		res.Note = fmt.Sprintf("no recipient can be accused: the best bound reached is %.2g, above %.0g", res.Suspects[0].Bound, trace.AccuseBelow)
-	}
-	if res.Accused == nil {
-		res.Accused = []trace.Suspect{}
-	}
-	if incident != "" {
-		id, err := leakdesk.ParseIncidentID(incident)
-		if err != nil {
-			return err
-		}
-		svc, err := a.incidents(ctx)
-		if err != nil {
-			return err
-		}
-		ev := leakdesk.NewEvent(id, a.actor, eventFingerprintTraced, a.now(), map[string]any{"leak": leak, "verdict": res.Verdict, "note": res.Note, "accused": res.Accused})
-		if err := svc.AppendEvent(ctx, ev); err != nil {
-			return err
-		}
-	}
+	return trace.NewService(store.NewExportService(db), incidents, a.fingerprintCode, a.now), nil
+}
+
+// printVerdict prints a fingerprint verdict and the positions it rests on.
+func (a *app) printVerdict(v *trace.Verdict) error {
 	if a.format == "json" {
-		return writeJSON(a.stdout, res)
+		return writeJSON(a.stdout, v)
 	}
-	fmt.Fprintf(a.stdout, "%s: %s.\n", leak, res.Note)
+	obs := v.Observation
+	fmt.Fprintf(a.stdout, "%s: %s.\n", v.Leak, v.Note)
 	var seen []string
 	for _, kind := range slices.Sorted(maps.Keys(obs.Seen)) {
 		seen = append(seen, fmt.Sprintf("%d %s", obs.Seen[kind], kind))
 	}
 	fmt.Fprintf(a.stdout, "Positions seen: %s; decoys: %d; set aside as normalised: %s.\n\n", showList(seen, "none"), obs.Decoys, showList(obs.Erased, "none"))
 	t := newTable(a.stdout, "EXPORT", "RECIPIENT", "SCORE", "POSITIONS", "DECOYS", "BOUND")
-	for _, s := range res.Suspects {
+	for _, s := range v.Suspects {
 		t.row(s.Export, s.Recipient, fmt.Sprintf("%.1f", s.Score), fmt.Sprint(s.Positions), fmt.Sprint(s.Decoys), fmt.Sprintf("%.2g", s.Bound))
 	}
 	return t.flush()
