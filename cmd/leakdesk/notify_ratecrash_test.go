@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
-	"os/exec"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -33,9 +29,7 @@ func TestKilledRateLimitedCampaignSendsFewSecondCopies(t *testing.T) {
 		// At 20 messages a second over 4 connections each connection sends
 		// every 200 ms, most of it waiting for its turn.
 		const recipients, connections, rate, wantKills = 160, 4, 20, 10
-		notifyIncident(t, c, recipients, true)
-		mp := notifytest.Start(t)
-		env := c.environ()
+		mp, env := campaignToKill(t, c, recipients)
 		// A short lease, so that a restart takes over what a dead sender held
 		// after seconds; it must cover six SMTP timeouts and two turns.
 		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
@@ -45,13 +39,7 @@ func TestKilledRateLimitedCampaignSendsFewSecondCopies(t *testing.T) {
 		kills := 0
 		for kills < wantKills {
 			before := arrived(t, mp)
-			cmd := exec.Command(bin, args...)
-			cmd.Env = env
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, stderr := startSender(t, bin, env, args)
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
 			// The kill lands at a random moment once messages flow, so that
@@ -63,60 +51,21 @@ func TestKilledRateLimitedCampaignSendsFewSecondCopies(t *testing.T) {
 			}
 			time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 			cmd.Process.Signal(syscall.SIGKILL)
-			err := <-exited
-			var exitErr *exec.ExitError
-			if errors.As(err, &exitErr) && exitErr.Sys().(syscall.WaitStatus).Signaled() {
-				kills++
-			} else if err != nil {
-				t.Fatalf("sender failed on its own: %v\n%s", err, stderr.String())
-			} else {
+			if !killedBySignal(t, <-exited, stderr) {
 				break // finished before the kill: nothing left to interrupt
 			}
+			kills++
 		}
 		if kills < wantKills/2 {
 			t.Fatalf("only %d kills landed mid-campaign; the test proves little", kills)
 		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("final run: %v", err)
-		}
-		var res struct {
-			States    map[string]int
-			Uncertain int
-		}
-		if err := json.Unmarshal(out, &res); err != nil || res.States["sent"] != recipients {
-			t.Fatalf("final run: %s (%v)", out, err)
-		}
-
-		copies := map[string]int{} // by Message-ID
-		recipientsOf := map[string]map[string]bool{}
-		for _, m := range mp.Messages() {
-			copies[m.MessageID]++
-			to := strings.ToLower(m.To[0].Address)
-			if recipientsOf[to] == nil {
-				recipientsOf[to] = map[string]bool{}
-			}
-			recipientsOf[to][m.MessageID] = true
-		}
-		if len(recipientsOf) != recipients || len(copies) != recipients {
-			t.Fatalf("%d recipients got %d distinct messages, want %d of each", len(recipientsOf), len(copies), recipients)
-		}
-		for to, ids := range recipientsOf {
-			if len(ids) != 1 {
-				t.Errorf("%s got %d different messages for one notice", to, len(ids))
-			}
-		}
-		second := 0
-		for _, n := range copies {
-			second += n - 1
-		}
+		uncertain := finishCampaign(t, bin, env, args, recipients)
+		second := secondCopies(t, mp, recipients)
 		t.Logf("%d kills over %d connections at rate=%d: %d second copies (same Message-ID), %d deliveries recorded uncertain",
-			kills, connections, rate, second, res.Uncertain)
+			kills, connections, rate, second, uncertain)
 		// Each copy was in flight when a sender died, and is on record as such.
-		if second > res.Uncertain {
-			t.Errorf("%d second copies but only %d deliveries recorded uncertain", second, res.Uncertain)
+		if second > uncertain {
+			t.Errorf("%d second copies but only %d deliveries recorded uncertain", second, uncertain)
 		}
 		// A kill can catch each connection with one message kept by the
 		// server and not yet recorded, so kills × connections is the floor no
