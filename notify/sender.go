@@ -247,6 +247,8 @@ type smtpSender struct {
 	conn *smtp.Client // nil until dialled, and after a failure
 }
 
+func (s *smtpSender) untilTurn() time.Duration { return s.d.limiter.untilNext() }
+
 func (s *smtpSender) Send(ctx context.Context, m *Message, ready func() error) error {
 	raw, err := m.Bytes()
 	if err != nil {
@@ -346,6 +348,17 @@ func newLimiter(rate float64) *limiter {
 		return &limiter{}
 	}
 	return &limiter{interval: time.Duration(float64(time.Second) / rate)}
+}
+
+// untilNext says how long a message would wait if it asked for its slot
+// now.
+func (l *limiter) untilNext() time.Duration {
+	if l.interval == 0 {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return max(time.Until(l.next), 0)
 }
 
 func (l *limiter) wait(ctx context.Context) error {

@@ -100,6 +100,10 @@ func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return -1 }
 // does not wait for the store. The message does wait, before the mail
 // system is told to keep it, for that commit: so no more than one kept
 // message per connection is ever unrecorded, as when the two took turns.
+// The step starts as soon as the reply to the message before arrives; when
+// the connection would wait anyway, for its turn under the rate or for a
+// delivery to claim, the outcome is committed on its own before the claim,
+// so that a crash finds it unrecorded for as short a time as can be.
 // A temporary failure stops the batch, and River retries it later; what
 // was sent is not sent again.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
@@ -128,7 +132,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		if len(ids) > 0 {
 			next, ids = ids[0], ids[1:]
 		}
-		st := w.step(record, done, next)
+		st := w.step(record, done, next, ready == nil || waitsForTurn(sender))
 		done = nil
 		if ready != nil {
 			if done, retry = w.deliver(ctx, sender, ready, st); errors.Is(retry, errClaimRunningOut) {
@@ -199,12 +203,22 @@ type step struct {
 }
 
 // step records done and claims next (either may be missing), then
-// composes next's message, in a goroutine of its own.
-func (w *Worker) step(ctx context.Context, done *leakdesk.Outcome, next int64) *step {
+// composes next's message, in a goroutine of its own. With first, done is
+// committed in a transaction of its own before next is claimed: a crash in
+// between finds it recorded, at the cost of a commit. Both transactions
+// end before committed is closed, so that the message beside the step is
+// never kept by the mail system while an outcome may still be lost.
+func (w *Worker) step(ctx context.Context, done *leakdesk.Outcome, next int64, first bool) *step {
 	st := &step{committed: make(chan struct{}), finished: make(chan struct{})}
 	go func() {
 		defer close(st.finished)
-		st.claim, st.err = w.notices.Advance(ctx, done, next, w.lease)
+		if first && done != nil && next != 0 {
+			_, st.err = w.notices.Advance(ctx, done, 0, w.lease)
+			done = nil
+		}
+		if st.err == nil && (done != nil || next != 0) {
+			st.claim, st.err = w.notices.Advance(ctx, done, next, w.lease)
+		}
 		close(st.committed)
 		// Composing the next message takes a tenth of a millisecond, and it
 		// is not needed before the current one is sent: connections whose

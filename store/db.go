@@ -132,7 +132,14 @@ func openRelaxedPostgres(dsn string) (*sql.DB, error) {
 		return nil, err
 	}
 	cfg.RuntimeParams["synchronous_commit"] = "off"
-	return stdlib.OpenDB(*cfg), nil
+	db := stdlib.OpenDB(*cfg)
+	// Each sender of a campaign holds a transaction here per message. With
+	// database/sql's default of two idle connections, a third sender's
+	// commit closed its connection and its next transaction opened a new
+	// one, a new server process: milliseconds during which a message
+	// already sent is not yet recorded.
+	db.SetMaxIdleConns(16)
+	return db, nil
 }
 
 // sqliteDSN turns a file path into a modernc DSN. WAL lets readers run beside

@@ -27,9 +27,7 @@ func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
 	bin := buildBinary(t)
 	backends(t, func(t *testing.T, c *cli) {
 		const recipients, connections = 2000, 4
-		notifyIncident(t, c, recipients, true)
-		mp := notifytest.Start(t)
-		env := c.environ()
+		mp, env := campaignToKill(t, c, recipients)
 		// A short lease, so that a restart takes over what a dead sender held
 		// after seconds, not minutes; it must be at least six SMTP timeouts.
 		args := []string{"notify", "send", "1", "--campaign", "first", "--from", from, "--format", "json",
@@ -38,23 +36,12 @@ func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
 		rng := mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), 2))
 		kills := 0
 		for attempt := 0; attempt < 12 && kills < 5; attempt++ {
-			cmd := exec.Command(bin, args...)
-			cmd.Env = env
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, stderr := startSender(t, bin, env, args)
 			time.Sleep(time.Duration(300+rng.IntN(1500)) * time.Millisecond)
 			cmd.Process.Signal(syscall.SIGKILL)
-			err := cmd.Wait()
-			var exitErr *exec.ExitError
-			switch {
-			case errors.As(err, &exitErr) && exitErr.Sys().(syscall.WaitStatus).Signaled():
+			if killedBySignal(t, cmd.Wait(), stderr) {
 				kills++
-			case err != nil:
-				t.Fatalf("sender failed on its own: %v\n%s", err, stderr.String())
-			default:
+			} else {
 				attempt = 99 // finished before the kill: nothing left to interrupt
 			}
 			t.Logf("run %d: %d messages arrived so far", attempt+1, len(mp.Messages()))
@@ -62,43 +49,12 @@ func TestKilledCampaignSendsEachNoticeOnce(t *testing.T) {
 		if kills == 0 {
 			t.Fatalf("no kill landed mid-campaign; the test proves nothing")
 		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("final run: %v", err)
+		uncertain := finishCampaign(t, bin, env, args, recipients)
+		extra := secondCopies(t, mp, recipients)
+		if extra > uncertain || extra > kills*connections {
+			t.Errorf("%d copies beyond the first, %d recorded uncertain, %d kills of %d connections", extra, uncertain, kills, connections)
 		}
-		var res struct {
-			States    map[string]int
-			Uncertain int
-		}
-		if err := json.Unmarshal(out, &res); err != nil || res.States["sent"] != recipients {
-			t.Fatalf("final run: %s (%v)", out, err)
-		}
-
-		byRecipient := map[string]map[string]int{}
-		total := 0
-		for _, m := range mp.Messages() {
-			to := strings.ToLower(m.To[0].Address)
-			if byRecipient[to] == nil {
-				byRecipient[to] = map[string]int{}
-			}
-			byRecipient[to][m.MessageID]++
-			total++
-		}
-		if len(byRecipient) != recipients {
-			t.Fatalf("%d recipients got a notice, want %d", len(byRecipient), recipients)
-		}
-		for to, ids := range byRecipient {
-			if len(ids) != 1 {
-				t.Errorf("%s got %d different messages for one notice: %v", to, len(ids), ids)
-			}
-		}
-		extra := total - recipients
-		if extra > res.Uncertain || extra > kills*connections {
-			t.Errorf("%d copies beyond the first, %d recorded uncertain, %d kills of %d connections", extra, res.Uncertain, kills, connections)
-		}
-		t.Logf("%d kills; %d copies beyond the first (same Message-ID), %d deliveries recorded uncertain", kills, extra, res.Uncertain)
+		t.Logf("%d kills; %d copies beyond the first (same Message-ID), %d deliveries recorded uncertain", kills, extra, uncertain)
 		c.ok("incident", "verify", "1")
 	})
 }
