@@ -1,14 +1,19 @@
 package trace_test
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/internal/testenv"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
+	"github.com/leakdesk/leakdesk/trace"
 )
 
 // TestFilteredLeakNamesTheBroadExport: the leaker kept only the rows of one
@@ -57,5 +62,60 @@ func TestFilteredLeakNamesTheBroadExport(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestValuesOutweighSize: a leaker kept the 40 public bodies of a broad
+// export of 120 rows. A later export of those 40 alone, in the same layout,
+// holds 6 of them with newer e-mail addresses. By size alone the narrower
+// file explains the leak better; by values it cannot have been its source.
+func TestValuesOutweighSize(t *testing.T) {
+	t.Parallel()
+	const changed = 6
+	var broad, narrow, leak strings.Builder
+	for _, b := range []*strings.Builder{&broad, &narrow, &leak} {
+		b.WriteString("id;name;email;phone;sector\n")
+	}
+	for i := range 120 {
+		name := fmt.Sprintf("Agent%c Person%c", 'A'+i%26, 'a'+i/26)
+		sector, email := "private", fmt.Sprintf("agent%d@firm%d.example", i, i%9)
+		if i%3 == 0 {
+			sector, email = "public", fmt.Sprintf("agent%d@town%d.example", i, i%9)
+		}
+		row := fmt.Sprintf("C-%d;%s;%%s;+33 6 %02d %02d %02d %02d;%s\n", i, name, 10+i%80, 20+i%70, i%100, 30+i%60, sector)
+		fmt.Fprintf(&broad, row, email)
+		if sector != "public" {
+			continue
+		}
+		later := email
+		if i/3 < changed {
+			later = "new." + email
+		}
+		fmt.Fprintf(&narrow, row, later)
+		if i/3 < 36 {
+			fmt.Fprintf(&leak, row, email)
+		}
+	}
+	dir := t.TempDir()
+	write := func(name string, b *strings.Builder) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	candidates := []string{write("narrow.csv", &narrow), write("broad.csv", &broad)}
+	reader, _ := dump.NewReader(dump.Options{})
+	res, err := trace.New(reader, match.NewNormaliser("FR")).Trace(context.Background(), match.Files(write("leak.csv", &leak))[0], candidates, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, second := res.Candidates[0], res.Candidates[1]
+	if filepath.Base(top.File) != "broad.csv" || top.Score >= second.Score {
+		t.Fatalf("first %s (%.2f), second %s (%.2f): want broad.csv first, with the lower score", top.File, top.Score, second.File, second.Score)
+	}
+	want := fmt.Sprintf("%d leaked rows carry values that this file holds and that one does not", changed)
+	if !slices.ContainsFunc(top.Evidence, func(e string) bool { return strings.Contains(e, want) }) {
+		t.Errorf("evidence = %q, want %q", top.Evidence, want)
 	}
 }
