@@ -22,6 +22,11 @@
 // δ for a row found with different values (re-typing or a later version),
 // and σ for a row absent from the candidate (mixed in from elsewhere).
 //
+// The size term holds only for a leaker who drew rows at random; one who
+// kept the rows of one kind did not. So the score ranks only candidates
+// that the values do not separate, and a candidate that lacks a field most
+// leaked rows carry ranks below those that have it (see rank.go).
+//
 // Formatting signatures count only where the leak kept them, and weigh
 // little: leaks are often re-typed or re-laid, so a layout that differs
 // proves nothing, and one that agrees breaks ties. Where at least 90% of
@@ -316,7 +321,7 @@ func comparable(l match.Record, emails, phones bool) match.Record {
 		l.Emails = nil
 	}
 	if !phones {
-		l.RawPhones = nil
+		l.Phones, l.RawPhones = nil, nil
 	}
 	return l
 }
