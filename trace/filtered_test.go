@@ -29,15 +29,7 @@ func TestFilteredLeakNamesTheBroadExport(t *testing.T) {
 		style := sample.LeakStyles()[i%len(sample.LeakStyles())]
 		t.Run(fmt.Sprintf("%s-%d", style, seed), func(t *testing.T) {
 			t.Parallel()
-			s, err := sample.GenerateFiltered(sample.Config{Seed: seed, LeakStyle: style})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if err := s.Write(dir); err != nil {
-				t.Fatal(err)
-			}
-			res := run(t, dir, filepath.Join(dir, s.LeakPath()))
+			s, res := traceFiltered(t, sample.Config{Seed: seed, LeakStyle: style})
 			phoneless := map[string]bool{}
 			for _, e := range s.Exports {
 				phoneless[e.File] = !slices.Contains(e.Columns, "phone") && !slices.Contains(e.Columns, "mobile")
@@ -63,6 +55,20 @@ func TestFilteredLeakNamesTheBroadExport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// traceFiltered generates a filtered leak and traces it.
+func traceFiltered(t *testing.T, cfg sample.Config) (*sample.Scenario, *trace.Result) {
+	t.Helper()
+	s, err := sample.GenerateFiltered(cfg)
+	dir := t.TempDir()
+	if err == nil {
+		err = s.Write(dir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, run(t, dir, filepath.Join(dir, s.LeakPath()))
 }
 
 // TestValuesOutweighSize: a leaker kept the 40 public bodies of a broad
@@ -97,16 +103,18 @@ func TestValuesOutweighSize(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	write := func(name string, b *strings.Builder) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+	for name, b := range map[string]*strings.Builder{"broad.csv": &broad, "narrow.csv": &narrow, "leak.csv": &leak} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return p
 	}
-	candidates := []string{write("narrow.csv", &narrow), write("broad.csv", &broad)}
-	reader, _ := dump.NewReader(dump.Options{})
-	res, err := trace.New(reader, match.NewNormaliser("FR")).Trace(context.Background(), match.Files(write("leak.csv", &leak))[0], candidates, nil)
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	candidates := []string{filepath.Join(dir, "narrow.csv"), filepath.Join(dir, "broad.csv")}
+	tracer := trace.New(reader, match.NewNormaliser("FR"))
+	res, err := tracer.Trace(context.Background(), match.Files(filepath.Join(dir, "leak.csv"))[0], candidates, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
