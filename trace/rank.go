@@ -37,16 +37,24 @@ func rank(cands []Candidate) {
 			}
 		}
 	}
-	beaten := func(i int, rest []int) bool {
-		return slices.ContainsFunc(rest, func(j int) bool {
-			return cands[j].group() == cands[i].group() && alone[j][i]-alone[i][j] >= decisiveRows
-		})
+	// beater returns the candidate of rest, in i's group, that explains
+	// the most leaked rows alone against i if that is decisive, or -1.
+	beater := func(i int, rest []int) int {
+		by := -1
+		for _, j := range rest {
+			margin := alone[j][i] - alone[i][j]
+			if cands[j].group() == cands[i].group() && margin >= decisiveRows && (by < 0 || margin > alone[by][i]-alone[i][by]) {
+				by = j
+			}
+		}
+		return by
 	}
 	rest := make([]int, len(cands))
 	for i := range rest {
 		rest[i] = i
 	}
 	var order []int
+	explained := map[int]bool{}
 	for len(rest) > 0 {
 		group := cands[slices.MinFunc(rest, func(i, j int) int { return cands[i].group() - cands[j].group() })].group()
 		next, byScore := -1, -1
@@ -57,18 +65,18 @@ func rank(cands []Candidate) {
 			if byScore < 0 || cands[i].Score > cands[byScore].Score {
 				byScore = i
 			}
-			if !beaten(i, rest) && (next < 0 || cands[i].Score > cands[next].Score) {
+			if beater(i, rest) < 0 && (next < 0 || cands[i].Score > cands[next].Score) {
 				next = i
 			}
 		}
 		if next < 0 { // the values go round in a circle: the score decides
 			next = byScore
 		}
-		if next != byScore {
-			other := cands[byScore]
-			cands[next].Evidence = append(cands[next].Evidence, fmt.Sprintf(
-				"ranked above %s (score %.2f) on values: %d leaked rows carry values that this file holds and that one does not, %d the other way; its size does not make it likelier",
-				filepath.Base(other.File), other.Score, alone[next][byScore], alone[byScore][next]))
+		if by := beater(byScore, rest); by >= 0 && next != byScore && !explained[byScore] {
+			explained[byScore] = true
+			cands[byScore].Evidence = append(cands[byScore].Evidence, fmt.Sprintf(
+				"ranked below %s despite a better score: %d leaked rows carry values that it holds and this file does not, %d the other way; the size term in the score assumes rows drawn at random",
+				filepath.Base(cands[by].File), alone[by][byScore], alone[byScore][by]))
 		}
 		order = append(order, next)
 		rest = slices.DeleteFunc(rest, func(i int) bool { return i == next })

@@ -58,4 +58,4 @@ func count(records []match.Record, has func(match.Record) bool) int {
 func (c *Candidate) whole() bool { return len(c.Missing) == 0 }
 
 // missingNote names what a candidate lacks, for a note.
-func missingNote(c *Candidate) string { return strings.Join(c.Missing, ", ") }
+func missingNote(c *Candidate) string { return strings.Join(c.Missing, " and ") }
