@@ -67,6 +67,8 @@ type Scenario struct {
 	Exports  []*Export
 	Source   *Export
 	Leak     *Leak
+
+	strangers *world // the people a seller mixes into a leak
 }
 
 // Organisation returns the organisation with the given ID.
@@ -103,6 +105,7 @@ func Generate(cfg Config) (*Scenario, error) {
 	for range 12 {
 		strangers.newOrganisation(cfg.Start)
 	}
+	s.strangers = strangers
 	s.Leak = w.makeLeak(s.Source, strangers, cfg)
 	return s, nil
 }

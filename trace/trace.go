@@ -22,6 +22,11 @@
 // δ for a row found with different values (re-typing or a later version),
 // and σ for a row absent from the candidate (mixed in from elsewhere).
 //
+// The size term holds only for a leaker who drew rows at random; one who
+// kept the rows of one kind did not. So the score ranks only candidates
+// that the values do not separate, and a candidate that lacks a field most
+// leaked rows carry ranks below those that have it (see rank.go).
+//
 // Formatting signatures count only where the leak kept them, and weigh
 // little: leaks are often re-typed or re-laid, so a layout that differs
 // proves nothing, and one that agrees breaks ties. Where at least 90% of
@@ -40,7 +45,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -72,6 +76,7 @@ type Candidate struct {
 	Found       int          `json:"found_rows"`
 	SameValues  int          `json:"same_values"` // found rows whose e-mail and phone are as in the leak
 	Layout      match.Layout `json:"layout"`
+	Missing     []string     `json:"missing,omitempty"` // fields most leaked rows carry and it has in no row
 	Evidence    []string     `json:"evidence"`
 	Export      *LogEntry    `json:"export,omitempty"`
 	Error       string       `json:"error,omitempty"`
@@ -173,19 +178,10 @@ func (t *Tracer) Trace(ctx context.Context, leak match.Source, candidates []stri
 		c.Layout, c.Rows = layout, len(records)
 		t.score(&c, leaked, records)
 		signatures(&c, leaked, records, leakLayout)
+		missingFields(&c, leaked, records)
 		res.Candidates = append(res.Candidates, c)
 	}
-	// Unreadable candidates go last; the rest by score.
-	sort.SliceStable(res.Candidates, func(i, j int) bool {
-		a, b := res.Candidates[i], res.Candidates[j]
-		if (a.Error == "") != (b.Error == "") {
-			return a.Error == ""
-		}
-		return a.Score > b.Score
-	})
-	for i := range res.Candidates {
-		res.Candidates[i].Rank = i + 1
-	}
+	rank(res.Candidates)
 	t.conclude(res)
 	return res, nil
 }
@@ -201,8 +197,10 @@ func (t *Tracer) score(c *Candidate, leaked, records []match.Record) {
 	used := map[string]bool{}
 	var logL float64
 	var example string
+	emails, phones := count(records, hasEmail) > 0, count(records, hasPhone) > 0
 	for _, l := range leaked {
 		best, _ := matcher.Best(l)
+		l = comparable(l, emails, phones)
 		if best == nil || (best.Class != match.ClassCertain && best.Class != match.ClassProbable) {
 			logL += math.Log(probAbsent)
 			continue
@@ -315,6 +313,19 @@ func phoneKey(r match.Record) string {
 	return strings.Join(parts, ",")
 }
 
+// comparable keeps of a leaked row the values a file can hold: a field it
+// has in no row is missing, not different (missingFields says so), and the
+// values it does hold still date the leak.
+func comparable(l match.Record, emails, phones bool) match.Record {
+	if !emails {
+		l.Emails = nil
+	}
+	if !phones {
+		l.Phones, l.RawPhones = nil, nil
+	}
+	return l
+}
+
 // sameValues reports whether a leaked row holds the candidate row's e-mail
 // addresses and phone numbers, where it holds any. Phones are compared by
 // their last eight digits as written: an export in national layout does
@@ -364,6 +375,9 @@ func (t *Tracer) conclude(res *Result) {
 	case best.Containment >= 0.8:
 		res.Verdict = "source"
 		res.Note = fmt.Sprintf("Best explained by %s", best.File)
+		if !best.whole() {
+			res.Note += fmt.Sprintf(", which cannot be the whole source: most leaked rows carry a %s that it has in no row", missingNote(best))
+		}
 	default:
 		res.Verdict, res.Union = "union", t.cover(res)
 		res.Note = fmt.Sprintf("No single file explains the leak (the best holds %.0f%% of its rows); it looks like a union of %s", 100*best.Containment, strings.Join(res.Union, " and "))
