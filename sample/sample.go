@@ -128,6 +128,11 @@ func (s *Scenario) planExports() error {
 		}
 		at := cfg.Start.Add(time.Duration(float64(span) * (float64(i) + w.rng.Float64()*0.6) / float64(cfg.Exports-1)))
 		at = time.Date(at.Year(), at.Month(), at.Day(), 8+w.rng.IntN(10), w.rng.IntN(60), 0, 0, at.Location())
+		if at.Before(cfg.Start) {
+			// Office hours on the first day can fall before the registry
+			// exists; such an export would be empty.
+			at = at.AddDate(0, 0, 1)
+		}
 		specs = append(specs, &Export{
 			User: users[w.rng.IntN(len(users))], Report: r.Name, At: at,
 			Format: formats[w.rng.IntN(len(formats))], PhoneLayout: phoneLayouts()[w.rng.IntN(len(phoneLayouts()))],
