@@ -11,7 +11,7 @@ import (
 )
 
 // SignedMessage is the exact text a checkpoint's signature and timestamp
-// cover: five lines, each ended by a newline, so that anyone can rebuild it
+// cover: six lines, each ended by a newline, so that anyone can rebuild it
 // with printf and check it with an Ed25519 verifier:
 //
 //	leakdesk-checkpoint-v1

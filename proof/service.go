@@ -65,6 +65,11 @@ func (s *Service) Checkpoint(ctx context.Context, incidentID int64) (*leakdesk.C
 	if len(events) == 0 {
 		return nil, leakdesk.Errorf(leakdesk.ECONFLICT, "%s has no events to sign", inc.PublicID())
 	}
+	// Signing a timeline that no longer matches its own earlier
+	// checkpoints would vouch for the rewrite.
+	if rep := s.Checker().Verify(inc, events, stored, nil, ""); !rep.OK {
+		return nil, leakdesk.Errorf(leakdesk.EINTEGRITY, "%s is not signed again: it fails verification at event %d: %s", inc.PublicID(), rep.FirstBadSeq, rep.Problem)
+	}
 	head := events[len(events)-1]
 	var cp *leakdesk.Checkpoint
 	if n := len(stored); n > 0 && stored[n-1].Size == head.Seq {

@@ -73,6 +73,9 @@ unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return a.setUp()
 		},
+		PersistentPostRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.checkpointAfterCommand(cmd.Context())
+		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
@@ -86,7 +89,7 @@ unreachable, disk full), 7 integrity check failed, 130 interrupted.`,
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what leakdesk does to stderr")
 
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
-		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand())
+		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand(), a.bundleCommand())
 	return root
 }
 
