@@ -91,8 +91,9 @@ func (c *Checker) checkList(r *Report, tree *Tree, list []*leakdesk.Checkpoint, 
 			return false
 		}
 		if cp.Size > tree.Size() {
-			r.fail(tree.Size()+1, "the %s checkpoint at %d events is signed, but the timeline holds %d: events %d to %d were removed",
-				what, cp.Size, tree.Size(), tree.Size()+1, cp.Size)
+			latest := list[len(list)-1].Size
+			r.fail(tree.Size()+1, "a %s checkpoint is signed at %d events, but the timeline holds %d: events %d to %d were removed",
+				what, latest, tree.Size(), tree.Size()+1, latest)
 			return false
 		}
 		if root, err := tree.Root(cp.Size); err != nil || root != cp.Root {
