@@ -33,7 +33,10 @@ type TSA struct {
 	URL      string
 	Cert     *x509.Certificate
 	CertFile string // the certificate as PEM, for LEAKDESK_TSA_CERT and openssl
-	key      crypto.Signer
+	// Delay holds each answer back, so that a test can kill a client while
+	// it waits. Set it before the first request.
+	Delay time.Duration
+	key   crypto.Signer
 }
 
 // NewTSA starts a timestamp authority named cn, stopped when the test ends.
@@ -72,6 +75,7 @@ func NewTSA(t testing.TB, cn string) *TSA {
 }
 
 func (tsa *TSA) serve(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(tsa.Delay)
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
