@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,34 +15,14 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/fixture"
 	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/proof/prooftest"
 )
 
-// oldTimeline reads the timeline an earlier release wrote (see
-// fixture_test.go at the root).
+// oldTimeline reads the timeline an earlier release wrote.
 func oldTimeline(t *testing.T) (*leakdesk.Incident, []*leakdesk.Event) {
-	t.Helper()
-	data, err := os.ReadFile("../testdata/timeline-v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fixture struct {
-		Incident struct {
-			ID         int64  `json:"id"`
-			EventCount int64  `json:"event_count"`
-			HeadHash   string `json:"head_hash"`
-		} `json:"incident"`
-		Events []*leakdesk.Event `json:"events"`
-	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
-	inc := &leakdesk.Incident{ID: fixture.Incident.ID, EventCount: fixture.Incident.EventCount, HeadHash: fixture.Incident.HeadHash}
-	for _, ev := range fixture.Events {
-		ev.IncidentID = inc.ID
-	}
-	return inc, fixture.Events
+	return fixture.OldTimeline(t, "../testdata/timeline-v1.json")
 }
 
 func newKey(t *testing.T) ed25519.PrivateKey {
@@ -162,34 +141,6 @@ func bundle(t *testing.T, key ed25519.PrivateKey) []byte {
 	return buf.Bytes()
 }
 
-// rezip rewrites a bundle with edit applied to its files.
-func rezip(t *testing.T, data []byte, edit func(files map[string][]byte)) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, order := map[string][]byte{}, []string{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		var b bytes.Buffer
-		b.ReadFrom(rc)
-		rc.Close()
-		files[f.Name], order = b.Bytes(), append(order, f.Name)
-	}
-	edit(files)
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, name := range order {
-		if data, ok := files[name]; ok {
-			w, _ := zw.Create(name)
-			w.Write(data)
-		}
-	}
-	zw.Close()
-	return out.Bytes()
-}
-
 func verifyBundle(t *testing.T, data []byte, opts proof.BundleOptions) *proof.BundleReport {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -228,11 +179,11 @@ func TestBundleAttacks(t *testing.T) {
 		opts proof.BundleOptions
 		want string
 	}{
-		{"one event changed", rezip(t, good, editEvent), pinned, "events.jsonl does not match its SHA-256"},
-		{"one event changed, sums redone", rezip(t, good, func(f map[string][]byte) { editEvent(f); resum(f) }), pinned, "altered"},
-		{"a file removed", rezip(t, good, func(f map[string][]byte) { delete(f, "evidence.json") }), pinned, "missing from the bundle"},
+		{"one event changed", prooftest.EditZip(t, good, editEvent), pinned, "events.jsonl does not match its SHA-256"},
+		{"one event changed, sums redone", prooftest.EditZip(t, good, func(f map[string][]byte) { editEvent(f); resum(f) }), pinned, "altered"},
+		{"a file removed", prooftest.EditZip(t, good, func(f map[string][]byte) { delete(f, "evidence.json") }), pinned, "missing from the bundle"},
 		{"signed with another key", bundle(t, newKey(t)), pinned, "is not the organisation's key"},
-		{"tail dropped, sums redone", rezip(t, good, func(f map[string][]byte) {
+		{"tail dropped, sums redone", prooftest.EditZip(t, good, func(f map[string][]byte) {
 			lines := bytes.SplitAfter(f["events.jsonl"], []byte("\n"))
 			f["events.jsonl"] = bytes.Join(lines[:40], nil)
 			resum(f)

@@ -73,22 +73,20 @@ func (t *Tree) subtreeHash(begin, end uint64) ([]byte, error) {
 
 // InclusionProof proves that leaf index (0-based) is in the tree of size.
 func (t *Tree) InclusionProof(index, size int64) ([][]byte, error) {
-	if size > t.Size() {
-		return nil, fmt.Errorf("tree of %d events has no size %d", t.Size(), size)
-	}
-	nodes, err := merkleproof.Inclusion(uint64(index), uint64(size))
-	if err != nil {
-		return nil, err
-	}
-	return t.rehash(nodes)
+	return t.proof(size, func() (merkleproof.Nodes, error) { return merkleproof.Inclusion(uint64(index), uint64(size)) })
 }
 
 // ConsistencyProof proves that the tree of size1 is a prefix of size2.
 func (t *Tree) ConsistencyProof(size1, size2 int64) ([][]byte, error) {
-	if size2 > t.Size() {
-		return nil, fmt.Errorf("tree of %d events has no size %d", t.Size(), size2)
+	return t.proof(size2, func() (merkleproof.Nodes, error) { return merkleproof.Consistency(uint64(size1), uint64(size2)) })
+}
+
+// proof builds the proof whose nodes plan names, in a tree of size.
+func (t *Tree) proof(size int64, plan func() (merkleproof.Nodes, error)) ([][]byte, error) {
+	if size > t.Size() {
+		return nil, fmt.Errorf("tree of %d events has no size %d", t.Size(), size)
 	}
-	nodes, err := merkleproof.Consistency(uint64(size1), uint64(size2))
+	nodes, err := plan()
 	if err != nil {
 		return nil, err
 	}

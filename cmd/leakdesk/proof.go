@@ -129,11 +129,7 @@ func (a *app) wrapVerify(verify *cobra.Command) {
 			}
 			return nil
 		}
-		id, err := leakdesk.ParseIncidentID(args[0])
-		if err != nil {
-			return err
-		}
-		svc, err := a.proofService(cmd.Context(), false)
+		svc, id, err := a.proofFor(cmd, args[0])
 		if err != nil {
 			return err
 		}
@@ -187,17 +183,23 @@ func (a *app) printProofReport(rep *proof.Report) error {
 	return nil
 }
 
+// proofFor reads the incident ID argument and wires the proof service.
+func (a *app) proofFor(cmd *cobra.Command, arg string) (*proof.Service, int64, error) {
+	id, err := leakdesk.ParseIncidentID(arg)
+	if err != nil {
+		return nil, 0, err
+	}
+	svc, err := a.proofService(cmd.Context(), false)
+	return svc, id, err
+}
+
 func (a *app) incidentCheckpointCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "checkpoint ID",
 		Short: "Sign the timeline as it stands, timestamp it and hand it to the witness",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.proofService(cmd.Context(), false)
+			svc, id, err := a.proofFor(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -224,15 +226,11 @@ func (a *app) incidentProveCommand() *cobra.Command {
 		Short: "Print the inclusion proof of one event in the latest checkpoint (JSON)",
 		Args:  exactArgs("ID", "SEQ"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
 			seq, err := strconv.ParseInt(args[1], 10, 64)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "invalid event number %q", args[1])
 			}
-			svc, err := a.proofService(cmd.Context(), false)
+			svc, id, err := a.proofFor(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -220,43 +219,24 @@ func TestHTTPWitnessAndBundle(t *testing.T) {
 			t.Fatal("an inclusion proof of an altered event checked out")
 		}
 
+		dump := filepath.Join(t.TempDir(), "dump.csv")
+		os.WriteFile(dump, []byte("email\nana@example.org\n"), 0o600)
+		c.ok("evidence", "add", "1", dump, "--source", "forum post")
 		zipPath := filepath.Join(t.TempDir(), "bundle.zip")
-		c.ok("incident", "bundle", "1", "--out", zipPath)
+		c.ok("incident", "bundle", "1", "--out", zipPath, "--with-evidence")
 		pub := filepath.Join(t.TempDir(), "public.pem")
 		os.WriteFile(pub, proof.PublicKeyPEM(proof.PublicKeyOf(key)), 0o600)
 		out := c.ok("bundle", "verify", zipPath, "--public-key", pub)
-		if !strings.Contains(out, "trusted timestamp: ") || strings.Contains(out, "warning") {
+		if !strings.Contains(out, "trusted timestamp: ") || !strings.Contains(out, "1 pieces of evidence (1 included)") || strings.Contains(out, "warning") {
 			t.Fatalf("bundle verify:\n%s", out)
 		}
 		data, _ := os.ReadFile(zipPath)
 		changed := filepath.Join(t.TempDir(), "changed.zip")
-		os.WriteFile(changed, changeZipFile(t, data, "events.jsonl", "called the DPO", "called the CEO"), 0o600)
+		os.WriteFile(changed, prooftest.EditZip(t, data, func(files map[string][]byte) {
+			files["events.jsonl"] = bytes.Replace(files["events.jsonl"], []byte("called the DPO"), []byte("called the CEO"), 1)
+		}), 0o600)
 		if _, errOut, code := c.run("bundle", "verify", changed, "--public-key", pub); code != 7 || !strings.Contains(errOut, "events.jsonl") {
 			t.Fatalf("a bundle with one file changed: exit %d\n%s", code, errOut)
 		}
 	})
-}
-
-// changeZipFile returns the zip data with one replacement made in one file.
-func changeZipFile(t *testing.T, data []byte, name, old, new string) []byte {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		var b bytes.Buffer
-		b.ReadFrom(rc)
-		rc.Close()
-		content := b.Bytes()
-		if f.Name == name {
-			content = bytes.Replace(content, []byte(old), []byte(new), 1)
-		}
-		w, _ := zw.Create(f.Name)
-		w.Write(content)
-	}
-	zw.Close()
-	return out.Bytes()
 }

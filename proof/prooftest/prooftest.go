@@ -28,35 +28,60 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-// TSA is a local timestamp authority.
+// timeStampingOnly is the DER of an extended key usage that lists only
+// id-kp-timeStamping.
+var timeStampingOnly = []byte{0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08}
+
+// TSA is a local timestamp authority: a root certificate, which tokens
+// chain to, and the signing certificate it issued.
 type TSA struct {
 	URL      string
-	Cert     *x509.Certificate
-	CertFile string // the certificate as PEM, for LEAKDESK_TSA_CERT and openssl
+	Cert     *x509.Certificate // the root, to trust
+	CertFile string            // the root as PEM, for LEAKDESK_TSA_CERT and openssl
 	// Delay holds each answer back, so that a test can kill a client while
 	// it waits. Set it before the first request.
-	Delay time.Duration
-	key   crypto.Signer
+	Delay     time.Duration
+	signer    *x509.Certificate
+	signerKey crypto.Signer
 }
 
 // NewTSA starts a timestamp authority named cn, stopped when the test ends.
 func NewTSA(t testing.TB, cn string) *TSA {
 	t.Helper()
+	root, rootKey := newCertificate(t, &x509.Certificate{
+		Subject: pkix.Name{CommonName: cn + " root"}, KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}, nil, nil)
+	// RFC 3161 wants the signer's extended key usage to be time-stamping
+	// alone, and critical, which openssl ts -verify insists on; Go writes
+	// ExtKeyUsage non-critical, so it is written by hand.
+	signer, signerKey := newCertificate(t, &x509.Certificate{
+		Subject: pkix.Name{CommonName: cn}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: timeStampingOnly}},
+	}, root, rootKey)
+	tsa := &TSA{Cert: root, signer: signer, signerKey: signerKey, CertFile: filepath.Join(t.TempDir(), "tsa.pem")}
+	if err := os.WriteFile(tsa.CertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(tsa.serve))
+	t.Cleanup(srv.Close)
+	tsa.URL = srv.URL
+	return tsa
+}
+
+// newCertificate makes a certificate from tmpl, issued by parent, or
+// self-signed when parent is nil.
+func newCertificate(t testing.TB, tmpl, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, crypto.Signer) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl.SerialNumber, tmpl.NotBefore, tmpl.NotAfter = serial, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
+	if parent == nil {
+		parent, parentKey = tmpl, key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,14 +89,7 @@ func NewTSA(t testing.TB, cn string) *TSA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tsa := &TSA{Cert: cert, key: key, CertFile: filepath.Join(t.TempDir(), "tsa.pem")}
-	if err := os.WriteFile(tsa.CertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(tsa.serve))
-	t.Cleanup(srv.Close)
-	tsa.URL = srv.URL
-	return tsa
+	return cert, key
 }
 
 func (tsa *TSA) serve(w http.ResponseWriter, r *http.Request) {
@@ -101,7 +119,7 @@ func (tsa *TSA) Respond(digest []byte) ([]byte, error) {
 		HashAlgorithm: crypto.SHA256, HashedMessage: digest, Time: time.Now().UTC(),
 		Policy: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 2, 3}, AddTSACertificate: true, Accuracy: time.Second,
 	}
-	return ts.CreateResponse(tsa.Cert, tsa.key)
+	return ts.CreateResponse(tsa.signer, tsa.signerKey)
 }
 
 // Token returns a bare token over digest.
