@@ -21,21 +21,31 @@ func LeafData(ev *leakdesk.Event) []byte { return []byte(ev.Hash) }
 var hasher = rfc6962.DefaultHasher
 
 // Tree is the RFC 6962 Merkle tree over an incident's events in order.
+// It keeps the hash of every perfect subtree, so that a root at any size
+// or a proof costs O(log n) once the tree is built: verify checks every
+// checkpoint an incident ever had.
 type Tree struct {
-	leaves [][]byte // leaf hashes
+	size  uint64
+	nodes map[compact.NodeID][]byte
 }
+
+var factory = compact.RangeFactory{Hash: hasher.HashChildren}
 
 // NewTree builds the tree over events, which must be in order.
 func NewTree(events []*leakdesk.Event) *Tree {
-	t := &Tree{leaves: make([][]byte, len(events))}
-	for i, ev := range events {
-		t.leaves[i] = hasher.HashLeaf(LeafData(ev))
+	t := &Tree{size: uint64(len(events)), nodes: make(map[compact.NodeID][]byte, 2*len(events))}
+	r := factory.NewEmptyRange(0)
+	keep := func(id compact.NodeID, hash []byte) { t.nodes[id] = hash }
+	for _, ev := range events {
+		if err := r.Append(hasher.HashLeaf(LeafData(ev)), keep); err != nil {
+			panic("proof: append to a compact range from 0: " + err.Error()) // cannot fail
+		}
 	}
 	return t
 }
 
 // Size is the number of leaves.
-func (t *Tree) Size() int64 { return int64(len(t.leaves)) }
+func (t *Tree) Size() int64 { return int64(t.size) }
 
 // Root returns the hex root of the first size leaves.
 func (t *Tree) Root(size int64) (string, error) {
@@ -45,30 +55,20 @@ func (t *Tree) Root(size int64) (string, error) {
 	if size == 0 {
 		return hex.EncodeToString(hasher.EmptyRoot()), nil
 	}
-	h, err := t.subtreeHash(0, uint64(size))
+	ids := compact.RangeNodes(0, uint64(size), nil)
+	hashes := make([][]byte, len(ids))
+	for i, id := range ids {
+		hashes[i] = t.nodes[id]
+	}
+	r, err := factory.NewRange(0, uint64(size), hashes)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("merkle range: %w", err)
+	}
+	h, err := r.GetRootHash(nil)
+	if err != nil {
+		return "", fmt.Errorf("merkle root: %w", err)
 	}
 	return hex.EncodeToString(h), nil
-}
-
-// subtreeHash is the Merkle hash of leaves [begin, end): any prefix of the
-// tree (begin 0), or a perfect subtree, which a compact range holds whole.
-func (t *Tree) subtreeHash(begin, end uint64) ([]byte, error) {
-	factory := compact.RangeFactory{Hash: hasher.HashChildren}
-	r := factory.NewEmptyRange(begin)
-	for _, leaf := range t.leaves[begin:end] {
-		if err := r.Append(leaf, nil); err != nil {
-			return nil, fmt.Errorf("merkle range: %w", err)
-		}
-	}
-	if begin == 0 {
-		return r.GetRootHash(nil)
-	}
-	if hashes := r.Hashes(); len(hashes) == 1 {
-		return hashes[0], nil
-	}
-	return nil, fmt.Errorf("leaves %d to %d are not a perfect subtree", begin, end)
 }
 
 // InclusionProof proves that leaf index (0-based) is in the tree of size.
@@ -83,7 +83,7 @@ func (t *Tree) ConsistencyProof(size1, size2 int64) ([][]byte, error) {
 
 // proof builds the proof whose nodes plan names, in a tree of size.
 func (t *Tree) proof(size int64, plan func() (merkleproof.Nodes, error)) ([][]byte, error) {
-	if size > t.Size() {
+	if size < 0 || size > t.Size() {
 		return nil, fmt.Errorf("tree of %d events has no size %d", t.Size(), size)
 	}
 	nodes, err := plan()
@@ -93,15 +93,14 @@ func (t *Tree) proof(size int64, plan func() (merkleproof.Nodes, error)) ([][]by
 	return t.rehash(nodes)
 }
 
-// rehash fetches the hash of every node a proof names; each is a perfect
-// subtree of the leaves, so its hash is that of its leaf range.
+// rehash fetches the hash of every node a proof names: each is a perfect
+// subtree, kept when the tree was built.
 func (t *Tree) rehash(nodes merkleproof.Nodes) ([][]byte, error) {
 	hashes := make([][]byte, len(nodes.IDs))
 	for i, id := range nodes.IDs {
-		begin, end := id.Coverage()
-		h, err := t.subtreeHash(begin, end)
-		if err != nil {
-			return nil, err
+		h, ok := t.nodes[id]
+		if !ok {
+			return nil, fmt.Errorf("merkle node %+v is not in the tree", id)
 		}
 		hashes[i] = h
 	}

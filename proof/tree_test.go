@@ -1,6 +1,8 @@
 package proof
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -95,5 +97,29 @@ func TestTreeMatchesRFC6962(t *testing.T) {
 	proof, _ := NewTree(forged).ConsistencyProof(5, 13)
 	if err := VerifyConsistency(5, 13, proof, oldRoot, newRoot); err == nil {
 		t.Fatal("a rewritten log passed the consistency check against the old root")
+	}
+}
+
+// BenchmarkVerify100kEvents200Checkpoints is the cost of verify on a large
+// campaign's timeline checkpointed often.
+func BenchmarkVerify100kEvents200Checkpoints(b *testing.B) {
+	events := chain(100_000)
+	inc := &leakdesk.Incident{ID: 1, EventCount: int64(len(events)), HeadHash: events[len(events)-1].Hash}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	tree := NewTree(events)
+	var cps []*leakdesk.Checkpoint
+	for i := 500; i <= len(events); i += 500 {
+		cp, err := NewCheckpoint(inc, tree, events[i-1], time.Now(), key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cps = append(cps, cp)
+	}
+	checker := &Checker{PublicKey: PublicKeyOf(key)}
+	b.ResetTimer()
+	for b.Loop() {
+		if rep := checker.Verify(inc, events, cps, cps, "w"); !rep.OK {
+			b.Fatal(rep.Problem)
+		}
 	}
 }
