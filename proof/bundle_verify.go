@@ -87,7 +87,7 @@ func VerifyBundle(zr *zip.Reader, opts BundleOptions) (*BundleReport, error) {
 		last := events[len(events)-1]
 		inc.ID, inc.EventCount, inc.HeadHash = last.IncidentID, last.Seq, last.Hash
 	}
-	checker := &Checker{PublicKey: pub, TSACert: opts.TSACert}
+	checker := &Checker{PublicKey: pub, TSACert: opts.TSACert, Snapshot: true}
 	rep.Report = *checker.Verify(&inc, events, checkpoints, opts.Witnessed, opts.Witness)
 	if !rep.OK {
 		return rep, nil

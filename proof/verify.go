@@ -38,6 +38,9 @@ type Report struct {
 type Checker struct {
 	PublicKey ed25519.PublicKey
 	TSACert   *x509.Certificate
+	// Snapshot is set for a bundle: a copy of the log taken at some point,
+	// which a witness that has since seen more events does not contradict.
+	Snapshot bool
 }
 
 // Verify checks events, which inc heads, against the checkpoints stored
@@ -61,8 +64,7 @@ func (c *Checker) Verify(inc *leakdesk.Incident, events []*leakdesk.Event, store
 		if !c.checkList(r, tree, witnessed, "witnessed") {
 			return r
 		}
-		r.WitnessedSize = witnessed[len(witnessed)-1].Size
-		if missing := missingFrom(stored, witnessed); missing != nil {
+		if missing := missingFrom(stored, witnessed, tree.Size()); missing != nil {
 			return r.fail(missing.Size, "the checkpoint at %d events, which the witness holds, is missing from the store: checkpoints were deleted", missing.Size)
 		}
 	}
@@ -89,6 +91,11 @@ func (c *Checker) checkList(r *Report, tree *Tree, list []*leakdesk.Checkpoint, 
 		if cp.Incident != r.Incident {
 			r.fail(after+1, "a %s checkpoint belongs to %s, not %s", what, cp.Incident, r.Incident)
 			return false
+		}
+		if cp.Size > tree.Size() && c.Snapshot && what == "witnessed" {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the witness holds a checkpoint at %d events and these end at %d: they are a copy taken earlier, or the log lost events since",
+				list[len(list)-1].Size, tree.Size()))
+			return true
 		}
 		if cp.Size > tree.Size() {
 			latest := list[len(list)-1].Size
@@ -118,6 +125,9 @@ func (c *Checker) checkList(r *Report, tree *Tree, list []*leakdesk.Checkpoint, 
 			}
 		}
 		r.SignedSize = max(r.SignedSize, cp.Size)
+		if what == "witnessed" {
+			r.WitnessedSize = cp.Size
+		}
 		good = cp
 	}
 	return true
@@ -133,14 +143,15 @@ func (c *Checker) consistent(tree *Tree, older, newer *leakdesk.Checkpoint) erro
 	return VerifyConsistency(older.Size, newer.Size, proof, older.Root, newer.Root)
 }
 
-// missingFrom returns the first witnessed checkpoint not in stored.
-func missingFrom(stored, witnessed []*leakdesk.Checkpoint) *leakdesk.Checkpoint {
+// missingFrom returns the first witnessed checkpoint, of the log's first
+// size events, not in stored.
+func missingFrom(stored, witnessed []*leakdesk.Checkpoint, size int64) *leakdesk.Checkpoint {
 	have := map[string]bool{}
 	for _, cp := range stored {
 		have[cp.Root] = true
 	}
 	for _, cp := range witnessed {
-		if !have[cp.Root] {
+		if cp.Size <= size && !have[cp.Root] {
 			return cp
 		}
 	}

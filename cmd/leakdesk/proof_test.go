@@ -230,6 +230,12 @@ func TestHTTPWitnessAndBundle(t *testing.T) {
 		if !strings.Contains(out, "trusted timestamp: ") || !strings.Contains(out, "1 pieces of evidence (1 included)") || strings.Contains(out, "warning") {
 			t.Fatalf("bundle verify:\n%s", out)
 		}
+		// Reading the evidence into the bundle was logged and signed after
+		// the bundle's events: the witness has seen more, which it says.
+		if out := c.ok("bundle", "verify", zipPath, "--public-key", pub, "--witness", witness.URL); !strings.Contains(out, "at 3 events, matches") ||
+			!strings.Contains(out, "warning: the witness holds a checkpoint at 4 events and these end at 3") {
+			t.Fatalf("bundle verify --witness:\n%s", out)
+		}
 		data, _ := os.ReadFile(zipPath)
 		changed := filepath.Join(t.TempDir(), "changed.zip")
 		os.WriteFile(changed, prooftest.EditZip(t, data, func(files map[string][]byte) {
