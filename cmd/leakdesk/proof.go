@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -26,18 +27,34 @@ import (
 //	LEAKDESK_TSA          an RFC 3161 timestamp authority URL
 //	LEAKDESK_TSA_CERT     that authority's certificate (PEM) tokens must chain to
 
+// keyUse says what a command may do with the signing key.
+type keyUse int
+
+const (
+	checkOnly  keyUse = iota // verify and prove: an existing key, never a new one
+	sign                     // create the key on first use, outside the data directory
+	signAsDemo               // the demo's key may live in the data directory
+)
+
 // proofService wires package proof. Only the demo may keep its key in the
 // data directory, where it then lives unless LEAKDESK_SIGNING_KEY says
 // otherwise.
-func (a *app) proofService(ctx context.Context, demo bool) (*proof.Service, error) {
+func (a *app) proofService(ctx context.Context, use keyUse) (*proof.Service, error) {
 	keyPath := a.getenv("LEAKDESK_SIGNING_KEY")
-	if keyPath == "" && demo {
+	if keyPath == "" && use == signAsDemo {
 		keyPath = filepath.Join(a.dataDir, "demo", "signing-key.pem")
 	}
 	if keyPath == "" {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "no signing key: set LEAKDESK_SIGNING_KEY to a key file outside the data directory (created on first use)")
 	}
-	key, created, err := proof.LoadOrCreateSigningKey(keyPath, a.dataDir, demo)
+	var key ed25519.PrivateKey
+	var created bool
+	var err error
+	if use == checkOnly {
+		key, err = proof.LoadSigningKey(keyPath)
+	} else {
+		key, created, err = proof.LoadOrCreateSigningKey(keyPath, a.dataDir, use == signAsDemo)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +93,7 @@ func (a *app) checkpointAfterCommand(ctx context.Context) error {
 	if a.db == nil || a.getenv("LEAKDESK_SIGNING_KEY") == "" {
 		return nil
 	}
-	svc, err := a.proofService(ctx, false)
+	svc, err := a.proofService(ctx, sign)
 	if err != nil {
 		return err
 	}
@@ -129,7 +146,7 @@ func (a *app) wrapVerify(verify *cobra.Command) {
 			}
 			return nil
 		}
-		svc, id, err := a.proofFor(cmd, args[0])
+		svc, id, err := a.proofFor(cmd, args[0], checkOnly)
 		if err != nil {
 			return err
 		}
@@ -184,12 +201,12 @@ func (a *app) printProofReport(rep *proof.Report) error {
 }
 
 // proofFor reads the incident ID argument and wires the proof service.
-func (a *app) proofFor(cmd *cobra.Command, arg string) (*proof.Service, int64, error) {
+func (a *app) proofFor(cmd *cobra.Command, arg string, use keyUse) (*proof.Service, int64, error) {
 	id, err := leakdesk.ParseIncidentID(arg)
 	if err != nil {
 		return nil, 0, err
 	}
-	svc, err := a.proofService(cmd.Context(), false)
+	svc, err := a.proofService(cmd.Context(), use)
 	return svc, id, err
 }
 
@@ -199,7 +216,7 @@ func (a *app) incidentCheckpointCommand() *cobra.Command {
 		Short: "Sign the timeline as it stands, timestamp it and hand it to the witness",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, id, err := a.proofFor(cmd, args[0])
+			svc, id, err := a.proofFor(cmd, args[0], sign)
 			if err != nil {
 				return err
 			}
@@ -230,7 +247,7 @@ func (a *app) incidentProveCommand() *cobra.Command {
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "invalid event number %q", args[1])
 			}
-			svc, id, err := a.proofFor(cmd, args[0])
+			svc, id, err := a.proofFor(cmd, args[0], checkOnly)
 			if err != nil {
 				return err
 			}
@@ -268,7 +285,11 @@ func (a *app) incidentBundleCommand() *cobra.Command {
 
 // writeBundle signs the timeline as it stands and writes the bundle.
 func (a *app) writeBundle(ctx context.Context, id int64, out string, withEvidence, demo bool) error {
-	svc, err := a.proofService(ctx, demo)
+	use := sign
+	if demo {
+		use = signAsDemo
+	}
+	svc, err := a.proofService(ctx, use)
 	if err != nil {
 		return err
 	}

@@ -246,3 +246,23 @@ func TestHTTPWitnessAndBundle(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyNeverCreatesTheSigningKey: a check with a missing key fails
+// rather than making a new key that every checkpoint would then fail.
+func TestVerifyNeverCreatesTheSigningKey(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, "sqlite")
+	c.ok("incident", "new", "--title", "unsigned", "--aware-at", "now")
+	c.env["LEAKDESK_SIGNING_KEY"] = filepath.Join(t.TempDir(), "missing.pem")
+	if _, errOut, code := c.run("incident", "verify", "1"); code != 5 || !strings.Contains(errOut, "missing.pem") {
+		t.Fatalf("verify with a missing key: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(c.env["LEAKDESK_SIGNING_KEY"]); err == nil {
+		t.Fatal("verify created a signing key")
+	}
+	// Inside the data directory, the first signing command refuses.
+	c.env["LEAKDESK_SIGNING_KEY"] = filepath.Join(c.env["LEAKDESK_DATA"], "signing.pem")
+	if _, errOut, code := c.run("incident", "checkpoint", "1"); code != 2 || !strings.Contains(errOut, "inside the data directory") {
+		t.Fatalf("a key inside the data directory: exit %d\n%s", code, errOut)
+	}
+}
