@@ -28,6 +28,7 @@ const (
 	ActionAssessConfirm   Action = "assessment.confirm"
 	ActionFilingRecord    Action = "filing.record"
 	ActionReportRead      Action = "report.read"
+	ActionBundleMake      Action = "bundle.make" // the proof bundle for a regulator, insurer or court
 	ActionNoticePlan      Action = "notice.plan" // plan and preview a notice
 	ActionNoticeSend      Action = "notice.send"
 	ActionNoticeUpdate    Action = "notice.update"
@@ -77,6 +78,7 @@ func Policy() []Rule {
 		{ActionAssessConfirm, "confirm the severity assessment", []Role{lead, legal}},
 		{ActionFilingRecord, "record a filing with an authority", []Role{lead, legal}},
 		{ActionReportRead, "write an authority report", []Role{lead, legal, viewer}},
+		{ActionBundleMake, "write the incident's proof bundle", []Role{lead, legal}},
 		{ActionNoticePlan, "plan and preview notices", []Role{lead, comms}},
 		{ActionNoticeSend, "send a notice", []Role{lead, comms}},
 		{ActionNoticeUpdate, "send an update", []Role{lead, comms}},

@@ -90,6 +90,9 @@ read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 			}
 			return a.authorizeCommand(cmd)
 		},
+		PersistentPostRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.checkpointAfterCommand(cmd.Context())
+		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return leakdesk.Errorf(leakdesk.EINVALID, "%v", err)
@@ -105,7 +108,7 @@ read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
 		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand(),
-		a.userCommand(), a.approvalsCommand(), a.approveCommand())
+		a.userCommand(), a.approvalsCommand(), a.approveCommand(), a.bundleCommand())
 	return root
 }
 

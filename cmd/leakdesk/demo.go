@@ -199,7 +199,10 @@ incident with its legal clocks. Everything goes to the data directory.`,
 				return writeJSON(a.stdout, st)
 			}
 			a.say("\n15. Where the incident stands (leakdesk incident status %s):\n", inc.PublicID())
-			return printStatus(a.stdout, st)
+			if err := printStatus(a.stdout, st); err != nil {
+				return err
+			}
+			return a.demoBundle(ctx, inc, dir)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")

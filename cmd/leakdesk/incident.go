@@ -21,6 +21,7 @@ func (a *app) incidentCommand() *cobra.Command {
 	}
 	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentStatusCommand(), a.incidentAwareCommand(),
 		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand())
+	a.addProofCommands(cmd)
 	return cmd
 }
 

@@ -353,6 +353,10 @@ func TestDemo(t *testing.T) {
 	}
 	c.ok("incident", "verify", "1")
 	c.ok("evidence", "verify", "1")
+	// It ends with a bundle that checks out offline.
+	if bundle := c.ok("bundle", "verify", filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "bundle.zip")); !strings.Contains(out, "16. The record, signed") || !strings.Contains(bundle, "signed: 1 checkpoints") {
+		t.Errorf("the demo's bundle: %s", bundle)
+	}
 	// Profiling the leak read it from the vault, and the read is logged.
 	var events []struct{ Kind string }
 	c.json(&events, "incident", "log", "1")
@@ -404,6 +408,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo's status page lacks %q:\n%s", want, status)
 		}
 	}
+	status, _, _ = strings.Cut(status, "\n16. The record") // the bundle comes after the status page
 	if lines := strings.Split(strings.TrimSpace(status), "\n"); !strings.HasPrefix(lines[len(lines)-1], "next: leakdesk ") {
 		t.Errorf("the demo does not end with next: commands:\n%s", status)
 	}

@@ -1,0 +1,35 @@
+package leakdesk
+
+import (
+	"context"
+	"time"
+)
+
+// Checkpoint is a signed statement that an incident's timeline held Size
+// events whose RFC 6962 Merkle root is Root, at Time. Package proof defines
+// the tree, the signed message and the checks; see docs/proof.md.
+type Checkpoint struct {
+	IncidentID int64     `json:"-"`
+	Incident   string    `json:"incident"` // the public ID, INC-0001, which the signature covers
+	Size       int64     `json:"size"`
+	Root       string    `json:"root"` // hex SHA-256 Merkle root of the first Size events
+	Head       string    `json:"head"` // hash of event Size, so that a checkpoint also names the chain's head
+	Time       time.Time `json:"time"`
+	KeyID      string    `json:"key_id"`    // hex SHA-256 of the Ed25519 public key, first 16 characters
+	Signature  []byte    `json:"signature"` // Ed25519 over the signed message
+	// Timestamp is an RFC 3161 token over the SHA-256 of the signed message,
+	// or nil when no timestamp authority is configured.
+	Timestamp []byte `json:"timestamp,omitempty"`
+}
+
+// CheckpointService keeps an incident's checkpoints in the store. The
+// store is not what makes them trustworthy: the signature and the witness
+// copies are.
+type CheckpointService interface {
+	// AddCheckpoint stores cp. Returns ENOTFOUND for an unknown incident,
+	// and ECONFLICT when a checkpoint of the same size is already stored.
+	AddCheckpoint(ctx context.Context, cp *Checkpoint) error
+
+	// FindCheckpoints lists an incident's checkpoints by size.
+	FindCheckpoints(ctx context.Context, incidentID int64) ([]*Checkpoint, error)
+}
