@@ -1,7 +1,10 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +12,8 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // decodeBody reads a JSON answer into a T.
@@ -69,5 +74,47 @@ func TestIncidentsThroughTheAPI(t *testing.T) {
 	events := decodeBody[[]leakdesk.Event](t, f.do(http.MethodGet, "/api/v1/incidents/1/events", "", bob).Body.String())
 	if last := events[len(events)-1]; !strings.HasPrefix(last.Actor, "token:") || !strings.HasSuffix(last.Actor, "(bob)") {
 		t.Errorf("the last event names %q, want bob's token", last.Actor)
+	}
+}
+
+// TestEvidenceAndCoverageThroughTheAPI: an upload is stored, a read is on
+// the timeline under the reader, and coverage is masked for a viewer only.
+func TestEvidenceAndCoverageThroughTheAPI(t *testing.T) {
+	f := newFixture(t, "sqlite", generousLimits())
+	ana := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
+	vic := bearer(f.token(f.account("vic", leakdesk.Grant{Role: leakdesk.RoleViewer}), leakdesk.TokenScope{}))
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("source", "a forum post")
+	fw, _ := mw.CreateFormFile("file", "leak.csv")
+	io.WriteString(fw, "email\njean.dupont@exemple.fr\n")
+	mw.Close()
+	w := f.do(http.MethodPost, "/api/v1/incidents/1/evidence", body.String(), ana, func(r *http.Request) { r.Header.Set("Content-Type", mw.FormDataContentType()) })
+	if e := decodeBody[leakdesk.Evidence](t, w.Body.String()); w.Code != http.StatusOK || e.Filename != "leak.csv" || e.Size != 29 {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	w = f.do(http.MethodPost, "/api/v1/incidents/1/evidence/1/read", `{"purpose": "check the columns"}`, ana)
+	if w.Code != http.StatusOK || w.Body.String() != "email\njean.dupont@exemple.fr\n" {
+		t.Fatalf("read: %d %q", w.Code, w.Body)
+	}
+	events, err := f.incidents.FindEvents(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; !strings.Contains(string(last.Details), "check the columns") || !strings.HasSuffix(last.Actor, "(ana)") {
+		t.Errorf("the read is recorded as %s by %s: %s", last.Kind, last.Actor, last.Details)
+	}
+
+	r := &leakdesk.Recipient{Key: "c-1", Kind: leakdesk.RecipientAffected, ContactID: "c-1", Name: "Jean Dupont", Email: "jean.dupont@exemple.fr", Language: "fr"}
+	if _, err := store.NewNoticeService(f.db).AddRecipients(t.Context(), 1, "local:setup", []*leakdesk.Recipient{r}); err != nil {
+		t.Fatal(err)
+	}
+	for caller, want := range map[string]string{"lead": "jean.dupont@exemple.fr", "viewer": "j***@e***.fr"} {
+		prepare := map[string]func(*http.Request){"lead": ana, "viewer": vic}[caller]
+		cov := decodeBody[notify.Coverage](t, f.do(http.MethodGet, "/api/v1/incidents/1/coverage", "", prepare).Body.String())
+		if len(cov.Entries) != 1 || cov.Entries[0].Recipient.Email != want {
+			t.Errorf("coverage as %s: %+v, want the e-mail %s", caller, cov.Entries, want)
+		}
 	}
 }

@@ -183,9 +183,3 @@ func (s *server) appendEvent(r *http.Request, kind string, at time.Time, payload
 	}
 	return ev, nil
 }
-
-func (s *server) handleEvidenceList() http.Handler {
-	return call(s, func(r *http.Request, _ none) ([]*leakdesk.Evidence, error) {
-		return s.cfg.Evidence.FindEvidence(r.Context(), incidentID(r))
-	})
-}

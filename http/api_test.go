@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/auth"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/store/storetest"
@@ -62,7 +63,8 @@ func newFixture(t *testing.T, backend string, limits Limits) *fixture {
 	notices := store.NewNoticeService(db)
 	services := &rules.Services{Incidents: f.incidents, Findings: store.NewFindingsService(db), Notices: notices, Evidence: evidence, Profiler: profiler, Rules: regimes}
 	f.handler, err = NewServer(Config{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Notices: notices, Accounts: f.accounts, Incidents: f.incidents,
-		Approvals: store.NewApprovalService(db), Evidence: evidence, Rules: services, Limits: limits})
+		Approvals: store.NewApprovalService(db), Evidence: evidence, Rules: services, Limits: limits,
+		Campaigns: notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: services.Findings, Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect()})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	Evidence  leakdesk.EvidenceService
 	// Rules assembles summaries, assessments and reports.
 	Rules *rules.Services
+	// Campaigns lists recipients, coverage and logs contacts. Sending is not
+	// served: it runs River workers, which serve does not start.
+	Campaigns *notify.Campaigns
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time

@@ -52,6 +52,10 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
+			campaigns, err := a.campaigns(ctx, nil)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
@@ -63,7 +67,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services, Campaigns: campaigns,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
