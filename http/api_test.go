@@ -30,6 +30,7 @@ type fixture struct {
 	db        *store.DB
 	accounts  *store.AccountService
 	incidents *store.IncidentService
+	cfg       Config
 	handler   http.Handler
 	logs      *syncBuffer
 }
@@ -62,10 +63,10 @@ func newFixture(t *testing.T, backend string, limits Limits) *fixture {
 	}
 	notices := store.NewNoticeService(db)
 	services := &rules.Services{Incidents: f.incidents, Findings: store.NewFindingsService(db), Notices: notices, Evidence: evidence, Profiler: profiler, Rules: regimes}
-	f.handler, err = NewServer(Config{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Notices: notices, Accounts: f.accounts, Incidents: f.incidents,
+	f.cfg = Config{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Notices: notices, Accounts: f.accounts, Incidents: f.incidents,
 		Approvals: store.NewApprovalService(db), Evidence: evidence, Rules: services, Limits: limits,
-		Campaigns: notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: services.Findings, Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect()})})
-	if err != nil {
+		Campaigns: notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: services.Findings, Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect()})}
+	if f.handler, err = NewServer(f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	for _, title := range []string{"first", "second"} {

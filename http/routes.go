@@ -44,6 +44,8 @@ func (s *server) routes() []route {
 		{"POST /api/reports", public(), "delivery-report webhook (its own bearer token)", handleReports(s.cfg)},
 		{"GET /login", public(), "login form", s.handleLoginForm()},
 		{"POST /login", public(), "log in", s.limited(s.logins, s.handleLogin())},
+		{"GET /login/oidc", public(), "log in by single sign-on", s.limited(s.logins, s.handleOIDCStart())},
+		{"GET /login/oidc/callback", public(), "single sign-on's return", s.limited(s.logins, s.handleOIDCCallback())},
 		{"POST /logout", anyone(), "log out", s.handleLogout()},
 		{"GET /api/v1/openapi.json", public(), "this API's OpenAPI document", handleOpenAPI()},
 
@@ -78,6 +80,7 @@ func (s *server) routes() []route {
 		{"POST " + account + "/disable", need(leakdesk.ActionAccountsManage), "disable an account, its tokens and sessions", s.handleAccountDisable()},
 		{"POST " + account + "/grants", need(leakdesk.ActionAccountsManage), "grant a role", s.handleGrant()},
 		{"POST " + account + "/revoke", need(leakdesk.ActionAccountsManage), "revoke a role", s.handleRevoke()},
+		{"PUT " + account + "/oidc", need(leakdesk.ActionAccountsManage), "link a single sign-on subject to the account", s.handleOIDCLink()},
 		{"GET " + account + "/tokens", need(leakdesk.ActionAccountsManage), "an account's API tokens", s.handleTokenList()},
 		{"POST " + account + "/tokens", need(leakdesk.ActionAccountsManage), "make an API token; its secret is shown once", s.handleTokenCreate()},
 		{"POST " + account + "/tokens/{token}/revoke", need(leakdesk.ActionAccountsManage), "revoke an API token", s.handleTokenRevoke()},

@@ -36,6 +36,8 @@ type Config struct {
 	// Campaigns lists recipients, coverage and logs contacts. Sending is not
 	// served: it runs River workers, which serve does not start.
 	Campaigns *notify.Campaigns
+	// OIDC, when set, enables single sign-on (NewOIDC).
+	OIDC *OIDC
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time

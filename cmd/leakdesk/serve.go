@@ -17,7 +17,7 @@ import (
 )
 
 func (a *app) serveCommand() *cobra.Command {
-	var addr, webhookToken, tlsCert, tlsKey string
+	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
 		Short: "Serve the JSON API, logins, acknowledgement links and delivery-report webhooks over HTTP",
@@ -56,6 +56,12 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
+			var sso *ldhttp.OIDC
+			if oidcIssuer != "" {
+				if sso, err = ldhttp.NewOIDC(ctx, oidcIssuer, oidcClientID, a.getenv("LEAKDESK_OIDC_CLIENT_SECRET"), oidcRedirectURL, accounts); err != nil {
+					return err
+				}
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
@@ -67,7 +73,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services, Campaigns: campaigns,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services, Campaigns: campaigns, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
@@ -102,6 +108,9 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&webhookToken, "webhook-token", a.getenv("LEAKDESK_WEBHOOK_TOKEN"), "bearer token that enables POST /api/reports (env LEAKDESK_WEBHOOK_TOKEN)")
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", a.getenv("LEAKDESK_TLS_CERT"), "PEM certificate chain: serve HTTPS (env LEAKDESK_TLS_CERT)")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", a.getenv("LEAKDESK_TLS_KEY"), "PEM private key of --tls-cert (env LEAKDESK_TLS_KEY)")
+	cmd.Flags().StringVar(&oidcIssuer, "oidc-issuer", a.getenv("LEAKDESK_OIDC_ISSUER"), "OpenID Connect provider for single sign-on at /login/oidc; its client secret is read from LEAKDESK_OIDC_CLIENT_SECRET (env LEAKDESK_OIDC_ISSUER)")
+	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
+	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	return cmd
 }
 
