@@ -191,3 +191,22 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalErrorsShowNothing: a failure the server did not expect (here
+// the database gone) is a 500 whose body says nothing of its cause, which
+// goes to the log.
+func TestInternalErrorsShowNothing(t *testing.T) {
+	f := newFixture(t, "sqlite", generousLimits())
+	secret := f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{})
+	f.db.Close()
+	w := f.do(http.MethodGet, "/api/v1/incidents", "", bearer(secret))
+	if w.Code != http.StatusInternalServerError && w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("with the database closed: %d %s", w.Code, w.Body)
+	}
+	if body := w.Body.String(); strings.Contains(body, "sql") || strings.Contains(body, "closed") {
+		t.Errorf("the answer shows internals: %s", body)
+	}
+	if !strings.Contains(f.logs.String(), "closed") {
+		t.Errorf("the cause is not in the log:\n%s", f.logs.String())
+	}
+}
