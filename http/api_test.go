@@ -5,20 +5,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/auth"
 	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/store/storetest"
-	"github.com/leakdesk/leakdesk/vault"
 )
 
 // cheapPasswords keeps argon2id fast in tests.
@@ -32,37 +29,21 @@ type fixture struct {
 	incidents *store.IncidentService
 	cfg       Config
 	handler   http.Handler
-	logs      *syncBuffer
+	logs      *strings.Builder // written by handlers in the test's goroutine
 }
 
-func newFixture(t *testing.T, backend string, limits Limits) *fixture {
+func newFixture(t *testing.T, d *testbackends.Desk, limits Limits) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, storetest.DSN(t, backend), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	regimes, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := vault.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Open(filepath.Join(t.TempDir(), "evidence"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, db: db, accounts: store.NewAccountService(db, cheapPasswords), incidents: store.NewIncidentService(db, regimes), logs: &syncBuffer{}}
-	evidence := store.NewEvidenceService(db, v)
+	db := d.DB
+	f := &fixture{t: t, db: db, accounts: store.NewAccountService(db, cheapPasswords), incidents: store.NewIncidentService(db, d.Rules), logs: &strings.Builder{}}
+	evidence := store.NewEvidenceService(db, d.Vault)
 	profiler, err := dump.NewEvidenceProfiler(evidence)
 	if err != nil {
 		t.Fatal(err)
 	}
 	notices := store.NewNoticeService(db)
-	services := &rules.Services{Incidents: f.incidents, Findings: store.NewFindingsService(db), Notices: notices, Evidence: evidence, Profiler: profiler, Rules: regimes}
+	services := &rules.Services{Incidents: f.incidents, Findings: store.NewFindingsService(db), Notices: notices, Evidence: evidence, Profiler: profiler, Rules: d.Rules}
 	f.cfg = Config{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Notices: notices, Accounts: f.accounts, Incidents: f.incidents,
 		Approvals: store.NewApprovalService(db), Evidence: evidence, Rules: services, Limits: limits,
 		Campaigns: notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: services.Findings, Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect()})}
@@ -145,22 +126,4 @@ func (f *fixture) recordSize() (events, accountEvents int) {
 		f.t.Fatal(err)
 	}
 	return events, len(log)
-}
-
-// syncBuffer collects the server's log, written from handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
 )
 
 // TestRouteAccessIsDeclared: every route is public, open to any
@@ -45,16 +46,11 @@ func checkAccess(a access) error {
 // Allowed means neither 401 nor 403: the empty bodies sent may well be
 // invalid.
 func TestAuthorisationMatrix(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			testMatrix(t, backend)
-		})
-	}
+	testbackends.Each(t, testMatrix)
 }
 
-func testMatrix(t *testing.T, backend string) {
-	f := newFixture(t, backend, Limits{Login: Rate{Every: 1, Burst: 1000}, TokenFailures: Rate{Every: 1, Burst: 1000}, AckLinks: Rate{Every: 1, Burst: 1000}})
+func testMatrix(t *testing.T, d *testbackends.Desk) {
+	f := newFixture(t, d, Limits{Login: Rate{Every: 1, Burst: 1000}, TokenFailures: Rate{Every: 1, Burst: 1000}, AckLinks: Rate{Every: 1, Burst: 1000}})
 	type caller struct {
 		name   string
 		secret string

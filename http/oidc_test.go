@@ -9,41 +9,44 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
 )
 
 // TestSingleSignOn runs the whole OpenID Connect login against a local mock
 // provider: a linked subject gets a session, an unlinked one and a forged
 // state get 401 and no session.
 func TestSingleSignOn(t *testing.T) {
-	provider, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { provider.Shutdown() })
-	f := newFixture(t, "sqlite", generousLimits())
-	cfg := provider.Config()
-	sso, err := NewOIDC(t.Context(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, "http://leakdesk.test/login/oidc/callback", f.accounts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.withOIDC(sso)
-	admin := bearer(f.token(f.account("root", leakdesk.Grant{Role: leakdesk.RoleAdmin}), leakdesk.TokenScope{}))
-	f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead})
-	if w := f.do(http.MethodPut, "/api/v1/accounts/ana/oidc", `{"subject": "sub-ana"}`, admin); w.Code != http.StatusOK {
-		t.Fatalf("link: %d %s", w.Code, w.Body)
-	}
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		provider, err := mockoidc.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { provider.Shutdown() })
+		f := newFixture(t, d, generousLimits())
+		cfg := provider.Config()
+		sso, err := NewOIDC(t.Context(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, "http://leakdesk.test/login/oidc/callback", f.accounts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.withOIDC(sso)
+		admin := bearer(f.token(f.account("root", leakdesk.Grant{Role: leakdesk.RoleAdmin}), leakdesk.TokenScope{}))
+		f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead})
+		if w := f.do(http.MethodPut, "/api/v1/accounts/ana/oidc", `{"subject": "sub-ana"}`, admin); w.Code != http.StatusOK {
+			t.Fatalf("link: %d %s", w.Code, w.Body)
+		}
 
-	cookies := f.ssoLogin(provider, "sub-ana", "")
-	w := f.do(http.MethodGet, "/api/v1/whoami", "", withCookies(cookies))
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"name":"ana"`) {
-		t.Fatalf("whoami after single sign-on: %d %s", w.Code, w.Body)
-	}
-	if cookies := f.ssoLogin(provider, "sub-nobody", ""); cookies != nil {
-		t.Errorf("an unlinked subject got cookies %v", cookies)
-	}
-	if cookies := f.ssoLogin(provider, "sub-ana", "forged-state"); cookies != nil {
-		t.Errorf("a forged state got cookies %v", cookies)
-	}
+		cookies := f.ssoLogin(provider, "sub-ana", "")
+		w := f.do(http.MethodGet, "/api/v1/whoami", "", withCookies(cookies))
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"name":"ana"`) {
+			t.Fatalf("whoami after single sign-on: %d %s", w.Code, w.Body)
+		}
+		if cookies := f.ssoLogin(provider, "sub-nobody", ""); cookies != nil {
+			t.Errorf("an unlinked subject got cookies %v", cookies)
+		}
+		if cookies := f.ssoLogin(provider, "sub-ana", "forged-state"); cookies != nil {
+			t.Errorf("a forged state got cookies %v", cookies)
+		}
+	})
 }
 
 func (f *fixture) withOIDC(sso *OIDC) {
