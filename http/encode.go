@@ -31,23 +31,21 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	return v, nil
 }
 
-// statusOf maps a leakdesk error code to an HTTP status.
+// statusOf maps a leakdesk error code to an HTTP status; any other code
+// is a 500.
 func statusOf(err error) int {
-	switch leakdesk.ErrorCode(err) {
-	case leakdesk.EINVALID:
-		return http.StatusBadRequest
-	case leakdesk.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case leakdesk.EFORBIDDEN:
-		return http.StatusForbidden
-	case leakdesk.ENOTFOUND:
-		return http.StatusNotFound
-	case leakdesk.ECONFLICT:
-		return http.StatusConflict
-	case leakdesk.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case leakdesk.EINTEGRITY, leakdesk.EUNREAD:
-		return http.StatusUnprocessableEntity
+	statuses := map[string]int{
+		leakdesk.EINVALID:      http.StatusBadRequest,
+		leakdesk.EUNAUTHORIZED: http.StatusUnauthorized,
+		leakdesk.EFORBIDDEN:    http.StatusForbidden,
+		leakdesk.ENOTFOUND:     http.StatusNotFound,
+		leakdesk.ECONFLICT:     http.StatusConflict,
+		leakdesk.EINTEGRITY:    http.StatusUnprocessableEntity,
+		leakdesk.EUNREAD:       http.StatusUnprocessableEntity,
+		leakdesk.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	}
+	if status, ok := statuses[leakdesk.ErrorCode(err)]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }
