@@ -61,6 +61,12 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*leakdesk
 		}
 		return p, true
 	}
+	// A browser opening a page without a session is sent to log in; the
+	// API answers 401.
+	if r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil, false
+	}
 	s.fail(w, r, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "log in, or send an API token as Authorization: Bearer"))
 	return nil, false
 }

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -220,4 +221,22 @@ func TestInternalErrorsShowNothing(t *testing.T) {
 			t.Errorf("the cause is not in the log:\n%s", f.logs.String())
 		}
 	})
+}
+
+// TestPageWithoutSessionGoesToLogin: a page (console routes are added to
+// the table like API routes) sends a browser without a session to /login,
+// where the API would answer 401.
+func TestPageWithoutSessionGoesToLogin(t *testing.T) {
+	s, err := newServer(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := s.guard(route{"GET /incidents/{id}", need(leakdesk.ActionIncidentRead), "a page", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the page ran without a principal")
+	})})
+	w := httptest.NewRecorder()
+	page.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/incidents/1", nil))
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/login" {
+		t.Errorf("a page without a session: %d to %q, want 303 to /login", w.Code, w.Header().Get("Location"))
+	}
 }
