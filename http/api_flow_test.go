@@ -114,6 +114,13 @@ func TestEvidenceAndCoverageThroughTheAPI(t *testing.T) {
 		if _, err := store.NewNoticeService(f.db).AddRecipients(t.Context(), 1, "local:setup", []*leakdesk.Recipient{r}); err != nil {
 			t.Fatal(err)
 		}
+		w = f.do(http.MethodPost, "/api/v1/incidents/1/contacts", `{"recipient": "c-1", "channel": "phone", "outcome": "reached", "note": "told by phone"}`, ana)
+		if attempt := decodeBody[leakdesk.ContactAttempt](t, w.Body.String()); w.Code != http.StatusOK || !strings.HasSuffix(attempt.Actor, "(ana)") {
+			t.Errorf("log-contact: %d %s", w.Code, w.Body)
+		}
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/contacts", `{"recipient": "c-1", "channel": "ack", "outcome": "reached"}`, ana); w.Code != http.StatusForbidden {
+			t.Errorf("an acknowledgement written through the API: %d, want 403", w.Code)
+		}
 		for caller, want := range map[string]string{"lead": "jean.dupont@exemple.fr", "viewer": "j***@e***.fr"} {
 			prepare := map[string]func(*http.Request){"lead": ana, "viewer": vic}[caller]
 			cov := decodeBody[notify.Coverage](t, f.do(http.MethodGet, "/api/v1/incidents/1/coverage", "", prepare).Body.String())
