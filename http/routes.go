@@ -1,16 +1,90 @@
 package http
 
 import (
-	"html/template"
 	"net/http"
+
+	"github.com/leakdesk/leakdesk"
 )
 
-// addRoutes lists every route the server answers.
-func addRoutes(mux *http.ServeMux, cfg Config, tmpl *template.Template) {
-	mux.Handle("GET /healthz", handleHealthz())
-	mux.Handle("GET /ack/{token}", handleAckForm(cfg, tmpl))
-	mux.Handle("POST /ack/{token}", handleAck(cfg, tmpl))
-	mux.Handle("POST /api/reports", handleReports(cfg))
+// route is one entry of the route table: a Go 1.22 pattern ("METHOD
+// /path/{id}"), who may call it, what it does in a line (the OpenAPI
+// summary of API routes), and the handler. Pages are added the same way.
+type route struct {
+	pattern string
+	access  access
+	summary string
+	handler http.Handler
+}
+
+// access says who may call a route. Exactly one of public, anyone or
+// action is set (scoped goes with action); the matrix test refuses a
+// route that sets none.
+type access struct {
+	public bool            // no authentication: health, login, links in notices
+	anyone bool            // any authenticated principal
+	action leakdesk.Action // authorised on the {id} incident, or on all incidents without one
+	scoped bool            // a list: allowed on at least one incident, filtered by leakdesk.Scope
+}
+
+func public() access                         { return access{public: true} }
+func anyone() access                         { return access{anyone: true} }
+func need(a leakdesk.Action) access          { return access{action: a} }
+func needSomewhere(a leakdesk.Action) access { return access{action: a, scoped: true} }
+
+// routes lists every route the server answers.
+func (s *server) routes() []route {
+	const (
+		incident = "/api/v1/incidents/{id}"
+		account  = "/api/v1/accounts/{account}"
+	)
+	return []route{
+		{"GET /healthz", public(), "health check", handleHealthz()},
+		{"GET /ack/{token}", public(), "acknowledgement page", s.limited(s.ackLinks, handleAckForm(s.cfg, s.tmpl))},
+		{"POST /ack/{token}", public(), "record an acknowledgement", s.limited(s.ackLinks, handleAck(s.cfg, s.tmpl))},
+		{"POST /api/reports", public(), "delivery-report webhook (its own bearer token)", handleReports(s.cfg)},
+		{"GET /login", public(), "login form", s.handleLoginForm()},
+		{"POST /login", public(), "log in", s.limited(s.logins, s.handleLogin())},
+		{"GET /login/oidc", public(), "log in by single sign-on", s.limited(s.logins, s.handleOIDCStart())},
+		{"GET /login/oidc/callback", public(), "single sign-on's return", s.limited(s.logins, s.handleOIDCCallback())},
+		{"POST /logout", anyone(), "log out", s.handleLogout()},
+		{"GET /api/v1/openapi.json", public(), "this API's OpenAPI document", handleOpenAPI()},
+
+		{"GET /api/v1/whoami", anyone(), "the authenticated principal", s.handleWhoami()},
+		{"GET /api/v1/incidents", needSomewhere(leakdesk.ActionIncidentRead), "list the incidents the principal may read", s.handleIncidentList()},
+		{"POST /api/v1/incidents", need(leakdesk.ActionIncidentCreate), "open an incident", s.handleIncidentCreate()},
+		{"GET " + incident, need(leakdesk.ActionIncidentRead), "an incident with its clocks and evidence", s.handleIncidentShow()},
+		{"POST " + incident + "/aware", need(leakdesk.ActionIncidentAware), "record or move the awareness time (may need a second approval)", s.handleAware()},
+		{"POST " + incident + "/notes", need(leakdesk.ActionIncidentNote), "add a note to the timeline", s.handleNote()},
+		{"POST " + incident + "/close", need(leakdesk.ActionIncidentClose), "close the incident (may need a second approval)", s.handleClose()},
+		{"POST " + incident + "/reopen", need(leakdesk.ActionIncidentReopen), "reopen the incident", s.handleReopen()},
+		{"GET " + incident + "/verify", need(leakdesk.ActionIncidentRead), "recompute the timeline's hash chain", s.handleVerify()},
+		{"GET " + incident + "/events", need(leakdesk.ActionIncidentRead), "the timeline", s.handleEvents()},
+		{"POST " + incident + "/facts", need(leakdesk.ActionFactsEdit), "record a fact", s.handleFact()},
+		{"POST " + incident + "/filings", need(leakdesk.ActionFilingRecord), "record a filing with an authority", s.handleFiling()},
+		{"GET " + incident + "/deadlines", need(leakdesk.ActionIncidentRead), "every obligation with its due time and status", s.handleDeadlines()},
+		{"POST " + incident + "/assessment", need(leakdesk.ActionAssessConfirm), "assess the severity, and confirm it", s.handleAssess()},
+		{"GET " + incident + "/reports/{kind}", need(leakdesk.ActionReportRead), "an authority report: ?format=md|html|json&lang=fr|en", s.handleReport()},
+		{"GET " + incident + "/evidence", need(leakdesk.ActionIncidentRead), "the evidence list", s.handleEvidenceList()},
+		{"POST " + incident + "/evidence", need(leakdesk.ActionEvidenceAdd), "add evidence: multipart/form-data with source, note, then file", s.handleEvidenceAdd()},
+		{"POST " + incident + "/evidence/{ref}/read", need(leakdesk.ActionEvidenceRead), "read evidence content, by number or SHA-256 prefix; the read is on the timeline", s.handleEvidenceRead()},
+		{"GET " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "the audience", s.handleRecipients()},
+		{"POST " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "add other recipients from a CSV body", s.handleRecipientsAdd()},
+		{"GET " + incident + "/coverage", need(leakdesk.ActionCoverageRead), "who is reached; masked for roles that do not see personal data", s.handleCoverage()},
+		{"POST " + incident + "/contacts", need(leakdesk.ActionContactLog), "log a call, letter or meeting, or a waiver (may need a second approval)", s.handleLogContact()},
+		{"GET " + incident + "/approvals", need(leakdesk.ActionIncidentRead), "requests for a second approval", s.handleApprovals()},
+		{"PUT " + incident + "/approvals/required", need(leakdesk.ActionApprovalSet), "turn the two-person rule on or off", s.handleApprovalRequired()},
+		{"POST " + incident + "/approvals/{req}/approve", need(leakdesk.ActionApprovalDecide), "approve another principal's request, which is then carried out", s.handleApprove()},
+
+		{"GET /api/v1/accounts", need(leakdesk.ActionAccountsManage), "list accounts with their grants", s.handleAccountList()},
+		{"POST /api/v1/accounts", need(leakdesk.ActionAccountsManage), "create an account", s.handleAccountCreate()},
+		{"POST " + account + "/disable", need(leakdesk.ActionAccountsManage), "disable an account, its tokens and sessions", s.handleAccountDisable()},
+		{"POST " + account + "/grants", need(leakdesk.ActionAccountsManage), "grant a role", s.handleGrant()},
+		{"POST " + account + "/revoke", need(leakdesk.ActionAccountsManage), "revoke a role", s.handleRevoke()},
+		{"PUT " + account + "/oidc", need(leakdesk.ActionAccountsManage), "link a single sign-on subject to the account", s.handleOIDCLink()},
+		{"GET " + account + "/tokens", need(leakdesk.ActionAccountsManage), "an account's API tokens", s.handleTokenList()},
+		{"POST " + account + "/tokens", need(leakdesk.ActionAccountsManage), "make an API token; its secret is shown once", s.handleTokenCreate()},
+		{"POST " + account + "/tokens/{token}/revoke", need(leakdesk.ActionAccountsManage), "revoke an API token", s.handleTokenRevoke()},
+	}
 }
 
 func handleHealthz() http.Handler {

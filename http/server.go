@@ -1,16 +1,18 @@
-// Package http serves leakdesk over HTTP: the acknowledgement links in
-// notices, the delivery-report webhook, and health checks.
+// Package http serves leakdesk over HTTP: the JSON API under /api/v1, the
+// login, the acknowledgement links in notices, the delivery-report
+// webhook, and health checks.
 package http
 
 import (
 	"embed"
-	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/rules"
 )
 
 //go:embed views/*.html
@@ -24,49 +26,103 @@ type Config struct {
 	// WebhookToken, when set, enables POST /api/reports for delivery
 	// reports, for callers that send it as a bearer token.
 	WebhookToken string
+
+	Accounts  leakdesk.AccountService
+	Incidents leakdesk.IncidentService
+	Approvals leakdesk.ApprovalService
+	Evidence  leakdesk.EvidenceService
+	// Rules assembles summaries, assessments and reports.
+	Rules *rules.Services
+	// Campaigns lists recipients, coverage and logs contacts. Sending is not
+	// served: it runs River workers, which serve does not start.
+	Campaigns *notify.Campaigns
+	// OIDC, when set, enables single sign-on (NewOIDC).
+	OIDC *OIDC
+
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// SecureCookies marks the session cookie Secure. Only a server that
+	// listens on loopback without TLS may leave it off.
+	SecureCookies bool
+	// SessionTTL is how long a login lasts; DefaultSessionTTL when zero.
+	SessionTTL time.Duration
+	// Limits are the per-client rate limits; DefaultLimits when zero.
+	Limits Limits
+}
+
+// DefaultSessionTTL is how long a login lasts: a working day.
+const DefaultSessionTTL = 12 * time.Hour
+
+// server holds the configuration and what NewServer prepares once.
+type server struct {
+	cfg          Config
+	log          *slog.Logger
+	tmpl         *template.Template
+	logins       *limiter // every login attempt
+	tokenFails   *limiter // failed bearer-token authentications
+	ackLinks     *limiter // acknowledgement link requests
+	crossOrigins *http.CrossOriginProtection
 }
 
 // NewServer returns the handler for every route in routes.go. Views are
 // parsed here, so that a broken one fails at start-up, not on a request.
 func NewServer(cfg Config) (http.Handler, error) {
-	tmpl, err := template.ParseFS(views, "views/*.html")
+	s, err := newServer(cfg)
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, tmpl)
-	return mux, nil
-}
-
-// encode writes v as JSON with status.
-func encode[T any](w http.ResponseWriter, status int, v T) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-// statusOf maps a leakdesk error code to an HTTP status.
-func statusOf(err error) int {
-	switch leakdesk.ErrorCode(err) {
-	case leakdesk.EINVALID:
-		return http.StatusBadRequest
-	case leakdesk.ENOTFOUND:
-		return http.StatusNotFound
-	case leakdesk.ECONFLICT:
-		return http.StatusConflict
-	case leakdesk.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case leakdesk.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.guard(rt))
 	}
-	return http.StatusInternalServerError
+	return securityHeaders(s.crossOrigins.Handler(mux)), nil
+}
+
+func newServer(cfg Config) (*server, error) {
+	tmpl, err := template.ParseFS(views, "views/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits()
+	}
+	s := &server{cfg: cfg, log: cfg.Logger, tmpl: tmpl,
+		logins:       newLimiter(cfg.Limits.Login),
+		tokenFails:   newLimiter(cfg.Limits.TokenFailures),
+		ackLinks:     newLimiter(cfg.Limits.AckLinks),
+		crossOrigins: http.NewCrossOriginProtection(),
+	}
+	s.crossOrigins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, leakdesk.Errorf(leakdesk.EFORBIDDEN, "cross-origin request refused"))
+	}))
+	return s, nil
+}
+
+// securityHeaders sets, on every response, the headers that keep pages
+// out of frames, stop content sniffing and keep URLs (which may hold an
+// acknowledgement token) out of other sites' logs.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // render shows a view with status, and logs a failure once, here.
 func render(w http.ResponseWriter, log *slog.Logger, tmpl *template.Template, status int, view string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	if err := tmpl.ExecuteTemplate(w, view, data); err != nil {
 		log.Error("render view", "view", view, "error", err)

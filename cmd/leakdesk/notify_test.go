@@ -320,6 +320,13 @@ func (s *syncBuffer) String() string {
 // base URL; it stops with the test.
 func serve(t *testing.T, c *cli, args ...string) string {
 	t.Helper()
+	return serveWith(t, c, http.DefaultClient, args...)
+}
+
+// serveWith is serve, waiting for /healthz with client (one that trusts
+// the certificate of a server started with --tls-cert).
+func serveWith(t *testing.T, c *cli, client *http.Client, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
@@ -332,10 +339,10 @@ func serve(t *testing.T, c *cli, args ...string) string {
 			t.Errorf("serve stopped with %v", err)
 		}
 	})
-	re := regexp.MustCompile(`listening on (http://\S+)`)
+	re := regexp.MustCompile(`listening on (https?://\S+)`)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(stdout.String()); m != nil {
-			resp, err := http.Get(m[1] + "/healthz")
+			resp, err := client.Get(m[1] + "/healthz")
 			if err == nil && resp.StatusCode == http.StatusOK {
 				resp.Body.Close()
 				return m[1]

@@ -17,19 +17,25 @@ import (
 )
 
 func (a *app) serveCommand() *cobra.Command {
-	var addr, webhookToken string
+	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
 	cmd := &cobra.Command{
-		Use:   "serve [--addr :8080]",
-		Short: "Answer acknowledgement links and delivery-report webhooks over HTTP",
-		Long: `Serve what recipients and mail systems reach: the acknowledgement link in
+		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
+		Short: "Serve the JSON API, logins, acknowledgement links and delivery-report webhooks over HTTP",
+		Long: `Serve the JSON API under /api/v1 (see docs/api.md), for accounts that log
+in at /login or send an API token (leakdesk user token) as a bearer token,
+and what recipients and mail systems reach: the acknowledgement link in
 every notice (GET shows a confirmation button; only the POST it sends is
 recorded, since mail scanners open links), the delivery-report webhook
 POST /api/reports (enabled by --webhook-token, sent as a bearer token), and
 GET /healthz. Notices' links point to --base-url of notify send, which
-must reach this server. It stops cleanly on Ctrl-C or SIGTERM.`,
+must reach this server. Session cookies are Secure unless the server
+listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if (tlsCert == "") != (tlsKey == "") {
+				return leakdesk.Errorf(leakdesk.EINVALID, "--tls-cert and --tls-key go together: give both, or neither")
+			}
 			db, err := a.openDB(ctx)
 			if err != nil {
 				return err
@@ -38,19 +44,50 @@ must reach this server. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			notices := store.NewNoticeService(db)
-			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken})
+			services, err := a.rulesServices(ctx)
 			if err != nil {
 				return err
+			}
+			accounts, err := a.accounts(ctx)
+			if err != nil {
+				return err
+			}
+			campaigns, err := a.campaigns(ctx, nil)
+			if err != nil {
+				return err
+			}
+			var sso *ldhttp.OIDC
+			if oidcIssuer != "" {
+				if sso, err = ldhttp.NewOIDC(ctx, oidcIssuer, oidcClientID, a.getenv("LEAKDESK_OIDC_CLIENT_SECRET"), oidcRedirectURL, accounts); err != nil {
+					return err
+				}
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
 			}
+			defer ln.Close()
+			scheme := "http"
+			if tlsCert != "" {
+				scheme = "https"
+			}
+			notices := store.NewNoticeService(db)
+			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services, Campaigns: campaigns, OIDC: sso,
+				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
+			if err != nil {
+				return err
+			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
-			fmt.Fprintf(a.stdout, "listening on http://%s\n", ln.Addr())
+			fmt.Fprintf(a.stdout, "listening on %s://%s\n", scheme, ln.Addr())
 			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
+			go func() {
+				if scheme == "https" {
+					errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+					return
+				}
+				errc <- srv.Serve(ln)
+			}()
 			select {
 			case err := <-errc:
 				return err
@@ -69,5 +106,17 @@ must reach this server. It stops cleanly on Ctrl-C or SIGTERM.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", a.envOr("LEAKDESK_ADDR", ":8080"), "address to listen on (env LEAKDESK_ADDR)")
 	cmd.Flags().StringVar(&webhookToken, "webhook-token", a.getenv("LEAKDESK_WEBHOOK_TOKEN"), "bearer token that enables POST /api/reports (env LEAKDESK_WEBHOOK_TOKEN)")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", a.getenv("LEAKDESK_TLS_CERT"), "PEM certificate chain: serve HTTPS (env LEAKDESK_TLS_CERT)")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", a.getenv("LEAKDESK_TLS_KEY"), "PEM private key of --tls-cert (env LEAKDESK_TLS_KEY)")
+	cmd.Flags().StringVar(&oidcIssuer, "oidc-issuer", a.getenv("LEAKDESK_OIDC_ISSUER"), "OpenID Connect provider for single sign-on at /login/oidc; its client secret is read from LEAKDESK_OIDC_CLIENT_SECRET (env LEAKDESK_OIDC_ISSUER)")
+	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
+	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	return cmd
+}
+
+// isLoopback reports whether the server listens only on loopback, where a
+// cookie may travel without TLS.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

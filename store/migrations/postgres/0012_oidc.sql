@@ -1,0 +1,9 @@
+-- Single sign-on: the OpenID Connect subjects an account logs in as. Single
+-- sign-on creates no account; an admin links an existing one (issue 15).
+CREATE TABLE oidc_identities (
+	issuer     TEXT NOT NULL,
+	subject    TEXT NOT NULL,
+	account_id BIGINT NOT NULL REFERENCES accounts (id),
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (issuer, subject)
+);
