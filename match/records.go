@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakdesk/leakdesk"
@@ -341,3 +342,5 @@ func PhoneSuffix(s string) string {
 	}
 	return string(digits[n-8 : n])
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
