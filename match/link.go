@@ -30,12 +30,14 @@ func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 	var bestWeight, secondWeight float64
 	for _, i := range addUnique(m.contactCandidates(rec, nil), other.candidates) {
 		c := m.reg.Contacts[i]
-		w, ok := other.weights[i]
+		ow, ok := other.weights[i]
 		if !ok {
-			m.otherLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv] })
-			other.weights[i] = w
+			m.otherLevels(rec, c, func(_ string, lv level, _ func() string) { ow.weight += m.weight[lv]; ow.names.note(lv) })
+			other.weights[i] = ow
 		}
-		m.contactLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv] })
+		w, o := ow.weight, ow.names
+		m.contactLevels(rec, c, func(_ string, lv level, _ func() string) { w += m.weight[lv]; o.note(lv) })
+		w = m.capped(o, w)
 		switch {
 		case bestAt < 0 || w > bestWeight:
 			bestAt, bestWeight, secondAt, secondWeight = i, w, bestAt, bestWeight
@@ -57,10 +59,16 @@ func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 // fields agreed, how, and with what weight.
 func (m *Matcher) Explain(rec Record, c *Contact) Link {
 	l := Link{Contact: c}
+	var o outcome
 	m.levels(rec, c, func(field string, lv level, how func() string) {
 		w := m.weight[lv]
 		l.Weight += w
 		l.Evidence = append(l.Evidence, Agreement{Field: field, How: how(), Weight: w})
+		o.note(lv)
 	})
+	if w := m.capped(o, l.Weight); w < l.Weight {
+		l.Evidence = append(l.Evidence, Agreement{Field: "phone", How: "shared with someone of another name: for review only", Weight: w - l.Weight})
+		l.Weight = w
+	}
 	return m.classify(l)
 }

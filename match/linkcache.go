@@ -14,7 +14,14 @@ type linkCache struct {
 
 type otherLinks struct {
 	candidates []int
-	weights    map[int]float64 // contact -> weight of the fields other than e-mail and phone
+	weights    map[int]otherWeight // by contact
+}
+
+// otherWeight is the weight of the fields other than e-mail and phone, and
+// what the names said.
+type otherWeight struct {
+	weight float64
+	names  outcome
 }
 
 func newLinkCache() *linkCache { return &linkCache{entries: map[string]*otherLinks{}} }
@@ -23,7 +30,7 @@ func newLinkCache() *linkCache { return &linkCache{entries: map[string]*otherLin
 // afresh.
 func (lc *linkCache) entry(m *Matcher, rec Record) *otherLinks {
 	fresh := func(string) *otherLinks {
-		return &otherLinks{candidates: slices.Clip(m.otherCandidates(rec, nil)), weights: map[int]float64{}}
+		return &otherLinks{candidates: slices.Clip(m.otherCandidates(rec, nil)), weights: map[int]otherWeight{}}
 	}
 	if lc == nil {
 		return fresh("")

@@ -107,19 +107,25 @@ func (s *Scenario) WriteMixedDump(w io.Writer, lines, byEmail, byPhone int) (Mix
 			fmt.Fprintln(bw, line)
 			continue
 		}
-		// Strangers: addresses on domains the registry never uses, and
-		// phone numbers out of every plausible range.
-		user := fmt.Sprintf("%s%d", randomWord(rng), rng.IntN(100000))
-		switch r := rng.IntN(100); {
-		case r < 70:
-			fmt.Fprintf(bw, "%s@mail%d.example:%s\n", user, rng.IntN(500), randomWord(rng))
-		case r < 95:
-			fmt.Fprintf(bw, "%s;%s;%s@mail%d.example;+999 %07d;%s\n", randomWord(rng), randomWord(rng), user, rng.IntN(500), rng.IntN(10000000), randomWord(rng))
-		default:
-			fmt.Fprintf(bw, `{"user":"%s","email":"%s@mail%d.example","ip":"203.0.113.%d"}`+"\n", user, user, rng.IntN(500), rng.IntN(255))
-		}
+		writeStranger(bw, rng)
 	}
 	return truth, bw.Flush()
+}
+
+// writeStranger writes a line of the mix about no one of the registry:
+// 70% email:password, 25% semicolon-separated person rows, 5% JSON, with
+// addresses on domains the registry never uses and phone numbers out of
+// every plausible range.
+func writeStranger(w io.Writer, rng *rand.Rand) {
+	user := fmt.Sprintf("%s%d", randomWord(rng), rng.IntN(100000))
+	switch r := rng.IntN(100); {
+	case r < 70:
+		fmt.Fprintf(w, "%s@mail%d.example:%s\n", user, rng.IntN(500), randomWord(rng))
+	case r < 95:
+		fmt.Fprintf(w, "%s;%s;%s@mail%d.example;+999 %07d;%s\n", randomWord(rng), randomWord(rng), user, rng.IntN(500), rng.IntN(10000000), randomWord(rng))
+	default:
+		fmt.Fprintf(w, `{"user":"%s","email":"%s@mail%d.example","ip":"203.0.113.%d"}`+"\n", user, user, rng.IntN(500), rng.IntN(255))
+	}
 }
 
 func randomWord(rng *rand.Rand) string {
