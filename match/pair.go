@@ -18,7 +18,15 @@ func (m *Matcher) levels(rec Record, c *Contact, found func(field string, lv lev
 // contactLevels compares e-mail addresses and phone numbers.
 func (m *Matcher) contactLevels(rec Record, c *Contact, found func(field string, lv level, how func() string)) {
 	said := func(s string) func() string { return func() string { return s } }
-	switch email, how := compareEmails(rec.emailForms(), c.emails); how {
+	emails := rec.emailForms()
+	email, how := compareEmails(emails, c.emails)
+	if how != "exact" && how != "alias" && len(c.held) > 0 {
+		if h, ok := c.heldEmail(emails); ok {
+			found("email", emailExact, h.said)
+			how = ""
+		}
+	}
+	switch how {
 	case "exact":
 		found("email", emailExact, func() string { return "equal: " + email })
 	case "alias":
@@ -30,11 +38,14 @@ func (m *Matcher) contactLevels(rec Record, c *Contact, found func(field string,
 	case "different":
 		found("email", emailDisagree, said("different"))
 	}
-	switch {
-	case len(rec.Phones) == 0 || len(c.Phones) == 0:
-	case anyEqual(rec.Phones, c.Phones):
+	if len(rec.Phones) == 0 {
+		return
+	}
+	if anyEqual(rec.Phones, c.Phones) {
 		found("phone", phoneExact, said("equal"))
-	default:
+	} else if h, ok := c.heldPhone(rec.Phones); ok {
+		found("phone", phoneExact, h.said)
+	} else if len(c.Phones) > 0 {
 		found("phone", phoneDisagree, said("different"))
 	}
 }

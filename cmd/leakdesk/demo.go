@@ -103,7 +103,11 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err != nil {
 				return err
 			}
-			past, err := a.loadPast(ctx, reader, n, []string{filepath.Join(dir, "exports")}, filepath.Join(dir, "registry", "history.csv"))
+			registryHistory, err := readHistory(reg, filepath.Join(dir, "registry", "history.csv"))
+			if err != nil {
+				return err
+			}
+			past, err := a.loadPast(ctx, reader, n, []string{filepath.Join(dir, "exports")}, registryHistory)
 			if err != nil {
 				return err
 			}

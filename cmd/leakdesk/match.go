@@ -69,6 +69,10 @@ from the vault (each read logged).`,
 				return err
 			}
 			a.logger.Info("registry loaded", "file", registry, "contacts", len(reg.Contacts))
+			changes, err := readHistory(reg, history)
+			if err != nil {
+				return err
+			}
 			sources := match.Files(args...)
 			var incidentID int64
 			if incident != "" {
@@ -90,7 +94,7 @@ from the vault (each read logged).`,
 			}
 			scanner := match.NewScanner(reader, n, matcher, max(df.opts.Workers, 2))
 			if len(exports) > 0 || history != "" {
-				past, err := a.loadPast(cmd.Context(), reader, n, exports, history)
+				past, err := a.loadPast(cmd.Context(), reader, n, exports, changes)
 				if err != nil {
 					return err
 				}
@@ -138,23 +142,31 @@ from the vault (each read logged).`,
 	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
 	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
 	f.StringArrayVar(&exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
-	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): leaked people found there are former contacts")
+	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
 	f.BoolVar(&estimate, "estimate-weights", false, "estimate the linkage weights from the leak by EM instead of using the documented defaults")
 	return cmd
 }
 
-// loadPast reads the past exports and the registry's history that former
-// contacts are looked for in. Exports that cannot be read are said.
-func (a *app) loadPast(ctx context.Context, reader *dump.Reader, n *match.Normaliser, exports []string, history string) (*match.Past, error) {
-	files, err := trace.CandidateFiles(exports)
+// readHistory reads the registry's history, if a file is named, and gives
+// the registry's contacts the values they held before.
+func readHistory(reg *match.Registry, path string) ([]match.Change, error) {
+	if path == "" {
+		return nil, nil
+	}
+	changes, err := match.ReadHistory(path)
 	if err != nil {
 		return nil, err
 	}
-	var changes []match.Change
-	if history != "" {
-		if changes, err = match.ReadHistory(history); err != nil {
-			return nil, err
-		}
+	reg.AddHistory(changes)
+	return changes, nil
+}
+
+// loadPast reads the past exports and the registry's history that former
+// contacts are looked for in. Exports that cannot be read are said.
+func (a *app) loadPast(ctx context.Context, reader *dump.Reader, n *match.Normaliser, exports []string, changes []match.Change) (*match.Past, error) {
+	files, err := trace.CandidateFiles(exports)
+	if err != nil {
+		return nil, err
 	}
 	past, unread, err := match.LoadPast(ctx, reader, n, files, changes)
 	if err != nil {
