@@ -70,13 +70,16 @@ func accounted(t *testing.T, f *leakdesk.Findings) {
 	}
 }
 
+// acmeRegistry holds two colleagues.
+const acmeRegistry = `contact_id,organisation,first_name,last_name,email,phone
+C-001,Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
+C-002,Acme SAS,Bruno,Petit,bruno.petit@acme.fr,+33698765432
+`
+
 func TestUnlinkedRowsAreSorted(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	registry := writeFile(t, dir, "registry.csv", `contact_id,organisation,first_name,last_name,email,phone
-C-001,Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
-C-002,Acme SAS,Bruno,Petit,bruno.petit@acme.fr,+33698765432
-`)
+	registry := writeFile(t, dir, "registry.csv", acmeRegistry)
 	export := writeFile(t, dir, "clients_2026-02-01.csv", `organisation,first_name,last_name,email,phone
 Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
 Acme SAS,Claire,Durand,claire.durand@acme.fr,+33611112222
@@ -157,10 +160,7 @@ C-002,Beta SARL,Bruno,Petit,bruno@beta.fr,+33698765432
 func TestHeldNumberGivenToSomeoneElse(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	registry := writeFile(t, dir, "registry.csv", `contact_id,organisation,first_name,last_name,email,phone
-C-001,Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
-C-002,Acme SAS,Bruno,Petit,bruno.petit@acme.fr,+33698765432
-`)
+	registry := writeFile(t, dir, "registry.csv", acmeRegistry)
 	history := writeFile(t, dir, "history.csv", `at,contact_id,field,old,new
 2026-02-01T09:00:00+01:00,C-002,phone,+33612345678,+33698765432
 2026-03-01T09:00:00+01:00,C-001,phone,+33655555555,+33612345678

@@ -1,7 +1,6 @@
 package match_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,8 +9,6 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/dump"
-	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
 )
 
@@ -23,21 +20,7 @@ func scanFiles(t *testing.T, s *sample.Scenario, dir string, leaks ...string) *l
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	reader, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := match.NewNormaliser("FR")
-	reg, err := match.LoadRegistry(ctx, reader, n, writeFile(t, dir, "registry.csv", string(registry)), match.RegistryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), 2).Scan(ctx, match.Files(leaks...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return scanWithPast(t, writeFile(t, dir, "registry.csv", string(registry)), "", nil, leaks...)
 }
 
 // contactClass is the class of each affected contact.

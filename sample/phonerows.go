@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"slices"
 )
 
 // PhoneRowsTruth says which registry contacts a phone-rows dump holds.
@@ -26,8 +25,7 @@ func (s *Scenario) WritePhoneRowsDump(w io.Writer, lines, byPhone, shared int) (
 	rng := rand.New(rand.NewPCG(s.Config.Seed, 78))
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var truth PhoneRowsTruth
-	contacts := slices.Clone(s.Registry)
-	rng.Shuffle(len(contacts), func(i, j int) { contacts[i], contacts[j] = contacts[j], contacts[i] })
+	contacts := s.shuffledRegistry(rng)
 	layouts := []string{PhoneNational, Phone00, PhoneE164}
 	var planted []string
 	for _, p := range contacts {
@@ -56,22 +54,7 @@ func (s *Scenario) WritePhoneRowsDump(w io.Writer, lines, byPhone, shared int) (
 	if len(truth.ByPhone) < byPhone || len(truth.Shared) < shared {
 		return truth, fmt.Errorf("the registry has %d contacts: too few to plant %d by phone and %d shared", len(contacts), byPhone, shared)
 	}
-	positions := map[int]string{}
-	for _, line := range planted {
-		for {
-			if i := rng.IntN(lines); positions[i] == "" {
-				positions[i] = line
-				break
-			}
-		}
-	}
-	for i := range lines {
-		if line, ok := positions[i]; ok {
-			fmt.Fprintln(bw, line)
-			continue
-		}
-		writeStranger(bw, rng)
-	}
+	writeMix(bw, rng, lines, planted)
 	return truth, bw.Flush()
 }
 
