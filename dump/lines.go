@@ -152,16 +152,28 @@ func (k *knowledge) nameBefore(s string) []Token {
 // each whole in its cell, as "first;last". As with words, capitalised
 // cells are taken for the name; a known given name says which is which.
 func (k *knowledge) nameInCells(s string) []Token {
-	cells := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == '\t' })
-	if len(cells) < 2 {
-		return nil
-	}
-	a, b := strings.TrimSpace(cells[len(cells)-2]), strings.TrimSpace(cells[len(cells)-1])
-	for _, c := range []string{a, b} {
-		if !isNameLike(upperFirst(c)) || strings.IndexFunc(c, unicode.IsUpper) < 0 {
-			return nil
+	// The last two cells that are not empty, found from the end without a
+	// copy: most lines of a dump hold no name, and cost nothing more.
+	isSeparator := func(r rune) bool { return r == ';' || r == '|' || r == '\t' }
+	var cells [2]string
+	for n := 0; n < 2; {
+		i := strings.LastIndexFunc(s, isSeparator)
+		if c := strings.TrimSpace(s[i+1:]); c != "" {
+			if strings.IndexFunc(c, unicode.IsUpper) < 0 || !isNameLike(upperFirst(c)) {
+				return nil
+			}
+			cells[1-n] = c
+			n++
 		}
+		if i < 0 {
+			if n < 2 {
+				return nil
+			}
+			break
+		}
+		s = s[:i]
 	}
+	a, b := cells[0], cells[1]
 	if !k.firstNames[fold(strings.Fields(a)[0])] && k.firstNames[fold(strings.Fields(b)[0])] {
 		a, b = b, a
 	}
