@@ -132,7 +132,7 @@ type TokenKind string
 const (
 	TokenEmail TokenKind = "email"
 	TokenPhone TokenKind = "phone"
-	TokenName  TokenKind = "name"
+	TokenName  TokenKind = "name" // "Jeanne Dupont", or "Jeanne;Dupont" when written in two cells, given name first
 )
 
 // Token is a value found in text without columns.

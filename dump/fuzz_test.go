@@ -107,11 +107,12 @@ func FuzzExtractTokens(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, tok := range k.extractTokens(s) {
-			// Names are rebuilt from their words with single spaces; other
-			// tokens are taken from the text as they are.
+			// Names are rebuilt from their words with single spaces, or
+			// from two cells joined by ";"; other tokens are taken from the
+			// text as they are.
 			parts := []string{tok.Value}
 			if tok.Kind == TokenName {
-				parts = strings.Fields(tok.Value)
+				parts = strings.FieldsFunc(tok.Value, func(r rune) bool { return unicode.IsSpace(r) || r == ';' })
 			}
 			for _, part := range parts {
 				if !strings.Contains(s, part) {

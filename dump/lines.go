@@ -103,6 +103,11 @@ func (k *knowledge) extractTokens(s string) []Token {
 			// Most numbers start with + or a trunk 0; Italian and Spanish
 			// ones are written without, so a long run of digits counts too.
 			if (candidate[0] == '+' || candidate[0] == '0' || digitCount(candidate) >= 9) && phoneShape(candidate) {
+				if len(out) == 0 {
+					// A person row without an address, "Jeanne;Dupont;;06...":
+					// the name is read as it is before an address.
+					out = append(out, k.nameBefore(s[:i])...)
+				}
 				out = append(out, Token{Kind: TokenPhone, Value: candidate})
 				i = i + len(candidate) - 1
 			}
@@ -116,6 +121,9 @@ func (k *knowledge) extractTokens(s string) []Token {
 // the name starts at the first known given name, or is the last two words.
 func (k *knowledge) nameBefore(s string) []Token {
 	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("<|,;:\"'([-", r) })
+	if strings.ContainsAny(s, ";|\t") {
+		return k.nameInCells(s)
+	}
 	fields := strings.Fields(s)
 	var name []string
 	for i := len(fields) - 1; i >= 0 && len(name) < 4; i-- {
@@ -137,6 +145,39 @@ func (k *knowledge) nameBefore(s string) []Token {
 		}
 	}
 	return []Token{{Kind: TokenName, Value: strings.Join(name[start:], " ")}}
+}
+
+// nameInCells returns the name written in the last two cells of a
+// delimited line, "Jeanne;de La Fontaine;": a given name and a surname,
+// each whole in its cell, as "first;last". As with words, capitalised
+// cells are taken for the name; a known given name says which is which.
+func (k *knowledge) nameInCells(s string) []Token {
+	// The last two cells that are not empty, found from the end without a
+	// copy: most lines of a dump hold no name, and cost nothing more.
+	isSeparator := func(r rune) bool { return r == ';' || r == '|' || r == '\t' }
+	var cells [2]string
+	for n := 0; n < 2; {
+		i := strings.LastIndexFunc(s, isSeparator)
+		if c := strings.TrimSpace(s[i+1:]); c != "" {
+			if strings.IndexFunc(c, unicode.IsUpper) < 0 || !isNameLike(upperFirst(c)) {
+				return nil
+			}
+			cells[1-n] = c
+			n++
+		}
+		if i < 0 {
+			if n < 2 {
+				return nil
+			}
+			break
+		}
+		s = s[:i]
+	}
+	a, b := cells[0], cells[1]
+	if !k.firstNames[fold(strings.Fields(a)[0])] && k.firstNames[fold(strings.Fields(b)[0])] {
+		a, b = b, a
+	}
+	return []Token{{Kind: TokenName, Value: a + ";" + b}}
 }
 
 func upperFirst(s string) string {

@@ -279,6 +279,41 @@ func TestTokensInFreeText(t *testing.T) {
 	}
 }
 
+// TestNamesInCellsOfMixedLines reads a dump of mixed lines that starts
+// with a JSON one: it is text, and the person rows in it give their name
+// from their cells, before an address or a phone number alike.
+func TestNamesInCellsOfMixedLines(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "mixed.txt")
+	text := `{"user":"kqzv","email":"kqzv@mail1.example"}` + "\n" +
+		"wxyz12@mail2.example:secret\n" +
+		"Jeanne;de La Fontaine;;06 12 34 56 78;Lyon\n" +
+		"abcd;efgh;abcd9@mail3.example;+999 1234567;ijkl\n" +
+		"Dupont;Jeanne;;+33 6 12 34 56 79;Lyon\n" +
+		"Paul;Durand;pd@mail4.example;0033 6 98 76 54 32;Nantes\n" +
+		"mnop34@mail5.example:other\n"
+	os.WriteFile(path, []byte(text), 0o644)
+	res, err := readAll(t, path, dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].table.Format != dump.FormatText {
+		t.Fatalf("read %d tables, want one of text", len(res))
+	}
+	var got []string
+	for _, r := range res[0].rows {
+		for _, tok := range r.Tokens {
+			if tok.Kind == dump.TokenName {
+				got = append(got, tok.Value)
+			}
+		}
+	}
+	want := []string{"Jeanne;de La Fontaine", "Jeanne;Dupont", "Paul;Durand"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names %q, want %q", got, want)
+	}
+}
+
 func writeZip(t *testing.T, path string, files map[string][]byte, method uint16) {
 	t.Helper()
 	var buf bytes.Buffer

@@ -273,7 +273,13 @@ func (k *knowledge) isPhone(s string) bool {
 		return false
 	}
 	n, err := phonenumbers.Parse(s, k.region)
-	return err == nil && phonenumbers.IsValidNumber(n)
+	if err != nil {
+		return false
+	}
+	// A number written with its country code and of that country's length
+	// is a phone number, even in a range libphonenumber does not know:
+	// registries hold such numbers, and a leak copies them.
+	return phonenumbers.IsValidNumber(n) || strings.HasPrefix(s, "+") && phonenumbers.IsPossibleNumber(n)
 }
 
 func isDate(s string) bool {

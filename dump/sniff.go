@@ -44,7 +44,7 @@ func (r *Reader) sniff(sample string, complete bool) sniffed {
 		return sniffed{format: FormatMySQLXML}
 	case strings.HasPrefix(trimmed, "["):
 		return sniffed{format: FormatJSON}
-	case strings.HasPrefix(trimmed, "{"):
+	case strings.HasPrefix(trimmed, "{") && !mixedLines(content):
 		if share(content, func(l string) bool { return json.Valid([]byte(strings.TrimSpace(l))) }) >= 0.8 {
 			return sniffed{format: FormatNDJSON, columns: ndjsonKeys(content)}
 		}
@@ -198,4 +198,12 @@ func (k *knowledge) keyValueShare(lines []string) (float64, int) {
 		return 0, 0
 	}
 	return float64(kv) / float64(n), repeated
+}
+
+// mixedLines reports lines of which the first is a whole JSON object but
+// most are not JSON: a dump of mixed lines that happens to start with one,
+// not a JSON document.
+func mixedLines(content []string) bool {
+	isJSON := func(l string) bool { return json.Valid([]byte(strings.TrimSpace(l))) }
+	return len(content) > 1 && isJSON(content[0]) && share(content, isJSON) < 0.5
 }

@@ -131,7 +131,10 @@ func (n *Normaliser) Phone(s string) (string, bool) {
 		s = "+" + s[2:]
 	}
 	num, err := phonenumbers.Parse(s, n.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	// A number of the right length in a range libphonenumber does not know
+	// (an overseas mobile written with +33) is still the contact's: a
+	// registry that dropped it would miss every row that holds only it.
+	if err != nil || !phonenumbers.IsValidNumber(num) && !phonenumbers.IsPossibleNumber(num) {
 		return "", false
 	}
 	// The result is held to the same bounds as what was written, or a

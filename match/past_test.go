@@ -24,8 +24,9 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return path
 }
 
-// scanWithPast matches leak against registry, looking for the rows that
-// link to no current contact in the past exports and the history.
+// scanWithPast matches leak against registry and the values its contacts
+// held, as the history says, and looks for the rows that link to no
+// current contact in the past exports and the history.
 func scanWithPast(t *testing.T, registry, history string, exports []string, leak ...string) *leakdesk.Findings {
 	t.Helper()
 	ctx := context.Background()
@@ -43,6 +44,7 @@ func scanWithPast(t *testing.T, registry, history string, exports []string, leak
 		if changes, err = match.ReadHistory(history); err != nil {
 			t.Fatal(err)
 		}
+		reg.AddHistory(changes)
 	}
 	past, unread, err := match.LoadPast(ctx, reader, n, exports, changes)
 	if err != nil || len(unread) > 0 {
@@ -68,13 +70,16 @@ func accounted(t *testing.T, f *leakdesk.Findings) {
 	}
 }
 
+// acmeRegistry holds two colleagues.
+const acmeRegistry = `contact_id,organisation,first_name,last_name,email,phone
+C-001,Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
+C-002,Acme SAS,Bruno,Petit,bruno.petit@acme.fr,+33698765432
+`
+
 func TestUnlinkedRowsAreSorted(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	registry := writeFile(t, dir, "registry.csv", `contact_id,organisation,first_name,last_name,email,phone
-C-001,Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
-C-002,Acme SAS,Bruno,Petit,bruno.petit@acme.fr,+33698765432
-`)
+	registry := writeFile(t, dir, "registry.csv", acmeRegistry)
 	export := writeFile(t, dir, "clients_2026-02-01.csv", `organisation,first_name,last_name,email,phone
 Acme SAS,Alice,Martin,alice.martin@acme.fr,+33612345678
 Acme SAS,Claire,Durand,claire.durand@acme.fr,+33611112222
@@ -130,8 +135,8 @@ func equalPeople(a, b leakdesk.People) bool {
 }
 
 // A row that the history ties to a contact still in the registry, whose
-// values changed since, is not a former contact's: a person reviews it.
-func TestHistoryOfCurrentContactGoesToReview(t *testing.T) {
+// values changed since, links to them through the value they held.
+func TestHistoryLinksCurrentContactThroughHeldValue(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	registry := writeFile(t, dir, "registry.csv", `contact_id,organisation,first_name,last_name,email,phone
@@ -144,9 +149,31 @@ C-002,Beta SARL,Bruno,Petit,bruno@beta.fr,+33698765432
 	leak := writeFile(t, dir, "leak.csv", "name,email\nB. P.,bp@old-beta.fr\nAlice Martin,alice.martin@acme.fr\n")
 	f := scanWithPast(t, registry, history, nil, leak)
 	accounted(t, f)
-	if len(f.Former) != 0 || len(f.Review) != 1 || f.Review[0].Row != 1 || f.Review[0].Candidates[0].ID != "C-002" ||
-		!strings.Contains(f.Review[0].Past, "e-mail held by C-002 until 2026-03-01") {
-		t.Fatalf("former %+v, review %+v", f.Former, f.Review)
+	if len(f.Former) != 0 || len(f.Review) != 0 || len(f.Contacts) != 2 || f.Contacts[1].ID != "C-002" ||
+		!slices.ContainsFunc(f.Contacts[1].Evidence, func(e leakdesk.Agreement) bool { return e.How == "held until 2026-03-01: bp@old-beta.fr" }) {
+		t.Fatalf("contacts %+v, former %+v, review %+v", f.Contacts, f.Former, f.Review)
+	}
+}
+
+// A number that passed from one contact to another links each to the rows
+// that name them, and a row with the number alone to neither for certain.
+func TestHeldNumberGivenToSomeoneElse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	registry := writeFile(t, dir, "registry.csv", acmeRegistry)
+	history := writeFile(t, dir, "history.csv", `at,contact_id,field,old,new
+2026-02-01T09:00:00+01:00,C-002,phone,+33612345678,+33698765432
+2026-03-01T09:00:00+01:00,C-001,phone,+33655555555,+33612345678
+`)
+	leak := writeFile(t, dir, "leak.csv", "first,last,phone\nBruno,Petit,06 12 34 56 78\nAlice,Martin,06 12 34 56 78\n,,06 12 34 56 78\n")
+	f := scanWithPast(t, registry, history, nil, leak)
+	accounted(t, f)
+	rows := map[string][]int64{}
+	for _, c := range f.Contacts {
+		rows[c.ID] = c.Rows
+	}
+	if !slices.Equal(rows["C-001"], []int64{2}) || !slices.Equal(rows["C-002"], []int64{1}) || len(f.Review) != 1 || f.Review[0].Row != 3 {
+		t.Fatalf("contacts %+v, review %+v", f.Contacts, f.Review)
 	}
 }
 

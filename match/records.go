@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakdesk/leakdesk"
@@ -80,13 +81,22 @@ func (n *Normaliser) record(p plan, format dump.Format, offset int64, row dump.R
 				}
 			case dump.TokenName:
 				if len(rec.Last) == 0 {
-					rec.First, rec.Last = splitFullName(NameTokens(tok.Value))
+					rec.First, rec.Last = writtenName(tok.Value)
 				}
 			}
 		}
 	}
 	rec.emails = emailForms(rec.Emails)
 	return rec, invalid
+}
+
+// writtenName reads a name found in text: "first;last" from the cells of
+// a delimited line, or a full name.
+func writtenName(s string) (first, last []string) {
+	if f, l, ok := strings.Cut(s, ";"); ok {
+		return NameTokens(f), NameTokens(l)
+	}
+	return splitFullName(NameTokens(s))
 }
 
 // shown reads a row's name, organisation and country as written.
@@ -341,3 +351,5 @@ func PhoneSuffix(s string) string {
 	}
 	return string(digits[n-8 : n])
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

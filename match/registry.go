@@ -26,6 +26,7 @@ type Contact struct {
 	first, last []string // name tokens
 	org         string   // normalised organisation name
 	emails      []emailForm
+	held        []heldValue // former e-mail addresses and phone numbers, from the history
 
 	// Person records, normalised as in Record.
 	birth, nationalID, postcode, city string

@@ -69,6 +69,15 @@ func (s *Service) Match(ctx context.Context, r Request) (*Matched, error) {
 		return nil, err
 	}
 	s.logger.Info("registry loaded", "file", r.Registry, "contacts", len(reg.Contacts))
+	// The registry's history gives its contacts the values they held
+	// before, so that a leak of an old export links through them.
+	var changes []Change
+	if r.History != "" {
+		if changes, err = ReadHistory(r.History); err != nil {
+			return nil, err
+		}
+		reg.AddHistory(changes)
+	}
 	matcher := NewMatcher(reg, DefaultWeights())
 	var estimated map[string]float64
 	if r.EstimateWeights {
@@ -79,12 +88,6 @@ func (s *Service) Match(ctx context.Context, r Request) (*Matched, error) {
 	out := &Matched{Registry: reg}
 	scanner := NewScanner(reader, n, matcher, max(r.Read.Workers, 2))
 	if len(r.PastExports) > 0 || r.History != "" {
-		var changes []Change
-		if r.History != "" {
-			if changes, err = ReadHistory(r.History); err != nil {
-				return nil, err
-			}
-		}
 		past, unread, err := LoadPast(ctx, reader, n, r.PastExports, changes)
 		if err != nil {
 			return nil, err

@@ -40,13 +40,21 @@ func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner
 	return s
 }
 
-// addForms makes the registry's phone numbers known in every layout.
+// addForms makes the registry's phone numbers known in every layout: the
+// current ones first, so that where two numbers share a layout the
+// current one is read.
 func (s *Scanner) addForms(reg *Registry) {
-	for _, c := range reg.Contacts {
-		for _, p := range c.Phones {
-			for _, form := range phoneForms(p) {
-				if _, ok := s.forms[form]; !ok {
-					s.forms[form] = p
+	for _, held := range []bool{false, true} {
+		for _, c := range reg.Contacts {
+			phones := c.Phones
+			if held {
+				phones = c.heldPhones()
+			}
+			for _, p := range phones {
+				for _, form := range phoneForms(p) {
+					if _, ok := s.forms[form]; !ok {
+						s.forms[form] = p
+					}
 				}
 			}
 		}

@@ -66,8 +66,7 @@ func (s *Scenario) WriteMixedDump(w io.Writer, lines, byEmail, byPhone int) (Mix
 	rng := rand.New(rand.NewPCG(s.Config.Seed, 77))
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var truth MixedDumpTruth
-	contacts := slices.Clone(s.Registry)
-	rng.Shuffle(len(contacts), func(i, j int) { contacts[i], contacts[j] = contacts[j], contacts[i] })
+	contacts := s.shuffledRegistry(rng)
 	var planted []string
 	for _, p := range contacts {
 		e := p.Value(fieldEmail, s.Config.Incident)
@@ -98,28 +97,52 @@ func (s *Scenario) WriteMixedDump(w io.Writer, lines, byEmail, byPhone int) (Mix
 	if len(truth.ByEmail) < byEmail || len(truth.ByPhone) < byPhone {
 		return truth, fmt.Errorf("the registry has %d contacts: too few to plant %d by e-mail and %d by phone", len(contacts), byEmail, byPhone)
 	}
+	writeMix(bw, rng, lines, planted)
+	return truth, bw.Flush()
+}
+
+// shuffledRegistry returns the registry's contacts in a random order.
+func (s *Scenario) shuffledRegistry(rng *rand.Rand) []*Contact {
+	contacts := slices.Clone(s.Registry)
+	rng.Shuffle(len(contacts), func(i, j int) { contacts[i], contacts[j] = contacts[j], contacts[i] })
+	return contacts
+}
+
+// writeMix writes lines lines of strangers, with the planted lines at
+// random places, each at a place of its own.
+func writeMix(w io.Writer, rng *rand.Rand, lines int, planted []string) {
 	positions := map[int]string{}
 	for _, line := range planted {
-		positions[rng.IntN(lines)] = line
+		for {
+			if i := rng.IntN(lines); positions[i] == "" {
+				positions[i] = line
+				break
+			}
+		}
 	}
 	for i := range lines {
 		if line, ok := positions[i]; ok {
-			fmt.Fprintln(bw, line)
+			fmt.Fprintln(w, line)
 			continue
 		}
-		// Strangers: addresses on domains the registry never uses, and
-		// phone numbers out of every plausible range.
-		user := fmt.Sprintf("%s%d", randomWord(rng), rng.IntN(100000))
-		switch r := rng.IntN(100); {
-		case r < 70:
-			fmt.Fprintf(bw, "%s@mail%d.example:%s\n", user, rng.IntN(500), randomWord(rng))
-		case r < 95:
-			fmt.Fprintf(bw, "%s;%s;%s@mail%d.example;+999 %07d;%s\n", randomWord(rng), randomWord(rng), user, rng.IntN(500), rng.IntN(10000000), randomWord(rng))
-		default:
-			fmt.Fprintf(bw, `{"user":"%s","email":"%s@mail%d.example","ip":"203.0.113.%d"}`+"\n", user, user, rng.IntN(500), rng.IntN(255))
-		}
+		writeStranger(w, rng)
 	}
-	return truth, bw.Flush()
+}
+
+// writeStranger writes a line of the mix about no one of the registry:
+// 70% email:password, 25% semicolon-separated person rows, 5% JSON, with
+// addresses on domains the registry never uses and phone numbers out of
+// every plausible range.
+func writeStranger(w io.Writer, rng *rand.Rand) {
+	user := fmt.Sprintf("%s%d", randomWord(rng), rng.IntN(100000))
+	switch r := rng.IntN(100); {
+	case r < 70:
+		fmt.Fprintf(w, "%s@mail%d.example:%s\n", user, rng.IntN(500), randomWord(rng))
+	case r < 95:
+		fmt.Fprintf(w, "%s;%s;%s@mail%d.example;+999 %07d;%s\n", randomWord(rng), randomWord(rng), user, rng.IntN(500), rng.IntN(10000000), randomWord(rng))
+	default:
+		fmt.Fprintf(w, `{"user":"%s","email":"%s@mail%d.example","ip":"203.0.113.%d"}`+"\n", user, user, rng.IntN(500), rng.IntN(255))
+	}
 }
 
 func randomWord(rng *rand.Rand) string {

@@ -114,7 +114,7 @@ from the vault (each read logged).`,
 	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
 	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
 	f.StringArrayVar(&exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
-	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): leaked people found there are former contacts")
+	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
 	f.BoolVar(&estimate, "estimate-weights", false, "estimate the linkage weights from the leak by EM instead of using the documented defaults")
 	return cmd
 }
