@@ -2,6 +2,7 @@ package leakdesk_test
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -22,10 +23,11 @@ func sideTablesOf(inc *leakdesk.Incident, rec *leakdesk.Record) *leakdesk.SideTa
 		}
 		return ids[key]
 	}
-	for _, f := range rec.Filings {
-		side.Filings = append(side.Filings, f)
+	for _, id := range slices.Sorted(maps.Keys(rec.Filings)) {
+		side.Filings = append(side.Filings, rec.Filings[id])
 	}
-	for _, d := range rec.Deliveries {
+	for _, id := range slices.Sorted(maps.Keys(rec.Deliveries)) {
+		d := rec.Deliveries[id]
 		side.Deliveries = append(side.Deliveries, &leakdesk.Delivery{ID: d.ID, NoticeID: d.Notice, RecipientID: recipient(d.RecipientKey),
 			MessageID: d.MessageID, State: d.State})
 	}
@@ -106,7 +108,7 @@ func TestDisagreements(t *testing.T) {
 		{"close directly", func(s *leakdesk.SideTables) { s.Incident.Status = leakdesk.StatusClosed },
 			leakdesk.Disagreement{Table: "incidents", Row: "id 1", Field: "status", Stored: "closed", Recorded: "open"}, 0},
 		{"drop a recipient", func(s *leakdesk.SideTables) { s.Recipients = s.Recipients[:7] },
-			// and the two deliveries of the recipient dropped no longer name it
+			// and the two deliveries of the recipient dropped (C-00066, the last named) lose their key
 			leakdesk.Disagreement{Table: "recipients", Row: "of the incident", Field: "count", Stored: "7", Recorded: "8"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
