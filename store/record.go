@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// The side tables against the timeline: decisions read incidents,
+// filings, recipients, deliveries and contact_attempts, which the hash
+// chain does not cover. Every write to them appends an event in the same
+// transaction, so leakdesk.RecordOf says what they must hold, and a row
+// edited behind leakdesk's back shows as a disagreement.
+
+// recordDisagreements returns where inc's side tables disagree with its
+// events, which the caller has read in the same transaction.
+func (d *DB) recordDisagreements(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident, events []*leakdesk.Event) ([]leakdesk.Disagreement, error) {
+	rec, err := leakdesk.RecordOf(events)
+	if err != nil {
+		return nil, err
+	}
+	side, err := d.sideTables(ctx, tx, inc)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Disagreements(side), nil
+}
+
+// checkRecord adds to report, for a chain found intact, where the side
+// tables disagree with it: verify reports both.
+func (d *DB) checkRecord(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident, events []*leakdesk.Event, report *leakdesk.ChainReport) error {
+	found, err := d.recordDisagreements(ctx, tx, inc, events)
+	if leakdesk.ErrorCode(err) == leakdesk.EINTEGRITY {
+		report.OK, report.Problem = false, leakdesk.ErrorMessage(err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(found) > 0 {
+		report.OK, report.Disagreements = false, found
+		report.Problem = fmt.Sprintf("%d row(s) of the side tables disagree with the timeline; the first: %s", len(found), found[0])
+	}
+	return nil
+}
+
+// recordBlock refuses, with EINTEGRITY, a decision about inc while its
+// timeline is broken or its side tables disagree with it: the close gate
+// must not trust rows that the record does not vouch for.
+func (d *DB) recordBlock(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident) error {
+	events, err := d.findEvents(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	report := leakdesk.VerifyChain(inc, events)
+	if report.OK {
+		if err := d.checkRecord(ctx, tx, inc, events, report); err != nil {
+			return err
+		}
+	}
+	if report.OK {
+		return nil
+	}
+	return leakdesk.Errorf(leakdesk.EINTEGRITY, "%s cannot be closed while its record is in doubt: %s. See leakdesk incident verify %s",
+		inc.PublicID(), report.Problem, inc.PublicID())
+}
+
+// sideTables loads the rows of inc that decisions read.
+func (d *DB) sideTables(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident) (*leakdesk.SideTables, error) {
+	side := &leakdesk.SideTables{Incident: inc}
+	var err error
+	if side.Filings, err = d.findFilings(ctx, tx, inc.ID); err != nil {
+		return nil, err
+	}
+	if side.Recipients, err = d.findRecipients(ctx, tx, `incident_id = ?`, inc.ID); err != nil {
+		return nil, err
+	}
+	if side.Deliveries, err = d.recordedDeliveries(ctx, tx, inc.ID); err != nil {
+		return nil, err
+	}
+	if side.Contacts, err = d.recordedContacts(ctx, tx, inc.ID); err != nil {
+		return nil, err
+	}
+	return side, nil
+}
+
+// recordedDeliveries reads the fields of an incident's deliveries that
+// their events carry.
+func (d *DB) recordedDeliveries(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Delivery, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT d.id, d.notice_id, d.recipient_id, d.message_id, d.state FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
+		WHERE r.incident_id = ? ORDER BY d.id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query deliveries: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.Delivery
+	for rows.Next() {
+		del := &leakdesk.Delivery{}
+		if err := rows.Scan(&del.ID, &del.NoticeID, &del.RecipientID, &del.MessageID, &del.State); err != nil {
+			return nil, fmt.Errorf("scan delivery: %w", err)
+		}
+		list = append(list, del)
+	}
+	return list, rows.Err()
+}
+
+// recordedContacts reads an incident's contact attempts in the order they
+// were inserted, which is the order of their events.
+func (d *DB) recordedContacts(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.ContactAttempt, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT id, recipient_id, channel, outcome, note, actor, at FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query contact attempts: %w", err)
+	}
+	defer rows.Close()
+	var list []*leakdesk.ContactAttempt
+	for rows.Next() {
+		a := &leakdesk.ContactAttempt{IncidentID: incidentID}
+		if err := rows.Scan(&a.ID, &a.RecipientID, &a.Channel, &a.Outcome, &a.Note, &a.Actor, scanTime{&a.At}); err != nil {
+			return nil, fmt.Errorf("scan contact attempt: %w", err)
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}
