@@ -23,6 +23,11 @@ type Record struct {
 	// Contacts are the contact attempts and acknowledgements, in the order
 	// they were recorded.
 	Contacts []*RecordedContact
+	// Findings is the ID of the latest findings, 0 before any, and
+	// AffectedContacts how many affected contacts they hold: the close gate
+	// counts those outside the audience.
+	Findings         int64
+	AffectedContacts int
 }
 
 // RecordedDelivery is the latest event of one delivery.
@@ -68,7 +73,7 @@ func RecordOf(events []*Event) (*Record, error) {
 func shapesRecord(kind string) bool {
 	switch kind {
 	case EventIncidentOpened, EventIncidentClosed, EventIncidentReopened, EventAwarenessSet, EventObligationFiled,
-		EventRecipientsAdded, EventDeliveryChanged, EventContactRecorded, EventAcknowledged:
+		EventFindingsRecorded, EventRecipientsAdded, EventDeliveryChanged, EventContactRecorded, EventAcknowledged:
 		return true
 	}
 	return false
@@ -92,6 +97,8 @@ func (rec *Record) apply(ev *Event, p any) {
 	case *ObligationFiledPayload:
 		rec.Filings[p.FilingID] = &Filing{ID: p.FilingID, IncidentID: ev.IncidentID, Obligation: p.Obligation, FiledAt: ev.OccurredAt,
 			Ref: p.Ref, DelayReason: p.DelayReason, Actor: ev.Actor, Warnings: p.Warnings}
+	case *FindingsRecordedPayload:
+		rec.Findings, rec.AffectedContacts = p.FindingsID, p.Contacts
 	case *RecipientsAddedPayload:
 		rec.Recipients += p.Added
 	case *DeliveryChangedPayload:

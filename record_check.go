@@ -17,6 +17,10 @@ type SideTables struct {
 	Recipients []*Recipient
 	Deliveries []*Delivery
 	Contacts   []*ContactAttempt // in the order they were inserted
+	// Findings is the ID of the latest findings row, 0 when none, and
+	// AffectedContacts the number of its affected_contacts rows.
+	Findings         int64
+	AffectedContacts int
 }
 
 // Disagreement is one place where a side table says something its
@@ -52,6 +56,7 @@ func (rec *Record) Disagreements(side *SideTables) []Disagreement {
 	var out []Disagreement
 	out = append(out, rec.incidentDisagreements(side.Incident)...)
 	out = append(out, rec.filingDisagreements(side.Filings)...)
+	out = append(out, rec.findingsDisagreements(side)...)
 	out = append(out, rec.recipientDisagreements(side.Recipients)...)
 	out = append(out, rec.deliveryDisagreements(side.Deliveries, keys)...)
 	return append(out, rec.contactDisagreements(side.Contacts, keys)...)
@@ -109,6 +114,14 @@ func (rec *Record) filingDisagreements(filings []*Filing) []Disagreement {
 		}
 	}
 	return out
+}
+
+// findingsDisagreements compares the latest findings and how many affected
+// contacts they hold; the findings document itself is not compared.
+func (rec *Record) findingsDisagreements(side *SideTables) []Disagreement {
+	latest := strconv.FormatInt(rec.Findings, 10)
+	return append(fieldDiffs("findings", "latest", "id", strconv.FormatInt(side.Findings, 10), latest),
+		fieldDiffs("affected_contacts", "of findings "+latest, "count", strconv.Itoa(side.AffectedContacts), strconv.Itoa(rec.AffectedContacts))...)
 }
 
 // recipientDisagreements compares the count: the events of recipients

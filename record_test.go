@@ -15,6 +15,7 @@ import (
 func sideTablesOf(inc *leakdesk.Incident, rec *leakdesk.Record) *leakdesk.SideTables {
 	side := &leakdesk.SideTables{Incident: inc}
 	inc.Status, inc.AwareAt, inc.ClosedAt = rec.Status, rec.AwareAt, rec.ClosedAt
+	side.Findings, side.AffectedContacts = rec.Findings, rec.AffectedContacts
 	ids := map[string]int64{}
 	recipient := func(key string) int64 {
 		if ids[key] == 0 {
@@ -56,6 +57,8 @@ func TestRecordOfOldTimeline(t *testing.T) {
 		t.Errorf("aware at %v, want the time set later, %v", rec.AwareAt, awareAt)
 	case len(rec.Filings) != 3 || rec.Filings[2].Obligation != "nis2.early-warning" || rec.Filings[2].Actor != "carol":
 		t.Errorf("filings %+v", rec.Filings)
+	case rec.Findings != 1 || rec.AffectedContacts != 8:
+		t.Errorf("findings %d with %d affected contacts, want 1 with 8", rec.Findings, rec.AffectedContacts)
 	case rec.Recipients != 8 || len(rec.Deliveries) != 16:
 		t.Errorf("%d recipients and %d deliveries, want 8 and 16", rec.Recipients, len(rec.Deliveries))
 	case rec.Deliveries[6].State != leakdesk.DeliveryBounced || rec.Deliveries[8].State != leakdesk.DeliveryDone || rec.Deliveries[1].State != leakdesk.DeliverySent:
@@ -107,6 +110,8 @@ func TestDisagreements(t *testing.T) {
 		}, leakdesk.Disagreement{Table: "deliveries", Row: "id 6", Field: "state", Stored: "delivered", Recorded: "bounced"}, 0},
 		{"close directly", func(s *leakdesk.SideTables) { s.Incident.Status = leakdesk.StatusClosed },
 			leakdesk.Disagreement{Table: "incidents", Row: "id 1", Field: "status", Stored: "closed", Recorded: "open"}, 0},
+		{"drop affected contacts", func(s *leakdesk.SideTables) { s.AffectedContacts = 0 },
+			leakdesk.Disagreement{Table: "affected_contacts", Row: "of findings 1", Field: "count", Stored: "0", Recorded: "8"}, 0},
 		{"drop a recipient", func(s *leakdesk.SideTables) { s.Recipients = s.Recipients[:7] },
 			// and the two deliveries of the recipient dropped (C-00066, the last named) lose their key
 			leakdesk.Disagreement{Table: "recipients", Row: "of the incident", Field: "count", Stored: "7", Recorded: "8"}, 2},

@@ -74,6 +74,13 @@ func loadOldTimeline(t *testing.T, h *harness) *leakdesk.Record {
 		f := rec.Filings[id]
 		insert("filings", "incident_id, obligation, filed_at, ref, delay_reason, actor, recorded_at", 1, f.Obligation, f.FiledAt, f.Ref, f.DelayReason, f.Actor, f.FiledAt)
 	}
+	if rec.Findings != 1 {
+		t.Fatalf("the old timeline records findings %d, want 1", rec.Findings)
+	}
+	insert("findings", "incident_id, document, actor, created_at", 1, "{}", "alice", created)
+	for i := range rec.AffectedContacts {
+		insert("affected_contacts", "findings_id, incident_id, contact_id, org_id, class, confidence, fields", 1, 1, "C-"+strconv.Itoa(i), "", "", 1.0, "")
+	}
 	recipients := map[string]int{}
 	recipient := func(key string) int {
 		if recipients[key] == 0 {
@@ -128,9 +135,10 @@ func TestOldTimelineAndItsTablesVerify(t *testing.T) {
 			t.Fatalf("the old timeline with its tables: %+v, %v", report, err)
 		}
 		h.exec(t, `UPDATE deliveries SET state = 'delivered' WHERE id = 6`)
+		h.exec(t, `DELETE FROM affected_contacts WHERE contact_id = 'C-0'`)
 		report, err = incidents.VerifyTimeline(context.Background(), 1)
-		if err != nil || report.OK || len(report.Disagreements) != 1 || report.Disagreements[0].Row != "id 6" {
-			t.Fatalf("a bounce flipped to delivered in the old incident: %+v, %v", report, err)
+		if err != nil || report.OK || len(report.Disagreements) != 2 || report.Disagreements[0].Table != "affected_contacts" || report.Disagreements[1].Row != "id 6" {
+			t.Fatalf("an affected contact deleted and a bounce flipped to delivered in the old incident: %+v, %v", report, err)
 		}
 	})
 }
