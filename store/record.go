@@ -77,10 +77,10 @@ func (d *DB) sideTables(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident)
 	if side.Recipients, err = d.findRecipients(ctx, tx, `incident_id = ?`, inc.ID); err != nil {
 		return nil, err
 	}
-	if side.Deliveries, err = d.recordedDeliveries(ctx, tx, inc.ID); err != nil {
+	if side.Deliveries, err = d.deliveryStates(ctx, tx, inc.ID); err != nil {
 		return nil, err
 	}
-	if side.Contacts, err = d.recordedContacts(ctx, tx, inc.ID); err != nil {
+	if side.Contacts, err = d.contactOutcomes(ctx, tx, inc.ID); err != nil {
 		return nil, err
 	}
 	if err := d.queryRow(ctx, tx, `
@@ -90,45 +90,4 @@ func (d *DB) sideTables(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident)
 		return nil, fmt.Errorf("count affected contacts: %w", err)
 	}
 	return side, nil
-}
-
-// recordedDeliveries reads the fields of an incident's deliveries that
-// their events carry.
-func (d *DB) recordedDeliveries(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Delivery, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`
-		SELECT d.id, d.notice_id, d.recipient_id, d.message_id, d.state FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
-		WHERE r.incident_id = ? ORDER BY d.id`), incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("query deliveries: %w", err)
-	}
-	defer rows.Close()
-	var list []*leakdesk.Delivery
-	for rows.Next() {
-		del := &leakdesk.Delivery{}
-		if err := rows.Scan(&del.ID, &del.NoticeID, &del.RecipientID, &del.MessageID, &del.State); err != nil {
-			return nil, fmt.Errorf("scan delivery: %w", err)
-		}
-		list = append(list, del)
-	}
-	return list, rows.Err()
-}
-
-// recordedContacts reads an incident's contact attempts in the order they
-// were inserted, which is the order of their events.
-func (d *DB) recordedContacts(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.ContactAttempt, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`
-		SELECT id, recipient_id, channel, outcome, note, actor, at FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("query contact attempts: %w", err)
-	}
-	defer rows.Close()
-	var list []*leakdesk.ContactAttempt
-	for rows.Next() {
-		a := &leakdesk.ContactAttempt{IncidentID: incidentID}
-		if err := rows.Scan(&a.ID, &a.RecipientID, &a.Channel, &a.Outcome, &a.Note, &a.Actor, scanTime{&a.At}); err != nil {
-			return nil, fmt.Errorf("scan contact attempt: %w", err)
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
 }
