@@ -3,10 +3,10 @@ package leakdesk_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/oldtimeline"
 )
 
 // readOldTimeline reads testdata/timeline-v1.json: a timeline as an earlier
@@ -14,26 +14,7 @@ import (
 // checked end to end.
 func readOldTimeline(t *testing.T) (*leakdesk.Incident, []*leakdesk.Event) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/timeline-v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fixture struct {
-		Incident struct {
-			ID         int64  `json:"id"`
-			EventCount int64  `json:"event_count"`
-			HeadHash   string `json:"head_hash"`
-		} `json:"incident"`
-		Events []*leakdesk.Event `json:"events"`
-	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
-	inc := &leakdesk.Incident{ID: fixture.Incident.ID, EventCount: fixture.Incident.EventCount, HeadHash: fixture.Incident.HeadHash}
-	for _, ev := range fixture.Events {
-		ev.IncidentID = inc.ID
-	}
-	return inc, fixture.Events
+	return oldtimeline.Read(t, "testdata/timeline-v1.json")
 }
 
 func TestOldTimelineVerifies(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/oldtimeline"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -22,21 +22,7 @@ import (
 // name them.
 func loadOldTimeline(t *testing.T, h *harness) *leakdesk.Record {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/timeline-v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fixture struct {
-		Incident struct {
-			EventCount int64  `json:"event_count"`
-			HeadHash   string `json:"head_hash"`
-		} `json:"incident"`
-		Events []*leakdesk.Event `json:"events"`
-	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
-	events := fixture.Events
+	inc, events := oldtimeline.Read(t, "../testdata/timeline-v1.json")
 	rec, err := leakdesk.RecordOf(events)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +51,7 @@ func loadOldTimeline(t *testing.T, h *harness) *leakdesk.Record {
 	created := events[0].RecordedAt
 	insert("incidents", "title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash",
 		opened.Title, rec.Status, rec.AwareAt, opened.DiscoveredBy, opened.Role, strings.Join(opened.Regimes, ","), opened.Country, opened.TimeZone,
-		created, rec.ClosedAt, fixture.Incident.EventCount, fixture.Incident.HeadHash)
+		created, rec.ClosedAt, inc.EventCount, inc.HeadHash)
 	for _, ev := range events {
 		insert("events", "incident_id, seq, actor, kind, details, occurred_at, recorded_at, prev_hash, hash",
 			1, ev.Seq, ev.Actor, ev.Kind, string(ev.Details), ev.OccurredAt, ev.RecordedAt, ev.PrevHash, ev.Hash)
