@@ -111,6 +111,9 @@ type ChainReport struct {
 	// its hash or its place in the chain; 0 when OK.
 	FirstBadSeq int64  `json:"first_bad_seq,omitempty"`
 	Problem     string `json:"problem,omitempty"`
+	// Disagreements are the side-table rows that say something the
+	// timeline does not (see Record.Disagreements).
+	Disagreements []Disagreement `json:"disagreements,omitempty"`
 }
 
 // VerifyChain checks that events form an unbroken chain ending at the head

@@ -52,10 +52,11 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 	})
 }
 
-// contactOutcomes reads the outcome of every contact attempt of an
-// incident, in the order they were recorded, for coverage.
+// contactOutcomes reads every contact attempt of an incident, in the
+// order they were recorded, for coverage and the check against the
+// timeline.
 func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.ContactAttempt, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT recipient_id, outcome, note, channel FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT id, recipient_id, outcome, note, channel, actor, at FROM contact_attempts WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query contact attempts: %w", err)
 	}
@@ -63,7 +64,7 @@ func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) 
 	var list []*leakdesk.ContactAttempt
 	for rows.Next() {
 		a := &leakdesk.ContactAttempt{IncidentID: incidentID}
-		if err := rows.Scan(&a.RecipientID, &a.Outcome, &a.Note, &a.Channel); err != nil {
+		if err := rows.Scan(&a.ID, &a.RecipientID, &a.Outcome, &a.Note, &a.Channel, &a.Actor, scanTime{&a.At}); err != nil {
 			return nil, fmt.Errorf("scan contact attempt: %w", err)
 		}
 		list = append(list, a)

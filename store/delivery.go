@@ -271,10 +271,11 @@ func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, re
 }
 
 // deliveryStates reads the state and last error of every delivery of an
-// incident, in the order of their notices, for coverage.
+// incident, in the order of their notices, for coverage, with what their
+// events name, for the check against the timeline.
 func (d *DB) deliveryStates(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*leakdesk.Delivery, error) {
 	rows, err := tx.QueryContext(ctx, d.rebind(`
-		SELECT d.recipient_id, d.state, d.last_error FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
+		SELECT d.id, d.notice_id, d.recipient_id, d.message_id, d.state, d.last_error FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
 		WHERE r.incident_id = ? ORDER BY d.notice_id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query deliveries: %w", err)
@@ -283,7 +284,7 @@ func (d *DB) deliveryStates(ctx context.Context, tx *sql.Tx, incidentID int64) (
 	var list []*leakdesk.Delivery
 	for rows.Next() {
 		del := &leakdesk.Delivery{}
-		if err := rows.Scan(&del.RecipientID, &del.State, &del.LastError); err != nil {
+		if err := rows.Scan(&del.ID, &del.NoticeID, &del.RecipientID, &del.MessageID, &del.State, &del.LastError); err != nil {
 			return nil, fmt.Errorf("scan delivery: %w", err)
 		}
 		list = append(list, del)

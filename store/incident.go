@@ -115,6 +115,9 @@ func (s *IncidentService) CloseIncident(ctx context.Context, id int64, actor, re
 		if err != nil {
 			return err
 		}
+		if err := s.db.recordBlock(ctx, tx, inc); err != nil {
+			return err
+		}
 		if inc.Status == leakdesk.StatusClosed {
 			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is already closed", inc.PublicID())
 		}
@@ -257,7 +260,9 @@ func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) 
 		if err != nil {
 			return err
 		}
-		report = leakdesk.VerifyChain(inc, events)
+		if report = leakdesk.VerifyChain(inc, events); report.OK {
+			return s.db.checkRecord(ctx, tx, inc, events, report)
+		}
 		return nil
 	})
 	return report, err

@@ -361,7 +361,7 @@ func summarise(details []byte, max int) string {
 func (a *app) incidentVerifyCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify ID",
-		Short: "Recompute the timeline's hash chain; exit 7 names the first altered event",
+		Short: "Recompute the timeline's hash chain and check the side tables against it; exit 7 names the first problem",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
@@ -382,6 +382,9 @@ func (a *app) incidentVerifyCommand() *cobra.Command {
 				}
 			} else if report.OK {
 				fmt.Fprintf(a.stdout, "timeline intact: %d events\n", report.Events)
+			}
+			if !report.OK && report.FirstBadSeq == 0 {
+				return a.recordDisagrees(id, report)
 			}
 			if !report.OK {
 				return leakdesk.Errorf(leakdesk.EINTEGRITY, "timeline of %s is broken at event %d: %s", leakdesk.FormatIncidentID(id), report.FirstBadSeq, report.Problem)
