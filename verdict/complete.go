@@ -16,7 +16,7 @@ const completeAbove = 0.95
 // Completeness says how much of the registry, and of its best-matching
 // export, the leak holds.
 type Completeness struct {
-	Verdict          string       `json:"verdict"` // complete, partial, unknown (no export given)
+	Verdict          string       `json:"verdict"`           // complete, partial, unknown (no export given)
 	Contacts         int          `json:"contacts"`          // registry contacts in the leak
 	RegistryContacts int          `json:"registry_contacts"` // contacts in the registry
 	RegistryShare    float64      `json:"registry_share"`
