@@ -187,6 +187,8 @@ func newPayload(kind string) any {
 		return &ContactRecordedPayload{}
 	case EventAssessmentConfirmed:
 		return &AssessmentConfirmed{}
+	case EventLeakVerified:
+		return &LeakVerifiedPayload{}
 	}
 	return nil
 }

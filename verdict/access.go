@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 )
@@ -41,28 +42,20 @@ const (
 // shownAtMost is how many rows or hosts a claim names as evidence.
 const shownAtMost = 5
 
-func (v *Verifier) access(ctx context.Context, leak match.Source, own Own) ([]Claim, error) {
+func (v *Verifier) access(ctx context.Context, leak match.Source, own Own) ([]Claim, []leakdesk.SecretCount, error) {
 	counts, err := v.secretCounts(ctx, leak)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	claims := v.secretClaims(counts)
 	seen, err := v.ownScan(ctx, leak, own)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return append(claims, seen.claims(own)...), nil
+	return append(claims, seen.claims(own)...), counts, nil
 }
 
-// SecretCount is how often one secret recogniser fired.
-type SecretCount struct {
-	Rule        string `json:"rule"`
-	Category    string `json:"category"`
-	Description string `json:"description"`
-	Count       int64  `json:"count"`
-}
-
-func (v *Verifier) secretCounts(ctx context.Context, leak match.Source) ([]SecretCount, error) {
+func (v *Verifier) secretCounts(ctx context.Context, leak match.Source) ([]leakdesk.SecretCount, error) {
 	profiler := dump.NewProfiler(v.reader, v.secrets, false)
 	var fp *dump.FileProfile
 	var err error
@@ -87,16 +80,16 @@ func (v *Verifier) secretCounts(ctx context.Context, leak match.Source) ([]Secre
 			}
 		}
 	}
-	var out []SecretCount
+	var out []leakdesk.SecretCount
 	for _, r := range v.secrets.Rules() {
 		if n := byRule[r.ID]; n > 0 {
-			out = append(out, SecretCount{Rule: r.ID, Category: r.Category, Description: r.Description, Count: n})
+			out = append(out, leakdesk.SecretCount{Rule: r.ID, Category: r.Category, Description: r.Description, Count: n})
 		}
 	}
 	return out, nil
 }
 
-func (v *Verifier) secretClaims(counts []SecretCount) []Claim {
+func (v *Verifier) secretClaims(counts []leakdesk.SecretCount) []Claim {
 	secrets := Claim{Kind: ClaimSecrets, Verdict: NotSupports}
 	config := Claim{Kind: ClaimConfiguration, Verdict: NotSupports}
 	for _, c := range counts {

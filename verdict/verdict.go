@@ -29,14 +29,16 @@ type Input struct {
 
 // Report is the verdict on a leak.
 type Report struct {
-	Leak      string            `json:"leak"`
-	Rows      int64             `json:"rows"`
-	Authentic Authenticity      `json:"authentic"`
-	Current   Currency          `json:"current"`
-	Complete  Completeness      `json:"complete"`
-	Recycled  Recycling         `json:"recycled"`
-	Access    []Claim           `json:"access"`
-	Unread    []leakdesk.Unread `json:"unread"`
+	Leak      string       `json:"leak"`
+	Rows      int64        `json:"rows"`
+	Authentic Authenticity `json:"authentic"`
+	Current   Currency     `json:"current"`
+	Complete  Completeness `json:"complete"`
+	Recycled  Recycling    `json:"recycled"`
+	Access    []Claim      `json:"access"`
+	// Secrets counts the secrets and configuration found, by type.
+	Secrets []leakdesk.SecretCount `json:"secrets"`
+	Unread  []leakdesk.Unread      `json:"unread"`
 }
 
 // Verifier draws verdicts with the engines it is given.
@@ -79,7 +81,7 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	if rep.Recycled, err = v.recycling(ctx, leaked, in.Earlier); err != nil {
 		return nil, err
 	}
-	if rep.Access, err = v.access(ctx, in.Leak, in.Own); err != nil {
+	if rep.Access, rep.Secrets, err = v.access(ctx, in.Leak, in.Own); err != nil {
 		return nil, err
 	}
 	return rep, nil
