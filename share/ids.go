@@ -3,8 +3,15 @@ package share
 import (
 	"crypto/sha256"
 	"fmt"
+	"net/url"
 	"time"
 )
+
+// isURL reports whether a place where the leak was seen is a URL.
+func isURL(place string) bool {
+	u, err := url.Parse(place)
+	return err == nil && u.Scheme != "" && u.Host != ""
+}
 
 // uuidFor is a name-based UUID (version 5 layout, SHA-256 digest) of the
 // incident and the parts: sharing the same incident twice gives the same

@@ -3,7 +3,6 @@ package share
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 )
@@ -94,7 +93,7 @@ func MISP(inc *Incident, now time.Time) ([]byte, error) {
 
 // seenAt adds a place the leak was seen: a link when it is a URL.
 func seenAt(add func(kind, category, value string, toIDS bool, comment string), place, comment string) {
-	if u, err := url.Parse(place); err == nil && u.Scheme != "" && u.Host != "" {
+	if isURL(place) {
 		add("link", "External analysis", place, false, comment)
 		return
 	}

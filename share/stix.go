@@ -27,31 +27,19 @@ func STIX(inc *Incident, now time.Time) ([]byte, error) {
 		return o["id"].(string)
 	}
 	var refs []string
-
-	incident := sdo("incident")
-	incident["name"] = inc.ID + ": " + inc.Title
-	incident["description"] = description(inc)
-	refs = append(refs, add(incident))
-
+	// Where the leak was seen goes in the report's external references:
+	// the OASIS bundle schema does not list note or incident objects.
+	var seen []map[string]string
 	for _, f := range inc.Files {
 		file := object{"type": "file", "spec_version": "2.1", "id": "file--" + inc.uuidFor("file", f.SHA256),
 			"hashes": map[string]string{"SHA-256": f.SHA256}, "size": f.Size, "name": f.Name}
-		fileID := add(file)
-		refs = append(refs, fileID)
+		refs = append(refs, add(file))
 		if f.Source != "" {
-			note := sdo("note", "file", f.SHA256)
-			note["abstract"] = "where the leaked file was found"
-			note["content"] = f.Source
-			note["object_refs"] = []string{fileID}
-			refs = append(refs, add(note))
+			seen = append(seen, externalReference(f.Source, "where the leaked file "+f.Name+" was found"))
 		}
 	}
-	if len(inc.SeenAt) > 0 {
-		note := sdo("note", "seen")
-		note["abstract"] = "where the leak was seen"
-		note["content"] = strings.Join(inc.SeenAt, "\n")
-		note["object_refs"] = []string{incident["id"].(string)}
-		refs = append(refs, add(note))
+	for _, place := range inc.SeenAt {
+		seen = append(seen, externalReference(place, "where the leak was seen"))
 	}
 	for _, d := range inc.Decoys {
 		ind := sdo("indicator", d.Kind, d.Value)
@@ -70,16 +58,15 @@ func STIX(inc *Incident, now time.Time) ([]byte, error) {
 		actor["threat_actor_types"] = []string{"criminal"}
 		refs = append(refs, add(actor))
 	}
-	if len(inc.Secrets) > 0 {
-		note := sdo("note", "secrets")
-		note["abstract"] = "secrets and configuration found in the leak, by type; values are not shared"
-		note["content"] = secretsText(inc)
-		note["object_refs"] = []string{incident["id"].(string)}
-		refs = append(refs, add(note))
+	if len(refs) == 0 {
+		refs = append(refs, identity) // a report must refer to something
 	}
 	report := sdo("report")
-	report["name"] = "leakdesk incident " + inc.ID
+	report["name"] = inc.ID + ": " + inc.Title
 	report["description"] = description(inc)
+	if len(seen) > 0 {
+		report["external_references"] = seen
+	}
 	report["report_types"] = []string{"threat-report"}
 	report["published"] = stixTime(inc.published())
 	report["object_refs"] = refs
@@ -93,6 +80,15 @@ func STIX(inc *Incident, now time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("encode the STIX bundle: %w", err)
 	}
 	return append(out, '\n'), nil
+}
+
+// externalReference names a place the leak was seen: a URL, or words.
+func externalReference(place, what string) map[string]string {
+	ref := map[string]string{"source_name": "seen at", "description": what + ": " + place}
+	if isURL(place) {
+		ref["url"] = place
+	}
+	return ref
 }
 
 // decoyPattern is the STIX pattern that a decoy's use matches. STIX has no
@@ -113,6 +109,9 @@ func decoyPattern(d Decoy) string {
 // personal data.
 func description(inc *Incident) string {
 	parts := []string{fmt.Sprintf("A leak of personal data handled with leakdesk (incident %s, %s). %d contacts of the organisation's registry are in it; who they are is not shared.", inc.ID, inc.Status, inc.Affected)}
+	if len(inc.Secrets) > 0 {
+		parts = append(parts, "Secrets and configuration found in the leak, by type (values are not shared): "+strings.ReplaceAll(secretsText(inc), "\n", "; ")+".")
+	}
 	if len(inc.Verdicts) > 0 {
 		parts = append(parts, "Verdict on the leak: "+strings.Join(inc.Verdicts, "; ")+".")
 	}
