@@ -70,7 +70,20 @@ func (f *fixture) write(t *testing.T, name string, content []byte) string {
 
 func (f *fixture) verify(t *testing.T, leak string, earlier ...string) *verdict.Report {
 	t.Helper()
+	return f.verifyWith(t, f.in, leak, earlier...)
+}
+
+// withoutExports verifies without the past exports: ranking them is the
+// costly part, and only completeness needs them.
+func (f *fixture) withoutExports(t *testing.T, leak string, earlier ...string) *verdict.Report {
+	t.Helper()
 	in := f.in
+	in.Exports = nil
+	return f.verifyWith(t, in, leak, earlier...)
+}
+
+func (f *fixture) verifyWith(t *testing.T, in verdict.Input, leak string, earlier ...string) *verdict.Report {
+	t.Helper()
 	in.Leak = match.Files(leak)[0]
 	in.Earlier = match.Files(earlier...)
 	rep, err := f.verifier.Verify(context.Background(), in)
@@ -122,7 +135,7 @@ func TestVerdicts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rep := f.verify(t, f.write(t, "fake.csv", fake))
+				rep := f.withoutExports(t, f.write(t, "fake.csv", fake))
 				a := rep.Authentic
 				if a.Verdict != "fabricated" || a.UnknownShare < 0.9 || a.PersonRows != 150 {
 					t.Errorf("authentic: %s, %.2f unknown of %d: %v", a.Verdict, a.UnknownShare, a.PersonRows, a.Evidence)
@@ -139,7 +152,7 @@ func TestVerdicts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rep := f.verify(t, f.write(t, "recut.csv", recut), earlierPath, filepath.Join(f.dir, f.s.LeakPath()))
+				rep := f.withoutExports(t, f.write(t, "recut.csv", recut), earlierPath, filepath.Join(f.dir, f.s.LeakPath()))
 				r := rep.Recycled
 				if r.Verdict != "recycled" || len(r.Earlier) != 2 || r.Earlier[0].Share < 0.95 || r.Earlier[1].Share >= 0.8 {
 					t.Errorf("recycled: %s %+v", r.Verdict, r.Earlier)
@@ -149,7 +162,7 @@ func TestVerdicts(t *testing.T) {
 				}
 			})
 			t.Run("old", func(t *testing.T) {
-				rep := f.verify(t, earlierPath)
+				rep := f.withoutExports(t, earlierPath)
 				c := rep.Current
 				if c.Verdict != "old" || !within(c, earlierAt) || c.AgeDays < 90 {
 					t.Errorf("current: %s, %d days, %v", c.Verdict, c.AgeDays, c.Evidence)
