@@ -39,6 +39,18 @@ const (
 	ClaimAddresses     = "internal IP addresses"
 )
 
+// roleSample is how many first rows tell a table's column roles when the
+// reader has no preview of it.
+const roleSample = 200
+
+func rowCells(rows []dump.Row) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Cells
+	}
+	return out
+}
+
 // shownAtMost is how many rows or hosts a claim names as evidence.
 const shownAtMost = 5
 
@@ -116,7 +128,6 @@ type ownSeen struct {
 	addressOnlyRows int64   // own-domain address, no password
 	hosts           map[string]int64
 	addresses       map[string]int64
-	noPasswordKnown bool // a table whose columns' roles could not be told
 }
 
 func (v *Verifier) ownScan(ctx context.Context, leak match.Source, own Own) (*ownSeen, error) {
@@ -126,22 +137,47 @@ func (v *Verifier) ownScan(ctx context.Context, leak match.Source, own Own) (*ow
 	}
 	var offset int64
 	err := match.ReadSource(ctx, v.reader, leak, func(t *dump.Table) error {
+		// Formats without a preview (JSON, SQL...) show their columns'
+		// roles in their first rows, as the match scanner reads them.
+		var buffered []dump.Row
 		var passwords []int
-		preview := t.Preview()
-		if len(preview) == 0 {
-			seen.noPasswordKnown = true
-		}
-		for i, cr := range v.reader.InferRoles(t, preview, nil) {
-			if cr.Role == dump.RolePassword {
-				passwords = append(passwords, i)
-			}
-		}
 		var last int64
-		err := t.Rows(ctx, func(row dump.Row) error {
+		see := func(row dump.Row) {
 			last = max(last, row.Pos.Record)
 			seen.row(own, offset+row.Pos.Record, row, passwords)
+		}
+		decide := func(sample [][]string) {
+			for i, cr := range v.reader.InferRoles(t, sample, nil) {
+				if cr.Role == dump.RolePassword {
+					passwords = append(passwords, i)
+				}
+			}
+			for _, r := range buffered {
+				see(r)
+			}
+			buffered = nil
+		}
+		preview := t.Preview()
+		decided := len(preview) > 0
+		if decided {
+			decide(preview)
+		}
+		err := t.Rows(ctx, func(row dump.Row) error {
+			if decided {
+				see(row)
+				return nil
+			}
+			// Kept beyond the callback, which may reuse them.
+			row.Cells, row.Tokens = slices.Clone(row.Cells), slices.Clone(row.Tokens)
+			if buffered = append(buffered, row); len(buffered) == roleSample {
+				decided = true
+				decide(rowCells(buffered))
+			}
 			return nil
 		})
+		if !decided {
+			decide(rowCells(buffered))
+		}
 		offset += last
 		return err
 	})
@@ -208,9 +244,6 @@ func (s *ownSeen) claims(own Own) []Claim {
 	}
 	if s.addressOnlyRows > 0 {
 		creds.Evidence = append(creds.Evidence, fmt.Sprintf("%d rows hold an address on an own domain without a password: contact data, not access", s.addressOnlyRows))
-	}
-	if s.noPasswordKnown && creds.Count == 0 && len(own.Domains) > 0 {
-		creds.Evidence = append(creds.Evidence, "the columns of some tables could not be told apart: a password there may have been missed")
 	}
 	return []Claim{creds,
 		seenClaim(ClaimHosts, s.hosts, len(own.HostSuffixes) > 0, "no internal host suffix declared (--own-hosts)", "host names"),

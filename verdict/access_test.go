@@ -87,6 +87,20 @@ func TestClaimsOfAccess(t *testing.T) {
 		}
 	}
 
+	// JSON has no preview: the password column is told from its first rows.
+	var ndjson bytes.Buffer
+	for i := range 12 {
+		email := fmt.Sprintf("user%d@gmail.example", i)
+		if i%4 == 0 {
+			email = fmt.Sprintf("agent%d@provider.example", i)
+		}
+		fmt.Fprintf(&ndjson, "{\"email\":%q,\"password\":\"Pw-%d-xyzzy\"}\n", email, i)
+	}
+	creds := claimsByKind(f.verify(t, f.write(t, "access.ndjson", ndjson.Bytes())))[verdict.ClaimCredentials]
+	if creds.Verdict != verdict.Supports || creds.Count != 3 {
+		t.Errorf("NDJSON credentials: %s, %d found, want 3: %v", creds.Verdict, creds.Count, creds.Evidence)
+	}
+
 	// Undeclared, the organisation's own cannot be recognised: unknown.
 	f.in.Own = verdict.Own{}
 	claims = claimsByKind(f.verify(t, leak))
