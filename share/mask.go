@@ -99,26 +99,8 @@ func digits(s string) int {
 	return n
 }
 
-// replaceFold replaces every case-insensitive occurrence of the lower-case
-// value v in s.
+// replaceFold replaces every case-insensitive occurrence of the value v
+// in s. A pattern, not lower-casing: folding may change the text's length.
 func replaceFold(s, v string, with func(string) string) string {
-	lower := strings.ToLower(s)
-	if len(lower) != len(s) || !strings.Contains(lower, v) {
-		if !strings.Contains(lower, v) {
-			return s
-		}
-		// Case folding changed the length: match on the text as it is.
-		return strings.ReplaceAll(s, v, with(v))
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(lower, v)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		b.WriteString(with(v))
-		s, lower = s[i+len(v):], lower[i+len(v):]
-	}
+	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(v)).ReplaceAllStringFunc(s, func(string) string { return with(v) })
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/share/sharetest"
@@ -103,4 +104,29 @@ func TestMaskerHidesPeople(t *testing.T) {
 	if NewMasker([]byte("another key")).Hash("o.vasseur@firm.example") == m.Hash("o.vasseur@firm.example") {
 		t.Error("the hash does not depend on the key")
 	}
+}
+
+// FuzzMaskerText: a known person's name or address never survives
+// masking, whatever text surrounds it.
+func FuzzMaskerText(f *testing.F) {
+	f.Add("Sample: ", "Odile Vasseur", "o.vasseur@firm.example", " posted")
+	f.Add("İ", "ÉMILE Ǆ", "x@y.example", "ß")
+	f.Fuzz(func(t *testing.T, before, name, email, after string) {
+		if !utf8.ValidString(before) || !utf8.ValidString(name) || !utf8.ValidString(email) || !utf8.ValidString(after) {
+			return // names and addresses are text
+		}
+		m := NewMasker([]byte("k"))
+		m.Learn(&leakdesk.Findings{Contacts: []leakdesk.AffectedContact{{Name: name, Email: email}}})
+		for _, v := range []string{name, email} {
+			v = strings.TrimSpace(v)
+			if v == "" || strings.Contains(v, "[") || strings.Contains(v, "]") {
+				continue
+			}
+			masked := m.Text(before + v + after)
+			// A value made of a hash's own characters may be seen in a hash.
+			if strings.Contains(masked, v) && strings.Trim(v, "hmac-sha256:0123456789abcdef") != "" {
+				t.Errorf("%q survives in %q", v, masked)
+			}
+		}
+	})
 }
