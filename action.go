@@ -23,6 +23,8 @@ const (
 	ActionMatchRun        Action = "match.run"
 	ActionReviewDecide    Action = "review.decide"
 	ActionTraceRun        Action = "trace.run"
+	ActionLeakVerify      Action = "leak.verify"  // a verdict on a leak and the seller's claims
+	ActionShareExport     Action = "share.export" // a STIX or MISP export for CERTs, personal data masked
 	ActionExportMake      Action = "export.make"
 	ActionFactsEdit       Action = "facts.edit"
 	ActionAssessConfirm   Action = "assessment.confirm"
@@ -73,6 +75,8 @@ func Policy() []Rule {
 		{ActionMatchRun, "match a leak against the registry", []Role{lead, analyst}},
 		{ActionReviewDecide, "decide a match or trace review", []Role{lead, analyst}},
 		{ActionTraceRun, "trace the source of a leak", []Role{lead, analyst}},
+		{ActionLeakVerify, "draw a verdict on a leak and the seller's claims", []Role{lead, analyst}},
+		{ActionShareExport, "export an incident for CERTs (STIX, MISP)", []Role{lead}},
 		{ActionExportMake, "make a fingerprinted export", []Role{lead, analyst}},
 		{ActionFactsEdit, "record a fact", []Role{lead, legal}},
 		{ActionAssessConfirm, "confirm the severity assessment", []Role{lead, legal}},

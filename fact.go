@@ -20,6 +20,8 @@ func FactKeys() map[string]string {
 		"subjects_informed": "whether, when and how the people were told",
 		"iocs":              "indicators of compromise",
 		"root_cause":        "the type of threat or root cause (the CNIL form's cause)",
+		"seller":            "the handle of whoever offers the leak, as shared with CERTs",
+		"seen_at":           "where the leak was seen (forum, market, URL), as shared with CERTs",
 		// The CNIL form's sections that leakdesk cannot know.
 		"siren":                "the organisation's SIREN number",
 		"address":              "the organisation's postal address",

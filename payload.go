@@ -191,6 +191,8 @@ func newPayload(kind string) any {
 		return &TraceRanked{}
 	case EventFingerprintTraced:
 		return &FingerprintTraced{}
+	case EventLeakVerified:
+		return &LeakVerifiedPayload{}
 	}
 	return nil
 }

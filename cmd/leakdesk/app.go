@@ -109,6 +109,7 @@ read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
 		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand(),
 		a.userCommand(), a.approvalsCommand(), a.approveCommand(), a.bundleCommand())
+	root.AddCommand(a.verifyLeakCommand(), a.shareCommand())
 	return root
 }
 
@@ -121,9 +122,9 @@ func (a *app) envOr(key, fallback string) string {
 
 func (a *app) setUp() error {
 	switch a.format {
-	case "table", "json", "md", "html", "csv", "xlsx":
+	case "table", "json", "md", "html", "csv", "xlsx", "stix", "misp":
 	default:
-		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html; match: csv; export: csv, xlsx, json)", a.format)
+		return leakdesk.Errorf(leakdesk.EINVALID, "invalid --format %q: want table or json (report: md, html; match: csv; export: csv, xlsx, json; share: stix, misp)", a.format)
 	}
 	level := slog.LevelWarn
 	if a.verbose {

@@ -126,5 +126,7 @@ func commandActions() map[string]leakdesk.Action {
 		"approvals require":   leakdesk.ActionApprovalSet,
 		"approvals list":      leakdesk.ActionIncidentRead,
 		"approve":             leakdesk.ActionApprovalDecide,
+		"verify-leak":         leakdesk.ActionLeakVerify,
+		"share":               leakdesk.ActionShareExport,
 	}
 }
