@@ -99,8 +99,11 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 	_, err = notices.AddRecipients(ctx, inc.ID, "lea", audience)
 	must(err)
 	for i := range size.notices {
-		_, _, err := notices.CreateNotice(ctx, &leakdesk.Notice{IncidentID: inc.ID, Campaign: fmt.Sprintf("notice-%d", i+1), Kind: leakdesk.NoticeFirst,
-			Template: "first", Actor: "lea"}, noQueue)
+		n := &leakdesk.Notice{IncidentID: inc.ID, Campaign: fmt.Sprintf("notice-%d", i+1), Kind: leakdesk.NoticeFirst, Template: "first", Actor: "lea"}
+		if i > 0 {
+			n.Kind, n.Template, n.Message = leakdesk.NoticeUpdate, "update", "What we know now."
+		}
+		_, _, err := notices.CreateNotice(ctx, n, noQueue)
 		must(err)
 	}
 	recipients, err := notices.Recipients(ctx, inc.ID)
