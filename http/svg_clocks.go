@@ -9,8 +9,8 @@ import (
 
 // Layout of the clocks picture, in pixels.
 const (
-	clocksWidth  = 760
-	clocksLabelW = 220 // the obligation's name, left of the bars
+	clocksWidth  = 880
+	clocksLabelW = 330 // the obligation's name, left of the bars
 	clocksRight  = 180 // room for the status word right of the bars
 	clocksRowH   = 30
 	clocksTop    = 24 // room for the "now" label
@@ -45,7 +45,7 @@ func clocksSVG(awareAt, now time.Time, deadlines []leakdesk.Deadline) template.H
 	}
 	for i, d := range deadlines {
 		y := float64(clocksTop + i*clocksRowH)
-		s.text(float64(clocksLabelW-8), y+18, "end", colourInk, d.Title)
+		s.text(float64(clocksLabelW-8), y+18, "end", colourInk, shorten(d.Title, 50))
 		word, colour := clockWord(d, now)
 		if d.Due.IsZero() || awareAt.IsZero() {
 			s.text(float64(clocksLabelW), y+18, "start", colourMuted, word)

@@ -147,12 +147,13 @@ func (b *Browser) Count(selector string) int {
 	return eval[int](b, fmt.Sprintf("document.querySelectorAll(%q).length", selector))
 }
 
-// Screenshot returns the whole page as PNG.
+// Screenshot returns what the window shows (1280 by 900 pixels) as PNG,
+// the view a reader gets first; failures save the whole page instead.
 func (b *Browser) Screenshot() []byte {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, pageTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
 	}
