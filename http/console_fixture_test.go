@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,6 +142,14 @@ func (d *consoleDesk) handler(p *leakdesk.Principal) http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// serve starts a test server of the console as principal p, closed when
+// the test ends.
+func (d *consoleDesk) serve(tb testing.TB, p *leakdesk.Principal) *httptest.Server {
+	srv := httptest.NewServer(d.handler(p))
+	tb.Cleanup(srv.Close)
+	return srv
 }
 
 // account is a console account with one role on every incident.

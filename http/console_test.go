@@ -17,8 +17,7 @@ import (
 // without the role, a page refuses.
 func TestConsoleHeaders(t *testing.T) {
 	desk := newConsoleDesk(t, t.TempDir(), deskSize{contacts: 10, organisations: 2, notices: 1, acknowledged: 2})
-	lead := httptest.NewServer(desk.handler(account("lea", leakdesk.RoleLead)))
-	defer lead.Close()
+	lead := desk.serve(t, account("lea", leakdesk.RoleLead))
 	id := desk.incident.PublicID()
 	get := func(url string) (*http.Response, string) {
 		t.Helper()
