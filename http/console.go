@@ -50,7 +50,7 @@ func newConsole(deps ConsoleDeps) (*console, error) {
 	}
 	views, err := template.New("console").Funcs(template.FuncMap{
 		"static": static.url,
-		"when":   func(t time.Time) string { return formatWhen(t) },
+		"when":   formatWhen,
 	}).ParseFS(consoleViews, "views/console/*.html")
 	if err != nil {
 		return nil, err

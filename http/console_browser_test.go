@@ -47,6 +47,24 @@ func TestConsoleBrowser(t *testing.T) {
 		{name: "incident refused", url: admin + inc,
 			shows: []string{"Forbidden", "needs the role"}, hides: []string{"Customer list on a forum"}},
 	}
+	// With its script, the search swaps the results in place and puts the
+	// query in the address, under the page's CSP.
+	t.Run("findings search with htmx", func(t *testing.T) {
+		b := browser.For(t)
+		b.Visit(lead + inc + "/findings")
+		if !browsertest.Eval[bool](b, `typeof htmx === "object"`) {
+			b.Failf("htmx did not load")
+		}
+		browsertest.Eval[bool](b, `document.getElementById("q").value = "Organisation 0005"; document.querySelector("form.search button").click(); true`)
+		b.WaitText("Contacts 1 to 10 of 10")
+		b.ShowsText("Person000005 Surname")
+		if q := browsertest.Eval[string](b, `new URLSearchParams(location.search).get("q") || ""`); q != "Organisation 0005" {
+			b.Failf("the address holds q=%q after the search, want the query in it", q)
+		}
+		if n := b.Count("h1"); n != 1 {
+			b.Failf("the page has %d h1 after the swap: the whole page was put in the results", n)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := browser.For(t)

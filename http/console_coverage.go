@@ -71,9 +71,9 @@ func unreachedOf(e *leakdesk.CoverageEntry, personal bool) unreachedLine {
 			rc.Key = "other:" + leakdesk.MaskEmail(addr) // the key of someone outside the registry is their address
 		}
 		masked := *e
-		masked.Recipient, masked.LastError = &rc, "(hidden for your role)"
-		if e.LastError == "" {
-			masked.LastError = ""
+		masked.Recipient = &rc
+		if e.LastError != "" {
+			masked.LastError = "(hidden for your role)" // a mail server's answer names the address
 		}
 		e = &masked
 		e.Next = e.Suggest()

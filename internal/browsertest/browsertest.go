@@ -107,6 +107,25 @@ func (b *Browser) Visit(url string) {
 	b.do("open "+url, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
+// Eval evaluates a JavaScript expression in b's page into T, failing the
+// test with artifacts if it throws.
+func Eval[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	return eval[T](b, expr)
+}
+
+// WaitText waits until the page shows want, as after a script changed it,
+// and fails if it does not within the page timeout.
+func (b *Browser) WaitText(want string) {
+	b.t.Helper()
+	for deadline := time.Now().Add(pageTimeout); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(b.Text(), want) {
+			return
+		}
+	}
+	b.Failf("the page did not come to show %q", want)
+}
+
 // Text is what the page shows as text.
 func (b *Browser) Text() string {
 	b.t.Helper()
