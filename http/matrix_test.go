@@ -82,7 +82,7 @@ func testMatrix(t *testing.T, d *testbackends.Desk) {
 			continue
 		}
 		method, path, _ := strings.Cut(rt.pattern, " ")
-		path = strings.NewReplacer("{id}", "1", "{account}", "nobody", "{token}", "999", "{req}", "999", "{kind}", "cnil", "{ref}", "1").Replace(path)
+		path = strings.NewReplacer("{id}", "1", "{account}", "nobody", "{token}", "999", "{req}", "999", "{kind}", "cnil", "{ref}", "1", "{$}", "").Replace(path)
 		body := ""
 		if method != http.MethodGet {
 			body = "{}"
@@ -92,8 +92,14 @@ func testMatrix(t *testing.T, d *testbackends.Desk) {
 			if c.secret != "" {
 				prepare = append(prepare, bearer(c.secret))
 			}
-			got := f.do(method, path, body, prepare...).Code
+			rec := f.do(method, path, body, prepare...)
+			got := rec.Code
 			want := expected(rt.access, c.grants, strings.Contains(rt.pattern, "{id}"))
+			// A console page sends a browser with no session to the login
+			// form, where the API answers 401.
+			if want == http.StatusUnauthorized && !strings.HasPrefix(path, "/api/") && got == http.StatusSeeOther && strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+				got = http.StatusUnauthorized
+			}
 			switch {
 			case want == 0 && (got == http.StatusUnauthorized || got == http.StatusForbidden):
 				t.Errorf("%s as %s: %d, want allowed", rt.pattern, c.name, got)

@@ -15,7 +15,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-var update = flag.Bool("update", false, "rewrite openapi.json and the route table in docs/api.md")
+var update = flag.Bool("update", false, "rewrite the golden files: openapi.json, the route table in docs/api.md, the SVG charts and the README's screenshots")
 
 // apiRoutes returns the route table's /api/v1 routes.
 func apiRoutes(t *testing.T) []route {

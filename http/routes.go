@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -37,8 +38,9 @@ func (s *server) routes() []route {
 		incident = "/api/v1/incidents/{id}"
 		account  = "/api/v1/accounts/{account}"
 	)
-	return []route{
+	rts := []route{
 		{"GET /healthz", public(), "health check", handleHealthz()},
+		{"GET /{$}", public(), "the console's front page", http.RedirectHandler("/console/", http.StatusSeeOther)},
 		{"GET /ack/{token}", public(), "acknowledgement page", s.limited(s.ackLinks, handleAckForm(s.cfg, s.tmpl))},
 		{"POST /ack/{token}", public(), "record an acknowledgement", s.limited(s.ackLinks, handleAck(s.cfg, s.tmpl))},
 		{"POST /api/reports", public(), "delivery-report webhook (its own bearer token)", handleReports(s.cfg)},
@@ -85,6 +87,23 @@ func (s *server) routes() []route {
 		{"POST " + account + "/tokens", need(leakdesk.ActionAccountsManage), "make an API token; its secret is shown once", s.handleTokenCreate()},
 		{"POST " + account + "/tokens/{token}/revoke", need(leakdesk.ActionAccountsManage), "revoke an API token", s.handleTokenRevoke()},
 	}
+	for _, p := range s.console {
+		rts = append(rts, route{p.Pattern, pageAccess(p), "console page", p.Handler})
+	}
+	return rts
+}
+
+// pageAccess is who may open a console page: anyone for its static
+// files, a page's action on the incident of its path, and the list of
+// incidents wherever the principal may read one.
+func pageAccess(p consolePage) access {
+	switch {
+	case p.Action == "":
+		return public()
+	case !strings.Contains(p.Pattern, "{id}"):
+		return needSomewhere(p.Action)
+	}
+	return need(p.Action)
 }
 
 func handleHealthz() http.Handler {

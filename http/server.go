@@ -1,5 +1,5 @@
-// Package http serves leakdesk over HTTP: the JSON API under /api/v1, the
-// login, the acknowledgement links in notices, the delivery-report
+// Package http serves leakdesk over HTTP: the console, the JSON API under
+// /api/v1, the login, the acknowledgement links in notices, the delivery-report
 // webhook, and health checks.
 package http
 
@@ -31,6 +31,7 @@ type Config struct {
 	Incidents leakdesk.IncidentService
 	Approvals leakdesk.ApprovalService
 	Evidence  leakdesk.EvidenceService
+	Findings  leakdesk.FindingsService
 	// Rules assembles summaries, assessments and reports.
 	Rules *rules.Services
 	// Campaigns lists recipients, coverage and logs contacts. Sending is not
@@ -62,6 +63,7 @@ type server struct {
 	tokenFails   *limiter // failed bearer-token authentications
 	ackLinks     *limiter // acknowledgement link requests
 	crossOrigins *http.CrossOriginProtection
+	console      []consolePage
 }
 
 // NewServer returns the handler for every route in routes.go. Views are
@@ -100,6 +102,10 @@ func newServer(cfg Config) (*server, error) {
 		tokenFails:   newLimiter(cfg.Limits.TokenFailures),
 		ackLinks:     newLimiter(cfg.Limits.AckLinks),
 		crossOrigins: http.NewCrossOriginProtection(),
+	}
+	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
+		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Now: cfg.Now}); err != nil {
+		return nil, err
 	}
 	s.crossOrigins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, leakdesk.Errorf(leakdesk.EFORBIDDEN, "cross-origin request refused"))

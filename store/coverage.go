@@ -54,12 +54,17 @@ func (s *NoticeService) AffectedOutsideAudience(ctx context.Context, incidentID 
 
 // affectedOutsideAudience counts the affected contacts of the latest
 // findings that no notice can reach yet, because they are not recipients.
+// NOT IN, not a correlated NOT EXISTS: recipients has no index on
+// contact_id, and the databases run an uncorrelated subquery once, as a
+// hashed set, where NOT EXISTS scanned the audience for every contact
+// (minutes for 50,000 contacts). contact_id is NOT NULL, so NOT IN means
+// the same.
 func (d *DB) affectedOutsideAudience(ctx context.Context, tx *sql.Tx, incidentID int64) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, d.rebind(`
 		SELECT count(*) FROM affected_contacts a
 		WHERE a.findings_id = (SELECT max(id) FROM findings WHERE incident_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.incident_id = ? AND r.contact_id = a.contact_id)`),
+		AND a.contact_id NOT IN (SELECT r.contact_id FROM recipients r WHERE r.incident_id = ?)`),
 		incidentID, incidentID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count affected contacts outside the audience: %w", err)

@@ -73,7 +73,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Rules: services, Campaigns: campaigns, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err

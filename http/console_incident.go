@@ -1,0 +1,97 @@
+package http
+
+import (
+	"html/template"
+	"maps"
+	"net/http"
+	"slices"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/rules"
+)
+
+type incidentPage struct {
+	Title    string
+	Summary  *rules.IncidentSummary
+	Clocks   template.HTML
+	Severity *leakdesk.Severity // nil until an assessment is confirmed
+	Assessed *leakdesk.Event
+	Facts    []factLine
+	Timeline []timelineLine
+	Chain    *leakdesk.ChainReport
+	// Personal is false for roles that do not see personal data: the
+	// timeline's details are then left out.
+	Personal bool
+}
+
+type factLine struct{ Key, Value string }
+
+// timelineLine is a timeline entry as the page shows it.
+type timelineLine struct {
+	leakdesk.TimelineEntry
+	Details string
+}
+
+// incident shows one incident: its clocks drawn, severity with its
+// factors, evidence with hashes, facts, and the timeline with the result
+// of verifying its chain.
+func (c *console) incident() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		p, id, err := authorizedIncident(r, leakdesk.ActionIncidentRead)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		now := c.deps.Now()
+		sum, err := c.deps.Summaries.Summary(ctx, id, now)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		events, err := c.deps.Incidents.FindEvents(ctx, id)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		deadlines := make([]leakdesk.Deadline, len(sum.Deadlines))
+		for i, d := range sum.Deadlines {
+			deadlines[i] = d.Deadline
+		}
+		page := incidentPage{Title: sum.ID + " " + sum.Title, Summary: sum, Clocks: clocksSVG(sum.AwareAt, now, deadlines),
+			// The chain is checked against the events just read, not
+			// read twice: the page says what it shows is intact.
+			Chain:    leakdesk.VerifyChain(sum.Incident, events),
+			Personal: leakdesk.SeesPersonalData(p.Grants, id)}
+		switch ev, as, err := leakdesk.LatestAssessment(events); {
+		case err == nil:
+			page.Severity, page.Assessed = &as.Severity, ev
+		case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+			c.fail(w, r, err)
+			return
+		}
+		facts := leakdesk.Facts(events)
+		for _, k := range slices.Sorted(maps.Keys(facts)) {
+			page.Facts = append(page.Facts, factLine{k, facts[k]})
+		}
+		for _, e := range leakdesk.ReadableTimeline(events) {
+			line := timelineLine{TimelineEntry: e}
+			if e.Event != nil && page.Personal {
+				line.Details = shorten(string(e.Event.Details), 300)
+			}
+			page.Timeline = append(page.Timeline, line)
+		}
+		c.render(w, http.StatusOK, "incident.html", page)
+	})
+}
+
+// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

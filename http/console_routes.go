@@ -1,0 +1,33 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// consolePage is one route of the console: its Go 1.22 pattern, the action
+// a principal needs (checked again by the handler, on the incident of the
+// path), and its handler. Action is empty for the static files, which
+// anyone may fetch. The route table includes these as they are.
+type consolePage struct {
+	Pattern string
+	Action  leakdesk.Action
+	Handler http.Handler
+}
+
+// consolePages returns the console's routes. Its views are parsed here,
+// so that a broken one fails at start-up, not on a request.
+func consolePages(deps ConsoleDeps) ([]consolePage, error) {
+	c, err := newConsole(deps)
+	if err != nil {
+		return nil, err
+	}
+	return []consolePage{
+		{"GET /console/{$}", leakdesk.ActionIncidentRead, c.incidents()},
+		{"GET /console/incidents/{id}", leakdesk.ActionIncidentRead, c.incident()},
+		{"GET /console/incidents/{id}/findings", leakdesk.ActionIncidentRead, c.findings()},
+		{"GET /console/incidents/{id}/coverage", leakdesk.ActionCoverageRead, c.coverage()},
+		{"GET /static/{name}", "", c.static.handler()},
+	}, nil
+}
