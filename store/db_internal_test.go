@@ -45,3 +45,65 @@ func TestOnlyDeliveryBookkeepingIsRelaxed(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncFlushesRelaxedCommits checks the durability barrier on both
+// databases: its commit is synchronous, and on PostgreSQL the log is
+// flushed past a relaxed commit made before it (SQLite gives no such
+// position: there the relaxed and the synchronous connections share one
+// WAL file, and the synchronous commit fsyncs it).
+func TestSyncFlushesRelaxedCommits(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, query, durable string
+		dsn                  func(t *testing.T) string
+	}{
+		{"sqlite", `PRAGMA synchronous`, "2", func(t *testing.T) string { return filepath.Join(t.TempDir(), "leakdesk.db") }},
+		{"postgres", `SHOW synchronous_commit`, "on", func(t *testing.T) string { return storetest.PostgresURL(t) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := Open(ctx, tc.dsn(t), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			var relaxedEnd string
+			if err := d.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+				if _, err := tx.ExecContext(ctx, `CREATE TABLE sent_before_barrier (id INTEGER)`); err != nil {
+					return err
+				}
+				if d.postgres {
+					return tx.QueryRowContext(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&relaxedEnd)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var setting string
+			if err := d.inTx(ctx, func(tx *sql.Tx) error {
+				if err := d.markDurable(ctx, tx); err != nil {
+					return err
+				}
+				return tx.QueryRowContext(ctx, tc.query).Scan(&setting)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if setting != tc.durable {
+				t.Errorf("the barrier committed with %s = %q, want %q", tc.query, setting, tc.durable)
+			}
+			var marks int
+			if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM durability_marks`).Scan(&marks); err != nil || marks != 1 {
+				t.Errorf("durability marks: %d (%v), want one row", marks, err)
+			}
+			if d.postgres {
+				var flushed bool
+				if err := d.db.QueryRowContext(ctx, `SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn`, relaxedEnd).Scan(&flushed); err != nil {
+					t.Fatal(err)
+				}
+				if !flushed {
+					t.Errorf("after the barrier the log is not flushed past the relaxed commit at %s", relaxedEnd)
+				}
+			}
+		})
+	}
+}
