@@ -87,6 +87,12 @@ func (v *Vault) shreddedPath(id int64) string {
 func (v *Vault) incidentKey(id int64, create bool) (*age.X25519Identity, error) {
 	v.keysMu.Lock()
 	defer v.keysMu.Unlock()
+	// Checked before the cache: another process may have shredded the
+	// incident since this one read its key.
+	if _, err := os.Stat(v.shreddedPath(id)); err == nil {
+		delete(v.incidentKeys, id)
+		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the evidence of incident %s was crypto-shredded: its data key is destroyed, so its content can no longer be read (its hashes still verify against the timeline)", leakdesk.FormatIncidentID(id))
+	}
 	if key, ok := v.incidentKeys[id]; ok {
 		return key, nil
 	}
@@ -100,9 +106,6 @@ func (v *Vault) incidentKey(id int64, create bool) (*age.X25519Identity, error) 
 
 // loadIncidentKey reads, or creates, incident id's key. keysMu is held.
 func (v *Vault) loadIncidentKey(id int64, create bool) (*age.X25519Identity, error) {
-	if _, err := os.Stat(v.shreddedPath(id)); err == nil {
-		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the evidence of incident %s was crypto-shredded: its data key is destroyed, so its content can no longer be read (its hashes still verify against the timeline)", leakdesk.FormatIncidentID(id))
-	}
 	wrapped, err := os.ReadFile(v.keyPath(id))
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && create:

@@ -70,18 +70,15 @@ func sweepSpools(root string) error {
 		return fmt.Errorf("list spools: %w", err)
 	}
 	for _, path := range locks {
-		f, err := os.Open(path)
-		if err != nil {
-			continue // its owner just released it
-		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+		err := ifAbandoned(path, func() error {
 			if err := os.RemoveAll(strings.TrimSuffix(path, ".lock")); err != nil {
-				f.Close()
-				return fmt.Errorf("remove a dead process's spool: %w", err)
+				return err
 			}
-			os.Remove(path)
+			return os.Remove(path)
+		})
+		if err != nil {
+			return fmt.Errorf("remove a dead process's spool: %w", err)
 		}
-		f.Close()
 	}
 	return nil
 }

@@ -113,16 +113,23 @@ func (v *Vault) sweepPartials() error {
 		return fmt.Errorf("list partial blobs: %w", err)
 	}
 	for _, path := range matches {
-		f, err := os.Open(path)
-		if err != nil {
-			continue // already gone
-		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
-			os.Remove(path)
-		}
-		f.Close()
+		ifAbandoned(path, func() error { return os.Remove(path) })
 	}
 	return nil
+}
+
+// ifAbandoned runs remove when no live process holds the lock of the file
+// at path: its writer died.
+func ifAbandoned(path string, remove func() error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // already gone
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return nil // alive
+	}
+	return remove()
 }
 
 func createTemp(dir string) (*os.File, error) {
