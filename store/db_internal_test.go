@@ -9,26 +9,40 @@ import (
 	"github.com/leakdesk/leakdesk/store/storetest"
 )
 
+// database is one of the two stores, with the query that shows whether its
+// commits wait for the disk and what it answers when they do and do not.
+type database struct {
+	name, query, durable, relaxed string
+	dsn                           func(t *testing.T) string
+}
+
+func databases() []database {
+	return []database{
+		// SQLite reports synchronous as a number: 2 is FULL, 1 NORMAL.
+		{"sqlite", `PRAGMA synchronous`, "2", "1", func(t *testing.T) string { return filepath.Join(t.TempDir(), "leakdesk.db") }},
+		{"postgres", `SHOW synchronous_commit`, "on", "off", func(t *testing.T) string { return storetest.PostgresURL(t) }},
+	}
+}
+
+func (db database) open(t *testing.T) *DB {
+	t.Helper()
+	d, err := Open(context.Background(), db.dsn(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 // TestOnlyDeliveryBookkeepingIsRelaxed checks which transactions wait for
 // the disk: every one but the relaxed ones that record deliveries, on both
 // databases.
 func TestOnlyDeliveryBookkeepingIsRelaxed(t *testing.T) {
 	ctx := context.Background()
-	for _, tc := range []struct {
-		name, query, durable, relaxed string
-		dsn                           func(t *testing.T) string
-	}{
-		// SQLite reports synchronous as a number: 2 is FULL, 1 NORMAL.
-		{"sqlite", `PRAGMA synchronous`, "2", "1", func(t *testing.T) string { return filepath.Join(t.TempDir(), "leakdesk.db") }},
-		{"postgres", `SHOW synchronous_commit`, "on", "off", func(t *testing.T) string { return storetest.PostgresURL(t) }},
-	} {
+	for _, tc := range databases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d, err := Open(ctx, tc.dsn(t), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
+			d := tc.open(t)
 			setting := func(tx *sql.Tx, got *string) error {
 				return tx.QueryRowContext(ctx, tc.query).Scan(got)
 			}
@@ -53,20 +67,10 @@ func TestOnlyDeliveryBookkeepingIsRelaxed(t *testing.T) {
 // WAL file, and the synchronous commit fsyncs it).
 func TestSyncFlushesRelaxedCommits(t *testing.T) {
 	ctx := context.Background()
-	for _, tc := range []struct {
-		name, query, durable string
-		dsn                  func(t *testing.T) string
-	}{
-		{"sqlite", `PRAGMA synchronous`, "2", func(t *testing.T) string { return filepath.Join(t.TempDir(), "leakdesk.db") }},
-		{"postgres", `SHOW synchronous_commit`, "on", func(t *testing.T) string { return storetest.PostgresURL(t) }},
-	} {
+	for _, tc := range databases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d, err := Open(ctx, tc.dsn(t), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
+			d := tc.open(t)
 			var relaxedEnd string
 			if err := d.inRelaxedTx(ctx, func(tx *sql.Tx) error {
 				if _, err := tx.ExecContext(ctx, `CREATE TABLE sent_before_barrier (id INTEGER)`); err != nil {
