@@ -18,6 +18,7 @@ const (
 	EventEvidenceAdded    = "evidence.added"
 	EventEvidenceRead     = "evidence.read"
 	EventEvidenceVerified = "evidence.verified"
+	EventEvidenceShredded = "evidence.shredded"
 	// Written by the commands of the engines, read by the status page.
 	EventAssessmentConfirmed = "assessment.confirmed"
 	EventTraceRanked         = "trace.ranked"

@@ -80,6 +80,15 @@ type EvidenceVerifiedPayload struct {
 	Failed  []EvidenceFailure `json:"failed"` // null when every piece checked out
 }
 
+// EvidenceShreddedPayload is the detail of EventEvidenceShredded: the
+// incident's data key was destroyed, so its evidence can no longer be read.
+type EvidenceShreddedPayload struct {
+	Blobs int `json:"blobs"` // blobs made unreadable
+	// MasterKeyBlobs were stored before per-incident keys: still readable
+	// with the master key, they are not shredded.
+	MasterKeyBlobs int `json:"master_key_blobs"`
+}
+
 // EvidenceFailure is a piece of evidence that failed verification.
 type EvidenceFailure struct {
 	EvidenceID int64  `json:"evidence_id"`
@@ -173,6 +182,8 @@ func newPayload(kind string) any {
 		return &EvidenceReadPayload{}
 	case EventEvidenceVerified:
 		return &EvidenceVerifiedPayload{}
+	case EventEvidenceShredded:
+		return &EvidenceShreddedPayload{}
 	case EventObligationFiled:
 		return &ObligationFiledPayload{}
 	case EventFindingsRecorded:

@@ -13,32 +13,39 @@ import (
 // package rules never reads a file itself.
 type EvidenceProfiler struct {
 	evidence leakdesk.EvidenceService
-	profiler *Profiler
+	secrets  *Secrets
+	spoolDir func() (string, error)
 }
 
 // NewEvidenceProfiler returns a profiler of the evidence svc holds. Samples
-// are masked.
-func NewEvidenceProfiler(svc leakdesk.EvidenceService) (*EvidenceProfiler, error) {
-	reader, err := NewReader(Options{})
-	if err != nil {
-		return nil, err
-	}
+// are masked. Decrypted evidence that needs random access is spooled to the
+// directory spoolDir returns, asked only when a piece is read, so that
+// nothing is made for a command that reads none.
+func NewEvidenceProfiler(svc leakdesk.EvidenceService, spoolDir func() (string, error)) (*EvidenceProfiler, error) {
 	secrets, err := LoadSecrets()
 	if err != nil {
 		return nil, err
 	}
-	return &EvidenceProfiler{evidence: svc, profiler: NewProfiler(reader, secrets, false)}, nil
+	return &EvidenceProfiler{evidence: svc, secrets: secrets, spoolDir: spoolDir}, nil
 }
 
 // ProfilePiece profiles one piece of the incident's evidence, the read
 // logged as actor with purpose.
 func (p *EvidenceProfiler) ProfilePiece(ctx context.Context, incidentID int64, e *leakdesk.Evidence, actor, purpose string) (*FileProfile, error) {
+	spoolDir, err := p.spoolDir()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := NewReader(Options{SpoolDir: spoolDir})
+	if err != nil {
+		return nil, err
+	}
 	_, rc, err := p.evidence.OpenEvidence(ctx, incidentID, strconv.FormatInt(e.ID, 10), actor, purpose)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return p.profiler.ProfileStream(ctx, e.Filename, rc, e.Size)
+	return NewProfiler(reader, p.secrets, false).ProfileStream(ctx, e.Filename, rc, e.Size)
 }
 
 // ProfileEvidence profiles every piece of the incident's evidence and sums

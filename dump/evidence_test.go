@@ -35,7 +35,7 @@ func TestEvidenceProfiler(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		profiler, err := dump.NewEvidenceProfiler(evidence)
+		profiler, err := dump.NewEvidenceProfiler(evidence, func() (string, error) { return t.TempDir(), nil })
 		if err != nil {
 			t.Fatal(err)
 		}

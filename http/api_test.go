@@ -38,7 +38,7 @@ func newFixture(t *testing.T, d *testbackends.Desk, limits Limits) *fixture {
 	db := d.DB
 	f := &fixture{t: t, db: db, accounts: store.NewAccountService(db, cheapPasswords), incidents: store.NewIncidentService(db, d.Rules), logs: &strings.Builder{}}
 	evidence := store.NewEvidenceService(db, d.Vault)
-	profiler, err := dump.NewEvidenceProfiler(evidence)
+	profiler, err := dump.NewEvidenceProfiler(evidence, func() (string, error) { return t.TempDir(), nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,11 @@ type QueueConfig struct {
 	Connections int    // messages sent at once, each over its own connection
 	BatchSize   int    // deliveries per job; 0 sizes jobs by campaign (see batchSize)
 	Logger      *slog.Logger
+	// AfterBatch, when set, runs at the end of every batch, before the job
+	// counts as done. The store's Sync goes here: messages are recorded
+	// without waiting for the disk, and this bounds what a power cut can
+	// forget to the batches still running.
+	AfterBatch func(context.Context) error
 }
 
 // Queue is the durable job queue (River) over the incident store's
@@ -98,11 +103,29 @@ func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Que
 		// a batch ends, instead of after River's next fetch.
 		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: 2 * conns}}
 	}
+	if cfg.AfterBatch != nil {
+		rc.Hooks = []rivertype.Hook{&afterBatch{sync: cfg.AfterBatch}}
+	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	return &Queue{client: client, batch: max(cfg.BatchSize, 0), conns: conns}, nil
+}
+
+// afterBatch runs a function when a job ends. A batch whose function fails
+// fails too, and is retried: its sent deliveries are not sent again.
+type afterBatch struct {
+	river.HookDefaults
+	sync func(context.Context) error
+}
+
+func (h *afterBatch) WorkEnd(ctx context.Context, _ *rivertype.JobRow, err error) error {
+	// A stopped queue still makes its last outcomes durable.
+	if syncErr := h.sync(context.WithoutCancel(ctx)); syncErr != nil && err == nil {
+		return fmt.Errorf("make the batch durable: %w", syncErr)
+	}
+	return err
 }
 
 // quiet keeps River's routine logging out of a command's output: only its

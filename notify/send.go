@@ -110,7 +110,7 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 		return nil, err
 	}
 	defer worker.Close()
-	queue, err := NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: req.Connections, BatchSize: req.Batch, Logger: c.deps.Logger})
+	queue, err := NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: req.Connections, BatchSize: req.Batch, Logger: c.deps.Logger, AfterBatch: syncOf(c.deps.Notices)})
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +156,14 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 	}
 	res.Seconds = time.Since(started).Seconds()
 	return res, c.outcome(ctx, id, res)
+}
+
+// syncOf returns the notice store's durability barrier, if it has one.
+func syncOf(notices leakdesk.NoticeService) func(context.Context) error {
+	if s, ok := notices.(interface{ Sync(context.Context) error }); ok {
+		return s.Sync
+	}
+	return nil
 }
 
 // outcome fills in what a finished campaign left: its deliveries by state,

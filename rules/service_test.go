@@ -27,7 +27,7 @@ type desk struct {
 func eachStore(t *testing.T, fn func(t *testing.T, d *desk)) {
 	testbackends.Each(t, func(t *testing.T, b *testbackends.Desk) {
 		evidence := store.NewEvidenceService(b.DB, b.Vault)
-		profiler, err := dump.NewEvidenceProfiler(evidence)
+		profiler, err := dump.NewEvidenceProfiler(evidence, func() (string, error) { return t.TempDir(), nil })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,9 +11,14 @@ import (
 // Coverage: the store reads an audience's recipients, their deliveries and
 // the contact attempts; leakdesk.RankCoverage says where each one stands.
 
+// Coverage is a durability barrier (see durable.go): no coverage, report or
+// close is produced from delivery bookkeeping that a power cut could undo.
 func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
 	var out []*leakdesk.CoverageEntry
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.db.markDurable(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 			return err
 		}

@@ -25,6 +25,21 @@ func NewEvidenceService(db *DB, blobs leakdesk.BlobStore) *EvidenceService {
 	return &EvidenceService{db: db, blobs: blobs}
 }
 
+// incidentBlobStore is a blob store with a data key per incident (the
+// vault), so that one incident's evidence can be crypto-shredded.
+type incidentBlobStore interface {
+	ForIncident(id int64) leakdesk.BlobStore
+	Shred(id int64) (int, error)
+}
+
+// blobsFor returns where incident id's evidence lives.
+func (s *EvidenceService) blobsFor(id int64) leakdesk.BlobStore {
+	if per, ok := s.blobs.(incidentBlobStore); ok {
+		return per.ForIncident(id)
+	}
+	return s.blobs
+}
+
 // AddEvidence writes the blob first and the row after it: a crash in between
 // leaves a whole, unreferenced blob that the next add of the same content
 // reuses, and never a row that points at nothing.
@@ -39,7 +54,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, e *leakdesk.Evidence,
 	}); err != nil {
 		return err
 	}
-	blob, err := s.blobs.Put(ctx, r)
+	blob, err := s.blobsFor(e.IncidentID).Put(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -104,7 +119,7 @@ func (s *EvidenceService) OpenEvidence(ctx context.Context, incidentID int64, re
 	if err != nil {
 		return nil, nil, err
 	}
-	rc, err := s.blobs.Open(ctx, e.SHA256)
+	rc, err := s.blobsFor(incidentID).Open(ctx, e.SHA256)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,11 +131,12 @@ func (s *EvidenceService) VerifyEvidence(ctx context.Context, incidentID int64, 
 	if err != nil {
 		return nil, err
 	}
+	blobs := s.blobsFor(incidentID)
 	checks := make([]leakdesk.EvidenceCheck, 0, len(list))
 	var failed []leakdesk.EvidenceFailure
 	for _, e := range list {
 		check := leakdesk.EvidenceCheck{Evidence: e, OK: true}
-		blob, err := s.blobs.Check(ctx, e.SHA256)
+		blob, err := blobs.Check(ctx, e.SHA256)
 		switch {
 		case err != nil && leakdesk.ErrorCode(err) == leakdesk.EINTERNAL:
 			return nil, err

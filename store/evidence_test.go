@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,11 +34,15 @@ func newVault(t *testing.T) (*vault.Vault, string) {
 
 func blobFiles(t *testing.T, v *vault.Vault) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(v.Dir(), "sha256", "*", "*.age"))
+	files, err := filepath.Glob(filepath.Join(v.Dir(), "incidents", "*", "sha256", "*", "*.age"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return files
+}
+
+func incidentBlobPath(v *vault.Vault, incidentID int64, sum string) string {
+	return filepath.Join(v.Dir(), "incidents", strconv.FormatInt(incidentID, 10), "sha256", sum[:2], sum+".age")
 }
 
 func lastEvent(t *testing.T, svc *store.IncidentService, id int64) *leakdesk.Event {
@@ -54,7 +59,7 @@ func TestEvidence(t *testing.T) {
 		ctx := context.Background()
 		newClock(h.db)
 		incidents := newIncidents(t, h.db)
-		v, key := newVault(t)
+		v, _ := newVault(t)
 		svc := store.NewEvidenceService(h.db, v)
 		inc := mustCreate(t, incidents, newIncident("evidence"))
 		other := mustCreate(t, incidents, newIncident("another"))
@@ -72,8 +77,8 @@ func TestEvidence(t *testing.T) {
 			t.Fatalf("no evidence.added event: %+v", ev)
 		}
 
-		// The same content again is refused for the same incident and
-		// shared, not copied, with another.
+		// The same content again is refused for the same incident, and
+		// stored again for another, under that incident's own key.
 		again := &leakdesk.Evidence{IncidentID: inc.ID, Filename: "copy.txt", Source: "mirror", AddedBy: "bob"}
 		wantCode(t, svc.AddEvidence(ctx, again, bytes.NewReader(content)), leakdesk.ECONFLICT)
 		if again.ID != e.ID {
@@ -83,8 +88,8 @@ func TestEvidence(t *testing.T) {
 		if err := svc.AddEvidence(ctx, shared, bytes.NewReader(content)); err != nil {
 			t.Fatal(err)
 		}
-		if files := blobFiles(t, v); len(files) != 1 {
-			t.Fatalf("vault holds %d blobs for one content, want 1", len(files))
+		if files := blobFiles(t, v); len(files) != 2 {
+			t.Fatalf("vault holds %d blobs for one content in two incidents, want one each", len(files))
 		}
 		// The blob on disk is encrypted, not the plain text.
 		raw, err := os.ReadFile(blobFiles(t, v)[0])
@@ -125,22 +130,19 @@ func TestEvidence(t *testing.T) {
 		// Evidence for an unknown incident is refused before anything is stored.
 		wantCode(t, svc.AddEvidence(ctx, &leakdesk.Evidence{IncidentID: 999, Source: "x", AddedBy: "a"}, strings.NewReader("other")), leakdesk.ENOTFOUND)
 		wantCode(t, svc.AddEvidence(ctx, &leakdesk.Evidence{IncidentID: inc.ID, AddedBy: "a"}, strings.NewReader("other")), leakdesk.EINVALID)
-		if files := blobFiles(t, v); len(files) != 1 {
-			t.Fatalf("refused evidence left %d blobs", len(files))
+		if files := blobFiles(t, v); len(files) != 2 {
+			t.Fatalf("refused evidence left %d blobs", len(files)-2)
 		}
 
 		// Replace the stored blob with a valid encryption, under the same
 		// key, of other content: decryption succeeds and only the hash can
 		// tell.
-		path := blobFiles(t, v)[0]
-		forgery, err := vault.Open(filepath.Join(t.TempDir(), "forgery"), key)
+		path := incidentBlobPath(v, inc.ID, e.SHA256)
+		forgery, err := v.ForIncident(inc.ID).Put(ctx, strings.NewReader("Acme SAS | nobody | nothing leaked\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := forgery.Put(ctx, strings.NewReader("Acme SAS | nobody | nothing leaked\n")); err != nil {
-			t.Fatal(err)
-		}
-		forged, err := os.ReadFile(blobFiles(t, forgery)[0])
+		forged, err := os.ReadFile(incidentBlobPath(v, inc.ID, forgery.SHA256))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,8 +4,12 @@
 // Layout under the vault directory:
 //
 //	recipient.txt            the age public key the vault was created with
-//	sha256/ab/abcdef….age    one encrypted blob per distinct content
+//	sha256/ab/abcdef….age    blobs stored before per-incident keys, for the master key
+//	keys/incident-N.age      incident N's data key, encrypted for the master key
+//	keys/incident-N.shredded incident N's key was destroyed (see incident.go)
+//	incidents/N/sha256/…     incident N's blobs, encrypted for its data key
 //	tmp/*.partial            blobs being written, locked by their writer
+//	spool/                   decrypted copies being read (see spool.go)
 package vault
 
 import (
@@ -21,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"filippo.io/age"
@@ -31,8 +36,11 @@ import (
 // Vault is a leakdesk.BlobStore on the local file system.
 type Vault struct {
 	dir       string
-	identity  *age.X25519Identity
+	identity  *age.X25519Identity // the master key
 	recipient *age.X25519Recipient
+
+	keysMu       sync.Mutex // guards incidentKeys
+	incidentKeys map[int64]*age.X25519Identity
 
 	// createTemp opens the file a new blob is written to. Tests point it at
 	// /dev/full to provoke a real ENOSPC.
@@ -58,8 +66,8 @@ func Open(dir, secretKey string) (*Vault, error) {
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "evidence key is malformed: want an age secret key (AGE-SECRET-KEY-1…)")
 	}
-	v := &Vault{dir: dir, identity: identity, recipient: identity.Recipient(), createTemp: createTemp}
-	for _, sub := range []string{"sha256", "tmp"} {
+	v := &Vault{dir: dir, identity: identity, recipient: identity.Recipient(), createTemp: createTemp, incidentKeys: map[int64]*age.X25519Identity{}}
+	for _, sub := range []string{"sha256", "tmp", "keys", "incidents", "spool"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence vault %s cannot be created: %v", dir, err)
 		}
@@ -68,6 +76,9 @@ func Open(dir, secretKey string) (*Vault, error) {
 		return nil, err
 	}
 	if err := v.sweepPartials(); err != nil {
+		return nil, err
+	}
+	if err := sweepSpools(filepath.Join(dir, "spool")); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -102,16 +113,23 @@ func (v *Vault) sweepPartials() error {
 		return fmt.Errorf("list partial blobs: %w", err)
 	}
 	for _, path := range matches {
-		f, err := os.Open(path)
-		if err != nil {
-			continue // already gone
-		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
-			os.Remove(path)
-		}
-		f.Close()
+		ifAbandoned(path, func() error { return os.Remove(path) })
 	}
 	return nil
+}
+
+// ifAbandoned runs remove when no live process holds the lock of the file
+// at path: its writer died.
+func ifAbandoned(path string, remove func() error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // already gone
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return nil // alive
+	}
+	return remove()
 }
 
 func createTemp(dir string) (*os.File, error) {
@@ -120,14 +138,21 @@ func createTemp(dir string) (*os.File, error) {
 	return os.OpenFile(filepath.Join(dir, hex.EncodeToString(b[:])+".partial"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
-func (v *Vault) path(sum string) string {
-	return filepath.Join(v.dir, "sha256", sum[:2], sum+".age")
+// blobPath is where content sum lives under root, a sha256 directory.
+func blobPath(root, sum string) string {
+	return filepath.Join(root, sum[:2], sum+".age")
 }
 
-// Put encrypts r into the vault. The blob appears under its final name only
-// once it is complete and synced, so a crash leaves either nothing or a
-// whole blob.
+// Put encrypts r into the vault for the master key. Evidence of an incident
+// goes through ForIncident instead, for the incident's own key.
 func (v *Vault) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, error) {
+	return v.put(ctx, filepath.Join(v.dir, "sha256"), v.recipient, r)
+}
+
+// put encrypts r for recipient under root. The blob appears under its final
+// name only once it is complete and synced, so a crash leaves either
+// nothing or a whole blob.
+func (v *Vault) put(ctx context.Context, root string, recipient age.Recipient, r io.Reader) (leakdesk.Blob, error) {
 	tmp, err := v.createTemp(filepath.Join(v.dir, "tmp"))
 	if err != nil {
 		return leakdesk.Blob{}, storageError("create blob", err)
@@ -145,7 +170,7 @@ func (v *Vault) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, error) {
 		return leakdesk.Blob{}, fmt.Errorf("lock partial blob: %w", err)
 	}
 
-	enc, err := age.Encrypt(tmp, v.recipient)
+	enc, err := age.Encrypt(tmp, recipient)
 	if err != nil {
 		return leakdesk.Blob{}, storageError("start encryption", err)
 	}
@@ -162,7 +187,7 @@ func (v *Vault) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, error) {
 	}
 	blob := leakdesk.Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}
 
-	final := v.path(blob.SHA256)
+	final := blobPath(root, blob.SHA256)
 	if _, err := os.Stat(final); err == nil {
 		return blob, nil // the same content is already held
 	}
@@ -182,20 +207,34 @@ func (v *Vault) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, error) {
 	return blob, nil
 }
 
-// Open returns a reader of the blob's plaintext. The reader re-hashes what
-// it yields and fails at the end if the content is not what was stored.
+// Open returns a reader of the plaintext of a blob stored for the master
+// key. The reader re-hashes what it yields and fails at the end if the
+// content is not what was stored.
 func (v *Vault) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 	if !isSHA256(sum) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
 	}
-	f, err := os.Open(v.path(sum))
+	f, err := v.openBlobFile(filepath.Join(v.dir, "sha256"), sum)
+	if err != nil {
+		return nil, err
+	}
+	return v.decrypt(ctx, f, sum, v.identity)
+}
+
+func (v *Vault) openBlobFile(root, sum string) (*os.File, error) {
+	f, err := os.Open(blobPath(root, sum))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "blob %s is missing from the vault %s", sum, v.dir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open blob %s: %w", sum, err)
 	}
-	dec, err := age.Decrypt(f, v.identity)
+	return f, nil
+}
+
+// decrypt reads f, the encrypted blob sum, with identity.
+func (v *Vault) decrypt(ctx context.Context, f *os.File, sum string, identity age.Identity) (io.ReadCloser, error) {
+	dec, err := age.Decrypt(f, identity)
 	if err != nil {
 		f.Close()
 		var noMatch *age.NoIdentityMatchError
@@ -209,7 +248,12 @@ func (v *Vault) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 
 // Check decrypts and re-hashes a blob.
 func (v *Vault) Check(ctx context.Context, sum string) (leakdesk.Blob, error) {
-	rc, err := v.Open(ctx, sum)
+	return check(ctx, v, sum)
+}
+
+// check decrypts and re-hashes a blob of blobs.
+func check(ctx context.Context, blobs leakdesk.BlobStore, sum string) (leakdesk.Blob, error) {
+	rc, err := blobs.Open(ctx, sum)
 	if err != nil {
 		return leakdesk.Blob{}, err
 	}

@@ -38,6 +38,7 @@ type app struct {
 	passwordParams auth.Params
 
 	dataDir  string
+	keyFile  string
 	dbURL    string
 	rulesDir string
 	format   string
@@ -51,9 +52,14 @@ type app struct {
 	// actorFlag is only read to refuse it: see checkNoActor.
 	actorFlag string
 
+	// demo is set under leakdesk demo, whose key may sit in its data
+	// directory without a warning.
+	demo bool
+
 	logger *slog.Logger
 	db     *store.DB
 	vault  *vault.Vault
+	spool  *vault.Spool
 	rules  *rules.Rules
 }
 
@@ -64,6 +70,9 @@ func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Write
 func (a *app) close() {
 	if a.db != nil {
 		a.db.Close()
+	}
+	if a.spool != nil {
+		a.spool.Release()
 	}
 }
 
@@ -99,6 +108,7 @@ read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 	})
 	f := root.PersistentFlags()
 	f.StringVar(&a.dataDir, "data", a.envOr("LEAKDESK_DATA", "leakdesk-data"), "data directory: SQLite store, evidence vault and key (env LEAKDESK_DATA)")
+	f.StringVar(&a.keyFile, "key-file", a.getenv("LEAKDESK_KEY_FILE"), "the evidence master key, best kept outside the data directory; default DATA/key.txt (env LEAKDESK_KEY_FILE; LEAKDESK_KEY holds the key itself)")
 	f.StringVar(&a.dbURL, "db", a.getenv("LEAKDESK_DB"), "PostgreSQL URL, postgres://…; empty for the embedded SQLite store (env LEAKDESK_DB)")
 	f.StringVar(&a.rulesDir, "rules", a.getenv("LEAKDESK_RULES"), "directory of regime files that add to or replace the embedded ones (env LEAKDESK_RULES)")
 	f.StringVar(&a.format, "format", "table", "output format: table or json (report: md, html or json)")
@@ -146,6 +156,9 @@ func (a *app) openDB(ctx context.Context) (*store.DB, error) {
 			return nil, err
 		}
 		dsn = filepath.Join(a.dataDir, "leakdesk.db")
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 	} else if !store.IsPostgresURL(dsn) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid --db: want a postgres:// URL, or nothing for the embedded SQLite store")
 	}
@@ -155,6 +168,9 @@ func (a *app) openDB(ctx context.Context) (*store.DB, error) {
 	}
 	a.logger.Info("store opened", "dialect", db.Dialect())
 	a.db = db
+	if a.dbURL == "" {
+		a.tightenDatabaseFiles(dsn)
+	}
 	return db, nil
 }
 
@@ -162,11 +178,13 @@ func (a *app) ensureDataDir() error {
 	if err := os.MkdirAll(a.dataDir, 0o700); err != nil {
 		return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "data directory %s cannot be created: %v", a.dataDir, err)
 	}
+	a.tightenDataDir()
 	return nil
 }
 
-// openVault opens the evidence vault with the key from LEAKDESK_KEY or from
-// key.txt in the data directory, creating that key for a new vault only.
+func (a *app) vaultDir() string { return filepath.Join(a.dataDir, "evidence") }
+
+// openVault opens the evidence vault with the master key (see masterKey).
 func (a *app) openVault() (*vault.Vault, error) {
 	if a.vault != nil {
 		return a.vault, nil
@@ -174,13 +192,10 @@ func (a *app) openVault() (*vault.Vault, error) {
 	if err := a.ensureDataDir(); err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(a.dataDir, "evidence")
-	key := a.getenv("LEAKDESK_KEY")
-	if key == "" {
-		var err error
-		if key, err = a.loadOrCreateKey(dir); err != nil {
-			return nil, err
-		}
+	dir := a.vaultDir()
+	key, err := a.masterKey(dir)
+	if err != nil {
+		return nil, err
 	}
 	v, err := vault.Open(dir, key)
 	if err != nil {
@@ -190,8 +205,45 @@ func (a *app) openVault() (*vault.Vault, error) {
 	return v, nil
 }
 
-func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
-	path := filepath.Join(a.dataDir, "key.txt")
+// masterKey is the evidence master key: LEAKDESK_KEY itself, or the file
+// --key-file names, or key.txt in the data directory. A key file is created
+// for a new vault only. A key inside the data directory is reported: a copy
+// of the directory would then decrypt all the evidence.
+func (a *app) masterKey(vaultDir string) (string, error) {
+	if key := a.getenv("LEAKDESK_KEY"); key != "" {
+		return key, nil
+	}
+	path := a.keyFile
+	if path == "" {
+		path = filepath.Join(a.dataDir, "key.txt")
+	}
+	key, err := a.loadOrCreateKey(path, vaultDir)
+	if err != nil {
+		return "", err
+	}
+	if !a.demo && isInside(a.dataDir, path) {
+		fmt.Fprintf(a.stderr, "leakdesk: warning: the evidence key %s is inside the data directory, so a copy of the directory decrypts all the evidence. Move it out (mv %s /somewhere/safe/leakdesk.key) and pass --key-file /somewhere/safe/leakdesk.key or set LEAKDESK_KEY_FILE.\n", path, path)
+	}
+	return key, nil
+}
+
+// evidenceSpool is where decrypted evidence is spooled for reading: this
+// process's directory inside the vault, removed at exit.
+func (a *app) evidenceSpool() (string, error) {
+	if a.spool == nil {
+		if err := a.ensureDataDir(); err != nil {
+			return "", err
+		}
+		spool, err := vault.ClaimSpool(a.vaultDir())
+		if err != nil {
+			return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence spool cannot be made: %v", err)
+		}
+		a.spool = spool
+	}
+	return a.spool.Dir(), nil
+}
+
+func (a *app) loadOrCreateKey(path, vaultDir string) (string, error) {
 	key, err := os.ReadFile(path)
 	if err == nil {
 		return strings.TrimSpace(string(key)), nil
@@ -200,7 +252,7 @@ func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
 		return "", leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "evidence key %s cannot be read: %v", path, err)
 	}
 	if _, err := os.Stat(filepath.Join(vaultDir, "recipient.txt")); err == nil {
-		return "", leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the evidence vault exists but its key is missing: set LEAKDESK_KEY or restore %s", path)
+		return "", leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the evidence vault exists but its key is missing: set LEAKDESK_KEY or LEAKDESK_KEY_FILE, or restore %s", path)
 	}
 	secret, err := vault.GenerateKey()
 	if err != nil {
@@ -209,7 +261,7 @@ func (a *app) loadOrCreateKey(vaultDir string) (string, error) {
 	if err := writeKey(path, secret); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			// Another process created the key first: use that one.
-			return a.loadOrCreateKey(vaultDir)
+			return a.loadOrCreateKey(path, vaultDir)
 		}
 		return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "evidence key %s cannot be written: %v", path, err)
 	}
@@ -279,6 +331,11 @@ func (a *app) incidentStore(ctx context.Context) (*store.IncidentService, error)
 }
 
 func (a *app) evidence(ctx context.Context) (leakdesk.EvidenceService, error) {
+	return a.evidenceStore(ctx)
+}
+
+// evidenceStore is the evidence service, with a data key per incident.
+func (a *app) evidenceStore(ctx context.Context) (*store.EvidenceService, error) {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err

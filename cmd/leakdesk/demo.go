@@ -34,6 +34,7 @@ ago under GDPR and NIS2; store the leaked file as evidence; and show the
 incident with its legal clocks. Everything goes to the data directory.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.demo = true // a demo's key may sit beside its data
 			ctx := cmd.Context()
 			dir := filepath.Join(a.dataDir, "demo", fmt.Sprintf("seed-%d", seed))
 			s, err := sample.Generate(sample.Config{Seed: seed})
@@ -82,7 +83,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 
 			// Read the leak back out of the vault, as every later step will:
 			// the read is logged on the timeline.
-			profiler, err := dump.NewEvidenceProfiler(ev)
+			profiler, err := dump.NewEvidenceProfiler(ev, a.evidenceSpool)
 			if err != nil {
 				return err
 			}

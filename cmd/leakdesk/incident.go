@@ -20,7 +20,7 @@ func (a *app) incidentCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentStatusCommand(), a.incidentAwareCommand(),
-		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand())
+		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand(), a.incidentShredCommand())
 	a.addProofCommands(cmd)
 	return cmd
 }

@@ -59,6 +59,14 @@ and the read is logged on its timeline with the actor.`,
 			df.opts.Progress = func(name string, r io.Reader, size int64) io.Reader {
 				return a.progress("reading "+filepath.Base(name), r, size)
 			}
+			if incident != "" && len(args) == 0 {
+				// Decrypted evidence spools in the vault, not beside plain files.
+				spoolDir, err := a.evidenceSpool()
+				if err != nil {
+					return err
+				}
+				df.opts.SpoolDir = spoolDir
+			}
 			reader, err := dump.NewReader(df.opts)
 			if err != nil {
 				return err

@@ -308,7 +308,7 @@ func TestEvidenceCommands(t *testing.T) {
 		c.ok("evidence", "verify", "1")
 
 		// Tamper with the blob on disk.
-		blobs, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "evidence", "sha256", "*", "*.age"))
+		blobs, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "evidence", "incidents", "1", "sha256", "*", "*.age"))
 		if len(blobs) != 1 {
 			t.Fatalf("blobs = %v", blobs)
 		}

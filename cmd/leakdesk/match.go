@@ -77,6 +77,10 @@ from the vault (each read logged).`,
 					if req.Leaks, err = a.evidenceLeaks(ctx, req.Incident); err != nil {
 						return err
 					}
+					// Decrypted evidence spools in the vault, not beside plain files.
+					if req.Read.SpoolDir, err = a.evidenceSpool(); err != nil {
+						return err
+					}
 				}
 			}
 			matched, err := svc.Match(ctx, req)

@@ -89,6 +89,7 @@ func commandActions() map[string]leakdesk.Action {
 		"incident note":       leakdesk.ActionIncidentNote,
 		"incident fact":       leakdesk.ActionFactsEdit,
 		"incident close":      leakdesk.ActionIncidentClose,
+		"incident shred":      leakdesk.ActionIncidentClose, // destroys content for good: only who may close
 		"incident reopen":     leakdesk.ActionIncidentReopen,
 		"evidence add":        leakdesk.ActionEvidenceAdd,
 		"evidence list":       leakdesk.ActionIncidentRead,

@@ -289,7 +289,7 @@ func (a *app) rulesServices(ctx context.Context) (*rules.Services, error) {
 		return nil, err
 	}
 	ev := vaultOnUse{a}
-	profiler, err := dump.NewEvidenceProfiler(ev)
+	profiler, err := dump.NewEvidenceProfiler(ev, a.evidenceSpool)
 	if err != nil {
 		return nil, err
 	}
