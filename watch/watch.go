@@ -1,0 +1,60 @@
+// Package watch takes leaked files in for triage (drop directories and
+// the intake API), keeps them as evidence, matches them against the
+// registry, recognises files seen before and recycled leaks, and raises
+// alerts, all through River jobs so that a crash loses or doubles nothing.
+package watch
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// Config configures triage and alerts.
+type Config struct {
+	Triage  TriageConfig
+	Alerts  AlertConfig
+	Workers int // jobs at once; triage itself runs one file at a time
+}
+
+// Desk is the intake with the queue that works its jobs.
+type Desk struct {
+	Intake *Intake
+	Queue  *Queue
+}
+
+// NewDesk loads the registry and wires intake, workers and queue over db
+// ("sqlite" or "postgres"). Start the queue to work.
+func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg Config, log *slog.Logger) (*Desk, error) {
+	cfg.Triage.Channels = cfg.Alerts.Channels()
+	tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, tw)
+	river.AddWorker(workers, NewAlertWorker(triage, cfg.Alerts))
+	q, err := NewQueue(ctx, db, dialect, workers, max(cfg.Workers, 3), quiet(log))
+	if err != nil {
+		return nil, err
+	}
+	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q}, nil
+}
+
+// quiet keeps River's routine logging out of the output.
+func quiet(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{l.Handler(), slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
