@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -61,7 +62,7 @@ type Queue struct {
 
 // NewQueue opens the watch queue on db ("sqlite" or "postgres"), creating
 // River's tables if needed. With nil workers it can only enqueue.
-func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, maxWorkers int, log *slog.Logger) (*Queue, error) {
+func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, maxWorkers int, rescueAfter time.Duration, log *slog.Logger) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
 	switch dialect {
 	case "sqlite":
@@ -83,7 +84,11 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Wo
 		PollOnly:          true, // database/sql drivers cannot LISTEN
 		FetchCooldown:     20 * time.Millisecond,
 		FetchPollInterval: 100 * time.Millisecond,
-		JobTimeout:        time.Hour,
+		// A job still running after rescueAfter was cut short by a crash:
+		// it is worked again. Its steps are idempotent (CompleteTriage,
+		// unique alert jobs), so a slow job worked twice alerts once.
+		JobTimeout:           cmp.Or(rescueAfter, time.Hour),
+		RescueStuckJobsAfter: cmp.Or(rescueAfter, time.Hour),
 	}
 	if workers != nil {
 		rc.Workers = workers

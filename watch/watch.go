@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -19,6 +20,9 @@ type Config struct {
 	Triage  TriageConfig
 	Alerts  AlertConfig
 	Workers int // jobs at once; triage itself runs one file at a time
+	// RescueAfter is how long a job may run before it is taken as cut
+	// short by a crash and worked again; an hour if zero.
+	RescueAfter time.Duration
 }
 
 // Desk is the intake with the queue that works its jobs.
@@ -38,7 +42,7 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	workers := river.NewWorkers()
 	river.AddWorker(workers, tw)
 	river.AddWorker(workers, NewAlertWorker(triage, cfg.Alerts))
-	q, err := NewQueue(ctx, db, dialect, workers, max(cfg.Workers, 3), quiet(log))
+	q, err := NewQueue(ctx, db, dialect, workers, max(cfg.Workers, 3), cfg.RescueAfter, quiet(log))
 	if err != nil {
 		return nil, err
 	}

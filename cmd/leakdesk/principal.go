@@ -122,5 +122,6 @@ func commandActions() map[string]leakdesk.Action {
 		"approvals require":  leakdesk.ActionApprovalSet,
 		"approvals list":     leakdesk.ActionIncidentRead,
 		"approve":            leakdesk.ActionApprovalDecide,
+		"watch":              leakdesk.ActionEvidenceAdd, // takes files in as evidence, then matches them
 	}
 }
