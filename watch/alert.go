@@ -81,62 +81,77 @@ func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error
 		return err
 	}
 	a := newAlert(f)
-	switch job.Args.Channel {
-	case ChannelMail:
-		return w.mail(ctx, a)
-	case ChannelWebhook:
-		return w.webhook(ctx, a)
-	}
-	return river.JobCancel(fmt.Errorf("unknown alert channel %q", job.Args.Channel))
+	text := fmt.Sprintf("A file taken in from %s holds %d registry contacts in %d rows.\n"+
+		"An incident is proposed with awareness at %s; confirm or correct it.\n",
+		a.Source, a.Contacts, a.Rows, a.ProposedAware.Format(time.RFC3339))
+	return w.send(ctx, job.Args.Channel, Notice{
+		Key:     fmt.Sprintf("alert-%s-%d", a.SHA256[:16], a.File),
+		Subject: fmt.Sprintf("leakdesk alert: %d registry contacts in %s", a.Contacts, a.Name),
+		Text:    text,
+		At:      a.ProposedAware,
+	}, a)
 }
 
-func (w *AlertWorker) mail(ctx context.Context, a Alert) error {
+// Notice is what an alert or alarm says, whatever its channel.
+type Notice struct {
+	Key     string // the same on every attempt, for receivers to deduplicate on
+	Subject string
+	Text    string // the mail's text, before the JSON payload
+	At      time.Time
+}
+
+// send sends n, with payload as JSON, on channel.
+func (w *AlertWorker) send(ctx context.Context, channel string, n Notice, payload any) error {
+	body, err := json.MarshalIndent(payload, "", "  ")
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	switch channel {
+	case ChannelMail:
+		return w.mail(ctx, n, body)
+	case ChannelWebhook:
+		return w.webhook(ctx, n, body)
+	}
+	return river.JobCancel(fmt.Errorf("unknown alert channel %q", channel))
+}
+
+func (w *AlertWorker) mail(ctx context.Context, n Notice, body []byte) error {
 	if w.cfg.Mail == nil {
 		return river.JobCancel(fmt.Errorf("mail alerts are not configured"))
 	}
-	body, _ := json.MarshalIndent(a, "", "  ")
 	msg := &notify.Message{
-		ID:   fmt.Sprintf("<leakdesk-alert-%s-%d@leakdesk>", a.SHA256[:16], a.File),
-		Key:  fmt.Sprintf("alert-%d", a.File),
-		From: w.cfg.From,
-		To:   w.cfg.To,
-		Date: a.ProposedAware,
-		Rendered: &notify.Rendered{
-			Subject: fmt.Sprintf("leakdesk alert: %d registry contacts in %s", a.Contacts, a.Name),
-			Text: fmt.Sprintf("A file taken in from %s holds %d registry contacts in %d rows.\n"+
-				"An incident is proposed with awareness at %s; confirm or correct it.\n\n%s\n",
-				a.Source, a.Contacts, a.Rows, a.ProposedAware.Format(time.RFC3339), body),
-		},
+		ID:       "<leakdesk-" + n.Key + "@leakdesk>",
+		Key:      n.Key,
+		From:     w.cfg.From,
+		To:       w.cfg.To,
+		Date:     n.At,
+		Rendered: &notify.Rendered{Subject: n.Subject, Text: n.Text + "\n" + string(body) + "\n"},
 	}
 	sender, err := w.cfg.Mail.Dial(ctx)
 	if err != nil {
-		return fmt.Errorf("mail alert for file %d: %w", a.File, err)
+		return fmt.Errorf("mail %s: %w", n.Key, err)
 	}
 	defer sender.Close()
 	if err := sender.Send(ctx, msg, nil); err != nil {
-		return fmt.Errorf("mail alert for file %d: %w", a.File, err)
+		return fmt.Errorf("mail %s: %w", n.Key, err)
 	}
 	return nil
 }
 
-func (w *AlertWorker) webhook(ctx context.Context, a Alert) error {
-	body, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
+func (w *AlertWorker) webhook(ctx context.Context, n Notice, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.Webhook, bytes.NewReader(body))
 	if err != nil {
-		return river.JobCancel(fmt.Errorf("webhook alert: %w", err))
+		return river.JobCancel(fmt.Errorf("webhook %s: %w", n.Key, err))
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", fmt.Sprintf("leakdesk-alert-%d", a.File))
+	req.Header.Set("Idempotency-Key", "leakdesk-"+n.Key)
 	resp, err := w.cfg.HTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("webhook alert for file %d: %w", a.File, err)
+		return fmt.Errorf("webhook %s: %w", n.Key, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("webhook alert for file %d: %s", a.File, resp.Status)
+		return fmt.Errorf("webhook %s: %s", n.Key, resp.Status)
 	}
 	return nil
 }

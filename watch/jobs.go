@@ -60,9 +60,10 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 }
 
-// NewQueue opens the watch queue on db ("sqlite" or "postgres"), creating
-// River's tables if needed. With nil workers it can only enqueue.
-func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, maxWorkers int, rescueAfter time.Duration, log *slog.Logger) (*Queue, error) {
+// NewQueue opens the watch queues on db ("sqlite" or "postgres"), creating
+// River's tables if needed. With nil workers it can only enqueue; with
+// them, it works the queues named.
+func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, queues []string, maxWorkers int, rescueAfter time.Duration, log *slog.Logger) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
 	switch dialect {
 	case "sqlite":
@@ -92,7 +93,10 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Wo
 	}
 	if workers != nil {
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(maxWorkers, 1)}}
+		rc.Queues = map[string]river.QueueConfig{}
+		for _, q := range queues {
+			rc.Queues[q] = river.QueueConfig{MaxWorkers: max(maxWorkers, 1)}
+		}
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {

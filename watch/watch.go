@@ -27,26 +27,33 @@ type Config struct {
 
 // Desk is the intake with the queue that works its jobs.
 type Desk struct {
-	Intake *Intake
-	Queue  *Queue
+	Intake   *Intake
+	Queue    *Queue
+	channels []string
 }
 
 // NewDesk loads the registry and wires intake, workers and queue over db
-// ("sqlite" or "postgres"). Start the queue to work.
+// ("sqlite" or "postgres"). Start the queue to work. Without a registry,
+// the desk only raises alarms: it works no triage job.
 func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg Config, log *slog.Logger) (*Desk, error) {
 	cfg.Triage.Channels = cfg.Alerts.Channels()
-	tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
+	workers, queues := river.NewWorkers(), []string{AlarmQueueName}
+	if cfg.Triage.Registry != "" {
+		tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
+		if err != nil {
+			return nil, err
+		}
+		river.AddWorker(workers, tw)
+		queues = append(queues, QueueName)
+	}
+	alerts := NewAlertWorker(triage, cfg.Alerts)
+	river.AddWorker(workers, alerts)
+	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
+	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, quiet(log))
 	if err != nil {
 		return nil, err
 	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, tw)
-	river.AddWorker(workers, NewAlertWorker(triage, cfg.Alerts))
-	q, err := NewQueue(ctx, db, dialect, workers, max(cfg.Workers, 3), cfg.RescueAfter, quiet(log))
-	if err != nil {
-		return nil, err
-	}
-	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q}, nil
+	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels}, nil
 }
 
 // quiet keeps River's routine logging out of the output.

@@ -123,5 +123,6 @@ func commandActions() map[string]leakdesk.Action {
 		"approvals list":     leakdesk.ActionIncidentRead,
 		"approve":            leakdesk.ActionApprovalDecide,
 		"watch":              leakdesk.ActionEvidenceAdd, // takes files in as evidence, then matches them
+		"decoy-smtp":         leakdesk.ActionEvidenceAdd, // keeps mail to decoys as evidence
 	}
 }
