@@ -105,6 +105,9 @@ func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Que
 	return &Queue{client: client, batch: max(cfg.BatchSize, 0), conns: conns}, nil
 }
 
+// QuietLogger is l for River: only its warnings and errors reach the log.
+func QuietLogger(l *slog.Logger) *slog.Logger { return quiet(l) }
+
 // quiet keeps River's routine logging out of a command's output: only its
 // warnings and errors reach the log.
 func quiet(l *slog.Logger) *slog.Logger {

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/notify"
 )
 
 // Config configures triage and alerts.
@@ -49,23 +50,9 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	alerts := NewAlertWorker(triage, cfg.Alerts)
 	river.AddWorker(workers, alerts)
 	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
-	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, quiet(log))
+	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {
 		return nil, err
 	}
 	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels}, nil
-}
-
-// quiet keeps River's routine logging out of the output.
-func quiet(l *slog.Logger) *slog.Logger {
-	return slog.New(levelFilter{l.Handler(), slog.LevelWarn})
-}
-
-type levelFilter struct {
-	slog.Handler
-	min slog.Level
-}
-
-func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= f.min && f.Handler.Enabled(ctx, l)
 }
