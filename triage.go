@@ -41,8 +41,11 @@ type TriageFile struct {
 	// AlertedAt is when an alert was raised: the awareness time proposed
 	// for an incident, for a person to confirm or correct.
 	AlertedAt time.Time `json:"alerted_at,omitzero"`
-	Detail    string    `json:"detail,omitempty"` // what could not be read, or why no alert
-	RowSet    []byte    `json:"-"`                // the sketch of its values, JSON
+	// MailSentAt and WebhookSentAt are when each channel took the alert.
+	MailSentAt    time.Time `json:"mail_sent_at,omitzero"`
+	WebhookSentAt time.Time `json:"webhook_sent_at,omitzero"`
+	Detail        string    `json:"detail,omitempty"` // what could not be read, or why no alert
+	RowSet        []byte    `json:"-"`                // the sketch of its values, JSON
 }
 
 // TriageEnqueueFunc enqueues the job that triages a file, in the
@@ -64,4 +67,7 @@ type TriageService interface {
 	// runs alert in the same transaction; it reports whether it did.
 	// A job run again after a crash thus never alerts twice.
 	CompleteTriage(ctx context.Context, f *TriageFile, alert TriageEnqueueFunc) (bool, error)
+	// AlertSent records that channel ("mail" or "webhook") took the alert
+	// about file id, so that a job worked again does not send it again.
+	AlertSent(ctx context.Context, id int64, channel string) error
 }

@@ -18,7 +18,7 @@ var _ leakdesk.TriageService = (*TriageService)(nil)
 func NewTriageService(db *DB) *TriageService { return &TriageService{db: db} }
 
 const triageColumns = `id, sha256, name, size, source, url, actor, received_at, file_time, state, done_at,
-	n_rows, contacts, recycled_of, recycled_share, alerted_at, detail, row_set`
+	n_rows, contacts, recycled_of, recycled_share, alerted_at, mail_sent_at, hook_sent_at, detail, row_set`
 
 func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFile, enqueue leakdesk.TriageEnqueueFunc) (*leakdesk.TriageFile, bool, error) {
 	if len(f.SHA256) != 64 || f.Source == "" || f.Actor == "" {
@@ -120,6 +120,20 @@ func (s *TriageService) CompleteTriage(ctx context.Context, f *leakdesk.TriageFi
 	return done, err
 }
 
+func (s *TriageService) AlertSent(ctx context.Context, id int64, channel string) error {
+	column := map[string]string{"mail": "mail_sent_at", "webhook": "hook_sent_at"}[channel]
+	if column == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "unknown alert channel %q", channel)
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE triage_files SET `+column+` = ? WHERE id = ?`), s.db.timeArg(s.db.now()), id)
+		if err != nil {
+			return fmt.Errorf("record alert sent: %w", err)
+		}
+		return nil
+	})
+}
+
 func (s *TriageService) findTriage(ctx context.Context, tx *sql.Tx, where string, arg any) (*leakdesk.TriageFile, error) {
 	f, err := scanTriage(tx.QueryRowContext(ctx, s.db.rebind(`SELECT `+triageColumns+` FROM triage_files WHERE `+where), arg))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -135,7 +149,7 @@ func scanTriage(row interface{ Scan(...any) error }) (*leakdesk.TriageFile, erro
 		rowSet     string
 	)
 	err := row.Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Source, &f.URL, &f.Actor, scanTime{&f.ReceivedAt}, scanTime{&f.FileTime},
-		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, &f.Detail, &rowSet)
+		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, scanTime{&f.MailSentAt}, scanTime{&f.WebhookSentAt}, &f.Detail, &rowSet)
 	if err != nil {
 		return nil, fmt.Errorf("read triaged file: %w", err)
 	}

@@ -80,16 +80,26 @@ func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error
 	if err != nil {
 		return err
 	}
+	sent := map[string]time.Time{ChannelMail: f.MailSentAt, ChannelWebhook: f.WebhookSentAt}[job.Args.Channel]
+	if !sent.IsZero() {
+		return nil // taken before the job could be marked done
+	}
 	a := newAlert(f)
 	text := fmt.Sprintf("A file taken in from %s holds %d registry contacts in %d rows.\n"+
 		"An incident is proposed with awareness at %s; confirm or correct it.\n",
 		a.Source, a.Contacts, a.Rows, a.ProposedAware.Format(time.RFC3339))
-	return w.send(ctx, job.Args.Channel, Notice{
+	err = w.send(ctx, job.Args.Channel, Notice{
 		Key:     fmt.Sprintf("alert-%s-%d", a.SHA256[:16], a.File),
 		Subject: fmt.Sprintf("leakdesk alert: %d registry contacts in %s", a.Contacts, a.Name),
 		Text:    text,
 		At:      a.ProposedAware,
 	}, a)
+	if err != nil {
+		return err
+	}
+	// River records a job done a moment after it returns; a crash in that
+	// moment would work it again. This record, made at once, stops that.
+	return w.triage.AlertSent(context.WithoutCancel(ctx), f.ID, job.Args.Channel)
 }
 
 // Notice is what an alert or alarm says, whatever its channel.

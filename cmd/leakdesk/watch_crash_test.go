@@ -58,7 +58,7 @@ func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 		if err := os.WriteFile(registry, []byte("first_name,last_name,email\n"+watchPeople(1, 20*files)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		args := []string{"watch", drop, "--registry", registry, "--alert-min", "10", "--settle", "200ms", "--rescue-after", "3s",
+		args := []string{"watch", drop, "--registry", registry, "--alert-min", "10", "--settle", "200ms", "--rescue-after", "10s",
 			"--smtp", "smtp://" + mp.SMTP + "?tls=none", "--from", from, "--alert-to", "dpo@example.org", "--webhook", hook.URL}
 		env := c.environ()
 

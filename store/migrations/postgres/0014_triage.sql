@@ -17,6 +17,8 @@ CREATE TABLE triage_files (
 	recycled_of    BIGINT,
 	recycled_share DOUBLE PRECISION NOT NULL DEFAULT 0,
 	alerted_at     TIMESTAMPTZ,
+	mail_sent_at   TIMESTAMPTZ,
+	hook_sent_at   TIMESTAMPTZ,
 	detail         TEXT NOT NULL DEFAULT '',
 	row_set        TEXT NOT NULL DEFAULT ''
 );

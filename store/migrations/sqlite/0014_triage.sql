@@ -17,6 +17,8 @@ CREATE TABLE triage_files (
 	recycled_of    BIGINT,
 	recycled_share REAL NOT NULL DEFAULT 0,
 	alerted_at     TEXT,
+	mail_sent_at   TEXT,
+	hook_sent_at   TEXT,
 	detail         TEXT NOT NULL DEFAULT '',
 	row_set        TEXT NOT NULL DEFAULT ''
 );
