@@ -128,6 +128,9 @@ func (h *afterBatch) WorkEnd(ctx context.Context, _ *rivertype.JobRow, err error
 	return err
 }
 
+// QuietLogger is l for River: only its warnings and errors reach the log.
+func QuietLogger(l *slog.Logger) *slog.Logger { return quiet(l) }
+
 // quiet keeps River's routine logging out of a command's output: only its
 // warnings and errors reach the log.
 func quiet(l *slog.Logger) *slog.Logger {

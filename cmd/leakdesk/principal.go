@@ -129,5 +129,7 @@ func commandActions() map[string]leakdesk.Action {
 		"approve":             leakdesk.ActionApprovalDecide,
 		"verify-leak":         leakdesk.ActionLeakVerify,
 		"share":               leakdesk.ActionShareExport,
+		"watch":               leakdesk.ActionEvidenceAdd, // takes files in as evidence, then matches them
+		"decoy-smtp":          leakdesk.ActionEvidenceAdd, // keeps mail to decoys as evidence
 	}
 }

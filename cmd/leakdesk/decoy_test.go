@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wneessen/go-mail"
+)
+
+// TestDecoyMailRaisesAnAlarmNamingTheExport runs decoy-smtp on the decoy
+// domain of a fingerprinted export and sends it mail with go-mail and
+// swaks: mail to the decoy raises one alarm naming the export; mail to
+// any other address is refused at RCPT.
+func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a real server")
+	}
+	bin := buildBinary(t)
+	backends(t, func(t *testing.T, c *cli) {
+		const domain = "vernier-conseil.fr"
+		dir := t.TempDir()
+		reg, exp := filepath.Join(dir, "registry.csv"), filepath.Join(dir, "team-1.csv")
+		c.ok("sample", "--contacts-csv", reg, "--rows", "300", "--seed", "4")
+		out := c.ok("export", "--registry", reg, "--recipient", "team-1", "--purpose", "test", "--out", exp,
+			"--decoy-domain", domain, "--decoy-phone-range", "+3342299")
+		exportID := strings.TrimSuffix(strings.Fields(out)[0], ":")
+		decoyAddr := findDecoy(t, exp, "@"+domain)
+
+		var mu sync.Mutex
+		var alarms []struct {
+			Kind    string
+			Decoys  []string
+			Exports []struct {
+				ID string `json:"export_id"`
+			}
+		}
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			alarms = append(alarms, struct {
+				Kind    string
+				Decoys  []string
+				Exports []struct {
+					ID string `json:"export_id"`
+				}
+			}{})
+			json.NewDecoder(r.Body).Decode(&alarms[len(alarms)-1])
+		}))
+		defer hook.Close()
+
+		addr := freeAddr(t)
+		cmd, stderr := startSender(t, bin, c.environ(), []string{"decoy-smtp", "--addr", addr, "--domain", domain, "--webhook", hook.URL})
+		defer func() {
+			cmd.Process.Signal(syscall.SIGINT)
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("decoy-smtp: %v\n%s", err, stderr)
+			}
+		}()
+		waitListening(t, addr)
+
+		host, port, _ := net.SplitHostPort(addr)
+		send := func(to string) error {
+			m := mail.NewMsg()
+			m.From("seller@market.example")
+			m.To(to)
+			m.Subject("your data")
+			m.SetBodyString(mail.TypeTextPlain, "we have your list")
+			cl, err := mail.NewClient(host, mail.WithPort(atoi(port)), mail.WithTLSPolicy(mail.NoTLS), mail.WithHELO("market.example"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cl.DialAndSend(m)
+		}
+		if err := send(decoyAddr); err != nil {
+			t.Fatalf("mail to decoy %s refused: %v", decoyAddr, err)
+		}
+		if err := send("someone@" + domain); err == nil || !strings.Contains(err.Error(), "550") {
+			t.Errorf("mail to a non-decoy address: %v, want refused with 550", err)
+		}
+		if swaks, err := exec.LookPath("swaks"); err == nil {
+			out, err := exec.Command(swaks, "--server", addr, "--to", "nobody@"+domain, "--from", "x@market.example", "--quit-after", "RCPT").CombinedOutput()
+			if err == nil || !strings.Contains(string(out), "<** 550") {
+				t.Errorf("swaks to a non-decoy address was not refused with 550:\n%s", out)
+			}
+		}
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			mu.Lock()
+			n := len(alarms)
+			mu.Unlock()
+			if n > 0 {
+				break
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(alarms) != 1 || alarms[0].Kind != "mail" || len(alarms[0].Exports) == 0 || alarms[0].Exports[0].ID != exportID {
+			t.Fatalf("alarms = %+v, want one naming %s", alarms, exportID)
+		}
+	})
+}
+
+// findDecoy returns the first address at suffix in an export.
+func findDecoy(t *testing.T, path, suffix string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if i := strings.Index(strings.ToLower(line), suffix); i > 0 {
+			start := strings.LastIndexAny(line[:i], ",\"") + 1
+			return line[start : i+len(suffix)]
+		}
+	}
+	t.Fatalf("no decoy in %s", path)
+	return ""
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+	}
+	t.Fatalf("nothing listens on %s", addr)
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}

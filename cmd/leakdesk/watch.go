@@ -1,0 +1,115 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/watch"
+)
+
+// alertFlags say where alerts go; watch and decoy-smtp share them.
+type alertFlags struct {
+	smtp, from, to, webhook string
+	alertMin                int
+}
+
+func (f *alertFlags) add(cmd *cobra.Command, a *app) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server alerts are mailed through, smtp[s]://[user:password@]host[:port] (env LEAKDESK_SMTP)")
+	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who alerts come from, "Name <address>" (env LEAKDESK_FROM)`)
+	fl.StringVar(&f.to, "alert-to", a.getenv("LEAKDESK_ALERT_TO"), "address alerts are mailed to (env LEAKDESK_ALERT_TO)")
+	fl.StringVar(&f.webhook, "webhook", a.getenv("LEAKDESK_ALERT_WEBHOOK"), "URL a JSON alert is POSTed to (env LEAKDESK_ALERT_WEBHOOK)")
+	fl.IntVar(&f.alertMin, "alert-min", 10, "registry contacts a file must hold to raise an alert")
+}
+
+func (f *alertFlags) config() (watch.AlertConfig, error) {
+	cfg := watch.AlertConfig{To: f.to, Webhook: f.webhook}
+	if f.smtp != "" && f.to != "" {
+		smtp, err := notify.ParseSMTPURL(f.smtp)
+		if err != nil {
+			return cfg, err
+		}
+		if cfg.From, err = parseFrom(f.from); err != nil {
+			return cfg, err
+		}
+		cfg.Mail = notify.NewSMTPDialer(smtp)
+	}
+	if len(cfg.Channels()) == 0 {
+		return cfg, leakdesk.Errorf(leakdesk.EINVALID, "alerts would reach nobody: give --smtp with --alert-to, or --webhook")
+	}
+	return cfg, nil
+}
+
+func (a *app) watchCommand() *cobra.Command {
+	var (
+		alerts   alertFlags
+		registry string
+		settle   time.Duration
+		rescue   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "watch DIR... --registry FILE",
+		Short: "Take in files dropped in directories, match them and raise alerts",
+		Long: `watch takes in every file dropped in the directories, once it has not
+changed for --settle, keeps it as evidence, matches it against the registry,
+and alerts by mail and webhook when it holds at least --alert-min registry
+contacts and is not mostly an earlier file. Taken files move to DIR/.taken.
+It runs until interrupted; work left by a crash resumes at the next start.
+See docs/watch.md.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if err := requireFlags(cmd, "registry"); err != nil {
+				return err
+			}
+			acfg, err := alerts.config()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			desk, err := a.watchDesk(ctx, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
+			if err != nil {
+				return err
+			}
+			drops := watch.NewDropDirs(desk.Intake, dirs, settle, a.principal, a.logger)
+			drops.Taken = func(path string, r *watch.Received) { fmt.Fprintln(a.stdout, r) }
+			return runDesk(ctx, desk, drops.Run)
+		},
+	}
+	alerts.add(cmd, a)
+	cmd.Flags().StringVar(&registry, "registry", "", "the registry files are matched against")
+	cmd.Flags().DurationVar(&settle, "settle", 2*time.Second, "how long a file's size and modification time must stay unchanged before it is taken")
+	cmd.Flags().DurationVar(&rescue, "rescue-after", time.Hour, "how long a job may run before it is taken as cut short by a crash and worked again")
+	return cmd
+}
+
+// watchDesk opens the store and the vault and wires the watch desk.
+func (a *app) watchDesk(ctx context.Context, cfg watch.Config) (*watch.Desk, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.openVault()
+	if err != nil {
+		return nil, err
+	}
+	return watch.NewDesk(ctx, db.SQL(), db.Dialect(), store.NewTriageService(db), v, cfg, a.logger)
+}
+
+// runDesk works the desk's jobs while serve runs, then lets running jobs
+// finish. A job cut short by a crash is worked again at the next start.
+func runDesk(ctx context.Context, desk *watch.Desk, serve func(context.Context) error) error {
+	if err := desk.Queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	err := serve(ctx)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	return cmp.Or(err, desk.Queue.Stop(stopCtx))
+}

@@ -1,0 +1,95 @@
+// Package decoy raises alarms when a planted decoy is contacted: mail to a
+// decoy address (an SMTP server that takes mail for decoys only) or a call
+// to a decoy number (a phone system's webhook). Each contact is kept as
+// evidence and names the exports that carried the decoy.
+package decoy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/trace"
+	"github.com/leakdesk/leakdesk/watch"
+)
+
+// Decoder names the exports that carried decoys: trace.Service.
+type Decoder interface {
+	Decode(ctx context.Context, r trace.DecodeRequest) (*trace.Verdict, error)
+}
+
+// Raiser sends an alarm on every alert channel, through a job: watch.Desk.
+type Raiser interface {
+	RaiseAlarm(ctx context.Context, n watch.Notice, payload any) error
+}
+
+// Alarm is what a decoy contacted raises: its JSON is the webhook's body.
+type Alarm struct {
+	Kind     string    `json:"kind"`     // "mail" or "call"
+	Decoys   []string  `json:"decoys"`   // the decoys contacted
+	Evidence string    `json:"evidence"` // SHA-256 of the message or call record, in the vault
+	Exports  []Export  `json:"exports"`  // the exports that carried them, likeliest first
+	At       time.Time `json:"at"`
+}
+
+// Export is an export that carried a decoy contacted.
+type Export struct {
+	ID        string  `json:"export_id"`
+	Recipient string  `json:"recipient"`
+	Score     float64 `json:"score"`
+}
+
+// Alarms raises decoy alarms.
+type Alarms struct {
+	blobs   leakdesk.BlobStore
+	decoder Decoder
+	raiser  Raiser
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewAlarms returns the alarms, keeping evidence in blobs.
+func NewAlarms(blobs leakdesk.BlobStore, decoder Decoder, raiser Raiser, now func() time.Time, log *slog.Logger) *Alarms {
+	return &Alarms{blobs: blobs, decoder: decoder, raiser: raiser, now: now, log: log}
+}
+
+// Raise keeps evidence, names the exports that carried the decoys hit,
+// and sends the alarm. The same evidence raises its alarm once.
+func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence io.Reader) (*Alarm, error) {
+	blob, err := a.blobs.Put(ctx, evidence)
+	if err != nil {
+		return nil, fmt.Errorf("keep decoy %s as evidence: %w", kind, err)
+	}
+	v, err := a.decoder.Decode(ctx, trace.DecodeRequest{DecoyHits: hits})
+	if err != nil {
+		return nil, err
+	}
+	alarm := &Alarm{Kind: kind, Decoys: hits, Evidence: blob.SHA256, At: a.now().UTC(), Exports: []Export{}}
+	seen := map[string]bool{}
+	for _, s := range append(v.Accused, v.Suspects...) {
+		if s.Score > 0 && !seen[s.Export] {
+			seen[s.Export] = true
+			alarm.Exports = append(alarm.Exports, Export{ID: s.Export, Recipient: s.Recipient, Score: s.Score})
+		}
+	}
+	var names []string
+	for _, e := range alarm.Exports {
+		names = append(names, e.ID+" ("+e.Recipient+")")
+	}
+	n := watch.Notice{
+		Key:     "decoy-" + blob.SHA256[:16],
+		Subject: fmt.Sprintf("leakdesk alarm: decoy %s contacted by %s", strings.Join(hits, ", "), kind),
+		Text: fmt.Sprintf("A decoy was contacted by %s: someone uses a list that held it.\nExports that carried it: %s.\nEvidence: sha256 %s.\n",
+			kind, strings.Join(names, ", "), blob.SHA256),
+		At: alarm.At,
+	}
+	if err := a.raiser.RaiseAlarm(ctx, n, alarm); err != nil {
+		return nil, err
+	}
+	a.log.Warn("decoy alarm", "kind", kind, "evidence", blob.SHA256, "exports", len(alarm.Exports))
+	return alarm, nil
+}

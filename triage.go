@@ -1,0 +1,73 @@
+package leakdesk
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Triage states.
+const (
+	TriageQueued = "queued" // kept as evidence, waiting to be read and matched
+	TriageDone   = "done"   // read and matched
+	TriageUnread = "unread" // nothing could be read from it
+)
+
+// TriageFile is a file that came in to be triaged: from a drop directory,
+// the intake API or the decoy mail server. It is evidence: its content is
+// in the vault under SHA256, never altered.
+type TriageFile struct {
+	ID         int64     `json:"id"`
+	SHA256     string    `json:"sha256"`
+	Name       string    `json:"name"`
+	Size       int64     `json:"size"`
+	Source     string    `json:"source"` // "drop:DIR", "intake", "decoy-smtp"…
+	URL        string    `json:"url,omitempty"`
+	Actor      string    `json:"actor"`
+	ReceivedAt time.Time `json:"received_at"`
+	// FileTime is when the file could have been known at the earliest (its
+	// modification time, or when it was posted): the clock could have
+	// started then.
+	FileTime time.Time `json:"file_time,omitzero"`
+
+	State    string    `json:"state"`
+	DoneAt   time.Time `json:"done_at,omitzero"`
+	Rows     int64     `json:"rows"`
+	Contacts int       `json:"contacts"` // registry contacts found
+	// RecycledOf names the earlier file this one is mostly made of, and
+	// RecycledShare the share of this file's values found in it.
+	RecycledOf    int64   `json:"recycled_of,omitempty"`
+	RecycledShare float64 `json:"recycled_share,omitempty"`
+	// AlertedAt is when an alert was raised: the awareness time proposed
+	// for an incident, for a person to confirm or correct.
+	AlertedAt time.Time `json:"alerted_at,omitzero"`
+	// MailSentAt and WebhookSentAt are when each channel took the alert.
+	MailSentAt    time.Time `json:"mail_sent_at,omitzero"`
+	WebhookSentAt time.Time `json:"webhook_sent_at,omitzero"`
+	Detail        string    `json:"detail,omitempty"` // what could not be read, or why no alert
+	RowSet        []byte    `json:"-"`                // the sketch of its values, JSON
+}
+
+// TriageEnqueueFunc enqueues the job that triages a file, in the
+// transaction that records it, so that a file is never recorded without
+// its job nor triaged twice.
+type TriageEnqueueFunc func(ctx context.Context, tx *sql.Tx, fileID int64) error
+
+// TriageService keeps the triage area's files and results.
+type TriageService interface {
+	// ReceiveTriage records f unless a file with its SHA256 is already
+	// known; it returns the file on record and whether it was new.
+	ReceiveTriage(ctx context.Context, f *TriageFile, enqueue TriageEnqueueFunc) (*TriageFile, bool, error)
+	// FindTriage returns a file by ID, ENOTFOUND if none.
+	FindTriage(ctx context.Context, id int64) (*TriageFile, error)
+	// TriagedBefore returns the files triaged before id that yielded
+	// values, with their row sets, oldest first.
+	TriagedBefore(ctx context.Context, id int64) ([]*TriageFile, error)
+	// CompleteTriage records f's result if it was still queued, and then
+	// runs alert in the same transaction; it reports whether it did.
+	// A job run again after a crash thus never alerts twice.
+	CompleteTriage(ctx context.Context, f *TriageFile, alert TriageEnqueueFunc) (bool, error)
+	// AlertSent records that channel ("mail" or "webhook") took the alert
+	// about file id, so that a job worked again does not send it again.
+	AlertSent(ctx context.Context, id int64, channel string) error
+}

@@ -1,0 +1,59 @@
+package watch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// AlarmQueueName is the River queue of alarms, apart from triage's so
+// that a process without the registry (decoy-smtp) can work them.
+const AlarmQueueName = "watch_alarm"
+
+// AlarmArgs is the job that sends an alarm raised outside triage (a decoy
+// contacted) on one channel. It carries the alarm, which is recorded
+// nowhere else: its evidence is in the vault, under the SHA-256 it names.
+type AlarmArgs struct {
+	Notice  Notice          `json:"notice"`
+	Payload json.RawMessage `json:"payload"`
+	Channel string          `json:"channel"`
+}
+
+// Kind names the job for River.
+func (AlarmArgs) Kind() string { return "watch.alarm" }
+
+// InsertOpts puts the job on the watch queue, unique per alarm and
+// channel: an alarm raised twice under one key is sent once.
+func (AlarmArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: AlarmQueueName, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 24 * time.Hour}}
+}
+
+// AlarmWorker sends alarms as the AlertWorker sends alerts.
+type AlarmWorker struct {
+	river.WorkerDefaults[AlarmArgs]
+	alerts *AlertWorker
+}
+
+// Work sends the alarm.
+func (w *AlarmWorker) Work(ctx context.Context, job *river.Job[AlarmArgs]) error {
+	return w.alerts.send(ctx, job.Args.Channel, job.Args.Notice, job.Args.Payload)
+}
+
+// RaiseAlarm enqueues n, with payload, on every configured channel.
+func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	var jobs []river.InsertManyParams
+	for _, c := range d.channels {
+		jobs = append(jobs, river.InsertManyParams{Args: AlarmArgs{Notice: n, Payload: body, Channel: c}})
+	}
+	if _, err := d.Queue.client.InsertMany(ctx, jobs); err != nil {
+		return fmt.Errorf("raise alarm %s: %w", n.Key, err)
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package watch
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// QueueName is the River queue of triage and alert jobs, apart from
+// notify's so that a campaign never holds back an alert.
+const QueueName = "watch"
+
+// TriageArgs is the job that reads and matches one file. It is inserted
+// in the transaction that records the file, so a file is never lost
+// between the two, and its result is recorded once (CompleteTriage).
+type TriageArgs struct {
+	File int64 `json:"file"`
+}
+
+// Kind names the job for River.
+func (TriageArgs) Kind() string { return "watch.triage" }
+
+// InsertOpts puts the job on the watch queue.
+func (TriageArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: 10}
+}
+
+// Alert channels.
+const (
+	ChannelMail    = "mail"
+	ChannelWebhook = "webhook"
+)
+
+// AlertArgs is the job that sends one alert about one file on one
+// channel, retried until it is delivered.
+type AlertArgs struct {
+	File    int64  `json:"file"`
+	Channel string `json:"channel"`
+}
+
+// Kind names the job for River.
+func (AlertArgs) Kind() string { return "watch.alert" }
+
+// InsertOpts puts the job on the watch queue, unique per file and channel.
+func (AlertArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Queue is the River client of the watch queue, over the store's database.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+}
+
+// NewQueue opens the watch queues on db ("sqlite" or "postgres"), creating
+// River's tables if needed. With nil workers it can only enqueue; with
+// them, it works the queues named.
+func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, queues []string, maxWorkers int, rescueAfter time.Duration, log *slog.Logger) (*Queue, error) {
+	var driver riverdriver.Driver[*sql.Tx]
+	switch dialect {
+	case "sqlite":
+		driver = riversqlite.New(db)
+	case "postgres":
+		driver = riverdatabasesql.New(db)
+	default:
+		return nil, fmt.Errorf("watch queue: unknown dialect %q", dialect)
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("watch queue: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("watch queue: create River's tables: %w", err)
+	}
+	rc := &river.Config{
+		Logger:            log,
+		PollOnly:          true, // database/sql drivers cannot LISTEN
+		FetchCooldown:     20 * time.Millisecond,
+		FetchPollInterval: 100 * time.Millisecond,
+		// A job still running after rescueAfter was cut short by a crash:
+		// it is worked again. Its steps are idempotent (CompleteTriage,
+		// unique alert jobs), so a slow job worked twice alerts once.
+		JobTimeout:           cmp.Or(rescueAfter, time.Hour),
+		RescueStuckJobsAfter: cmp.Or(rescueAfter, time.Hour),
+	}
+	if workers != nil {
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{}
+		for _, q := range queues {
+			rc.Queues[q] = river.QueueConfig{MaxWorkers: max(maxWorkers, 1)}
+		}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("watch queue: %w", err)
+	}
+	return &Queue{client: client}, nil
+}
+
+// EnqueueTriage is a leakdesk.TriageEnqueueFunc.
+func (q *Queue) EnqueueTriage(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := q.client.InsertTx(ctx, tx, TriageArgs{File: id}, nil)
+	return err
+}
+
+// Start works jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop lets running jobs finish, then stops.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }

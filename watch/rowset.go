@@ -1,0 +1,162 @@
+package watch
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// sketchSize is how many of a file's smallest value hashes are kept: a
+// bottom-k sketch of 1,024 estimates a share in common to about ±3 %
+// whatever the file's size, in 8 KB, so memory stays flat.
+const sketchSize = 1024
+
+// RowSet is a bottom-k sketch of the normalised e-mails and phones of a
+// file. Rows shuffled, columns reordered or a format changed do not change
+// it: it sees values, not positions.
+type RowSet struct {
+	Hashes   []uint64 `json:"hashes"`   // the smallest distinct hashes, ascending
+	Distinct int64    `json:"distinct"` // distinct values; estimated above sketchSize
+}
+
+// hashValue hashes a normalised value with FNV-1a and a final mix: the
+// hash must be the same in every process, as sketches are stored.
+func hashValue(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	// A final mix spreads FNV's low-entropy high bits (splitmix64).
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	return h ^ (h >> 31)
+}
+
+// sketcher builds a RowSet value by value.
+type sketcher struct {
+	n     *match.Normaliser
+	small map[uint64]bool // the sketch while it is being built
+	exact map[uint64]bool // every hash, while there are few
+	max   uint64          // largest hash kept
+}
+
+func newSketcher(n *match.Normaliser) *sketcher {
+	return &sketcher{n: n, small: map[uint64]bool{}, exact: map[uint64]bool{}}
+}
+
+// addCell adds the e-mail or phone a cell holds, if any. Only cells that
+// look like one are normalised: parsing every cell as a phone number would
+// cost more than reading the file.
+func (s *sketcher) addCell(cell string) {
+	if strings.IndexByte(cell, '@') >= 0 {
+		if e, ok := s.n.Email(cell); ok {
+			s.add("e:" + e)
+		}
+		return
+	}
+	if digits(cell) >= 8 {
+		if p, ok := s.n.Phone(cell); ok {
+			s.add("p:" + p)
+		}
+	}
+}
+
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *sketcher) add(v string) {
+	h := hashValue(v)
+	if s.exact != nil {
+		s.exact[h] = true
+		if len(s.exact) > 4*sketchSize {
+			s.exact = nil // from here on the count is estimated
+		}
+	}
+	if s.small[h] || (len(s.small) >= sketchSize && h >= s.max) {
+		return
+	}
+	s.small[h] = true
+	if len(s.small) > sketchSize {
+		delete(s.small, s.max)
+	}
+	s.max = 0
+	for k := range s.small {
+		s.max = max(s.max, k)
+	}
+}
+
+func (s *sketcher) rowSet() RowSet {
+	rs := RowSet{Hashes: make([]uint64, 0, len(s.small))}
+	for h := range s.small {
+		rs.Hashes = append(rs.Hashes, h)
+	}
+	slices.Sort(rs.Hashes)
+	switch {
+	case s.exact != nil:
+		rs.Distinct = int64(len(s.exact))
+	case len(rs.Hashes) == sketchSize:
+		// The k-th smallest of n uniform hashes lies near k/n of the range.
+		rs.Distinct = int64(float64(sketchSize-1) / (float64(rs.Hashes[sketchSize-1]) / float64(^uint64(0))))
+	}
+	return rs
+}
+
+// ReadRowSet sketches the e-mails and phones of every table of src.
+func ReadRowSet(ctx context.Context, r *dump.Reader, n *match.Normaliser, src match.Source) (RowSet, error) {
+	s := newSketcher(n)
+	err := match.ReadSource(ctx, r, src, func(t *dump.Table) error {
+		return t.Rows(ctx, func(row dump.Row) error {
+			for _, c := range row.Cells {
+				s.addCell(c)
+			}
+			return nil
+		})
+	})
+	return s.rowSet(), err
+}
+
+// Containment is the estimated share of a's values that are also in b:
+// 1 when a is all in b, whatever else b holds. It is estimated from the
+// Jaccard index of the sketches, J = |a∩b| / |a∪b|, as |a∩b| = J(|a|+|b|)/(1+J).
+func Containment(a, b RowSet) float64 {
+	if a.Distinct == 0 || b.Distinct == 0 {
+		return 0
+	}
+	inA, inB := toSet(a.Hashes), toSet(b.Hashes)
+	union := slices.Concat(a.Hashes, b.Hashes)
+	slices.Sort(union)
+	union = slices.Compact(union)
+	// Only the k smallest of the union are a uniform sample of it, and
+	// only above the largest of either sketch's values is either unsure.
+	k := min(len(union), sketchSize)
+	both := 0
+	for _, h := range union[:k] {
+		if inA[h] && inB[h] {
+			both++
+		}
+	}
+	j := float64(both) / float64(k)
+	common := j * float64(a.Distinct+b.Distinct) / (1 + j)
+	return min(common/float64(a.Distinct), 1)
+}
+
+func toSet(hs []uint64) map[uint64]bool {
+	m := make(map[uint64]bool, len(hs))
+	for _, h := range hs {
+		m[h] = true
+	}
+	return m
+}

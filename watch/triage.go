@@ -1,0 +1,153 @@
+package watch
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/riverqueue/river"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+// TriageConfig says what a file is matched against and when it alerts.
+type TriageConfig struct {
+	Registry string       // the registry file
+	Read     dump.Options // how files are read
+	// AlertMin is how many registry contacts a file must hold to raise an
+	// alert; below it the file is recorded and nobody is told.
+	AlertMin int
+	// RecycledMin is the share of a file's e-mails and phones that must be
+	// in one earlier file for it to be called recycled (0.8 if zero).
+	RecycledMin float64
+	Channels    []string // alert channels: ChannelMail, ChannelWebhook
+}
+
+// TriageWorker reads and matches a file taken in, finds whether it is
+// recycled, and raises alerts. The registry is loaded once, when the
+// worker is made, so a file costs its own reading only.
+type TriageWorker struct {
+	river.WorkerDefaults[TriageArgs]
+
+	triage  leakdesk.TriageService
+	blobs   leakdesk.BlobStore
+	cfg     TriageConfig
+	reader  *dump.Reader
+	n       *match.Normaliser
+	scanner *match.Scanner
+	scan    sync.Mutex // one file at a time on the scanner: it uses all its workers
+	log     *slog.Logger
+}
+
+// NewTriageWorker loads the registry and returns the worker.
+func NewTriageWorker(ctx context.Context, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg TriageConfig, log *slog.Logger) (*TriageWorker, error) {
+	reader, err := dump.NewReader(cfg.Read)
+	if err != nil {
+		return nil, err
+	}
+	n := match.NewNormaliser(cmp.Or(cfg.Read.Region, "FR"))
+	reg, err := match.LoadRegistry(ctx, reader, n, cfg.Registry, match.RegistryOptions{})
+	if err != nil {
+		return nil, err
+	}
+	cfg.RecycledMin = cmp.Or(cfg.RecycledMin, 0.8)
+	cfg.AlertMin = max(cfg.AlertMin, 1)
+	scanner := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), max(cfg.Read.Workers, 2))
+	return &TriageWorker{triage: triage, blobs: blobs, cfg: cfg, reader: reader, n: n, scanner: scanner, log: log}, nil
+}
+
+// Work triages the file, unless an earlier run of the job already did.
+func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) error {
+	f, err := w.triage.FindTriage(ctx, job.Args.File)
+	if err != nil {
+		return err
+	}
+	if f.State != leakdesk.TriageQueued {
+		return nil
+	}
+	alert, err := w.Triage(ctx, f)
+	if err != nil {
+		return err
+	}
+	var enqueue leakdesk.TriageEnqueueFunc
+	if alert {
+		client := river.ClientFromContext[*sql.Tx](ctx)
+		enqueue = func(ctx context.Context, tx *sql.Tx, id int64) error {
+			for _, c := range w.cfg.Channels {
+				if _, err := client.InsertTx(ctx, tx, AlertArgs{File: id, Channel: c}, nil); err != nil {
+					return fmt.Errorf("enqueue %s alert: %w", c, err)
+				}
+			}
+			return nil
+		}
+	}
+	done, err := w.triage.CompleteTriage(ctx, f, enqueue)
+	if err == nil && done {
+		w.log.Info("file triaged", "file", f.ID, "state", f.State, "rows", f.Rows, "contacts", f.Contacts, "recycled_of", f.RecycledOf, "alert", alert)
+	}
+	return err
+}
+
+// Triage reads and matches f, filling in its result, and says whether it
+// calls for an alert: registry contacts at or above the threshold, in a
+// file that is not mostly an earlier one.
+func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (alert bool, err error) {
+	src := match.Source{Name: f.Name, Open: func() (io.ReadCloser, error) { return w.blobs.Open(ctx, f.SHA256) }}
+	w.scan.Lock()
+	findings, err := w.scanner.Scan(ctx, []match.Source{src})
+	w.scan.Unlock()
+	if err != nil {
+		return false, fmt.Errorf("match file %d: %w", f.ID, err)
+	}
+	f.Rows, f.Contacts, f.State = findings.Rows, len(findings.Contacts), leakdesk.TriageDone
+	if findings.Rows == 0 && len(findings.Unread) > 0 {
+		f.State, f.Detail = leakdesk.TriageUnread, "nothing could be read: "+findings.Unread[0].Reason
+		return false, nil
+	}
+	set, err := ReadRowSet(ctx, w.reader, w.n, src)
+	if err != nil {
+		return false, fmt.Errorf("sketch file %d: %w", f.ID, err)
+	}
+	if set.Distinct > 0 {
+		if f.RowSet, err = json.Marshal(set); err != nil {
+			return false, err
+		}
+		if err := w.findRecycled(ctx, f, set); err != nil {
+			return false, err
+		}
+	}
+	switch {
+	case f.RecycledOf != 0:
+		f.Detail = fmt.Sprintf("recycled: %.0f %% of its e-mails and phones are in file %d; no new alert", 100*f.RecycledShare, f.RecycledOf)
+		return false, nil
+	case f.Contacts < w.cfg.AlertMin:
+		return false, nil
+	}
+	return len(w.cfg.Channels) > 0, nil
+}
+
+// findRecycled names the earlier file that holds most of f's values, if
+// it holds at least RecycledMin of them.
+func (w *TriageWorker) findRecycled(ctx context.Context, f *leakdesk.TriageFile, set RowSet) error {
+	earlier, err := w.triage.TriagedBefore(ctx, f.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range earlier {
+		var es RowSet
+		if err := json.Unmarshal(e.RowSet, &es); err != nil {
+			return fmt.Errorf("row set of file %d: %w", e.ID, err)
+		}
+		if c := Containment(set, es); c >= w.cfg.RecycledMin && c > f.RecycledShare {
+			f.RecycledOf, f.RecycledShare = e.ID, c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+// Package watch takes leaked files in for triage (drop directories and
+// the intake API), keeps them as evidence, matches them against the
+// registry, recognises files seen before and recycled leaks, and raises
+// alerts, all through River jobs so that a crash loses or doubles nothing.
+package watch
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/notify"
+)
+
+// Config configures triage and alerts.
+type Config struct {
+	Triage  TriageConfig
+	Alerts  AlertConfig
+	Workers int // jobs at once; triage itself runs one file at a time
+	// RescueAfter is how long a job may run before it is taken as cut
+	// short by a crash and worked again; an hour if zero.
+	RescueAfter time.Duration
+}
+
+// Desk is the intake with the queue that works its jobs.
+type Desk struct {
+	Intake   *Intake
+	Queue    *Queue
+	channels []string
+}
+
+// NewDesk loads the registry and wires intake, workers and queue over db
+// ("sqlite" or "postgres"). Start the queue to work. Without a registry,
+// the desk only raises alarms: it works no triage job.
+func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg Config, log *slog.Logger) (*Desk, error) {
+	cfg.Triage.Channels = cfg.Alerts.Channels()
+	workers, queues := river.NewWorkers(), []string{AlarmQueueName}
+	if cfg.Triage.Registry != "" {
+		tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
+		if err != nil {
+			return nil, err
+		}
+		river.AddWorker(workers, tw)
+		queues = append(queues, QueueName)
+	}
+	alerts := NewAlertWorker(triage, cfg.Alerts)
+	river.AddWorker(workers, alerts)
+	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
+	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
+	if err != nil {
+		return nil, err
+	}
+	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels}, nil
+}
