@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakdesk/leakdesk/internal/testenv"
 	"github.com/leakdesk/leakdesk/notify/notifytest"
 )
 
@@ -24,6 +25,7 @@ func TestKilledRateLimitedCampaignSendsFewSecondCopies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real process")
 	}
+	testenv.SkipTimedUnderRace(t)
 	bin := buildBinary(t)
 	backends(t, func(t *testing.T, c *cli) {
 		// At 20 messages a second over 4 connections each connection sends

@@ -13,3 +13,15 @@ func SkipUnderRace(t testing.TB) {
 		t.Skip("single-goroutine computation: run without -race (scripts/test does)")
 	}
 }
+
+// SkipTimedUnderRace skips a test that bounds how long something takes in
+// a real process, such as how many messages a killed sender repeats: the
+// race detector slows the code it measures several times over, so the
+// bound would measure the detector. scripts/test runs these tests a
+// second time without it.
+func SkipTimedUnderRace(t testing.TB) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("a bound on timing: run without -race (scripts/test does)")
+	}
+}
