@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/status"
 )
 
@@ -26,5 +28,46 @@ func (s *server) handleEvidenceVerify() http.Handler {
 			checks = []leakdesk.EvidenceCheck{}
 		}
 		return checks, err
+	})
+}
+
+// handleInspect profiles one piece of evidence, as "leakdesk inspect
+// --incident ID --evidence REF --format json" (samples masked); the read
+// is on the timeline.
+func (s *server) handleInspect() http.Handler {
+	return call(s, func(r *http.Request, _ none) (map[string][]*dump.FileProfile, error) {
+		fp, err := s.profiler.ProfileRef(r.Context(), incidentID(r), r.PathValue("ref"), principal(r).String(), "inspect")
+		if err != nil {
+			return nil, err
+		}
+		return map[string][]*dump.FileProfile{"files": {fp}}, nil
+	})
+}
+
+// matching is the body of POST .../match.
+type matching struct {
+	EstimateWeights bool `json:"estimate_weights,omitempty"`
+}
+
+// handleMatch matches all of the incident's evidence against the server's
+// registry and stores the findings, as "leakdesk match --incident ID
+// --format json". Nothing read from the leak is EUNREAD (422), and
+// nothing is stored.
+func (s *server) handleMatch() http.Handler {
+	return call(s, func(r *http.Request, in matching) (*leakdesk.Findings, error) {
+		reg, id, actor := s.cfg.Registry, incidentID(r), principal(r).String()
+		if reg.Path == "" {
+			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no registry of contacts: start it with --registry")
+		}
+		leaks, err := match.EvidenceSources(r.Context(), s.cfg.Evidence, id, actor, "match against the registry")
+		if err != nil {
+			return nil, err
+		}
+		matched, err := match.NewService(s.cfg.Findings, s.log).Match(r.Context(), match.Request{Registry: reg.Path, RegistryOptions: reg.Options, Leaks: leaks,
+			PastExports: reg.PastExports, History: reg.History, EstimateWeights: in.EstimateWeights, Read: reg.Read, Incident: id, Actor: actor})
+		if err != nil {
+			return nil, err
+		}
+		return matched.Findings, nil
 	})
 }

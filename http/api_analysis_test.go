@@ -5,9 +5,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/status"
 )
@@ -50,6 +54,61 @@ func TestStatusAndEvidenceVerifyThroughTheAPI(t *testing.T) {
 		}
 		if w := f.do(http.MethodPost, "/api/v1/incidents/2/evidence/verify", "", ana); w.Code != http.StatusOK || w.Body.String() != "[]\n" {
 			t.Errorf("verify with no evidence: %d %q", w.Code, w.Body)
+		}
+	})
+}
+
+// withRegistry serves the registry of contacts written to a file.
+func (f *fixture) withRegistry(csv string) {
+	f.t.Helper()
+	dir := f.t.TempDir()
+	path := filepath.Join(dir, "registry.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		f.t.Fatal(err)
+	}
+	f.cfg.Registry = Registry{Path: path, Read: dump.Options{SpoolDir: filepath.Join(dir, "spool")}}
+	var err error
+	if f.handler, err = NewServer(f.cfg); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestInspectAndMatchThroughTheAPI: a piece of evidence is profiled with
+// masked samples, and matching the evidence against the server's registry
+// stores the findings in the incident.
+func TestInspectAndMatchThroughTheAPI(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		f := newFixture(t, d, generousLimits())
+		ana := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleAnalyst}), leakdesk.TokenScope{}))
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/match", "", ana); w.Code != http.StatusServiceUnavailable {
+			t.Errorf("match without a registry: %d %s, want 503", w.Code, w.Body)
+		}
+		f.withRegistry("id,first_name,last_name,email,organisation\nc-1,Jean,Dupont,jean.dupont@exemple.fr,Exemple SA\nc-2,Marie,Curie,marie.curie@exemple.fr,Exemple SA\n")
+		e := f.upload("leak.csv", "email,name\njean.dupont@exemple.fr,Jean Dupont\n", ana)
+
+		w := f.do(http.MethodPost, "/api/v1/incidents/1/evidence/"+e.SHA256[:12]+"/inspect", "", ana)
+		profiles := decodeBody[map[string][]dump.FileProfile](t, w.Body.String())
+		if files := profiles["files"]; w.Code != http.StatusOK || len(files) != 1 || len(files[0].Tables) != 1 || files[0].Tables[0].Rows != 1 {
+			t.Fatalf("inspect: %d %s", w.Code, w.Body)
+		}
+		if strings.Contains(w.Body.String(), "jean.dupont@exemple.fr") {
+			t.Errorf("inspect shows an unmasked address: %s", w.Body)
+		}
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/evidence/9/inspect", "", ana); w.Code != http.StatusNotFound {
+			t.Errorf("inspect of missing evidence: %d, want 404", w.Code)
+		}
+
+		w = f.do(http.MethodPost, "/api/v1/incidents/1/match", "{}", ana)
+		found := decodeBody[leakdesk.Findings](t, w.Body.String())
+		if w.Code != http.StatusOK || len(found.Contacts) != 1 || found.Contacts[0].ID != "c-1" {
+			t.Fatalf("match: %d %s", w.Code, w.Body)
+		}
+		stored, err := f.cfg.Findings.LatestFindings(t.Context(), 1)
+		if err != nil || len(stored.Contacts) != 1 || !strings.HasSuffix(stored.Actor, "(ana)") {
+			t.Fatalf("stored findings: %+v, %v", stored, err)
+		}
+		if w := f.do(http.MethodPost, "/api/v1/incidents/2/match", "{}", ana); w.Code != http.StatusBadRequest {
+			t.Errorf("match of an incident without evidence: %d %s, want 400", w.Code, w.Body)
 		}
 	})
 }

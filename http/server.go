@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 )
@@ -37,6 +39,10 @@ type Config struct {
 	// Campaigns lists recipients, coverage and logs contacts. Sending is not
 	// served: it runs River workers, which serve does not start.
 	Campaigns *notify.Campaigns
+	// Registry is the organisation's own registry of contacts, a file on
+	// the server (serve --registry), which match and verify-leak read. Those
+	// routes answer 503 without one.
+	Registry Registry
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
 
@@ -49,6 +55,18 @@ type Config struct {
 	SessionTTL time.Duration
 	// Limits are the per-client rate limits; DefaultLimits when zero.
 	Limits Limits
+}
+
+// Registry says where the registry of contacts is and how to read it, as
+// the flags of leakdesk match.
+type Registry struct {
+	Path    string
+	Options match.RegistryOptions
+	// History (the registry's change log) and PastExports are searched
+	// for former contacts.
+	History     string
+	PastExports []string
+	Read        dump.Options // how to read the registry and the evidence
 }
 
 // DefaultSessionTTL is how long a login lasts: a working day.
@@ -64,6 +82,7 @@ type server struct {
 	ackLinks     *limiter // acknowledgement link requests
 	crossOrigins *http.CrossOriginProtection
 	console      []consolePage
+	profiler     *dump.EvidenceProfiler // inspect: masked samples
 }
 
 // NewServer returns the handler for every route in routes.go. Views are
@@ -105,6 +124,9 @@ func newServer(cfg Config) (*server, error) {
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Now: cfg.Now}); err != nil {
+		return nil, err
+	}
+	if s.profiler, err = dump.NewEvidenceProfiler(cfg.Evidence); err != nil {
 		return nil, err
 	}
 	s.crossOrigins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,8 @@ import (
 )
 
 func (a *app) serveCommand() *cobra.Command {
+	var df dumpFlags
+	var rf registryFlags
 	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
@@ -62,6 +64,10 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 					return err
 				}
 			}
+			registry, err := rf.registry(df.opts)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
@@ -73,7 +79,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
@@ -111,6 +117,8 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcIssuer, "oidc-issuer", a.getenv("LEAKDESK_OIDC_ISSUER"), "OpenID Connect provider for single sign-on at /login/oidc; its client secret is read from LEAKDESK_OIDC_CLIENT_SECRET (env LEAKDESK_OIDC_ISSUER)")
 	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
+	df.register(a, cmd)
+	rf.register(cmd, "(on this server: enables POST /api/v1/incidents/{id}/match)")
 	return cmd
 }
 
