@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/rules"
 )
 
@@ -43,6 +44,9 @@ type Config struct {
 	// the server (serve --registry), which match and verify-leak read. Those
 	// routes answer 503 without one.
 	Registry Registry
+	// Proof signs timelines and assembles bundles; without it (no signing
+	// key) the bundle route answers 503.
+	Proof *proof.Service
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
 

@@ -13,6 +13,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	ldhttp "github.com/leakdesk/leakdesk/http"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -29,7 +30,8 @@ and what recipients and mail systems reach: the acknowledgement link in
 every notice (GET shows a confirmation button; only the POST it sends is
 recorded, since mail scanners open links), the delivery-report webhook
 POST /api/reports (enabled by --webhook-token, sent as a bearer token), and
-GET /healthz. Notices' links point to --base-url of notify send, which
+GET /healthz. With LEAKDESK_SIGNING_KEY set, the API signs and sends
+bundles; with --registry, it matches evidence. Notices' links point to --base-url of notify send, which
 must reach this server. Session cookies are Secure unless the server
 listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: noArgs,
@@ -64,6 +66,12 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 					return err
 				}
 			}
+			var signer *proof.Service
+			if a.getenv("LEAKDESK_SIGNING_KEY") != "" {
+				if signer, err = a.proofService(ctx, sign); err != nil {
+					return err
+				}
+			}
 			registry, err := rf.registry(df.opts)
 			if err != nil {
 				return err
@@ -79,7 +87,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, Proof: signer, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err

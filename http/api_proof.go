@@ -1,0 +1,44 @@
+package http
+
+import (
+	"mime"
+	"net/http"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/proof"
+)
+
+// bundling is the body of POST .../bundle.
+type bundling struct {
+	WithEvidence bool `json:"with_evidence,omitempty"`
+}
+
+// handleBundle signs the timeline as it stands and sends the incident's
+// bundle as a zip, as "leakdesk incident bundle". It is a POST: it writes
+// a checkpoint and, with the evidence, records its reads.
+func (s *server) handleBundle() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := s.bundle(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": b.Incident.PublicID() + "-bundle.zip"}))
+		if err := proof.WriteBundle(r.Context(), w, b); err != nil {
+			// The status is sent; the client sees a damaged zip.
+			s.log.Error("send bundle", "incident", b.Incident.PublicID(), "error", err)
+		}
+	})
+}
+
+func (s *server) bundle(w http.ResponseWriter, r *http.Request) (*proof.Bundle, error) {
+	in, err := decode[bundling](w, r)
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.Proof == nil {
+		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no signing key: start it with LEAKDESK_SIGNING_KEY set")
+	}
+	return s.cfg.Proof.SignedBundle(r.Context(), incidentID(r), s.cfg.Evidence, s.cfg.Findings, principal(r).String(), in.WithEvidence)
+}

@@ -1,0 +1,56 @@
+package http
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"net/http"
+	"testing"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
+	"github.com/leakdesk/leakdesk/proof"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+// TestBundleThroughTheAPI: the bundle is a zip signed by the server's key
+// that verifies offline, with the evidence when asked.
+func TestBundleThroughTheAPI(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		f := newFixture(t, d, generousLimits())
+		lead := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/bundle", "", lead); w.Code != http.StatusServiceUnavailable {
+			t.Errorf("bundle without a signing key: %d %s, want 503", w.Code, w.Body)
+		}
+		_, key, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
+		if f.handler, err = NewServer(f.cfg); err != nil {
+			t.Fatal(err)
+		}
+		f.upload("leak.csv", "email\njean.dupont@exemple.fr\n", lead)
+
+		w := f.do(http.MethodPost, "/api/v1/incidents/1/bundle", `{"with_evidence": true}`, lead)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/zip" {
+			t.Fatalf("bundle: %d %s", w.Code, w.Body)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := proof.VerifyBundle(zr, proof.BundleOptions{PublicKey: proof.PublicKeyOf(key)})
+		if err != nil || !rep.OK || !rep.KeyPinned {
+			t.Fatalf("the bundle fails verification: %+v, %v", rep, err)
+		}
+		var content bool
+		for _, zf := range zr.File {
+			content = content || zf.UncompressedSize64 == 29 // the evidence, decrypted
+		}
+		if !content {
+			t.Error("the bundle asked with evidence holds no evidence file")
+		}
+	})
+}
