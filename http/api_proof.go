@@ -1,11 +1,13 @@
 package http
 
 import (
+	"cmp"
 	"mime"
 	"net/http"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/proof"
+	"github.com/leakdesk/leakdesk/share"
 )
 
 // bundling is the body of POST .../bundle.
@@ -41,4 +43,34 @@ func (s *server) bundle(w http.ResponseWriter, r *http.Request) (*proof.Bundle, 
 		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no signing key: start it with LEAKDESK_SIGNING_KEY set")
 	}
 	return s.cfg.Proof.SignedBundle(r.Context(), incidentID(r), s.cfg.Evidence, s.cfg.Findings, principal(r).String(), in.WithEvidence)
+}
+
+// shareTypes are the media types of what share writes.
+var shareTypes = map[string]string{"stix": "application/stix+json;version=2.1", "misp": "application/json"}
+
+// handleShare answers the incident for CERTs, personal data masked, as
+// "leakdesk share --format stix|misp": ?format=stix (default) or misp.
+func (s *server) handleShare() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		format := cmp.Or(r.URL.Query().Get("format"), "stix")
+		data, err := s.share(r, format)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", shareTypes[format])
+		w.Write(data)
+	})
+}
+
+func (s *server) share(r *http.Request, format string) ([]byte, error) {
+	if len(s.cfg.ShareKey) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no share key")
+	}
+	svc := share.Services{Incidents: s.cfg.Incidents, Evidence: s.cfg.Evidence, Exports: s.cfg.Exports, Findings: s.cfg.Findings}
+	inc, err := share.Gather(r.Context(), svc, incidentID(r), share.NewMasker(s.cfg.ShareKey))
+	if err != nil {
+		return nil, err
+	}
+	return share.Render(inc, format, s.cfg.Now())
 }

@@ -6,11 +6,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/proof"
+	"github.com/leakdesk/leakdesk/share/sharetest"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -51,6 +53,41 @@ func TestBundleThroughTheAPI(t *testing.T) {
 		}
 		if !content {
 			t.Error("the bundle asked with evidence holds no evidence file")
+		}
+	})
+}
+
+// TestShareThroughTheAPI: the incident for CERTs validates as STIX 2.1 and
+// MISP, with the evidence's hash and without the leaked address.
+func TestShareThroughTheAPI(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		f := newFixture(t, d, generousLimits())
+		lead := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
+		if w := f.do(http.MethodGet, "/api/v1/incidents/1/share", "", lead); w.Code != http.StatusServiceUnavailable {
+			t.Errorf("share without a key: %d %s, want 503", w.Code, w.Body)
+		}
+		f.cfg.ShareKey, f.cfg.Exports = []byte("a key of the organisation's own"), store.NewExportService(f.db)
+		var err error
+		if f.handler, err = NewServer(f.cfg); err != nil {
+			t.Fatal(err)
+		}
+		e := f.upload("jean.dupont@exemple.fr.csv", "email\njean.dupont@exemple.fr\n", lead)
+
+		w := f.do(http.MethodGet, "/api/v1/incidents/1/share", "", lead)
+		if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/stix+json") || !strings.Contains(w.Body.String(), e.SHA256) {
+			t.Fatalf("share as STIX: %d %s", w.Code, w.Body)
+		}
+		sharetest.ValidateSTIX(t, w.Body.Bytes())
+		if strings.Contains(w.Body.String(), "jean.dupont") {
+			t.Errorf("the STIX bundle names the person: %s", w.Body)
+		}
+		w = f.do(http.MethodGet, "/api/v1/incidents/1/share?format=misp", "", lead)
+		if w.Code != http.StatusOK {
+			t.Fatalf("share as MISP: %d %s", w.Code, w.Body)
+		}
+		sharetest.ValidateMISP(t, w.Body.Bytes())
+		if w := f.do(http.MethodGet, "/api/v1/incidents/1/share?format=pdf", "", lead); w.Code != http.StatusBadRequest {
+			t.Errorf("share as pdf: %d, want 400", w.Code)
 		}
 	})
 }

@@ -65,6 +65,7 @@ func (s *server) routes() []route {
 		{"POST " + incident + "/facts", need(leakdesk.ActionFactsEdit), "record a fact", s.handleFact()},
 		{"POST " + incident + "/filings", need(leakdesk.ActionFilingRecord), "record a filing with an authority", s.handleFiling()},
 		{"POST " + incident + "/bundle", need(leakdesk.ActionBundleMake), "sign the timeline and send the record as a zip bundle, checkable offline", s.handleBundle()},
+		{"GET " + incident + "/share", need(leakdesk.ActionShareExport), "the incident for CERTs, personal data masked: ?format=stix (STIX 2.1, default) or misp", s.handleShare()},
 		{"GET " + incident + "/deadlines", need(leakdesk.ActionIncidentRead), "every obligation with its due time and status", s.handleDeadlines()},
 		{"POST " + incident + "/assessment", need(leakdesk.ActionAssessConfirm), "assess the severity, and confirm it", s.handleAssess()},
 		{"GET " + incident + "/reports/{kind}", need(leakdesk.ActionReportRead), "an authority report: ?format=md|html|json&lang=fr|en", s.handleReport()},

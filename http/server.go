@@ -47,6 +47,11 @@ type Config struct {
 	// Proof signs timelines and assembles bundles; without it (no signing
 	// key) the bundle route answers 503.
 	Proof *proof.Service
+	// Exports are the fingerprinted exports, whose decoys share lists.
+	Exports leakdesk.ExportService
+	// ShareKey keys the HMAC that masks people in what share writes (the
+	// data directory's share.key); the share route answers 503 without it.
+	ShareKey []byte
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
 

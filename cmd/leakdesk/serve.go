@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -72,6 +73,13 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 					return err
 				}
 			}
+			if err := a.ensureDataDir(); err != nil {
+				return err
+			}
+			shareKey, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
+			if err != nil {
+				return err
+			}
 			registry, err := rf.registry(df.opts)
 			if err != nil {
 				return err
@@ -87,7 +95,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, Proof: signer, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
