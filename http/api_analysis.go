@@ -2,11 +2,13 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/status"
+	"github.com/leakdesk/leakdesk/verdict"
 )
 
 // handleStatus is the incident on one page, as "leakdesk incident status
@@ -55,9 +57,10 @@ type matching struct {
 // nothing is stored.
 func (s *server) handleMatch() http.Handler {
 	return call(s, func(r *http.Request, in matching) (*leakdesk.Findings, error) {
-		reg, id, actor := s.cfg.Registry, incidentID(r), principal(r).String()
-		if reg.Path == "" {
-			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no registry of contacts: start it with --registry")
+		id, actor := incidentID(r), principal(r).String()
+		reg, err := s.registry()
+		if err != nil {
+			return nil, err
 		}
 		leaks, err := match.EvidenceSources(r.Context(), s.cfg.Evidence, id, actor, "match against the registry")
 		if err != nil {
@@ -70,4 +73,49 @@ func (s *server) handleMatch() http.Handler {
 		}
 		return matched.Findings, nil
 	})
+}
+
+// leakCheck is the body of POST .../verify-leak: which piece of evidence
+// (the only one when omitted), and what is the organisation's own, as
+// verify-leak's flags (comma-separated).
+type leakCheck struct {
+	Evidence    string `json:"evidence,omitempty"`
+	OwnDomains  string `json:"own_domains,omitempty"`
+	OwnNetworks string `json:"own_networks,omitempty"`
+	OwnHosts    string `json:"own_hosts,omitempty"`
+}
+
+// handleVerifyLeak draws the verdict on a piece of evidence against the
+// server's registry and records it on the timeline, as "leakdesk
+// verify-leak --incident ID --format json".
+func (s *server) handleVerifyLeak() http.Handler {
+	return call(s, func(r *http.Request, in leakCheck) (*verdict.Report, error) {
+		reg, err := s.registry()
+		if err != nil {
+			return nil, err
+		}
+		own, err := verdict.ParseOwn(in.OwnDomains, in.OwnNetworks, in.OwnHosts)
+		if err != nil {
+			return nil, err
+		}
+		leak, err := match.EvidenceSource(r.Context(), s.cfg.Evidence, incidentID(r), in.Evidence, principal(r).String(), "verify the leak")
+		if err != nil {
+			return nil, err
+		}
+		rep, err := verdict.Run(r.Context(), verdict.Request{Leak: leak, Registry: reg.Path, RegistryOptions: reg.Options, History: reg.History,
+			Exports: reg.PastExports, Own: own, Read: reg.Read})
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.appendEvent(r, leakdesk.EventLeakVerified, time.Time{}, rep.Payload())
+		return rep, err
+	})
+}
+
+// registry is the server's registry of contacts, which it must have.
+func (s *server) registry() (Registry, error) {
+	if s.cfg.Registry.Path == "" {
+		return Registry{}, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no registry of contacts: start it with --registry")
+	}
+	return s.cfg.Registry, nil
 }

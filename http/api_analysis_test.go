@@ -14,6 +14,7 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/status"
+	"github.com/leakdesk/leakdesk/verdict"
 )
 
 // upload adds a file as evidence of incident 1 through the API.
@@ -106,6 +107,21 @@ func TestInspectAndMatchThroughTheAPI(t *testing.T) {
 		stored, err := f.cfg.Findings.LatestFindings(t.Context(), 1)
 		if err != nil || len(stored.Contacts) != 1 || !strings.HasSuffix(stored.Actor, "(ana)") {
 			t.Fatalf("stored findings: %+v, %v", stored, err)
+		}
+
+		w = f.do(http.MethodPost, "/api/v1/incidents/1/verify-leak", `{"own_domains": "exemple.fr"}`, ana)
+		if rep := decodeBody[verdict.Report](t, w.Body.String()); w.Code != http.StatusOK || rep.Rows != 1 || rep.Authentic.Verdict != "authentic" || !strings.HasSuffix(rep.Leak, "leak.csv") {
+			t.Fatalf("verify-leak: %d %s", w.Code, w.Body)
+		}
+		events, err := f.incidents.FindEvents(t.Context(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := events[len(events)-1]; last.Kind != leakdesk.EventLeakVerified || !strings.HasSuffix(last.Actor, "(ana)") {
+			t.Errorf("the verdict is recorded as %s by %s", last.Kind, last.Actor)
+		}
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/verify-leak", `{"own_networks": "not a range"}`, ana); w.Code != http.StatusBadRequest {
+			t.Errorf("verify-leak with a bad range: %d %s, want 400", w.Code, w.Body)
 		}
 		if w := f.do(http.MethodPost, "/api/v1/incidents/2/match", "{}", ana); w.Code != http.StatusBadRequest {
 			t.Errorf("match of an incident without evidence: %d %s, want 400", w.Code, w.Body)

@@ -74,6 +74,7 @@ func (s *server) routes() []route {
 		{"POST " + incident + "/evidence/verify", need(leakdesk.ActionEvidenceVerify), "re-hash every piece of evidence; a mismatch is a check with ok false", s.handleEvidenceVerify()},
 		{"POST " + incident + "/evidence/{ref}/inspect", need(leakdesk.ActionInspectRun), "profile a piece of evidence: format, columns and roles, data categories, secrets (samples masked); the read is on the timeline", s.handleInspect()},
 		{"POST " + incident + "/match", need(leakdesk.ActionMatchRun), "match all the evidence against the server's registry (serve --registry) and store the findings", s.handleMatch()},
+		{"POST " + incident + "/verify-leak", need(leakdesk.ActionLeakVerify), "say whether a piece of evidence is real, current, complete and proof of access, against the server's registry; recorded on the timeline", s.handleVerifyLeak()},
 		{"POST " + incident + "/evidence/{ref}/read", need(leakdesk.ActionEvidenceRead), "read evidence content, by number or SHA-256 prefix; the read is on the timeline", s.handleEvidenceRead()},
 		{"GET " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "the audience", s.handleRecipients()},
 		{"POST " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "add other recipients from a CSV body", s.handleRecipientsAdd()},

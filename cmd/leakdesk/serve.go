@@ -134,7 +134,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	df.register(a, cmd)
-	rf.register(cmd, "(on this server: enables POST /api/v1/incidents/{id}/match)")
+	rf.register(cmd, "(on this server: enables match and verify-leak in the API)")
 	return cmd
 }
 
