@@ -78,6 +78,8 @@ func (s *server) routes() []route {
 		{"POST " + incident + "/evidence/{ref}/read", need(leakdesk.ActionEvidenceRead), "read evidence content, by number or SHA-256 prefix; the read is on the timeline", s.handleEvidenceRead()},
 		{"GET " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "the audience", s.handleRecipients()},
 		{"POST " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "add other recipients from a CSV body", s.handleRecipientsAdd()},
+		{"POST " + incident + "/notices/plan", need(leakdesk.ActionNoticePlan), "who would get which notice, and what cannot be sent; nothing is stored or sent", s.handlePlan()},
+		{"POST " + incident + "/notices/preview", need(leakdesk.ActionNoticePlan), "a notice rendered for one recipient, as it would be sent", s.handlePreview()},
 		{"GET " + incident + "/coverage", need(leakdesk.ActionCoverageRead), "who is reached; masked for roles that do not see personal data", s.handleCoverage()},
 		{"POST " + incident + "/contacts", need(leakdesk.ActionContactLog), "log a call, letter or meeting, or a waiver (may need a second approval)", s.handleLogContact()},
 		{"GET " + incident + "/approvals", need(leakdesk.ActionIncidentRead), "requests for a second approval", s.handleApprovals()},

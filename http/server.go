@@ -40,6 +40,10 @@ type Config struct {
 	// Campaigns lists recipients, coverage and logs contacts. Sending is not
 	// served: it runs River workers, which serve does not start.
 	Campaigns *notify.Campaigns
+	// Composes says that Campaigns has templates and a From (serve
+	// --from): notices are planned and previewed; otherwise those routes
+	// answer 503.
+	Composes bool
 	// Registry is the organisation's own registry of contacts, a file on
 	// the server (serve --registry), which match and verify-leak read. Those
 	// routes answer 503 without one.

@@ -21,6 +21,7 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var df dumpFlags
 	var rf registryFlags
+	var nf notifyFlags
 	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
@@ -57,7 +58,13 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			campaigns, err := a.campaigns(ctx, nil)
+			// Notices are composed (plan, preview) when --from says who
+			// they come from.
+			composing := &nf
+			if nf.from == "" {
+				composing = nil
+			}
+			campaigns, err := a.campaigns(ctx, composing)
 			if err != nil {
 				return err
 			}
@@ -95,7 +102,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
@@ -134,6 +141,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	df.register(a, cmd)
+	nf.registerComposing(a, cmd)
 	rf.register(cmd, "(on this server: enables match and verify-leak in the API)")
 	return cmd
 }
