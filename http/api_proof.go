@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/proof"
@@ -39,10 +40,47 @@ func (s *server) bundle(w http.ResponseWriter, r *http.Request) (*proof.Bundle, 
 	if err != nil {
 		return nil, err
 	}
+	signer, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	return signer.SignedBundle(r.Context(), incidentID(r), s.cfg.Evidence, s.cfg.Findings, principal(r).String(), in.WithEvidence)
+}
+
+// signer is the server's proof service, which it must have.
+func (s *server) signer() (*proof.Service, error) {
 	if s.cfg.Proof == nil {
 		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no signing key: start it with LEAKDESK_SIGNING_KEY set")
 	}
-	return s.cfg.Proof.SignedBundle(r.Context(), incidentID(r), s.cfg.Evidence, s.cfg.Findings, principal(r).String(), in.WithEvidence)
+	return s.cfg.Proof, nil
+}
+
+// handleCheckpoint signs the timeline as it stands, as "leakdesk incident
+// checkpoint --format json".
+func (s *server) handleCheckpoint() http.Handler {
+	return call(s, func(r *http.Request, _ none) (*leakdesk.Checkpoint, error) {
+		signer, err := s.signer()
+		if err != nil {
+			return nil, err
+		}
+		return signer.Checkpoint(r.Context(), incidentID(r))
+	})
+}
+
+// handleProve is the inclusion proof of event {seq} in the latest
+// checkpoint, as "leakdesk incident prove".
+func (s *server) handleProve() http.Handler {
+	return call(s, func(r *http.Request, _ none) (*proof.InclusionProof, error) {
+		seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid event number %q", r.PathValue("seq"))
+		}
+		signer, err := s.signer()
+		if err != nil {
+			return nil, err
+		}
+		return signer.Prove(r.Context(), incidentID(r), seq)
+	})
 }
 
 // shareTypes are the media types of what share writes.

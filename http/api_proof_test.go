@@ -16,7 +16,7 @@ import (
 	"github.com/leakdesk/leakdesk/store"
 )
 
-// TestBundleThroughTheAPI: the bundle is a zip signed by the server's key
+// TestBundleThroughTheAPI: a checkpoint and an inclusion proof; the bundle is a zip signed by the server's key
 // that verifies offline, with the evidence when asked.
 func TestBundleThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
@@ -35,7 +35,21 @@ func TestBundleThroughTheAPI(t *testing.T) {
 		}
 		f.upload("leak.csv", "email\njean.dupont@exemple.fr\n", lead)
 
-		w := f.do(http.MethodPost, "/api/v1/incidents/1/bundle", `{"with_evidence": true}`, lead)
+		w := f.do(http.MethodPost, "/api/v1/incidents/1/checkpoint", "", lead)
+		cp := decodeBody[leakdesk.Checkpoint](t, w.Body.String())
+		if w.Code != http.StatusOK || cp.Incident != "INC-0001" || cp.Size < 2 || cp.KeyID != proof.KeyID(proof.PublicKeyOf(key)) {
+			t.Fatalf("checkpoint: %d %s", w.Code, w.Body)
+		}
+		w = f.do(http.MethodGet, "/api/v1/incidents/1/events/2/proof", "", lead)
+		p := decodeBody[proof.InclusionProof](t, w.Body.String())
+		if w.Code != http.StatusOK || p.LeafIndex != 1 || p.Checkpoint.Root != cp.Root {
+			t.Fatalf("prove: %d %s", w.Code, w.Body)
+		}
+		if w := f.do(http.MethodGet, "/api/v1/incidents/1/events/x/proof", "", lead); w.Code != http.StatusBadRequest {
+			t.Errorf("prove event x: %d, want 400", w.Code)
+		}
+
+		w = f.do(http.MethodPost, "/api/v1/incidents/1/bundle", `{"with_evidence": true}`, lead)
 		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/zip" {
 			t.Fatalf("bundle: %d %s", w.Code, w.Body)
 		}

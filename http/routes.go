@@ -66,6 +66,8 @@ func (s *server) routes() []route {
 		{"POST " + incident + "/filings", need(leakdesk.ActionFilingRecord), "record a filing with an authority", s.handleFiling()},
 		{"POST " + incident + "/bundle", need(leakdesk.ActionBundleMake), "sign the timeline and send the record as a zip bundle, checkable offline", s.handleBundle()},
 		{"GET " + incident + "/share", need(leakdesk.ActionShareExport), "the incident for CERTs, personal data masked: ?format=stix (STIX 2.1, default) or misp", s.handleShare()},
+		{"POST " + incident + "/checkpoint", need(leakdesk.ActionIncidentRead), "sign the timeline as it stands, timestamp it and hand it to the witness", s.handleCheckpoint()},
+		{"GET " + incident + "/events/{seq}/proof", need(leakdesk.ActionIncidentRead), "the inclusion proof of one event in the latest checkpoint", s.handleProve()},
 		{"GET " + incident + "/deadlines", need(leakdesk.ActionIncidentRead), "every obligation with its due time and status", s.handleDeadlines()},
 		{"POST " + incident + "/assessment", need(leakdesk.ActionAssessConfirm), "assess the severity, and confirm it", s.handleAssess()},
 		{"GET " + incident + "/reports/{kind}", need(leakdesk.ActionReportRead), "an authority report: ?format=md|html|json&lang=fr|en", s.handleReport()},
