@@ -38,7 +38,7 @@ func (f *fixture) upload(name, content string, prepare func(*http.Request)) *lea
 func TestStatusAndEvidenceVerifyThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		ana := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleAnalyst}), leakdesk.TokenScope{}))
+		ana := f.caller("ana", leakdesk.RoleAnalyst)
 		f.upload("leak.csv", "email\njean.dupont@exemple.fr\n", ana)
 
 		w := f.do(http.MethodGet, "/api/v1/incidents/1/status", "", ana)
@@ -67,10 +67,33 @@ func (f *fixture) withRegistry(csv string) {
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		f.t.Fatal(err)
 	}
-	f.cfg.Registry = Registry{Path: path, Read: dump.Options{SpoolDir: filepath.Join(dir, "spool")}}
+	f.reconfigure(func(cfg *Config) {
+		cfg.Registry = Registry{Path: path, Read: dump.Options{SpoolDir: filepath.Join(dir, "spool")}}
+	})
+}
+
+// reconfigure serves with the configuration that change makes.
+func (f *fixture) reconfigure(change func(*Config)) {
+	f.t.Helper()
+	change(&f.cfg)
 	var err error
 	if f.handler, err = NewServer(f.cfg); err != nil {
 		f.t.Fatal(err)
+	}
+}
+
+// caller is the bearer token of a new account with role on every incident.
+func (f *fixture) caller(name string, role leakdesk.Role) func(*http.Request) {
+	f.t.Helper()
+	return bearer(f.token(f.account(name, leakdesk.Grant{Role: role}), leakdesk.TokenScope{}))
+}
+
+// unavailable checks that a route the server is not configured for
+// answers 503.
+func (f *fixture) unavailable(method, path string, prepare func(*http.Request)) {
+	f.t.Helper()
+	if w := f.do(method, path, "", prepare); w.Code != http.StatusServiceUnavailable {
+		f.t.Errorf("%s %s unconfigured: %d %s, want 503", method, path, w.Code, w.Body)
 	}
 }
 
@@ -80,10 +103,8 @@ func (f *fixture) withRegistry(csv string) {
 func TestInspectAndMatchThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		ana := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleAnalyst}), leakdesk.TokenScope{}))
-		if w := f.do(http.MethodPost, "/api/v1/incidents/1/match", "", ana); w.Code != http.StatusServiceUnavailable {
-			t.Errorf("match without a registry: %d %s, want 503", w.Code, w.Body)
-		}
+		ana := f.caller("ana", leakdesk.RoleAnalyst)
+		f.unavailable(http.MethodPost, "/api/v1/incidents/1/match", ana)
 		f.withRegistry("id,first_name,last_name,email,organisation\nc-1,Jean,Dupont,jean.dupont@exemple.fr,Exemple SA\nc-2,Marie,Curie,marie.curie@exemple.fr,Exemple SA\n")
 		e := f.upload("leak.csv", "email,name\njean.dupont@exemple.fr,Jean Dupont\n", ana)
 

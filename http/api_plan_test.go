@@ -17,10 +17,8 @@ import (
 func TestPlanAndPreviewThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		com := bearer(f.token(f.account("cam", leakdesk.Grant{Role: leakdesk.RoleCommunications}), leakdesk.TokenScope{}))
-		if w := f.do(http.MethodPost, "/api/v1/incidents/1/notices/plan", "", com); w.Code != http.StatusServiceUnavailable {
-			t.Errorf("plan without --from: %d %s, want 503", w.Code, w.Body)
-		}
+		com := f.caller("cam", leakdesk.RoleCommunications)
+		f.unavailable(http.MethodPost, "/api/v1/incidents/1/notices/plan", com)
 		templates, err := notify.LoadTemplates("")
 		if err != nil {
 			t.Fatal(err)
@@ -30,12 +28,11 @@ func TestPlanAndPreviewThroughTheAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		notices := store.NewNoticeService(f.db)
-		f.cfg.Campaigns = notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: f.cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
-			Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: "https://leakdesk.exemple.fr"})
-		f.cfg.Composes = true
-		if f.handler, err = NewServer(f.cfg); err != nil {
-			t.Fatal(err)
-		}
+		f.reconfigure(func(cfg *Config) {
+			cfg.Campaigns = notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
+				Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: "https://leakdesk.exemple.fr"})
+			cfg.Composes = true
+		})
 		r := &leakdesk.Recipient{Key: "c-1", Kind: leakdesk.RecipientAffected, ContactID: "c-1", Name: "Jean Dupont", Email: "jean.dupont@exemple.fr", Language: "fr"}
 		if _, err := notices.AddRecipients(t.Context(), 1, "local:setup", []*leakdesk.Recipient{r}); err != nil {
 			t.Fatal(err)

@@ -16,23 +16,21 @@ import (
 	"github.com/leakdesk/leakdesk/store"
 )
 
-// TestBundleThroughTheAPI: a checkpoint and an inclusion proof; the bundle is a zip signed by the server's key
-// that verifies offline, with the evidence when asked.
+// TestBundleThroughTheAPI: a checkpoint and an inclusion proof; the bundle
+// is a zip signed by the server's key that verifies offline, with the
+// evidence when asked.
 func TestBundleThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		lead := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
-		if w := f.do(http.MethodPost, "/api/v1/incidents/1/bundle", "", lead); w.Code != http.StatusServiceUnavailable {
-			t.Errorf("bundle without a signing key: %d %s, want 503", w.Code, w.Body)
-		}
+		lead := f.caller("ana", leakdesk.RoleLead)
+		f.unavailable(http.MethodPost, "/api/v1/incidents/1/bundle", lead)
 		_, key, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
-		if f.handler, err = NewServer(f.cfg); err != nil {
-			t.Fatal(err)
-		}
+		f.reconfigure(func(cfg *Config) {
+			cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
+		})
 		f.upload("leak.csv", "email\njean.dupont@exemple.fr\n", lead)
 
 		w := f.do(http.MethodPost, "/api/v1/incidents/1/checkpoint", "", lead)
@@ -76,15 +74,11 @@ func TestBundleThroughTheAPI(t *testing.T) {
 func TestShareThroughTheAPI(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		lead := bearer(f.token(f.account("ana", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
-		if w := f.do(http.MethodGet, "/api/v1/incidents/1/share", "", lead); w.Code != http.StatusServiceUnavailable {
-			t.Errorf("share without a key: %d %s, want 503", w.Code, w.Body)
-		}
-		f.cfg.ShareKey, f.cfg.Exports = []byte("a key of the organisation's own"), store.NewExportService(f.db)
-		var err error
-		if f.handler, err = NewServer(f.cfg); err != nil {
-			t.Fatal(err)
-		}
+		lead := f.caller("ana", leakdesk.RoleLead)
+		f.unavailable(http.MethodGet, "/api/v1/incidents/1/share", lead)
+		f.reconfigure(func(cfg *Config) {
+			cfg.ShareKey, cfg.Exports = []byte("a key of the organisation's own"), store.NewExportService(f.db)
+		})
 		e := f.upload("jean.dupont@exemple.fr.csv", "email\njean.dupont@exemple.fr\n", lead)
 
 		w := f.do(http.MethodGet, "/api/v1/incidents/1/share", "", lead)
