@@ -33,8 +33,9 @@ every notice (GET shows a confirmation button; only the POST it sends is
 recorded, since mail scanners open links), the delivery-report webhook
 POST /api/reports (enabled by --webhook-token, sent as a bearer token), and
 GET /healthz. With LEAKDESK_SIGNING_KEY set, the API signs and sends
-bundles; with --registry, it matches evidence. Notices' links point to --base-url of notify send, which
-must reach this server. Session cookies are Secure unless the server
+bundles; with --registry, it matches and verifies evidence; with --from,
+it plans and previews notices (sending stays with notify send). Notices'
+links point to --base-url of notify send, which must reach this server. Session cookies are Secure unless the server
 listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
