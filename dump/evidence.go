@@ -32,6 +32,13 @@ func NewEvidenceProfiler(svc leakdesk.EvidenceService, spoolDir func() (string, 
 // ProfilePiece profiles one piece of the incident's evidence, the read
 // logged as actor with purpose.
 func (p *EvidenceProfiler) ProfilePiece(ctx context.Context, incidentID int64, e *leakdesk.Evidence, actor, purpose string) (*FileProfile, error) {
+	return p.ProfileRef(ctx, incidentID, strconv.FormatInt(e.ID, 10), actor, purpose)
+}
+
+// ProfileRef profiles the piece of the incident's evidence that ref names
+// (its number or a SHA-256 prefix), the read logged as actor with purpose.
+// Returns ENOTFOUND.
+func (p *EvidenceProfiler) ProfileRef(ctx context.Context, incidentID int64, ref, actor, purpose string) (*FileProfile, error) {
 	spoolDir, err := p.spoolDir()
 	if err != nil {
 		return nil, err
@@ -40,7 +47,7 @@ func (p *EvidenceProfiler) ProfilePiece(ctx context.Context, incidentID int64, e
 	if err != nil {
 		return nil, err
 	}
-	_, rc, err := p.evidence.OpenEvidence(ctx, incidentID, strconv.FormatInt(e.ID, 10), actor, purpose)
+	e, rc, err := p.evidence.OpenEvidence(ctx, incidentID, ref, actor, purpose)
 	if err != nil {
 		return nil, err
 	}

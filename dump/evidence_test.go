@@ -58,6 +58,13 @@ func TestEvidenceProfiler(t *testing.T) {
 				}
 			}
 		}
+		byHash, err := profiler.ProfileRef(ctx, inc.ID, list[1].SHA256[:12], "bob", "count")
+		if err != nil || byHash.File != "combolist.txt" {
+			t.Fatalf("profile by SHA-256 prefix = %+v, %v; want combolist.txt", byHash, err)
+		}
+		if _, err := profiler.ProfileRef(ctx, inc.ID, "99", "bob", "count"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("profile of missing evidence: %v, want ENOTFOUND", err)
+		}
 
 		got, err := profiler.ProfileEvidence(ctx, inc.ID, "bob", "assess severity")
 		if err != nil {

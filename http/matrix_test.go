@@ -82,7 +82,7 @@ func testMatrix(t *testing.T, d *testbackends.Desk) {
 			continue
 		}
 		method, path, _ := strings.Cut(rt.pattern, " ")
-		path = strings.NewReplacer("{id}", "1", "{account}", "nobody", "{token}", "999", "{req}", "999", "{kind}", "cnil", "{ref}", "1", "{$}", "").Replace(path)
+		path = strings.NewReplacer("{id}", "1", "{account}", "nobody", "{token}", "999", "{req}", "999", "{kind}", "cnil", "{ref}", "1", "{seq}", "1", "{$}", "").Replace(path)
 		body := ""
 		if method != http.MethodGet {
 			body = "{}"

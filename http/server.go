@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/rules"
 )
 
@@ -32,11 +35,31 @@ type Config struct {
 	Approvals leakdesk.ApprovalService
 	Evidence  leakdesk.EvidenceService
 	Findings  leakdesk.FindingsService
+	// SpoolDir gives the directory where decrypted evidence that needs
+	// random access is spooled (the vault's own); reading such evidence
+	// fails without it.
+	SpoolDir func() (string, error)
 	// Rules assembles summaries, assessments and reports.
 	Rules *rules.Services
 	// Campaigns lists recipients, coverage and logs contacts. Sending is not
 	// served: it runs River workers, which serve does not start.
 	Campaigns *notify.Campaigns
+	// Composes says that Campaigns has templates and a From (serve
+	// --from): notices are planned and previewed; otherwise those routes
+	// answer 503.
+	Composes bool
+	// Registry is the organisation's own registry of contacts, a file on
+	// the server (serve --registry), which match and verify-leak read. Those
+	// routes answer 503 without one.
+	Registry Registry
+	// Proof signs timelines and assembles bundles; without it (no signing
+	// key) the bundle route answers 503.
+	Proof *proof.Service
+	// Exports are the fingerprinted exports, whose decoys share lists.
+	Exports leakdesk.ExportService
+	// ShareKey keys the HMAC that masks people in what share writes (the
+	// data directory's share.key); the share route answers 503 without it.
+	ShareKey []byte
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
 
@@ -49,6 +72,18 @@ type Config struct {
 	SessionTTL time.Duration
 	// Limits are the per-client rate limits; DefaultLimits when zero.
 	Limits Limits
+}
+
+// Registry says where the registry of contacts is and how to read it, as
+// the flags of leakdesk match.
+type Registry struct {
+	Path    string
+	Options match.RegistryOptions
+	// History (the registry's change log) and PastExports are searched
+	// for former contacts.
+	History     string
+	PastExports []string
+	Read        dump.Options // how to read the registry and the evidence
 }
 
 // DefaultSessionTTL is how long a login lasts: a working day.
@@ -64,6 +99,7 @@ type server struct {
 	ackLinks     *limiter // acknowledgement link requests
 	crossOrigins *http.CrossOriginProtection
 	console      []consolePage
+	profiler     *dump.EvidenceProfiler // inspect: masked samples
 }
 
 // NewServer returns the handler for every route in routes.go. Views are
@@ -105,6 +141,14 @@ func newServer(cfg Config) (*server, error) {
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Now: cfg.Now}); err != nil {
+		return nil, err
+	}
+	if cfg.SpoolDir == nil {
+		cfg.SpoolDir = func() (string, error) {
+			return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server has no spool directory for evidence that must be read out of order")
+		}
+	}
+	if s.profiler, err = dump.NewEvidenceProfiler(cfg.Evidence, cfg.SpoolDir); err != nil {
 		return nil, err
 	}
 	s.crossOrigins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

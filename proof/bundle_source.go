@@ -53,3 +53,13 @@ func BundleIncident(zr *zip.Reader) (string, error) {
 	}
 	return leakdesk.FormatIncidentID(line.IncidentID), nil
 }
+
+// SignedBundle signs the incident's timeline as it stands (Checkpoint),
+// then assembles its bundle, so that the bundle's last checkpoint covers
+// every event in it.
+func (s *Service) SignedBundle(ctx context.Context, incidentID int64, evidence leakdesk.EvidenceService, findings leakdesk.FindingsService, actor string, withEvidence bool) (*Bundle, error) {
+	if _, err := s.Checkpoint(ctx, incidentID); err != nil {
+		return nil, err
+	}
+	return s.Bundle(ctx, incidentID, evidence, findings, actor, withEvidence)
+}

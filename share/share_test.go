@@ -130,3 +130,18 @@ func FuzzMaskerText(f *testing.F) {
 		}
 	})
 }
+
+func TestRenderChoosesTheFormat(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 9, 22, 8, 0, 0, 0, time.UTC)
+	for format, render := range map[string]func(*Incident, time.Time) ([]byte, error){"stix": STIX, "misp": MISP} {
+		got, err := Render(sharedIncident(), format, now)
+		want, _ := render(sharedIncident(), now)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("Render %s: %v, or not what %s writes", format, err, format)
+		}
+	}
+	if _, err := Render(sharedIncident(), "csv", now); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		t.Errorf("Render csv: %v, want EINVALID", err)
+	}
+}

@@ -174,3 +174,23 @@ func TestVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestRunReadsTheFiles: Run, from paths, draws the verdict that Verify
+// draws from what the fixture read.
+func TestRunReadsTheFiles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 4)
+	leak := filepath.Join(f.dir, f.s.LeakPath())
+	want := f.withoutExports(t, leak)
+	got, err := verdict.Run(context.Background(), verdict.Request{Leak: match.Files(leak)[0], Registry: filepath.Join(f.dir, "registry", "contacts.csv"),
+		History: filepath.Join(f.dir, "registry", "history.csv"), Read: dump.Options{Workers: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rows != want.Rows || got.Rows == 0 || got.Authentic.Verdict != want.Authentic.Verdict || got.Current.Verdict != want.Current.Verdict {
+		t.Fatalf("Run: %d rows, %s, %s; Verify: %d rows, %s, %s", got.Rows, got.Authentic.Verdict, got.Current.Verdict, want.Rows, want.Authentic.Verdict, want.Current.Verdict)
+	}
+	if _, err := verdict.Run(context.Background(), verdict.Request{Leak: match.Files(leak)[0], Registry: filepath.Join(f.dir, "none.csv")}); err == nil {
+		t.Fatal("Run with a missing registry succeeded")
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
+	ldhttp "github.com/leakdesk/leakdesk/http"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/trace"
@@ -18,8 +19,8 @@ import (
 
 func (a *app) matchCommand() *cobra.Command {
 	var df dumpFlags
-	var registry, idColumn, orgColumn, incident, history string
-	var mapping, exports []string
+	var rf registryFlags
+	var incident string
 	var estimate bool
 	cmd := &cobra.Command{
 		Use:   "match --registry REGISTRY [--incident ID] [--id-column C] [--org-column C] [--map role=column]... [--region FR] [LEAK...]",
@@ -51,19 +52,11 @@ from the vault (each read logged).`,
 			if err := requireFlags(cmd, "registry"); err != nil {
 				return err
 			}
-			opts := match.RegistryOptions{IDColumn: idColumn, OrgColumn: orgColumn, Map: map[dump.Role]string{}}
-			for _, m := range mapping {
-				role, column, ok := strings.Cut(m, "=")
-				if !ok || column == "" {
-					return leakdesk.Errorf(leakdesk.EINVALID, "invalid --map %q: want role=column, e.g. email=Courriel", m)
-				}
-				opts.Map[dump.Role(role)] = column
-			}
-			pastExports, err := trace.CandidateFiles(exports)
+			reg, err := rf.registry(df.opts)
 			if err != nil {
 				return err
 			}
-			req := match.Request{Registry: registry, RegistryOptions: opts, Leaks: match.Files(args...), PastExports: pastExports, History: history,
+			req := match.Request{Registry: reg.Path, RegistryOptions: reg.Options, Leaks: match.Files(args...), PastExports: reg.PastExports, History: reg.History,
 				EstimateWeights: estimate, Read: df.opts, Actor: a.actor}
 			svc := match.NewService(nil, a.logger)
 			if incident != "" {
@@ -112,15 +105,43 @@ from the vault (each read logged).`,
 	}
 	df.register(a, cmd)
 	f := cmd.Flags()
-	f.StringVar(&registry, "registry", "", "the registry of contacts: CSV, XLSX, JSON... (required)")
-	f.StringVar(&idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
-	f.StringVar(&orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
+	rf.register(cmd, "(required)")
 	f.StringVar(&incident, "incident", "", "store the findings in this incident (and, without files, match its evidence)")
-	f.StringArrayVar(&mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
-	f.StringArrayVar(&exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
-	f.StringVar(&history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
 	f.BoolVar(&estimate, "estimate-weights", false, "estimate the linkage weights from the leak by EM instead of using the documented defaults")
 	return cmd
+}
+
+// registryFlags say where the registry of contacts is and how to read it,
+// for match and for serve.
+type registryFlags struct {
+	path, idColumn, orgColumn, history string
+	mapping, exports                   []string
+}
+
+func (rf *registryFlags) register(cmd *cobra.Command, required string) {
+	f := cmd.Flags()
+	f.StringVar(&rf.path, "registry", "", "the registry of contacts: CSV, XLSX, JSON... "+required)
+	f.StringVar(&rf.idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
+	f.StringVar(&rf.orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
+	f.StringArrayVar(&rf.mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
+	f.StringArrayVar(&rf.exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
+	f.StringVar(&rf.history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
+}
+
+// registry is the registry the flags name, read with opts.
+func (rf *registryFlags) registry(opts dump.Options) (ldhttp.Registry, error) {
+	reg := ldhttp.Registry{Path: rf.path, History: rf.history, Read: opts,
+		Options: match.RegistryOptions{IDColumn: rf.idColumn, OrgColumn: rf.orgColumn, Map: map[dump.Role]string{}}}
+	for _, m := range rf.mapping {
+		role, column, ok := strings.Cut(m, "=")
+		if !ok || column == "" {
+			return reg, leakdesk.Errorf(leakdesk.EINVALID, "invalid --map %q: want role=column, e.g. email=Courriel", m)
+		}
+		reg.Options.Map[dump.Role(role)] = column
+	}
+	var err error
+	reg.PastExports, err = trace.CandidateFiles(rf.exports)
+	return reg, err
 }
 
 // matchService is the match service over the store, which holds findings.

@@ -56,10 +56,8 @@ type notifyFlags struct {
 func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.registry, "registry", "", "read addresses and languages again from this registry (default: as the findings recorded them)")
-	fl.StringVar(&f.templates, "templates", a.getenv("LEAKDESK_TEMPLATES"), "directory of templates that add to or replace the builtin ones (env LEAKDESK_TEMPLATES)")
-	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who notices come from, "Name <address>" (env LEAKDESK_FROM)`)
+	f.registerComposing(a, cmd)
 	fl.BoolVar(&f.former, "former", false, "also tell the former contacts of the findings (no longer in the registry), with what the past export or the leak holds")
-	fl.StringVar(&f.baseURL, "base-url", a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"), "public URL of leakdesk serve, for acknowledgement links (env LEAKDESK_BASE_URL)")
 	if sending {
 		fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
 		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
@@ -68,6 +66,15 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 		fl.BoolVar(&f.insecureLinks, "insecure-links", false, "send acknowledgement links on plain http:// to a host other than this machine (anyone on the way could read and use them)")
 		fl.DurationVar(&f.lease, "lease", 0, "how long a message in flight is held before another sender may take its sender for dead (default 2m, or what the SMTP timeout and rate need: two messages' time)")
 	}
+}
+
+// registerComposing adds the flags that composing notices needs, for the
+// notify commands and for serve.
+func (f *notifyFlags) registerComposing(a *app, cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.templates, "templates", a.getenv("LEAKDESK_TEMPLATES"), "directory of templates that add to or replace the builtin ones (env LEAKDESK_TEMPLATES)")
+	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who notices come from, "Name <address>" (env LEAKDESK_FROM)`)
+	fl.StringVar(&f.baseURL, "base-url", a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"), "public URL of leakdesk serve, for acknowledgement links (env LEAKDESK_BASE_URL)")
 }
 
 // campaigns opens the campaign service. With nf, it can also compose

@@ -293,9 +293,6 @@ func (a *app) writeBundle(ctx context.Context, id int64, out string, withEvidenc
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Checkpoint(ctx, id); err != nil {
-		return err
-	}
 	evidence, err := a.evidence(ctx)
 	if err != nil {
 		return err
@@ -304,7 +301,7 @@ func (a *app) writeBundle(ctx context.Context, id int64, out string, withEvidenc
 	if err != nil {
 		return err
 	}
-	b, err := svc.Bundle(ctx, id, evidence, store.NewFindingsService(db), a.actor, withEvidence)
+	b, err := svc.SignedBundle(ctx, id, evidence, store.NewFindingsService(db), a.actor, withEvidence)
 	if err != nil {
 		return err
 	}

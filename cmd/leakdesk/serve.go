@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,10 +14,14 @@ import (
 	"github.com/leakdesk/leakdesk"
 	ldhttp "github.com/leakdesk/leakdesk/http"
 	"github.com/leakdesk/leakdesk/notify"
+	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/store"
 )
 
 func (a *app) serveCommand() *cobra.Command {
+	var df dumpFlags
+	var rf registryFlags
+	var nf notifyFlags
 	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
@@ -27,8 +32,10 @@ and what recipients and mail systems reach: the acknowledgement link in
 every notice (GET shows a confirmation button; only the POST it sends is
 recorded, since mail scanners open links), the delivery-report webhook
 POST /api/reports (enabled by --webhook-token, sent as a bearer token), and
-GET /healthz. Notices' links point to --base-url of notify send, which
-must reach this server. Session cookies are Secure unless the server
+GET /healthz. With LEAKDESK_SIGNING_KEY set, the API signs and sends
+bundles; with --registry, it matches and verifies evidence; with --from,
+it plans and previews notices (sending stays with notify send). Notices'
+links point to --base-url of notify send, which must reach this server. Session cookies are Secure unless the server
 listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,7 +59,13 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			campaigns, err := a.campaigns(ctx, nil)
+			// Notices are composed (plan, preview) when --from says who
+			// they come from.
+			composing := &nf
+			if nf.from == "" {
+				composing = nil
+			}
+			campaigns, err := a.campaigns(ctx, composing)
 			if err != nil {
 				return err
 			}
@@ -61,6 +74,23 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 				if sso, err = ldhttp.NewOIDC(ctx, oidcIssuer, oidcClientID, a.getenv("LEAKDESK_OIDC_CLIENT_SECRET"), oidcRedirectURL, accounts); err != nil {
 					return err
 				}
+			}
+			var signer *proof.Service
+			if a.getenv("LEAKDESK_SIGNING_KEY") != "" {
+				if signer, err = a.proofService(ctx, sign); err != nil {
+					return err
+				}
+			}
+			if err := a.ensureDataDir(); err != nil {
+				return err
+			}
+			shareKey, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
+			if err != nil {
+				return err
+			}
+			registry, err := rf.registry(df.opts)
+			if err != nil {
+				return err
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -73,7 +103,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, Rules: services, Campaigns: campaigns, OIDC: sso,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
@@ -111,6 +141,9 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcIssuer, "oidc-issuer", a.getenv("LEAKDESK_OIDC_ISSUER"), "OpenID Connect provider for single sign-on at /login/oidc; its client secret is read from LEAKDESK_OIDC_CLIENT_SECRET (env LEAKDESK_OIDC_ISSUER)")
 	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
+	df.register(a, cmd)
+	nf.registerComposing(a, cmd)
+	rf.register(cmd, "(on this server: enables match and verify-leak in the API)")
 	return cmd
 }
 

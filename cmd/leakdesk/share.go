@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,10 +31,6 @@ organisation can tell whom a hash stands for.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "out"); err != nil {
 				return err
-			}
-			render := map[string]func(*share.Incident, time.Time) ([]byte, error){"stix": share.STIX, "misp": share.MISP}[a.format]
-			if render == nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "share needs --format stix or --format misp")
 			}
 			id, err := leakdesk.ParseIncidentID(args[0])
 			if err != nil {
@@ -66,7 +61,7 @@ organisation can tell whom a hash stands for.`,
 			if err != nil {
 				return err
 			}
-			data, err := render(inc, a.now())
+			data, err := share.Render(inc, a.format, a.now())
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/trace"
 	"github.com/leakdesk/leakdesk/verdict"
@@ -59,28 +58,12 @@ read from the incident's evidence (each read logged).`,
 			default:
 				return leakdesk.Errorf(leakdesk.EINVALID, "verify-leak needs the leak: a file, or --incident ID to read it from the incident's evidence")
 			}
-			reader, err := dump.NewReader(df.opts)
+			pastExports, err := trace.CandidateFiles(exports)
 			if err != nil {
 				return err
 			}
-			secrets, err := dump.LoadSecrets()
-			if err != nil {
-				return err
-			}
-			n := match.NewNormaliser(df.opts.Region)
-			in := verdict.Input{Leak: leak, Earlier: match.Files(earlier...), Own: own}
-			if in.Registry, err = match.LoadRegistry(cmd.Context(), reader, n, registry, match.RegistryOptions{}); err != nil {
-				return err
-			}
-			if history != "" {
-				if in.History, err = match.ReadHistory(history); err != nil {
-					return err
-				}
-			}
-			if in.Exports, err = trace.CandidateFiles(exports); err != nil {
-				return err
-			}
-			rep, err := verdict.New(reader, n, secrets, df.opts.Workers).Verify(cmd.Context(), in)
+			rep, err := verdict.Run(cmd.Context(), verdict.Request{Leak: leak, Registry: registry, History: history, Exports: pastExports,
+				Earlier: match.Files(earlier...), Own: own, Read: df.opts})
 			if err != nil {
 				return err
 			}
