@@ -14,14 +14,58 @@ import (
 func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
 	var out []*leakdesk.CoverageEntry
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, false)
+		if err != nil {
 			return err
 		}
-		var err error
-		out, err = s.db.coverage(ctx, tx, incidentID)
-		return err
+		if out = s.cachedCoverage(incidentID, inc.EventCount); out != nil {
+			return nil
+		}
+		entries, err := s.db.coverage(ctx, tx, incidentID)
+		if err != nil {
+			return err
+		}
+		s.keepCoverage(incidentID, inc.EventCount, entries)
+		out = copyEntries(entries)
+		return nil
 	})
 	return out, err
+}
+
+// cachedCoverage returns a copy of the incident's cached coverage when it
+// was read at the given event count, or nil.
+func (s *NoticeService) cachedCoverage(incidentID, events int64) []*leakdesk.CoverageEntry {
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
+	if c, ok := s.coverage[incidentID]; ok && c.events == events {
+		return copyEntries(c.entries)
+	}
+	return nil
+}
+
+// keepCoverage caches an incident's coverage read at an event count,
+// unless one read at a later count is cached already.
+func (s *NoticeService) keepCoverage(incidentID, events int64, entries []*leakdesk.CoverageEntry) {
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
+	if s.coverage == nil {
+		s.coverage = map[int64]cachedCoverage{}
+	}
+	if c, ok := s.coverage[incidentID]; !ok || c.events < events {
+		s.coverage[incidentID] = cachedCoverage{events: events, entries: entries}
+	}
+}
+
+// copyEntries copies the entries, in one allocation, so that callers may
+// change them; their recipients are shared and must not change.
+func copyEntries(entries []*leakdesk.CoverageEntry) []*leakdesk.CoverageEntry {
+	values := make([]leakdesk.CoverageEntry, len(entries))
+	out := make([]*leakdesk.CoverageEntry, len(entries))
+	for i, e := range entries {
+		values[i] = *e
+		out[i] = &values[i]
+	}
+	return out
 }
 
 // coverage reads what is known of each recipient of an incident, and

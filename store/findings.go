@@ -5,18 +5,33 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/leakdesk/leakdesk"
 )
 
 // FindingsService implements leakdesk.FindingsService.
-type FindingsService struct{ db *DB }
+type FindingsService struct {
+	db *DB
+
+	// latest holds each incident's latest findings, decoded: decoding
+	// the document of 50,000 contacts takes a third of a second, and the
+	// console asks for it on every page. Findings rows are never changed,
+	// only added, so the row's ID is an exact key: a newer row replaces
+	// the entry, and a cached entry is never stale.
+	mu     sync.Mutex
+	latest map[int64]*leakdesk.Findings
+}
 
 var _ leakdesk.FindingsService = (*FindingsService)(nil)
 
 // NewFindingsService returns the findings service backed by db.
-func NewFindingsService(db *DB) *FindingsService { return &FindingsService{db: db} }
+func NewFindingsService(db *DB) *FindingsService {
+	return &FindingsService{db: db, latest: map[int64]*leakdesk.Findings{}}
+}
 
 func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findings) error {
 	if f.Actor == "" {
@@ -51,29 +66,72 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 	})
 }
 
+// LatestFindings returns a copy of the cached decoded findings when the
+// incident's latest findings row is the one cached, and decodes and caches
+// it otherwise. The copy's lists are the caller's own; the values in them
+// (a contact's fields, rows and evidence) are shared and must not change.
 func (s *FindingsService) LatestFindings(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
-	var f leakdesk.Findings
+	var f *leakdesk.Findings
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 			return err
 		}
-		var doc string
 		var id int64
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id, document FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id, &doc)
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id)
 		if err == sql.ErrNoRows {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
 		}
 		if err != nil {
 			return fmt.Errorf("query findings: %w", err)
 		}
-		if err := json.Unmarshal([]byte(doc), &f); err != nil {
+		if f = s.cached(incidentID, id); f != nil {
+			return nil
+		}
+		var doc string
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT document FROM findings WHERE id = ?`), id).Scan(&doc); err != nil {
+			return fmt.Errorf("query findings %d: %w", id, err)
+		}
+		f = &leakdesk.Findings{}
+		if err := json.Unmarshal([]byte(doc), f); err != nil {
 			return fmt.Errorf("decode findings %d: %w", id, err)
 		}
 		f.ID, f.IncidentID = id, incidentID
+		s.keep(f)
+		f = copyFindings(f)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &f, nil
+	return f, nil
+}
+
+// cached returns a copy of the cached findings of the incident when they
+// are those of row id, or nil.
+func (s *FindingsService) cached(incidentID, id int64) *leakdesk.Findings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.latest[incidentID]; f != nil && f.ID == id {
+		return copyFindings(f)
+	}
+	return nil
+}
+
+// keep caches f unless a newer row of its incident is cached already.
+func (s *FindingsService) keep(f *leakdesk.Findings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.latest[f.IncidentID]; old == nil || old.ID < f.ID {
+		s.latest[f.IncidentID] = f
+	}
+}
+
+// copyFindings copies f and its lists, so that a caller who sorts,
+// filters or appends never changes the cached findings.
+func copyFindings(f *leakdesk.Findings) *leakdesk.Findings {
+	c := *f
+	c.Leaks, c.Contacts, c.Organisations = slices.Clone(f.Leaks), slices.Clone(f.Contacts), slices.Clone(f.Organisations)
+	c.Review, c.Former, c.Unknown, c.Unread = slices.Clone(f.Review), slices.Clone(f.Former), slices.Clone(f.Unknown), slices.Clone(f.Unread)
+	c.People.Searched, c.Weights = slices.Clone(f.People.Searched), maps.Clone(f.Weights)
+	return &c
 }

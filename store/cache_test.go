@@ -1,0 +1,99 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+// TestCachedFindingsFollowNewRows: the latest findings are cached by row;
+// a caller that changes what it got does not change what the next one
+// gets, and newer findings, recorded through another service on the same
+// database (another instance), replace them at once.
+func TestCachedFindingsFollowNewRows(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		newClock(h.db)
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("cached findings"))
+		svc, other := store.NewFindingsService(h.db), store.NewFindingsService(h.db)
+		record := func(svc *store.FindingsService, ids ...string) {
+			t.Helper()
+			f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice", Organisations: []leakdesk.AffectedOrganisation{{ID: "O-1", Name: "Acme", Contacts: len(ids)}}}
+			for _, id := range ids {
+				f.Contacts = append(f.Contacts, leakdesk.AffectedContact{ID: id, OrgID: "O-1", Organisation: "Acme", Class: "certain", Confidence: 1})
+			}
+			if err := svc.RecordFindings(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		latest := func() []string {
+			t.Helper()
+			f, err := svc.LatestFindings(ctx, inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range f.Contacts {
+				ids = append(ids, c.ID)
+			}
+			// What a careless caller might do to its copy.
+			f.Contacts[0].ID, f.Organisations[0].Name = "changed", "changed"
+			f.Contacts = append(f.Contacts, leakdesk.AffectedContact{ID: "appended"})
+			return ids
+		}
+		record(svc, "C-1", "C-2")
+		for range 2 {
+			if got := latest(); len(got) != 2 || got[0] != "C-1" || got[1] != "C-2" {
+				t.Fatalf("latest contacts = %v, want [C-1 C-2]", got)
+			}
+		}
+		record(other, "C-3")
+		if got := latest(); len(got) != 1 || got[0] != "C-3" {
+			t.Fatalf("after newer findings from another instance: %v, want [C-3]", got)
+		}
+		f, err := svc.LatestFindings(ctx, inc.ID)
+		if err != nil || f.Organisations[0].Name != "Acme" || f.Organisations[0].Contacts != 1 {
+			t.Fatalf("organisations = %+v, %v", f.Organisations, err)
+		}
+	})
+}
+
+// TestCachedCoverageFollowsEveryChange: coverage is cached by the
+// incident's event count; a contact recorded through another service on
+// the same database (another instance) and a delivery's outcome show at
+// once, and a caller that changes its entries changes nobody else's.
+func TestCachedCoverageFollowsEveryChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		newClock(h.db)
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("cached coverage"))
+		svc, other := store.NewNoticeService(h.db), store.NewNoticeService(h.db)
+		q := queueCampaign(t, svc, inc.ID, 3)
+		cov := coverage(t, svc, inc.ID)
+		if cov["C-00000"].State != leakdesk.CoverageQueued || cov["C-00000"].Pending != 1 {
+			t.Fatalf("C-00000 before sending: %+v", cov["C-00000"])
+		}
+		cov["C-00000"].State = leakdesk.CoverageAcknowledged // a careless caller
+		if cov = coverage(t, svc, inc.ID); cov["C-00000"].State != leakdesk.CoverageQueued {
+			t.Fatalf("a caller's change reached the cache: %+v", cov["C-00000"])
+		}
+		// Claiming moves a delivery from queued to sending: the same rank.
+		c := advance(t, svc, nil, q.ids[0])
+		if cov = coverage(t, svc, inc.ID); cov["C-00000"].State != leakdesk.CoverageQueued || cov["C-00000"].Pending != 1 {
+			t.Fatalf("C-00000 while sending: %+v", cov["C-00000"])
+		}
+		advance(t, other, sent(c), 0)
+		if cov = coverage(t, svc, inc.ID); cov["C-00000"].State != leakdesk.CoverageSent || cov["C-00000"].Notices != 1 || cov["C-00000"].Pending != 0 {
+			t.Fatalf("C-00000 after another instance sent it: %+v", cov["C-00000"])
+		}
+		if err := other.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: cov["C-00001"].Recipient.ID,
+			Channel: "phone", Outcome: "reached", Actor: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+		if cov = coverage(t, svc, inc.ID); cov["C-00001"].State != leakdesk.CoverageOther || cov["C-00001"].Channel != "phone" || cov["C-00000"].State != leakdesk.CoverageSent {
+			t.Fatalf("after another instance recorded a call: C-00001 %+v, C-00000 %+v", cov["C-00001"], cov["C-00000"])
+		}
+	})
+}
