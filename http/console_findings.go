@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/leakdesk/leakdesk"
@@ -43,11 +44,12 @@ func (c *console) findings() http.Handler {
 		}
 		page.Findings = f
 		q := strings.ToLower(page.Query)
-		var contacts []leakdesk.AffectedContact
-		for _, ct := range f.Contacts {
-			if contactMatches(ct, q, page.Personal) {
-				contacts = append(contacts, ct)
-			}
+		// f is this request's copy: the matches are kept in its own list,
+		// in place, rather than copied again; f.Contacts keeps its length,
+		// which the page shows.
+		contacts := f.Contacts
+		if q != "" {
+			contacts = slices.DeleteFunc(contacts, func(ct leakdesk.AffectedContact) bool { return !contactMatches(ct, q, page.Personal) })
 		}
 		for _, o := range f.Organisations {
 			if q == "" || strings.Contains(strings.ToLower(o.Name+" "+o.ID), q) {

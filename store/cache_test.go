@@ -95,5 +95,46 @@ func TestCachedCoverageFollowsEveryChange(t *testing.T) {
 		if cov = coverage(t, svc, inc.ID); cov["C-00001"].State != leakdesk.CoverageOther || cov["C-00001"].Channel != "phone" || cov["C-00000"].State != leakdesk.CoverageSent {
 			t.Fatalf("after another instance recorded a call: C-00001 %+v, C-00000 %+v", cov["C-00001"], cov["C-00000"])
 		}
+
+		// The affected contacts outside the audience are cached the same
+		// way: new findings and new recipients each append an event.
+		outside := func() int {
+			t.Helper()
+			n, err := svc.AffectedOutsideAudience(ctx, inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		findings := store.NewFindingsService(h.db)
+		record := func(ids ...string) {
+			t.Helper()
+			f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice"}
+			for _, id := range ids {
+				f.Contacts = append(f.Contacts, leakdesk.AffectedContact{ID: id, OrgID: "O-1", Class: "certain", Confidence: 1})
+			}
+			if err := findings.RecordFindings(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		record("X-1", "X-2")
+		for range 2 {
+			if n := outside(); n != 2 {
+				t.Fatalf("outside the audience: %d, want 2", n)
+			}
+		}
+		if _, err := other.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{{Key: "X-1", Kind: leakdesk.RecipientAffected, ContactID: "X-1", Name: "X", Email: "x@x.example"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := outside(); n != 1 {
+			t.Fatalf("outside the audience after another instance added X-1: %d, want 1", n)
+		}
+		record("X-1")
+		if n := outside(); n != 0 {
+			t.Fatalf("outside the audience after findings of X-1 alone: %d, want 0", n)
+		}
+		if n, err := svc.AffectedOutsideAudience(ctx, 999); err != nil || n != 0 {
+			t.Fatalf("outside the audience of an unknown incident: %d, %v", n, err)
+		}
 	})
 }

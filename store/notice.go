@@ -30,7 +30,8 @@ type NoticeService struct {
 
 type cachedCoverage struct {
 	events  int64
-	entries []*leakdesk.CoverageEntry
+	entries []*leakdesk.CoverageEntry // nil until read at events
+	outside int                       // -1 until counted at events
 }
 
 var _ leakdesk.NoticeService = (*NoticeService)(nil)
