@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
@@ -135,6 +136,61 @@ func TestCachedCoverageFollowsEveryChange(t *testing.T) {
 		}
 		if n, err := svc.AffectedOutsideAudience(ctx, 999); err != nil || n != 0 {
 			t.Fatalf("outside the audience of an unknown incident: %d, %v", n, err)
+		}
+	})
+}
+
+// TestFindAffected: a page of the latest findings' contacts, searched in
+// their IDs and organisations, and in their names, addresses and numbers
+// only for a role that sees personal data.
+func TestFindAffected(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		newClock(h.db)
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("find affected"))
+		svc := store.NewFindingsService(h.db)
+		_, _, err := svc.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Limit: 10})
+		wantCode(t, err, leakdesk.ENOTFOUND)
+		f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice", Rows: 7, Organisations: []leakdesk.AffectedOrganisation{{ID: "O-1", Name: "Acme", Contacts: 5}}}
+		for _, c := range []struct{ id, org, name, email string }{
+			{"C-1", "Acme", "Ana Lima", "ana@acme.example"}, {"C-2", "Acme", "Bo Ek", "bo@acme.example"}, {"C-3", "Bolt", "Cy Ana", "cy@bolt.example"},
+			{"C-4", "Bolt", "Di Ro", "di@bolt.example"}, {"C-5", "Acme", "Ed Po", "ed@acme.example"},
+		} {
+			f.Contacts = append(f.Contacts, leakdesk.AffectedContact{ID: c.id, Organisation: c.org, Name: c.name, Email: c.email, Class: "certain", Confidence: 1})
+		}
+		if err := svc.RecordFindings(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			q     leakdesk.AffectedQuery
+			want  string
+			total int
+		}{
+			{leakdesk.AffectedQuery{Limit: 2}, "C-1 C-2", 5},
+			{leakdesk.AffectedQuery{Offset: 4, Limit: 2}, "C-5", 5},
+			{leakdesk.AffectedQuery{Offset: 9, Limit: 2}, "", 5},
+			{leakdesk.AffectedQuery{Limit: 0}, "", 5},
+			{leakdesk.AffectedQuery{Text: "ACME", Offset: 1, Limit: 5}, "C-2 C-5", 3},
+			{leakdesk.AffectedQuery{Text: "ana", Personal: true, Limit: 5}, "C-1 C-3", 2},
+			{leakdesk.AffectedQuery{Text: "ana", Limit: 5}, "", 0}, // names are not searched for a masked role
+			{leakdesk.AffectedQuery{Text: "bolt.example", Personal: true, Limit: 5}, "C-3 C-4", 2},
+		} {
+			got, total, err := svc.FindAffected(ctx, inc.ID, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range got.Contacts {
+				ids = append(ids, c.ID)
+			}
+			if strings.Join(ids, " ") != tt.want || total != tt.total || got.Rows != 7 || len(got.Organisations) != 1 {
+				t.Errorf("FindAffected(%+v) = %v of %d (rows %d), want [%s] of %d", tt.q, ids, total, got.Rows, tt.want, tt.total)
+			}
+		}
+		_, _, err = svc.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Offset: -1, Limit: 2})
+		wantCode(t, err, leakdesk.EINVALID)
+		if all, err := svc.LatestFindings(ctx, inc.ID); err != nil || len(all.Contacts) != 5 {
+			t.Fatalf("latest findings after paging: %d contacts, %v", len(all.Contacts), err)
 		}
 	})
 }

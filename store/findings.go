@@ -73,46 +73,87 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 func (s *FindingsService) LatestFindings(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
 	var f *leakdesk.Findings
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
-			return err
-		}
-		var id int64
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id)
-		if err == sql.ErrNoRows {
-			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
-		}
-		if err != nil {
-			return fmt.Errorf("query findings: %w", err)
-		}
-		if f = s.cached(incidentID, id); f != nil {
-			return nil
-		}
-		var doc string
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT document FROM findings WHERE id = ?`), id).Scan(&doc); err != nil {
-			return fmt.Errorf("query findings %d: %w", id, err)
-		}
-		f = &leakdesk.Findings{}
-		if err := json.Unmarshal([]byte(doc), f); err != nil {
-			return fmt.Errorf("decode findings %d: %w", id, err)
-		}
-		f.ID, f.IncidentID = id, incidentID
-		s.keep(f)
-		f = copyFindings(f)
-		return nil
+		var err error
+		f, err = s.latestFindings(ctx, tx, incidentID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return copyFindings(f), nil
+}
+
+// latestFindings returns the incident's latest findings from the cache,
+// decoding and caching them when the latest row is not the one cached.
+// They are shared: the caller copies what it hands out.
+func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incidentID int64) (*leakdesk.Findings, error) {
+	if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("query findings: %w", err)
+	}
+	if f := s.cached(incidentID, id); f != nil {
+		return f, nil
+	}
+	var doc string
+	if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT document FROM findings WHERE id = ?`), id).Scan(&doc); err != nil {
+		return nil, fmt.Errorf("query findings %d: %w", id, err)
+	}
+	f := &leakdesk.Findings{}
+	if err := json.Unmarshal([]byte(doc), f); err != nil {
+		return nil, fmt.Errorf("decode findings %d: %w", id, err)
+	}
+	f.ID, f.IncidentID = id, incidentID
+	s.keep(f)
 	return f, nil
 }
 
-// cached returns a copy of the cached findings of the incident when they
-// are those of row id, or nil.
+// FindAffected pages and searches the cached decoded findings, so that a
+// page copies the contacts it shows, not all of them.
+func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q leakdesk.AffectedQuery) (*leakdesk.Findings, int, error) {
+	if q.Offset < 0 || q.Limit < 0 {
+		return nil, 0, leakdesk.Errorf(leakdesk.EINVALID, "offset and limit must not be negative")
+	}
+	var f *leakdesk.Findings
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		f, err = s.latestFindings(ctx, tx, incidentID)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	var page []leakdesk.AffectedContact
+	total := 0
+	for i := range f.Contacts {
+		if !q.Matches(&f.Contacts[i]) {
+			continue
+		}
+		if total >= q.Offset && len(page) < q.Limit {
+			page = append(page, f.Contacts[i])
+		}
+		total++
+	}
+	shown := *f
+	shown.Contacts = nil
+	out := copyFindings(&shown) // the other lists are the caller's too
+	out.Contacts = page
+	return out, total, nil
+}
+
+// cached returns the cached findings of the incident when they are those
+// of row id, or nil.
 func (s *FindingsService) cached(incidentID, id int64) *leakdesk.Findings {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f := s.latest[incidentID]; f != nil && f.ID == id {
-		return copyFindings(f)
+		return f
 	}
 	return nil
 }
