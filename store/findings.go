@@ -71,16 +71,23 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 // it otherwise. The copy's lists are the caller's own; the values in them
 // (a contact's fields, rows and evidence) are shared and must not change.
 func (s *FindingsService) LatestFindings(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
+	f, err := s.shared(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	return copyFindings(f), nil
+}
+
+// shared returns the incident's latest findings as cached, in a
+// transaction of its own; the caller copies what it hands out.
+func (s *FindingsService) shared(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
 	var f *leakdesk.Findings
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		f, err = s.latestFindings(ctx, tx, incidentID)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return copyFindings(f), nil
+	return f, err
 }
 
 // latestFindings returns the incident's latest findings from the cache,
@@ -120,12 +127,7 @@ func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q 
 	if q.Offset < 0 || q.Limit < 0 {
 		return nil, 0, leakdesk.Errorf(leakdesk.EINVALID, "offset and limit must not be negative")
 	}
-	var f *leakdesk.Findings
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		f, err = s.latestFindings(ctx, tx, incidentID)
-		return err
-	})
+	f, err := s.shared(ctx, incidentID)
 	if err != nil {
 		return nil, 0, err
 	}
