@@ -37,8 +37,14 @@ func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leak
 func (s *NoticeService) cachedCoverage(incidentID, events int64) []*leakdesk.CoverageEntry {
 	s.covMu.Lock()
 	defer s.covMu.Unlock()
-	if c, ok := s.coverage[incidentID]; ok && c.events == events && c.entries != nil {
+	c, ok := s.coverage[incidentID]
+	switch {
+	case ok && c.events == events && c.entries != nil:
 		return copyEntries(c.entries)
+	case ok && c.events < events:
+		// Stale: dropped before the caller reads coverage again, so that
+		// two boards of 50,000 entries are not held at once.
+		delete(s.coverage, incidentID)
 	}
 	return nil
 }
