@@ -202,4 +202,40 @@ type FindingsService interface {
 	// LatestFindings returns the incident's most recent findings, or
 	// ENOTFOUND when matching has not run.
 	LatestFindings(ctx context.Context, incidentID int64) (*Findings, error)
+
+	// FindAffected returns the incident's most recent findings with only
+	// the page q selects of the affected contacts that match q, and the
+	// number of all that match. Returns ENOTFOUND when matching has not
+	// run.
+	FindAffected(ctx context.Context, incidentID int64, q AffectedQuery) (*Findings, int, error)
+}
+
+// AffectedQuery selects a page of the affected contacts of findings.
+type AffectedQuery struct {
+	// Text, when not empty, is looked for, ignoring case, in a contact's
+	// ID and organisation and, when Personal, in their name, e-mail
+	// address and phone number: a role that does not see personal data
+	// cannot probe who is in the leak.
+	Text     string
+	Personal bool
+	Offset   int
+	Limit    int // 0 returns no contact, only the count
+}
+
+// Matches reports whether the contact is one that q's text selects.
+func (q AffectedQuery) Matches(c *AffectedContact) bool {
+	if q.Text == "" {
+		return true
+	}
+	text := strings.ToLower(q.Text)
+	fields := []string{c.ID, c.OrgID, c.Organisation}
+	if q.Personal {
+		fields = append(fields, c.Name, c.Email, c.Phone)
+	}
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), text) {
+			return true
+		}
+	}
+	return false
 }

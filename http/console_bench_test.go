@@ -29,17 +29,26 @@ func BenchmarkConsolePages(b *testing.B) {
 	b.Logf("built the incident in %s", time.Since(start).Round(time.Millisecond))
 	h := desk.handler(account("lea", leakdesk.RoleLead))
 	id := desk.incident.PublicID()
-	for _, page := range []struct{ name, path string }{
-		{"incidents", "/console/"},
-		{"incident", "/console/incidents/" + id},
-		{"findings", "/console/incidents/" + id + "/findings?page=7"},
-		{"findings-search", "/console/incidents/" + id + "/findings?q=organisation+0042"},
-		{"coverage", "/console/incidents/" + id + "/coverage?page=3"},
+	for _, page := range []struct {
+		name, path string
+		changed    bool // coverage changes before each render, as in a campaign
+	}{
+		{"incidents", "/console/", false},
+		{"incident", "/console/incidents/" + id, false},
+		{"findings", "/console/incidents/" + id + "/findings?page=7", false},
+		{"findings-search", "/console/incidents/" + id + "/findings?q=organisation+0042", false},
+		{"coverage", "/console/incidents/" + id + "/coverage?page=3", false},
+		{"coverage-changed", "/console/incidents/" + id + "/coverage?page=3", true},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			var took []time.Duration
 			cpu0 := cpuTime(b)
 			for b.Loop() {
+				if page.changed {
+					if err := desk.call(len(took)); err != nil {
+						b.Fatal(err)
+					}
+				}
 				w := &countingWriter{header: http.Header{}}
 				t0 := time.Now()
 				h.ServeHTTP(w, httptest.NewRequest("GET", page.path, nil))

@@ -11,7 +11,8 @@ type findingsPage struct {
 	Title         string
 	Incident      string
 	Query         string
-	Findings      *leakdesk.Findings // nil until matching has run
+	Findings      *leakdesk.Findings // nil until matching has run; its Contacts are the page's
+	AllContacts   int                // the affected contacts of the findings
 	Contacts      []leakdesk.AffectedContact
 	ContactPages  paging
 	Organisations []leakdesk.AffectedOrganisation
@@ -32,7 +33,9 @@ func (c *console) findings() http.Handler {
 		page := findingsPage{Incident: leakdesk.FormatIncidentID(id), Query: strings.TrimSpace(r.URL.Query().Get("q")),
 			Personal: leakdesk.SeesPersonalData(p.Grants, id)}
 		page.Title = "Findings of " + page.Incident
-		f, err := c.deps.Findings.LatestFindings(r.Context(), id)
+		q := leakdesk.AffectedQuery{Text: page.Query, Personal: page.Personal, Limit: perPage}
+		q.Offset = min(pageNumber(r)-1, 1<<40) * perPage // a page number too large to multiply is past the last page
+		f, total, err := c.deps.Findings.FindAffected(r.Context(), id, q)
 		switch {
 		case leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND:
 			c.render(w, http.StatusOK, "findings.html", page)
@@ -41,45 +44,33 @@ func (c *console) findings() http.Handler {
 			c.fail(w, r, err)
 			return
 		}
-		page.Findings = f
-		q := strings.ToLower(page.Query)
-		var contacts []leakdesk.AffectedContact
-		for _, ct := range f.Contacts {
-			if contactMatches(ct, q, page.Personal) {
-				contacts = append(contacts, ct)
+		pg, from, _ := paginate(r.URL.Query(), pageNumber(r), total)
+		if from != q.Offset && total > 0 { // past the last page: show the last
+			q.Offset = from
+			if f, total, err = c.deps.Findings.FindAffected(r.Context(), id, q); err != nil {
+				c.fail(w, r, err)
+				return
 			}
 		}
+		page.Findings, page.AllContacts = f, total
+		if q.Text != "" { // the count of all contacts, with none of them
+			if _, page.AllContacts, err = c.deps.Findings.FindAffected(r.Context(), id, leakdesk.AffectedQuery{}); err != nil {
+				c.fail(w, r, err)
+				return
+			}
+		}
+		text := strings.ToLower(page.Query)
 		for _, o := range f.Organisations {
-			if q == "" || strings.Contains(strings.ToLower(o.Name+" "+o.ID), q) {
+			if text == "" || strings.Contains(strings.ToLower(o.Name+" "+o.ID), text) {
 				page.Organisations = append(page.Organisations, o)
 			}
 		}
-		pg, from, to := paginate(r.URL.Query(), pageNumber(r), len(contacts))
-		page.ContactPages, page.Contacts = pg, contacts[from:to]
+		page.ContactPages, page.Contacts = pg, f.Contacts
 		if !page.Personal {
 			page.Contacts = maskContacts(page.Contacts)
 		}
 		c.render(w, http.StatusOK, "findings.html", page)
 	})
-}
-
-// contactMatches reports whether q (lower case) is in the contact's ID or
-// organisation, or, for a role that sees personal data, in their name,
-// e-mail address or phone number.
-func contactMatches(ct leakdesk.AffectedContact, q string, personal bool) bool {
-	if q == "" {
-		return true
-	}
-	fields := []string{ct.ID, ct.OrgID, ct.Organisation}
-	if personal {
-		fields = append(fields, ct.Name, ct.Email, ct.Phone)
-	}
-	for _, f := range fields {
-		if strings.Contains(strings.ToLower(f), q) {
-			return true
-		}
-	}
-	return false
 }
 
 // maskContacts returns masked copies of contacts: the shown page only,

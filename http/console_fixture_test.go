@@ -24,6 +24,9 @@ type consoleDesk struct {
 	incident *leakdesk.Incident
 	now      time.Time
 	pages    []consolePage
+	// call records a phone call that reached the i-th recipient: a
+	// change of coverage, as a campaign in progress makes them.
+	call func(i int) error
 }
 
 // deskSize says how large a generated incident is.
@@ -122,7 +125,11 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 		Summaries: &rules.Services{Incidents: incidents, Findings: findings, Notices: notices, Evidence: evidence, Rules: r},
 		Campaigns: campaigns, Now: func() time.Time { return now }})
 	must(err)
-	return &consoleDesk{incident: inc, now: now, pages: pages}
+	call := func(i int) error {
+		return notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: recipients[i%len(recipients)].ID,
+			Channel: "phone", Outcome: "reached", Actor: "lea", At: now})
+	}
+	return &consoleDesk{incident: inc, now: now, pages: pages, call: call}
 }
 
 // noQueue leaves the deliveries queued: no sender runs, the console only

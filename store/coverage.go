@@ -19,14 +19,76 @@ func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leak
 		if err := s.db.markDurable(ctx, tx); err != nil {
 			return err
 		}
-		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, false)
+		if err != nil {
 			return err
 		}
-		var err error
-		out, err = s.db.coverage(ctx, tx, incidentID)
-		return err
+		if out = s.cachedCoverage(incidentID, inc.EventCount); out != nil {
+			return nil
+		}
+		entries, err := s.db.coverage(ctx, tx, incidentID)
+		if err != nil {
+			return err
+		}
+		s.keepCoverage(incidentID, inc.EventCount, entries)
+		out = copyEntries(entries)
+		return nil
 	})
 	return out, err
+}
+
+// cachedCoverage returns a copy of the incident's cached coverage when it
+// was read at the given event count, or nil.
+func (s *NoticeService) cachedCoverage(incidentID, events int64) []*leakdesk.CoverageEntry {
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
+	c, ok := s.coverage[incidentID]
+	switch {
+	case ok && c.events == events && c.entries != nil:
+		return copyEntries(c.entries)
+	case ok && c.events < events:
+		// Stale: dropped before the caller reads coverage again, so that
+		// two boards of 50,000 entries are not held at once.
+		delete(s.coverage, incidentID)
+	}
+	return nil
+}
+
+// keepCoverage caches an incident's coverage read at an event count.
+func (s *NoticeService) keepCoverage(incidentID, events int64, entries []*leakdesk.CoverageEntry) {
+	s.keepCovered(incidentID, events, func(c *cachedCoverage) { c.entries = entries })
+}
+
+// keepCovered changes the incident's cache entry for an event count: the
+// entry of an older count is dropped, and that of a newer one is kept
+// as it is.
+func (s *NoticeService) keepCovered(incidentID, events int64, change func(*cachedCoverage)) {
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
+	if s.coverage == nil {
+		s.coverage = map[int64]cachedCoverage{}
+	}
+	c, ok := s.coverage[incidentID]
+	switch {
+	case ok && c.events > events:
+		return
+	case !ok || c.events < events:
+		c = cachedCoverage{events: events, outside: -1}
+	}
+	change(&c)
+	s.coverage[incidentID] = c
+}
+
+// copyEntries copies the entries, in one allocation, so that callers may
+// change them; their recipients are shared and must not change.
+func copyEntries(entries []*leakdesk.CoverageEntry) []*leakdesk.CoverageEntry {
+	values := make([]leakdesk.CoverageEntry, len(entries))
+	out := make([]*leakdesk.CoverageEntry, len(entries))
+	for i, e := range entries {
+		values[i] = *e
+		out[i] = &values[i]
+	}
+	return out
 }
 
 // coverage reads what is known of each recipient of an incident, and
@@ -50,9 +112,30 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 func (s *NoticeService) AffectedOutsideAudience(ctx context.Context, incidentID int64) (int, error) {
 	var n int
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		// Findings and recipients change only with an event, as coverage
+		// does: the count is cached by the incident's event count too.
+		var events int64
+		switch err := s.db.queryRow(ctx, tx, `SELECT event_count FROM incidents WHERE id = ?`, incidentID).Scan(&events); {
+		case err == sql.ErrNoRows:
+			var err error
+			n, err = s.db.affectedOutsideAudience(ctx, tx, incidentID)
+			return err
+		case err != nil:
+			return fmt.Errorf("read event count: %w", err)
+		}
+		s.covMu.Lock()
+		c, ok := s.coverage[incidentID]
+		s.covMu.Unlock()
+		if ok && c.events == events && c.outside >= 0 {
+			n = c.outside
+			return nil
+		}
 		var err error
-		n, err = s.db.affectedOutsideAudience(ctx, tx, incidentID)
-		return err
+		if n, err = s.db.affectedOutsideAudience(ctx, tx, incidentID); err != nil {
+			return err
+		}
+		s.keepCovered(incidentID, events, func(c *cachedCoverage) { c.outside = n })
+		return nil
 	})
 	return n, err
 }

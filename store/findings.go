@@ -5,18 +5,33 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/leakdesk/leakdesk"
 )
 
 // FindingsService implements leakdesk.FindingsService.
-type FindingsService struct{ db *DB }
+type FindingsService struct {
+	db *DB
+
+	// latest holds each incident's latest findings, decoded: decoding
+	// the document of 50,000 contacts takes a third of a second, and the
+	// console asks for it on every page. Findings rows are never changed,
+	// only added, so the row's ID is an exact key: a newer row replaces
+	// the entry, and a cached entry is never stale.
+	mu     sync.Mutex
+	latest map[int64]*leakdesk.Findings
+}
 
 var _ leakdesk.FindingsService = (*FindingsService)(nil)
 
 // NewFindingsService returns the findings service backed by db.
-func NewFindingsService(db *DB) *FindingsService { return &FindingsService{db: db} }
+func NewFindingsService(db *DB) *FindingsService {
+	return &FindingsService{db: db, latest: map[int64]*leakdesk.Findings{}}
+}
 
 func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findings) error {
 	if f.Actor == "" {
@@ -51,29 +66,115 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 	})
 }
 
+// LatestFindings returns a copy of the cached decoded findings when the
+// incident's latest findings row is the one cached, and decodes and caches
+// it otherwise. The copy's lists are the caller's own; the values in them
+// (a contact's fields, rows and evidence) are shared and must not change.
 func (s *FindingsService) LatestFindings(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
-	var f leakdesk.Findings
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
-			return err
-		}
-		var doc string
-		var id int64
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id, document FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id, &doc)
-		if err == sql.ErrNoRows {
-			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
-		}
-		if err != nil {
-			return fmt.Errorf("query findings: %w", err)
-		}
-		if err := json.Unmarshal([]byte(doc), &f); err != nil {
-			return fmt.Errorf("decode findings %d: %w", id, err)
-		}
-		f.ID, f.IncidentID = id, incidentID
-		return nil
-	})
+	f, err := s.shared(ctx, incidentID)
 	if err != nil {
 		return nil, err
 	}
-	return &f, nil
+	return copyFindings(f), nil
+}
+
+// shared returns the incident's latest findings as cached, in a
+// transaction of its own; the caller copies what it hands out.
+func (s *FindingsService) shared(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
+	var f *leakdesk.Findings
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		f, err = s.latestFindings(ctx, tx, incidentID)
+		return err
+	})
+	return f, err
+}
+
+// latestFindings returns the incident's latest findings from the cache,
+// decoding and caching them when the latest row is not the one cached.
+// They are shared: the caller copies what it hands out.
+func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incidentID int64) (*leakdesk.Findings, error) {
+	if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("query findings: %w", err)
+	}
+	if f := s.cached(incidentID, id); f != nil {
+		return f, nil
+	}
+	var doc string
+	if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT document FROM findings WHERE id = ?`), id).Scan(&doc); err != nil {
+		return nil, fmt.Errorf("query findings %d: %w", id, err)
+	}
+	f := &leakdesk.Findings{}
+	if err := json.Unmarshal([]byte(doc), f); err != nil {
+		return nil, fmt.Errorf("decode findings %d: %w", id, err)
+	}
+	f.ID, f.IncidentID = id, incidentID
+	s.keep(f)
+	return f, nil
+}
+
+// FindAffected pages and searches the cached decoded findings, so that a
+// page copies the contacts it shows, not all of them.
+func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q leakdesk.AffectedQuery) (*leakdesk.Findings, int, error) {
+	if q.Offset < 0 || q.Limit < 0 {
+		return nil, 0, leakdesk.Errorf(leakdesk.EINVALID, "offset and limit must not be negative")
+	}
+	f, err := s.shared(ctx, incidentID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var page []leakdesk.AffectedContact
+	total := 0
+	for i := range f.Contacts {
+		if !q.Matches(&f.Contacts[i]) {
+			continue
+		}
+		if total >= q.Offset && len(page) < q.Limit {
+			page = append(page, f.Contacts[i])
+		}
+		total++
+	}
+	shown := *f
+	shown.Contacts = nil
+	out := copyFindings(&shown) // the other lists are the caller's too
+	out.Contacts = page
+	return out, total, nil
+}
+
+// cached returns the cached findings of the incident when they are those
+// of row id, or nil.
+func (s *FindingsService) cached(incidentID, id int64) *leakdesk.Findings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.latest[incidentID]; f != nil && f.ID == id {
+		return f
+	}
+	return nil
+}
+
+// keep caches f unless a newer row of its incident is cached already.
+func (s *FindingsService) keep(f *leakdesk.Findings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.latest[f.IncidentID]; old == nil || old.ID < f.ID {
+		s.latest[f.IncidentID] = f
+	}
+}
+
+// copyFindings copies f and its lists, so that a caller who sorts,
+// filters or appends never changes the cached findings.
+func copyFindings(f *leakdesk.Findings) *leakdesk.Findings {
+	c := *f
+	c.Leaks, c.Contacts, c.Organisations = slices.Clone(f.Leaks), slices.Clone(f.Contacts), slices.Clone(f.Organisations)
+	c.Review, c.Former, c.Unknown, c.Unread = slices.Clone(f.Review), slices.Clone(f.Former), slices.Clone(f.Unknown), slices.Clone(f.Unread)
+	c.People.Searched, c.Weights = slices.Clone(f.People.Searched), maps.Clone(f.Weights)
+	return &c
 }

@@ -17,6 +17,21 @@ type NoticeService struct {
 
 	mu    sync.Mutex
 	cache map[int64]*leakdesk.Notice // notices never change
+
+	// coverage holds each incident's ranked coverage with the incident's
+	// event count when it was read: every change of a recipient, a
+	// delivery's outcome or a contact attempt appends an event in the
+	// same transaction, so an unchanged count is an exact key. (Claiming
+	// and releasing a delivery append none, but move it only between
+	// queued and sending, which rank the same.)
+	covMu    sync.Mutex
+	coverage map[int64]cachedCoverage
+}
+
+type cachedCoverage struct {
+	events  int64
+	entries []*leakdesk.CoverageEntry // nil until read at events
+	outside int                       // -1 until counted at events
 }
 
 var _ leakdesk.NoticeService = (*NoticeService)(nil)
