@@ -94,6 +94,13 @@ type Token struct {
 	RevokedAt time.Time  `json:"revoked_at,omitzero"`
 }
 
+// IssuedToken is a token just made, with its secret, shown this once by
+// the command line and the API alike.
+type IssuedToken struct {
+	*Token
+	Secret string `json:"secret"`
+}
+
 // MaxTokenLifetime bounds a token's expiry: a token that never expires is
 // a password that is never changed.
 const MaxTokenLifetime = 366 * 24 * time.Hour

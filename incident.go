@@ -45,6 +45,16 @@ type Incident struct {
 	HeadHash   string `json:"head_hash"`
 }
 
+// IncidentView is an incident as the command line and the API show it:
+// with the ID users name it by.
+type IncidentView struct {
+	ID string `json:"id"`
+	*Incident
+}
+
+// View returns the incident as the command line and the API show it.
+func (inc *Incident) View() IncidentView { return IncidentView{ID: inc.PublicID(), Incident: inc} }
+
 // PublicID is how users name an incident.
 func (inc *Incident) PublicID() string { return FormatIncidentID(inc.ID) }
 

@@ -121,33 +121,26 @@ type newToken struct {
 	Note       string          `json:"note,omitempty"`
 }
 
-// tokenCreated is a new token with its secret, shown this once: the same
-// JSON as "leakdesk user token --format json".
-type tokenCreated struct {
-	*leakdesk.Token
-	Secret string `json:"secret"`
-}
-
 func (s *server) handleTokenCreate() http.Handler {
-	return call(s, func(r *http.Request, in newToken) (tokenCreated, error) {
+	return call(s, func(r *http.Request, in newToken) (leakdesk.IssuedToken, error) {
 		expires := 720 * time.Hour
 		if in.ExpiresIn != "" {
 			var err error
 			if expires, err = time.ParseDuration(in.ExpiresIn); err != nil || expires <= 0 {
-				return tokenCreated{}, leakdesk.Errorf(leakdesk.EINVALID, "invalid expires_in %q: want a duration such as 720h", in.ExpiresIn)
+				return leakdesk.IssuedToken{}, leakdesk.Errorf(leakdesk.EINVALID, "invalid expires_in %q: want a duration such as 720h", in.ExpiresIn)
 			}
 		}
 		acc, err := s.account(r)
 		if err != nil {
-			return tokenCreated{}, err
+			return leakdesk.IssuedToken{}, err
 		}
 		tok := &leakdesk.Token{AccountID: acc.ID, Note: in.Note, ExpiresAt: s.cfg.Now().Add(expires),
 			Scope: leakdesk.TokenScope{Roles: in.Roles, IncidentID: in.IncidentID}}
 		secret, err := s.cfg.Accounts.CreateToken(r.Context(), tok, principal(r).String())
 		if err != nil {
-			return tokenCreated{}, err
+			return leakdesk.IssuedToken{}, err
 		}
-		return tokenCreated{tok, secret}, nil
+		return leakdesk.IssuedToken{Token: tok, Secret: secret}, nil
 	})
 }
 

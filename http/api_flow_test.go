@@ -37,10 +37,10 @@ func TestIncidentsThroughTheAPI(t *testing.T) {
 		vic := bearer(f.token(f.account("vic", leakdesk.Grant{Role: leakdesk.RoleViewer, IncidentID: 2}), leakdesk.TokenScope{}))
 
 		w := f.do(http.MethodPost, "/api/v1/incidents", `{"title": "a leak on a forum", "country": "fr"}`, ana)
-		if created := decodeBody[incidentView](t, w.Body.String()); w.Code != http.StatusOK || created.ID != "INC-0003" || created.TimeZone != "Europe/Paris" {
+		if created := decodeBody[leakdesk.IncidentView](t, w.Body.String()); w.Code != http.StatusOK || created.ID != "INC-0003" || created.TimeZone != "Europe/Paris" {
 			t.Fatalf("create: %d %s", w.Code, w.Body)
 		}
-		list := decodeBody[[]incidentView](t, f.do(http.MethodGet, "/api/v1/incidents", "", vic).Body.String())
+		list := decodeBody[[]leakdesk.IncidentView](t, f.do(http.MethodGet, "/api/v1/incidents", "", vic).Body.String())
 		if len(list) != 1 || list[0].ID != "INC-0002" {
 			t.Errorf("a viewer of INC-0002 lists %+v", list)
 		}

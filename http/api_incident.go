@@ -10,25 +10,18 @@ import (
 	"github.com/leakdesk/leakdesk/rules"
 )
 
-// incidentView is an incident as the API shows it: the same JSON as
-// "leakdesk incident list --format json".
-type incidentView struct {
-	ID string `json:"id"`
-	*leakdesk.Incident
-}
-
-func (s *server) incidentView(r *http.Request) (incidentView, error) {
+func (s *server) incidentView(r *http.Request) (leakdesk.IncidentView, error) {
 	inc, err := s.cfg.Incidents.FindIncidentByID(r.Context(), incidentID(r))
 	if err != nil {
-		return incidentView{}, err
+		return leakdesk.IncidentView{}, err
 	}
-	return incidentView{ID: inc.PublicID(), Incident: inc}, nil
+	return inc.View(), nil
 }
 
 // handleIncidentList lists, newest first, the incidents the principal may
 // read, optionally only those in ?status=open or closed.
 func (s *server) handleIncidentList() http.Handler {
-	return call(s, func(r *http.Request, _ none) ([]incidentView, error) {
+	return call(s, func(r *http.Request, _ none) ([]leakdesk.IncidentView, error) {
 		status := r.URL.Query().Get("status")
 		if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid status %q: want open or closed", status)
@@ -38,10 +31,10 @@ func (s *server) handleIncidentList() http.Handler {
 			return nil, err
 		}
 		all, ids := leakdesk.Scope(principal(r).Grants, leakdesk.ActionIncidentRead)
-		views := []incidentView{}
+		views := []leakdesk.IncidentView{}
 		for _, inc := range list {
 			if all || slices.Contains(ids, inc.ID) {
-				views = append(views, incidentView{ID: inc.PublicID(), Incident: inc})
+				views = append(views, inc.View())
 			}
 		}
 		return views, nil
@@ -60,7 +53,7 @@ type newIncident struct {
 }
 
 func (s *server) handleIncidentCreate() http.Handler {
-	return call(s, func(r *http.Request, in newIncident) (incidentView, error) {
+	return call(s, func(r *http.Request, in newIncident) (leakdesk.IncidentView, error) {
 		inc := &leakdesk.Incident{Title: in.Title, AwareAt: in.AwareAt, DiscoveredBy: in.DiscoveredBy, Role: in.Role,
 			Regimes: in.Regimes, Country: strings.ToUpper(in.Country), TimeZone: in.TimeZone}
 		if inc.Role == "" {
@@ -72,15 +65,15 @@ func (s *server) handleIncidentCreate() http.Handler {
 		regimes := s.cfg.Rules.Rules
 		var err error
 		if inc.RegimeFiles, err = regimes.ForIncident(inc.Regimes); err != nil {
-			return incidentView{}, leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
+			return leakdesk.IncidentView{}, leakdesk.Errorf(leakdesk.EINVALID, "%s", leakdesk.ErrorMessage(err))
 		}
 		if inc.TimeZone == "" {
 			inc.TimeZone = regimes.TimeZone(inc.Country)
 		}
 		if err := s.cfg.Incidents.CreateIncident(r.Context(), inc, principal(r).String()); err != nil {
-			return incidentView{}, err
+			return leakdesk.IncidentView{}, err
 		}
-		return incidentView{ID: inc.PublicID(), Incident: inc}, nil
+		return inc.View(), nil
 	})
 }
 
@@ -136,9 +129,9 @@ func (s *server) handleClose() http.Handler {
 }
 
 func (s *server) handleReopen() http.Handler {
-	return call(s, func(r *http.Request, in reasoned) (incidentView, error) {
+	return call(s, func(r *http.Request, in reasoned) (leakdesk.IncidentView, error) {
 		if err := s.cfg.Incidents.ReopenIncident(r.Context(), incidentID(r), principal(r).String(), in.Reason, in.At); err != nil {
-			return incidentView{}, err
+			return leakdesk.IncidentView{}, err
 		}
 		return s.incidentView(r)
 	})

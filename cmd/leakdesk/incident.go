@@ -68,7 +68,7 @@ started until "leakdesk incident aware" records it.`,
 				return err
 			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, incidentView{ID: inc.PublicID(), Incident: inc})
+				return writeJSON(a.stdout, inc.View())
 			}
 			_, err = fmt.Fprintln(a.stdout, inc.PublicID())
 			return err
@@ -103,9 +103,9 @@ func (a *app) incidentListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			views := make([]incidentView, len(list))
+			views := make([]leakdesk.IncidentView, len(list))
 			for i, inc := range list {
-				views[i] = incidentView{ID: inc.PublicID(), Incident: inc}
+				views[i] = inc.View()
 			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, views)

@@ -59,12 +59,6 @@ func showBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// incidentView is an incident as the CLI and API show it.
-type incidentView struct {
-	ID string `json:"id"`
-	*leakdesk.Incident
-}
-
 // reportUnread tells the user, on stderr, of every file or member that
 // could not be read. When nothing at all was read it returns EUNREAD, so
 // that an empty result never reads as "nobody is affected".

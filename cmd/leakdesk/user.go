@@ -266,12 +266,6 @@ func (a *app) userGrantCommand(grant bool) *cobra.Command {
 	return cmd
 }
 
-// tokenCreated is what "user token" prints: the secret, this once.
-type tokenCreated struct {
-	*leakdesk.Token
-	Secret string `json:"secret"`
-}
-
 func (a *app) userTokenCommand() *cobra.Command {
 	var roles []string
 	var incident, note string
@@ -312,7 +306,7 @@ and stops working when it expires, is revoked, or its owner is disabled.`,
 				return err
 			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, tokenCreated{tok, secret})
+				return writeJSON(a.stdout, leakdesk.IssuedToken{Token: tok, Secret: secret})
 			}
 			fmt.Fprintf(a.stdout, "token %d for %s, expires %s\n%s\n", tok.ID, tok.Owner, showTime(tok.ExpiresAt, time.UTC), secret)
 			fmt.Fprintln(a.stderr, "leakdesk: this secret is shown once and cannot be recovered; keep it in a secret store.")
