@@ -13,18 +13,21 @@ import (
 
 // Coverage is a durability barrier (see durable.go): no coverage, report or
 // close is produced from delivery bookkeeping that a power cut could undo.
+// A cached coverage needs no new barrier: every delivery outcome appends
+// an event, so an unchanged event count means nothing was committed since
+// the barrier that preceded the cached read.
 func (s *NoticeService) Coverage(ctx context.Context, incidentID int64) ([]*leakdesk.CoverageEntry, error) {
 	var out []*leakdesk.CoverageEntry
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.db.markDurable(ctx, tx); err != nil {
-			return err
-		}
 		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, false)
 		if err != nil {
 			return err
 		}
 		if out = s.cachedCoverage(incidentID, inc.EventCount); out != nil {
 			return nil
+		}
+		if err := s.db.markDurable(ctx, tx); err != nil {
+			return err
 		}
 		entries, err := s.db.coverage(ctx, tx, incidentID)
 		if err != nil {
