@@ -22,6 +22,17 @@ type Checkpoint struct {
 	Timestamp []byte `json:"timestamp,omitempty"`
 }
 
+// UnsignedTail is the part of an incident's timeline that no checkpoint
+// covers yet: events Signed+1 to Events.
+type UnsignedTail struct {
+	IncidentID int64
+	Events     int64 // the timeline's length
+	Signed     int64 // the size of its latest checkpoint, 0 when it has none
+	// Decisive is true when the tail holds a filing, a notice or a
+	// closing: the events a regulator or a court asks about first.
+	Decisive bool
+}
+
 // CheckpointService keeps an incident's checkpoints in the store. The
 // store is not what makes them trustworthy: the signature and the witness
 // copies are.
