@@ -22,6 +22,35 @@ type Checkpoint struct {
 	Timestamp []byte `json:"timestamp,omitempty"`
 }
 
+// SignedState says how far an incident's timeline is signed and vouched
+// for by a timestamp authority.
+type SignedState struct {
+	Size  int64  // events covered by the latest valid checkpoint; 0 when none
+	KeyID string // the signing key's ID
+	// TrustedTime is the latest time an RFC 3161 authority vouched for, and
+	// TrustedSize the checkpoint it covers; zero for "no trusted timestamp".
+	TrustedTime time.Time
+	TrustedSize int64
+	Problem     string // why the checkpoints do not hold; empty when they do
+}
+
+// SignatureChecker checks an incident's timeline against its signed
+// checkpoints.
+type SignatureChecker interface {
+	CheckSignatures(ctx context.Context, incidentID int64) (*SignedState, error)
+}
+
+// UnsignedTail is the part of an incident's timeline that no checkpoint
+// covers yet: events Signed+1 to Events.
+type UnsignedTail struct {
+	IncidentID int64
+	Events     int64 // the timeline's length
+	Signed     int64 // the size of its latest checkpoint, 0 when it has none
+	// Decisive is true when the tail holds a filing, a notice or a
+	// closing: the events a regulator or a court asks about first.
+	Decisive bool
+}
+
 // CheckpointService keeps an incident's checkpoints in the store. The
 // store is not what makes them trustworthy: the signature and the witness
 // copies are.

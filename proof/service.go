@@ -129,6 +129,20 @@ func (s *Service) Verify(ctx context.Context, incidentID int64, w Witness) (*Rep
 	return s.Checker().Verify(inc, events, stored, witnessed, name), nil
 }
 
+// CheckSignatures implements leakdesk.SignatureChecker, against the stored
+// checkpoints only: the witness is for verify, which names it.
+func (s *Service) CheckSignatures(ctx context.Context, incidentID int64) (*leakdesk.SignedState, error) {
+	rep, err := s.Verify(ctx, incidentID, nil)
+	if err != nil {
+		return nil, err
+	}
+	st := &leakdesk.SignedState{Size: rep.SignedSize, KeyID: rep.KeyID, TrustedTime: rep.TrustedTime, TrustedSize: rep.TrustedSize}
+	if !rep.OK {
+		st.Problem = rep.Problem
+	}
+	return st, nil
+}
+
 func (s *Service) load(ctx context.Context, incidentID int64) (*leakdesk.Incident, []*leakdesk.Event, []*leakdesk.Checkpoint, error) {
 	inc, err := s.incidents.FindIncidentByID(ctx, incidentID)
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 
 // ReportInput gathers what the reports of incident id draw on at now: the
 // incident, its clocks, filings, evidence, timeline and facts, its latest
-// confirmed assessment, and how far the people were told. Returns
-// ENOTFOUND.
+// confirmed assessment, how far the people were told, and whether the
+// record holds. Returns ENOTFOUND.
 func (s *Services) ReportInput(ctx context.Context, id int64, now time.Time) (ReportInput, error) {
 	sum, filings, err := s.summary(ctx, id, now)
 	if err != nil {
@@ -20,7 +20,11 @@ func (s *Services) ReportInput(ctx context.Context, id int64, now time.Time) (Re
 	if err != nil {
 		return ReportInput{}, err
 	}
-	in := ReportInput{Incident: sum.Incident, Filings: filings, Evidence: sum.Evidence, Events: events, Facts: leakdesk.Facts(events)}
+	record, err := s.recordState(ctx, id)
+	if err != nil {
+		return ReportInput{}, err
+	}
+	in := ReportInput{Incident: sum.Incident, Filings: filings, Evidence: sum.Evidence, Events: events, Facts: leakdesk.Facts(events), Record: record}
 	if in.Facts[InformedFact] == "" {
 		if err := s.informedFacts(ctx, id, in.Facts); err != nil {
 			return ReportInput{}, err

@@ -105,6 +105,7 @@ type ReportInput struct {
 	Records  int64 // approximate number of records; 0 when unknown
 	Evidence []*leakdesk.Evidence
 	Events   []*leakdesk.Event
+	Record   *RecordState // nil when the record was not checked
 }
 
 // Report is a filing, filled in one language.
@@ -185,6 +186,14 @@ func tr(lang, key string) string {
 		"no-notification":        {"no notification proposed", "pas de notification proposée"},
 		"undetermined":           {"undetermined: inputs are missing", "indéterminée : des éléments manquent"},
 		"ref.":                   {"ref.", "réf."},
+		"record.chain": {"Checked when this report was generated: the timeline's %d events form an unbroken hash chain, and the tables decisions are read from agree with it",
+			"Vérifié à la génération de ce rapport : les %d événements de la chronologie forment une chaîne de hachage intacte, et les tables dont les décisions sont lues concordent avec elle"},
+		"record.signed": {"; signed up to event %d (key %s)", " ; signée jusqu'à l'événement %d (clé %s)"},
+		"record.unsigned": {"; not signed (no signing key configured): a rewrite by whoever can write to the database would not be detected",
+			" ; non signée (aucune clé de signature configurée) : une réécriture par quiconque peut écrire dans la base ne serait pas détectée"},
+		"record.doubt":   {"IN DOUBT: %s. See leakdesk incident verify %s", "DOUTEUX : %s. Voir leakdesk incident verify %s"},
+		"record.untimed": {"No trusted timestamp", "Aucun horodatage qualifié"},
+		"record.timed":   {"%s, vouched for by an RFC 3161 timestamp authority, for the first %d events", "%s, attesté par une autorité d'horodatage RFC 3161, pour les %d premiers événements"},
 		"deliveries": {"%d-%d. %s to %s notify.delivery, campaign %s: %s (%s), %s recorded one by one",
 			"%d-%d. %s à %s notify.delivery, campagne %s : %s (%s), %s enregistrés un par un"},
 		"delivery.queued":    {"queued", "en file"},
@@ -284,6 +293,7 @@ func reportFacts(lang string, k *ReportKind, in ReportInput) map[string]string {
 	}
 	out["filings.all"] = strings.Join(all, "\n")
 	out["filings.delay_reasons"] = delayReasons(lang, k, in)
+	recordFacts(lang, in, out)
 	out["report.phase"] = tr(lang, "initial")
 	if len(byObligation[k.Obligation]) > 0 {
 		out["report.phase"] = tr(lang, "complementary")

@@ -46,6 +46,8 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 			{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
 			{Seq: 2, Kind: "obligation.filed", Actor: "alice", OccurredAt: aware.Add(20 * time.Hour)},
 		},
+		Record: &rules.RecordState{Chain: &leakdesk.ChainReport{Events: 2, OK: true},
+			Signed: &leakdesk.SignedState{Size: 2, KeyID: "0123456789abcdef", TrustedTime: aware.Add(90 * time.Hour), TrustedSize: 2}},
 	}
 }
 

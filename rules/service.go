@@ -13,4 +13,7 @@ type Services struct {
 	// Profiler reads the evidence for the assessment (package dump's).
 	Profiler leakdesk.EvidenceProfiler
 	Rules    *Rules
+	// Signatures, when a signing key is configured, says how far each
+	// timeline is signed; reports state it (package proof's).
+	Signatures leakdesk.SignatureChecker
 }

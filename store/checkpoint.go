@@ -102,3 +102,34 @@ func (s *CheckpointService) FindUnsigned(ctx context.Context) ([]int64, error) {
 	})
 	return ids, err
 }
+
+// FindUnsignedTails returns, for every incident whose latest events no
+// checkpoint covers yet, how far it is signed and whether the unsigned
+// part holds a filing, a notice or a closing.
+func (s *CheckpointService) FindUnsignedTails(ctx context.Context) ([]leakdesk.UnsignedTail, error) {
+	var tails []leakdesk.UnsignedTail
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`
+			SELECT i.id, i.event_count, COALESCE(c.size, 0),
+				EXISTS (SELECT 1 FROM events e
+					WHERE e.incident_id = i.id AND e.seq > COALESCE(c.size, 0) AND e.kind IN (?, ?, ?))
+			FROM incidents i
+			LEFT JOIN (SELECT incident_id, max(size) AS size FROM checkpoints GROUP BY incident_id) c ON c.incident_id = i.id
+			WHERE i.event_count > COALESCE(c.size, 0)
+			ORDER BY i.id`),
+			leakdesk.EventObligationFiled, leakdesk.EventNoticeCreated, leakdesk.EventIncidentClosed)
+		if err != nil {
+			return fmt.Errorf("query unsigned timelines: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t leakdesk.UnsignedTail
+			if err := rows.Scan(&t.IncidentID, &t.Events, &t.Signed, &t.Decisive); err != nil {
+				return fmt.Errorf("scan unsigned timeline: %w", err)
+			}
+			tails = append(tails, t)
+		}
+		return rows.Err()
+	})
+	return tails, err
+}

@@ -368,6 +368,11 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 	if err != nil {
 		return nil, err
 	}
+	stopSigning, err := a.signWhileRunning(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stopSigning()
 	outbox := nf.outbox
 	if outbox == "" && nf.smtp == "" {
 		outbox = filepath.Join(a.dataDir, "outbox")

@@ -26,6 +26,7 @@ import (
 //	LEAKDESK_WITNESS      dir:/path or https://… where checkpoints are copied
 //	LEAKDESK_TSA          an RFC 3161 timestamp authority URL
 //	LEAKDESK_TSA_CERT     that authority's certificate (PEM) tokens must chain to
+//	LEAKDESK_CHECKPOINT_EVERY  events between checkpoints in a long run (default 1000)
 
 // keyUse says what a command may do with the signing key.
 type keyUse int
@@ -88,16 +89,47 @@ func (a *app) proofService(ctx context.Context, use keyUse) (*proof.Service, err
 // checkpointAfterCommand signs every timeline a command added events to.
 // It runs after each successful command, once a signing key is configured,
 // so that filings, notices and closings are all covered wherever they are
-// made; a long campaign in "serve" is signed at the next command.
+// made; serve and campaigns also sign while they run (signWhileRunning).
 func (a *app) checkpointAfterCommand(ctx context.Context) error {
 	if a.db == nil || a.getenv("LEAKDESK_SIGNING_KEY") == "" {
 		return nil
 	}
+	// A run stopped by Ctrl-C or SIGTERM (serve, watch) still signs what it
+	// appended.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	svc, err := a.proofService(ctx, sign)
 	if err != nil {
 		return err
 	}
 	return svc.CheckpointUnsigned(ctx, store.NewCheckpointService(a.db).FindUnsigned)
+}
+
+// signWhileRunning signs timelines during a long run (serve, a campaign),
+// at filings, notices and closings and every LEAKDESK_CHECKPOINT_EVERY
+// events, when a signing key is configured. The returned stop ends it
+// after a last pass over what is still unsigned.
+func (a *app) signWhileRunning(ctx context.Context) (stop func(), err error) {
+	if a.getenv("LEAKDESK_SIGNING_KEY") == "" {
+		return func() {}, nil
+	}
+	svc, err := a.proofService(ctx, sign)
+	if err != nil {
+		return nil, err
+	}
+	c := proof.NewCheckpointer(svc, store.NewCheckpointService(a.db).FindUnsignedTails)
+	if v := a.getenv("LEAKDESK_CHECKPOINT_EVERY"); v != "" {
+		if c.Every, err = strconv.ParseInt(v, 10, 64); err != nil || c.Every <= 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "LEAKDESK_CHECKPOINT_EVERY is %q: give a number of events above 0", v)
+		}
+	}
+	running, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Run(running)
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 func readCertificate(path string) (*x509.Certificate, error) {

@@ -40,4 +40,9 @@ func TestVerifyNamesAnEditedSideTable(t *testing.T) {
 	if _, errOut, code := c.run("incident", "close", "1", "--reason", "done"); code != exitIntegrity || !strings.Contains(errOut, "record is in doubt") {
 		t.Fatalf("close after a direct close: exit %d, %s", code, errOut)
 	}
+	// A report is still written, for the clock does not wait, but it says
+	// that the record it is drawn from is in doubt.
+	if out := c.ok("report", "1", "--kind", "register", "--lang", "en"); !strings.Contains(out, "IN DOUBT: 1 row(s) of the side tables disagree") {
+		t.Fatalf("the register entry does not say the record is in doubt:\n%s", out)
+	}
 }

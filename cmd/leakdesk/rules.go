@@ -293,8 +293,14 @@ func (a *app) rulesServices(ctx context.Context) (*rules.Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rules.Services{Incidents: incidents, Findings: store.NewFindingsService(a.db), Notices: store.NewNoticeService(a.db),
-		Evidence: ev, Profiler: profiler, Rules: r}, nil
+	services := &rules.Services{Incidents: incidents, Findings: store.NewFindingsService(a.db), Notices: store.NewNoticeService(a.db),
+		Evidence: ev, Profiler: profiler, Rules: r}
+	if a.getenv("LEAKDESK_SIGNING_KEY") != "" {
+		if services.Signatures, err = a.proofService(ctx, sign); err != nil {
+			return nil, err
+		}
+	}
+	return services, nil
 }
 
 // vaultOnUse is the evidence service, with the vault opened on first use:

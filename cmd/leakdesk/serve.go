@@ -84,6 +84,11 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err := a.ensureDataDir(); err != nil {
 				return err
 			}
+			stopSigning, err := a.signWhileRunning(ctx)
+			if err != nil {
+				return err
+			}
+			defer stopSigning()
 			shareKey, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
 			if err != nil {
 				return err
