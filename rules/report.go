@@ -139,6 +139,9 @@ func (k *ReportKind) Build(lang string, in ReportInput, now time.Time) (*Report,
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "unknown language %q: want fr or en", lang)
 	}
 	facts := reportFacts(lang, k, in)
+	if err := verdictFacts(lang, in, facts); err != nil {
+		return nil, err
+	}
 	rep := &Report{Kind: k.ID, Lang: lang, Title: k.Title[lang], Incident: in.Incident.PublicID(), GeneratedAt: now}
 	for _, s := range k.Sections {
 		part := ReportedPart{Title: s.Title[lang]}
@@ -191,9 +194,31 @@ func tr(lang, key string) string {
 		"record.signed": {"; signed up to event %d (key %s)", " ; signée jusqu'à l'événement %d (clé %s)"},
 		"record.unsigned": {"; not signed (no signing key configured): a rewrite by whoever can write to the database would not be detected",
 			" ; non signée (aucune clé de signature configurée) : une réécriture par quiconque peut écrire dans la base ne serait pas détectée"},
-		"record.doubt":   {"IN DOUBT: %s. See leakdesk incident verify %s", "DOUTEUX : %s. Voir leakdesk incident verify %s"},
-		"record.untimed": {"No trusted timestamp", "Aucun horodatage qualifié"},
-		"record.timed":   {"%s, vouched for by an RFC 3161 timestamp authority, for the first %d events", "%s, attesté par une autorité d'horodatage RFC 3161, pour les %d premiers événements"},
+		"record.doubt": {"IN DOUBT: %s. See leakdesk incident verify %s", "DOUTEUX : %s. Voir leakdesk incident verify %s"},
+		"verdict.head": {"Leak %s (%d rows), checked by leakdesk verify-leak on %s (event %d):",
+			"Fuite %s (%d lignes), examinée par leakdesk verify-leak le %s (événement %d) :"},
+		"verdict.access":                            {"claim of access, ", "allégation d'accès, "},
+		"verdict.authentic":                         {"authentic", "authentique"},
+		"verdict.fabricated":                        {"fabricated", "fabriquée"},
+		"verdict.mixed":                             {"mixed", "mélangée"},
+		"verdict.current":                           {"current", "actuelle"},
+		"verdict.recent":                            {"recent", "récente"},
+		"verdict.old":                               {"old", "ancienne"},
+		"verdict.complete":                          {"complete", "complète"},
+		"verdict.partial":                           {"partial", "partielle"},
+		"verdict.new or recycled":                   {"new or recycled", "nouvelle ou recyclée"},
+		"verdict.new":                               {"new", "nouvelle"},
+		"verdict.recycled":                          {"recycled", "recyclée"},
+		"verdict.unknown":                           {"unknown", "inconnu"},
+		"verdict.supports":                          {"supports the claim", "étaye l'allégation"},
+		"verdict.does not support":                  {"does not support the claim", "n'étaye pas l'allégation"},
+		"verdict.secrets":                           {"secrets", "secrets"},
+		"verdict.configuration and detection rules": {"configuration and detection rules", "configuration et règles de détection"},
+		"verdict.credentials on own domains":        {"credentials on own domains", "identifiants sur les domaines propres"},
+		"verdict.internal host names":               {"internal host names", "noms d'hôtes internes"},
+		"verdict.internal IP addresses":             {"internal IP addresses", "adresses IP internes"},
+		"record.untimed":                            {"No trusted timestamp", "Aucun horodatage qualifié"},
+		"record.timed":                              {"%s, vouched for by an RFC 3161 timestamp authority, for the first %d events", "%s, attesté par une autorité d'horodatage RFC 3161, pour les %d premiers événements"},
 		"deliveries": {"%d-%d. %s to %s notify.delivery, campaign %s: %s (%s), %s recorded one by one",
 			"%d-%d. %s à %s notify.delivery, campagne %s : %s (%s), %s enregistrés un par un"},
 		"delivery.queued":    {"queued", "en file"},

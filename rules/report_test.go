@@ -45,10 +45,24 @@ func reportInput(t *testing.T, r *rules.Rules) rules.ReportInput {
 		Events: []*leakdesk.Event{
 			{Seq: 1, Kind: "incident.opened", Actor: "alice", OccurredAt: aware},
 			{Seq: 2, Kind: "obligation.filed", Actor: "alice", OccurredAt: aware.Add(20 * time.Hour)},
+			{Seq: 3, Kind: leakdesk.EventLeakVerified, Actor: "alice", OccurredAt: aware.Add(30 * time.Hour), Details: verdictDetails()},
 		},
 		Record: &rules.RecordState{Chain: &leakdesk.ChainReport{Events: 2, OK: true},
 			Signed: &leakdesk.SignedState{Size: 2, KeyID: "0123456789abcdef", TrustedTime: aware.Add(90 * time.Hour), TrustedSize: 2}},
 	}
+}
+
+// verdictDetails is a verify-leak verdict as the timeline records it.
+func verdictDetails() json.RawMessage {
+	data, err := json.Marshal(leakdesk.LeakVerifiedPayload{Leak: "microsoc_customers.txt", Rows: 945, Findings: []leakdesk.VerdictFinding{
+		{Question: "authentic", Verdict: "authentic", Evidence: []string{"909 of 945 rows (96 %) link to the registry"}},
+		{Question: "new or recycled", Verdict: "new", Evidence: []string{"no earlier leak on file shares more than 3 % of its values"}},
+		{Question: "access: secrets", Verdict: "does not support", Evidence: []string{"no password, key, token or connection string recognised"}},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return data
 }
 
 // forumIncident is a controller's incident under GDPR and NIS2 in France,

@@ -49,6 +49,10 @@ func TestVerifyAndShare(t *testing.T) {
 		if log := c.ok("incident", "log", "1"); !strings.Contains(log, "leak.verified") {
 			t.Errorf("the verdict is not on the timeline:\n%s", log)
 		}
+		if report := c.ok("report", "1", "--kind", "gdpr-art33", "--lang", "en"); !strings.Contains(report, "authentic: authentic. ") ||
+			!strings.Contains(report, "checked by leakdesk verify-leak") {
+			t.Errorf("the authority report does not give the verdict:\n%s", report)
+		}
 
 		stix, misp := filepath.Join(dir, "bundle.json"), filepath.Join(dir, "event.json")
 		c.ok("share", "1", "--format", "stix", "--out", stix)
