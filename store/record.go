@@ -83,6 +83,9 @@ func (d *DB) sideTables(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident)
 	if side.Contacts, err = d.contactOutcomes(ctx, tx, inc.ID); err != nil {
 		return nil, err
 	}
+	if side.Personal, err = d.personalValues(ctx, tx, inc.ID); err != nil {
+		return nil, err
+	}
 	if err := d.queryRow(ctx, tx, `
 		SELECT COALESCE((SELECT max(id) FROM findings WHERE incident_id = ?), 0),
 			(SELECT count(*) FROM affected_contacts WHERE findings_id = (SELECT max(id) FROM findings WHERE incident_id = ?))`,
