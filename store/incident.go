@@ -263,10 +263,11 @@ func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) 
 		if report = leakdesk.VerifyChain(inc, events); !report.OK {
 			return nil
 		}
-		if err := s.db.checkRecord(ctx, tx, inc, events, report); err != nil {
+		// Values first: a changed value also shows as a changed note.
+		if err := s.db.checkPersonal(ctx, tx, inc.ID, events, report); err != nil {
 			return err
 		}
-		return s.db.checkPersonal(ctx, tx, inc.ID, events, report)
+		return s.db.checkRecord(ctx, tx, inc, events, report)
 	})
 	return report, err
 }

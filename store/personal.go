@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
@@ -281,6 +282,10 @@ func eraseFindings(f *leakdesk.Findings, ids, emails map[string]bool) bool {
 	for i := range f.Contacts {
 		if c := &f.Contacts[i]; ids[c.ID] || (c.Email != "" && emails[c.Email]) {
 			c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
+			for j := range c.Evidence {
+				// "equal: the value" keeps how, not what.
+				c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
+			}
 			changed = true
 		}
 	}

@@ -39,7 +39,7 @@ func (d *DB) checkRecord(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident
 	if err != nil {
 		return err
 	}
-	if len(found) > 0 {
+	if len(found) > 0 && report.OK {
 		report.OK, report.Disagreements = false, found
 		report.Problem = fmt.Sprintf("%d row(s) of the side tables disagree with the timeline; the first: %s", len(found), found[0])
 	}
