@@ -170,12 +170,6 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 // overwrites the side-table copies held about recipients, and records
 // the erasure, with the references, in erased and on the timeline.
 func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.PersonalErasedPayload, actor string) error {
-	if !d.postgres {
-		// Deleted cells are zeroed, not left in the file's free space.
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return fmt.Errorf("turn on secure delete: %w", err)
-		}
-	}
 	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref`), append([]any{incidentID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
@@ -300,16 +294,27 @@ func eraseFindings(f *leakdesk.Findings, ids, emails map[string]bool) bool {
 	return changed
 }
 
-// flushErased makes SQLite rewrite the database file from its write-ahead
-// log and empty the log, so that the erased bytes leave both files now
-// rather than at the next automatic checkpoint. PostgreSQL keeps dead
-// rows until a vacuum reuses their space: docs/erasure.md says so.
+// flushErased makes SQLite rebuild the database file and empty its
+// write-ahead log, so that the erased bytes leave both files now. Zeroing
+// only what the erasure itself frees (secure_delete) would not be enough: earlier
+// updates of the same rows, such as a delivery's changes of state, left
+// older copies in the pages' free space. PostgreSQL keeps dead rows until
+// a vacuum reuses their space: docs/erasure.md says so.
 func (d *DB) flushErased(ctx context.Context) error {
 	if d.postgres {
 		return nil
 	}
-	if _, err := d.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	d.writer.Lock()
+	defer d.writer.Unlock()
+	if _, err := d.db.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("rebuild the database after an erasure: %w", err)
+	}
+	var busy, frames, copied int
+	if err := d.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
 		return fmt.Errorf("checkpoint the erasure: %w", err)
+	}
+	if busy != 0 {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "the erasure is recorded, but another reader kept the old pages in the write-ahead log: erase again when the database is idle (erasing twice is harmless)")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -95,8 +96,8 @@ func storeHolds(t *testing.T, c *cli, backend, s string) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if bytes.Contains(data, []byte(s)) {
-				return f
+			if i := bytes.Index(data, []byte(s)); i >= 0 {
+				return fmt.Sprintf("%s at %d: %q", f, i, data[max(0, i-300):min(len(data), i+100)])
 			}
 		}
 		return ""
