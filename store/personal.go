@@ -170,25 +170,27 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 // overwrites the side-table copies held about recipients, and records
 // the erasure, with the references, in erased and on the timeline.
 func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.PersonalErasedPayload, actor string) error {
-	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref`), append([]any{incidentID}, args...)...)
+	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref, subject, value`), append([]any{incidentID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
 	}
 	erased.Refs = []string{}
+	bySubject := map[string][]string{}
 	for rows.Next() {
-		var ref string
-		if err := rows.Scan(&ref); err != nil {
+		var ref, subject, value string
+		if err := rows.Scan(&ref, &subject, &value); err != nil {
 			rows.Close()
-			return fmt.Errorf("scan erased reference: %w", err)
+			return fmt.Errorf("scan erased value: %w", err)
 		}
 		erased.Refs = append(erased.Refs, ref)
+		bySubject[subject] = append(bySubject[subject], value)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
 	}
 	for _, r := range recipients {
-		if err := d.eraseRecipient(ctx, tx, r); err != nil {
+		if err := d.eraseRecipient(ctx, tx, r, bySubject[r.Key]); err != nil {
 			return err
 		}
 	}
@@ -199,19 +201,22 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 }
 
 // eraseRecipient overwrites the side-table copies of what is known about
-// r. Its key, kind and language stay: coverage and the record are checked
-// by them, and they say nothing of the person without the registry.
-func (d *DB) eraseRecipient(ctx context.Context, tx *sql.Tx, r *leakdesk.Recipient) error {
-	for _, stmt := range []string{
-		`UPDATE recipients SET name = ?, organisation = '', email = '', phone = '' WHERE id = ?`,
-		`UPDATE contact_attempts SET note = ? WHERE recipient_id = ?`,
-	} {
-		if _, err := d.exec(ctx, tx, stmt, leakdesk.ErasedValue, r.ID); err != nil {
-			return fmt.Errorf("erase recipient %d: %w", r.ID, err)
-		}
+// r, whose erased values are values. Its key, kind and language stay:
+// coverage and the record are checked by them, and they say nothing of
+// the person without the registry. A contact's note is overwritten only
+// where it was one of the erased values: a note an older release wrote
+// inline stays on the timeline, and the table must still agree with it.
+func (d *DB) eraseRecipient(ctx context.Context, tx *sql.Tx, r *leakdesk.Recipient, values []string) error {
+	if _, err := d.exec(ctx, tx, `UPDATE recipients SET name = ?, organisation = '', email = '', phone = '' WHERE id = ?`, leakdesk.ErasedValue, r.ID); err != nil {
+		return fmt.Errorf("erase recipient %d: %w", r.ID, err)
 	}
 	if _, err := d.exec(ctx, tx, `UPDATE deliveries SET address = '', last_error = '' WHERE recipient_id = ?`, r.ID); err != nil {
 		return fmt.Errorf("erase deliveries of recipient %d: %w", r.ID, err)
+	}
+	for _, v := range values {
+		if _, err := d.exec(ctx, tx, `UPDATE contact_attempts SET note = ? WHERE recipient_id = ? AND note = ?`, leakdesk.ErasedValue, r.ID, v); err != nil {
+			return fmt.Errorf("erase contact notes of recipient %d: %w", r.ID, err)
+		}
 	}
 	return nil
 }
