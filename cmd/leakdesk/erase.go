@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 func (a *app) incidentEraseCommand() *cobra.Command {
@@ -24,19 +25,9 @@ names who did it, not the values; verify then reports them as erased.`,
 			if subject == "" {
 				return leakdesk.Errorf(leakdesk.EINVALID, "erase needs --subject KEY, the recipient's key")
 			}
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.incidentStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			erased, err := svc.ErasePersonal(cmd.Context(), id, subject, a.actor)
-			if err != nil {
-				return err
-			}
-			return a.writeErased(id, erased)
+			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error) {
+				return svc.ErasePersonal(cmd.Context(), id, subject, a.actor)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&subject, "subject", "", "the key of the recipient whose data is erased")
@@ -53,23 +44,13 @@ its retention period ended at DATE (YYYY-MM-DD, UTC, or RFC 3339). A date still
 to come is refused: run the command on or after it, from cron for example.`,
 		Args: exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := leakdesk.ParseIncidentID(args[0])
-			if err != nil {
-				return err
-			}
 			end, err := a.parseDate("--until", until)
 			if err != nil {
 				return err
 			}
-			svc, err := a.incidentStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			erased, err := svc.ExpirePersonal(cmd.Context(), id, end, a.actor)
-			if err != nil {
-				return err
-			}
-			return a.writeErased(id, erased)
+			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error) {
+				return svc.ExpirePersonal(cmd.Context(), id, end, a.actor)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&until, "until", "", "when the retention period ends: YYYY-MM-DD (UTC) or RFC 3339 (required)")
@@ -87,11 +68,24 @@ func (a *app) parseDate(flag, value string) (time.Time, error) {
 	return a.parseTime(flag, value)
 }
 
-func (a *app) writeErased(id int64, erased *leakdesk.PersonalErasedPayload) error {
+// erase runs one erasure of the incident named by ref and says what it did.
+func (a *app) erase(cmd *cobra.Command, ref string, run func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error)) error {
+	id, err := leakdesk.ParseIncidentID(ref)
+	if err != nil {
+		return err
+	}
+	svc, err := a.incidentStore(cmd.Context())
+	if err != nil {
+		return err
+	}
+	erased, err := run(svc, id)
+	if err != nil {
+		return err
+	}
 	if a.format == "json" {
 		return writeJSON(a.stdout, erased)
 	}
-	_, err := fmt.Fprintf(a.stdout, "incident %s: %d personal value(s) erased from the timeline's store; side-table copies overwritten; the erasure is on the timeline\n",
+	_, err = fmt.Fprintf(a.stdout, "incident %s: %d personal value(s) erased from the timeline's store; side-table copies overwritten; the erasure is on the timeline\n",
 		leakdesk.FormatIncidentID(id), len(erased.Refs))
 	return err
 }
