@@ -40,6 +40,7 @@ const (
 	ActionRecipientWaive  Action = "recipient.waive" // record why someone will not be reached; may need a second approval
 	ActionCoverageRead    Action = "coverage.read"
 	ActionPersonalUnmask  Action = "personal.unmask" // show one person's record unmasked: an event
+	ActionPersonalErase   Action = "personal.erase"  // erase a person's values, or all once retention ends: an event
 	ActionSampleMake      Action = "sample.make"
 	ActionAccountsManage  Action = "accounts.manage"
 	ActionServerRun       Action = "server.run"
@@ -92,6 +93,7 @@ func Policy() []Rule {
 		{ActionRecipientWaive, "record why a recipient will not be reached", []Role{lead, comms}},
 		{ActionCoverageRead, "read who is reached", []Role{lead, comms, legal, viewer}},
 		{ActionPersonalUnmask, "unmask one person's record", []Role{lead, analyst, legal, comms}},
+		{ActionPersonalErase, "erase a person's data, or all of it once retention ends", []Role{lead, legal}},
 		{ActionSampleMake, "make a synthetic sample incident", []Role{lead, analyst}},
 		{ActionAccountsManage, "manage accounts, roles and tokens", []Role{admin}},
 		{ActionServerRun, "run the server", []Role{admin}},

@@ -115,6 +115,9 @@ type ChainReport struct {
 	// Disagreements are the side-table rows that say something the
 	// timeline does not (see Record.Disagreements).
 	Disagreements []Disagreement `json:"disagreements,omitempty"`
+	// Personal says what became of the personal values the events refer
+	// to; nil when the chain itself is broken.
+	Personal *PersonalReport `json:"personal,omitempty"`
 }
 
 // VerifyChain checks that events form an unbroken chain ending at the head

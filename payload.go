@@ -140,23 +140,23 @@ type NoticeCreatedPayload struct {
 // DeliveryChangedPayload is the detail of EventDeliveryChanged. A campaign
 // writes one per message and per change.
 type DeliveryChangedPayload struct {
-	Attempt   int    `json:"attempt"`
-	Change    string `json:"change"` // the new state, "retry" when queued again, or "uncertain"
-	Delivery  int64  `json:"delivery"`
-	Detail    string `json:"detail"`
-	MessageID string `json:"message_id"`
-	Notice    int64  `json:"notice"`
-	Recipient string `json:"recipient"` // the recipient's key
-	State     string `json:"state"`
+	Attempt   int      `json:"attempt"`
+	Change    string   `json:"change"` // the new state, "retry" when queued again, or "uncertain"
+	Delivery  int64    `json:"delivery"`
+	Detail    Personal `json:"detail"` // a mail server's answer may quote the address
+	MessageID string   `json:"message_id"`
+	Notice    int64    `json:"notice"`
+	Recipient string   `json:"recipient"` // the recipient's key
+	State     string   `json:"state"`
 }
 
 // ContactRecordedPayload is the detail of EventContactRecorded and of
 // EventAcknowledged, which is a contact on the "ack" channel.
 type ContactRecordedPayload struct {
-	Channel   string `json:"channel"`
-	Note      string `json:"note"`
-	Outcome   string `json:"outcome"`
-	Recipient string `json:"recipient"` // the recipient's key
+	Channel   string   `json:"channel"`
+	Note      Personal `json:"note"`
+	Outcome   string   `json:"outcome"`
+	Recipient string   `json:"recipient"` // the recipient's key
 }
 
 // newPayload returns a pointer to an empty payload of kind, or nil for a
@@ -204,6 +204,8 @@ func newPayload(kind string) any {
 		return &FingerprintTraced{}
 	case EventLeakVerified:
 		return &LeakVerifiedPayload{}
+	case EventPersonalErased:
+		return &PersonalErasedPayload{}
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ type RecordedContact struct {
 	RecipientKey string
 	Channel      string
 	Outcome      string
-	Note         string
+	Note         Personal
 	Actor        string
 	At           time.Time
 	Seq          int64

@@ -21,6 +21,9 @@ type SideTables struct {
 	// AffectedContacts the number of its affected_contacts rows.
 	Findings         int64
 	AffectedContacts int
+	// Personal are the incident's stored personal values: a contact's note
+	// is compared as a reader sees it, "erased" once erased.
+	Personal PersonalValues
 }
 
 // Disagreement is one place where a side table says something its
@@ -59,7 +62,7 @@ func (rec *Record) Disagreements(side *SideTables) []Disagreement {
 	out = append(out, rec.findingsDisagreements(side)...)
 	out = append(out, rec.recipientDisagreements(side.Recipients)...)
 	out = append(out, rec.deliveryDisagreements(side.Deliveries, keys)...)
-	return append(out, rec.contactDisagreements(side.Contacts, keys)...)
+	return append(out, rec.contactDisagreements(side.Contacts, keys, side.Personal)...)
 }
 
 // fieldDiffs lists, for the row of table named row, each field whose
@@ -174,7 +177,7 @@ func (rec *Record) deliveryDisagreements(deliveries []*Delivery, keys map[int64]
 
 // contactDisagreements compares attempts in order: both sides keep them in
 // the order they were recorded, and no event carries the row's ID.
-func (rec *Record) contactDisagreements(contacts []*ContactAttempt, keys map[int64]string) []Disagreement {
+func (rec *Record) contactDisagreements(contacts []*ContactAttempt, keys map[int64]string, personal PersonalValues) []Disagreement {
 	var out []Disagreement
 	for i, a := range contacts {
 		if i >= len(rec.Contacts) {
@@ -186,7 +189,7 @@ func (rec *Record) contactDisagreements(contacts []*ContactAttempt, keys map[int
 			"recipient", keys[a.RecipientID], r.RecipientKey,
 			"channel", a.Channel, r.Channel,
 			"outcome", a.Outcome, r.Outcome,
-			"note", a.Note, r.Note,
+			"note", a.Note, personal.Show(r.Note),
 			"actor", a.Actor, r.Actor,
 			"at", recordTime(a.At), recordTime(r.At))...)
 	}

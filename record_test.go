@@ -34,7 +34,7 @@ func sideTablesOf(inc *leakdesk.Incident, rec *leakdesk.Record) *leakdesk.SideTa
 	}
 	for i, c := range rec.Contacts {
 		side.Contacts = append(side.Contacts, &leakdesk.ContactAttempt{ID: int64(i + 1), RecipientID: recipient(c.RecipientKey),
-			Channel: c.Channel, Outcome: c.Outcome, Note: c.Note, Actor: c.Actor, At: c.At})
+			Channel: c.Channel, Outcome: c.Outcome, Note: c.Note.Value, Actor: c.Actor, At: c.At})
 	}
 	for len(side.Recipients) < rec.Recipients {
 		recipient("never-named-" + string(rune('a'+len(side.Recipients))))

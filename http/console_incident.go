@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"html/template"
 	"maps"
 	"net/http"
@@ -74,10 +75,15 @@ func (c *console) incident() http.Handler {
 		for _, k := range slices.Sorted(maps.Keys(facts)) {
 			page.Facts = append(page.Facts, factLine{k, facts[k]})
 		}
+		values, err := personalValues(ctx, c.deps.Incidents, id, page.Personal)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
 		for _, e := range leakdesk.ReadableTimeline(events) {
 			line := timelineLine{TimelineEntry: e}
 			if e.Event != nil && page.Personal {
-				line.Details = shorten(string(e.Event.Details), 300)
+				line.Details = shorten(string(values.ShowDetails(e.Event.Details)), 300)
 			}
 			page.Timeline = append(page.Timeline, line)
 		}
@@ -94,4 +100,15 @@ func shorten(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// personalValues returns the values an incident's events refer to, for a
+// reader who may see them and a store that keeps them; none otherwise, and
+// every reference then shows as "erased".
+func personalValues(ctx context.Context, incidents leakdesk.IncidentService, id int64, allowed bool) (leakdesk.PersonalValues, error) {
+	store, ok := incidents.(leakdesk.PersonalService)
+	if !allowed || !ok {
+		return nil, nil
+	}
+	return store.PersonalValues(ctx, id)
 }

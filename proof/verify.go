@@ -31,6 +31,9 @@ type Report struct {
 	TrustedTime time.Time `json:"trusted_time,omitzero"`
 	TrustedSize int64     `json:"trusted_size,omitempty"`
 	Warnings    []string  `json:"warnings,omitempty"`
+	// Personal says what became of the personal values the events refer
+	// to, checked against the store; nil for a bundle, which holds none.
+	Personal *leakdesk.PersonalReport `json:"personal,omitempty"`
 }
 
 // Checker checks timelines against checkpoints signed by PublicKey, and

@@ -72,7 +72,7 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 		return err
 	}
 	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
-	return s.db.appendEvent(ctx, tx, deliveryEvent(del, changeOf(o.State), o.Detail, now))
+	return s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now)
 }
 
 func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
@@ -160,9 +160,8 @@ func (s *NoticeService) claim(ctx context.Context, tx *sql.Tx, id int64, lease t
 	if c.Resent {
 		// The message may have arrived before the sender died: the timeline
 		// says so, and the copy goes under the same Message-ID.
-		ev := deliveryEvent(&delivery{Delivery: del, incidentID: r.IncidentID, recipientKey: r.Key}, "uncertain",
-			"an earlier attempt died in flight; resending under the same Message-ID", now)
-		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
+		if err := s.db.appendDeliveryEvent(ctx, tx, &delivery{Delivery: del, incidentID: r.IncidentID, recipientKey: r.Key}, "uncertain",
+			"an earlier attempt died in flight; resending under the same Message-ID", now); err != nil {
 			return nil, err
 		}
 	}

@@ -123,7 +123,11 @@ func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key strin
 	if a.Channel == "ack" {
 		kind = leakdesk.EventAcknowledged
 	}
+	note, err := s.db.sealPersonal(ctx, tx, a.IncidentID, key, a.Note)
+	if err != nil {
+		return err
+	}
 	return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
-		Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: a.Note,
+		Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: note,
 	}))
 }

@@ -224,11 +224,18 @@ func changeOf(state string) string {
 	return state
 }
 
-func deliveryEvent(del *delivery, change, detail string, at time.Time) *leakdesk.Event {
-	return leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, leakdesk.DeliveryChangedPayload{
-		Attempt: del.Attempts, Change: change, Delivery: del.ID, Detail: detail, MessageID: del.MessageID,
+// appendDeliveryEvent records a change of del on the timeline. The detail
+// is the mail server's answer, which may quote the address: it is held by
+// reference, about the recipient.
+func (d *DB) appendDeliveryEvent(ctx context.Context, tx *sql.Tx, del *delivery, change, detail string, at time.Time) error {
+	sealed, err := d.sealPersonal(ctx, tx, del.incidentID, del.recipientKey, detail)
+	if err != nil {
+		return err
+	}
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(del.incidentID, "leakdesk", leakdesk.EventDeliveryChanged, at, leakdesk.DeliveryChangedPayload{
+		Attempt: del.Attempts, Change: change, Delivery: del.ID, Detail: sealed, MessageID: del.MessageID,
 		Notice: del.NoticeID, Recipient: del.recipientKey, State: del.State,
-	})
+	}))
 }
 
 func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, state, detail string) error {
@@ -242,7 +249,7 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 		return fmt.Errorf("update delivery: %w", err)
 	}
 	del.State = state
-	return d.appendEvent(ctx, tx, deliveryEvent(del, changeOf(state), detail, now))
+	return d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now)
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*leakdesk.Delivery, error) {

@@ -260,10 +260,14 @@ func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) 
 		if err != nil {
 			return err
 		}
-		if report = leakdesk.VerifyChain(inc, events); report.OK {
-			return s.db.checkRecord(ctx, tx, inc, events, report)
+		if report = leakdesk.VerifyChain(inc, events); !report.OK {
+			return nil
 		}
-		return nil
+		// Values first: a changed value also shows as a changed note.
+		if err := s.db.checkPersonal(ctx, tx, inc.ID, events, report); err != nil {
+			return err
+		}
+		return s.db.checkRecord(ctx, tx, inc, events, report)
 	})
 	return report, err
 }

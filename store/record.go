@@ -39,7 +39,7 @@ func (d *DB) checkRecord(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident
 	if err != nil {
 		return err
 	}
-	if len(found) > 0 {
+	if len(found) > 0 && report.OK {
 		report.OK, report.Disagreements = false, found
 		report.Problem = fmt.Sprintf("%d row(s) of the side tables disagree with the timeline; the first: %s", len(found), found[0])
 	}
@@ -81,6 +81,9 @@ func (d *DB) sideTables(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident)
 		return nil, err
 	}
 	if side.Contacts, err = d.contactOutcomes(ctx, tx, inc.ID); err != nil {
+		return nil, err
+	}
+	if side.Personal, err = d.personalValues(ctx, tx, inc.ID); err != nil {
 		return nil, err
 	}
 	if err := d.queryRow(ctx, tx, `

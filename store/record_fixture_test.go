@@ -89,7 +89,7 @@ func loadOldTimeline(t *testing.T, h *harness) *leakdesk.Record {
 		insert("deliveries", "notice_id, recipient_id, message_id, address, state, updated_at", d.Notice, recipient(d.RecipientKey), d.MessageID, "", d.State, created)
 	}
 	for _, c := range rec.Contacts {
-		insert("contact_attempts", "incident_id, recipient_id, channel, outcome, note, actor, at", 1, recipient(c.RecipientKey), c.Channel, c.Outcome, c.Note, c.Actor, c.At)
+		insert("contact_attempts", "incident_id, recipient_id, channel, outcome, note, actor, at", 1, recipient(c.RecipientKey), c.Channel, c.Outcome, c.Note.Value, c.Actor, c.At)
 	}
 	if len(recipients) != rec.Recipients {
 		t.Fatalf("the events name %d recipients and count %d", len(recipients), rec.Recipients)
@@ -119,6 +119,11 @@ func TestOldTimelineAndItsTablesVerify(t *testing.T) {
 		report, err := incidents.VerifyTimeline(context.Background(), 1)
 		if err != nil || !report.OK || report.Events != 49 {
 			t.Fatalf("the old timeline with its tables: %+v, %v", report, err)
+		}
+		// Its notes were written inline, before references: they verify,
+		// and are counted as values that cannot be erased.
+		if p := report.Personal; p == nil || p.NotErasable == 0 || p.Held != 0 || p.Erased != 0 {
+			t.Fatalf("the old timeline's personal values: %+v", p)
 		}
 		h.exec(t, `UPDATE deliveries SET state = 'delivered' WHERE id = 6`)
 		h.exec(t, `DELETE FROM affected_contacts WHERE contact_id = 'C-0'`)

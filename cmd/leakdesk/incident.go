@@ -20,7 +20,8 @@ func (a *app) incidentCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentStatusCommand(), a.incidentAwareCommand(),
-		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand(), a.incidentShredCommand())
+		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand(), a.incidentShredCommand(),
+		a.incidentEraseCommand(), a.incidentRetainCommand())
 	a.addProofCommands(cmd)
 	return cmd
 }
@@ -299,7 +300,7 @@ func (a *app) incidentLogCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := a.incidents(cmd.Context())
+			svc, err := a.incidentStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -314,14 +315,18 @@ func (a *app) incidentLogCommand() *cobra.Command {
 			if a.format == "json" {
 				return writeJSON(a.stdout, events)
 			}
+			values, err := svc.PersonalValues(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
 			if all {
-				return a.printEvents(events, inc.Location())
+				return a.printEvents(events, values, inc.Location())
 			}
 			loc := inc.Location()
 			t := newTable(a.stdout, "SEQ", "OCCURRED", "RECORDED", "ACTOR", "KIND", "DETAILS")
 			for _, e := range leakdesk.ReadableTimeline(events) {
 				if ev := e.Event; ev != nil {
-					t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 0))
+					t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(values.ShowDetails(ev.Details), 0))
 					continue
 				}
 				d := e.Deliveries
@@ -339,11 +344,11 @@ func (a *app) incidentLogCommand() *cobra.Command {
 	return cmd
 }
 
-// printEvents lists every event, one line each.
-func (a *app) printEvents(events []*leakdesk.Event, loc *time.Location) error {
+// printEvents lists every event, one line each. Personal values show as stored, or "erased".
+func (a *app) printEvents(events []*leakdesk.Event, values leakdesk.PersonalValues, loc *time.Location) error {
 	t := newTable(a.stdout, "SEQ", "OCCURRED", "RECORDED", "ACTOR", "KIND", "DETAILS")
 	for _, ev := range events {
-		t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(ev.Details, 80))
+		t.row(fmt.Sprint(ev.Seq), showTime(ev.OccurredAt, loc), showTime(ev.RecordedAt, loc), ev.Actor, ev.Kind, summarise(values.ShowDetails(ev.Details), 80))
 	}
 	return t.flush()
 }
@@ -382,6 +387,7 @@ func (a *app) incidentVerifyCommand() *cobra.Command {
 				}
 			} else if report.OK {
 				fmt.Fprintf(a.stdout, "timeline intact: %d events\n", report.Events)
+				a.printPersonalReport(report.Personal)
 			}
 			if !report.OK && report.FirstBadSeq == 0 {
 				return a.recordDisagrees(id, report)

@@ -91,6 +91,8 @@ func commandActions() map[string]leakdesk.Action {
 		"incident close":      leakdesk.ActionIncidentClose,
 		"incident shred":      leakdesk.ActionIncidentClose, // destroys content for good: only who may close
 		"incident reopen":     leakdesk.ActionIncidentReopen,
+		"incident erase":      leakdesk.ActionPersonalErase,
+		"incident retain":     leakdesk.ActionPersonalErase,
 		"evidence add":        leakdesk.ActionEvidenceAdd,
 		"evidence list":       leakdesk.ActionIncidentRead,
 		"evidence get":        leakdesk.ActionEvidenceRead,

@@ -195,8 +195,31 @@ func (a *app) wrapVerify(verify *cobra.Command) {
 		if err != nil {
 			return err
 		}
+		if rep.OK {
+			if err := a.checkStoredRecord(cmd.Context(), id, rep); err != nil {
+				return err
+			}
+		}
 		return a.printProofReport(rep)
 	}
+}
+
+// checkStoredRecord adds to a signed log's report what only the store can
+// check: the side tables and the personal values against the timeline.
+func (a *app) checkStoredRecord(ctx context.Context, id int64, rep *proof.Report) error {
+	svc, err := a.incidentStore(ctx)
+	if err != nil {
+		return err
+	}
+	chain, err := svc.VerifyTimeline(ctx, id)
+	if err != nil {
+		return err
+	}
+	rep.Personal = chain.Personal
+	if !chain.OK {
+		rep.OK, rep.FirstBadSeq, rep.Problem = false, chain.FirstBadSeq, chain.Problem
+	}
+	return nil
 }
 
 // printProofReport prints a report and turns a failed one into exit 7.
@@ -219,6 +242,7 @@ func (a *app) printProofReport(rep *proof.Report) error {
 		} else {
 			fmt.Fprintf(w, "trusted timestamp: %s, for the checkpoint at %d events\n", rep.TrustedTime.UTC().Format(time.RFC3339), rep.TrustedSize)
 		}
+		a.printPersonalReport(rep.Personal)
 		for _, warning := range rep.Warnings {
 			fmt.Fprintln(w, "warning: "+warning)
 		}

@@ -1,0 +1,325 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// Personal values of the timeline (leakdesk.Personal): events commit to a
+// salted hash, the values sit in personal_values, and erasing deletes the
+// value with its salt. The side tables' copies (a recipient's name and
+// addresses, a delivery's address and last error, a contact's note, the
+// findings' entry) are overwritten in the same transaction.
+
+// saltSize is the size of each value's HMAC key: as long as the hash, so
+// that guessing the salt is no easier than guessing the hash.
+const saltSize = 32
+
+// sealPersonal stores value about subject for incidentID and returns the
+// reference an event holds instead. An empty value stays inline: there is
+// nothing to erase.
+func (d *DB) sealPersonal(ctx context.Context, tx *sql.Tx, incidentID int64, subject, value string) (leakdesk.Personal, error) {
+	if value == "" {
+		return leakdesk.Personal{}, nil
+	}
+	salt := make([]byte, saltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return leakdesk.Personal{}, fmt.Errorf("salt a personal value: %w", err)
+	}
+	p := leakdesk.Personal{Ref: leakdesk.PersonalRef(salt, value), Value: value}
+	if _, err := d.exec(ctx, tx, `
+		INSERT INTO personal_values (incident_id, ref, subject, salt, value, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		incidentID, p.Ref, subject, salt, value, d.timeArg(d.now())); err != nil {
+		return leakdesk.Personal{}, fmt.Errorf("store a personal value: %w", err)
+	}
+	return p, nil
+}
+
+// storedPersonal returns the incident's stored values with their salts, by
+// reference.
+func (d *DB) storedPersonal(ctx context.Context, tx *sql.Tx, incidentID int64) (map[string]leakdesk.StoredPersonal, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT ref, salt, value FROM personal_values WHERE incident_id = ?`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query personal values: %w", err)
+	}
+	defer rows.Close()
+	stored := map[string]leakdesk.StoredPersonal{}
+	for rows.Next() {
+		var ref string
+		var s leakdesk.StoredPersonal
+		if err := rows.Scan(&ref, &s.Salt, &s.Value); err != nil {
+			return nil, fmt.Errorf("scan personal value: %w", err)
+		}
+		stored[ref] = s
+	}
+	return stored, rows.Err()
+}
+
+// personalValues is storedPersonal without the salts, for readers.
+func (d *DB) personalValues(ctx context.Context, tx *sql.Tx, incidentID int64) (leakdesk.PersonalValues, error) {
+	stored, err := d.storedPersonal(ctx, tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	values := make(leakdesk.PersonalValues, len(stored))
+	for ref, s := range stored {
+		values[ref] = s.Value
+	}
+	return values, nil
+}
+
+// checkPersonal adds to report, for a chain found intact, what verify
+// found of the personal values: a value deleted or changed outside
+// leakdesk makes the record doubtful.
+func (d *DB) checkPersonal(ctx context.Context, tx *sql.Tx, incidentID int64, events []*leakdesk.Event, report *leakdesk.ChainReport) error {
+	stored, err := d.storedPersonal(ctx, tx, incidentID)
+	if err != nil {
+		return err
+	}
+	personal, err := leakdesk.CheckPersonal(events, stored)
+	if leakdesk.ErrorCode(err) == leakdesk.EINTEGRITY {
+		report.OK, report.Problem = false, leakdesk.ErrorMessage(err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	report.Personal = personal
+	if !personal.OK() && report.OK {
+		report.OK, report.Problem = false, personal.Problem()
+	}
+	return nil
+}
+
+// PersonalValues returns the incident's stored values, by reference.
+func (s *IncidentService) PersonalValues(ctx context.Context, incidentID int64) (leakdesk.PersonalValues, error) {
+	var values leakdesk.PersonalValues
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
+			return err
+		}
+		var err error
+		values, err = s.db.personalValues(ctx, tx, incidentID)
+		return err
+	})
+	return values, err
+}
+
+// ErasePersonal erases what the incident holds about the recipient whose
+// key is subject. The key itself stays: it is the registry's pseudonym,
+// which deliveries and contacts on the timeline are checked by.
+func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*leakdesk.PersonalErasedPayload, error) {
+	var erased *leakdesk.PersonalErasedPayload
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
+			return err
+		}
+		list, err := s.db.findRecipients(ctx, tx, `incident_id = ? AND recipient_key = ?`, incidentID, subject)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no recipient %q", leakdesk.FormatIncidentID(incidentID), subject)
+		}
+		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForSubject}
+		return s.db.erase(ctx, tx, incidentID, list, `AND subject = ?`, []any{subject}, erased, actor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return erased, s.db.flushErased(ctx)
+}
+
+// ExpirePersonal erases every personal value of a closed incident whose
+// retention period ended at until.
+func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*leakdesk.PersonalErasedPayload, error) {
+	if until.After(s.db.now()) {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the retention period ends on %s, still to come: run this then (leakdesk has no scheduler)", until.Format(time.DateOnly))
+	}
+	var erased *leakdesk.PersonalErasedPayload
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, true)
+		if err != nil {
+			return err
+		}
+		if inc.Status != leakdesk.StatusClosed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s is %s: its personal data is still needed until it is closed", inc.PublicID(), inc.Status)
+		}
+		list, err := s.db.findRecipients(ctx, tx, `incident_id = ?`, incidentID)
+		if err != nil {
+			return err
+		}
+		u := until.UTC().Truncate(leakdesk.TimePrecision)
+		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForRetention, Until: &u}
+		return s.db.erase(ctx, tx, incidentID, list, ``, nil, erased, actor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return erased, s.db.flushErased(ctx)
+}
+
+// erase deletes the incident's values that match where (ANDed, with args),
+// overwrites the side-table copies held about recipients, and records
+// the erasure, with the references, in erased and on the timeline.
+func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.PersonalErasedPayload, actor string) error {
+	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref, subject, value`), append([]any{incidentID}, args...)...)
+	if err != nil {
+		return fmt.Errorf("erase personal values: %w", err)
+	}
+	erased.Refs = []string{}
+	bySubject := map[string][]string{}
+	for rows.Next() {
+		var ref, subject, value string
+		if err := rows.Scan(&ref, &subject, &value); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan erased value: %w", err)
+		}
+		erased.Refs = append(erased.Refs, ref)
+		bySubject[subject] = append(bySubject[subject], value)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase personal values: %w", err)
+	}
+	for _, r := range recipients {
+		if err := d.eraseRecipient(ctx, tx, r, bySubject[r.Key]); err != nil {
+			return err
+		}
+	}
+	if err := d.eraseFromFindings(ctx, tx, incidentID, recipients); err != nil {
+		return err
+	}
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPersonalErased, d.now(), *erased))
+}
+
+// eraseRecipient overwrites the side-table copies of what is known about
+// r, whose erased values are values. Its key, kind and language stay:
+// coverage and the record are checked by them, and they say nothing of
+// the person without the registry. A contact's note is overwritten only
+// where it was one of the erased values: a note an older release wrote
+// inline stays on the timeline, and the table must still agree with it.
+func (d *DB) eraseRecipient(ctx context.Context, tx *sql.Tx, r *leakdesk.Recipient, values []string) error {
+	if _, err := d.exec(ctx, tx, `UPDATE recipients SET name = ?, organisation = '', email = '', phone = '' WHERE id = ?`, leakdesk.ErasedValue, r.ID); err != nil {
+		return fmt.Errorf("erase recipient %d: %w", r.ID, err)
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE deliveries SET address = '', last_error = '' WHERE recipient_id = ?`, r.ID); err != nil {
+		return fmt.Errorf("erase deliveries of recipient %d: %w", r.ID, err)
+	}
+	for _, v := range values {
+		if _, err := d.exec(ctx, tx, `UPDATE contact_attempts SET note = ? WHERE recipient_id = ? AND note = ?`, leakdesk.ErasedValue, r.ID, v); err != nil {
+			return fmt.Errorf("erase contact notes of recipient %d: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// eraseFromFindings overwrites, in every findings document of the
+// incident, the entries of the recipients: contacts by their registry ID,
+// former and unknown people by their e-mail address.
+func (d *DB) eraseFromFindings(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient) error {
+	ids, emails := map[string]bool{}, map[string]bool{}
+	for _, r := range recipients {
+		if r.ContactID != "" {
+			ids[r.ContactID] = true
+		}
+		if r.Email != "" {
+			emails[r.Email] = true
+		}
+	}
+	docs, err := d.findingsDocuments(ctx, tx, incidentID)
+	if err != nil {
+		return err
+	}
+	for id, doc := range docs {
+		var f leakdesk.Findings
+		if err := json.Unmarshal([]byte(doc), &f); err != nil {
+			return fmt.Errorf("read findings %d: %w", id, err)
+		}
+		if !eraseFindings(&f, ids, emails) {
+			continue
+		}
+		out, err := json.Marshal(&f)
+		if err != nil {
+			return fmt.Errorf("write findings %d: %w", id, err)
+		}
+		if _, err := d.exec(ctx, tx, `UPDATE findings SET document = ? WHERE id = ?`, string(out), id); err != nil {
+			return fmt.Errorf("erase from findings %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (d *DB) findingsDocuments(ctx context.Context, tx *sql.Tx, incidentID int64) (map[int64]string, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT id, document FROM findings WHERE incident_id = ?`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("query findings: %w", err)
+	}
+	defer rows.Close()
+	docs := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var doc string
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, fmt.Errorf("scan findings: %w", err)
+		}
+		docs[id] = doc
+	}
+	return docs, rows.Err()
+}
+
+// eraseFindings overwrites the named people in f and says whether any was.
+func eraseFindings(f *leakdesk.Findings, ids, emails map[string]bool) bool {
+	changed := false
+	for i := range f.Contacts {
+		if c := &f.Contacts[i]; ids[c.ID] || (c.Email != "" && emails[c.Email]) {
+			c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
+			for j := range c.Evidence {
+				// "equal: the value" keeps how, not what.
+				c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
+			}
+			changed = true
+		}
+	}
+	for _, people := range [][]leakdesk.LeakedPerson{f.Former, f.Unknown} {
+		for i := range people {
+			if p := &people[i]; ids[p.ContactID] || (p.Email != "" && emails[p.Email]) {
+				p.Name, p.Organisation, p.Email, p.Phone, p.Ties = leakdesk.ErasedValue, "", "", "", nil
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// flushErased makes SQLite rebuild the database file and empty its
+// write-ahead log, so that the erased bytes leave both files now. Zeroing
+// only what the erasure itself frees (secure_delete) would not be enough: earlier
+// updates of the same rows, such as a delivery's changes of state, left
+// older copies in the pages' free space. PostgreSQL keeps dead rows until
+// a vacuum reuses their space: docs/erasure.md says so.
+func (d *DB) flushErased(ctx context.Context) error {
+	if d.postgres {
+		return nil
+	}
+	d.writer.Lock()
+	defer d.writer.Unlock()
+	if _, err := d.db.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("rebuild the database after an erasure: %w", err)
+	}
+	var busy, frames, copied int
+	if err := d.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+		return fmt.Errorf("checkpoint the erasure: %w", err)
+	}
+	if busy != 0 {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "the erasure is recorded, but another reader kept the old pages in the write-ahead log: erase again when the database is idle (erasing twice is harmless)")
+	}
+	return nil
+}
