@@ -26,7 +26,9 @@ type ConsoleDeps struct {
 	Summaries *rules.Services
 	// Campaigns gives the coverage of the notices.
 	Campaigns *notify.Campaigns
-	Now       func() time.Time
+	// Portal gives the organisations' questions and portal links.
+	Portal leakdesk.PortalService
+	Now    func() time.Time
 }
 
 // console renders the console's pages from views parsed once, at start-up.

@@ -28,6 +28,10 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"GET /console/incidents/{id}", leakdesk.ActionIncidentRead, c.incident()},
 		{"GET /console/incidents/{id}/findings", leakdesk.ActionIncidentRead, c.findings()},
 		{"GET /console/incidents/{id}/coverage", leakdesk.ActionCoverageRead, c.coverage()},
+		{"GET /console/incidents/{id}/portal", leakdesk.ActionQuestionAnswer, c.portalTasks()},
+		{"POST /console/incidents/{id}/portal/links", leakdesk.ActionPortalIssue, c.issuePortalLink()},
+		{"POST /console/incidents/{id}/portal/links/{link}/revoke", leakdesk.ActionPortalIssue, c.revokePortalLink()},
+		{"POST /console/incidents/{id}/questions/{question}/answer", leakdesk.ActionQuestionAnswer, c.answerQuestion()},
 		{"GET /static/{name}", "", c.static.handler()},
 	}, nil
 }
