@@ -172,7 +172,8 @@ func coverageQuery(ranks []string) string {
 				` + counted(leakdesk.DeliveryQueued, leakdesk.DeliverySending) + ` AS pending,
 				max(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS erred,
 				min(` + deliveryRank + `) AS best
-			FROM deliveries WHERE recipient_id IN (SELECT id FROM recipients WHERE incident_id = ?)
+			FROM deliveries JOIN recipients ON recipients.id = deliveries.recipient_id
+			WHERE recipients.incident_id = ?
 			GROUP BY recipient_id
 		), c AS (
 			SELECT recipient_id,

@@ -32,3 +32,10 @@ CREATE INDEX portal_questions_incident ON portal_questions (incident_id, org_id)
 
 -- The portal lists an organisation's people: recipients had no index on it.
 CREATE INDEX recipients_org ON recipients (incident_id, org_id);
+
+-- Coverage reduces each recipient's deliveries to its best state in SQL
+-- (store/coverage.go). With the state and last error in the recipient's
+-- index, it can read the index alone, not every delivery row; the index
+-- it replaces served the same lookups by recipient and notice.
+DROP INDEX deliveries_recipient;
+CREATE INDEX deliveries_recipient_state ON deliveries (recipient_id, notice_id, state, last_error);
