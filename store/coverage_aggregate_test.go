@@ -149,3 +149,79 @@ func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n in
 		t.Fatal(err)
 	}
 }
+
+// TestCoverageSinceReadsOnlyChangedRecipients: after contacts recorded
+// (each naming one recipient), a cached coverage is brought up to date by
+// reading those recipients alone, and equals a full read; after an event
+// of another kind, everyone is read again, and it still equals a full
+// read. On both databases, over random histories and changes.
+func TestCoverageSinceReadsOnlyChangedRecipients(t *testing.T) {
+	ctx := context.Background()
+	regimes, err := rules.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range databases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := tc.open(t)
+			seed := uint64(time.Now().UnixNano())
+			rng := rand.New(rand.NewPCG(seed, 7))
+			incidents := NewIncidentService(d, regimes)
+			inc := &leakdesk.Incident{Title: "coverage since", AwareAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+				DiscoveredBy: "test", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, Country: "FR", TimeZone: "Europe/Paris"}
+			if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
+				t.Fatal(err)
+			}
+			randomHistories(t, d, inc.ID, rng, 120)
+			notices := NewNoticeService(d)
+			read := func(cached []*leakdesk.CoverageEntry, cachedAt int64) (since, full []*leakdesk.CoverageEntry, at int64) {
+				t.Helper()
+				if err := d.inTx(ctx, func(tx *sql.Tx) error {
+					got, err := d.findIncidentByID(ctx, tx, inc.ID, false)
+					if err != nil {
+						return err
+					}
+					at = got.EventCount
+					if since, err = d.coverageSince(ctx, tx, inc.ID, cached, cachedAt); err != nil {
+						return err
+					}
+					full, err = d.coverage(ctx, tx, inc.ID)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				return since, full, at
+			}
+			cached, _, cachedAt := read(nil, 0)
+			for round := range 6 {
+				changed := map[int]bool{}
+				for range 1 + rng.IntN(4) {
+					i := rng.IntN(len(cached))
+					changed[i] = true
+					outcome := []string{"reached", "waived", "no-answer"}[rng.IntN(3)]
+					if err := notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: cached[i].Recipient.ID,
+						Channel: "phone", Outcome: outcome, Note: "a reason", Actor: "alice"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				broad := round%3 == 2
+				if broad {
+					if err := incidents.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, "alice", leakdesk.EventNote, time.Now(), leakdesk.NotePayload{Text: "a note"})); err != nil {
+						t.Fatal(err)
+					}
+				}
+				since, full, at := read(cached, cachedAt)
+				if !reflect.DeepEqual(since, full) {
+					t.Fatalf("seed %d, round %d: the coverage brought up to date differs from a full read", seed, round)
+				}
+				for i := range cached {
+					if kept := since[i] == cached[i]; kept == (changed[i] || broad) {
+						t.Fatalf("seed %d, round %d: entry %d kept %v; changed %v, broad %v", seed, round, i, kept, changed[i], broad)
+					}
+				}
+				cached, cachedAt = since, at
+			}
+		})
+	}
+}
