@@ -28,7 +28,9 @@ type ConsoleDeps struct {
 	Campaigns *notify.Campaigns
 	// Portal gives the organisations' questions and portal links.
 	Portal leakdesk.PortalService
-	Now    func() time.Time
+	// Accounts are managed on the accounts pages.
+	Accounts leakdesk.AccountService
+	Now      func() time.Time
 }
 
 // console renders the console's pages from views parsed once, at start-up.

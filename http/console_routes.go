@@ -32,6 +32,14 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"POST /console/incidents/{id}/portal/links", leakdesk.ActionPortalIssue, c.issuePortalLink()},
 		{"POST /console/incidents/{id}/portal/links/{link}/revoke", leakdesk.ActionPortalIssue, c.revokePortalLink()},
 		{"POST /console/incidents/{id}/questions/{question}/answer", leakdesk.ActionQuestionAnswer, c.answerQuestion()},
+		{"GET /console/accounts", leakdesk.ActionAccountsManage, c.accounts()},
+		{"POST /console/accounts", leakdesk.ActionAccountsManage, c.addAccount()},
+		{"GET /console/accounts/{account}", leakdesk.ActionAccountsManage, c.account()},
+		{"POST /console/accounts/{account}/disable", leakdesk.ActionAccountsManage, c.disableAccount()},
+		{"POST /console/accounts/{account}/grants", leakdesk.ActionAccountsManage, c.grantRole()},
+		{"POST /console/accounts/{account}/revoke", leakdesk.ActionAccountsManage, c.revokeRole()},
+		{"POST /console/accounts/{account}/tokens", leakdesk.ActionAccountsManage, c.makeToken()},
+		{"POST /console/accounts/{account}/tokens/{token}/revoke", leakdesk.ActionAccountsManage, c.revokeToken()},
 		{"GET /static/{name}", "", c.static.handler()},
 	}, nil
 }

@@ -143,7 +143,7 @@ func newServer(cfg Config) (*server, error) {
 		crossOrigins: http.NewCrossOriginProtection(),
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
-		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Now: cfg.Now}); err != nil {
+		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now}); err != nil {
 		return nil, err
 	}
 	if cfg.SpoolDir == nil {
