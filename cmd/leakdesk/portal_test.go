@@ -57,6 +57,8 @@ func TestPortalCommands(t *testing.T) {
 			t.Fatalf("portal link: %+v", link)
 		}
 
+		c.ok("incident", "fact", "INC-0001", "measures", "Passwords were reset.", "--public")
+		c.ok("incident", "fact", "INC-0001", "root_cause", "A misconfigured bucket.")
 		portal := store.NewPortalService(db)
 		handler, err := ldhttp.NewServer(ldhttp.Config{Portal: portal})
 		if err != nil {
@@ -65,7 +67,7 @@ func TestPortalCommands(t *testing.T) {
 		srv := httptest.NewServer(handler)
 		defer srv.Close()
 		page := get(t, srv.URL+"/portal/"+path)
-		if !strings.Contains(page, "Alpha Ltd") || !strings.Contains(page, "Ada Alpha") {
+		if !strings.Contains(page, "Alpha Ltd") || !strings.Contains(page, "Ada Alpha") || !strings.Contains(page, "Passwords were reset.") || strings.Contains(page, "bucket") {
 			t.Fatalf("the page of the link:\n%s", page)
 		}
 		l, err := portal.OpenPortal(ctx, path)
