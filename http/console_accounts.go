@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -158,22 +159,21 @@ func (c *console) disableAccount() http.Handler {
 }
 
 func (c *console) grantRole() http.Handler {
-	return c.changeAccount(func(r *http.Request, acc *leakdesk.Account, actor string) error {
-		g, err := formGrant(r, acc.ID)
-		if err != nil {
-			return err
-		}
-		return c.deps.Accounts.GrantRole(r.Context(), g, actor)
-	})
+	return c.changeGrant(leakdesk.AccountService.GrantRole)
 }
 
 func (c *console) revokeRole() http.Handler {
+	return c.changeGrant(leakdesk.AccountService.RevokeRole)
+}
+
+// changeGrant grants or revokes the role of the form.
+func (c *console) changeGrant(change func(leakdesk.AccountService, context.Context, leakdesk.Grant, string) error) http.Handler {
 	return c.changeAccount(func(r *http.Request, acc *leakdesk.Account, actor string) error {
 		g, err := formGrant(r, acc.ID)
 		if err != nil {
 			return err
 		}
-		return c.deps.Accounts.RevokeRole(r.Context(), g, actor)
+		return change(c.deps.Accounts, r.Context(), g, actor)
 	})
 }
 

@@ -46,18 +46,27 @@ func (c *console) portalTasks() http.Handler {
 
 // answerQuestion records an answer, which the organisation's page shows.
 func (c *console) answerQuestion() http.Handler {
+	return c.portalChange(leakdesk.ActionQuestionAnswer, "question", func(r *http.Request, incident, question int64, actor string) error {
+		_, err := c.deps.Portal.AnswerQuestion(r.Context(), incident, question, r.PostFormValue("answer"), actor)
+		return err
+	})
+}
+
+// portalChange authorises action on the path's incident, reads the
+// numbered thing of the path, runs the change and returns to the page.
+func (c *console) portalChange(action leakdesk.Action, name string, change func(r *http.Request, incident, n int64, actor string) error) http.Handler {
 	return c.needPortal(func(w http.ResponseWriter, r *http.Request) {
-		p, id, err := authorizedIncident(r, leakdesk.ActionQuestionAnswer)
+		p, id, err := authorizedIncident(r, action)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
-		question, err := pathNumber(r, "question")
+		n, err := pathNumber(r, name)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
-		if _, err := c.deps.Portal.AnswerQuestion(r.Context(), id, question, r.PostFormValue("answer"), p.String()); err != nil {
+		if err := change(r, id, n, p.String()); err != nil {
 			c.fail(w, r, err)
 			return
 		}
@@ -102,22 +111,8 @@ func (c *console) issuePortalLink() http.Handler {
 
 // revokePortalLink withdraws a link at once.
 func (c *console) revokePortalLink() http.Handler {
-	return c.needPortal(func(w http.ResponseWriter, r *http.Request) {
-		p, id, err := authorizedIncident(r, leakdesk.ActionPortalIssue)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		link, err := pathNumber(r, "link")
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if err := c.deps.Portal.RevokePortalLink(r.Context(), id, link, p.String()); err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/console/incidents/"+leakdesk.FormatIncidentID(id)+"/portal", http.StatusSeeOther)
+	return c.portalChange(leakdesk.ActionPortalIssue, "link", func(r *http.Request, incident, link int64, actor string) error {
+		return c.deps.Portal.RevokePortalLink(r.Context(), incident, link, actor)
 	})
 }
 

@@ -31,11 +31,7 @@ func TestCoverageAggregateAgreesWithRanking(t *testing.T) {
 			for round := range 4 {
 				seed := uint64(time.Now().UnixNano())
 				rng := rand.New(rand.NewPCG(seed, uint64(round)))
-				inc := &leakdesk.Incident{Title: fmt.Sprintf("coverage round %d", round), AwareAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
-					DiscoveredBy: "test", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, Country: "FR", TimeZone: "Europe/Paris"}
-				if err := NewIncidentService(d, regimes).CreateIncident(ctx, inc, "alice"); err != nil {
-					t.Fatal(err)
-				}
+				inc := coverageIncident(t, NewIncidentService(d, regimes), fmt.Sprintf("coverage round %d", round))
 				randomHistories(t, d, inc.ID, rng, 150)
 				var got, want []*leakdesk.CoverageEntry
 				if err := d.inTx(ctx, func(tx *sql.Tx) error {
@@ -77,6 +73,17 @@ func TestCoverageAggregateAgreesWithRanking(t *testing.T) {
 			}
 		})
 	}
+}
+
+// coverageIncident opens an incident for a coverage test.
+func coverageIncident(t *testing.T, incidents *IncidentService, title string) *leakdesk.Incident {
+	t.Helper()
+	inc := &leakdesk.Incident{Title: title, AwareAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+		DiscoveredBy: "test", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, Country: "FR", TimeZone: "Europe/Paris"}
+	if err := incidents.CreateIncident(context.Background(), inc, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	return inc
 }
 
 // randomHistories adds n recipients to an incident, some without an
@@ -168,11 +175,7 @@ func TestCoverageSinceReadsOnlyChangedRecipients(t *testing.T) {
 			seed := uint64(time.Now().UnixNano())
 			rng := rand.New(rand.NewPCG(seed, 7))
 			incidents := NewIncidentService(d, regimes)
-			inc := &leakdesk.Incident{Title: "coverage since", AwareAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
-				DiscoveredBy: "test", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}, Country: "FR", TimeZone: "Europe/Paris"}
-			if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
-				t.Fatal(err)
-			}
+			inc := coverageIncident(t, incidents, "coverage since")
 			randomHistories(t, d, inc.ID, rng, 120)
 			notices := NewNoticeService(d)
 			read := func(cached []*leakdesk.CoverageEntry, cachedAt int64) (since, full []*leakdesk.CoverageEntry, at int64) {
