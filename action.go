@@ -44,6 +44,8 @@ const (
 	ActionSampleMake      Action = "sample.make"
 	ActionAccountsManage  Action = "accounts.manage"
 	ActionServerRun       Action = "server.run"
+	ActionPortalIssue     Action = "portal.issue"    // make or revoke an affected organisation's portal link
+	ActionQuestionAnswer  Action = "question.answer" // read and answer the questions asked through the portal
 )
 
 // Rule says which roles may take an action.
@@ -97,6 +99,8 @@ func Policy() []Rule {
 		{ActionSampleMake, "make a synthetic sample incident", []Role{lead, analyst}},
 		{ActionAccountsManage, "manage accounts, roles and tokens", []Role{admin}},
 		{ActionServerRun, "run the server", []Role{admin}},
+		{ActionPortalIssue, "make or revoke an organisation's portal link", []Role{lead, comms}},
+		{ActionQuestionAnswer, "answer the organisations' questions", []Role{lead, comms, legal}},
 	}
 }
 

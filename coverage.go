@@ -177,15 +177,15 @@ func RankCoverage(recipients []*Recipient, deliveries []*Delivery, contacts []*C
 		if e == nil {
 			continue
 		}
-		switch a.Outcome {
-		case "acknowledged":
-			known[a.RecipientID][CoverageAcknowledged] = true
-		case "reached":
-			known[a.RecipientID][CoverageOther] = true
+		state := ContactCoverage(a.Outcome)
+		switch state {
+		case CoverageOther:
 			e.Channel = a.Channel
-		case "waived":
-			known[a.RecipientID][CoverageWaived] = true
+		case CoverageWaived:
 			e.Reason = a.Note
+		}
+		if state != "" {
+			known[a.RecipientID][state] = true
 		}
 	}
 	for _, e := range out {
@@ -198,28 +198,56 @@ func RankCoverage(recipients []*Recipient, deliveries []*Delivery, contacts []*C
 	return out
 }
 
-// bestKnown returns the best of the delivery and coverage states known of
-// r, or why nothing is known.
-func bestKnown(r *Recipient, known map[string]bool) string {
+// ContactCoverage is the coverage state a contact attempt's outcome
+// shows, or "" for an outcome that shows nothing (no answer, say).
+func ContactCoverage(outcome string) string {
+	switch outcome {
+	case "acknowledged":
+		return CoverageAcknowledged
+	case "reached":
+		return CoverageOther
+	case "waived":
+		return CoverageWaived
+	}
+	return ""
+}
+
+// CoverageRanks lists the delivery and coverage states a recipient can be
+// known by, best first. A store that ranks in SQL builds its ranking from
+// this list, so that both rank alike.
+func CoverageRanks() []string {
 	// A waiver is a recorded decision about someone not reached, so it
 	// ranks above the bounce or failure that usually led to it; a
 	// bounce ranks above a sent notice, which probably went the same way.
-	for _, state := range []string{
+	return []string{
 		CoverageAcknowledged, CoverageOther, DeliveryDone, CoverageWaived,
 		DeliveryBounced, DeliverySent, DeliveryFailed, DeliverySending, DeliveryQueued,
-	} {
-		switch {
-		case !known[state]:
-		case state == DeliverySending:
-			return CoverageQueued // in flight is still in the queue for whoever reads coverage
-		default:
-			return state
-		}
 	}
-	if r.Email == "" {
+}
+
+// BestCoverage says where r stands from the best state known of them (one
+// of CoverageRanks, or "" when nothing is known).
+func BestCoverage(r *Recipient, best string) string {
+	switch {
+	case best == DeliverySending:
+		return CoverageQueued // in flight is still in the queue for whoever reads coverage
+	case best != "":
+		return best
+	case r.Email == "":
 		return CoverageNoAddress
 	}
 	return CoverageNotNotified
+}
+
+// bestKnown returns the best of the delivery and coverage states known of
+// r, or why nothing is known.
+func bestKnown(r *Recipient, known map[string]bool) string {
+	for _, state := range CoverageRanks() {
+		if known[state] {
+			return BestCoverage(r, state)
+		}
+	}
+	return BestCoverage(r, "")
 }
 
 // CheckEveryoneReached returns ECONFLICT, naming the first recipients not

@@ -154,6 +154,27 @@ func VerifyChain(inc *Incident, events []*Event) *ChainReport {
 // draw on ("dpo", "measures", ...). A later fact with the same key wins.
 const EventFact = "fact"
 
+// PublicFacts returns the latest value of each fact whose latest record
+// is marked public: a fact recorded again without the mark is withdrawn
+// from the portal.
+func PublicFacts(events []*Event) map[string]string {
+	facts := map[string]string{}
+	for _, ev := range events {
+		if ev.Kind != EventFact {
+			continue
+		}
+		var f FactPayload
+		switch {
+		case json.Unmarshal(ev.Details, &f) != nil || f.Key == "":
+		case f.Public:
+			facts[f.Key] = f.Value
+		default:
+			delete(facts, f.Key)
+		}
+	}
+	return facts
+}
+
 // Facts returns the latest value of each fact recorded in events.
 func Facts(events []*Event) map[string]string {
 	facts := map[string]string{}

@@ -53,8 +53,12 @@ type NotePayload struct {
 
 // FactPayload is the detail of EventFact.
 type FactPayload struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Key string `json:"key"`
+	// Public marks a fact the affected organisations may read on their
+	// portal pages. Absent, as in every fact recorded before the mark
+	// existed, a fact is internal.
+	Public bool   `json:"public,omitempty"`
+	Value  string `json:"value"`
 }
 
 // EvidenceAddedPayload is the detail of EventEvidenceAdded.
@@ -206,6 +210,14 @@ func newPayload(kind string) any {
 		return &LeakVerifiedPayload{}
 	case EventPersonalErased:
 		return &PersonalErasedPayload{}
+	case EventPortalLinkIssued, EventPortalLinkRevoked:
+		return &PortalLinkPayload{}
+	case EventPortalAcknowledged:
+		return &PortalAcknowledgedPayload{}
+	case EventPortalQuestion:
+		return &PortalQuestionPayload{}
+	case EventPortalAnswer:
+		return &PortalAnswerPayload{}
 	}
 	return nil
 }

@@ -13,9 +13,10 @@ import (
 
 // fact is the body of POST .../facts.
 type fact struct {
-	Key   string    `json:"key"`
-	Value string    `json:"value"`
-	At    time.Time `json:"at,omitzero"`
+	Key    string    `json:"key"`
+	Value  string    `json:"value"`
+	At     time.Time `json:"at,omitzero"`
+	Public bool      `json:"public,omitempty"` // shown on the affected organisations' portal pages
 }
 
 func (s *server) handleFact() http.Handler {
@@ -23,7 +24,7 @@ func (s *server) handleFact() http.Handler {
 		if err := leakdesk.CheckFact(in.Key, in.Value, notify.Languages); err != nil {
 			return nil, err
 		}
-		return s.appendEvent(r, leakdesk.EventFact, in.At, leakdesk.FactPayload{Key: in.Key, Value: in.Value})
+		return s.appendEvent(r, leakdesk.EventFact, in.At, leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value})
 	})
 }
 

@@ -45,7 +45,7 @@ func newFixture(t *testing.T, d *testbackends.Desk, limits Limits) *fixture {
 	notices := store.NewNoticeService(db)
 	services := &rules.Services{Incidents: f.incidents, Findings: store.NewFindingsService(db), Notices: notices, Evidence: evidence, Profiler: profiler, Rules: d.Rules}
 	f.cfg = Config{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Notices: notices, Accounts: f.accounts, Incidents: f.incidents,
-		Approvals: store.NewApprovalService(db), Evidence: evidence, Findings: services.Findings, SpoolDir: func() (string, error) { return t.TempDir(), nil }, Rules: services, Limits: limits,
+		Approvals: store.NewApprovalService(db), Portal: store.NewPortalService(db), Evidence: evidence, Findings: services.Findings, SpoolDir: func() (string, error) { return t.TempDir(), nil }, Rules: services, Limits: limits,
 		Campaigns: notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: services.Findings, Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect()})}
 	if f.handler, err = NewServer(f.cfg); err != nil {
 		t.Fatal(err)

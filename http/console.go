@@ -26,7 +26,11 @@ type ConsoleDeps struct {
 	Summaries *rules.Services
 	// Campaigns gives the coverage of the notices.
 	Campaigns *notify.Campaigns
-	Now       func() time.Time
+	// Portal gives the organisations' questions and portal links.
+	Portal leakdesk.PortalService
+	// Accounts are managed on the accounts pages.
+	Accounts leakdesk.AccountService
+	Now      func() time.Time
 }
 
 // console renders the console's pages from views parsed once, at start-up.

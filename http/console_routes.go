@@ -28,6 +28,18 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"GET /console/incidents/{id}", leakdesk.ActionIncidentRead, c.incident()},
 		{"GET /console/incidents/{id}/findings", leakdesk.ActionIncidentRead, c.findings()},
 		{"GET /console/incidents/{id}/coverage", leakdesk.ActionCoverageRead, c.coverage()},
+		{"GET /console/incidents/{id}/portal", leakdesk.ActionQuestionAnswer, c.portalTasks()},
+		{"POST /console/incidents/{id}/portal/links", leakdesk.ActionPortalIssue, c.issuePortalLink()},
+		{"POST /console/incidents/{id}/portal/links/{link}/revoke", leakdesk.ActionPortalIssue, c.revokePortalLink()},
+		{"POST /console/incidents/{id}/questions/{question}/answer", leakdesk.ActionQuestionAnswer, c.answerQuestion()},
+		{"GET /console/accounts", leakdesk.ActionAccountsManage, c.accounts()},
+		{"POST /console/accounts", leakdesk.ActionAccountsManage, c.addAccount()},
+		{"GET /console/accounts/{account}", leakdesk.ActionAccountsManage, c.account()},
+		{"POST /console/accounts/{account}/disable", leakdesk.ActionAccountsManage, c.disableAccount()},
+		{"POST /console/accounts/{account}/grants", leakdesk.ActionAccountsManage, c.grantRole()},
+		{"POST /console/accounts/{account}/revoke", leakdesk.ActionAccountsManage, c.revokeRole()},
+		{"POST /console/accounts/{account}/tokens", leakdesk.ActionAccountsManage, c.makeToken()},
+		{"POST /console/accounts/{account}/tokens/{token}/revoke", leakdesk.ActionAccountsManage, c.revokeToken()},
 		{"GET /static/{name}", "", c.static.handler()},
 	}, nil
 }

@@ -60,6 +60,9 @@ type Config struct {
 	// ShareKey keys the HMAC that masks people in what share writes (the
 	// data directory's share.key); the share route answers 503 without it.
 	ShareKey []byte
+	// Portal keeps the affected organisations' links and questions; the
+	// portal's pages answer 503 without it.
+	Portal leakdesk.PortalService
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
 
@@ -140,7 +143,7 @@ func newServer(cfg Config) (*server, error) {
 		crossOrigins: http.NewCrossOriginProtection(),
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
-		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Now: cfg.Now}); err != nil {
+		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now}); err != nil {
 		return nil, err
 	}
 	if cfg.SpoolDir == nil {

@@ -28,10 +28,15 @@ type NoticeService struct {
 	coverage map[int64]cachedCoverage
 }
 
+// cachedCoverage is an incident's coverage and its count of people
+// outside the audience, each with the event count it was read at (0 for
+// none). Older entries are kept until newer ones replace them: a change
+// of a few recipients is applied to them (store/coverage.go).
 type cachedCoverage struct {
-	events  int64
-	entries []*leakdesk.CoverageEntry // nil until read at events
-	outside int                       // -1 until counted at events
+	entries   []*leakdesk.CoverageEntry
+	entriesAt int64
+	outside   int
+	outsideAt int64
 }
 
 var _ leakdesk.NoticeService = (*NoticeService)(nil)

@@ -22,6 +22,7 @@ import (
 
 func (a *app) incidentFactCommand() *cobra.Command {
 	var at string
+	var public bool
 	facts := leakdesk.FactKeys()
 	keys := slices.Sorted(maps.Keys(facts))
 	var help []string
@@ -52,10 +53,11 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, leakdesk.FactPayload{Key: args[1], Value: args[2]}))
+			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, leakdesk.FactPayload{Key: args[1], Public: public, Value: args[2]}))
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "when it became true, if not now")
+	cmd.Flags().BoolVar(&public, "public", false, "show it on the affected organisations' portal pages (recording it again without --public withdraws it)")
 	return cmd
 }
 

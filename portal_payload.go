@@ -1,0 +1,44 @@
+package leakdesk
+
+import "time"
+
+// Event kinds of the portal.
+const (
+	EventPortalLinkIssued   = "portal.link"
+	EventPortalLinkRevoked  = "portal.revoke"
+	EventPortalAcknowledged = "portal.ack"
+	EventPortalQuestion     = "portal.question"
+	EventPortalAnswer       = "portal.answer"
+)
+
+// The payloads' fields are in the alphabetical order of their JSON names,
+// as every payload's are (see payload.go).
+
+// PortalLinkPayload is the detail of EventPortalLinkIssued and
+// EventPortalLinkRevoked. The secret is never recorded.
+type PortalLinkPayload struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	LinkID    int64     `json:"link_id"`
+	OrgID     string    `json:"org_id"`
+}
+
+// PortalAcknowledgedPayload is the detail of EventPortalAcknowledged.
+type PortalAcknowledgedPayload struct {
+	LinkID int64  `json:"link_id"`
+	OrgID  string `json:"org_id"`
+}
+
+// PortalQuestionPayload is the detail of EventPortalQuestion.
+type PortalQuestionPayload struct {
+	LinkID     int64  `json:"link_id"`
+	OrgID      string `json:"org_id"`
+	QuestionID int64  `json:"question_id"`
+	Text       string `json:"text"`
+}
+
+// PortalAnswerPayload is the detail of EventPortalAnswer.
+type PortalAnswerPayload struct {
+	Answer     string `json:"answer"`
+	OrgID      string `json:"org_id"`
+	QuestionID int64  `json:"question_id"`
+}

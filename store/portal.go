@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/auth"
+)
+
+// PortalPrefix marks a portal link's secret.
+const PortalPrefix = "ldp_"
+
+// PortalService implements leakdesk.PortalService.
+type PortalService struct {
+	db *DB
+}
+
+// NewPortalService returns the portal's links and questions on db.
+func NewPortalService(db *DB) *PortalService { return &PortalService{db: db} }
+
+var _ leakdesk.PortalService = (*PortalService)(nil)
+
+const portalLinkColumns = `id, incident_id, org_id, organisation, created_by, created_at, expires_at, revoked_at`
+
+func scanPortalLink(row rowScanner) (*leakdesk.PortalLink, error) {
+	var l leakdesk.PortalLink
+	if err := row.Scan(&l.ID, &l.IncidentID, &l.OrgID, &l.Organisation, &l.CreatedBy,
+		scanTime{&l.CreatedAt}, scanTime{&l.ExpiresAt}, scanTime{&l.RevokedAt}); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+func (s *PortalService) IssuePortalLink(ctx context.Context, incidentID int64, orgID string, lifetime time.Duration, actor string) (*leakdesk.PortalLink, string, error) {
+	if lifetime <= 0 || lifetime > leakdesk.MaxPortalLifetime {
+		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "a portal link lasts more than nothing and at most %s, not %s", leakdesk.MaxPortalLifetime, lifetime)
+	}
+	secret := auth.NewSecret(PortalPrefix)
+	now := s.db.now()
+	l := &leakdesk.PortalLink{IncidentID: incidentID, OrgID: orgID, CreatedBy: actor, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
+			return err
+		}
+		// The organisation's name is that of its recipients: a link is only
+		// made for an organisation whose people the incident concerns.
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT organisation FROM recipients WHERE incident_id = ? AND org_id = ? AND org_id <> '' ORDER BY id LIMIT 1`),
+			incidentID, orgID).Scan(&l.Organisation)
+		if err == sql.ErrNoRows {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient of %s belongs to organisation %q", leakdesk.FormatIncidentID(incidentID), orgID)
+		}
+		if err != nil {
+			return fmt.Errorf("find organisation: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO portal_links (incident_id, org_id, organisation, secret_hash, created_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			incidentID, orgID, l.Organisation, auth.SecretHash(secret), actor, s.db.timeArg(now), s.db.timeArg(l.ExpiresAt)).Scan(&l.ID); err != nil {
+			return fmt.Errorf("insert portal link: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPortalLinkIssued, now,
+			leakdesk.PortalLinkPayload{ExpiresAt: l.ExpiresAt, LinkID: l.ID, OrgID: orgID}))
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return l, secret, nil
+}
+
+func (s *PortalService) RevokePortalLink(ctx context.Context, incidentID, linkID int64, actor string) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := scanPortalLink(s.db.queryRow(ctx, tx, `SELECT `+portalLinkColumns+` FROM portal_links WHERE id = ? AND incident_id = ?`, linkID, incidentID))
+		if err == sql.ErrNoRows {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "portal link %d of %s not found", linkID, leakdesk.FormatIncidentID(incidentID))
+		}
+		if err != nil {
+			return fmt.Errorf("find portal link: %w", err)
+		}
+		if !l.RevokedAt.IsZero() {
+			return nil
+		}
+		now := s.db.now()
+		if _, err := s.db.exec(ctx, tx, `UPDATE portal_links SET revoked_at = ? WHERE id = ?`, s.db.timeArg(now), linkID); err != nil {
+			return fmt.Errorf("revoke portal link: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPortalLinkRevoked, now,
+			leakdesk.PortalLinkPayload{ExpiresAt: l.ExpiresAt, LinkID: l.ID, OrgID: l.OrgID}))
+	})
+}
+
+func (s *PortalService) PortalLinks(ctx context.Context, incidentID int64) ([]*leakdesk.PortalLink, error) {
+	var list []*leakdesk.PortalLink
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`SELECT `+portalLinkColumns+` FROM portal_links WHERE incident_id = ? ORDER BY id DESC`), incidentID)
+		if err != nil {
+			return fmt.Errorf("query portal links: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanPortalLink(rows)
+			if err != nil {
+				return fmt.Errorf("scan portal link: %w", err)
+			}
+			list = append(list, l)
+		}
+		return rows.Err()
+	})
+	return list, err
+}
+
+func (s *PortalService) OpenPortal(ctx context.Context, secret string) (*leakdesk.PortalLink, error) {
+	refused := leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "this link does not open any page: it may have expired or been withdrawn")
+	if !auth.HasPrefix(secret, PortalPrefix) {
+		return nil, refused
+	}
+	var l *leakdesk.PortalLink
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		l, err = scanPortalLink(s.db.queryRow(ctx, tx, `SELECT `+portalLinkColumns+` FROM portal_links WHERE secret_hash = ?`, auth.SecretHash(secret)))
+		switch {
+		case err == sql.ErrNoRows:
+			return refused
+		case err != nil:
+			return fmt.Errorf("find portal link: %w", err)
+		case !l.Live(s.db.now()):
+			return refused
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// PortalPage reads everything by the link's incident and organisation,
+// which come from the stored link: no query here takes another.
+func (s *PortalService) PortalPage(ctx context.Context, l *leakdesk.PortalLink) (*leakdesk.PortalView, error) {
+	v := &leakdesk.PortalView{Incident: leakdesk.FormatIncidentID(l.IncidentID), OrgID: l.OrgID, Organisation: l.Organisation, ExpiresAt: l.ExpiresAt}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if v.People, err = s.db.portalPeople(ctx, tx, l); err != nil {
+			return err
+		}
+		if v.Facts, err = s.db.publicFacts(ctx, tx, l.IncidentID); err != nil {
+			return err
+		}
+		if v.Notices, err = s.db.portalNotices(ctx, tx, l); err != nil {
+			return err
+		}
+		if v.Questions, err = s.db.findQuestions(ctx, tx, `incident_id = ? AND org_id = ?`, l.IncidentID, l.OrgID); err != nil {
+			return err
+		}
+		if err := s.db.queryRow(ctx, tx, `SELECT acknowledged_at FROM portal_links WHERE id = ?`, l.ID).Scan(scanTime{&v.AcknowledgedAt}); err != nil {
+			return fmt.Errorf("read acknowledgement: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// portalPeople lists the link's organisation's recipients: name, role and
+// the fields of theirs that leaked. Nothing else of them is shown: not
+// their address, phone or rows.
+func (d *DB) portalPeople(ctx context.Context, tx *sql.Tx, l *leakdesk.PortalLink) ([]leakdesk.PortalPerson, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT name, role, fields FROM recipients WHERE incident_id = ? AND org_id = ? ORDER BY name, id`), l.IncidentID, l.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("query the organisation's people: %w", err)
+	}
+	defer rows.Close()
+	var people []leakdesk.PortalPerson
+	for rows.Next() {
+		var p leakdesk.PortalPerson
+		var fields string
+		if err := rows.Scan(&p.Name, &p.Role, &fields); err != nil {
+			return nil, fmt.Errorf("scan person: %w", err)
+		}
+		if err := json.Unmarshal([]byte(fields), &p.Fields); err != nil {
+			return nil, fmt.Errorf("person's fields: %w", err)
+		}
+		people = append(people, p)
+	}
+	return people, rows.Err()
+}
+
+// publicFacts reads the incident's fact events alone, not its whole
+// timeline (an event per message sent), and keeps those marked public.
+func (d *DB) publicFacts(ctx context.Context, tx *sql.Tx, incidentID int64) ([]leakdesk.PortalFact, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT details FROM events WHERE incident_id = ? AND kind = ? ORDER BY seq`), incidentID, leakdesk.EventFact)
+	if err != nil {
+		return nil, fmt.Errorf("query facts: %w", err)
+	}
+	defer rows.Close()
+	var events []*leakdesk.Event
+	for rows.Next() {
+		var details string
+		if err := rows.Scan(&details); err != nil {
+			return nil, fmt.Errorf("scan fact: %w", err)
+		}
+		events = append(events, &leakdesk.Event{Kind: leakdesk.EventFact, Details: []byte(details)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read facts: %w", err)
+	}
+	public := leakdesk.PublicFacts(events)
+	var facts []leakdesk.PortalFact
+	for _, key := range slices.Sorted(maps.Keys(public)) {
+		facts = append(facts, leakdesk.PortalFact{Key: key, Value: public[key]})
+	}
+	return facts, nil
+}
+
+// portalNotices lists the notices and updates sent to at least one of the
+// link's organisation's people, with how many of them each was sent to.
+func (d *DB) portalNotices(ctx context.Context, tx *sql.Tx, l *leakdesk.PortalLink) ([]leakdesk.PortalNotice, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`
+		SELECT n.kind, n.message, n.created_at, count(*)
+		FROM notices n JOIN deliveries x ON x.notice_id = n.id JOIN recipients r ON r.id = x.recipient_id
+		WHERE n.incident_id = ? AND r.incident_id = ? AND r.org_id = ? AND x.state IN (?, ?)
+		GROUP BY n.id, n.kind, n.message, n.created_at ORDER BY n.id`),
+		l.IncidentID, l.IncidentID, l.OrgID, leakdesk.DeliverySent, leakdesk.DeliveryDone)
+	if err != nil {
+		return nil, fmt.Errorf("query the organisation's notices: %w", err)
+	}
+	defer rows.Close()
+	var list []leakdesk.PortalNotice
+	for rows.Next() {
+		var n leakdesk.PortalNotice
+		if err := rows.Scan(&n.Kind, &n.Message, scanTime{&n.CreatedAt}, &n.Sent); err != nil {
+			return nil, fmt.Errorf("scan notice: %w", err)
+		}
+		list = append(list, n)
+	}
+	return list, rows.Err()
+}
+
+func (s *PortalService) AcknowledgePortal(ctx context.Context, l *leakdesk.PortalLink) (recorded bool, err error) {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.db.now()
+		// The update is the check: of two requests at once, one changes
+		// the row and the other finds it acknowledged.
+		res, err := s.db.exec(ctx, tx, `UPDATE portal_links SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL`, s.db.timeArg(now), l.ID)
+		if err != nil {
+			return fmt.Errorf("acknowledge portal link: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		recorded = true
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(l.IncidentID, leakdesk.PortalActor(l), leakdesk.EventPortalAcknowledged, now,
+			leakdesk.PortalAcknowledgedPayload{LinkID: l.ID, OrgID: l.OrgID}))
+	})
+	return recorded, err
+}
