@@ -204,6 +204,8 @@ func newPayload(kind string) any {
 		return &FingerprintTraced{}
 	case EventLeakVerified:
 		return &LeakVerifiedPayload{}
+	case EventPersonalUnmasked:
+		return &PersonalUnmaskedPayload{}
 	}
 	return nil
 }

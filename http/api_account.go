@@ -174,3 +174,34 @@ func (s *server) handleTokenRevoke() http.Handler {
 		return revoked{ID: id, Revoked: true}, nil
 	})
 }
+
+// newPassword is the body of PUT .../password.
+type newPassword struct {
+	Password string `json:"password"`
+}
+
+// handlePassword sets an account's password, as "user password", and
+// answers the account as it now stands.
+func (s *server) handlePassword() http.Handler {
+	return call(s, func(r *http.Request, in newPassword) (*leakdesk.Account, error) {
+		acc, err := s.account(r)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.cfg.Accounts.SetPassword(r.Context(), acc.ID, in.Password, principal(r).String()); err != nil {
+			return nil, err
+		}
+		return s.cfg.Accounts.FindAccountByID(r.Context(), acc.ID)
+	})
+}
+
+// handleAccountEvents is the account audit log, as "user log".
+func (s *server) handleAccountEvents() http.Handler {
+	return call(s, func(r *http.Request, _ none) ([]*leakdesk.AccountEvent, error) {
+		list, err := s.cfg.Accounts.FindAccountEvents(r.Context())
+		if list == nil {
+			list = []*leakdesk.AccountEvent{}
+		}
+		return list, err
+	})
+}

@@ -4,6 +4,7 @@
 package http
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/trace"
 )
 
 //go:embed views/*.html
@@ -57,6 +59,13 @@ type Config struct {
 	Proof *proof.Service
 	// Exports are the fingerprinted exports, whose decoys share lists.
 	Exports leakdesk.ExportService
+	// Trace ranks the registry's past exports against a leak, decodes
+	// fingerprints and makes fingerprinted exports; without it those
+	// routes answer 503.
+	Trace *trace.Service
+	// Shredder destroys a closed incident's evidence key; without it the
+	// shred route answers 503.
+	Shredder Shredder
 	// ShareKey keys the HMAC that masks people in what share writes (the
 	// data directory's share.key); the share route answers 503 without it.
 	ShareKey []byte
@@ -84,6 +93,11 @@ type Registry struct {
 	History     string
 	PastExports []string
 	Read        dump.Options // how to read the registry and the evidence
+}
+
+// Shredder crypto-shreds a closed incident's evidence (store.EvidenceService).
+type Shredder interface {
+	ShredEvidence(ctx context.Context, incidentID int64, actor string) (*leakdesk.EvidenceShreddedPayload, error)
 }
 
 // DefaultSessionTTL is how long a login lasts: a working day.

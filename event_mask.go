@@ -1,0 +1,57 @@
+package leakdesk
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// MaskEvent returns a copy of ev for a role that does not see personal
+// data (see SeesPersonalData): the details of people it names are masked
+// as the coverage masks them, and the details of a kind this package has
+// no payload type for are withheld, since nothing says what they hold.
+// The hashes are left as stored, so a masked timeline no longer verifies
+// against them: that needs the unmasked one.
+func MaskEvent(ev *Event) *Event {
+	m := *ev
+	p, err := DecodePayload(ev)
+	if err != nil {
+		m.Details = nil
+		return &m
+	}
+	switch p := p.(type) {
+	case *ContactRecordedPayload:
+		p.Recipient, p.Note = MaskRecipientKey(p.Recipient), maskedText(p.Note)
+	case *DeliveryChangedPayload:
+		// A delivery report's detail quotes the address it was for.
+		p.Recipient, p.Detail = MaskRecipientKey(p.Recipient), maskedText(p.Detail)
+	case *PersonalUnmaskedPayload:
+		p.Recipient = MaskRecipientKey(p.Recipient)
+	default:
+		return &m
+	}
+	details, err := json.Marshal(p)
+	if err != nil {
+		m.Details = nil
+		return &m
+	}
+	m.Details = details
+	return &m
+}
+
+// MaskRecipientKey masks the key of a recipient outside the registry,
+// which is "other:" and their address; a contact ID is kept.
+func MaskRecipientKey(key string) string {
+	if addr, ok := strings.CutPrefix(key, "other:"); ok {
+		return "other:" + MaskEmail(addr)
+	}
+	return key
+}
+
+// maskedText stands for free text written about a person, which cannot be
+// masked word by word without knowing what in it is personal.
+func maskedText(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(masked)"
+}
