@@ -118,11 +118,11 @@ type shredding struct {
 // shred --confirm --format json".
 func (s *server) handleShred() http.Handler {
 	return call(s, func(r *http.Request, in shredding) (*leakdesk.EvidenceShreddedPayload, error) {
-		if !in.Confirm {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, `shredding cannot be undone: send {"confirm": true}`)
-		}
 		if s.cfg.Shredder == nil {
 			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server does not shred evidence")
+		}
+		if !in.Confirm {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, `shredding cannot be undone: send {"confirm": true}`)
 		}
 		return s.cfg.Shredder.ShredEvidence(r.Context(), incidentID(r), principal(r).String())
 	})
