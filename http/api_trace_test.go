@@ -85,7 +85,9 @@ func TestExportAndTraceThroughTheAPI(t *testing.T) {
 		if w := f.do(http.MethodPost, "/api/v1/incidents/1/trace", `{"rank": true}`, ana); w.Code != http.StatusServiceUnavailable {
 			t.Errorf("rank without past exports: %d %s", w.Code, w.Body)
 		}
-		f.reconfigure(func(cfg *Config) { cfg.Registry.PastExports = []string{files["team-a"], files["team-b"], files["team-c"]} })
+		f.reconfigure(func(cfg *Config) {
+			cfg.Registry.PastExports = []string{files["team-a"], files["team-b"], files["team-c"]}
+		})
 		w = f.do(http.MethodPost, "/api/v1/incidents/1/trace", `{"rank": true}`, ana)
 		res := decodeBody[trace.Result](t, w.Body.String())
 		if w.Code != http.StatusOK || len(res.Candidates) != 3 || res.Candidates[0].File != files["team-b"] {

@@ -86,6 +86,8 @@ func (s *server) routes() []route {
 		{"POST " + incident + "/recipients", need(leakdesk.ActionRecipientsEdit), "add other recipients from a CSV body", s.handleRecipientsAdd()},
 		{"POST " + incident + "/notices/plan", need(leakdesk.ActionNoticePlan), "who would get which notice, and what cannot be sent; nothing is stored or sent", s.handlePlan()},
 		{"POST " + incident + "/notices/preview", need(leakdesk.ActionNoticePlan), "a notice rendered for one recipient, as it would be sent", s.handlePreview()},
+		{"POST " + incident + "/notices", need(leakdesk.ActionNoticeSend), "queue the first notice to the whole audience, or resume the campaign of the same name; 202, sent in the background", s.handleSend()},
+		{"POST " + incident + "/notices/updates", need(leakdesk.ActionNoticeUpdate), "queue a follow-up to everyone notified, and the first notice then the update to anyone added since; 202, sent in the background", s.handleUpdate()},
 		{"GET " + incident + "/coverage", need(leakdesk.ActionCoverageRead), "who is reached; masked for roles that do not see personal data", s.handleCoverage()},
 		{"POST " + incident + "/recipients/{recipient}/unmask", need(leakdesk.ActionPersonalUnmask), "one recipient unmasked, by id, with the reason; the unmasking is on the timeline", s.handleUnmask()},
 		{"POST /api/v1/delivery-reports", need(leakdesk.ActionDeliveryReports), "record the delivery reports of the body: one message, or an mbox file of them", s.handleDeliveryReports()},

@@ -43,9 +43,11 @@ type Config struct {
 	SpoolDir func() (string, error)
 	// Rules assembles summaries, assessments and reports.
 	Rules *rules.Services
-	// Campaigns lists recipients, coverage and logs contacts. Sending is not
-	// served: it runs River workers, which serve does not start.
+	// Campaigns lists recipients, coverage and logs contacts.
 	Campaigns *notify.Campaigns
+	// Dispatcher sends notices in the background, for as long as the
+	// server runs; without it, send and update answer 503.
+	Dispatcher *notify.Dispatcher
 	// Composes says that Campaigns has templates and a From (serve
 	// --from): notices are planned and previewed; otherwise those routes
 	// answer 503.

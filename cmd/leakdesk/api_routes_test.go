@@ -45,6 +45,8 @@ var commandRoutes = map[string]string{
 	"report":              "GET /api/v1/incidents/{id}/reports/{kind}",
 	"notify plan":         "POST /api/v1/incidents/{id}/notices/plan",
 	"notify preview":      "POST /api/v1/incidents/{id}/notices/preview",
+	"notify send":         "POST /api/v1/incidents/{id}/notices",
+	"notify update":       "POST /api/v1/incidents/{id}/notices/updates",
 	"notify recipients":   "GET /api/v1/incidents/{id}/recipients",
 	"notify coverage":     "GET /api/v1/incidents/{id}/coverage",
 	"notify log-contact":  "POST /api/v1/incidents/{id}/contacts",
@@ -75,10 +77,6 @@ var notOverHTTP = map[string]string{
 	"decoy-smtp": "is a mail server of its own, for as long as it runs",
 	"demo":       "sets up a local data directory and prints how to log in",
 	"sample":     "writes synthetic files to a local directory",
-	// Not served yet: sending runs River workers, which serve does not
-	// start. These two are the API's known gap (issue #15).
-	"notify send":   "not yet: serve runs no campaign workers",
-	"notify update": "not yet: serve runs no campaign workers",
 }
 
 // TestEveryCommandHasARoute: every command of the CLI is an API route, or
