@@ -3,8 +3,6 @@ package http
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"io"
 	"net/http"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/proof"
-	"github.com/leakdesk/leakdesk/store"
 )
 
 // TestBundleVerifyUpload: a bundle the server made verifies when sent
@@ -22,13 +19,7 @@ import (
 func TestBundleVerifyUpload(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		f := newFixture(t, d, generousLimits())
-		_, key, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.reconfigure(func(cfg *Config) {
-			cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
-		})
+		key := f.withSigner()
 		lead := f.caller("ana", leakdesk.RoleLead)
 		if w := f.do(http.MethodPost, "/api/v1/incidents/1/notes", `{"text": "the forum post is gone"}`, lead); w.Code != http.StatusOK {
 			t.Fatalf("note: %d %s", w.Code, w.Body)

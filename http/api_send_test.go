@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -26,17 +25,7 @@ func TestSendThroughTheAPI(t *testing.T) {
 		com := f.caller("cam", leakdesk.RoleCommunications)
 		legal := f.caller("leo", leakdesk.RoleLegal)
 		f.unavailable(http.MethodPost, "/api/v1/incidents/1/notices", com)
-		templates, err := notify.LoadTemplates("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens, err := notify.NewTokens(bytes.Repeat([]byte("k"), 32))
-		if err != nil {
-			t.Fatal(err)
-		}
-		notices := store.NewNoticeService(f.db)
-		campaigns := notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: f.cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
-			Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: "https://leakdesk.exemple.fr"})
+		campaigns, notices := f.composingCampaigns()
 		dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: "smtp://" + mp.SMTP + "?tls=none&timeout=3s", Connections: 2})
 		if err != nil {
 			t.Fatal(err)
