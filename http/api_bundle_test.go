@@ -1,16 +1,14 @@
 package http
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/proof"
+	"github.com/leakdesk/leakdesk/proof/prooftest"
 )
 
 // TestBundleVerifyUpload: a bundle the server made verifies when sent
@@ -39,7 +37,17 @@ func TestBundleVerifyUpload(t *testing.T) {
 			t.Fatalf("verify the server's own bundle: %d %s", w.Code, w.Body)
 		}
 
-		w = f.do(http.MethodPost, "/api/v1/bundles/verify", string(alterBundle(t, bundle, "the forum post is gone", "the forum post is back")), viewer)
+		w = f.do(http.MethodPost, "/api/v1/bundles/verify", string(prooftest.EditZip(t, bundle, func(files map[string][]byte) {
+			changed := false
+			for name, data := range files {
+				altered := bytes.ReplaceAll(data, []byte("the forum post is gone"), []byte("the forum post is back"))
+				changed = changed || !bytes.Equal(altered, data)
+				files[name] = altered
+			}
+			if !changed {
+				t.Fatal("no file of the bundle holds the note")
+			}
+		})), viewer)
 		if rep := decodeBody[proof.BundleReport](t, w.Body.String()); w.Code != http.StatusOK || rep.OK || rep.Problem == "" {
 			t.Errorf("an altered bundle: %d %s", w.Code, w.Body)
 		}
@@ -47,41 +55,4 @@ func TestBundleVerifyUpload(t *testing.T) {
 			t.Errorf("a body that is no zip: %d %s", w.Code, w.Body)
 		}
 	})
-}
-
-// alterBundle rewrites the bundle with old replaced by new in every file.
-func alterBundle(t *testing.T, bundle []byte, old, new string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(bundle), int64(len(bundle)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	changed := false
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		altered := strings.ReplaceAll(string(data), old, new)
-		changed = changed || altered != string(data)
-		fw, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(fw, altered)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if !changed {
-		t.Fatalf("no file of the bundle holds %q", old)
-	}
-	return out.Bytes()
 }
