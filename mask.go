@@ -14,6 +14,13 @@ import (
 // person's record (ActionPersonalUnmask), with the record and the reason.
 const EventPersonalUnmasked = "personal.unmasked"
 
+// PersonalUnmaskedPayload is the detail of EventPersonalUnmasked: whose
+// record was shown, and why. The record's content is not repeated here.
+type PersonalUnmaskedPayload struct {
+	Reason    string `json:"reason"`
+	Recipient string `json:"recipient"` // the recipient's key
+}
+
 // MaskEmail keeps the first letter of the local part and of the domain, and
 // the top-level domain: "jean.dupont@exemple.fr" becomes "j***@e***.fr".
 func MaskEmail(email string) string {

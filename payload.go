@@ -218,6 +218,8 @@ func newPayload(kind string) any {
 		return &PortalQuestionPayload{}
 	case EventPortalAnswer:
 		return &PortalAnswerPayload{}
+	case EventPersonalUnmasked:
+		return &PersonalUnmaskedPayload{}
 	}
 	return nil
 }

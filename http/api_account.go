@@ -30,23 +30,11 @@ type newAccount struct {
 
 func (s *server) handleAccountCreate() http.Handler {
 	return call(s, func(r *http.Request, in newAccount) (*leakdesk.Account, error) {
-		if in.Password != "" {
-			// Checked first, so that a refused password leaves no account behind.
-			if err := leakdesk.ValidatePassword(in.Password); err != nil {
-				return nil, err
-			}
-		}
-		acc := &leakdesk.Account{Name: in.Name, DisplayName: in.DisplayName}
-		actor := principal(r).String()
-		if err := s.cfg.Accounts.CreateAccount(r.Context(), acc, actor); err != nil {
+		open := leakdesk.AccountOpening{Account: &leakdesk.Account{Name: in.Name, DisplayName: in.DisplayName}, Password: in.Password}
+		if err := leakdesk.OpenAccount(r.Context(), s.cfg.Accounts, s.cfg.Incidents, open, principal(r).String()); err != nil {
 			return nil, err
 		}
-		if in.Password != "" {
-			if err := s.cfg.Accounts.SetPassword(r.Context(), acc.ID, in.Password, actor); err != nil {
-				return nil, err
-			}
-		}
-		return s.cfg.Accounts.FindAccountByID(r.Context(), acc.ID)
+		return s.cfg.Accounts.FindAccountByID(r.Context(), open.Account.ID)
 	})
 }
 
@@ -172,5 +160,36 @@ func (s *server) handleTokenRevoke() http.Handler {
 			return revoked{}, err
 		}
 		return revoked{ID: id, Revoked: true}, nil
+	})
+}
+
+// newPassword is the body of PUT .../password.
+type newPassword struct {
+	Password string `json:"password"`
+}
+
+// handlePassword sets an account's password, as "user password", and
+// answers the account as it now stands.
+func (s *server) handlePassword() http.Handler {
+	return call(s, func(r *http.Request, in newPassword) (*leakdesk.Account, error) {
+		acc, err := s.account(r)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.cfg.Accounts.SetPassword(r.Context(), acc.ID, in.Password, principal(r).String()); err != nil {
+			return nil, err
+		}
+		return s.cfg.Accounts.FindAccountByID(r.Context(), acc.ID)
+	})
+}
+
+// handleAccountEvents is the account audit log, as "user log".
+func (s *server) handleAccountEvents() http.Handler {
+	return call(s, func(r *http.Request, _ none) ([]*leakdesk.AccountEvent, error) {
+		list, err := s.cfg.Accounts.FindAccountEvents(r.Context())
+		if list == nil {
+			list = []*leakdesk.AccountEvent{}
+		}
+		return list, err
 	})
 }

@@ -107,3 +107,23 @@ func (s *server) handleEvidenceRead() http.Handler {
 		}
 	})
 }
+
+// shredding is the body of POST .../shred: confirm must be true, as the
+// command's --confirm, since it cannot be undone.
+type shredding struct {
+	Confirm bool `json:"confirm"`
+}
+
+// handleShred destroys a closed incident's evidence key, as "incident
+// shred --confirm --format json".
+func (s *server) handleShred() http.Handler {
+	return call(s, func(r *http.Request, in shredding) (*leakdesk.EvidenceShreddedPayload, error) {
+		if s.cfg.Shredder == nil {
+			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server does not shred evidence")
+		}
+		if !in.Confirm {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, `shredding cannot be undone: send {"confirm": true}`)
+		}
+		return s.cfg.Shredder.ShredEvidence(r.Context(), incidentID(r), principal(r).String())
+	})
+}

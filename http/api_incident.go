@@ -143,9 +143,19 @@ func (s *server) handleVerify() http.Handler {
 	})
 }
 
+// handleEvents is the timeline, as "incident log --format json". Roles
+// that do not see personal data (legal, viewer) get it masked (see
+// leakdesk.MaskEvent).
 func (s *server) handleEvents() http.Handler {
 	return call(s, func(r *http.Request, _ none) ([]*leakdesk.Event, error) {
-		return s.cfg.Incidents.FindEvents(r.Context(), incidentID(r))
+		events, err := s.cfg.Incidents.FindEvents(r.Context(), incidentID(r))
+		if err != nil || leakdesk.SeesPersonalData(principal(r).Grants, incidentID(r)) {
+			return events, err
+		}
+		for i, ev := range events {
+			events[i] = leakdesk.MaskEvent(ev)
+		}
+		return events, nil
 	})
 }
 

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
@@ -56,8 +57,26 @@ func masked(r *leakdesk.Recipient) *leakdesk.Recipient {
 		return nil
 	}
 	m := *r
+	m.Key = leakdesk.MaskRecipientKey(r.Key)
 	m.Name, m.Email, m.Phone = leakdesk.MaskName(r.Name), leakdesk.MaskEmail(r.Email), leakdesk.MaskPhone(r.Phone)
 	return &m
+}
+
+// unmasking is the body of POST .../recipients/{recipient}/unmask.
+type unmasking struct {
+	Reason string `json:"reason"`
+}
+
+// handleUnmask shows one recipient, by ID, unmasked, to a role that sees
+// them masked in the coverage; the unmasking is on the timeline first.
+func (s *server) handleUnmask() http.Handler {
+	return call(s, func(r *http.Request, in unmasking) (*leakdesk.Recipient, error) {
+		id, err := strconv.ParseInt(r.PathValue("recipient"), 10, 64)
+		if err != nil || id <= 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid recipient %q: want the id the coverage shows", r.PathValue("recipient"))
+		}
+		return s.cfg.Campaigns.Unmask(r.Context(), incidentID(r), id, in.Reason, principal(r).String())
+	})
 }
 
 // contact is the body of POST .../contacts, as notify log-contact's flags.

@@ -19,20 +19,8 @@ func TestPlanAndPreviewThroughTheAPI(t *testing.T) {
 		f := newFixture(t, d, generousLimits())
 		com := f.caller("cam", leakdesk.RoleCommunications)
 		f.unavailable(http.MethodPost, "/api/v1/incidents/1/notices/plan", com)
-		templates, err := notify.LoadTemplates("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens, err := notify.NewTokens(bytes.Repeat([]byte("k"), 32))
-		if err != nil {
-			t.Fatal(err)
-		}
-		notices := store.NewNoticeService(f.db)
-		f.reconfigure(func(cfg *Config) {
-			cfg.Campaigns = notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
-				Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: "https://leakdesk.exemple.fr"})
-			cfg.Composes = true
-		})
+		campaigns, notices := f.composingCampaigns()
+		f.reconfigure(func(cfg *Config) { cfg.Campaigns, cfg.Composes = campaigns, true })
 		r := &leakdesk.Recipient{Key: "c-1", Kind: leakdesk.RecipientAffected, ContactID: "c-1", Name: "Jean Dupont", Email: "jean.dupont@exemple.fr", Language: "fr"}
 		if _, err := notices.AddRecipients(t.Context(), 1, "local:setup", []*leakdesk.Recipient{r}); err != nil {
 			t.Fatal(err)
@@ -56,4 +44,21 @@ func TestPlanAndPreviewThroughTheAPI(t *testing.T) {
 			t.Errorf("plan and preview added %d events", after-before)
 		}
 	})
+}
+
+// composingCampaigns is a campaign service that composes notices from the
+// builtin templates, with the notice store it writes to.
+func (f *fixture) composingCampaigns() (*notify.Campaigns, *store.NoticeService) {
+	f.t.Helper()
+	templates, err := notify.LoadTemplates("")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	tokens, err := notify.NewTokens(bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	notices := store.NewNoticeService(f.db)
+	return notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: f.cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
+		Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: "https://leakdesk.exemple.fr"}), notices
 }

@@ -24,13 +24,7 @@ func TestBundleThroughTheAPI(t *testing.T) {
 		f := newFixture(t, d, generousLimits())
 		lead := f.caller("ana", leakdesk.RoleLead)
 		f.unavailable(http.MethodPost, "/api/v1/incidents/1/bundle", lead)
-		_, key, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.reconfigure(func(cfg *Config) {
-			cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
-		})
+		key := f.withSigner()
 		f.upload("leak.csv", "email\njean.dupont@exemple.fr\n", lead)
 
 		w := f.do(http.MethodPost, "/api/v1/incidents/1/checkpoint", "", lead)
@@ -98,4 +92,17 @@ func TestShareThroughTheAPI(t *testing.T) {
 			t.Errorf("share as pdf: %d, want 400", w.Code)
 		}
 	})
+}
+
+// withSigner signs with a new key, which it returns.
+func (f *fixture) withSigner() ed25519.PrivateKey {
+	f.t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.reconfigure(func(cfg *Config) {
+		cfg.Proof = proof.NewService(f.incidents, store.NewCheckpointService(f.db), key, proof.Options{})
+	})
+	return key
 }

@@ -4,6 +4,7 @@
 package http
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/trace"
 )
 
 //go:embed views/*.html
@@ -41,9 +43,11 @@ type Config struct {
 	SpoolDir func() (string, error)
 	// Rules assembles summaries, assessments and reports.
 	Rules *rules.Services
-	// Campaigns lists recipients, coverage and logs contacts. Sending is not
-	// served: it runs River workers, which serve does not start.
+	// Campaigns lists recipients, coverage and logs contacts.
 	Campaigns *notify.Campaigns
+	// Dispatcher sends notices in the background, for as long as the
+	// server runs; without it, send and update answer 503.
+	Dispatcher *notify.Dispatcher
 	// Composes says that Campaigns has templates and a From (serve
 	// --from): notices are planned and previewed; otherwise those routes
 	// answer 503.
@@ -57,6 +61,13 @@ type Config struct {
 	Proof *proof.Service
 	// Exports are the fingerprinted exports, whose decoys share lists.
 	Exports leakdesk.ExportService
+	// Trace ranks the registry's past exports against a leak, decodes
+	// fingerprints and makes fingerprinted exports; without it those
+	// routes answer 503.
+	Trace *trace.Service
+	// Shredder destroys a closed incident's evidence key; without it the
+	// shred route answers 503.
+	Shredder Shredder
 	// ShareKey keys the HMAC that masks people in what share writes (the
 	// data directory's share.key); the share route answers 503 without it.
 	ShareKey []byte
@@ -87,6 +98,11 @@ type Registry struct {
 	History     string
 	PastExports []string
 	Read        dump.Options // how to read the registry and the evidence
+}
+
+// Shredder crypto-shreds a closed incident's evidence (store.EvidenceService).
+type Shredder interface {
+	ShredEvidence(ctx context.Context, incidentID int64, actor string) (*leakdesk.EvidenceShreddedPayload, error)
 }
 
 // DefaultSessionTTL is how long a login lasts: a working day.

@@ -56,21 +56,15 @@ type Logged struct {
 // why they will not be reached. A waiver goes through the two-person rule
 // when the service has Approvals.
 func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*Logged, error) {
-	list, err := c.deps.Notices.Recipients(ctx, contact.Incident)
+	rcpt, err := c.recipient(ctx, contact.Incident, contact.Recipient)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
-		return r.Key == contact.Recipient || (r.Email != "" && strings.EqualFold(r.Email, contact.Recipient))
-	})
-	if i < 0 {
-		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", contact.Recipient, leakdesk.FormatIncidentID(contact.Incident))
-	}
-	out := &Logged{Recipient: list[i], Attempt: &leakdesk.ContactAttempt{IncidentID: contact.Incident, RecipientID: list[i].ID, Channel: contact.Channel,
+	out := &Logged{Recipient: rcpt, Attempt: &leakdesk.ContactAttempt{IncidentID: contact.Incident, RecipientID: rcpt.ID, Channel: contact.Channel,
 		Outcome: contact.Outcome, Note: contact.Note, Actor: contact.Actor, At: contact.At}}
 	if contact.Outcome == "waived" && strings.TrimSpace(contact.Note) != "" && c.deps.Approvals != nil {
 		rule := leakdesk.TwoPersonRule{Approvals: c.deps.Approvals, Incidents: c.deps.Incidents, Notices: c.deps.Notices}
-		out.Held, err = rule.Hold(ctx, contact.Incident, leakdesk.ActionRecipientWaive, "waive "+list[i].Key+": "+contact.Note, out.Attempt, contact.Actor)
+		out.Held, err = rule.Hold(ctx, contact.Incident, leakdesk.ActionRecipientWaive, "waive "+rcpt.Key+": "+contact.Note, out.Attempt, contact.Actor)
 		if err != nil || out.Held != nil {
 			return out, err
 		}
@@ -79,4 +73,20 @@ func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*Logged, e
 		return nil, err
 	}
 	return out, nil
+}
+
+// recipient finds a recipient of the incident's audience by its key or
+// e-mail address.
+func (c *Campaigns) recipient(ctx context.Context, incidentID int64, keyOrEmail string) (*leakdesk.Recipient, error) {
+	list, err := c.deps.Notices.Recipients(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
+		return r.Key == keyOrEmail || (r.Email != "" && strings.EqualFold(r.Email, keyOrEmail))
+	})
+	if i < 0 {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", keyOrEmail, leakdesk.FormatIncidentID(incidentID))
+	}
+	return list[i], nil
 }

@@ -166,6 +166,14 @@ func (c *Composer) incident(ctx context.Context, id int64, noticeID int64) (*inc
 	return ic, nil
 }
 
+// forget drops what was read of an incident, so that the next message
+// reads its facts and notices again.
+func (c *Composer) forget(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.cache, id)
+}
+
 func (ic *incidentContext) has(noticeID int64) bool {
 	for _, n := range ic.notices {
 		if n.ID == noticeID {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -42,6 +43,44 @@ func (c *Campaigns) ReadReports(ctx context.Context, paths ...string) (*ReportsR
 		if err != nil {
 			return nil, err
 		}
+	}
+	return res, nil
+}
+
+// ReadReportsFrom reads delivery status notifications from r, one message
+// or an mbox file, uploaded under name, and records what they say as
+// ReadReports does. At most limit bytes are read: a longer upload is
+// refused whole, and nothing is recorded.
+func (c *Campaigns) ReadReportsFrom(ctx context.Context, name string, r io.Reader, limit int64) (*ReportsResult, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s cannot be read: %v", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is larger than %d bytes: send the messages in several uploads", name, limit)
+	}
+	if len(data) == 0 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is empty: send a delivery report, or an mbox file of them", name)
+	}
+	res := &ReportsResult{Unknown: []string{}, Refused: []string{}, Skipped: []string{}}
+	record := func(name string, msg []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res.Files++
+		return c.recordReports(ctx, res, name, msg)
+	}
+	if bytes.HasPrefix(data, []byte("From ")) {
+		n := 0
+		err = SplitMbox(bytes.NewReader(data), func(msg []byte) error {
+			n++
+			return record(fmt.Sprintf("%s#%d", name, n), msg)
+		})
+	} else {
+		err = record(name, data)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -56,15 +56,22 @@ type CampaignResult struct {
 // named by its content, so that the same request resumes the same update,
 // and a different text is a new one.
 func (c *Campaigns) Update(ctx context.Context, req SendRequest) (*CampaignResult, error) {
-	n := req.Notice
+	if err := asUpdate(req.Notice); err != nil {
+		return nil, err
+	}
+	return c.Send(ctx, req)
+}
+
+// asUpdate makes n an update, named by its content unless named.
+func asUpdate(n *leakdesk.Notice) error {
 	if strings.TrimSpace(n.Message) == "" {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "an update needs its text")
+		return leakdesk.Errorf(leakdesk.EINVALID, "an update needs its text")
 	}
 	n.Kind = leakdesk.NoticeUpdate
 	if n.Campaign == "" {
 		n.Campaign = "update-" + contentID(n.Template, n.Message, n.Translations)
 	}
-	return c.Send(ctx, req)
+	return nil
 }
 
 // contentID digests a template name and texts, in a stable order.
@@ -81,7 +88,6 @@ func contentID(template, message string, translations map[string]string) string 
 // of the same name), and sends until nothing is left in flight. Cancelling
 // ctx stops the run, leaving nothing unrecorded: the same request resumes it.
 func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult, error) {
-	id, notice := req.Incident, req.Notice
 	if err := CheckLinkBase(c.deps.BaseURL, req.InsecureLinks); err != nil {
 		return nil, err
 	}
@@ -89,19 +95,7 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 	if err != nil {
 		return nil, err
 	}
-	// Everything is checked before anything is written: the audience as it
-	// would be, its template and facts in every language, and the server.
-	au, err := c.plannedAudience(ctx, req.AudienceRequest)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.check(ctx, id, notice.Template, au.all); err != nil {
-		return nil, err
-	}
-	if err := dialer.Check(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.keep(ctx, id, req.Actor, au); err != nil {
+	if err := c.prepare(ctx, req, dialer); err != nil {
 		return nil, err
 	}
 	composer := c.composer()
@@ -110,11 +104,66 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 		return nil, err
 	}
 	defer worker.Close()
-	queue, err := NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: req.Connections, BatchSize: req.Batch, Logger: c.deps.Logger, AfterBatch: syncOf(c.deps.Notices)})
+	queue, err := c.newQueue(ctx, worker, req.Connections, req.Batch)
 	if err != nil {
 		return nil, err
 	}
 	started := time.Now()
+	res, err := c.queueNotice(ctx, req, composer, queue, dialer)
+	if err != nil {
+		return nil, err
+	}
+	// The queue is stopped below, explicitly, which waits for running jobs
+	// to record their outcomes. Cancelling Start's context would stop it
+	// too, but without waiting: a message in flight would then be left
+	// unrecorded and sent again after its lease.
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, err
+	}
+	waitErr := c.wait(ctx, res.Notice, req.Progress)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	stop := queue.Stop
+	if ctx.Err() != nil {
+		stop = queue.StopAndCancel // interrupted: no new message, not even in this batch
+	}
+	if err := stop(stopCtx); err != nil && waitErr == nil {
+		waitErr = err
+	}
+	if waitErr != nil {
+		return nil, waitErr
+	}
+	res.Seconds = time.Since(started).Seconds()
+	return res, c.outcome(ctx, req.Incident, res)
+}
+
+// prepare checks everything a notice needs before anything is written:
+// the audience as it would be, its template and facts in every language,
+// and the server. Then it stores the audience.
+func (c *Campaigns) prepare(ctx context.Context, req SendRequest, dialer Dialer) error {
+	au, err := c.plannedAudience(ctx, req.AudienceRequest)
+	if err != nil {
+		return err
+	}
+	if err := c.check(ctx, req.Incident, req.Notice.Template, au.all); err != nil {
+		return err
+	}
+	if err := dialer.Check(ctx); err != nil {
+		return err
+	}
+	return c.keep(ctx, req.Incident, req.Actor, au)
+}
+
+// newQueue opens the campaign queue, whose jobs worker sends.
+func (c *Campaigns) newQueue(ctx context.Context, worker *Worker, connections, batch int) (*Queue, error) {
+	return NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: connections, BatchSize: batch, Logger: c.deps.Logger, AfterBatch: syncOf(c.deps.Notices)})
+}
+
+// queueNotice creates the notice with its deliveries and their jobs, in
+// one transaction, or joins the campaign of the same name and queues
+// again what it left unfinished.
+func (c *Campaigns) queueNotice(ctx context.Context, req SendRequest, composer *Composer, queue *Queue, dialer Dialer) (*CampaignResult, error) {
+	id, notice := req.Incident, req.Notice
 	notice.IncidentID, notice.Actor, notice.Domain = id, req.Actor, domainOf(composer.From.Address)
 	notice, created, err := c.deps.Notices.CreateNotice(ctx, notice, queue.Enqueuer(id))
 	if err != nil {
@@ -134,28 +183,7 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 		}
 		c.deps.Logger.Info("campaign joined", "incident", id, "campaign", notice.Campaign, "unfinished", len(ids))
 	}
-	// The queue is stopped below, explicitly, which waits for running jobs
-	// to record their outcomes. Cancelling Start's context would stop it
-	// too, but without waiting: a message in flight would then be left
-	// unrecorded and sent again after its lease.
-	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
-		return nil, err
-	}
-	waitErr := c.wait(ctx, notice.ID, req.Progress)
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	stop := queue.Stop
-	if ctx.Err() != nil {
-		stop = queue.StopAndCancel // interrupted: no new message, not even in this batch
-	}
-	if err := stop(stopCtx); err != nil && waitErr == nil {
-		waitErr = err
-	}
-	if waitErr != nil {
-		return nil, waitErr
-	}
-	res.Seconds = time.Since(started).Seconds()
-	return res, c.outcome(ctx, id, res)
+	return res, nil
 }
 
 // syncOf returns the notice store's durability barrier, if it has one.

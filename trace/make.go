@@ -48,28 +48,42 @@ func (r *ExportRequest) Validate() error {
 // its file appears: an export that exists is always one that can be
 // decoded. The key is made on the first export.
 func (s *Service) MakeExport(ctx context.Context, r ExportRequest) (*leakdesk.Export, error) {
-	if err := r.Validate(); err != nil {
+	e, data, err := s.MakeExportData(ctx, r)
+	if err != nil {
 		return nil, err
+	}
+	if err := writeFileAtomic(r.Out, data); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// MakeExportData makes and records the export as MakeExport does, and
+// returns its content instead of writing it to r.Out, which then only
+// names it in the record: the API sends the content as a download.
+func (s *Service) MakeExportData(ctx context.Context, r ExportRequest) (*leakdesk.Export, []byte, error) {
+	if err := r.Validate(); err != nil {
+		return nil, nil, err
 	}
 	region := strings.ToUpper(r.Region)
 	code, err := s.key(true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	reg, err := readRegistryTable(ctx, r.Registry, region)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	filters, err := ParseWhere(reg.header, r.Where)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := &leakdesk.Export{ID: newExportID(), Recipient: r.Recipient, Purpose: r.Purpose, Filter: strings.Join(r.Where, " AND "), Format: r.Format, Region: region,
 		DecoyDomains: r.Decoys.Domains, DecoyPhoneRanges: r.Decoys.PhoneRanges, DecoyPool: r.Decoys.Pool, Actor: r.Actor}
 	marker := NewMarker(code, match.NewNormaliser(region))
 	b, err := marker.BuildExport(reg.header, reg.roles, reg.rows, ExportSpec{ID: e.ID, Where: filters, Columns: r.Columns, Decoys: r.Decoys})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e.Columns, e.Rows, e.Decoys, e.Positions = b.Header, b.Real, b.Decoys, b.Positions
 	for _, d := range b.Pool {
@@ -77,17 +91,14 @@ func (s *Service) MakeExport(ctx context.Context, r ExportRequest) (*leakdesk.Ex
 	}
 	data, err := encodeExport(r.Format, b.Header, b.Rows)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sum := sha256.Sum256(data)
 	e.SHA256, e.File = hex.EncodeToString(sum[:]), r.Out
 	if err := s.exports.RecordExport(ctx, e); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := writeFileAtomic(r.Out, data); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return e, data, nil
 }
 
 // newExportID returns FX- and 8 random hex digits: random, so that

@@ -59,13 +59,20 @@ func (f *notifyFlags) register(a *app, cmd *cobra.Command, sending bool) {
 	f.registerComposing(a, cmd)
 	fl.BoolVar(&f.former, "former", false, "also tell the former contacts of the findings (no longer in the registry), with what the past export or the leak holds")
 	if sending {
-		fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
-		fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
-		fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
-		fl.IntVar(&f.batch, "batch", 0, "deliveries per queued job (default: by campaign, about 4 jobs per connection, at most 200 deliveries each)")
-		fl.BoolVar(&f.insecureLinks, "insecure-links", false, "send acknowledgement links on plain http:// to a host other than this machine (anyone on the way could read and use them)")
-		fl.DurationVar(&f.lease, "lease", 0, "how long a message in flight is held before another sender may take its sender for dead (default 2m, or what the SMTP timeout and rate need: two messages' time)")
+		f.registerSending(a, cmd)
 	}
+}
+
+// registerSending adds the flags of how messages leave, for the notify
+// commands that send and for serve.
+func (f *notifyFlags) registerSending(a *app, cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server, smtp[s]://[user:password@]host[:port][?tls=...&rate=N&timeout=15s] (env LEAKDESK_SMTP); empty writes .eml files to --outbox")
+	fl.StringVar(&f.outbox, "outbox", "", "directory for .eml files when no SMTP server is set (default DATA/outbox)")
+	fl.IntVar(&f.connections, "connections", 4, "SMTP connections used at once")
+	fl.IntVar(&f.batch, "batch", 0, "deliveries per queued job (default: by campaign, about 4 jobs per connection, at most 200 deliveries each)")
+	fl.BoolVar(&f.insecureLinks, "insecure-links", false, "send acknowledgement links on plain http:// to a host other than this machine (anyone on the way could read and use them)")
+	fl.DurationVar(&f.lease, "lease", 0, "how long a message in flight is held before another sender may take its sender for dead (default 2m, or what the SMTP timeout and rate need: two messages' time)")
 }
 
 // registerComposing adds the flags that composing notices needs, for the
@@ -361,6 +368,16 @@ func (a *app) sendAndPrint(ctx context.Context, nf *notifyFlags, idArg string, n
 	return a.printCampaign(res)
 }
 
+// dispatchConfig is how the flags say messages leave: DATA/outbox when
+// neither an SMTP server nor an outbox is named.
+func (a *app) dispatchConfig(nf *notifyFlags) notify.DispatchConfig {
+	outbox := nf.outbox
+	if outbox == "" && nf.smtp == "" {
+		outbox = filepath.Join(a.dataDir, "outbox")
+	}
+	return notify.DispatchConfig{SMTP: nf.smtp, Outbox: outbox, Connections: nf.connections, Batch: nf.batch, Lease: nf.lease, InsecureLinks: nf.insecureLinks}
+}
+
 // sendNotice runs the campaign of notice (an update's campaign is named by
 // its content unless named), showing progress on a terminal.
 func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice *leakdesk.Notice) (*notify.CampaignResult, error) {
@@ -373,12 +390,9 @@ func (a *app) sendNotice(ctx context.Context, nf *notifyFlags, id int64, notice 
 		return nil, err
 	}
 	defer stopSigning()
-	outbox := nf.outbox
-	if outbox == "" && nf.smtp == "" {
-		outbox = filepath.Join(a.dataDir, "outbox")
-	}
-	req := notify.SendRequest{AudienceRequest: nf.audience(id), Notice: notice, Actor: a.actor, SMTP: nf.smtp, Outbox: outbox,
-		Connections: nf.connections, Batch: nf.batch, Lease: nf.lease, InsecureLinks: nf.insecureLinks}
+	dc := a.dispatchConfig(nf)
+	req := notify.SendRequest{AudienceRequest: nf.audience(id), Notice: notice, Actor: a.actor, SMTP: dc.SMTP, Outbox: dc.Outbox,
+		Connections: dc.Connections, Batch: dc.Batch, Lease: dc.Lease, InsecureLinks: dc.InsecureLinks}
 	term, isTerm := a.terminal()
 	if isTerm {
 		req.Progress = func(done, total int) {

@@ -34,7 +34,9 @@ recorded, since mail scanners open links), the delivery-report webhook
 POST /api/reports (enabled by --webhook-token, sent as a bearer token), and
 GET /healthz. With LEAKDESK_SIGNING_KEY set, the API signs and sends
 bundles; with --registry, it matches and verifies evidence; with --from,
-it plans and previews notices (sending stays with notify send). Notices'
+it plans, previews and sends notices: campaigns queued through the API
+are sent in the background (--smtp, or .eml files in --outbox), and one
+stopped with the server resumes when it starts again. Notices'
 links point to --base-url of notify send, which must reach this server. Session cookies are Secure unless the server
 listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 		Args: noArgs,
@@ -69,6 +71,18 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
+			// Composing servers also send, in the background, for as long
+			// as they run.
+			var dispatcher *notify.Dispatcher
+			if composing != nil {
+				if dispatcher, err = campaigns.NewDispatcher(ctx, a.dispatchConfig(&nf)); err != nil {
+					return err
+				}
+				if err := dispatcher.Start(ctx); err != nil {
+					return err
+				}
+				defer a.stopDispatcher(ctx, dispatcher)
+			}
 			var sso *ldhttp.OIDC
 			if oidcIssuer != "" {
 				if sso, err = ldhttp.NewOIDC(ctx, oidcIssuer, oidcClientID, a.getenv("LEAKDESK_OIDC_CLIENT_SECRET"), oidcRedirectURL, accounts); err != nil {
@@ -97,6 +111,14 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
+			tracer, err := a.traceService(ctx, true)
+			if err != nil {
+				return err
+			}
+			shredder, err := a.evidenceStore(ctx)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
@@ -108,7 +130,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db),
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Dispatcher: dispatcher, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), Trace: tracer, Shredder: shredder, ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db),
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
 			if err != nil {
 				return err
@@ -148,8 +170,19 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	df.register(a, cmd)
 	nf.registerComposing(a, cmd)
+	nf.registerSending(a, cmd)
 	rf.register(cmd, "(on this server: enables match and verify-leak in the API)")
 	return cmd
+}
+
+// stopDispatcher lets the campaigns' running jobs record their outcomes;
+// what is still queued is sent by the next start.
+func (a *app) stopDispatcher(ctx context.Context, d *notify.Dispatcher) {
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := d.Stop(stop); err != nil {
+		a.logger.Error("stop sending notices", "error", err)
+	}
 }
 
 // isLoopback reports whether the server listens only on loopback, where a

@@ -103,39 +103,24 @@ func (a *app) userAddCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			acc := &leakdesk.Account{Name: args[0], DisplayName: display}
-			var grant leakdesk.Grant
+			open := leakdesk.AccountOpening{Account: &leakdesk.Account{Name: args[0], DisplayName: display}, Password: password}
+			var incidents leakdesk.IncidentService
 			if g.role != "" {
-				if grant, err = g.grant(0); err != nil {
+				grant, err := g.grant(0)
+				if err != nil {
 					return err
 				}
-				// Checked first, so that a grant on an unknown incident
-				// leaves no account behind.
+				open.Grant = &grant
 				if grant.IncidentID != leakdesk.AllIncidents {
-					incidents, err := a.incidents(ctx)
-					if err != nil {
-						return err
-					}
-					if _, err := incidents.FindIncidentByID(ctx, grant.IncidentID); err != nil {
+					if incidents, err = a.incidents(ctx); err != nil {
 						return err
 					}
 				}
 			}
-			if err := svc.CreateAccount(ctx, acc, a.actor); err != nil {
+			if err := leakdesk.OpenAccount(ctx, svc, incidents, open, a.actor); err != nil {
 				return err
 			}
-			if password != "" {
-				if err := svc.SetPassword(ctx, acc.ID, password, a.actor); err != nil {
-					return err
-				}
-			}
-			if g.role != "" {
-				grant.AccountID = acc.ID
-				if err := svc.GrantRole(ctx, grant, a.actor); err != nil {
-					return err
-				}
-			}
-			return a.printAccount(ctx, svc, acc.ID)
+			return a.printAccount(ctx, svc, open.Account.ID)
 		},
 	}
 	g.add(cmd)
