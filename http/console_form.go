@@ -83,19 +83,20 @@ func formText(r *http.Request, field, label string, required bool) (string, erro
 	return v, nil
 }
 
-// formTime reads a form's date and time (an <input type="datetime-local">,
-// in UTC as the console shows every time), or zero when empty.
+// formTime reads a form's date and time, in UTC as the console shows
+// every time, or zero when empty. The field is text, not datetime-local,
+// whose parts each take a press of Tab.
 func formTime(r *http.Request, field, label string) (time.Time, error) {
 	v := strings.TrimSpace(r.PostFormValue(field))
 	if v == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339} {
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, v, time.UTC); err == nil {
 			return t, nil
 		}
 	}
-	return time.Time{}, leakdesk.Errorf(leakdesk.EINVALID, "%s: %q is not a date and time (YYYY-MM-DDTHH:MM, UTC)", label, v)
+	return time.Time{}, leakdesk.Errorf(leakdesk.EINVALID, "%s: %q is not a date and time (YYYY-MM-DD HH:MM, UTC)", label, v)
 }
 
 // formatWeight shows an evidence weight with its sign: for or against.

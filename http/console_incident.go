@@ -26,6 +26,9 @@ type incidentPage struct {
 	CanAddEvidence, CanClose bool
 	Held                     bool // a close waits for a second approval
 	Form                     form
+	// Outstanding are the obligations that stand between the incident
+	// and its closing: each is filed, or waived with a reason on closing.
+	Outstanding []leakdesk.Deadline
 }
 
 type factLine struct{ Key, Value string }
@@ -80,6 +83,7 @@ func (c *console) showIncident(w http.ResponseWriter, r *http.Request, f form, s
 		c.fail(w, r, err)
 		return
 	}
+	page.Outstanding = leakdesk.Unfinished(deadlines)
 	facts := leakdesk.Facts(events)
 	for _, k := range slices.Sorted(maps.Keys(facts)) {
 		page.Facts = append(page.Facts, factLine{k, facts[k]})

@@ -31,6 +31,9 @@ type notificationsPage struct {
 type progressPart struct {
 	Incident  string
 	Campaigns []campaignLine
+	// Live is true while a campaign runs or has deliveries left: only
+	// then is the part asked for again.
+	Live bool
 }
 
 // campaignLine is a notice's campaign with its deliveries by state.
@@ -121,6 +124,15 @@ func (c *console) progressOf(ctx context.Context, id int64) (progressPart, error
 	if err != nil {
 		return part, err
 	}
+	// A run just started, or stopped before its notice was made, is
+	// shown too.
+	if !slices.ContainsFunc(notices, func(n *leakdesk.Notice) bool { return n.Campaign == firstCampaign }) {
+		if running, failure := c.sends.state(campaignKey(id, firstCampaign)); running || failure != "" {
+			part.Campaigns = append(part.Campaigns, campaignLine{Notice: &leakdesk.Notice{Campaign: firstCampaign, Kind: leakdesk.NoticeFirst},
+				Running: running, Failure: failure})
+			part.Live = running
+		}
+	}
 	for _, n := range notices {
 		states, err := c.deps.Notices.Progress(ctx, n.ID)
 		if err != nil {
@@ -134,6 +146,7 @@ func (c *console) progressOf(ctx context.Context, id int64) (progressPart, error
 		}
 		line.Finished = line.Total - states[leakdesk.DeliveryQueued] - states[leakdesk.DeliverySending]
 		part.Campaigns = append(part.Campaigns, line)
+		part.Live = part.Live || line.Running || line.Remaining
 	}
 	return part, nil
 }
