@@ -271,3 +271,30 @@ func TestConsoleForms(t *testing.T) {
 		}
 	})
 }
+
+// The source page shows what trace and trace decode recorded: the
+// ranking with its sentence and dating window, each fingerprint verdict
+// with its bound, and the decoys a leak held as alarms.
+func TestConsoleSource(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		c := newConsoleActions(t, d)
+		const inc = "/console/incidents/INC-0001"
+		c.mustShow(c.get(inc+"/source"), http.StatusOK, "No trace has been recorded", "No fingerprinted export", "No decoy")
+		at := time.Date(2026, 9, 3, 14, 0, 0, 0, time.UTC)
+		for kind, payload := range map[string]any{
+			leakdesk.EventTraceRanked: leakdesk.TraceRanked{Leak: "leak.csv", Verdict: "source", Note: "export-07.csv holds 97% of the leaked rows",
+				Dating: &leakdesk.LeakDating{From: at.Add(-48 * time.Hour), To: at, Support: 41, Informative: 42, Note: "41 of 42 changed rows agree"},
+				Top: []leakdesk.RankedCandidate{{Rank: 1, File: "export-07.csv", Score: 0.968, Containment: 0.97, Coverage: 0.4,
+					Export: &leakdesk.ExportLogEntry{ID: "EXP-7", At: at, User: "j.doe", Report: "all contacts", File: "export-07.csv"}}}},
+			leakdesk.EventFingerprintTraced: leakdesk.FingerprintTraced{Leak: "leak.csv", Verdict: "accused", Note: "one recipient's code",
+				Accused: []leakdesk.AccusedRecipient{{Export: "FX-3", Recipient: "partner@reseller.example", Score: 12.5, Bound: 1e-9, Positions: 64, Decoys: 2}}},
+		} {
+			if err := c.incidents.AppendEvent(t.Context(), leakdesk.NewEvent(1, "local:setup", kind, at, payload)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.mustShow(c.get(inc+"/source"), http.StatusOK, "Verdict: <strong>source</strong>", "export-07.csv holds 97% of the leaked rows",
+			"from 2026-09-01 14:00 UTC", "to 2026-09-03 14:00 UTC", "41 of 42", "97.0%", "EXP-7", "j.doe",
+			"FX-3", "partner@reseller.example", "1e-09", "holds 2 decoys of export FX-3")
+	})
+}

@@ -42,20 +42,21 @@ func (c *console) preview() http.Handler {
 			c.render(w, http.StatusOK, "preview.html", page)
 			return
 		}
+		audience := notify.AudienceRequest{Incident: id}
 		if page.Recipient == "" {
-			recipients, err := c.deps.Campaigns.Recipients(r.Context(), id)
-			if err != nil {
+			first, err := c.deps.Campaigns.FirstRecipient(r.Context(), audience)
+			if err != nil && leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 				c.fail(w, r, err)
 				return
 			}
-			if len(recipients) == 0 {
-				page.Error = "The audience is empty: there is nobody to preview a notice for."
+			if err != nil {
+				page.Error = leakdesk.ErrorMessage(err)
 				c.render(w, http.StatusOK, "preview.html", page)
 				return
 			}
-			page.Recipient = recipients[0].Key
+			page.Recipient = first.Key
 		}
-		page.Preview, err = c.deps.Campaigns.Preview(r.Context(), notify.PreviewRequest{AudienceRequest: notify.AudienceRequest{Incident: id},
+		page.Preview, err = c.deps.Campaigns.Preview(r.Context(), notify.PreviewRequest{AudienceRequest: audience,
 			Template: page.Template, Recipient: page.Recipient, Language: page.Language, Message: page.Message})
 		if err != nil {
 			status := consoleStatus(err)

@@ -127,6 +127,14 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 		b.ShowsText("The export link was revoked.")
 		b.CheckAccessibility()
 	})
+	step("preview the notices", func(b *browsertest.Browser) {
+		b.Visit(inc + "/notifications")
+		for _, lang := range notify.Languages {
+			b.Visit(inc + "/notifications/preview?template=first&lang=" + lang)
+			b.ShowsText("in "+lang+".", "dpo@acme.example", "The export link was revoked.")
+		}
+		b.CheckAccessibility()
+	})
 	step("send the first notice", func(b *browsertest.Browser) {
 		b.Visit(inc + "/notifications")
 		b.ShowsText("No notice has been sent yet")
