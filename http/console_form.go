@@ -93,7 +93,7 @@ func formTime(r *http.Request, field, label string) (time.Time, error) {
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, v, time.UTC); err == nil {
-			return t, nil
+			return t.UTC(), nil
 		}
 	}
 	return time.Time{}, leakdesk.Errorf(leakdesk.EINVALID, "%s: %q is not a date and time (YYYY-MM-DD HH:MM, UTC)", label, v)
