@@ -155,6 +155,16 @@ func authorizedIncident(r *http.Request, action leakdesk.Action) (p *leakdesk.Pr
 	return p, id, nil
 }
 
+// timeline authorises the principal to read the incident of the path,
+// and returns its events.
+func (c *console) timeline(r *http.Request) (p *leakdesk.Principal, id int64, events []*leakdesk.Event, err error) {
+	if p, id, err = authorizedIncident(r, leakdesk.ActionIncidentRead); err != nil {
+		return nil, 0, nil, err
+	}
+	events, err = c.deps.Incidents.FindEvents(r.Context(), id)
+	return p, id, events, err
+}
+
 // pageNumber reads the page query parameter: 1 when absent or invalid.
 func pageNumber(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))

@@ -34,12 +34,7 @@ func (c *console) facts() http.Handler {
 }
 
 func (c *console) showFacts(w http.ResponseWriter, r *http.Request, f form, status int) {
-	p, id, err := authorizedIncident(r, leakdesk.ActionIncidentRead)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	events, err := c.deps.Incidents.FindEvents(r.Context(), id)
+	p, id, events, err := c.timeline(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -16,8 +16,6 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/notify/notifytest"
 	"github.com/leakdesk/leakdesk/rules"
-	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/vault"
 )
 
 // The whole response in a real Chromium, against the embedded store and
@@ -28,24 +26,13 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 	ctx := context.Background()
 	mail := notifytest.Start(t)
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "leakdesk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := vault.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Open(filepath.Join(dir, "vault"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	r, err := rules.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, &testbackends.Desk{DB: db, Vault: v, Rules: r}, generousLimits())
+	desk := testbackends.Open(t, "sqlite", r)
+	db := desk.DB
+	f := newFixture(t, desk, generousLimits())
 
 	// The server's address goes into the notices' links, so it is known
 	// before the handler is made.

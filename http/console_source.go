@@ -40,12 +40,7 @@ type decoyLine struct {
 // trace and trace decode: rankings, fingerprint verdicts and decoys hit.
 func (c *console) source() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, id, err := authorizedIncident(r, leakdesk.ActionIncidentRead)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		events, err := c.deps.Incidents.FindEvents(r.Context(), id)
+		_, id, events, err := c.timeline(r)
 		if err != nil {
 			c.fail(w, r, err)
 			return
