@@ -269,6 +269,17 @@ func TestConsoleForms(t *testing.T) {
 		if inc, _ := c.incidents.FindIncidentByID(ctx, 1); inc.Status != leakdesk.StatusOpen {
 			t.Fatalf("refused, yet the incident is %s", inc.Status)
 		}
+
+		// On an incident that requires a second approval, a waiver waits.
+		if w := c.do(http.MethodPut, "/api/v1/incidents/1/approvals/required", `{"approval_required": true}`, c.as); w.Code != http.StatusOK {
+			t.Fatalf("require approval: %d %s", w.Code, w.Body)
+		}
+		c.mustRedirect(c.post(inc+"/contacts", url.Values{"recipient": {"C-001"}, "channel": {"letter"}, "outcome": {"waived"}, "note": {"asked not to be contacted"}}),
+			inc+"/notifications?held=waiver")
+		c.mustShow(c.get(inc+"/notifications?held=waiver"), http.StatusOK, "waits for a second approval")
+		if cov, _ := c.cfg.Campaigns.Coverage(ctx, 1); cov.Counts[leakdesk.CoverageWaived] != 0 {
+			t.Fatalf("a held waiver was recorded: %+v", cov.Counts)
+		}
 	})
 }
 

@@ -22,6 +22,7 @@ type notificationsPage struct {
 	CanLog    bool
 	CanPlan   bool
 	Why       string // why notices cannot be sent from here, when they cannot
+	Held      bool   // a waiver just recorded waits for a second approval
 	Form      form
 }
 
@@ -72,7 +73,7 @@ func (c *console) showNotifications(w http.ResponseWriter, r *http.Request, f fo
 		c.fail(w, r, err)
 		return
 	}
-	page := notificationsPage{Incident: leakdesk.FormatIncidentID(id), Progress: progress, Form: f,
+	page := notificationsPage{Incident: leakdesk.FormatIncidentID(id), Progress: progress, Form: f, Held: r.URL.Query().Get("held") == "waiver",
 		Templates: c.deps.Campaigns.TemplateNames(), Languages: notify.Languages,
 		Channels: slices.DeleteFunc(slices.Clone(leakdesk.ContactChannels), func(ch string) bool { return ch == "ack" }), // acknowledgements come from the link
 		Outcomes: contactOutcomes(),
@@ -204,9 +205,13 @@ func (c *console) logContact() http.Handler {
 			return "", err
 		}
 		note, _ := formText(r, "note", "", false)
-		if _, err := c.deps.Campaigns.LogContact(r.Context(), notify.Contact{Incident: id, Recipient: recipient, Channel: channel, Outcome: outcome,
-			Note: note, Actor: p.String(), At: at}); err != nil {
+		logged, err := c.deps.Campaigns.LogContact(r.Context(), notify.Contact{Incident: id, Recipient: recipient, Channel: channel, Outcome: outcome,
+			Note: note, Actor: p.String(), At: at})
+		if err != nil {
 			return "", err
+		}
+		if logged.Held != nil {
+			return incidentPath(id, "/notifications?held=waiver"), nil
 		}
 		return incidentPath(id, "/coverage"), nil
 	}, c.showNotifications)
