@@ -35,9 +35,12 @@ type Findings struct {
 	Unread []Unread `json:"unread"`
 	// Weights are the linkage weights used, by outcome ("email.equal"),
 	// when they were estimated from the leak rather than the defaults.
-	Weights   map[string]float64 `json:"weights,omitempty"`
-	Actor     string             `json:"actor,omitempty"`
-	CreatedAt time.Time          `json:"created_at,omitzero"`
+	Weights map[string]float64 `json:"weights,omitempty"`
+	// Decisions are the review decisions taken on these findings, or on
+	// earlier ones of the same leak, oldest first.
+	Decisions []ReviewDecision `json:"decisions,omitempty"`
+	Actor     string           `json:"actor,omitempty"`
+	CreatedAt time.Time        `json:"created_at,omitzero"`
 }
 
 // AffectedContact is a registry contact whose data is in the leak, found
@@ -82,12 +85,19 @@ type ReviewItem struct {
 	// the registry's history), says who and what ties them: a former
 	// contact, or a current one whose values changed.
 	Past string `json:"past,omitempty"`
+	// Leaked is what the row says, to be read beside each candidate's
+	// record; nil in findings made before it was kept.
+	Leaked *LeakedPerson `json:"leaked,omitempty"`
 }
 
 // Candidate is a contact a reviewed row may be.
 type Candidate struct {
 	ID         string  `json:"id"`
 	Confidence float64 `json:"confidence"`
+	// Contact is the candidate's registry record with the evidence for
+	// and against this row, and what the findings count when a person
+	// links the row to them; nil in findings made before it was kept.
+	Contact *AffectedContact `json:"contact,omitempty"`
 }
 
 // LeakedPerson is a person in the leak who is not a current registry

@@ -57,21 +57,7 @@ type matching struct {
 // nothing is stored.
 func (s *server) handleMatch() http.Handler {
 	return call(s, func(r *http.Request, in matching) (*leakdesk.Findings, error) {
-		id, actor := incidentID(r), principal(r).String()
-		reg, err := s.registry()
-		if err != nil {
-			return nil, err
-		}
-		leaks, err := match.EvidenceSources(r.Context(), s.cfg.Evidence, id, actor, "match against the registry")
-		if err != nil {
-			return nil, err
-		}
-		matched, err := match.NewService(s.cfg.Findings, s.log).Match(r.Context(), match.Request{Registry: reg.Path, RegistryOptions: reg.Options, Leaks: leaks,
-			PastExports: reg.PastExports, History: reg.History, EstimateWeights: in.EstimateWeights, Read: reg.Read, Incident: id, Actor: actor})
-		if err != nil {
-			return nil, err
-		}
-		return matched.Findings, nil
+		return matchEvidence(r.Context(), match.NewService(s.cfg.Findings, s.log), s.cfg.Evidence, s.cfg.Registry, incidentID(r), principal(r).String(), in.EstimateWeights)
 	})
 }
 

@@ -39,30 +39,39 @@ func (s *server) handleEvidenceAdd() http.Handler {
 }
 
 func (s *server) addEvidence(r *http.Request) (*leakdesk.Evidence, error) {
+	e := &leakdesk.Evidence{IncidentID: incidentID(r), AddedBy: principal(r).String()}
+	if err := streamEvidence(r, s.cfg.Evidence, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// streamEvidence stores the upload of r as e: the fields source and note,
+// then the part file, streamed into the vault.
+func streamEvidence(r *http.Request, svc leakdesk.EvidenceService, e *leakdesk.Evidence) error {
 	parts, err := r.MultipartReader()
 	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "send the evidence as multipart/form-data: source, note, then file")
+		return leakdesk.Errorf(leakdesk.EINVALID, "send the evidence as multipart/form-data: source, note, then file")
 	}
-	e := &leakdesk.Evidence{IncidentID: incidentID(r), AddedBy: principal(r).String()}
 	for {
 		part, err := parts.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "the upload has no part named file")
+			return leakdesk.Errorf(leakdesk.EINVALID, "the upload has no part named file")
 		}
 		if err != nil {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid upload: %v", err)
+			return leakdesk.Errorf(leakdesk.EINVALID, "invalid upload: %v", err)
 		}
 		switch part.FormName() {
 		case "file":
-			e.Filename = filepath.Base(part.FileName())
-			if err := s.cfg.Evidence.AddEvidence(r.Context(), e, part); err != nil {
-				return nil, err
+			if part.FileName() == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "choose a file to add as evidence")
 			}
-			return e, nil
+			e.Filename = filepath.Base(part.FileName())
+			return svc.AddEvidence(r.Context(), e, part)
 		case "source", "note":
 			value, err := io.ReadAll(io.LimitReader(part, maxFormField))
 			if err != nil {
-				return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid upload: %v", err)
+				return leakdesk.Errorf(leakdesk.EINVALID, "invalid upload: %v", err)
 			}
 			if part.FormName() == "source" {
 				e.Source = string(value)

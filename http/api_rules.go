@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -85,25 +84,9 @@ func (s *server) handleReport() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		var text, contentType string
-		switch q.Get("format") {
-		case "json":
-			b, err := json.MarshalIndent(rep, "", "  ")
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			text, contentType = string(b)+"\n", "application/json"
-		case "html":
-			if text, err = rep.HTML(); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			contentType = "text/html; charset=utf-8"
-		case "", "md":
-			text, contentType = rep.Markdown(), "text/markdown; charset=utf-8"
-		default:
-			s.fail(w, r, leakdesk.Errorf(leakdesk.EINVALID, "invalid format %q: want md, html or json", q.Get("format")))
+		text, _, contentType, err := encodeReport(rep, q.Get("format"))
+		if err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", contentType)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 )
@@ -24,20 +25,38 @@ type ConsoleDeps struct {
 	Findings  leakdesk.FindingsService
 	// Summaries gives an incident's clocks and evidence.
 	Summaries *rules.Services
-	// Campaigns gives the coverage of the notices.
+	// Campaigns gives the coverage of the notices, logs contacts,
+	// previews and sends notices.
 	Campaigns *notify.Campaigns
 	// Portal gives the organisations' questions and portal links.
 	Portal leakdesk.PortalService
 	// Accounts are managed on the accounts pages.
 	Accounts leakdesk.AccountService
 	Now      func() time.Time
+
+	// What the working pages act through.
+	Notices   leakdesk.NoticeService
+	Approvals leakdesk.ApprovalService
+	Evidence  leakdesk.EvidenceService
+	// Registry is the server's registry of contacts, which the match reads.
+	Registry Registry
+	// Composes says that Campaigns has templates and a From: notices can
+	// be previewed and sent.
+	Composes bool
+	// SMTP is the mail server notices are sent through (notify.SendRequest);
+	// the console sends none without it.
+	SMTP string
 }
 
 // console renders the console's pages from views parsed once, at start-up.
 type console struct {
-	deps   ConsoleDeps
-	views  *template.Template
-	static *staticFiles
+	deps    ConsoleDeps
+	views   *template.Template
+	static  *staticFiles
+	matches *match.Service
+	// sends runs the campaigns started from the console, past the request
+	// that started them.
+	sends *campaignRuns
 }
 
 // newConsole parses every view, so that a broken one fails at start-up.
@@ -55,11 +74,13 @@ func newConsole(deps ConsoleDeps) (*console, error) {
 	views, err := template.New("console").Funcs(template.FuncMap{
 		"static": static.url,
 		"when":   formatWhen,
+		"weight": formatWeight,
+		"pct":    func(share float64) float64 { return share * 100 },
 	}).ParseFS(consoleViews, "views/console/*.html")
 	if err != nil {
 		return nil, err
 	}
-	return &console{deps: deps, views: views, static: static}, nil
+	return &console{deps: deps, views: views, static: static, matches: match.NewService(deps.Findings, deps.Logger), sends: newCampaignRuns(deps.Logger)}, nil
 }
 
 // formatWhen shows a time the same way on every page, in UTC: a response
@@ -136,6 +157,16 @@ func authorizedIncident(r *http.Request, action leakdesk.Action) (p *leakdesk.Pr
 		return nil, 0, err
 	}
 	return p, id, nil
+}
+
+// timeline authorises the principal to read the incident of the path,
+// and returns its events.
+func (c *console) timeline(r *http.Request) (p *leakdesk.Principal, id int64, events []*leakdesk.Event, err error) {
+	if p, id, err = authorizedIncident(r, leakdesk.ActionIncidentRead); err != nil {
+		return nil, 0, nil, err
+	}
+	events, err = c.deps.Incidents.FindEvents(r.Context(), id)
+	return p, id, events, err
 }
 
 // pageNumber reads the page query parameter: 1 when absent or invalid.

@@ -25,7 +25,7 @@ func TestConsoleAccounts(t *testing.T) {
 		admin := bearer(f.token(f.account("root", leakdesk.Grant{Role: leakdesk.RoleAdmin}), leakdesk.TokenScope{}))
 		lead := bearer(f.token(f.account("lea", leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
 		post := func(path string, values url.Values, who func(*http.Request)) *httptest.ResponseRecorder {
-			body, asForm := form(values)
+			body, asForm := postForm(values)
 			return f.do("POST", path, body, who, asForm)
 		}
 

@@ -39,6 +39,12 @@ func BenchmarkConsolePages(b *testing.B) {
 		{"findings-search", "/console/incidents/" + id + "/findings?q=organisation+0042", false},
 		{"coverage", "/console/incidents/" + id + "/coverage?page=3", false},
 		{"coverage-changed", "/console/incidents/" + id + "/coverage?page=3", true},
+		{"review", "/console/incidents/" + id + "/review", false},
+		{"facts", "/console/incidents/" + id + "/facts", false},
+		{"reports", "/console/incidents/" + id + "/reports?kind=cnil", false},
+		{"notifications", "/console/incidents/" + id + "/notifications", false},
+		{"progress", "/console/incidents/" + id + "/notifications/progress", false},
+		{"source", "/console/incidents/" + id + "/source", false},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			var took []time.Duration

@@ -23,6 +23,13 @@ type incidentPage struct {
 	// Personal is false for roles that do not see personal data: the
 	// timeline's details are then left out.
 	Personal bool
+	// What the principal may do here, and a form's failure.
+	CanAddEvidence, CanClose bool
+	Held                     bool // a close waits for a second approval
+	Form                     form
+	// Outstanding are the obligations that stand between the incident
+	// and its closing: each is filed, or waived with a reason on closing.
+	Outstanding []leakdesk.Deadline
 }
 
 type factLine struct{ Key, Value string }
@@ -38,57 +45,63 @@ type timelineLine struct {
 // of verifying its chain.
 func (c *console) incident() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		p, id, err := authorizedIncident(r, leakdesk.ActionIncidentRead)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		now := c.deps.Now()
-		sum, err := c.deps.Summaries.Summary(ctx, id, now)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		events, err := c.deps.Incidents.FindEvents(ctx, id)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		deadlines := make([]leakdesk.Deadline, len(sum.Deadlines))
-		for i, d := range sum.Deadlines {
-			deadlines[i] = d.Deadline
-		}
-		page := incidentPage{Title: sum.ID + " " + sum.Title, Summary: sum, Clocks: clocksSVG(sum.AwareAt, now, deadlines),
-			// The chain is checked against the events just read, not
-			// read twice: the page says what it shows is intact.
-			Chain:    leakdesk.VerifyChain(sum.Incident, events),
-			Personal: leakdesk.SeesPersonalData(p.Grants, id)}
-		switch ev, as, err := leakdesk.LatestAssessment(events); {
-		case err == nil:
-			page.Severity, page.Assessed = &as.Severity, ev
-		case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
-			c.fail(w, r, err)
-			return
-		}
-		facts := leakdesk.Facts(events)
-		for _, k := range slices.Sorted(maps.Keys(facts)) {
-			page.Facts = append(page.Facts, factLine{k, facts[k]})
-		}
-		values, err := personalValues(ctx, c.deps.Incidents, id, page.Personal)
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		for _, e := range leakdesk.ReadableTimeline(events) {
-			line := timelineLine{TimelineEntry: e}
-			if e.Event != nil && page.Personal {
-				line.Details = shorten(string(values.ShowDetails(e.Event.Details)), 300)
-			}
-			page.Timeline = append(page.Timeline, line)
-		}
-		c.render(w, http.StatusOK, "incident.html", page)
+		c.showIncident(w, r, form{}, http.StatusOK)
 	})
+}
+
+func (c *console) showIncident(w http.ResponseWriter, r *http.Request, f form, status int) {
+	ctx := r.Context()
+	p, id, err := authorizedIncident(r, leakdesk.ActionIncidentRead)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	now := c.deps.Now()
+	sum, err := c.deps.Summaries.Summary(ctx, id, now)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	events, err := c.deps.Incidents.FindEvents(ctx, id)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	deadlines := make([]leakdesk.Deadline, len(sum.Deadlines))
+	for i, d := range sum.Deadlines {
+		deadlines[i] = d.Deadline
+	}
+	page := incidentPage{Title: sum.ID + " " + sum.Title, Summary: sum, Clocks: clocksSVG(sum.AwareAt, now, deadlines),
+		// The chain is checked against the events just read, not
+		// read twice: the page says what it shows is intact.
+		Chain:    leakdesk.VerifyChain(sum.Incident, events),
+		Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f, Held: r.URL.Query().Get("held") == "close",
+		CanAddEvidence: p.Authorize(id, leakdesk.ActionEvidenceAdd) == nil, CanClose: p.Authorize(id, leakdesk.ActionIncidentClose) == nil}
+	switch ev, as, err := leakdesk.LatestAssessment(events); {
+	case err == nil:
+		page.Severity, page.Assessed = &as.Severity, ev
+	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+		c.fail(w, r, err)
+		return
+	}
+	page.Outstanding = leakdesk.Unfinished(deadlines)
+	facts := leakdesk.Facts(events)
+	for _, k := range slices.Sorted(maps.Keys(facts)) {
+		page.Facts = append(page.Facts, factLine{k, facts[k]})
+	}
+	values, err := personalValues(ctx, c.deps.Incidents, id, page.Personal)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	for _, e := range leakdesk.ReadableTimeline(events) {
+		line := timelineLine{TimelineEntry: e}
+		if e.Event != nil && page.Personal {
+			line.Details = shorten(string(values.ShowDetails(e.Event.Details)), 300)
+		}
+		page.Timeline = append(page.Timeline, line)
+	}
+	c.render(w, status, "incident.html", page)
 }
 
 // shorten cuts s to at most n bytes, on a rune boundary, marking the cut.

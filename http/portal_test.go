@@ -33,8 +33,8 @@ func portalPeople(t *testing.T, f *fixture) {
 	}
 }
 
-// form posts a form as a browser does.
-func form(values url.Values) (string, func(*http.Request)) {
+// postForm posts a form as a browser does.
+func postForm(values url.Values) (string, func(*http.Request)) {
 	return values.Encode(), func(r *http.Request) { r.Header.Set("Content-Type", "application/x-www-form-urlencoded") }
 }
 
@@ -59,7 +59,7 @@ func TestPortalIsolation(t *testing.T) {
 
 		issue := func(org string) string {
 			t.Helper()
-			body, asForm := form(url.Values{"org": {org}, "days": {"30"}})
+			body, asForm := postForm(url.Values{"org": {org}, "days": {"30"}})
 			w := f.do("POST", first+"/portal/links", body, comms, asForm)
 			m := portalLinkPattern.FindStringSubmatch(w.Body.String())
 			if w.Code != http.StatusOK || m == nil {
@@ -68,7 +68,7 @@ func TestPortalIsolation(t *testing.T) {
 			return m[1]
 		}
 		secretA, secretB := issue("O-A"), issue("O-B")
-		body, asForm := form(url.Values{"org": {"O-A"}})
+		body, asForm := postForm(url.Values{"org": {"O-A"}})
 		if w := f.do("POST", first+"/portal/links", body, viewer, asForm); w.Code != http.StatusForbidden {
 			t.Errorf("a viewer made a link: %d", w.Code)
 		}
@@ -130,15 +130,15 @@ func TestPortalIsolation(t *testing.T) {
 		}
 
 		// A asks; the question is A's alone, and a task in the console.
-		body, asForm = form(url.Values{"question": {"Was our VPN configuration in the leak?"}, "org": {"O-B"}})
+		body, asForm = postForm(url.Values{"question": {"Was our VPN configuration in the leak?"}, "org": {"O-B"}})
 		if w := f.do("POST", "/portal/"+secretA+"/questions", body, asForm); w.Code != http.StatusSeeOther {
 			t.Fatalf("ask: %d %s", w.Code, w.Body)
 		}
-		body, asForm = form(url.Values{"question": {"  "}})
+		body, asForm = postForm(url.Values{"question": {"  "}})
 		if w := f.do("POST", "/portal/"+secretA+"/questions", body, asForm); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "empty") {
 			t.Errorf("an empty question: %d", w.Code)
 		}
-		body, asForm = form(url.Values{"question": {"Beta's own question"}})
+		body, asForm = postForm(url.Values{"question": {"Beta's own question"}})
 		if w := f.do("POST", "/portal/"+flip(secretA, 9)+"/questions", body, asForm); w.Code != http.StatusUnauthorized {
 			t.Errorf("a question through a tampered link: %d", w.Code)
 		}
@@ -154,7 +154,7 @@ func TestPortalIsolation(t *testing.T) {
 			t.Fatalf("questions: %+v, %v", questions, err)
 		}
 		answerPath := first + "/questions/" + itoa(questions[0].ID) + "/answer"
-		body, asForm = form(url.Values{"answer": {"No: only names and e-mail addresses."}})
+		body, asForm = postForm(url.Values{"answer": {"No: only names and e-mail addresses."}})
 		if w := f.do("POST", "/console/incidents/"+leakdesk.FormatIncidentID(2)+"/questions/"+itoa(questions[0].ID)+"/answer", body, onSecond, asForm); w.Code != http.StatusNotFound {
 			t.Errorf("an answer through the second incident: %d", w.Code)
 		}

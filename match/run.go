@@ -107,6 +107,12 @@ func (s *Service) Match(ctx context.Context, r Request) (*Matched, error) {
 			return nil, fmt.Errorf("match: storing findings in incident %d without a findings service", r.Incident)
 		}
 		out.Findings.IncidentID, out.Findings.Actor = r.Incident, r.Actor
+		switch prev, err := s.findings.LatestFindings(ctx, r.Incident); {
+		case err == nil:
+			out.Findings = carryDecisions(prev, out.Findings)
+		case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+			return nil, err
+		}
 		if err := s.findings.RecordFindings(ctx, out.Findings); err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -27,7 +28,7 @@ type Scanner struct {
 	// past, when set, sorts the rows that link to no current contact into
 	// former contacts and unknowns; current holds the registry's IDs.
 	past    *Past
-	current map[string]bool
+	current map[string]*Contact
 	seed    maphash.Seed
 }
 
@@ -64,11 +65,11 @@ func (s *Scanner) addForms(reg *Registry) {
 // WithPast makes the scan look for the rows that link to no current
 // contact in the past: they are former contacts', or unknown people's.
 func (s *Scanner) WithPast(p *Past) *Scanner {
-	s.past, s.current = p, map[string]bool{}
+	s.past, s.current = p, map[string]*Contact{}
 	s.addForms(p.m.reg)
 	if s.m != nil {
 		for _, c := range s.m.reg.Contacts {
-			s.current[c.ID] = true
+			s.current[c.ID] = c
 		}
 	}
 	return s
@@ -309,9 +310,9 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 	}
 	ambiguous := second != nil && second.Class != "" && best.Weight-second.Weight < 2
 	if best.Class == ClassPossible || ambiguous {
-		item := leakdesk.ReviewItem{Row: rec.Row, Candidates: []leakdesk.Candidate{{ID: best.Contact.ID, Confidence: best.Confidence}}}
+		item := s.reviewItem(p, format, row, rec, best)
 		if second != nil && second.Class != "" {
-			item.Candidates = append(item.Candidates, leakdesk.Candidate{ID: second.Contact.ID, Confidence: second.Confidence})
+			item.Candidates = append(item.Candidates, s.candidate(rec, second.Contact, second.Confidence))
 		}
 		if s.past != nil {
 			if i, pl := s.past.find(rec, a.pastLinks); i >= 0 {
@@ -371,14 +372,8 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 			fields = append(fields, f)
 		}
 		sort.Strings(fields)
-		ac := leakdesk.AffectedContact{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name, Country: c.Country, Language: c.Language,
-			Class: ca.best.Class, Confidence: ca.best.Confidence, Fields: fields, Rows: ca.rows, Evidence: ca.best.Evidence}
-		if len(c.Emails) > 0 {
-			ac.Email = c.Emails[0]
-		}
-		if len(c.Phones) > 0 {
-			ac.Phone = c.Phones[0]
-		}
+		ac := affectedContact(c, ca.best)
+		ac.Fields, ac.Rows = fields, ca.rows
 		res.Contacts = append(res.Contacts, ac)
 		o := orgs[c.OrgID]
 		if o == nil {
@@ -397,4 +392,35 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 	sort.Slice(res.Review, func(i, j int) bool { return res.Review[i].Row < res.Review[j].Row })
 	s.people(res, accs)
 	return res
+}
+
+// affectedContact is the registry contact c as findings list them, linked
+// by l.
+func affectedContact(c *Contact, l Link) leakdesk.AffectedContact {
+	ac := leakdesk.AffectedContact{ID: c.ID, OrgID: c.OrgID, Organisation: c.Org, Name: c.Name, Country: c.Country, Language: c.Language,
+		Class: l.Class, Confidence: l.Confidence, Evidence: l.Evidence}
+	if len(c.Emails) > 0 {
+		ac.Email = c.Emails[0]
+	}
+	if len(c.Phones) > 0 {
+		ac.Phone = c.Phones[0]
+	}
+	return ac
+}
+
+// reviewItem is a row to review whose first candidate is best: what the
+// row says, beside the candidate's record and the evidence weights, for a
+// person to decide.
+func (s *Scanner) reviewItem(p plan, format dump.Format, row dump.Row, rec Record, best *Link) leakdesk.ReviewItem {
+	fields := map[string]bool{}
+	exposed(p, format, row, rec, fields)
+	leaked := fromLeak(leakdesk.LeakedPerson{Fields: slices.Sorted(maps.Keys(fields)), Rows: []int64{rec.Row}}, rec, p.shown(format, row))
+	return leakdesk.ReviewItem{Row: rec.Row, Leaked: &leaked, Candidates: []leakdesk.Candidate{s.candidate(rec, best.Contact, best.Confidence)}}
+}
+
+// candidate is contact c as a candidate of the row rec, with the evidence
+// for and against the link.
+func (s *Scanner) candidate(rec Record, c *Contact, confidence float64) leakdesk.Candidate {
+	ac := affectedContact(c, s.m.Explain(rec, c))
+	return leakdesk.Candidate{ID: c.ID, Confidence: confidence, Contact: &ac}
 }

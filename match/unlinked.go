@@ -82,8 +82,9 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 			// The history may tie the row to a contact still in the
 			// registry, whose values changed since: a person decides.
 			if id := s.currentOf(i); id != "" {
-				a.review = append(a.review, leakdesk.ReviewItem{Row: rec.Row, Candidates: []leakdesk.Candidate{{ID: id, Confidence: pl.Confidence}},
-					Past: s.pastSays(i, rec, p.shown(format, row))})
+				item := s.reviewItem(p, format, row, rec, &Link{Contact: s.current[id], Confidence: pl.Confidence})
+				item.Past = s.pastSays(i, rec, p.shown(format, row))
+				a.review = append(a.review, item)
 				return
 			}
 			s.former(a, i, p, format, row, rec, "")
@@ -166,7 +167,7 @@ func (s *Scanner) formerPerson(i int, rec Record, shown Shown) leakdesk.LeakedPe
 // history names them and they are still in the registry, else "".
 func (s *Scanner) currentOf(i int) string {
 	for _, id := range s.past.people[i].contactIDs {
-		if s.current[id] {
+		if s.current[id] != nil {
 			return id
 		}
 	}

@@ -25,6 +25,8 @@ import (
 
 func (a *app) demoCommand() *cobra.Command {
 	var seed uint64
+	var serveAfter bool
+	var serveAddr string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the response to a synthetic leak end to end on the embedded store",
@@ -203,10 +205,15 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := printStatus(a.stdout, st); err != nil {
 				return err
 			}
-			return a.demoBundle(ctx, inc, dir)
+			if err := a.demoBundle(ctx, inc, dir); err != nil || !serveAfter {
+				return err
+			}
+			return a.demoServe(ctx, dir, serveAddr)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the synthetic incident")
+	cmd.Flags().BoolVar(&serveAfter, "serve", false, "then keep the console up on the demo's data, with the demo's accounts")
+	cmd.Flags().StringVar(&serveAddr, "addr", "127.0.0.1:8080", "with --serve: the address the console listens on")
 	return cmd
 }
 
@@ -235,7 +242,7 @@ func (a *app) demoNotices(ctx context.Context, inc *leakdesk.Incident) error {
 		}
 	}
 	nf := &notifyFlags{
-		from: "Provider DPO (demo) <dpo@provider.example>", baseURL: a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"),
+		from: demoFrom, baseURL: a.envOr("LEAKDESK_BASE_URL", "http://localhost:8080"),
 		outbox: filepath.Join(a.dataDir, "outbox"), connections: 4, lease: notify.DefaultLease,
 	}
 	first, err := a.sendNotice(ctx, nf, inc.ID, &leakdesk.Notice{Campaign: "first-notice", Kind: leakdesk.NoticeFirst, Template: "first"})

@@ -30,20 +30,27 @@ func Each(t *testing.T, fn func(t *testing.T, d *Desk)) {
 	for _, backend := range storetest.Backends {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
-			db, err := store.Open(context.Background(), storetest.DSN(t, backend), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			key, err := vault.GenerateKey()
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := vault.Open(t.TempDir(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fn(t, &Desk{DB: db, Vault: v, Rules: r})
+			fn(t, Open(t, backend, r))
 		})
 	}
+}
+
+// Open returns a fresh desk of backend ("sqlite" or "postgres") with the
+// rules r, closed when the test ends.
+func Open(t testing.TB, backend string, r *rules.Rules) *Desk {
+	t.Helper()
+	db, err := store.Open(context.Background(), storetest.DSN(t, backend), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	key, err := vault.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Open(t.TempDir(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Desk{DB: db, Vault: v, Rules: r}
 }
