@@ -43,9 +43,9 @@ type ConsoleDeps struct {
 	// Composes says that Campaigns has templates and a From: notices can
 	// be previewed and sent.
 	Composes bool
-	// SMTP is the mail server notices are sent through (notify.SendRequest);
-	// the console sends none without it.
-	SMTP string
+	// Dispatcher sends notices in the background for as long as the
+	// server runs; nil when it sends none.
+	Dispatcher *notify.Dispatcher
 }
 
 // console renders the console's pages from views parsed once, at start-up.
@@ -54,9 +54,6 @@ type console struct {
 	views   *template.Template
 	static  *staticFiles
 	matches *match.Service
-	// sends runs the campaigns started from the console, past the request
-	// that started them.
-	sends *campaignRuns
 }
 
 // newConsole parses every view, so that a broken one fails at start-up.
@@ -80,7 +77,7 @@ func newConsole(deps ConsoleDeps) (*console, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &console{deps: deps, views: views, static: static, matches: match.NewService(deps.Findings, deps.Logger), sends: newCampaignRuns(deps.Logger)}, nil
+	return &console{deps: deps, views: views, static: static, matches: match.NewService(deps.Findings, deps.Logger)}, nil
 }
 
 // formatWhen shows a time the same way on every page, in UTC: a response

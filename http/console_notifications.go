@@ -43,8 +43,7 @@ type campaignLine struct {
 	States    []stateCount
 	Total     int
 	Finished  int // deliveries no longer queued or in flight
-	Running   bool
-	Failure   string
+	Running   bool // some deliveries are on the wire
 	Remaining bool // deliveries still queued or in flight
 }
 
@@ -82,8 +81,8 @@ func (c *console) showNotifications(w http.ResponseWriter, r *http.Request, f fo
 	switch {
 	case !c.deps.Composes:
 		page.Why = "This server composes no notices: start it with --from and templates."
-	case c.deps.SMTP == "":
-		page.Why = "This server has no mail server to send notices through."
+	case c.deps.Dispatcher == nil:
+		page.Why = "This server sends no notices: start it with --from, and --smtp or --outbox."
 	default:
 		page.CanSend = p.Authorize(id, leakdesk.ActionNoticeSend) == nil
 	}
@@ -125,60 +124,43 @@ func (c *console) progressOf(ctx context.Context, id int64) (progressPart, error
 	if err != nil {
 		return part, err
 	}
-	// A run just started, or stopped before its notice was made, is
-	// shown too.
-	if !slices.ContainsFunc(notices, func(n *leakdesk.Notice) bool { return n.Campaign == firstCampaign }) {
-		if running, failure := c.sends.state(campaignKey(id, firstCampaign)); running || failure != "" {
-			part.Campaigns = append(part.Campaigns, campaignLine{Notice: &leakdesk.Notice{Campaign: firstCampaign, Kind: leakdesk.NoticeFirst},
-				Running: running, Failure: failure})
-			part.Live = running
-		}
-	}
 	for _, n := range notices {
 		states, err := c.deps.Notices.Progress(ctx, n.ID)
 		if err != nil {
 			return part, err
 		}
-		line := campaignLine{Notice: n, Remaining: !states.Done()}
-		line.Running, line.Failure = c.sends.state(campaignKey(id, n.Campaign))
+		line := campaignLine{Notice: n, Remaining: !states.Done(), Running: states[leakdesk.DeliverySending] > 0}
 		for _, s := range slices.Sorted(maps.Keys(states)) {
 			line.States = append(line.States, stateCount{s, states[s]})
 			line.Total += states[s]
 		}
 		line.Finished = line.Total - states[leakdesk.DeliveryQueued] - states[leakdesk.DeliverySending]
 		part.Campaigns = append(part.Campaigns, line)
-		part.Live = part.Live || line.Running || line.Remaining
+		part.Live = part.Live || line.Remaining
 	}
 	return part, nil
-}
-
-func campaignKey(id int64, campaign string) string {
-	return leakdesk.FormatIncidentID(id) + "/" + campaign
 }
 
 // firstCampaign names the campaign of the first notice started from the
 // console: starting it again joins it, so nobody is told twice.
 const firstCampaign = "first-notice"
 
-// sendFirst starts the first notice's campaign to the whole audience,
-// through the same notify.Campaigns.Send as "leakdesk notify send", in
-// the background: the page then shows its progress.
+// sendFirst queues the first notice's campaign to the whole audience on
+// the server's dispatcher, with the checks of "leakdesk notify send"; the
+// page then shows its progress. Starting it again joins it.
 func (c *console) sendFirst() http.Handler {
 	return c.act(leakdesk.ActionNoticeSend, "send", func(r *http.Request, p *leakdesk.Principal, id int64) (string, error) {
-		if !c.deps.Composes || c.deps.SMTP == "" {
+		if !c.deps.Composes || c.deps.Dispatcher == nil {
 			return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server cannot send notices: it needs templates, a From and a mail server")
 		}
 		template, err := formText(r, "template", "The template", true)
 		if err != nil {
 			return "", err
 		}
-		req := notify.SendRequest{AudienceRequest: notify.AudienceRequest{Incident: id}, Actor: p.String(), SMTP: c.deps.SMTP,
+		req := notify.SendRequest{AudienceRequest: notify.AudienceRequest{Incident: id}, Actor: p.String(),
 			Notice: &leakdesk.Notice{Campaign: firstCampaign, Kind: leakdesk.NoticeFirst, Template: template}}
-		if !c.sends.start(r.Context(), campaignKey(id, firstCampaign), func(ctx context.Context) error {
-			_, err := c.deps.Campaigns.Send(ctx, req)
-			return err
-		}) {
-			return "", leakdesk.Errorf(leakdesk.ECONFLICT, "the first notice is being sent already")
+		if _, err := c.deps.Dispatcher.Send(r.Context(), req); err != nil {
+			return "", err
 		}
 		return incidentPath(id, "/notifications"), nil
 	}, c.showNotifications)

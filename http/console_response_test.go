@@ -49,7 +49,19 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 	}
 	f.cfg.Campaigns = notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: f.cfg.Notices, Findings: f.cfg.Findings, Approvals: f.cfg.Approvals,
 		DB: db.SQL(), Dialect: db.Dialect(), Templates: templates, From: notify.From{Name: "Acme", Address: "dpo@acme.example"}, Tokens: tokens, BaseURL: srv.URL})
-	f.cfg.Composes, f.cfg.SMTP = true, "smtp://"+mail.SMTP
+	dispatcher, err := f.cfg.Campaigns.NewDispatcher(ctx, notify.DispatchConfig{SMTP: "smtp://" + mail.SMTP + "?tls=none", Connections: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dispatcher.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := dispatcher.Stop(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	f.cfg.Composes, f.cfg.Dispatcher = true, dispatcher
 	for name, content := range map[string]string{"registry.csv": consoleRegistry, "history.csv": consoleHistory, "leak.csv": consoleLeak} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)

@@ -52,9 +52,6 @@ type Config struct {
 	// --from): notices are planned and previewed; otherwise those routes
 	// answer 503.
 	Composes bool
-	// SMTP is the mail server the console sends notices through
-	// (notify.SendRequest); without it the console sends none.
-	SMTP string
 	// Registry is the organisation's own registry of contacts, a file on
 	// the server (serve --registry), which match and verify-leak read. Those
 	// routes answer 503 without one.
@@ -163,7 +160,7 @@ func newServer(cfg Config) (*server, error) {
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now, Notices: cfg.Notices, Approvals: cfg.Approvals, Evidence: cfg.Evidence,
-		Registry: cfg.Registry, Composes: cfg.Composes, SMTP: cfg.SMTP}); err != nil {
+		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher}); err != nil {
 		return nil, err
 	}
 	if cfg.SpoolDir == nil {
