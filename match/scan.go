@@ -29,6 +29,10 @@ type Scanner struct {
 	past    *Past
 	current map[string]bool
 	seed    maphash.Seed
+	// namelessLinksNone says that a record of e-mail addresses and phone
+	// numbers alone is blocked with no contact by its other fields, so
+	// that identifiersOnly may sort rows without making records.
+	namelessLinksNone bool
 }
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
@@ -36,6 +40,7 @@ func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner
 	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}, seed: maphash.MakeSeed()}
 	if m != nil {
 		s.addForms(m.reg)
+		s.namelessLinksNone = len(m.otherCandidates(Record{}, nil)) == 0
 	}
 	return s
 }
@@ -78,23 +83,34 @@ func (s *Scanner) WithPast(p *Past) *Scanner {
 // for any other number, its digits, which can only disagree with the
 // registry. What has too few or too many digits is not a phone number.
 func (s *Scanner) phone(raw string) (string, bool) {
-	var buf [17]byte
-	digits := buf[:0]
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c >= '0' && c <= '9' {
-			if len(digits) == len(buf) {
-				return "", false
-			}
-			digits = append(digits, c)
-		}
-	}
-	if len(digits) < 8 {
+	var buf [maxPhoneDigits]byte
+	digits, ok := phoneDigits(raw, buf[:0])
+	if !ok {
 		return "", false
 	}
 	if e164, ok := s.forms[string(digits)]; ok { // no copy made for the lookup
 		return e164, true
 	}
 	return "#" + string(digits), true
+}
+
+// maxPhoneDigits is the most digits a leaked phone number is read with:
+// E.164's 15 and a written trunk 0 or 00.
+const maxPhoneDigits = 17
+
+// phoneDigits appends the digits of raw to buf, or reports false when
+// they are too few or too many for a phone number.
+func phoneDigits(raw string, buf []byte) ([]byte, bool) {
+	n := len(buf)
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c >= '0' && c <= '9' {
+			if len(buf)-n == maxPhoneDigits {
+				return nil, false
+			}
+			buf = append(buf, c)
+		}
+	}
+	return buf, len(buf)-n >= 8
 }
 
 // plan says where a table's fields are.
@@ -300,6 +316,9 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
+	if s.identifiersOnly(a, p, format, row) {
+		return
+	}
 	rec, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
 	a.invalid.Add(invalid)
 	best, second := s.m.best(rec, a.links)
