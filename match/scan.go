@@ -188,6 +188,7 @@ type acc struct {
 	matched  int64
 	invalid  leakdesk.InvalidCounts
 	unlinked
+	lastRecord int64 // the last record of the table read that this worker saw
 }
 
 type contactAcc struct {
@@ -274,11 +275,19 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 	}
 	if preview := t.Preview(); len(preview) > 0 || t.Format == dump.FormatText {
 		p := s.plan(t, preview)
+		// Each worker keeps its own count: a lock taken on every row costs
+		// more than reading most rows.
+		for _, a := range accs {
+			a.lastRecord = 0
+		}
 		err := t.ParallelRows(ctx, s.workers, func(w int, r dump.Row) error {
-			count(r)
+			accs[w].lastRecord = max(accs[w].lastRecord, r.Pos.Record)
 			s.link(accs[w], p, t.Format, offset, r)
 			return nil
 		})
+		for _, a := range accs {
+			records = max(records, a.lastRecord)
+		}
 		return records, err
 	}
 	// Other formats: infer the plan from the first rows, then go on.
