@@ -11,7 +11,7 @@ import (
 // as unlink would count it. It reports false, having done nothing, for any
 // other row, which the whole link then reads.
 func (s *Scanner) identifiersOnly(a *acc, p plan, format dump.Format, row dump.Row) bool {
-	if format != dump.FormatText || p.readsCells() || s.past != nil || !s.namelessLinksNone {
+	if format != dump.FormatText || p.fromCells || s.past != nil || !s.namelessLinksNone {
 		return false
 	}
 	found := false
@@ -50,7 +50,7 @@ func (s *Scanner) identifiersOnly(a *acc, p plan, format dump.Format, row dump.R
 
 // readsCells reports whether a record is read from the row's cells, as
 // well as from the tokens of free text.
-func (p plan) readsCells() bool {
+func (p *plan) readsCells() bool {
 	pc := p.personColumns
 	return len(p.emails)+len(p.phones)+len(p.first)+len(p.last)+len(p.full)+len(p.org)+len(pc.address) > 0 ||
 		pc.birth >= 0 || pc.nationalID >= 0 || pc.postcode >= 0 || pc.city >= 0

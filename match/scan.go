@@ -119,6 +119,9 @@ type plan struct {
 	country                                int // -1 when absent
 	personColumns
 	exposed map[int]string // column -> kind of data it exposes
+	// fromCells says that records are read from cells, not only from the
+	// tokens of free text.
+	fromCells bool
 }
 
 // personColumns say where a table's person fields are; -1 when absent.
@@ -176,6 +179,7 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 			p.exposed[i] = string(cr.Role)
 		}
 	}
+	p.fromCells = p.readsCells()
 	return p
 }
 
