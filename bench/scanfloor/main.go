@@ -21,8 +21,9 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"github.com/leakdesk/leakdesk/bench/internal/floor"
 )
 
 func main() {
@@ -48,58 +49,13 @@ func run(args []string) error {
 	}
 	defer f.Close()
 
-	workers := runtime.NumCPU()
-	blocks := make(chan []byte, workers)
-	free := make(chan []byte, 2*workers)
-	var readErr error
-	go func() {
-		defer close(blocks)
-		var carry []byte
-		for {
-			var buf []byte
-			select {
-			case buf = <-free:
-			default:
-				buf = make([]byte, 0, 2*blockSize)
-			}
-			buf = append(buf[:0], carry...)
-			n, err := io.ReadFull(f, buf[len(buf):blockSize+len(buf)])
-			buf = buf[:len(buf)+n]
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				if len(buf) > 0 {
-					blocks <- buf
-				}
-				return
-			}
-			if err != nil {
-				readErr = err
-				return
-			}
-			cut := bytes.LastIndexByte(buf, '\n') + 1
-			carry = append(carry[:0], buf[cut:]...)
-			blocks <- buf[:cut]
+	perWorker := make([]counts, runtime.NumCPU())
+	readErr := floor.Blocks(f, blockSize, len(perWorker), func(w int, block []byte) {
+		if !utf8.Valid(block) {
+			perWorker[w].invalid++
 		}
-	}()
-
-	perWorker := make([]counts, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for block := range blocks {
-				if !utf8.Valid(block) {
-					perWorker[w].invalid++
-				}
-				keys.scan(block, &perWorker[w])
-				select {
-				case free <- block:
-				default:
-				}
-			}
-		}()
-	}
-	wg.Wait()
+		keys.scan(block, &perWorker[w])
+	})
 	if readErr != nil {
 		return readErr
 	}
