@@ -107,7 +107,7 @@ func (k *knowledge) extractTokens(out []Token, s string) []Token {
 				continue // inside a word or an address
 			}
 			end := i
-			for end < len(s) && strings.IndexByte("+0123456789 .-()/", s[end]) >= 0 {
+			for end < len(s) && isPhoneRunChar(s[end]) {
 				end++
 			}
 			candidate := strings.TrimRight(s[i:end], " .-(/")
@@ -226,6 +226,15 @@ func isLocalChar(c byte) bool {
 	}
 	switch c {
 	case '.', '_', '%', '+', '-', '\'':
+		return true
+	}
+	return false
+}
+
+// isPhoneRunChar reports the characters a phone number is written with.
+func isPhoneRunChar(c byte) bool {
+	switch c {
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', ' ', '.', '-', '(', ')', '/':
 		return true
 	}
 	return false
