@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Times "leakdesk match" on a large unstructured dump beside what an analyst
 # would run by hand, on the same file in one run: grep -F -i -f with the
-# registry's e-mail addresses, ripgrep likewise, and wc -l as the floor.
+# registry's e-mail addresses, ripgrep likewise; wc -l, and bench/scanfloor
+# as the floor of a scan that finds contacts by e-mail and by phone: it
+# finds the candidate tokens of every line and looks them up, on every
+# core, and links nothing.
 # The dump (5,000,000 lines: 70% email:password, 25% semicolon rows, 5%
 # JSON) hides 347 registry contacts by e-mail and 153 only by phone number,
 # and the script checks what each tool found against that truth.
@@ -13,6 +16,10 @@
 #   bench/match.sh
 #   LINES=1000000 bench/match.sh
 #   ROWS=200000 bench/match.sh     # a smaller structured leak
+#   BASELINE=/tmp/leakdesk-old bench/match.sh   # adds rows for another build
+#
+# On a shared machine, read the CPU column (user+sys) as well as the wall
+# one, and compare rows of the same run only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +29,7 @@ mkdir -p "$DIR"
 command -v rg >/dev/null || apt-get install -y -qq ripgrep >/dev/null 2>&1 || echo "ripgrep unavailable: its row is skipped" >&2
 
 go build -o "$DIR/leakdesk" ./cmd/leakdesk
+go build -o "$DIR/scanfloor" ./bench/scanfloor
 DUMP="$DIR/mixed-$LINES.txt"
 [ -s "$DUMP" ] || "$DIR/leakdesk" sample --seed 1 --orgs 260 --mixed-dump "$DUMP" --lines "$LINES"
 REG="$DUMP.registry.csv"
@@ -33,7 +41,7 @@ for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
 PY
 cat "$DUMP" >/dev/null # warm the page cache
 
-printf '%s: %s lines, %s bytes; registry %s contacts; %s cores\n\n' "$DUMP" "$LINES" "$(stat -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)"
+printf '%s: %s lines, %s bytes; registry %s contacts; %s cores; load average %s\n\n' "$DUMP" "$LINES" "$(stat -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
 run() {
 	local name=$1 found=$2
@@ -49,6 +57,7 @@ run() {
 	awk -v n="$name" -v l="$best" -v f="$(eval "$found")" 'BEGIN{split(l,x," "); printf "%-36s %8.2f %8.2f %10.0f  %s\n", n, x[1], x[2]+x[3], x[4]/1024, f}'
 }
 run "wc -l (floor)" 'echo -' wc -l "$DUMP"
+run "scanfloor (floor, e-mail and phone)" 'cut -d";" -f1 "$DIR/out"' "$DIR/scanfloor" "$REG" "$DUMP"
 # LC_ALL=C: case folding in a UTF-8 locale makes grep many times slower.
 run "grep -F -i -f emails -c (LC_ALL=C)" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C grep -F -i -f "$DIR/emails.txt" -c "$DUMP"
 command -v rg >/dev/null && run "rg -F -i -f emails -c" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C rg -F -i -f "$DIR/emails.txt" -c "$DUMP"
@@ -63,8 +72,10 @@ print("%d of %d contacts, %d false, %d of %d by phone" % (len(got & want), len(w
 PY
 run "leakdesk match" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
 	"$DIR/leakdesk" match --format json --registry "$REG" "$DUMP"
+[ -n "${BASELINE:-}" ] && run "leakdesk match, baseline" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
+	"$BASELINE" match --format json --registry "$REG" "$DUMP"
 echo
-echo "best of three runs each"
+echo "best of three runs each; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 
 ROWS=${ROWS:-1500000}
 CSV="$DIR/contacts-$ROWS.csv"
@@ -77,6 +88,7 @@ run "wc -l (floor)" 'echo -' wc -l "$CSV"
 run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
 SUMMARY='python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(\"%d rows, %d matched, %d contacts\" % (r[\"rows\"], r[\"matched_rows\"], len(r[\"contacts\"])))" "$DIR/out"'
 run "leakdesk match" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$REG" "$CSV"
+[ -n "${BASELINE:-}" ] && run "leakdesk match, baseline" "$SUMMARY" "$BASELINE" match --format json --registry "$REG" "$CSV"
 # The least that match does per row: with a registry of one contact whom
 # the file does not hold, every row is read and normalised and its keys
 # looked up, but no row has a candidate to compare.
@@ -84,5 +96,6 @@ OUTSIDER="$DIR/registry-outsider.csv"
 printf '%s\n' contact_id,organisation,first_name,last_name,email,phone \
 	'X-1,Outsider Holdings,Zebulon,Quaxley,zebulon.quaxley@outsider.invalid,+33 9 99 99 99 99' >"$OUTSIDER"
 run "leakdesk match, outsider registry" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$OUTSIDER" "$CSV"
+[ -n "${BASELINE:-}" ] && run "leakdesk match, outsider, baseline" "$SUMMARY" "$BASELINE" match --format json --registry "$OUTSIDER" "$CSV"
 echo
-echo "best of three runs each"
+echo "best of three runs each; load average now $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -105,3 +105,48 @@ func benchmarkRead(b *testing.B, path string, rows int) {
 func BenchmarkReadXLS(b *testing.B)  { benchSheet(b, "bench.xls") }
 func BenchmarkReadODS(b *testing.B)  { benchSheet(b, "bench.ods") }
 func BenchmarkReadXLSX(b *testing.B) { benchSheet(b, "bench.xlsx") }
+
+// BenchmarkReadMixedText measures reading free text, the lines of a
+// combolist and the tokens found in them, on every core: the reading part
+// of the unstructured scan of bench/match.sh.
+func BenchmarkReadMixedText(b *testing.B) {
+	s, err := sample.Generate(sample.Config{Seed: 1, Organisations: 260})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "mixed.txt")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := benchRows() * 2 // about 24 MB, as the contact CSV is 32
+	_, err = s.WriteMixedDump(f, lines, 347, 153)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	info, _ := os.Stat(path)
+	r := newReader(b, dump.Options{})
+	b.SetBytes(info.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		var rows, tokens [2]int
+		err := r.Read(context.Background(), path, func(t *dump.Table) error {
+			return t.ParallelRows(context.Background(), 2, func(w int, row dump.Row) error {
+				rows[w]++
+				tokens[w] += len(row.Tokens)
+				return nil
+			})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Every line holds an address: a reader that lost lines or
+		// tokens would measure less work.
+		if rows[0]+rows[1] != lines || tokens[0]+tokens[1] < lines {
+			b.Fatalf("%d rows and %d tokens read of %d lines", rows[0]+rows[1], tokens[0]+tokens[1], lines)
+		}
+	}
+}

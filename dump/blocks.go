@@ -187,12 +187,9 @@ func runBlocks(ctx context.Context, t *Table, br *blockReader, workers int, pars
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var rows []parsedRow
-			var scratch []string
+			var scratch blockScratch
 			for b := range blocks {
-				var err error
-				rows, scratch, err = parseBlock(ctx, t, b, w, rows[:0], scratch, parse, fn)
-				if err != nil {
+				if err := parseBlock(ctx, t, b, w, &scratch, parse, fn); err != nil {
 					cancel(err)
 					// Unblock the blocks that wait for this one, unless it
 					// already passed its count on.
@@ -223,14 +220,23 @@ type parsedRow struct {
 	tokenEnd   int
 }
 
+// blockScratch is what one worker reuses from block to block: the rows
+// of a block, and their cells and tokens.
+type blockScratch struct {
+	rows   []parsedRow
+	cells  []string
+	tokens []Token
+}
+
 // parseBlock parses a block, waits for the record count of the blocks
 // before it, passes its own on, and only then hands out its rows.
-func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []parsedRow, cells []string,
-	parse lineParser, fn func(int, Row) error) ([]parsedRow, []string, error) {
+func parseBlock(ctx context.Context, t *Table, b *block, worker int, scratch *blockScratch,
+	parse lineParser, fn func(int, Row) error) error {
 	stats := TableStats{SkippedLines: b.skipped, InvalidBytes: b.invalid, Warnings: b.warnings}
 
-	var tokens []Token
-	cells = cells[:0]
+	rows, cells, tokens := scratch.rows[:0], scratch.cells[:0], scratch.tokens[:0]
+	// Whatever happens, what grew is kept for the next block.
+	defer func() { scratch.rows, scratch.cells, scratch.tokens = rows, cells, tokens }()
 	text, line := b.text, b.firstLine
 	// One look at the whole block spares most blocks a look at each cell:
 	// a cell can need repair only where its block does.
@@ -290,14 +296,14 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 	select {
 	case before = <-b.prev:
 	case <-ctx.Done():
-		return rows, cells, context.Cause(ctx)
+		return context.Cause(ctx)
 	}
 	b.next <- before + int64(len(rows))
 	stats.Records = int64(len(rows))
 	t.addStats(stats)
 	for i, pr := range rows {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return rows, cells, context.Cause(ctx)
+			return context.Cause(ctx)
 		}
 		row := Row{Pos: Position{File: t.File, Sheet: t.Sheet, Line: pr.line, Record: before + int64(i) + 1},
 			Cells: cells[pr.cellStart:pr.cellEnd:pr.cellEnd]}
@@ -305,14 +311,15 @@ func parseBlock(ctx context.Context, t *Table, b *block, worker int, rows []pars
 			row.Tokens = tokens[pr.tokenStart:pr.tokenEnd:pr.tokenEnd]
 		}
 		if err := fn(worker, row); err != nil {
-			return rows, cells, err
+			return err
 		}
 	}
-	// The cells are reused for the next block: clear them, or the strings
-	// left in them would keep this block's text alive, and the GC would
-	// carry dozens of dead blocks.
+	// The cells and tokens are reused for the next block: clear them, or
+	// the strings left in them would keep this block's text alive, and the
+	// GC would carry dozens of dead blocks.
 	clear(cells)
-	return rows, cells, nil
+	clear(tokens)
+	return nil
 }
 
 func trimCR(s string) string {

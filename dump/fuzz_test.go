@@ -106,7 +106,7 @@ func FuzzExtractTokens(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, tok := range k.extractTokens(s) {
+		for _, tok := range k.extractTokens(nil, s) {
 			// Names are rebuilt from their words with single spaces, or
 			// from two cells joined by ";"; other tokens are taken from the
 			// text as they are.

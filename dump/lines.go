@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // lineTable reads a line-oriented format: delimited text, combolists and
@@ -35,9 +36,12 @@ func (r *Reader) lineTable(name, enc string, in *bufio.Reader, s sniffed) *Table
 		parse = comboParser
 	default:
 		t.Format, t.Columns = FormatText, []string{"text"}
-		parse = r.k.textParser
 	}
 	t.each = func(ctx context.Context, workers int, fn func(int, Row) error) error {
+		parse := parse
+		if t.Format == FormatText {
+			parse = r.k.textParser(workers)
+		}
 		return runBlocks(ctx, t, newBlockReader(in, name, int64(r.opts.MaxRecordBytes), 1), workers, parse, fn)
 	}
 	return t
@@ -61,18 +65,25 @@ func comboParser(_ int, _ int64, line string, scratch []string) lineRow {
 	return lineRow{cells: append(scratch, l[:i], l[i+1:])}
 }
 
-func (k *knowledge) textParser(_ int, _ int64, line string, scratch []string) lineRow {
-	l := strings.TrimSpace(line)
-	if l == "" || isSeparatorLine(l) {
-		return lineRow{skip: true}
+// textParser returns the parser of free text for workers goroutines. Each
+// worker gathers a line's tokens in a slice of its own, reused from line
+// to line, since parseBlock copies them.
+func (k *knowledge) textParser(workers int) lineParser {
+	tokens := make([][]Token, workers)
+	return func(worker int, _ int64, line string, scratch []string) lineRow {
+		l := strings.TrimSpace(line)
+		if l == "" || isSeparatorLine(l) {
+			return lineRow{skip: true}
+		}
+		tokens[worker] = k.extractTokens(tokens[worker][:0], l)
+		return lineRow{cells: append(scratch, l), tokens: tokens[worker]}
 	}
-	return lineRow{cells: append(scratch, l), tokens: k.extractTokens(l)}
 }
 
-// extractTokens finds e-mail addresses and phone numbers in free text, and
-// the name written just before each of them.
-func (k *knowledge) extractTokens(s string) []Token {
-	var out []Token
+// extractTokens appends to out the e-mail addresses and phone numbers
+// found in free text, and the name written just before each of them.
+func (k *knowledge) extractTokens(out []Token, s string) []Token {
+	none := len(out)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '@':
@@ -96,14 +107,14 @@ func (k *knowledge) extractTokens(s string) []Token {
 				continue // inside a word or an address
 			}
 			end := i
-			for end < len(s) && strings.IndexByte("+0123456789 .-()/", s[end]) >= 0 {
+			for end < len(s) && isPhoneRunChar(s[end]) {
 				end++
 			}
 			candidate := strings.TrimRight(s[i:end], " .-(/")
 			// Most numbers start with + or a trunk 0; Italian and Spanish
 			// ones are written without, so a long run of digits counts too.
 			if (candidate[0] == '+' || candidate[0] == '0' || digitCount(candidate) >= 9) && phoneShape(candidate) {
-				if len(out) == 0 {
+				if len(out) == none {
 					// A person row without an address, "Jeanne;Dupont;;06...":
 					// the name is read as it is before an address.
 					out = append(out, k.nameBefore(s[:i])...)
@@ -128,7 +139,8 @@ func (k *knowledge) nameBefore(s string) []Token {
 	var name []string
 	for i := len(fields) - 1; i >= 0 && len(name) < 4; i-- {
 		f := strings.Trim(fields[i], "\"'")
-		if f == "" || !isNameLike(upperFirst(f)) || !unicode.IsUpper([]rune(f)[0]) {
+		// Most words are not capitalised: that test comes first, being cheap.
+		if f == "" || !startsUpper(f) || !isNameLike(upperFirst(f)) {
 			break
 		}
 		name = append(name, f)
@@ -154,10 +166,9 @@ func (k *knowledge) nameBefore(s string) []Token {
 func (k *knowledge) nameInCells(s string) []Token {
 	// The last two cells that are not empty, found from the end without a
 	// copy: most lines of a dump hold no name, and cost nothing more.
-	isSeparator := func(r rune) bool { return r == ';' || r == '|' || r == '\t' }
 	var cells [2]string
 	for n := 0; n < 2; {
-		i := strings.LastIndexFunc(s, isSeparator)
+		i := lastCellSeparator(s)
 		if c := strings.TrimSpace(s[i+1:]); c != "" {
 			if strings.IndexFunc(c, unicode.IsUpper) < 0 || !isNameLike(upperFirst(c)) {
 				return nil
@@ -180,6 +191,25 @@ func (k *knowledge) nameInCells(s string) []Token {
 	return []Token{{Kind: TokenName, Value: a + ";" + b}}
 }
 
+// lastCellSeparator is the index of the last ';', '|' or tab in s, or -1.
+// They are ASCII, so that no byte of another character can be taken for
+// one.
+func lastCellSeparator(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ';', '|', '\t':
+			return i
+		}
+	}
+	return -1
+}
+
+// startsUpper reports whether s starts with an upper-case letter.
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
 func upperFirst(s string) string {
 	r := []rune(s)
 	if len(r) == 0 {
@@ -190,7 +220,24 @@ func upperFirst(s string) string {
 }
 
 func isLocalChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-'", c) >= 0
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	switch c {
+	case '.', '_', '%', '+', '-', '\'':
+		return true
+	}
+	return false
+}
+
+// isPhoneRunChar reports the characters a phone number is written with.
+func isPhoneRunChar(c byte) bool {
+	switch c {
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', ' ', '.', '-', '(', ')', '/':
+		return true
+	}
+	return false
 }
 
 func isDomainChar(c byte) bool {

@@ -229,10 +229,25 @@ func (k *knowledge) valueTests() []struct {
 }
 
 func isEmail(s string) bool {
-	s = strings.TrimPrefix(strings.Trim(s, "<>\"' "), "mailto:")
+	// Loops over bytes rather than cutsets: this runs on every '@' of a
+	// dump, and a cutset is compiled anew on each call. Every character
+	// tested is ASCII, which no byte of another character can be taken for.
+	for len(s) > 0 && isEmailWrapping(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isEmailWrapping(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	s = strings.TrimPrefix(s, "mailto:")
 	at := strings.LastIndexByte(s, '@')
-	if at < 1 || at == len(s)-1 || strings.ContainsAny(s, " \t,;") {
+	if at < 1 || at == len(s)-1 {
 		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', ',', ';':
+			return false
+		}
 	}
 	domain := s[at+1:]
 	dot := strings.LastIndexByte(domain, '.')
@@ -245,6 +260,11 @@ func isEmail(s string) bool {
 		}
 	}
 	return true
+}
+
+// isEmailWrapping reports the characters trimmed around an address.
+func isEmailWrapping(c byte) bool {
+	return c == '<' || c == '>' || c == '"' || c == '\'' || c == ' '
 }
 
 func isURL(s string) bool {

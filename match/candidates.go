@@ -55,3 +55,15 @@ func (m *Matcher) otherCandidates(rec Record, out []int) []int {
 	}
 	return out
 }
+
+// blocksEmail reports whether an address, as Email returns it, blocks a
+// record with some contact by itself, as contactCandidates would.
+func (m *Matcher) blocksEmail(addr string) bool {
+	return len(m.reg.byEmail[addr]) > 0 || len(m.reg.byAlias[EmailAlias(addr)]) > 0
+}
+
+// blocksPhone is blocksEmail for a phone number as Scanner.phone returns
+// it.
+func (m *Matcher) blocksPhone(key []byte) bool {
+	return len(m.reg.byPhone[string(key)]) > 0 // looked up without a copy
+}

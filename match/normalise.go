@@ -51,6 +51,55 @@ func fold(s string) string { return dump.Fold(s) }
 // what is not an address.
 func (n *Normaliser) Email(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	// Most addresses of a dump are written as they are compared: they are
+	// only checked, without the peeling, the search for spaces by rune and
+	// the Unicode normalisation that the others need.
+	plain := plainAddress(s)
+	if !plain {
+		var ok bool
+		if s, ok = peelAddress(s); !ok {
+			return "", false
+		}
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 || !plain && strings.ContainsFunc(s, isSpaceOrControl) {
+		return "", false
+	}
+	domain := s[at+1:]
+	if dot := strings.LastIndexByte(domain, '.'); dot < 1 || dot > len(domain)-3 {
+		return "", false
+	}
+	if !plain {
+		s = norm.NFC.String(s)
+	}
+	if len(s) > maxEmail {
+		return "", false
+	}
+	return s, true
+}
+
+// addressWrapping is what Email peels off around an address.
+const addressWrapping = `"'<>()[],;`
+
+// plainAddress reports whether Email's peeling would leave s as it is:
+// ASCII without capitals, spaces, controls, '<' or "mailto:", and nothing
+// to trim at either end. Such text is in NFC already.
+func plainAddress(s string) bool {
+	if s == "" || len(s) > maxEmail || strings.HasPrefix(s, "mailto:") ||
+		strings.IndexByte(addressWrapping, s[0]) >= 0 || strings.IndexByte(addressWrapping, s[len(s)-1]) >= 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= utf8.RuneSelf-1 || c >= 'A' && c <= 'Z' || c == '<' {
+			return false // a space or a control (DEL is 0x7F), not ASCII, a capital, a display name
+		}
+	}
+	return true
+}
+
+// peelAddress takes an address out of what wraps it, in lower case, or
+// reports false for what cannot be one.
+func peelAddress(s string) (string, bool) {
 	if len(s) > 1024 || !utf8.ValidString(s) {
 		// An address is at most 254 bytes (RFC 5321), even wrapped in a
 		// display name, and it is text: lower-casing would turn each stray
@@ -65,25 +114,12 @@ func (n *Normaliser) Email(s string) (string, bool) {
 	// Quotes, brackets and "mailto:" wrap each other in any order; peel them
 	// until nothing changes, so that the result is stable.
 	for {
-		peeled := strings.TrimPrefix(strings.ToLower(strings.Trim(strings.TrimSpace(s), `"'<>()[],;`)), "mailto:")
+		peeled := strings.TrimPrefix(strings.ToLower(strings.Trim(strings.TrimSpace(s), addressWrapping)), "mailto:")
 		if peeled == s {
-			break
+			return s, true
 		}
 		s = peeled
 	}
-	at := strings.LastIndexByte(s, '@')
-	if at < 1 || at == len(s)-1 || strings.ContainsFunc(s, isSpaceOrControl) {
-		return "", false
-	}
-	domain := s[at+1:]
-	if dot := strings.LastIndexByte(domain, '.'); dot < 1 || dot > len(domain)-3 {
-		return "", false
-	}
-	s = norm.NFC.String(s)
-	if len(s) > maxEmail {
-		return "", false
-	}
-	return s, true
 }
 
 // maxEmail is the longest address SMTP carries (RFC 5321, 4.5.3.1.3).

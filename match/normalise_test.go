@@ -2,7 +2,10 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalisers(t *testing.T) {
@@ -71,4 +74,27 @@ func TestNormalisers(t *testing.T) {
 	if Soundex("Robert") != "R163" || Soundex("Rupert") != "R163" || Soundex("Müller") != Soundex("Muller") || Soundex("Lefèvre") != Soundex("Lefevre") {
 		t.Errorf("Soundex: %s %s", Soundex("Robert"), Soundex("Müller"))
 	}
+}
+
+// FuzzPlainAddress checks what Email's fast path takes for granted: that
+// peeling, the checks by rune and Unicode normalisation would leave a
+// plain address as it is.
+func FuzzPlainAddress(f *testing.F) {
+	for _, s := range []string{"jeanne.dupont@example.fr", "Jeanne@example.fr", "mailto:j@x.fr", "j@x.fr;", "\"j@x.fr\"", "j\x7f@x.fr", "j@x.fr\v", "é@x.fr", "a<b@x.fr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !plainAddress(s) {
+			return
+		}
+		if peeled, ok := peelAddress(s); !ok || peeled != s {
+			t.Fatalf("plain address %q peels to %q, %v", s, peeled, ok)
+		}
+		if strings.ContainsFunc(s, isSpaceOrControl) {
+			t.Fatalf("plain address %q holds a space or a control", s)
+		}
+		if nfc := norm.NFC.String(s); nfc != s {
+			t.Fatalf("plain address %q is %q in NFC", s, nfc)
+		}
+	})
 }

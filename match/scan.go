@@ -30,6 +30,10 @@ type Scanner struct {
 	past    *Past
 	current map[string]*Contact
 	seed    maphash.Seed
+	// namelessLinksNone says that a record of e-mail addresses and phone
+	// numbers alone is blocked with no contact by its other fields, so
+	// that identifiersOnly may sort rows without making records.
+	namelessLinksNone bool
 }
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
@@ -37,6 +41,7 @@ func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner
 	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}, seed: maphash.MakeSeed()}
 	if m != nil {
 		s.addForms(m.reg)
+		s.namelessLinksNone = len(m.otherCandidates(Record{}, nil)) == 0
 	}
 	return s
 }
@@ -79,17 +84,9 @@ func (s *Scanner) WithPast(p *Past) *Scanner {
 // for any other number, its digits, which can only disagree with the
 // registry. What has too few or too many digits is not a phone number.
 func (s *Scanner) phone(raw string) (string, bool) {
-	var buf [17]byte
-	digits := buf[:0]
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c >= '0' && c <= '9' {
-			if len(digits) == len(buf) {
-				return "", false
-			}
-			digits = append(digits, c)
-		}
-	}
-	if len(digits) < 8 {
+	var buf [maxPhoneDigits]byte
+	digits, ok := phoneDigits(raw, buf[:0])
+	if !ok {
 		return "", false
 	}
 	if e164, ok := s.forms[string(digits)]; ok { // no copy made for the lookup
@@ -98,12 +95,34 @@ func (s *Scanner) phone(raw string) (string, bool) {
 	return "#" + string(digits), true
 }
 
+// maxPhoneDigits is the most digits a leaked phone number is read with:
+// E.164's 15 and a written trunk 0 or 00.
+const maxPhoneDigits = 17
+
+// phoneDigits appends the digits of raw to buf, or reports false when
+// they are too few or too many for a phone number.
+func phoneDigits(raw string, buf []byte) ([]byte, bool) {
+	n := len(buf)
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c >= '0' && c <= '9' {
+			if len(buf)-n == maxPhoneDigits {
+				return nil, false
+			}
+			buf = append(buf, c)
+		}
+	}
+	return buf, len(buf)-n >= 8
+}
+
 // plan says where a table's fields are.
 type plan struct {
 	emails, phones, first, last, full, org []int
 	country                                int // -1 when absent
 	personColumns
 	exposed map[int]string // column -> kind of data it exposes
+	// fromCells says that records are read from cells, not only from the
+	// tokens of free text.
+	fromCells bool
 }
 
 // personColumns say where a table's person fields are; -1 when absent.
@@ -161,6 +180,7 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 			p.exposed[i] = string(cr.Role)
 		}
 	}
+	p.fromCells = p.readsCells()
 	return p
 }
 
@@ -173,6 +193,7 @@ type acc struct {
 	matched  int64
 	invalid  leakdesk.InvalidCounts
 	unlinked
+	lastRecord int64 // the last record of the table read that this worker saw
 }
 
 type contactAcc struct {
@@ -259,11 +280,19 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 	}
 	if preview := t.Preview(); len(preview) > 0 || t.Format == dump.FormatText {
 		p := s.plan(t, preview)
+		// Each worker keeps its own count: a lock taken on every row costs
+		// more than reading most rows.
+		for _, a := range accs {
+			a.lastRecord = 0
+		}
 		err := t.ParallelRows(ctx, s.workers, func(w int, r dump.Row) error {
-			count(r)
+			accs[w].lastRecord = max(accs[w].lastRecord, r.Pos.Record)
 			s.link(accs[w], p, t.Format, offset, r)
 			return nil
 		})
+		for _, a := range accs {
+			records = max(records, a.lastRecord)
+		}
 		return records, err
 	}
 	// Other formats: infer the plan from the first rows, then go on.
@@ -301,6 +330,9 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 
 // link turns a row into a record and links it.
 func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dump.Row) {
+	if s.identifiersOnly(a, p, format, row) {
+		return
+	}
 	rec, invalid := s.n.record(p, format, offset, row, s.phone, a.memo)
 	a.invalid.Add(invalid)
 	best, second := s.m.best(rec, a.links)

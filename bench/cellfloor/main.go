@@ -9,14 +9,14 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/bits"
 	"os"
 	"runtime"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/leakdesk/leakdesk/bench/internal/floor"
 )
 
 func main() {
@@ -38,76 +38,32 @@ func run(args []string) error {
 	}
 	defer f.Close()
 
-	blocks := make(chan []byte, runtime.NumCPU())
-	free := make(chan []byte, 2*runtime.NumCPU())
-	var readErr error
-	go func() {
-		defer close(blocks)
-		var carry []byte
-		for {
-			var buf []byte
-			select {
-			case buf = <-free:
-			default:
-				buf = make([]byte, 0, 2*blockSize)
-			}
-			buf = append(buf[:0], carry...)
-			n, err := io.ReadFull(f, buf[len(buf):blockSize+len(buf)])
-			buf = buf[:len(buf)+n]
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				if len(buf) > 0 {
-					blocks <- buf
-				}
-				return
-			}
-			if err != nil {
-				readErr = err
-				return
-			}
-			cut := bytes.LastIndexByte(buf, '\n') + 1
-			carry = append(carry[:0], buf[cut:]...)
-			blocks <- buf[:cut]
-		}
-	}()
-
-	var wg sync.WaitGroup
 	results := make([]sketches, runtime.NumCPU())
 	rows := make([]int, len(results))
 	invalid := make([]int, len(results))
-	for w := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for block := range blocks {
-				if !utf8.Valid(block) {
-					invalid[w]++
-				}
-				for rest := block; len(rest) > 0; {
-					end := bytes.IndexByte(rest, '\n')
-					if end < 0 {
-						end = len(rest)
-					}
-					line := rest[:end]
-					rest = rest[min(end+1, len(rest)):]
-					for col := 0; ; col++ {
-						i := bytes.IndexByte(line, ',')
-						if i < 0 {
-							results[w].add(col, xxhash.Sum64(line))
-							break
-						}
-						results[w].add(col, xxhash.Sum64(line[:i]))
-						line = line[i+1:]
-					}
-					rows[w]++
-				}
-				select {
-				case free <- block:
-				default:
-				}
+	readErr := floor.Blocks(f, blockSize, len(results), func(w int, block []byte) {
+		if !utf8.Valid(block) {
+			invalid[w]++
+		}
+		for rest := block; len(rest) > 0; {
+			end := bytes.IndexByte(rest, '\n')
+			if end < 0 {
+				end = len(rest)
 			}
-		}()
-	}
-	wg.Wait()
+			line := rest[:end]
+			rest = rest[min(end+1, len(rest)):]
+			for col := 0; ; col++ {
+				i := bytes.IndexByte(line, ',')
+				if i < 0 {
+					results[w].add(col, xxhash.Sum64(line))
+					break
+				}
+				results[w].add(col, xxhash.Sum64(line[:i]))
+				line = line[i+1:]
+			}
+			rows[w]++
+		}
+	})
 	if readErr != nil {
 		return readErr
 	}
