@@ -42,7 +42,7 @@ type campaignLine struct {
 	Notice    *leakdesk.Notice
 	States    []stateCount
 	Total     int
-	Finished  int // deliveries no longer queued or in flight
+	Finished  int  // deliveries no longer queued or in flight
 	Running   bool // some deliveries are on the wire
 	Remaining bool // deliveries still queued or in flight
 }
