@@ -38,6 +38,7 @@ func newUnlinked() unlinked {
 type personAcc struct {
 	person leakdesk.LeakedPerson // as described from their first row
 	fields map[string]bool
+	key    string // an unknown person's address or number, which tells them apart
 }
 
 // add counts row for the person; describe gives the person as a row
@@ -104,7 +105,7 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 		}
 		switch {
 		case len(u.unknown) < leakdesk.UnknownListed:
-			pa = &personAcc{fields: map[string]bool{}}
+			pa = &personAcc{fields: map[string]bool{}, key: key}
 			u.unknown[h] = pa
 		case len(u.unknownSeen) < unknownTracked:
 			u.unknownSeen[h] = struct{}{}
