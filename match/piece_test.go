@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -36,12 +37,19 @@ func bigLeaks(t *testing.T) (registry string, leaks []string) {
 	if _, err := s.WriteMixedDump(&mixed, 12000, 20, 10); err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range map[string][]byte{registry: reg, filepath.Join(dir, "contacts.csv"): contacts.Bytes(), filepath.Join(dir, "mixed.txt"): mixed.Bytes()} {
+	// Strangers met again in every piece: unknown people, counted once.
+	var strangers bytes.Buffer
+	strangers.WriteString("email;first_name;last_name;phone\n")
+	for i := range 8000 {
+		fmt.Fprintf(&strangers, "stranger%d@example.invalid;Zoltan%d;Quaxley;+33 7 00 00 %02d %02d\n", i%900, i%900, i%900/100, i%100)
+	}
+	for name, data := range map[string][]byte{registry: reg, filepath.Join(dir, "contacts.csv"): contacts.Bytes(), filepath.Join(dir, "mixed.txt"): mixed.Bytes(),
+		filepath.Join(dir, "strangers.csv"): strangers.Bytes()} {
 		if err := os.WriteFile(name, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return registry, []string{filepath.Join(dir, "contacts.csv"), filepath.Join(dir, "mixed.txt")}
+	return registry, []string{filepath.Join(dir, "contacts.csv"), filepath.Join(dir, "mixed.txt"), filepath.Join(dir, "strangers.csv")}
 }
 
 // TestPiecesMergeToTheWholeScan: a leak split into byte ranges, each
