@@ -85,6 +85,6 @@ type MatchRunService interface {
 	MatchPartials(ctx context.Context, runID int64) ([][]byte, error)
 	// CompleteMatchRun stores the merged findings unless they are stored
 	// already, and reports whether it did. A run with an incident records
-	// them in it, in the same transaction.
+	// them in it, in the same transaction, unless nothing was read.
 	CompleteMatchRun(ctx context.Context, runID int64, f *Findings) (bool, error)
 }

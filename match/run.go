@@ -135,7 +135,7 @@ func (s *Service) setup(ctx context.Context, r Request) (*Scanner, *Matched, err
 // error, to say what was not read, and not stored.
 func (s *Service) Conclude(ctx context.Context, r Request, out *Matched) error {
 	out.Findings.Weights, out.Findings.Registry = out.estimated, r.Registry
-	if out.Findings.Rows == 0 && len(out.Findings.Unread) > 0 {
+	if out.Findings.NothingRead() {
 		return leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(out.Findings.Unread))
 	}
 	if r.Incident != 0 {

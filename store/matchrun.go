@@ -190,7 +190,7 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 			return err // merged by an earlier run of the job
 		}
 		done = true
-		if incident != 0 {
+		if incident != 0 && !f.NothingRead() {
 			return s.db.recordFindings(ctx, tx, f)
 		}
 		return nil
