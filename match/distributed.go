@@ -130,6 +130,7 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	if err != nil {
 		return err
 	}
+	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
 	partial, err := scanner.ScanPiece(ctx, p)
 	if err != nil {
 		return err
@@ -138,7 +139,10 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	if err != nil {
 		return fmt.Errorf("encode partial findings: %w", err)
 	}
-	_, err = d.runs.CompleteMatchPiece(ctx, runID, seq, b, merge)
+	stored, err := d.runs.CompleteMatchPiece(ctx, runID, seq, b, merge)
+	if stored {
+		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows)
+	}
 	return err
 }
 

@@ -102,12 +102,8 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 	default:
 		return nil, fmt.Errorf("match queue: unknown dialect %q", dialect)
 	}
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("match queue: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("match queue: create River's tables: %w", err)
+	if err := migrateRiver(ctx, driver, cfg.Logger); err != nil {
+		return nil, err
 	}
 	rescue := cmp.Or(cfg.RescueAfter, time.Hour)
 	rc := &river.Config{
@@ -117,8 +113,10 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 		FetchPollInterval: 100 * time.Millisecond,
 		// A piece still running after rescue was cut short by a crash: it
 		// is worked again. Storing its partial findings is idempotent, so
-		// a piece worked twice counts once.
-		JobTimeout:           -1,
+		// a piece worked twice counts once. River rescues only jobs that
+		// have a timeout, and a live piece is stopped at it: both are the
+		// same bound.
+		JobTimeout:           rescue,
 		RescueStuckJobsAfter: rescue,
 	}
 	if cfg.Distributor != nil {
@@ -133,6 +131,30 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 		return nil, fmt.Errorf("match queue: %w", err)
 	}
 	return &Queue{client: client}, nil
+}
+
+// migrateRiver creates River's tables. Workers started together race to
+// create them; each migration runs in a transaction, so the losers find
+// the tables made when they try again.
+func migrateRiver(ctx context.Context, driver riverdriver.Driver[*sql.Tx], log *slog.Logger) error {
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return fmt.Errorf("match queue: %w", err)
+	}
+	for attempt := 1; ; attempt++ {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err == nil {
+			return nil
+		}
+		if attempt == 5 {
+			return fmt.Errorf("match queue: create River's tables: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
 }
 
 // EnqueuePiece is a leakdesk.MatchEnqueueFunc for piece jobs.
