@@ -123,4 +123,3 @@ func firstDifference(a, b []byte) string {
 	lo := max(i-200, 0)
 	return string(a[lo:min(i+200, len(a))]) + "\n--- want ---\n" + string(b[lo:min(i+200, len(b))])
 }
-

@@ -159,6 +159,5 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 	})
 }
 
-
 // tail is the end of a long log.
 func tail(s string) string { return s[max(len(s)-2000, 0):] }
