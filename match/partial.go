@@ -1,7 +1,6 @@
 package match
 
 import (
-	"hash/maphash"
 	"maps"
 	"slices"
 
@@ -34,6 +33,11 @@ type PartialWorker struct {
 	UnknownRows    int64                  `json:"unknown_rows"`
 	IdentifierRows int64                  `json:"identifier_rows"`
 	NoContactRows  int64                  `json:"no_contact_rows"`
+	// UnknownSeen are the unknown people told apart beyond those listed,
+	// by the hash of their address or number; UnknownOverflow counts
+	// those beyond them, by row.
+	UnknownSeen     []uint64 `json:"unknown_seen,omitempty"`
+	UnknownOverflow int64    `json:"unknown_overflow,omitempty"`
 }
 
 // PartialContact is a registry contact a worker linked rows to, with the
@@ -61,12 +65,10 @@ type PartialPerson struct {
 // partial saves what accs gathered over rows records.
 func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Partial {
 	p := &Partial{Rows: rows, Unread: unread}
-	listed := map[uint64]bool{}
-	seen := map[uint64]bool{}
 	for _, a := range accs {
 		u := &a.unlinked
 		w := PartialWorker{Matched: a.matched, Invalid: a.invalid, Review: a.review, FormerRows: u.formerRows, UnknownRows: u.unknownRows,
-			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows}
+			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows, UnknownOverflow: u.unknownOverflow}
 		for c, ca := range a.contacts {
 			w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
 				Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
@@ -74,20 +76,11 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 		for i, pa := range u.former {
 			w.Former = append(w.Former, PartialPerson{Past: i, Person: pa.person, Fields: slices.Sorted(maps.Keys(pa.fields))})
 		}
-		for h, pa := range u.unknown {
-			listed[h] = true
+		for _, pa := range u.unknown {
 			w.Unknown = append(w.Unknown, PartialPerson{Key: pa.key, Person: pa.person, Fields: slices.Sorted(maps.Keys(pa.fields))})
 		}
-		for h := range u.unknownSeen {
-			seen[h] = true
-		}
-		p.UnknownUntold += u.unknownOverflow
+		w.UnknownSeen = slices.Sorted(maps.Keys(u.unknownSeen))
 		p.Workers = append(p.Workers, w)
-	}
-	for h := range seen {
-		if !listed[h] {
-			p.UnknownUntold++
-		}
 	}
 	return p
 }
@@ -112,10 +105,6 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 			}
 			accs = append(accs, a)
 		}
-		if len(accs) == 0 {
-			accs = append(accs, s.newAccs()[0])
-		}
-		accs[len(accs)-1].unknownOverflow += p.UnknownUntold
 		offset += p.Rows
 		unread = append(unread, p.Unread...)
 	}
@@ -130,6 +119,10 @@ func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact)
 	a := &acc{contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
 	u := &a.unlinked
 	u.formerRows, u.unknownRows, u.identifierRows, u.noContactRows = w.FormerRows, w.UnknownRows, w.IdentifierRows, w.NoContactRows
+	u.unknownOverflow = w.UnknownOverflow
+	for _, h := range w.UnknownSeen {
+		u.unknownSeen[h] = struct{}{}
+	}
 	for _, r := range w.Review {
 		r.Row += offset
 		a.review = append(a.review, r)
@@ -148,7 +141,7 @@ func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact)
 	for _, pp := range w.Unknown {
 		pa := personAccOf(pp, offset)
 		pa.key = pp.Key
-		u.unknown[maphash.String(s.seed, pp.Key)] = pa
+		u.unknown[keyHash(pp.Key)] = pa
 	}
 	return a, nil
 }
