@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -126,15 +128,7 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 			t.Errorf("no progress shown:\n%s", errOut.String())
 		}
 
-		dsn := c.env["LEAKDESK_DB"]
-		if dsn == "" {
-			dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
-		}
-		db, err := store.Open(context.Background(), dsn, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := c.openStore(t)
 		count := func(query string) int {
 			var n int
 			if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
@@ -156,8 +150,48 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 			t.Errorf("no piece was taken again after the kill")
 		}
 		t.Logf("%d pieces; %s", pieces, fmt.Sprint(count(`SELECT count(*) FROM river_job WHERE kind = 'match.piece' AND attempt > 1`), " taken again"))
+
+		// Into an incident: the merged findings are recorded there, once,
+		// as a single match's.
+		c.ok("incident", "new", "--title", "distributed", "--aware-at", "now")
+		c.ok("match", "--distribute", "--piece-size", "1", "--progress-every", "200ms", "--incident", "INC-0001", "--registry", registry, leak)
+		stored, err := store.NewFindingsService(db).LatestFindings(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Actor == "" {
+			t.Errorf("findings recorded without who acted")
+		}
+		stored.ID, stored.Actor, stored.CreatedAt = 0, "", time.Time{}
+		var single leakdesk.Findings
+		if err := json.Unmarshal([]byte(want), &single); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(stored)
+		b, _ := json.Marshal(&single)
+		if !bytes.Equal(a, b) {
+			t.Errorf("findings recorded in the incident differ from a single match's")
+		}
+		if n := count(`SELECT count(*) FROM findings`); n != 1 {
+			t.Errorf("%d findings recorded; want 1", n)
+		}
 	})
 }
 
 // tail is the end of a long log.
 func tail(s string) string { return s[max(len(s)-2000, 0):] }
+
+// openStore opens the store the command line under test uses.
+func (c *cli) openStore(t *testing.T) *store.DB {
+	t.Helper()
+	dsn := c.env["LEAKDESK_DB"]
+	if dsn == "" {
+		dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
+	}
+	db, err := store.Open(context.Background(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
