@@ -11,12 +11,14 @@
 #
 #   bench/distribute.sh
 #   ROWS=200000 LINES=1000000 PIECE=8388608 bench/distribute.sh
+#   THREADS=1 bench/distribute.sh   # each worker reads with one goroutine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-200000}
 LINES=${LINES:-1000000}
 PIECE=${PIECE:-8388608}
+THREADS=${THREADS:-0} # goroutines per worker; 0: one per core
 DIR=${BENCH_DIR:-/tmp/leakdesk-bench-distribute}
 mkdir -p "$DIR"
 go build -o "$DIR/leakdesk" ./cmd/leakdesk
@@ -36,7 +38,7 @@ distributed() {
 	rm -rf "$data"
 	local pids=()
 	for _ in $(seq "$n"); do
-		LEAKDESK_DATA="$data" "$L" worker --rescue-after 1h 2>>"$DIR/workers.log" &
+		LEAKDESK_DATA="$data" "$L" worker --workers "$THREADS" --rescue-after 1h 2>>"$DIR/workers.log" &
 		pids+=($!)
 		sleep 0.3 # the first worker creates the store and River's tables
 	done

@@ -151,6 +151,18 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 		}
 		t.Logf("%d pieces; %s", pieces, fmt.Sprint(count(`SELECT count(*) FROM river_job WHERE kind = 'match.piece' AND attempt > 1`), " taken again"))
 
+		var progress struct {
+			Pieces     int   `json:"pieces"`
+			PiecesDone int   `json:"pieces_done"`
+			Bytes      int64 `json:"bytes"`
+			BytesDone  int64 `json:"bytes_done"`
+			Merged     bool  `json:"merged"`
+		}
+		c.json(&progress, "match", "--progress", "1")
+		if progress.Pieces != pieces || progress.PiecesDone != pieces || progress.BytesDone != progress.Bytes || !progress.Merged {
+			t.Errorf("match --progress 1: %+v; want every piece and byte done, merged", progress)
+		}
+
 		// Into an incident: the merged findings are recorded there, once,
 		// as a single match's.
 		c.ok("incident", "new", "--title", "distributed", "--aware-at", "now")
