@@ -15,10 +15,6 @@ type Partial struct {
 	Rows    int64             `json:"rows"`
 	Unread  []leakdesk.Unread `json:"unread"`
 	Workers []PartialWorker   `json:"workers"`
-	// UnknownUntold counts the unknown people told apart beyond those
-	// listed, and those counted by row: a piece cannot tell them from
-	// another piece's, so Merge counts them as approximate.
-	UnknownUntold int64 `json:"unknown_untold,omitempty"`
 }
 
 // PartialWorker is one scan worker's share of a piece.

@@ -192,18 +192,3 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 
 // tail is the end of a long log.
 func tail(s string) string { return s[max(len(s)-2000, 0):] }
-
-// openStore opens the store the command line under test uses.
-func (c *cli) openStore(t *testing.T) *store.DB {
-	t.Helper()
-	dsn := c.env["LEAKDESK_DB"]
-	if dsn == "" {
-		dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
-	}
-	db, err := store.Open(context.Background(), dsn, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
