@@ -249,3 +249,7 @@ func (q AffectedQuery) Matches(c *AffectedContact) bool {
 	}
 	return false
 }
+
+// NothingRead reports whether nothing of the leak could be read: such
+// findings say what was not read, and are not stored as findings.
+func (f *Findings) NothingRead() bool { return f.Rows == 0 && len(f.Unread) > 0 }

@@ -36,6 +36,7 @@ type Matched struct {
 	// PastUnread names the past exports not read, in whole or in part:
 	// former contacts in them are not found.
 	PastUnread []leakdesk.Unread
+	estimated  map[string]float64 // the weights estimated from the leak, if they were
 }
 
 // Service runs matches and stores their findings.
@@ -59,14 +60,45 @@ const estimateSample = 50_000
 // which nothing could be read are not findings: they are returned with an
 // EUNREAD error, to say what was not read, and not stored.
 func (s *Service) Match(ctx context.Context, r Request) (*Matched, error) {
-	reader, err := dump.NewReader(r.Read)
+	scanner, out, err := s.setup(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	if out.Findings, err = scanner.Scan(ctx, r.Leaks); err != nil {
+		return nil, err
+	}
+	if err := s.Conclude(ctx, r, out); err != nil {
+		if leakdesk.ErrorCode(err) == leakdesk.EUNREAD {
+			return out, err
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// ScannerFor loads what r names (the registry, its history, the past
+// exports) and returns a scanner of the leaks against them, for runs that
+// scan a leak in pieces (ScanPiece) and merge them (Merge). Weights are
+// not estimated there: EM learns from the leak's first records, which a
+// piece does not hold.
+func (s *Service) ScannerFor(ctx context.Context, r Request) (*Scanner, *Matched, error) {
+	if r.EstimateWeights {
+		return nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "weights cannot be estimated when the leak is matched in pieces; match it in one process")
+	}
+	return s.setup(ctx, r)
+}
+
+// setup loads the registry, its history and the past exports, and
+// returns a scanner over them with what the run found so far.
+func (s *Service) setup(ctx context.Context, r Request) (*Scanner, *Matched, error) {
+	reader, err := dump.NewReader(r.Read)
+	if err != nil {
+		return nil, nil, err
 	}
 	n := NewNormaliser(cmp.Or(r.Read.Region, "FR")) // as dump reads them by default
 	reg, err := LoadRegistry(ctx, reader, n, r.Registry, r.RegistryOptions)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.logger.Info("registry loaded", "file", r.Registry, "contacts", len(reg.Contacts))
 	// The registry's history gives its contacts the values they held
@@ -74,50 +106,64 @@ func (s *Service) Match(ctx context.Context, r Request) (*Matched, error) {
 	var changes []Change
 	if r.History != "" {
 		if changes, err = ReadHistory(r.History); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		reg.AddHistory(changes)
 	}
 	matcher := NewMatcher(reg, DefaultWeights())
-	var estimated map[string]float64
+	out := &Matched{Registry: reg}
 	if r.EstimateWeights {
-		if matcher, estimated, err = s.estimateWeights(ctx, reader, n, reg, r.Leaks); err != nil {
-			return nil, err
+		if matcher, out.estimated, err = s.estimateWeights(ctx, reader, n, reg, r.Leaks); err != nil {
+			return nil, nil, err
 		}
 	}
-	out := &Matched{Registry: reg}
 	scanner := NewScanner(reader, n, matcher, max(r.Read.Workers, 2))
 	if len(r.PastExports) > 0 || r.History != "" {
 		past, unread, err := LoadPast(ctx, reader, n, r.PastExports, changes)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		scanner.WithPast(past)
 		out.PastUnread = unread
 	}
-	if out.Findings, err = scanner.Scan(ctx, r.Leaks); err != nil {
-		return nil, err
-	}
-	out.Findings.Weights, out.Findings.Registry = estimated, r.Registry
-	if out.Findings.Rows == 0 && len(out.Findings.Unread) > 0 {
-		return out, leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(out.Findings.Unread))
+	return scanner, out, nil
+}
+
+// Conclude completes the findings out holds and, when the request names
+// an incident, stores them in it. Findings of a leak of which nothing
+// could be read are not findings: they are returned with an EUNREAD
+// error, to say what was not read, and not stored.
+func (s *Service) Conclude(ctx context.Context, r Request, out *Matched) error {
+	out.Findings.Weights, out.Findings.Registry = out.estimated, r.Registry
+	if out.Findings.NothingRead() {
+		return leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(out.Findings.Unread))
 	}
 	if r.Incident != 0 {
 		if s.findings == nil {
-			return nil, fmt.Errorf("match: storing findings in incident %d without a findings service", r.Incident)
+			return fmt.Errorf("match: storing findings in incident %d without a findings service", r.Incident)
 		}
 		out.Findings.IncidentID, out.Findings.Actor = r.Incident, r.Actor
-		switch prev, err := s.findings.LatestFindings(ctx, r.Incident); {
-		case err == nil:
-			out.Findings = carryDecisions(prev, out.Findings)
-		case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
-			return nil, err
+		var err error
+		if out.Findings, err = s.withDecisions(ctx, r.Incident, out.Findings); err != nil {
+			return err
 		}
 		if err := s.findings.RecordFindings(ctx, out.Findings); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// withDecisions carries the review decisions of the incident's latest
+// findings over to f (see carryDecisions).
+func (s *Service) withDecisions(ctx context.Context, incident int64, f *leakdesk.Findings) (*leakdesk.Findings, error) {
+	switch prev, err := s.findings.LatestFindings(ctx, incident); {
+	case err == nil:
+		return carryDecisions(prev, f), nil
+	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+		return nil, err
+	}
+	return f, nil
 }
 
 // estimateWeights estimates the linkage weights from a sample of the leak.

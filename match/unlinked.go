@@ -1,7 +1,6 @@
 package match
 
 import (
-	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -38,6 +37,7 @@ func newUnlinked() unlinked {
 type personAcc struct {
 	person leakdesk.LeakedPerson // as described from their first row
 	fields map[string]bool
+	key    string // an unknown person's address or number, which tells them apart
 }
 
 // add counts row for the person; describe gives the person as a row
@@ -97,7 +97,7 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 	}
 	u.unknownRows++
 	key := append(slices.Clip(rec.Emails), rec.Phones...)[0]
-	h := maphash.String(s.seed, key)
+	h := keyHash(key)
 	pa := u.unknown[h]
 	if pa == nil {
 		if _, seen := u.unknownSeen[h]; seen {
@@ -105,7 +105,7 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 		}
 		switch {
 		case len(u.unknown) < leakdesk.UnknownListed:
-			pa = &personAcc{fields: map[string]bool{}}
+			pa = &personAcc{fields: map[string]bool{}, key: key}
 			u.unknown[h] = pa
 		case len(u.unknownSeen) < unknownTracked:
 			u.unknownSeen[h] = struct{}{}
@@ -116,6 +116,19 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 		}
 	}
 	pa.add(rec, p, format, row, func() leakdesk.LeakedPerson { return fromLeak(leakdesk.LeakedPerson{}, rec, p.shown(format, row)) })
+}
+
+// keyHash tells unknown people apart by their address or number. It is
+// FNV-1a, the same in every process, so that the people a piece of a
+// leak met are told apart from another piece's when partial findings
+// are merged.
+func keyHash(key string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // former counts the row for person i of the past, a former contact;

@@ -37,33 +37,38 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 	if f.Actor == "" {
 		return leakdesk.Errorf(leakdesk.EINVALID, "findings actor is required")
 	}
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.db.findIncidentByID(ctx, tx, f.IncidentID, true); err != nil {
-			return err
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return s.db.recordFindings(ctx, tx, f) })
+}
+
+// recordFindings stores f in its incident, with an event on its timeline,
+// in tx: a distributed run stores its merged findings in the transaction
+// that marks it merged.
+func (d *DB) recordFindings(ctx context.Context, tx *sql.Tx, f *leakdesk.Findings) error {
+	if _, err := d.findIncidentByID(ctx, tx, f.IncidentID, true); err != nil {
+		return err
+	}
+	f.CreatedAt = d.now()
+	doc, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode findings: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, d.rebind(`
+		INSERT INTO findings (incident_id, document, actor, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		f.IncidentID, string(doc), f.Actor, d.timeArg(f.CreatedAt)).Scan(&f.ID); err != nil {
+		return fmt.Errorf("insert findings: %w", err)
+	}
+	for _, c := range f.Contacts {
+		if _, err := tx.ExecContext(ctx, d.rebind(`
+			INSERT INTO affected_contacts (findings_id, incident_id, contact_id, org_id, class, confidence, fields)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			f.ID, f.IncidentID, c.ID, c.OrgID, c.Class, c.Confidence, strings.Join(c.Fields, ",")); err != nil {
+			return fmt.Errorf("insert affected contact %s: %w", c.ID, err)
 		}
-		f.CreatedAt = s.db.now()
-		doc, err := json.Marshal(f)
-		if err != nil {
-			return fmt.Errorf("encode findings: %w", err)
-		}
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO findings (incident_id, document, actor, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			f.IncidentID, string(doc), f.Actor, s.db.timeArg(f.CreatedAt)).Scan(&f.ID); err != nil {
-			return fmt.Errorf("insert findings: %w", err)
-		}
-		for _, c := range f.Contacts {
-			if _, err := tx.ExecContext(ctx, s.db.rebind(`
-				INSERT INTO affected_contacts (findings_id, incident_id, contact_id, org_id, class, confidence, fields)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				f.ID, f.IncidentID, c.ID, c.OrgID, c.Class, c.Confidence, strings.Join(c.Fields, ",")); err != nil {
-				return fmt.Errorf("insert affected contact %s: %w", c.ID, err)
-			}
-		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventFindingsRecorded, f.CreatedAt, leakdesk.FindingsRecordedPayload{
-			FindingsID: f.ID, Registry: f.Registry, Leaks: f.Leaks, Rows: f.Rows, MatchedRows: f.MatchedRows,
-			Contacts: len(f.Contacts), Organisations: len(f.Organisations), Review: len(f.Review),
-		}))
-	})
+	}
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(f.IncidentID, f.Actor, leakdesk.EventFindingsRecorded, f.CreatedAt, leakdesk.FindingsRecordedPayload{
+		FindingsID: f.ID, Registry: f.Registry, Leaks: f.Leaks, Rows: f.Rows, MatchedRows: f.MatchedRows,
+		Contacts: len(f.Contacts), Organisations: len(f.Organisations), Review: len(f.Review),
+	}))
 }
 
 // LatestFindings returns a copy of the cached decoded findings when the

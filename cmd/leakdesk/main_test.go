@@ -14,6 +14,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/auth"
+	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/store/storetest"
 	"github.com/leakdesk/leakdesk/vault"
 )
@@ -415,4 +416,19 @@ func TestDemo(t *testing.T) {
 	if files, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "outbox", "*.eml")); len(files) != count["notify.delivery"] {
 		t.Errorf("%d messages in the outbox for %d deliveries", len(files), count["notify.delivery"])
 	}
+}
+
+// openStore opens the store the command line under test uses.
+func (c *cli) openStore(t *testing.T) *store.DB {
+	t.Helper()
+	dsn := c.env["LEAKDESK_DB"]
+	if dsn == "" {
+		dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
+	}
+	db, err := store.Open(context.Background(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

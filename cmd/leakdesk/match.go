@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +23,7 @@ func (a *app) matchCommand() *cobra.Command {
 	var rf registryFlags
 	var incident string
 	var estimate bool
+	var dist distributeFlags
 	cmd := &cobra.Command{
 		Use:   "match --registry REGISTRY [--incident ID] [--id-column C] [--org-column C] [--map role=column]... [--region FR] [LEAK...]",
 		Short: "Find every registry contact and organisation whose data is in the leak, and explain each link",
@@ -40,15 +42,24 @@ reported in the findings.
 
 With --incident, the findings are stored in the incident, with an event on
 its timeline; without leaked files named, the incident's evidence is read
-from the vault (each read logged).`,
+from the vault (each read logged).
+
+With --distribute, the leaked files are cut into pieces that "leakdesk
+worker" processes match, on any machines that share the database (--db)
+and the files; match waits, showing progress on stderr, and prints the
+merged findings, the same as without --distribute. --progress RUN shows
+how far a run is. See docs/distributed.md.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && !cmd.Flags().Changed("incident") {
+			if len(args) == 0 && !cmd.Flags().Changed("incident") && !cmd.Flags().Changed("progress") {
 				return leakdesk.Errorf(leakdesk.EINVALID, "match needs at least one leaked file, or --incident to match its evidence")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if dist.progress != 0 {
+				return a.showMatchProgress(ctx, dist.progress)
+			}
 			if err := requireFlags(cmd, "registry"); err != nil {
 				return err
 			}
@@ -76,6 +87,13 @@ from the vault (each read logged).`,
 					}
 				}
 			}
+			if dist.on {
+				res, err := a.matchDistributed(ctx, req, dist)
+				if res == nil {
+					return err
+				}
+				return a.writeFindings(res, res.Registry, err)
+			}
 			matched, err := svc.Match(ctx, req)
 			if matched == nil {
 				return err
@@ -83,26 +101,10 @@ from the vault (each read logged).`,
 			for _, u := range matched.PastUnread {
 				fmt.Fprintf(a.stderr, "leakdesk: past export not read, former contacts in it are not found: %s\n", u)
 			}
-			res := matched.Findings
-			a.reportUnread(res.Unread, res.Rows)
-			// Findings of a leak of which nothing was read (EUNREAD) are not
-			// findings: they were not stored, and are not printed as "0 contacts".
-			if err != nil {
-				if a.format == "json" {
-					writeJSON(a.stdout, res)
-				}
-				return err
-			}
-			switch a.format {
-			case "json":
-				return writeJSON(a.stdout, res)
-			case "csv":
-				return writeMatchCSV(a, res)
-			}
-			printMatch(a, res, matched.Registry)
-			return nil
+			return a.writeFindings(matched.Findings, matched.Registry.String(), err)
 		},
 	}
+	dist.register(cmd)
 	df.register(a, cmd)
 	f := cmd.Flags()
 	rf.register(cmd, "(required)")
@@ -163,6 +165,28 @@ func (a *app) evidenceLeaks(ctx context.Context, incidentID int64) ([]match.Sour
 	return match.EvidenceSources(ctx, svc, incidentID, a.actor, "match against the registry")
 }
 
+// writeFindings prints a match's findings; err is the match's, EUNREAD
+// when nothing could be read.
+func (a *app) writeFindings(res *leakdesk.Findings, registry string, err error) error {
+	a.reportUnread(res.Unread, res.Rows)
+	// Findings of a leak of which nothing was read (EUNREAD) are not
+	// findings: they were not stored, and are not printed as "0 contacts".
+	if err != nil {
+		if a.format == "json" {
+			writeJSON(a.stdout, res)
+		}
+		return err
+	}
+	switch a.format {
+	case "json":
+		return writeJSON(a.stdout, res)
+	case "csv":
+		return writeMatchCSV(a, res)
+	}
+	printMatch(a, res, registry)
+	return nil
+}
+
 func writeMatchCSV(a *app, res *leakdesk.Findings) error {
 	w := csv.NewWriter(a.stdout)
 	w.Write([]string{"id", "org_id", "organisation", "name", "class", "confidence", "fields", "rows"})
@@ -177,10 +201,10 @@ func writeMatchCSV(a *app, res *leakdesk.Findings) error {
 	return w.Error()
 }
 
-func printMatch(a *app, res *leakdesk.Findings, reg *match.Registry) {
+func printMatch(a *app, res *leakdesk.Findings, registry string) {
 	w := a.stdout
 	fmt.Fprintf(w, "%d rows read, %d linked to %d contacts of %d organisations (registry: %s)\n",
-		res.Rows, res.MatchedRows, len(res.Contacts), len(res.Organisations), reg)
+		res.Rows, res.MatchedRows, len(res.Contacts), len(res.Organisations), registry)
 	fmt.Fprintf(w, "\nAffected organisations (%d)\n", len(res.Organisations))
 	t := newTable(w, "  ID", "ORGANISATION", "CONTACTS")
 	for _, o := range res.Organisations {
@@ -269,4 +293,93 @@ func showRows(rows []int64) string {
 		return fmt.Sprintf("%s… (%d)", showInts(rows[:4]), len(rows))
 	}
 	return showInts(rows)
+}
+
+// distributeFlags spread a match over worker processes.
+type distributeFlags struct {
+	on        bool
+	pieceSize int64
+	progress  int64
+	every     time.Duration
+}
+
+func (f *distributeFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.on, "distribute", false, `cut the leaked files into pieces matched by "leakdesk worker" processes sharing the database, wait, and print the merged findings`)
+	fl.Int64Var(&f.pieceSize, "piece-size", 64<<20, "with --distribute, about how many bytes of a line-format file one piece holds")
+	fl.Int64Var(&f.progress, "progress", 0, "show how far distributed match run RUN is, and exit")
+	fl.DurationVar(&f.every, "progress-every", 2*time.Second, "with --distribute, how often progress is shown while waiting")
+}
+
+// matchDistributed starts a distributed run of req and waits for its
+// merged findings, showing progress on stderr.
+func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Logger: a.logger})
+	if err != nil {
+		return nil, err
+	}
+	runs := store.NewMatchRunService(db)
+	run, err := match.NewDistributor(runs, req.Read, a.logger).Start(ctx, req, f.pieceSize, q.EnqueuePiece)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.stderr, "match run %d: %d pieces, %s; waiting for workers (leakdesk worker)\n", run.ID, run.Pieces, showBytes(run.Bytes))
+	tick := time.NewTicker(f.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(a.stderr, "stopped waiting; the workers go on: leakdesk match --progress %d\n", run.ID)
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(a.stderr, describeProgress(run, time.Now()))
+		if run.Findings == nil {
+			continue
+		}
+		if run.Findings.NothingRead() {
+			return run.Findings, leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(run.Findings.Unread))
+		}
+		return run.Findings, nil
+	}
+}
+
+// showMatchProgress prints how far a run is.
+func (a *app) showMatchProgress(ctx context.Context, id int64) error {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := store.NewMatchRunService(db).FindMatchRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.format == "json" {
+		p := run.Progress(time.Now())
+		return writeJSON(a.stdout, map[string]any{"run": run.ID, "pieces": p.Pieces, "pieces_done": p.PiecesDone, "bytes": p.Bytes,
+			"bytes_done": p.BytesDone, "bytes_per_second": p.BytesPerSecond, "end": p.End, "merged": p.Merged})
+	}
+	fmt.Fprintln(a.stdout, describeProgress(run, time.Now()))
+	return nil
+}
+
+func describeProgress(run *leakdesk.MatchRun, now time.Time) string {
+	p := run.Progress(now)
+	line := fmt.Sprintf("match run %d: %d of %d pieces, %s of %s", run.ID, p.PiecesDone, p.Pieces, showBytes(p.BytesDone), showBytes(p.Bytes))
+	switch {
+	case p.Merged:
+		return line + ", merged"
+	case p.PiecesDone == p.Pieces:
+		return line + ", merging"
+	case p.BytesPerSecond > 0:
+		return line + fmt.Sprintf(", %s/s, end about %s", showBytes(int64(p.BytesPerSecond)), p.End.Local().Format(time.TimeOnly))
+	}
+	return line
 }

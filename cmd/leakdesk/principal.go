@@ -137,5 +137,6 @@ func commandActions() map[string]leakdesk.Action {
 		"share":               leakdesk.ActionShareExport,
 		"watch":               leakdesk.ActionEvidenceAdd, // takes files in as evidence, then matches them
 		"decoy-smtp":          leakdesk.ActionEvidenceAdd, // keeps mail to decoys as evidence
+		"worker":              leakdesk.ActionMatchRun,    // matches pieces of distributed runs and stores their findings
 	}
 }

@@ -36,16 +36,7 @@ type tamperer struct {
 }
 
 func newTamperer(t *testing.T, c *cli) *tamperer {
-	dsn := c.env["LEAKDESK_DB"]
-	if dsn == "" {
-		dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
-	}
-	db, err := store.Open(context.Background(), dsn, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return &tamperer{t: t, db: db}
+	return &tamperer{t: t, db: c.openStore(t)}
 }
 
 func (tp *tamperer) exec(query string, args ...any) {

@@ -126,16 +126,7 @@ func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 // checkTriagedOnce reads the store: one done triage row per file.
 func checkTriagedOnce(t *testing.T, c *cli, files int) {
 	t.Helper()
-	dsn := c.env["LEAKDESK_DB"]
-	if dsn == "" {
-		dsn = filepath.Join(c.env["LEAKDESK_DATA"], "leakdesk.db")
-	}
-	db, err := store.Open(context.Background(), dsn, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	triage := store.NewTriageService(db)
+	triage := store.NewTriageService(c.openStore(t))
 	all, err := triage.TriagedBefore(context.Background(), 1<<62)
 	if err != nil {
 		t.Fatal(err)

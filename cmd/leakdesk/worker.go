@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+func (a *app) workerCommand() *cobra.Command {
+	var df dumpFlags
+	var jobs int
+	var rescue time.Duration
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Match the pieces of distributed match runs (match --distribute) until interrupted",
+		Long: `worker takes pieces of the runs that "leakdesk match --distribute" started,
+matches them against the run's registry, and stores their partial
+findings; the worker that finishes a run's last piece merges them. Run
+any number, on any machines that share the database (--db) and see the
+leaked and registry files at the same paths. A worker killed mid-piece
+leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, err := a.openDB(ctx)
+			if err != nil {
+				return err
+			}
+			d := match.NewDistributor(store.NewMatchRunService(db), df.opts, a.logger)
+			q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Distributor: d, Jobs: jobs, RescueAfter: rescue, Logger: a.logger})
+			if err != nil {
+				return err
+			}
+			return workUntilDone(ctx, q)
+		},
+	}
+	df.register(a, cmd)
+	cmd.Flags().IntVar(&jobs, "jobs", 1, "how many pieces this worker matches at once (each uses --workers goroutines)")
+	cmd.Flags().DurationVar(&rescue, "rescue-after", time.Hour, "how long a piece may run before it is taken as cut short by a crash and matched again; longer than any piece takes")
+	return cmd
+}
+
+// workUntilDone works the queue until ctx ends, then lets running pieces
+// finish. A piece cut short is taken again by a worker.
+func workUntilDone(ctx context.Context, q *match.Queue) error {
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	return q.Stop(stopCtx)
+}

@@ -1,0 +1,225 @@
+package match
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// Distributor spreads a match over workers: Start cuts the leaks into
+// pieces and records each as a job; any number of workers, on any
+// machines that share the database and the files, match pieces
+// (WorkPiece); the last piece done enqueues the merge (Merge), which
+// stores the findings of one scan of the whole leak, once.
+type Distributor struct {
+	runs   leakdesk.MatchRunService
+	read   dump.Options // this process's own: its workers, spool, archive password
+	svc    *Service
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	spec    string // the run spec the scanner was made for
+	scanner *Scanner
+	matched *Matched
+}
+
+// NewDistributor returns a distributor over runs; read gives this
+// process's own reading options (Workers, SpoolDir, Password), which a
+// run's spec does not carry.
+func NewDistributor(runs leakdesk.MatchRunService, read dump.Options, logger *slog.Logger) *Distributor {
+	return &Distributor{runs: runs, read: read, svc: NewService(nil, logger), logger: logger}
+}
+
+// runSpec is what every worker needs to match a run's pieces as one
+// process would: the registry and the past, and the reading limits that
+// change what is read. The archive password stays with each process.
+type runSpec struct {
+	Registry        string          `json:"registry"`
+	RegistryOptions RegistryOptions `json:"registry_options"`
+	PastExports     []string        `json:"past_exports,omitempty"`
+	History         string          `json:"history,omitempty"`
+	Leaks           []string        `json:"leaks"`
+	Limits          readLimits      `json:"limits"`
+}
+
+type readLimits struct {
+	MaxExpandedBytes int64  `json:"max_expanded_bytes"`
+	MaxRatio         int64  `json:"max_ratio"`
+	MaxDepth         int    `json:"max_depth"`
+	MaxRecordBytes   int    `json:"max_record_bytes"`
+	MaxJSONDepth     int    `json:"max_json_depth"`
+	MaxCellLines     int    `json:"max_cell_lines"`
+	Region           string `json:"region"`
+}
+
+// request is the match request of the spec, read with own's workers,
+// spool and password.
+func (s runSpec) request(own dump.Options) Request {
+	read := own
+	l := s.Limits
+	read.MaxExpandedBytes, read.MaxRatio, read.MaxDepth, read.MaxRecordBytes = l.MaxExpandedBytes, l.MaxRatio, l.MaxDepth, l.MaxRecordBytes
+	read.MaxJSONDepth, read.MaxCellLines, read.Region, read.Progress = l.MaxJSONDepth, l.MaxCellLines, l.Region, nil
+	return Request{Registry: s.Registry, RegistryOptions: s.RegistryOptions, PastExports: s.PastExports, History: s.History,
+		Leaks: Files(s.Leaks...), Read: read}
+}
+
+// Start cuts r's leaks into pieces of about pieceSize bytes and records
+// the run, each piece enqueued (enqueue) in the same transaction.
+func (d *Distributor) Start(ctx context.Context, r Request, pieceSize int64, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
+	if r.EstimateWeights {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "weights cannot be estimated when the leak is matched in pieces; match it in one process")
+	}
+	spec := runSpec{Registry: r.Registry, RegistryOptions: r.RegistryOptions, PastExports: r.PastExports, History: r.History}
+	for _, src := range r.Leaks {
+		if src.Open != nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is read from a stream (evidence in the vault): only files that every worker can open are matched in pieces", src.Name)
+		}
+		spec.Leaks = append(spec.Leaks, src.Path)
+	}
+	o := r.Read
+	spec.Limits = readLimits{o.MaxExpandedBytes, o.MaxRatio, o.MaxDepth, o.MaxRecordBytes, o.MaxJSONDepth, o.MaxCellLines, o.Region}
+	reader, err := dump.NewReader(r.Read)
+	if err != nil {
+		return nil, err
+	}
+	pieces, err := Split(reader, spec.Leaks, pieceSize)
+	if err != nil {
+		return nil, err
+	}
+	run := &leakdesk.MatchRun{IncidentID: r.Incident, Actor: r.Actor}
+	if run.Spec, err = json.Marshal(spec); err != nil {
+		return nil, fmt.Errorf("encode match run: %w", err)
+	}
+	records := make([]leakdesk.MatchPiece, len(pieces))
+	for i, p := range pieces {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("encode piece: %w", err)
+		}
+		records[i] = leakdesk.MatchPiece{Spec: b, Bytes: p.End - p.Start}
+	}
+	if err := d.runs.CreateMatchRun(ctx, run, records, enqueue); err != nil {
+		return nil, err
+	}
+	d.logger.Info("match run started", "run", run.ID, "incident", run.IncidentID, "pieces", run.Pieces, "bytes", run.Bytes)
+	return run, nil
+}
+
+// WorkPiece matches piece seq of run and stores its partial findings,
+// unless an earlier run of the job did; the last piece done enqueues the
+// merge (merge). A worker killed here leaves the piece unstored, and its
+// job is worked again.
+func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge leakdesk.MatchEnqueueFunc) error {
+	piece, err := d.runs.FindMatchPiece(ctx, runID, seq)
+	if err != nil {
+		return err
+	}
+	if piece.Partial != nil {
+		return nil
+	}
+	var p Piece
+	if err := json.Unmarshal(piece.Spec, &p); err != nil {
+		return fmt.Errorf("decode piece %d of match run %d: %w", seq, runID, err)
+	}
+	scanner, _, err := d.scannerOf(ctx, runID)
+	if err != nil {
+		return err
+	}
+	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
+	partial, err := scanner.ScanPiece(ctx, p)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(partial)
+	if err != nil {
+		return fmt.Errorf("encode partial findings: %w", err)
+	}
+	stored, err := d.runs.CompleteMatchPiece(ctx, runID, seq, b, merge)
+	if stored {
+		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows)
+	}
+	return err
+}
+
+// Merge merges a run's partial findings into the findings of one scan of
+// the whole leak and stores them, once: in the run, and in its incident
+// when it has one.
+func (d *Distributor) Merge(ctx context.Context, runID int64) error {
+	run, err := d.runs.FindMatchRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if !run.MergedAt.IsZero() {
+		return nil
+	}
+	raw, err := d.runs.MatchPartials(ctx, runID)
+	if err != nil {
+		return err
+	}
+	partials := make([]*Partial, len(raw))
+	for i, b := range raw {
+		partials[i] = new(Partial)
+		if err := json.Unmarshal(b, partials[i]); err != nil {
+			return fmt.Errorf("decode partial findings of piece %d of match run %d: %w", i, runID, err)
+		}
+	}
+	scanner, matched, err := d.scannerOf(ctx, runID)
+	if err != nil {
+		return err
+	}
+	var spec runSpec
+	if err := json.Unmarshal(run.Spec, &spec); err != nil {
+		return fmt.Errorf("decode match run %d: %w", runID, err)
+	}
+	out := &Matched{Registry: matched.Registry, PastUnread: matched.PastUnread}
+	if out.Findings, err = scanner.Merge(partials, spec.Leaks); err != nil {
+		return err
+	}
+	// The run, not Conclude, stores the findings: with the mark that they
+	// are merged, in one transaction.
+	if err := d.svc.Conclude(ctx, spec.request(d.read), out); err != nil && leakdesk.ErrorCode(err) != leakdesk.EUNREAD {
+		return err
+	}
+	if run.IncidentID != 0 && d.svc.findings != nil {
+		if out.Findings, err = d.svc.withDecisions(ctx, run.IncidentID, out.Findings); err != nil {
+			return err
+		}
+	}
+	done, err := d.runs.CompleteMatchRun(ctx, runID, out.Findings)
+	if done {
+		d.logger.Info("match run merged", "run", runID, "incident", run.IncidentID, "rows", out.Findings.Rows, "contacts", len(out.Findings.Contacts))
+	}
+	return err
+}
+
+// scannerOf returns the scanner for a run's spec: a worker serves runs
+// against the same registry without loading it again. This is where the
+// registry is loaded, and where a prebuilt index would be opened.
+func (d *Distributor) scannerOf(ctx context.Context, runID int64) (*Scanner, *Matched, error) {
+	run, err := d.runs.FindMatchRun(ctx, runID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var spec runSpec
+	if err := json.Unmarshal(run.Spec, &spec); err != nil {
+		return nil, nil, fmt.Errorf("decode match run %d: %w", runID, err)
+	}
+	spec.Leaks = nil // the registry does not depend on the leaks
+	key, _ := json.Marshal(spec)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.spec == string(key) {
+		return d.scanner, d.matched, nil
+	}
+	scanner, matched, err := d.svc.ScannerFor(ctx, spec.request(d.read))
+	if err != nil {
+		return nil, nil, err
+	}
+	d.spec, d.scanner, d.matched = string(key), scanner, matched
+	return scanner, matched, nil
+}

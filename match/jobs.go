@@ -1,0 +1,170 @@
+package match
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// QueueName is the River queue of distributed matching, apart from
+// notify's and watch's so that a long match never holds back a notice.
+const QueueName = "match"
+
+// PieceArgs is the job that matches one piece of a run.
+type PieceArgs struct {
+	Run int64 `json:"run"`
+	Seq int   `json:"seq"`
+}
+
+// Kind names the job for River.
+func (PieceArgs) Kind() string { return "match.piece" }
+
+// InsertOpts puts the job on the match queue.
+func (PieceArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: 10}
+}
+
+// MergeArgs is the job that merges a run's partial findings.
+type MergeArgs struct {
+	Run int64 `json:"run"`
+}
+
+// Kind names the job for River.
+func (MergeArgs) Kind() string { return "match.merge" }
+
+// InsertOpts puts the job on the match queue, once per run.
+func (MergeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// pieceWorker works piece jobs; the last piece enqueues the merge through
+// the client that works it.
+type pieceWorker struct {
+	river.WorkerDefaults[PieceArgs]
+	d *Distributor
+}
+
+func (w *pieceWorker) Work(ctx context.Context, job *river.Job[PieceArgs]) error {
+	return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
+		_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
+		return err
+	})
+}
+
+type mergeWorker struct {
+	river.WorkerDefaults[MergeArgs]
+	d *Distributor
+}
+
+func (w *mergeWorker) Work(ctx context.Context, job *river.Job[MergeArgs]) error {
+	return w.d.Merge(ctx, job.Args.Run)
+}
+
+// Queue is the River client of the match queue, over the store's
+// database.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+}
+
+// QueueConfig says how a process takes part in distributed matching.
+type QueueConfig struct {
+	// Distributor, when set, makes the process a worker: it takes pieces
+	// and merges. Without it, the queue only enqueues.
+	Distributor *Distributor
+	// Jobs is how many pieces the worker matches at once; each piece uses
+	// the reader's Workers goroutines.
+	Jobs int
+	// RescueAfter is how long a piece may run before it is taken to have
+	// been cut short by a crash and is worked again; longer than any
+	// piece takes.
+	RescueAfter time.Duration
+	Logger      *slog.Logger
+}
+
+// NewQueue opens the match queue on db ("sqlite" or "postgres"), creating
+// River's tables if needed.
+func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) (*Queue, error) {
+	var driver riverdriver.Driver[*sql.Tx]
+	switch dialect {
+	case "sqlite":
+		driver = riversqlite.New(db)
+	case "postgres":
+		driver = riverdatabasesql.New(db)
+	default:
+		return nil, fmt.Errorf("match queue: unknown dialect %q", dialect)
+	}
+	if err := migrateRiver(ctx, driver, cfg.Logger); err != nil {
+		return nil, err
+	}
+	rescue := cmp.Or(cfg.RescueAfter, time.Hour)
+	rc := &river.Config{
+		Logger:            cfg.Logger,
+		PollOnly:          true, // database/sql drivers cannot LISTEN
+		FetchCooldown:     20 * time.Millisecond,
+		FetchPollInterval: 100 * time.Millisecond,
+		// A piece still running after rescue was cut short by a crash: it
+		// is worked again. Storing its partial findings is idempotent, so
+		// a piece worked twice counts once. River rescues only jobs that
+		// have a timeout, and a live piece is stopped at it: both are the
+		// same bound.
+		JobTimeout:           rescue,
+		RescueStuckJobsAfter: rescue,
+	}
+	if cfg.Distributor != nil {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &pieceWorker{d: cfg.Distributor})
+		river.AddWorker(workers, &mergeWorker{d: cfg.Distributor})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(cfg.Jobs, 1)}}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("match queue: %w", err)
+	}
+	return &Queue{client: client}, nil
+}
+
+// migrateRiver creates River's tables. Workers started together race to
+// create them; each migration runs in a transaction, so the losers find
+// the tables made when they try again.
+func migrateRiver(ctx context.Context, driver riverdriver.Driver[*sql.Tx], log *slog.Logger) error {
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return fmt.Errorf("match queue: %w", err)
+	}
+	for attempt := 1; ; attempt++ {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err == nil {
+			return nil
+		}
+		if attempt == 5 {
+			return fmt.Errorf("match queue: create River's tables: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
+}
+
+// EnqueuePiece is a leakdesk.MatchEnqueueFunc for piece jobs.
+func (q *Queue) EnqueuePiece(ctx context.Context, tx *sql.Tx, run int64, seq int) error {
+	_, err := q.client.InsertTx(ctx, tx, PieceArgs{Run: run, Seq: seq}, nil)
+	return err
+}
+
+// Start works jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop lets running jobs finish, then stops.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }

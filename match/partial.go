@@ -1,0 +1,165 @@
+package match
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// Partial is what scanning one piece of a leak found, rows numbered from
+// 1 within the piece. It keeps what each of the scan's workers gathered,
+// as Scan does before it merges them, so that Merge gives the findings of
+// one scan of the whole leak. Stored between the two, it is JSON.
+type Partial struct {
+	Rows    int64             `json:"rows"`
+	Unread  []leakdesk.Unread `json:"unread"`
+	Workers []PartialWorker   `json:"workers"`
+}
+
+// PartialWorker is one scan worker's share of a piece.
+type PartialWorker struct {
+	Matched        int64                  `json:"matched"`
+	Invalid        leakdesk.InvalidCounts `json:"invalid"`
+	Review         []leakdesk.ReviewItem  `json:"review"`
+	Contacts       []PartialContact       `json:"contacts"`
+	Former         []PartialPerson        `json:"former"`
+	Unknown        []PartialPerson        `json:"unknown"`
+	FormerRows     int64                  `json:"former_rows"`
+	UnknownRows    int64                  `json:"unknown_rows"`
+	IdentifierRows int64                  `json:"identifier_rows"`
+	NoContactRows  int64                  `json:"no_contact_rows"`
+	// UnknownSeen are the unknown people told apart beyond those listed,
+	// by the hash of their address or number; UnknownOverflow counts
+	// those beyond them, by row.
+	UnknownSeen     []uint64 `json:"unknown_seen,omitempty"`
+	UnknownOverflow int64    `json:"unknown_overflow,omitempty"`
+}
+
+// PartialContact is a registry contact a worker linked rows to, with the
+// link that explains them best.
+type PartialContact struct {
+	ID         string               `json:"id"`
+	Class      string               `json:"class"`
+	Confidence float64              `json:"confidence"`
+	Evidence   []leakdesk.Agreement `json:"evidence"`
+	Weight     float64              `json:"weight"`
+	BestRow    int64                `json:"best_row"`
+	Rows       []int64              `json:"rows"`
+	Fields     []string             `json:"fields"`
+}
+
+// PartialPerson is a former contact (by their place in the past) or an
+// unknown person (by their address or number) a worker met.
+type PartialPerson struct {
+	Past   int                   `json:"past,omitempty"`
+	Key    string                `json:"key,omitempty"`
+	Person leakdesk.LeakedPerson `json:"person"`
+	Fields []string              `json:"fields"`
+}
+
+// partial saves what accs gathered over rows records.
+func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Partial {
+	p := &Partial{Rows: rows, Unread: unread}
+	for _, a := range accs {
+		u := &a.unlinked
+		w := PartialWorker{Matched: a.matched, Invalid: a.invalid, Review: a.review, FormerRows: u.formerRows, UnknownRows: u.unknownRows,
+			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows, UnknownOverflow: u.unknownOverflow}
+		for c, ca := range a.contacts {
+			w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
+				Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
+		}
+		for i, pa := range u.former {
+			w.Former = append(w.Former, PartialPerson{Past: i, Person: pa.person, Fields: slices.Sorted(maps.Keys(pa.fields))})
+		}
+		for _, pa := range u.unknown {
+			w.Unknown = append(w.Unknown, PartialPerson{Key: pa.key, Person: pa.person, Fields: slices.Sorted(maps.Keys(pa.fields))})
+		}
+		w.UnknownSeen = slices.Sorted(maps.Keys(u.unknownSeen))
+		p.Workers = append(p.Workers, w)
+	}
+	return p
+}
+
+// Merge puts the partials of a leak's pieces, in reading order, together
+// into the findings of one scan of the whole leak: rows are numbered
+// across the pieces, and each contact and person is counted once. leaks
+// names the files read.
+func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings, error) {
+	byID := make(map[string]*Contact, len(s.m.reg.Contacts))
+	for _, c := range s.m.reg.Contacts {
+		byID[c.ID] = c
+	}
+	var accs []*acc
+	var offset int64
+	unread := []leakdesk.Unread{}
+	for _, p := range partials {
+		for _, w := range p.Workers {
+			a, err := s.accOf(w, offset, byID)
+			if err != nil {
+				return nil, err
+			}
+			accs = append(accs, a)
+		}
+		offset += p.Rows
+		unread = append(unread, p.Unread...)
+	}
+	res := s.result(offset, accs)
+	res.Leaks, res.Unread = leaks, unread
+	return res, nil
+}
+
+// accOf turns a worker's share back into what the worker gathered, its
+// rows moved by offset.
+func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact) (*acc, error) {
+	a := &acc{contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
+	u := &a.unlinked
+	u.formerRows, u.unknownRows, u.identifierRows, u.noContactRows = w.FormerRows, w.UnknownRows, w.IdentifierRows, w.NoContactRows
+	u.unknownOverflow = w.UnknownOverflow
+	for _, h := range w.UnknownSeen {
+		u.unknownSeen[h] = struct{}{}
+	}
+	for _, r := range w.Review {
+		r.Row += offset
+		a.review = append(a.review, r)
+	}
+	for _, pc := range w.Contacts {
+		c := byID[pc.ID]
+		if c == nil {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "contact %s of a piece's findings is not in the registry: the registry changed during the run", pc.ID)
+		}
+		a.contacts[c] = &contactAcc{best: Link{Contact: c, Weight: pc.Weight, Confidence: pc.Confidence, Class: pc.Class, Evidence: pc.Evidence},
+			bestRow: pc.BestRow + offset, rows: shifted(pc.Rows, offset), fields: fieldSet(pc.Fields)}
+	}
+	for _, pp := range w.Former {
+		u.former[pp.Past] = personAccOf(pp, offset)
+	}
+	for _, pp := range w.Unknown {
+		pa := personAccOf(pp, offset)
+		pa.key = pp.Key
+		u.unknown[keyHash(pp.Key)] = pa
+	}
+	return a, nil
+}
+
+func personAccOf(pp PartialPerson, offset int64) *personAcc {
+	pa := &personAcc{person: pp.Person, fields: fieldSet(pp.Fields)}
+	pa.person.Rows = shifted(pp.Person.Rows, offset)
+	return pa
+}
+
+func shifted(rows []int64, offset int64) []int64 {
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = r + offset
+	}
+	return out
+}
+
+func fieldSet(fields []string) map[string]bool {
+	m := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		m[f] = true
+	}
+	return m
+}

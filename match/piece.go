@@ -1,0 +1,83 @@
+package match
+
+import (
+	"context"
+	"os"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
+)
+
+// Piece is a part of a leak that is scanned on its own: a byte range of
+// a line-format file, or, for archives and formats that cannot be split,
+// a whole file.
+type Piece struct {
+	File string `json:"file"`
+	// Layout, for a byte range, is how the whole file reads; nil for a
+	// whole file.
+	Layout *dump.Layout `json:"layout,omitempty"`
+	Start  int64        `json:"start"`
+	End    int64        `json:"end"` // a whole file's size
+}
+
+// Split cuts the files into pieces of about size bytes, in reading order:
+// files of a line format by byte ranges, the others whole. A piece is
+// never smaller than dump.MinSplit, so that a file's header is always in
+// its first piece.
+func Split(r *dump.Reader, files []string, size int64) ([]Piece, error) {
+	size = max(size, dump.MinSplit)
+	var pieces []Piece
+	for _, f := range files {
+		info, err := os.Stat(f)
+		if err != nil {
+			return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "file %s cannot be read: %v", f, err)
+		}
+		if info.IsDir() || info.Size() <= size {
+			pieces = append(pieces, Piece{File: f, End: info.Size()})
+			continue
+		}
+		layout, ok, err := r.SplitLayout(f)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			pieces = append(pieces, Piece{File: f, End: info.Size()})
+			continue
+		}
+		for start := int64(0); start < info.Size(); start += size {
+			pieces = append(pieces, Piece{File: f, Layout: &layout, Start: start, End: min(start+size, info.Size())})
+		}
+	}
+	return pieces, nil
+}
+
+// ScanPiece scans one piece, its rows numbered from 1 within it: Merge
+// numbers them as one scan of the whole leak would.
+func (s *Scanner) ScanPiece(ctx context.Context, p Piece) (*Partial, error) {
+	accs := s.newAccs()
+	var rows int64
+	visit := func(t *dump.Table) error {
+		n, err := s.scanTable(ctx, t, rows, accs)
+		rows += n
+		return err
+	}
+	unread := []leakdesk.Unread{}
+	if p.Layout == nil {
+		files, err := dump.Unreads(readSource(ctx, s.reader, Source{Name: p.File, Path: p.File}, visit))
+		if err != nil {
+			return nil, err
+		}
+		unread = files
+	} else if err := s.reader.ReadRange(ctx, p.File, *p.Layout, p.Start, p.End, visit); err != nil {
+		return nil, err
+	}
+	return s.partial(rows, accs, unread), nil
+}
+
+func (s *Scanner) newAccs() []*acc {
+	accs := make([]*acc, s.workers)
+	for i := range accs {
+		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked()}
+	}
+	return accs
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/leakdesk/leakdesk"
+)
+
+// MatchRunService implements leakdesk.MatchRunService.
+type MatchRunService struct{ db *DB }
+
+var _ leakdesk.MatchRunService = (*MatchRunService)(nil)
+
+// NewMatchRunService returns the match run service backed by db.
+func NewMatchRunService(db *DB) *MatchRunService { return &MatchRunService{db: db} }
+
+func (s *MatchRunService) CreateMatchRun(ctx context.Context, run *leakdesk.MatchRun, pieces []leakdesk.MatchPiece, enqueue leakdesk.MatchEnqueueFunc) error {
+	if len(pieces) == 0 || run.Actor == "" {
+		return leakdesk.Errorf(leakdesk.EINVALID, "a match run needs pieces and an actor")
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if run.IncidentID != 0 {
+			if _, err := s.db.findIncidentByID(ctx, tx, run.IncidentID, true); err != nil {
+				return err
+			}
+		}
+		run.CreatedAt, run.Pieces, run.Bytes = s.db.now(), len(pieces), 0
+		for _, p := range pieces {
+			run.Bytes += p.Bytes
+		}
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO match_runs (incident_id, actor, spec, pieces, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+			run.IncidentID, run.Actor, string(run.Spec), run.Pieces, run.Bytes, s.db.timeArg(run.CreatedAt)).Scan(&run.ID); err != nil {
+			return fmt.Errorf("insert match run: %w", err)
+		}
+		for i, p := range pieces {
+			if _, err := tx.ExecContext(ctx, s.db.rebind(`INSERT INTO match_pieces (run_id, seq, spec, bytes) VALUES (?, ?, ?, ?)`),
+				run.ID, i, string(p.Spec), p.Bytes); err != nil {
+				return fmt.Errorf("insert piece %d of match run: %w", i, err)
+			}
+			if err := enqueue(ctx, tx, run.ID, i); err != nil {
+				return fmt.Errorf("enqueue piece %d of match run %d: %w", i, run.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *MatchRunService) FindMatchRun(ctx context.Context, id int64) (*leakdesk.MatchRun, error) {
+	var r leakdesk.MatchRun
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var spec, findings string
+		err := tx.QueryRowContext(ctx, s.db.rebind(`
+			SELECT id, incident_id, actor, spec, pieces, pieces_done, bytes, bytes_done, created_at, merged_at, findings
+			FROM match_runs WHERE id = ?`), id).Scan(&r.ID, &r.IncidentID, &r.Actor, &spec, &r.Pieces, &r.PiecesDone, &r.Bytes, &r.BytesDone,
+			scanTime{&r.CreatedAt}, scanTime{&r.MergedAt}, &findings)
+		if errors.Is(err, sql.ErrNoRows) {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("find match run %d: %w", id, err)
+		}
+		r.Spec = []byte(spec)
+		if findings != "" {
+			r.Findings = new(leakdesk.Findings)
+			if err := json.Unmarshal([]byte(findings), r.Findings); err != nil {
+				return fmt.Errorf("decode findings of match run %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (s *MatchRunService) FindMatchPiece(ctx context.Context, runID int64, seq int) (*leakdesk.MatchPiece, error) {
+	p := leakdesk.MatchPiece{RunID: runID, Seq: seq}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var spec string
+		var partial sql.NullString
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT spec, bytes, partial, done_at FROM match_pieces WHERE run_id = ? AND seq = ?`), runID, seq).
+			Scan(&spec, &p.Bytes, &partial, scanTime{&p.DoneAt})
+		if errors.Is(err, sql.ErrNoRows) {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "piece %d of match run %d not found", seq, runID)
+		}
+		if err != nil {
+			return fmt.Errorf("find piece %d of match run %d: %w", seq, runID, err)
+		}
+		p.Spec = []byte(spec)
+		if partial.Valid {
+			p.Partial = []byte(partial.String)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (s *MatchRunService) CompleteMatchPiece(ctx context.Context, runID int64, seq int, partial []byte, merge leakdesk.MatchEnqueueFunc) (bool, error) {
+	var done bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_pieces SET partial = ?, done_at = ? WHERE run_id = ? AND seq = ? AND partial IS NULL`),
+			string(partial), s.db.timeArg(s.db.now()), runID, seq)
+		if err != nil {
+			return fmt.Errorf("record piece %d of match run %d: %w", seq, runID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // recorded by an earlier run of the job
+		}
+		done = true
+		// The run's row is updated, and so locked, by every piece that
+		// completes: the counts each sees include every piece committed
+		// before, so exactly one sees the last piece done.
+		var piecesDone, pieces int
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`
+			UPDATE match_runs SET pieces_done = pieces_done + 1, bytes_done = bytes_done + (SELECT bytes FROM match_pieces WHERE run_id = ? AND seq = ?)
+			WHERE id = ? RETURNING pieces_done, pieces`), runID, seq, runID).Scan(&piecesDone, &pieces); err != nil {
+			return fmt.Errorf("count pieces of match run %d: %w", runID, err)
+		}
+		if piecesDone == pieces {
+			return merge(ctx, tx, runID, -1)
+		}
+		return nil
+	})
+	return done, err
+}
+
+func (s *MatchRunService) MatchPartials(ctx context.Context, runID int64) ([][]byte, error) {
+	var out [][]byte
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.db.rebind(`SELECT seq, partial FROM match_pieces WHERE run_id = ? ORDER BY seq`), runID)
+		if err != nil {
+			return fmt.Errorf("query pieces of match run %d: %w", runID, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq int
+			var partial sql.NullString
+			if err := rows.Scan(&seq, &partial); err != nil {
+				return fmt.Errorf("read piece of match run %d: %w", runID, err)
+			}
+			if !partial.Valid {
+				return leakdesk.Errorf(leakdesk.ECONFLICT, "piece %d of match run %d is not done", seq, runID)
+			}
+			out = append(out, []byte(partial.String))
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *leakdesk.Findings) (bool, error) {
+	var done bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var incident int64
+		var actor string
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
+			}
+			return fmt.Errorf("find match run %d: %w", runID, err)
+		}
+		if incident != 0 {
+			f.IncidentID, f.Actor = incident, actor
+		}
+		doc, err := json.Marshal(f)
+		if err != nil {
+			return fmt.Errorf("encode findings: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET merged_at = ?, findings = ? WHERE id = ? AND merged_at IS NULL`),
+			s.db.timeArg(s.db.now()), string(doc), runID)
+		if err != nil {
+			return fmt.Errorf("record findings of match run %d: %w", runID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // merged by an earlier run of the job
+		}
+		done = true
+		if incident != 0 && !f.NothingRead() {
+			return s.db.recordFindings(ctx, tx, f)
+		}
+		return nil
+	})
+	return done, err
+}

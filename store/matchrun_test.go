@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+// TestMatchRunMergesOnce: pieces completed at once, some twice (a job
+// worked again after a crash), count once each, and exactly one of them
+// enqueues the merge; the merged findings are stored once, in the
+// incident when the run has one.
+func TestMatchRunMergesOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		incident := mustCreate(t, newIncidents(t, h.db), newIncident("distributed match")).ID
+		svc := store.NewMatchRunService(h.db)
+		const n = 12
+		pieces := make([]leakdesk.MatchPiece, n)
+		for i := range pieces {
+			pieces[i] = leakdesk.MatchPiece{Spec: []byte(fmt.Sprintf(`{"piece":%d}`, i)), Bytes: int64(100 + i)}
+		}
+		var enqueued []int
+		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
+		err := svc.CreateMatchRun(ctx, run, pieces, func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+			enqueued = append(enqueued, seq)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(enqueued) != n || run.Bytes != 100*n+n*(n-1)/2 {
+			t.Fatalf("enqueued %v, bytes %d", enqueued, run.Bytes)
+		}
+		if _, err := svc.MatchPartials(ctx, run.ID); leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
+			t.Fatalf("partials of an unfinished run: %v, want ECONFLICT", err)
+		}
+		var merges, recorded atomic.Int32
+		merge := func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+			merges.Add(1)
+			return nil
+		}
+		var wg sync.WaitGroup
+		for i := range 2 * n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				seq := i % n
+				done, err := svc.CompleteMatchPiece(ctx, run.ID, seq, []byte(fmt.Sprintf(`{"rows":%d}`, seq)), merge)
+				if err != nil {
+					t.Error(err)
+				}
+				if done {
+					recorded.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if merges.Load() != 1 || recorded.Load() != n {
+			t.Fatalf("merge enqueued %d times, %d pieces recorded; want 1 and %d", merges.Load(), recorded.Load(), n)
+		}
+		got, err := svc.FindMatchRun(ctx, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.PiecesDone != n || got.BytesDone != run.Bytes || got.Findings != nil {
+			t.Fatalf("run after its pieces: %+v", got)
+		}
+		partials, err := svc.MatchPartials(ctx, run.ID)
+		if err != nil || len(partials) != n || string(partials[5]) != `{"rows":5}` {
+			t.Fatalf("partials %q, %v", partials, err)
+		}
+		f := &leakdesk.Findings{Rows: 42, Leaks: []string{"a.txt"}, Contacts: []leakdesk.AffectedContact{{ID: "C-1", OrgID: "O-1", Class: "certain", Confidence: 1, Fields: []string{"email"}, Rows: []int64{7}}}}
+		for i, want := range []bool{true, false} {
+			done, err := svc.CompleteMatchRun(ctx, run.ID, f)
+			if err != nil || done != want {
+				t.Fatalf("merge %d: %v, %v; want %v", i, done, err, want)
+			}
+		}
+		latest, err := store.NewFindingsService(h.db).LatestFindings(ctx, incident)
+		if err != nil || latest.Rows != 42 || latest.Actor != "local:alice" {
+			t.Fatalf("incident findings %+v, %v", latest, err)
+		}
+		if n := h.exec(t, fmt.Sprintf("UPDATE findings SET actor = actor WHERE incident_id = %d", incident)); n != 1 {
+			t.Fatalf("%d findings stored in the incident; want 1", n)
+		}
+		got, err = svc.FindMatchRun(ctx, run.ID)
+		if err != nil || got.MergedAt.IsZero() || got.Findings == nil || got.Findings.Rows != 42 {
+			t.Fatalf("merged run %+v, %v", got, err)
+		}
+		if _, err := svc.FindMatchRun(ctx, run.ID+100); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("missing run: %v", err)
+		}
+	})
+}
