@@ -121,6 +121,11 @@ func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact)
 	}
 	for _, r := range w.Review {
 		r.Row += offset
+		if r.Leaked != nil {
+			leaked := *r.Leaked
+			leaked.Rows = shifted(leaked.Rows, offset)
+			r.Leaked = &leaked
+		}
 		a.review = append(a.review, r)
 	}
 	for _, pc := range w.Contacts {
