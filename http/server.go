@@ -62,6 +62,10 @@ type Config struct {
 	ShareKey []byte
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
+	// Intake, when set, takes files in for triage (POST /api/v1/intake),
+	// each at most IntakeMaxBytes (DefaultIntakeMaxBytes when zero).
+	Intake         Intake
+	IntakeMaxBytes int64
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
