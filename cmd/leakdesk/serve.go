@@ -126,9 +126,8 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			srvCfg := ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso,
-				IntakeMaxBytes: intakeMax,
-				Now:            a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())}
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso, IntakeMaxBytes: intakeMax,
+				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())}
 			if intake {
 				srvCfg.Intake = desk.Intake
 			}
