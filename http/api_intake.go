@@ -116,3 +116,21 @@ func (s *server) handleIntakeShow() http.Handler {
 		return s.cfg.Intake.Find(r.Context(), id)
 	})
 }
+
+// confirming is the body of POST .../confirm: the awareness time, when it
+// is not the alert's, and why.
+type confirming struct {
+	AwareAt time.Time `json:"aware_at,omitzero"`
+	Reason  string    `json:"reason,omitempty"`
+}
+
+// handleConfirm confirms an incident that an alert proposed, keeping or
+// correcting its awareness time.
+func (s *server) handleConfirm() http.Handler {
+	return call(s, func(r *http.Request, in confirming) (any, error) {
+		if err := s.cfg.Incidents.ConfirmIncident(r.Context(), incidentID(r), principal(r).String(), in.AwareAt, in.Reason); err != nil {
+			return nil, err
+		}
+		return s.incidentView(r)
+	})
+}

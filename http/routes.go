@@ -56,6 +56,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/incidents", need(leakdesk.ActionIncidentCreate), "open an incident", s.handleIncidentCreate()},
 		{"GET " + incident, need(leakdesk.ActionIncidentRead), "an incident with its clocks and evidence", s.handleIncidentShow()},
 		{"POST " + incident + "/aware", need(leakdesk.ActionIncidentAware), "record or move the awareness time (may need a second approval)", s.handleAware()},
+		{"POST " + incident + "/confirm", need(leakdesk.ActionIncidentAware), "confirm an incident that an alert proposed, keeping its awareness time or correcting it (aware_at)", s.handleConfirm()},
 		{"POST " + incident + "/notes", need(leakdesk.ActionIncidentNote), "add a note to the timeline", s.handleNote()},
 		{"POST " + incident + "/close", need(leakdesk.ActionIncidentClose), "close the incident (may need a second approval)", s.handleClose()},
 		{"POST " + incident + "/reopen", need(leakdesk.ActionIncidentReopen), "reopen the incident", s.handleReopen()},
