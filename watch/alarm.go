@@ -39,10 +39,11 @@ type AlarmWorker struct {
 
 // Work sends the alarm.
 func (w *AlarmWorker) Work(ctx context.Context, job *river.Job[AlarmArgs]) error {
-	return w.alerts.send(ctx, job.Args.Channel, job.Args.Notice, job.Args.Payload)
+	return w.alerts.send(ctx, job.Args.Channel, job.Args.Notice, job.Args.Payload, nil)
 }
 
-// RaiseAlarm enqueues n, with payload, on every configured channel.
+// RaiseAlarm enqueues n, with payload, on every configured channel, and
+// proposes an incident aware at n.At.
 func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
 	body, err := json.Marshal(payload)
 	if err != nil {
@@ -51,6 +52,10 @@ func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
 	var jobs []river.InsertManyParams
 	for _, c := range d.channels {
 		jobs = append(jobs, river.InsertManyParams{Args: AlarmArgs{Notice: n, Payload: body, Channel: c}})
+	}
+	jobs = append(jobs, d.proposals.proposal(n.Key, n.Subject, n.At, time.Time{}, d.proposals.Actor)...)
+	if len(jobs) == 0 {
+		return nil
 	}
 	if _, err := d.Queue.client.InsertMany(ctx, jobs); err != nil {
 		return fmt.Errorf("raise alarm %s: %w", n.Key, err)

@@ -38,7 +38,7 @@ webhook. It runs until interrupted. See docs/watch.md.`,
 				return err
 			}
 			ctx := cmd.Context()
-			desk, err := a.watchDesk(ctx, watch.Config{Alerts: acfg})
+			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Alerts: acfg})
 			if err != nil {
 				return err
 			}

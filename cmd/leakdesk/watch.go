@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 type alertFlags struct {
 	smtp, from, to, webhook string
 	alertMin                int
+	role, regimes           string // of the incidents alerts propose
 }
 
 func (f *alertFlags) add(cmd *cobra.Command, a *app) {
@@ -33,6 +35,8 @@ func (f *alertFlags) addChannels(cmd *cobra.Command, a *app) {
 	fl.StringVar(&f.to, "alert-to", a.getenv("LEAKDESK_ALERT_TO"), "address alerts are mailed to (env LEAKDESK_ALERT_TO)")
 	fl.StringVar(&f.webhook, "webhook", a.getenv("LEAKDESK_ALERT_WEBHOOK"), "URL a JSON alert is POSTed to (env LEAKDESK_ALERT_WEBHOOK)")
 	fl.IntVar(&f.alertMin, "alert-min", 10, "registry contacts a file must hold to raise an alert")
+	fl.StringVar(&f.role, "propose-role", leakdesk.RoleController, "the organisation's GDPR role in the incidents alerts propose: controller or processor")
+	fl.StringVar(&f.regimes, "propose-regime", "gdpr", "comma-separated regimes of the incidents alerts propose")
 }
 
 // config returns where alerts go, and refuses settings that reach nobody.
@@ -86,7 +90,7 @@ See docs/watch.md.`,
 				return err
 			}
 			ctx := cmd.Context()
-			desk, err := a.watchDesk(ctx, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
+			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
 			if err != nil {
 				return err
 			}
@@ -102,12 +106,23 @@ See docs/watch.md.`,
 	return cmd
 }
 
-// watchDesk opens the store and the vault and wires the watch desk.
-func (a *app) watchDesk(ctx context.Context, cfg watch.Config) (*watch.Desk, error) {
+// watchDesk opens the store and the vault and wires the watch desk, whose
+// alerts propose incidents as f says.
+func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*watch.Desk, error) {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Proposals.Incidents, err = a.incidents(ctx); err != nil {
+		return nil, err
+	}
+	cfg.Proposals.Template = leakdesk.Incident{Role: f.role, Regimes: strings.Split(f.regimes, ",")}
+	check := cfg.Proposals.Template
+	check.Title = "each alert titles its own"
+	if err := check.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Proposals.Actor = a.actor
 	v, err := a.openVault()
 	if err != nil {
 		return nil, err
@@ -123,7 +138,7 @@ func (a *app) alertDesk(ctx context.Context, f *alertFlags, triage watch.TriageC
 		return nil, err
 	}
 	triage.AlertMin = f.alertMin
-	return a.watchDesk(ctx, watch.Config{Triage: triage, Alerts: acfg})
+	return a.watchDesk(ctx, f, watch.Config{Triage: triage, Alerts: acfg})
 }
 
 // runDesk works the desk's jobs while serve runs, then lets running jobs
