@@ -49,10 +49,10 @@ type TriageFile struct {
 	// claim before the last ended without a recorded outcome (a failure,
 	// or a crash while the alert was on its way): the only way an alert
 	// can arrive twice.
-	MailAttempts    int `json:"mail_attempts,omitempty"`
-	WebhookAttempts int `json:"webhook_attempts,omitempty"`
-	Detail        string    `json:"detail,omitempty"` // what could not be read, or why no alert
-	RowSet        []byte    `json:"-"`                // the sketch of its values, JSON
+	MailAttempts    int    `json:"mail_attempts,omitempty"`
+	WebhookAttempts int    `json:"webhook_attempts,omitempty"`
+	Detail          string `json:"detail,omitempty"` // what could not be read, or why no alert
+	RowSet          []byte `json:"-"`                // the sketch of its values, JSON
 }
 
 // TriageEnqueueFunc enqueues the job that triages a file, in the

@@ -84,8 +84,8 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		incidents := store.NewIncidentService(d.DB, d.Rules)
 		cfg := watch.Config{
 			Proposals: watch.Proposals{Incidents: incidents, Template: leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}, Actor: "local:watcher"},
-			Triage: watch.TriageConfig{Registry: registry, AlertMin: 10},
-			Alerts: watch.AlertConfig{Mail: notify.NewSMTPDialer(smtp), From: notify.From{Name: "leakdesk", Address: "desk@example.org"}, To: "dpo@example.org", Webhook: hook.URL},
+			Triage:    watch.TriageConfig{Registry: registry, AlertMin: 10},
+			Alerts:    watch.AlertConfig{Mail: notify.NewSMTPDialer(smtp), From: notify.From{Name: "leakdesk", Address: "desk@example.org"}, To: "dpo@example.org", Webhook: hook.URL},
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		desk, err := watch.NewDesk(ctx, d.DB.SQL(), d.DB.Dialect(), triage, d.Vault, cfg, log)
