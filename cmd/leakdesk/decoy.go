@@ -42,7 +42,7 @@ webhook. It runs until interrupted. See docs/watch.md.`,
 			if err != nil {
 				return err
 			}
-			serve, err := a.decoySMTP(ctx, desk, addr, domain)
+			serve, _, err := a.decoySMTP(ctx, desk, addr, domain)
 			if err != nil {
 				return err
 			}
@@ -57,17 +57,18 @@ webhook. It runs until interrupted. See docs/watch.md.`,
 
 // decoySMTP listens on addr for mail to the decoys at domain and returns
 // the function that serves it until its context is done.
-func (a *app) decoySMTP(ctx context.Context, desk *watch.Desk, addr, domain string) (func(context.Context) error, error) {
+// It returns the address it listens on, which addr may leave to the system.
+func (a *app) decoySMTP(ctx context.Context, desk *watch.Desk, addr, domain string) (func(context.Context) error, string, error) {
 	decoys, alarms, err := a.decoyAlarms(ctx, desk, domain)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if decoys.Len() == 0 {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "no decoy address at %s is recorded: make exports with decoys first (leakdesk export --decoy-domain %s)", domain, domain)
+		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "no decoy address at %s is recorded: make exports with decoys first (leakdesk export --decoy-domain %s)", domain, domain)
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "decoy SMTP address %s: %v", addr, err)
+		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "decoy SMTP address %s: %v", addr, err)
 	}
 	server := decoy.NewSMTPServer(ctx, addr, domain, decoys, alarms, a.logger)
 	fmt.Fprintf(a.stdout, "decoy-smtp: receiving for %d decoys at %s on %s\n", decoys.Len(), domain, l.Addr())
@@ -77,7 +78,7 @@ func (a *app) decoySMTP(ctx context.Context, desk *watch.Desk, addr, domain stri
 			return err
 		}
 		return nil
-	}, nil
+	}, l.Addr().String(), nil
 }
 
 // decoyAlarms loads the decoys of the recorded exports at domain and the

@@ -166,7 +166,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			serveDecoys := func(context.Context) error { return nil }
 			if decoyAddr != "" {
-				if serveDecoys, err = a.decoySMTP(ctx, desk, decoyAddr, decoyDomain); err != nil {
+				if serveDecoys, _, err = a.decoySMTP(ctx, desk, decoyAddr, decoyDomain); err != nil {
 					return err
 				}
 			}
