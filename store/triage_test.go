@@ -54,23 +54,15 @@ func TestAlertClaimsAreCountedPerChannel(t *testing.T) {
 // BenchmarkAlertSent measures the window in which a crash sends an alert
 // twice: from the channel's reply to the commit of its record.
 func BenchmarkAlertSent(b *testing.B) {
-	for _, backend := range []struct {
-		name string
-		open func(testing.TB) *harness
-	}{
-		{"sqlite", func(t testing.TB) *harness { return openSQLite(t, store.Options{}) }},
-		{"postgres", openPostgres},
-	} {
-		b.Run(backend.name, func(b *testing.B) {
-			svc := store.NewTriageService(backend.open(b).db)
-			f := receiveFile(b, svc, 1)
-			ctx := context.Background()
-			b.ResetTimer()
-			for range b.N {
-				if err := svc.AlertSent(ctx, f.ID, "mail"); err != nil {
-					b.Fatal(err)
-				}
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		svc := store.NewTriageService(h.db)
+		f := receiveFile(b, svc, 1)
+		ctx := context.Background()
+		b.ResetTimer()
+		for range b.N {
+			if err := svc.AlertSent(ctx, f.ID, "mail"); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+		}
+	})
 }

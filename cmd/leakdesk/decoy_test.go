@@ -104,15 +104,12 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 						t.Errorf("swaks to a non-decoy address was not refused with 550:\n%s", out)
 					}
 				}
-				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				eventually(func() bool {
 					mu.Lock()
-					n := len(alarms)
-					mu.Unlock()
-					if n > 0 {
-						break
-					}
-				}
-				time.Sleep(300 * time.Millisecond)
+					defer mu.Unlock()
+					return len(alarms) > 0
+				})
+				time.Sleep(300 * time.Millisecond) // a second alarm would have come by now
 				var proposed []struct{ Title string }
 				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(proposed) <= i; time.Sleep(100 * time.Millisecond) {
 					c.json(&proposed, "incident", "list", "--status", "proposed")
@@ -175,4 +172,11 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// eventually waits until ok, for 20 seconds at most; the caller then
+// checks what it waited for.
+func eventually(ok func() bool) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !ok(); time.Sleep(100 * time.Millisecond) {
+	}
 }

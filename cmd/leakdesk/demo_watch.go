@@ -13,7 +13,6 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
-	"github.com/leakdesk/leakdesk/share"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/verdict"
 	"github.com/leakdesk/leakdesk/watch"
@@ -118,7 +117,7 @@ func (a *app) demoDiscovery(ctx context.Context, dir string, inc *leakdesk.Incid
 	if err := a.demoDecoyMail(ctx, store.NewExportService(db), incidents, decoyAddr, outbox); err != nil {
 		return err
 	}
-	return a.demoShare(ctx, db, inc, dir)
+	return a.demoShare(ctx, inc, dir)
 }
 
 // demoDrop writes the leak into the drop directory as a writer should,
@@ -225,24 +224,8 @@ func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService,
 }
 
 // demoShare writes the incident for CERTs as a STIX 2.1 bundle.
-func (a *app) demoShare(ctx context.Context, db *store.DB, inc *leakdesk.Incident, dir string) error {
-	incidents, err := a.incidents(ctx)
-	if err != nil {
-		return err
-	}
-	evidence, err := a.evidence(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
-	if err != nil {
-		return err
-	}
-	shared, err := share.Gather(ctx, share.Services{Incidents: incidents, Evidence: evidence, Exports: store.NewExportService(db), Findings: store.NewFindingsService(db)}, inc.ID, share.NewMasker(key))
-	if err != nil {
-		return err
-	}
-	data, err := share.Render(shared, "stix", a.now())
+func (a *app) demoShare(ctx context.Context, inc *leakdesk.Incident, dir string) error {
+	data, err := a.shareIncident(ctx, inc.ID, "stix")
 	if err != nil {
 		return err
 	}

@@ -99,15 +99,12 @@ func TestIntakeAPI(t *testing.T) {
 		}
 		post("", "", "x.csv", leak, http.StatusBadRequest)
 
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		eventually(func() bool {
 			mu.Lock()
-			n := len(alerts)
-			mu.Unlock()
-			if n > 0 {
-				break
-			}
-		}
-		time.Sleep(300 * time.Millisecond)
+			defer mu.Unlock()
+			return len(alerts) > 0
+		})
+		time.Sleep(300 * time.Millisecond) // a second alert would have come by now
 		mu.Lock()
 		if len(alerts) != 1 || alerts[0]["contacts"] != float64(50) {
 			t.Errorf("webhook alerts: %v, want one with 50 contacts", alerts)
