@@ -87,7 +87,13 @@ func (s *server) takeIn(r *http.Request) (*watch.Received, error) {
 			if fields["source"] == "" {
 				return nil, leakdesk.Errorf(leakdesk.EINVALID, "source is required, before the file: the feed or place the file comes from")
 			}
-			return s.cfg.Intake.Take(r.Context(), part, fields["source"], fields["url"], *principal(r))
+			body := &uploadReader{r: part}
+			rec, err := s.cfg.Intake.Take(r.Context(), body, fields["source"], fields["url"], *principal(r))
+			if body.err != nil {
+				// The client's fault, not the store's: the body broke off.
+				return nil, body.err
+			}
+			return rec, err
 		case "source", "url":
 			value, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
 			if err != nil {
@@ -99,6 +105,25 @@ func (s *server) takeIn(r *http.Request) (*watch.Received, error) {
 			fields[name] = string(value)
 		}
 	}
+}
+
+// uploadReader remembers why reading an upload failed, so that a body cut
+// short or too large is told from a failure to keep it.
+type uploadReader struct {
+	r   io.Reader
+	err error
+}
+
+func (u *uploadReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && u.err == nil {
+		u.err = err
+		var tooLarge *http.MaxBytesError
+		if !errors.As(err, &tooLarge) {
+			u.err = leakdesk.Errorf(leakdesk.EINVALID, "the upload broke off before the file ended (%v): nothing was kept", err)
+		}
+	}
+	return n, err
 }
 
 // handleIntakeShow says what became of a file taken in: queued, done
