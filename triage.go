@@ -77,6 +77,11 @@ type TriageService interface {
 	// ClaimAlert records an attempt to send the alert about file id on
 	// channel, before it is sent, and returns how many were made.
 	ClaimAlert(ctx context.Context, id int64, channel string) (attempts int, err error)
+	// ClaimAlarm records an attempt to send the alarm named key on channel,
+	// and returns how many were made and when one was sent, zero if none.
+	ClaimAlarm(ctx context.Context, key, channel string) (attempts int, sentAt time.Time, err error)
+	// AlarmSent records that channel took the alarm named key.
+	AlarmSent(ctx context.Context, key, channel string) error
 	// AlertSent records that channel ("mail" or "webhook") took the alert
 	// about file id, so that a job worked again does not send it again.
 	AlertSent(ctx context.Context, id int64, channel string) error

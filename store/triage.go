@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -159,6 +160,34 @@ func (s *TriageService) AlertSent(ctx context.Context, id int64, channel string)
 		_, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE triage_files SET `+column+` = ? WHERE id = ?`), s.db.timeArg(s.db.now()), id)
 		if err != nil {
 			return fmt.Errorf("record alert sent: %w", err)
+		}
+		return nil
+	})
+}
+
+func (s *TriageService) ClaimAlarm(ctx context.Context, key, channel string) (int, time.Time, error) {
+	var (
+		attempts int
+		sentAt   time.Time
+	)
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO alarm_sends (alarm_key, channel, attempts, claimed_at) VALUES (?, ?, 1, ?)
+			ON CONFLICT (alarm_key, channel) DO UPDATE SET attempts = alarm_sends.attempts + 1, claimed_at = excluded.claimed_at
+			RETURNING attempts, sent_at`), key, channel, s.db.timeArg(s.db.now())).Scan(&attempts, scanTime{&sentAt})
+		if err != nil {
+			return fmt.Errorf("claim alarm: %w", err)
+		}
+		return nil
+	})
+	return attempts, sentAt, err
+}
+
+func (s *TriageService) AlarmSent(ctx context.Context, key, channel string) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE alarm_sends SET sent_at = ? WHERE alarm_key = ? AND channel = ?`), s.db.timeArg(s.db.now()), key, channel)
+		if err != nil {
+			return fmt.Errorf("record alarm sent: %w", err)
 		}
 		return nil
 	})

@@ -42,6 +42,20 @@ func TestAlertClaimsAreCountedPerChannel(t *testing.T) {
 		if got.MailAttempts != 2 || got.WebhookAttempts != 0 || got.MailSentAt.IsZero() || !got.WebhookSentAt.IsZero() {
 			t.Errorf("after two mail claims and one send: %+v", got)
 		}
+		for want := 1; want <= 2; want++ {
+			if n, sent, err := svc.ClaimAlarm(ctx, "decoy-1", "webhook"); err != nil || n != want || !sent.IsZero() {
+				t.Fatalf("claim %d of an alarm: %d, sent %v, %v", want, n, sent, err)
+			}
+		}
+		if err := svc.AlarmSent(ctx, "decoy-1", "webhook"); err != nil {
+			t.Fatal(err)
+		}
+		if n, sent, err := svc.ClaimAlarm(ctx, "decoy-1", "webhook"); err != nil || n != 3 || sent.IsZero() {
+			t.Errorf("claim of an alarm sent: %d, sent %v, %v; want its send time", n, sent, err)
+		}
+		if n, _, err := svc.ClaimAlarm(ctx, "decoy-1", "mail"); err != nil || n != 1 {
+			t.Errorf("first claim of the alarm on another channel: %d, %v", n, err)
+		}
 		if _, err := svc.ClaimAlert(ctx, f.ID, "pigeon"); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 			t.Errorf("claim on an unknown channel: %v", err)
 		}

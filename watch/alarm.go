@@ -37,9 +37,20 @@ type AlarmWorker struct {
 	alerts *AlertWorker
 }
 
-// Work sends the alarm.
+// Work sends the alarm, claimed and recorded as an alert is, unless an
+// earlier run of the job sent it.
 func (w *AlarmWorker) Work(ctx context.Context, job *river.Job[AlarmArgs]) error {
-	return w.alerts.send(ctx, job.Args.Channel, job.Args.Notice, job.Args.Payload, nil)
+	key, channel := job.Args.Notice.Key, job.Args.Channel
+	attempt, sentAt, err := w.alerts.triage.ClaimAlarm(ctx, key, channel)
+	if err != nil || !sentAt.IsZero() {
+		return err
+	}
+	if attempt > 1 {
+		w.alerts.log.Warn("alarm sent again: an earlier attempt ended without a recorded outcome", "alarm", key, "channel", channel, "attempt", attempt)
+	}
+	return w.alerts.send(ctx, channel, job.Args.Notice, job.Args.Payload, func() error {
+		return w.alerts.triage.AlarmSent(context.WithoutCancel(ctx), key, channel)
+	})
 }
 
 // RaiseAlarm enqueues n, with payload, on every configured channel, and

@@ -125,12 +125,9 @@ type Notice struct {
 	At      time.Time
 }
 
-// send sends n, with payload as JSON, on channel, and calls taken, if not
-// nil, as soon as the channel took it.
+// send sends n, with payload as JSON, on channel, and calls taken as soon
+// as the channel took it.
 func (w *AlertWorker) send(ctx context.Context, channel string, n Notice, payload any, taken func() error) error {
-	if taken == nil {
-		taken = func() error { return nil }
-	}
 	body, err := json.MarshalIndent(payload, "", "  ")
 	if err != nil {
 		return river.JobCancel(err)

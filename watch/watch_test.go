@@ -159,7 +159,10 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 			proposed, err = incidents.FindIncidents(ctx, leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
 			return err == nil && len(proposed) >= 2
 		})
-		time.Sleep(300 * time.Millisecond) // a second proposal would have come by now
+		time.Sleep(300 * time.Millisecond) // a second proposal or alarm would have come by now
+		if n, h := len(mp.Messages()), hook.total(); n != 2 || h != 2 {
+			t.Errorf("after the alarm, %d mails and %d webhook calls, want two of each", n, h)
+		}
 		proposed, _ = incidents.FindIncidents(ctx, leakdesk.IncidentFilter{})
 		if len(proposed) != 2 {
 			t.Fatalf("%d incidents proposed, want one for the alert and one for the alarm", len(proposed))

@@ -16,3 +16,14 @@ ALTER TABLE triage_files ADD COLUMN mail_claimed_at TEXT;
 ALTER TABLE triage_files ADD COLUMN hook_claimed_at TEXT;
 ALTER TABLE triage_files ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE triage_files ADD COLUMN hook_attempts INTEGER NOT NULL DEFAULT 0;
+
+-- The same for alarms raised outside triage (a decoy contacted), by the
+-- alarm's key and channel.
+CREATE TABLE alarm_sends (
+	alarm_key  TEXT NOT NULL,
+	channel    TEXT NOT NULL,
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	claimed_at TEXT,
+	sent_at    TEXT,
+	PRIMARY KEY (alarm_key, channel)
+);
