@@ -11,14 +11,15 @@ import (
 
 // Event kinds written by leakdesk itself. Other packages add their own.
 const (
-	EventIncidentOpened   = "incident.opened"
-	EventIncidentClosed   = "incident.closed"
-	EventAwarenessSet     = "incident.awareness_set"
-	EventNote             = "note"
-	EventEvidenceAdded    = "evidence.added"
-	EventEvidenceRead     = "evidence.read"
-	EventEvidenceVerified = "evidence.verified"
-	EventEvidenceShredded = "evidence.shredded"
+	EventIncidentOpened    = "incident.opened"
+	EventIncidentClosed    = "incident.closed"
+	EventAwarenessSet      = "incident.awareness_set"
+	EventIncidentConfirmed = "incident.confirmed"
+	EventNote              = "note"
+	EventEvidenceAdded     = "evidence.added"
+	EventEvidenceRead      = "evidence.read"
+	EventEvidenceVerified  = "evidence.verified"
+	EventEvidenceShredded  = "evidence.shredded"
 	// Written by the commands of the engines, read by the status page.
 	EventAssessmentConfirmed = "assessment.confirmed"
 	EventTraceRanked         = "trace.ranked"

@@ -19,6 +19,10 @@ const (
 const (
 	StatusOpen   = "open"
 	StatusClosed = "closed"
+	// StatusProposed is an open incident that an alert or a decoy alarm
+	// opened, waiting for a person to confirm or correct its awareness
+	// time (ConfirmIncident).
+	StatusProposed = "proposed"
 )
 
 // Incident is one personal-data leak being handled.
@@ -157,6 +161,18 @@ type IncidentService interface {
 	// incident, which starts or moves its legal clocks, with the reason for
 	// the change. The previous value stays on the timeline.
 	SetAwareness(ctx context.Context, id int64, actor string, at time.Time, reason string) error
+
+	// ProposeIncident opens inc as a proposed incident for the alert named
+	// key, unless one was opened for it already: then inc is that one and
+	// created is false, so an alert worked twice proposes once. couldStart
+	// is when the clock could have started at the earliest (zero if
+	// unknown); it is recorded on the opening event.
+	ProposeIncident(ctx context.Context, key string, inc *Incident, couldStart time.Time, actor string) (created bool, err error)
+
+	// ConfirmIncident confirms a proposed incident on behalf of actor,
+	// with its awareness time corrected to at unless at is zero. It
+	// returns ECONFLICT if the incident is not proposed, or was confirmed.
+	ConfirmIncident(ctx context.Context, id int64, actor string, at time.Time, reason string) error
 
 	// AppendEvent adds ev to the end of its incident's timeline and sets its
 	// Seq, RecordedAt and hashes. Returns ENOTFOUND or EINVALID.

@@ -14,9 +14,15 @@ import (
 
 // IncidentOpenedPayload is the detail of EventIncidentOpened.
 type IncidentOpenedPayload struct {
-	AwareAt      *time.Time `json:"aware_at"` // null when the awareness time was not known yet
+	AwareAt *time.Time `json:"aware_at"` // null when the awareness time was not known yet
+	// CouldStartAt is, for a proposed incident, when the clock could have
+	// started at the earliest: the leaked file's time.
+	CouldStartAt *time.Time `json:"could_start_at,omitempty"`
 	Country      string     `json:"country"`
 	DiscoveredBy string     `json:"discovered_by"`
+	// Proposed says that an alert opened the incident, for a person to
+	// confirm (EventIncidentConfirmed).
+	Proposed bool `json:"proposed,omitempty"`
 	// RegimeFilesSHA256 are the digests of the regime files that replaced
 	// the embedded ones, by regime.
 	RegimeFilesSHA256 map[string]string `json:"regime_files_sha256,omitempty"`
@@ -24,6 +30,16 @@ type IncidentOpenedPayload struct {
 	Role              string            `json:"role"`
 	TimeZone          string            `json:"time_zone"`
 	Title             string            `json:"title"`
+}
+
+// IncidentConfirmedPayload is the detail of EventIncidentConfirmed: a
+// person confirmed a proposed incident (the event's actor), keeping or
+// correcting the awareness time the alert proposed.
+type IncidentConfirmedPayload struct {
+	AwareAt         time.Time  `json:"aware_at"`
+	CouldStartAt    *time.Time `json:"could_start_at,omitempty"`
+	ProposedAwareAt time.Time  `json:"proposed_aware_at"`
+	Reason          string     `json:"reason,omitempty"`
 }
 
 // IncidentClosedPayload is the detail of EventIncidentClosed.
@@ -170,6 +186,8 @@ func newPayload(kind string) any {
 	switch kind {
 	case EventIncidentOpened:
 		return &IncidentOpenedPayload{}
+	case EventIncidentConfirmed:
+		return &IncidentConfirmedPayload{}
 	case EventIncidentClosed:
 		return &IncidentClosedPayload{}
 	case EventIncidentReopened:

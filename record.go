@@ -8,7 +8,7 @@ import "time"
 // timeline is hash-chained and they are not, so each is checked against
 // this before a decision is trusted.
 type Record struct {
-	Status   string    // StatusOpen or StatusClosed
+	Status   string    // StatusProposed, StatusOpen or StatusClosed
 	AwareAt  time.Time // zero while unknown
 	ClosedAt time.Time // zero while open
 	// Waived are the obligations the latest closing waived, and why. They
@@ -28,6 +28,8 @@ type Record struct {
 	// counts those outside the audience.
 	Findings         int64
 	AffectedContacts int
+
+	proposed bool // opened by an alert and not confirmed yet
 }
 
 // RecordedDelivery is the latest event of one delivery.
@@ -72,7 +74,7 @@ func RecordOf(events []*Event) (*Record, error) {
 // shapesRecord says whether events of kind change a side table.
 func shapesRecord(kind string) bool {
 	switch kind {
-	case EventIncidentOpened, EventIncidentClosed, EventIncidentReopened, EventAwarenessSet, EventObligationFiled,
+	case EventIncidentOpened, EventIncidentConfirmed, EventIncidentClosed, EventIncidentReopened, EventAwarenessSet, EventObligationFiled,
 		EventFindingsRecorded, EventRecipientsAdded, EventDeliveryChanged, EventContactRecorded, EventAcknowledged:
 		return true
 	}
@@ -84,16 +86,22 @@ func shapesRecord(kind string) bool {
 func (rec *Record) apply(ev *Event, p any) {
 	switch p := p.(type) {
 	case *IncidentOpenedPayload:
-		rec.Status = StatusOpen
+		rec.proposed = p.Proposed
+		rec.Status = rec.openStatus()
 		if p.AwareAt != nil {
 			rec.AwareAt = *p.AwareAt
+		}
+	case *IncidentConfirmedPayload:
+		rec.proposed, rec.AwareAt = false, p.AwareAt
+		if rec.Status != StatusClosed {
+			rec.Status = StatusOpen
 		}
 	case *AwarenessSetPayload:
 		rec.AwareAt = p.AwareAt
 	case *IncidentClosedPayload:
 		rec.Status, rec.ClosedAt, rec.Waived = StatusClosed, ev.OccurredAt, p.Waived
 	case *IncidentReopenedPayload:
-		rec.Status, rec.ClosedAt, rec.Waived = StatusOpen, time.Time{}, nil
+		rec.Status, rec.ClosedAt, rec.Waived = rec.openStatus(), time.Time{}, nil
 	case *ObligationFiledPayload:
 		rec.Filings[p.FilingID] = &Filing{ID: p.FilingID, IncidentID: ev.IncidentID, Obligation: p.Obligation, FiledAt: ev.OccurredAt,
 			Ref: p.Ref, DelayReason: p.DelayReason, Actor: ev.Actor, Warnings: p.Warnings}
@@ -108,4 +116,13 @@ func (rec *Record) apply(ev *Event, p any) {
 		rec.Contacts = append(rec.Contacts, &RecordedContact{RecipientKey: p.Recipient, Channel: p.Channel, Outcome: p.Outcome,
 			Note: p.Note, Actor: ev.Actor, At: ev.OccurredAt, Seq: ev.Seq})
 	}
+}
+
+// openStatus is the status of an incident that is not closed: proposed
+// until a person confirms it.
+func (rec *Record) openStatus() string {
+	if rec.proposed {
+		return StatusProposed
+	}
+	return StatusOpen
 }

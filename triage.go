@@ -44,8 +44,15 @@ type TriageFile struct {
 	// MailSentAt and WebhookSentAt are when each channel took the alert.
 	MailSentAt    time.Time `json:"mail_sent_at,omitzero"`
 	WebhookSentAt time.Time `json:"webhook_sent_at,omitzero"`
-	Detail        string    `json:"detail,omitempty"` // what could not be read, or why no alert
-	RowSet        []byte    `json:"-"`                // the sketch of its values, JSON
+	// MailAttempts and WebhookAttempts count the claims made to send the
+	// alert on each channel. More than one, with the alert sent, means a
+	// claim before the last ended without a recorded outcome (a failure,
+	// or a crash while the alert was on its way): the only way an alert
+	// can arrive twice.
+	MailAttempts    int    `json:"mail_attempts,omitempty"`
+	WebhookAttempts int    `json:"webhook_attempts,omitempty"`
+	Detail          string `json:"detail,omitempty"` // what could not be read, or why no alert
+	RowSet          []byte `json:"-"`                // the sketch of its values, JSON
 }
 
 // TriageEnqueueFunc enqueues the job that triages a file, in the
@@ -67,6 +74,14 @@ type TriageService interface {
 	// runs alert in the same transaction; it reports whether it did.
 	// A job run again after a crash thus never alerts twice.
 	CompleteTriage(ctx context.Context, f *TriageFile, alert TriageEnqueueFunc) (bool, error)
+	// ClaimAlert records an attempt to send the alert about file id on
+	// channel, before it is sent, and returns how many were made.
+	ClaimAlert(ctx context.Context, id int64, channel string) (attempts int, err error)
+	// ClaimAlarm records an attempt to send the alarm named key on channel,
+	// and returns how many were made and when one was sent, zero if none.
+	ClaimAlarm(ctx context.Context, key, channel string) (attempts int, sentAt time.Time, err error)
+	// AlarmSent records that channel took the alarm named key.
+	AlarmSent(ctx context.Context, key, channel string) error
 	// AlertSent records that channel ("mail" or "webhook") took the alert
 	// about file id, so that a job worked again does not send it again.
 	AlertSent(ctx context.Context, id int64, channel string) error

@@ -19,12 +19,12 @@ func (s *server) incidentView(r *http.Request) (leakdesk.IncidentView, error) {
 }
 
 // handleIncidentList lists, newest first, the incidents the principal may
-// read, optionally only those in ?status=open or closed.
+// read, optionally only those in ?status=open, proposed or closed.
 func (s *server) handleIncidentList() http.Handler {
 	return call(s, func(r *http.Request, _ none) ([]leakdesk.IncidentView, error) {
 		status := r.URL.Query().Get("status")
-		if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid status %q: want open or closed", status)
+		if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed && status != leakdesk.StatusProposed {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid status %q: want open, proposed or closed", status)
 		}
 		list, err := s.cfg.Incidents.FindIncidents(r.Context(), leakdesk.IncidentFilter{Status: status})
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 type incidentRow struct {
 	ID, Title string
 	AwareAt   time.Time
+	// Proposed says that an alert opened it and nobody confirmed it yet.
+	Proposed bool
 	// Next is the unfiled obligation due first; nil when none runs.
 	Next *rules.DeadlineLeft
 }
@@ -43,6 +45,12 @@ func (c *console) incidents() http.Handler {
 			c.fail(w, r, err)
 			return
 		}
+		proposed, err := c.deps.Incidents.FindIncidents(ctx, leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		open = append(open, proposed...)
 		now := c.deps.Now()
 		page := incidentsPage{Title: "Open incidents", Incidents: []incidentRow{}}
 		for _, inc := range open {
@@ -54,7 +62,7 @@ func (c *console) incidents() http.Handler {
 				c.fail(w, r, err)
 				return
 			}
-			page.Incidents = append(page.Incidents, incidentRow{ID: inc.PublicID(), Title: inc.Title, AwareAt: inc.AwareAt, Next: mostUrgent(sum.Deadlines)})
+			page.Incidents = append(page.Incidents, incidentRow{ID: inc.PublicID(), Title: inc.Title, AwareAt: inc.AwareAt, Proposed: inc.Status == leakdesk.StatusProposed, Next: mostUrgent(sum.Deadlines)})
 		}
 		slices.SortStableFunc(page.Incidents, func(a, b incidentRow) int {
 			return cmp.Compare(dueOrNever(a.Next), dueOrNever(b.Next))

@@ -59,6 +59,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/incidents", need(leakdesk.ActionIncidentCreate), "open an incident", s.handleIncidentCreate()},
 		{"GET " + incident, need(leakdesk.ActionIncidentRead), "an incident with its clocks and evidence", s.handleIncidentShow()},
 		{"POST " + incident + "/aware", need(leakdesk.ActionIncidentAware), "record or move the awareness time (may need a second approval)", s.handleAware()},
+		{"POST " + incident + "/confirm", need(leakdesk.ActionIncidentAware), "confirm an incident that an alert proposed, keeping its awareness time or correcting it (aware_at)", s.handleConfirm()},
 		{"POST " + incident + "/notes", need(leakdesk.ActionIncidentNote), "add a note to the timeline", s.handleNote()},
 		{"POST " + incident + "/close", need(leakdesk.ActionIncidentClose), "close the incident (may need a second approval)", s.handleClose()},
 		{"POST " + incident + "/reopen", need(leakdesk.ActionIncidentReopen), "reopen the incident", s.handleReopen()},
@@ -98,6 +99,8 @@ func (s *server) routes() []route {
 		{"GET " + incident + "/approvals", need(leakdesk.ActionIncidentRead), "requests for a second approval", s.handleApprovals()},
 		{"PUT " + incident + "/approvals/required", need(leakdesk.ActionApprovalSet), "turn the two-person rule on or off", s.handleApprovalRequired()},
 		{"POST " + incident + "/approvals/{req}/approve", need(leakdesk.ActionApprovalDecide), "approve another principal's request, which is then carried out", s.handleApprove()},
+		{"POST /api/v1/intake", need(leakdesk.ActionEvidenceAdd), "take a file in for triage, as a threat-intelligence feed sends it: multipart/form-data with source, url, then file", s.handleIntake()},
+		{"GET /api/v1/intake/{file}", need(leakdesk.ActionEvidenceAdd), "what became of a file taken in: queued, done with its registry contacts or the earlier leak it recycles, or unread", s.handleIntakeShow()},
 
 		{"GET /api/v1/accounts", need(leakdesk.ActionAccountsManage), "list accounts with their grants", s.handleAccountList()},
 		{"POST /api/v1/accounts", need(leakdesk.ActionAccountsManage), "create an account", s.handleAccountCreate()},

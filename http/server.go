@@ -76,6 +76,10 @@ type Config struct {
 	Portal leakdesk.PortalService
 	// OIDC, when set, enables single sign-on (NewOIDC).
 	OIDC *OIDC
+	// Intake, when set, takes files in for triage (POST /api/v1/intake),
+	// each at most IntakeMaxBytes (DefaultIntakeMaxBytes when zero).
+	Intake         Intake
+	IntakeMaxBytes int64
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time

@@ -37,58 +37,68 @@ func (s *IncidentService) checkAwareness(at time.Time) error {
 	return nil
 }
 
-func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Incident, actor string) error {
+// checkNew defaults and checks an incident about to be opened.
+func (s *IncidentService) checkNew(inc *leakdesk.Incident) error {
 	if inc.TimeZone == "" {
 		inc.TimeZone = "UTC"
 	}
 	if err := inc.Validate(); err != nil {
 		return err
 	}
-	if err := s.checkAwareness(inc.AwareAt); err != nil {
+	return s.checkAwareness(inc.AwareAt)
+}
+
+func (s *IncidentService) CreateIncident(ctx context.Context, inc *leakdesk.Incident, actor string) error {
+	if err := s.checkNew(inc); err != nil {
 		return err
 	}
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.db.now()
-		inc.Status, inc.CreatedAt = leakdesk.StatusOpen, now
-		inc.AwareAt = inc.AwareAt.UTC().Truncate(leakdesk.TimePrecision)
-		files := ""
-		if len(inc.RegimeFiles) > 0 {
-			data, err := json.Marshal(inc.RegimeFiles)
-			if err != nil {
-				return fmt.Errorf("encode regime files: %w", err)
-			}
-			files = string(data)
-		}
-		err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO incidents (title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, regime_files)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`),
-			inc.Title, inc.Status, s.db.timeArg(inc.AwareAt), inc.DiscoveredBy, inc.Role,
-			strings.Join(inc.Regimes, ","), inc.Country, inc.TimeZone, s.db.timeArg(now), files,
-		).Scan(&inc.ID)
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return s.createIncident(ctx, tx, inc, actor, nil) })
+}
+
+// createIncident inserts inc and its opening event, whose details, if
+// given, are completed with inc's fields.
+func (s *IncidentService) createIncident(ctx context.Context, tx *sql.Tx, inc *leakdesk.Incident, actor string, details *leakdesk.IncidentOpenedPayload) error {
+	now := s.db.now()
+	inc.Status, inc.CreatedAt = leakdesk.StatusOpen, now
+	inc.AwareAt = inc.AwareAt.UTC().Truncate(leakdesk.TimePrecision)
+	files := ""
+	if len(inc.RegimeFiles) > 0 {
+		data, err := json.Marshal(inc.RegimeFiles)
 		if err != nil {
-			return fmt.Errorf("insert incident: %w", err)
+			return fmt.Errorf("encode regime files: %w", err)
 		}
-		// The opening event occurs at the awareness time, the moment the
-		// timeline must prove; without one, when the incident was opened.
-		occurred := inc.AwareAt
-		if occurred.IsZero() {
-			occurred = now
-		}
-		details := leakdesk.IncidentOpenedPayload{
-			AwareAt: optionalTime(inc.AwareAt), Title: inc.Title, Role: inc.Role, Regimes: inc.Regimes, Country: inc.Country,
-			DiscoveredBy: inc.DiscoveredBy, TimeZone: inc.TimeZone,
-		}
-		if len(inc.RegimeFiles) > 0 {
-			details.RegimeFilesSHA256 = regimeDigests(inc.RegimeFiles)
-		}
-		ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, details)
-		if err := s.db.appendEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		inc.EventCount, inc.HeadHash = ev.Seq, ev.Hash
-		return nil
-	})
+		files = string(data)
+	}
+	err := tx.QueryRowContext(ctx, s.db.rebind(`
+		INSERT INTO incidents (title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, regime_files)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`),
+		inc.Title, inc.Status, s.db.timeArg(inc.AwareAt), inc.DiscoveredBy, inc.Role,
+		strings.Join(inc.Regimes, ","), inc.Country, inc.TimeZone, s.db.timeArg(now), files,
+	).Scan(&inc.ID)
+	if err != nil {
+		return fmt.Errorf("insert incident: %w", err)
+	}
+	// The opening event occurs at the awareness time, the moment the
+	// timeline must prove; without one, when the incident was opened.
+	occurred := inc.AwareAt
+	if occurred.IsZero() {
+		occurred = now
+	}
+	if details == nil {
+		details = &leakdesk.IncidentOpenedPayload{}
+	}
+	details.AwareAt, details.Title, details.Role, details.Regimes, details.Country = optionalTime(inc.AwareAt), inc.Title, inc.Role, inc.Regimes, inc.Country
+	details.DiscoveredBy, details.TimeZone = inc.DiscoveredBy, inc.TimeZone
+	if len(inc.RegimeFiles) > 0 {
+		details.RegimeFilesSHA256 = regimeDigests(inc.RegimeFiles)
+	}
+	ev := leakdesk.NewEvent(inc.ID, actor, leakdesk.EventIncidentOpened, occurred, details)
+	if err := s.db.appendEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	inc.EventCount, inc.HeadHash = ev.Seq, ev.Hash
+	return nil
 }
 
 func (s *IncidentService) FindIncidentByID(ctx context.Context, id int64) (*leakdesk.Incident, error) {
@@ -272,7 +282,12 @@ func (s *IncidentService) VerifyTimeline(ctx context.Context, incidentID int64) 
 	return report, err
 }
 
-const incidentColumns = `id, title, status, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash, regime_files`
+// incidentStatus is an incident's status: an open incident that an alert
+// proposed is "proposed" until a person confirms it.
+const incidentStatus = `CASE WHEN status = 'open' AND EXISTS (SELECT 1 FROM proposed_incidents p WHERE p.incident_id = incidents.id AND p.confirmed_at IS NULL)
+	THEN 'proposed' ELSE status END`
+
+const incidentColumns = `id, title, ` + incidentStatus + `, aware_at, discovered_by, role, regimes, country, time_zone, created_at, closed_at, event_count, head_hash, regime_files`
 
 // findIncidentByID returns ENOTFOUND if there is no such incident. With
 // forUpdate it locks the row until the transaction ends, which serialises
@@ -295,7 +310,7 @@ func (d *DB) findIncidents(ctx context.Context, tx *sql.Tx, filter leakdesk.Inci
 		where, args = append(where, "id = ?"), append(args, *filter.ID)
 	}
 	if filter.Status != "" {
-		where, args = append(where, "status = ?"), append(args, filter.Status)
+		where, args = append(where, incidentStatus+" = ?"), append(args, filter.Status)
 	}
 	query := `SELECT ` + incidentColumns + ` FROM incidents WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC`
 	if forUpdate && d.postgres {

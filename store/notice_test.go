@@ -402,31 +402,22 @@ func TestReleaseGivesBackAnUnsentClaim(t *testing.T) {
 // transaction that records a message's outcome, with its timeline event,
 // and claims the next delivery. ns/op is per message.
 func BenchmarkAdvance(b *testing.B) {
-	for _, backend := range []struct {
-		name string
-		open func(testing.TB) *harness
-	}{
-		{"sqlite", func(t testing.TB) *harness { return openSQLite(t, store.Options{}) }},
-		{"postgres", openPostgres},
-	} {
-		b.Run(backend.name, func(b *testing.B) {
-			h := backend.open(b)
-			svc := store.NewNoticeService(h.db)
-			inc := mustCreate(b, newIncidents(b, h.db), newIncident("bench"))
-			ids := queueCampaign(b, svc, inc.ID, b.N+1).ids
-			ctx := context.Background()
-			c, err := svc.Advance(ctx, nil, ids[0], time.Minute)
-			if err != nil {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		svc := store.NewNoticeService(h.db)
+		inc := mustCreate(b, newIncidents(b, h.db), newIncident("bench"))
+		ids := queueCampaign(b, svc, inc.ID, b.N+1).ids
+		ctx := context.Background()
+		c, err := svc.Advance(ctx, nil, ids[0], time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			if c, err = svc.Advance(ctx, sent(c), ids[i+1], time.Minute); err != nil {
 				b.Fatal(err)
 			}
-			b.ResetTimer()
-			for i := range b.N {
-				if c, err = svc.Advance(ctx, sent(c), ids[i+1], time.Minute); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // Former contacts are stored as recipients of their own kind, and counted

@@ -48,6 +48,13 @@ func eachStore(t *testing.T, fn func(t *testing.T, h *harness)) {
 	})
 }
 
+// eachBenchStore runs a benchmark on a fresh store of each backend, one
+// after the other so that they compare in one run.
+func eachBenchStore(b *testing.B, fn func(b *testing.B, h *harness)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, openSQLite(b, store.Options{})) })
+	b.Run("postgres", func(b *testing.B) { fn(b, openPostgres(b)) })
+}
+
 func openSQLite(t testing.TB, opts store.Options) *harness {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "leakdesk.db")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -18,7 +19,7 @@ var _ leakdesk.TriageService = (*TriageService)(nil)
 func NewTriageService(db *DB) *TriageService { return &TriageService{db: db} }
 
 const triageColumns = `id, sha256, name, size, source, url, actor, received_at, file_time, state, done_at,
-	n_rows, contacts, recycled_of, recycled_share, alerted_at, mail_sent_at, hook_sent_at, detail, row_set`
+	n_rows, contacts, recycled_of, recycled_share, alerted_at, mail_sent_at, hook_sent_at, detail, row_set, mail_attempts, hook_attempts`
 
 func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFile, enqueue leakdesk.TriageEnqueueFunc) (*leakdesk.TriageFile, bool, error) {
 	if len(f.SHA256) != 64 || f.Source == "" || f.Actor == "" {
@@ -120,15 +121,73 @@ func (s *TriageService) CompleteTriage(ctx context.Context, f *leakdesk.TriageFi
 	return done, err
 }
 
-func (s *TriageService) AlertSent(ctx context.Context, id int64, channel string) error {
-	column := map[string]string{"mail": "mail_sent_at", "webhook": "hook_sent_at"}[channel]
-	if column == "" {
-		return leakdesk.Errorf(leakdesk.EINVALID, "unknown alert channel %q", channel)
+// alertColumn is the prefix of an alert channel's columns.
+func alertColumn(channel string) (string, error) {
+	prefix := map[string]string{"mail": "mail", "webhook": "hook"}[channel]
+	if prefix == "" {
+		return "", leakdesk.Errorf(leakdesk.EINVALID, "unknown alert channel %q", channel)
 	}
+	return prefix, nil
+}
+
+func (s *TriageService) ClaimAlert(ctx context.Context, id int64, channel string) (int, error) {
+	prefix, err := alertColumn(channel)
+	if err != nil {
+		return 0, err
+	}
+	var attempts int
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, s.db.rebind(`UPDATE triage_files SET `+prefix+`_attempts = `+prefix+`_attempts + 1, `+prefix+`_claimed_at = ?
+			WHERE id = ? RETURNING `+prefix+`_attempts`), s.db.timeArg(s.db.now()), id).Scan(&attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return leakdesk.Errorf(leakdesk.ENOTFOUND, "no triaged file %d", id)
+		}
+		if err != nil {
+			return fmt.Errorf("claim alert: %w", err)
+		}
+		return nil
+	})
+	return attempts, err
+}
+
+func (s *TriageService) AlertSent(ctx context.Context, id int64, channel string) error {
+	prefix, err := alertColumn(channel)
+	if err != nil {
+		return err
+	}
+	column := prefix + "_sent_at"
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE triage_files SET `+column+` = ? WHERE id = ?`), s.db.timeArg(s.db.now()), id)
 		if err != nil {
 			return fmt.Errorf("record alert sent: %w", err)
+		}
+		return nil
+	})
+}
+
+func (s *TriageService) ClaimAlarm(ctx context.Context, key, channel string) (int, time.Time, error) {
+	var (
+		attempts int
+		sentAt   time.Time
+	)
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, s.db.rebind(`
+			INSERT INTO alarm_sends (alarm_key, channel, attempts, claimed_at) VALUES (?, ?, 1, ?)
+			ON CONFLICT (alarm_key, channel) DO UPDATE SET attempts = alarm_sends.attempts + 1, claimed_at = excluded.claimed_at
+			RETURNING attempts, sent_at`), key, channel, s.db.timeArg(s.db.now())).Scan(&attempts, scanTime{&sentAt})
+		if err != nil {
+			return fmt.Errorf("claim alarm: %w", err)
+		}
+		return nil
+	})
+	return attempts, sentAt, err
+}
+
+func (s *TriageService) AlarmSent(ctx context.Context, key, channel string) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE alarm_sends SET sent_at = ? WHERE alarm_key = ? AND channel = ?`), s.db.timeArg(s.db.now()), key, channel)
+		if err != nil {
+			return fmt.Errorf("record alarm sent: %w", err)
 		}
 		return nil
 	})
@@ -149,7 +208,7 @@ func scanTriage(row interface{ Scan(...any) error }) (*leakdesk.TriageFile, erro
 		rowSet     string
 	)
 	err := row.Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Source, &f.URL, &f.Actor, scanTime{&f.ReceivedAt}, scanTime{&f.FileTime},
-		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, scanTime{&f.MailSentAt}, scanTime{&f.WebhookSentAt}, &f.Detail, &rowSet)
+		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, scanTime{&f.MailSentAt}, scanTime{&f.WebhookSentAt}, &f.Detail, &rowSet, &f.MailAttempts, &f.WebhookAttempts)
 	if err != nil {
 		return nil, fmt.Errorf("read triaged file: %w", err)
 	}

@@ -37,12 +37,24 @@ type AlarmWorker struct {
 	alerts *AlertWorker
 }
 
-// Work sends the alarm.
+// Work sends the alarm, claimed and recorded as an alert is, unless an
+// earlier run of the job sent it.
 func (w *AlarmWorker) Work(ctx context.Context, job *river.Job[AlarmArgs]) error {
-	return w.alerts.send(ctx, job.Args.Channel, job.Args.Notice, job.Args.Payload)
+	key, channel := job.Args.Notice.Key, job.Args.Channel
+	attempt, sentAt, err := w.alerts.triage.ClaimAlarm(ctx, key, channel)
+	if err != nil || !sentAt.IsZero() {
+		return err
+	}
+	if attempt > 1 {
+		w.alerts.log.Warn("alarm sent again: an earlier attempt ended without a recorded outcome", "alarm", key, "channel", channel, "attempt", attempt)
+	}
+	return w.alerts.send(ctx, channel, job.Args.Notice, job.Args.Payload, func() error {
+		return w.alerts.triage.AlarmSent(context.WithoutCancel(ctx), key, channel)
+	})
 }
 
-// RaiseAlarm enqueues n, with payload, on every configured channel.
+// RaiseAlarm enqueues n, with payload, on every configured channel, and
+// proposes an incident aware at n.At.
 func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
 	body, err := json.Marshal(payload)
 	if err != nil {
@@ -51,6 +63,10 @@ func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
 	var jobs []river.InsertManyParams
 	for _, c := range d.channels {
 		jobs = append(jobs, river.InsertManyParams{Args: AlarmArgs{Notice: n, Payload: body, Channel: c}})
+	}
+	jobs = append(jobs, d.proposals.proposal(n.Key, n.Subject, n.At, time.Time{}, d.proposals.Actor)...)
+	if len(jobs) == 0 {
+		return nil
 	}
 	if _, err := d.Queue.client.InsertMany(ctx, jobs); err != nil {
 		return fmt.Errorf("raise alarm %s: %w", n.Key, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -44,22 +45,27 @@ func newAlert(f *leakdesk.TriageFile) Alert {
 }
 
 // AlertWorker sends an alert on one channel. River retries it until the
-// channel takes it. A crash after the channel took it and before River
-// recorded the job done sends it again: mail then carries the same
-// Message-ID, and the webhook the same file ID, to deduplicate on.
+// channel takes it. As notify does, each attempt is claimed in the store
+// before it leaves, and the outcome recorded the moment the channel's
+// reply arrives, before anything else (closing the connection, River
+// marking the job done), so a job worked again finds it sent. An alert
+// can thus arrive twice only if leakdesk dies between that reply and
+// that commit; the copy carries the same Message-ID or Idempotency-Key
+// to deduplicate on, and the file's attempts count it.
 type AlertWorker struct {
 	river.WorkerDefaults[AlertArgs]
 
 	triage leakdesk.TriageService
 	cfg    AlertConfig
+	log    *slog.Logger
 }
 
 // NewAlertWorker returns the worker that sends alerts as cfg says.
-func NewAlertWorker(triage leakdesk.TriageService, cfg AlertConfig) *AlertWorker {
+func NewAlertWorker(triage leakdesk.TriageService, cfg AlertConfig, log *slog.Logger) *AlertWorker {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &AlertWorker{triage: triage, cfg: cfg}
+	return &AlertWorker{triage: triage, cfg: cfg, log: log}
 }
 
 // Channels lists the channels cfg configures.
@@ -84,22 +90,31 @@ func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error
 	if !sent.IsZero() {
 		return nil // taken before the job could be marked done
 	}
+	attempt, err := w.triage.ClaimAlert(ctx, f.ID, job.Args.Channel)
+	if err != nil {
+		return err
+	}
+	if attempt > 1 {
+		w.log.Warn("alert sent again: an earlier attempt ended without a recorded outcome", "file", f.ID, "channel", job.Args.Channel, "attempt", attempt)
+	}
 	a := newAlert(f)
 	text := fmt.Sprintf("A file taken in from %s holds %d registry contacts in %d rows.\n"+
 		"An incident is proposed with awareness at %s; confirm or correct it.\n",
 		a.Source, a.Contacts, a.Rows, a.ProposedAware.Format(time.RFC3339))
-	err = w.send(ctx, job.Args.Channel, Notice{
-		Key:     fmt.Sprintf("alert-%s-%d", a.SHA256[:16], a.File),
+	return w.send(ctx, job.Args.Channel, Notice{
+		Key:     alertKey(f),
 		Subject: fmt.Sprintf("leakdesk alert: %d registry contacts in %s", a.Contacts, a.Name),
 		Text:    text,
 		At:      a.ProposedAware,
-	}, a)
-	if err != nil {
-		return err
-	}
-	// River records a job done a moment after it returns; a crash in that
-	// moment would work it again. This record, made at once, stops that.
-	return w.triage.AlertSent(context.WithoutCancel(ctx), f.ID, job.Args.Channel)
+	}, a, func() error {
+		// Recorded even when the job is being stopped: the alert has left.
+		return w.triage.AlertSent(context.WithoutCancel(ctx), f.ID, job.Args.Channel)
+	})
+}
+
+// alertKey names the alert about f, the same on every attempt.
+func alertKey(f *leakdesk.TriageFile) string {
+	return fmt.Sprintf("alert-%s-%d", f.SHA256[:16], f.ID)
 }
 
 // Notice is what an alert or alarm says, whatever its channel.
@@ -110,22 +125,23 @@ type Notice struct {
 	At      time.Time
 }
 
-// send sends n, with payload as JSON, on channel.
-func (w *AlertWorker) send(ctx context.Context, channel string, n Notice, payload any) error {
+// send sends n, with payload as JSON, on channel, and calls taken as soon
+// as the channel took it.
+func (w *AlertWorker) send(ctx context.Context, channel string, n Notice, payload any, taken func() error) error {
 	body, err := json.MarshalIndent(payload, "", "  ")
 	if err != nil {
 		return river.JobCancel(err)
 	}
 	switch channel {
 	case ChannelMail:
-		return w.mail(ctx, n, body)
+		return w.mail(ctx, n, body, taken)
 	case ChannelWebhook:
-		return w.webhook(ctx, n, body)
+		return w.webhook(ctx, n, body, taken)
 	}
 	return river.JobCancel(fmt.Errorf("unknown alert channel %q", channel))
 }
 
-func (w *AlertWorker) mail(ctx context.Context, n Notice, body []byte) error {
+func (w *AlertWorker) mail(ctx context.Context, n Notice, body []byte, taken func() error) error {
 	if w.cfg.Mail == nil {
 		return river.JobCancel(fmt.Errorf("mail alerts are not configured"))
 	}
@@ -145,10 +161,10 @@ func (w *AlertWorker) mail(ctx context.Context, n Notice, body []byte) error {
 	if err := sender.Send(ctx, msg, nil); err != nil {
 		return fmt.Errorf("mail %s: %w", n.Key, err)
 	}
-	return nil
+	return taken()
 }
 
-func (w *AlertWorker) webhook(ctx context.Context, n Notice, body []byte) error {
+func (w *AlertWorker) webhook(ctx context.Context, n Notice, body []byte, taken func() error) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.Webhook, bytes.NewReader(body))
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("webhook %s: %w", n.Key, err))
@@ -159,9 +175,9 @@ func (w *AlertWorker) webhook(ctx context.Context, n Notice, body []byte) error 
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", n.Key, err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("webhook %s: %s", n.Key, resp.Status)
 	}
-	return nil
+	return taken()
 }

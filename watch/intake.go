@@ -71,3 +71,8 @@ func (in *Intake) take(ctx context.Context, r io.Reader, f *leakdesk.TriageFile)
 	in.log.Info("file taken in", "file", rec.ID, "sha256", rec.SHA256, "source", f.Source, "seen", !created)
 	return &Received{File: rec, Seen: !created}, nil
 }
+
+// Find returns a file taken in, with its triage result.
+func (in *Intake) Find(ctx context.Context, id int64) (*leakdesk.TriageFile, error) {
+	return in.triage.FindTriage(ctx, id)
+}

@@ -28,6 +28,8 @@ type TriageConfig struct {
 	// in one earlier file for it to be called recycled (0.8 if zero).
 	RecycledMin float64
 	Channels    []string // alert channels: ChannelMail, ChannelWebhook
+
+	proposals Proposals // set by NewDesk
 }
 
 // TriageWorker reads and matches a file taken in, finds whether it is
@@ -80,10 +82,17 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 	if alert {
 		client := river.ClientFromContext[*sql.Tx](ctx)
 		enqueue = func(ctx context.Context, tx *sql.Tx, id int64) error {
+			var jobs []river.InsertManyParams
 			for _, c := range w.cfg.Channels {
-				if _, err := client.InsertTx(ctx, tx, AlertArgs{File: id, Channel: c}, nil); err != nil {
-					return fmt.Errorf("enqueue %s alert: %w", c, err)
-				}
+				jobs = append(jobs, river.InsertManyParams{Args: AlertArgs{File: id, Channel: c}})
+			}
+			title := fmt.Sprintf("Leak alert: %d registry contacts in %s (from %s)", f.Contacts, f.Name, f.Source)
+			jobs = append(jobs, w.cfg.proposals.proposal(alertKey(f), title, f.AlertedAt, f.FileTime, f.Actor)...)
+			if len(jobs) == 0 {
+				return nil
+			}
+			if _, err := client.InsertManyTx(ctx, tx, jobs); err != nil {
+				return fmt.Errorf("enqueue the alert of file %d: %w", id, err)
 			}
 			return nil
 		}
@@ -130,7 +139,7 @@ func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (aler
 	case f.Contacts < w.cfg.AlertMin:
 		return false, nil
 	}
-	return len(w.cfg.Channels) > 0, nil
+	return true, nil
 }
 
 // findRecycled names the earlier file that holds most of f's values, if

@@ -18,9 +18,12 @@ import (
 
 // Config configures triage and alerts.
 type Config struct {
-	Triage  TriageConfig
-	Alerts  AlertConfig
-	Workers int // jobs at once; triage itself runs one file at a time
+	Triage TriageConfig
+	Alerts AlertConfig
+	// Proposals open an incident, for a person to confirm, with each
+	// alert and alarm.
+	Proposals Proposals
+	Workers   int // jobs at once; triage itself runs one file at a time
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
@@ -28,16 +31,17 @@ type Config struct {
 
 // Desk is the intake with the queue that works its jobs.
 type Desk struct {
-	Intake   *Intake
-	Queue    *Queue
-	channels []string
+	Intake    *Intake
+	Queue     *Queue
+	channels  []string
+	proposals Proposals
 }
 
 // NewDesk loads the registry and wires intake, workers and queue over db
 // ("sqlite" or "postgres"). Start the queue to work. Without a registry,
 // the desk only raises alarms: it works no triage job.
 func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg Config, log *slog.Logger) (*Desk, error) {
-	cfg.Triage.Channels = cfg.Alerts.Channels()
+	cfg.Triage.Channels, cfg.Triage.proposals = cfg.Alerts.Channels(), cfg.Proposals
 	workers, queues := river.NewWorkers(), []string{AlarmQueueName}
 	if cfg.Triage.Registry != "" {
 		tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
@@ -47,12 +51,15 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 		river.AddWorker(workers, tw)
 		queues = append(queues, QueueName)
 	}
-	alerts := NewAlertWorker(triage, cfg.Alerts)
+	alerts := NewAlertWorker(triage, cfg.Alerts, log)
 	river.AddWorker(workers, alerts)
 	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
+	if cfg.Proposals.Incidents != nil {
+		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals})
+	}
 	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {
 		return nil, err
 	}
-	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels}, nil
+	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels, proposals: cfg.Proposals}, nil
 }

@@ -81,9 +81,11 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 			t.Fatal(err)
 		}
 		triage := store.NewTriageService(d.DB)
+		incidents := store.NewIncidentService(d.DB, d.Rules)
 		cfg := watch.Config{
-			Triage: watch.TriageConfig{Registry: registry, AlertMin: 10},
-			Alerts: watch.AlertConfig{Mail: notify.NewSMTPDialer(smtp), From: notify.From{Name: "leakdesk", Address: "desk@example.org"}, To: "dpo@example.org", Webhook: hook.URL},
+			Proposals: watch.Proposals{Incidents: incidents, Template: leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}, Actor: "local:watcher"},
+			Triage:    watch.TriageConfig{Registry: registry, AlertMin: 10},
+			Alerts:    watch.AlertConfig{Mail: notify.NewSMTPDialer(smtp), From: notify.From{Name: "leakdesk", Address: "desk@example.org"}, To: "dpo@example.org", Webhook: hook.URL},
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		desk, err := watch.NewDesk(ctx, d.DB.SQL(), d.DB.Dialect(), triage, d.Vault, cfg, log)
@@ -142,6 +144,32 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		time.Sleep(500 * time.Millisecond) // a second alert would have come by now
 		if n, h := len(mp.Messages()), hook.total(); n != 1 || h != 1 {
 			t.Errorf("%d mails and %d webhook calls, want one of each", n, h)
+		}
+		if done, _ = triage.FindTriage(ctx, first.File.ID); done.MailAttempts != 1 || done.WebhookAttempts != 1 || done.MailSentAt.IsZero() || done.WebhookSentAt.IsZero() {
+			t.Errorf("alert claims: %d by mail, %d by webhook, sent at %v and %v; want one each, recorded", done.MailAttempts, done.WebhookAttempts, done.MailSentAt, done.WebhookSentAt)
+		}
+
+		// The alert proposed one incident, aware at the alert's time; a
+		// decoy alarm proposes another.
+		if err := desk.RaiseAlarm(ctx, watch.Notice{Key: "decoy-test", Subject: "decoy contacted", Text: "x", At: done.AlertedAt.Add(time.Second)}, map[string]string{"kind": "mail"}); err != nil {
+			t.Fatal(err)
+		}
+		var proposed []*leakdesk.Incident
+		waitFor(t, func() bool {
+			proposed, err = incidents.FindIncidents(ctx, leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
+			return err == nil && len(proposed) >= 2
+		})
+		time.Sleep(300 * time.Millisecond) // a second proposal or alarm would have come by now
+		if n, h := len(mp.Messages()), hook.total(); n != 2 || h != 2 {
+			t.Errorf("after the alarm, %d mails and %d webhook calls, want two of each", n, h)
+		}
+		proposed, _ = incidents.FindIncidents(ctx, leakdesk.IncidentFilter{})
+		if len(proposed) != 2 {
+			t.Fatalf("%d incidents proposed, want one for the alert and one for the alarm", len(proposed))
+		}
+		alertIncident := proposed[1] // newest first
+		if !alertIncident.AwareAt.Equal(done.AlertedAt) || !strings.Contains(alertIncident.Title, "300 registry contacts") || alertIncident.Status != leakdesk.StatusProposed {
+			t.Errorf("proposed incident %q, %s, aware at %v; want the alert's, aware at %v", alertIncident.Title, alertIncident.Status, alertIncident.AwareAt, done.AlertedAt)
 		}
 	})
 }

@@ -38,36 +38,47 @@ webhook. It runs until interrupted. See docs/watch.md.`,
 				return err
 			}
 			ctx := cmd.Context()
-			desk, err := a.watchDesk(ctx, watch.Config{Alerts: acfg})
+			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Alerts: acfg})
 			if err != nil {
 				return err
 			}
-			decoys, alarms, err := a.decoyAlarms(ctx, desk, domain)
+			serve, _, err := a.decoySMTP(ctx, desk, addr, domain)
 			if err != nil {
 				return err
 			}
-			if decoys.Len() == 0 {
-				return leakdesk.Errorf(leakdesk.EINVALID, "no decoy address at %s is recorded: make exports with decoys first (leakdesk export --decoy-domain %s)", domain, domain)
-			}
-			l, err := net.Listen("tcp", addr)
-			if err != nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "--addr %s: %v", addr, err)
-			}
-			server := decoy.NewSMTPServer(ctx, addr, domain, decoys, alarms, a.logger)
-			fmt.Fprintf(a.stdout, "decoy-smtp: receiving for %d decoys at %s on %s\n", decoys.Len(), domain, l.Addr())
-			return runDesk(ctx, desk, func(ctx context.Context) error {
-				go func() { <-ctx.Done(); server.Close() }()
-				if err := server.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) && ctx.Err() == nil {
-					return err
-				}
-				return nil
-			})
+			return runDesk(ctx, desk, serve)
 		},
 	}
 	alerts.add(cmd, a)
 	cmd.Flags().StringVar(&addr, "addr", "", "address to listen on, host:port (25 for a domain's MX)")
 	cmd.Flags().StringVar(&domain, "domain", "", "the decoy domain this server receives mail for")
 	return cmd
+}
+
+// decoySMTP listens on addr for mail to the decoys at domain and returns
+// the function that serves it until its context is done.
+// It returns the address it listens on, which addr may leave to the system.
+func (a *app) decoySMTP(ctx context.Context, desk *watch.Desk, addr, domain string) (func(context.Context) error, string, error) {
+	decoys, alarms, err := a.decoyAlarms(ctx, desk, domain)
+	if err != nil {
+		return nil, "", err
+	}
+	if decoys.Len() == 0 {
+		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "no decoy address at %s is recorded: make exports with decoys first (leakdesk export --decoy-domain %s)", domain, domain)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "decoy SMTP address %s: %v", addr, err)
+	}
+	server := decoy.NewSMTPServer(ctx, addr, domain, decoys, alarms, a.logger)
+	fmt.Fprintf(a.stdout, "decoy-smtp: receiving for %d decoys at %s on %s\n", decoys.Len(), domain, l.Addr())
+	return func(ctx context.Context) error {
+		go func() { <-ctx.Done(); server.Close() }()
+		if err := server.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) && ctx.Err() == nil {
+			return err
+		}
+		return nil
+	}, l.Addr().String(), nil
 }
 
 // decoyAlarms loads the decoys of the recorded exports at domain and the

@@ -17,10 +17,11 @@ import (
 	"github.com/wneessen/go-mail"
 )
 
-// TestDecoyMailRaisesAnAlarmNamingTheExport runs decoy-smtp on the decoy
-// domain of a fingerprinted export and sends it mail with go-mail and
-// swaks: mail to the decoy raises one alarm naming the export; mail to
-// any other address is refused at RCPT.
+// TestDecoyMailRaisesAnAlarmNamingTheExport runs decoy-smtp, then serve
+// --decoy-smtp, on the decoy domain of a fingerprinted export and sends
+// it mail with go-mail and swaks: mail to the decoy raises one alarm
+// naming the export and proposes one incident; mail to any other address
+// is refused at RCPT; each stops cleanly on SIGINT.
 func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a real server")
@@ -58,54 +59,71 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 		}))
 		defer hook.Close()
 
-		addr := freeAddr(t)
-		cmd, stderr := startSender(t, bin, c.environ(), []string{"decoy-smtp", "--addr", addr, "--domain", domain, "--webhook", hook.URL})
-		defer func() {
-			cmd.Process.Signal(syscall.SIGINT)
-			if err := cmd.Wait(); err != nil {
-				t.Errorf("decoy-smtp: %v\n%s", err, stderr)
-			}
-		}()
-		waitListening(t, addr)
+		// decoy-smtp alone, and mounted in serve.
+		commands := []func(addr string) []string{
+			func(addr string) []string { return []string{"decoy-smtp", "--addr", addr, "--domain", domain} },
+			func(addr string) []string {
+				return []string{"serve", "--addr", "127.0.0.1:0", "--decoy-smtp", addr, "--decoy-domain", domain}
+			},
+		}
+		for i, command := range commands {
+			func() {
+				addr := freeAddr(t)
+				cmd, stderr := startSender(t, bin, c.environ(), append(command(addr), "--webhook", hook.URL))
+				stop := func() {
+					cmd.Process.Signal(syscall.SIGINT)
+					if err := cmd.Wait(); err != nil {
+						t.Errorf("%s: %v\n%s", command(addr)[0], err, stderr)
+					}
+				}
+				defer stop()
+				waitListening(t, addr)
 
-		host, port, _ := net.SplitHostPort(addr)
-		send := func(to string) error {
-			m := mail.NewMsg()
-			m.From("seller@market.example")
-			m.To(to)
-			m.Subject("your data")
-			m.SetBodyString(mail.TypeTextPlain, "we have your list")
-			cl, err := mail.NewClient(host, mail.WithPort(atoi(port)), mail.WithTLSPolicy(mail.NoTLS), mail.WithHELO("market.example"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return cl.DialAndSend(m)
-		}
-		if err := send(decoyAddr); err != nil {
-			t.Fatalf("mail to decoy %s refused: %v", decoyAddr, err)
-		}
-		if err := send("someone@" + domain); err == nil || !strings.Contains(err.Error(), "550") {
-			t.Errorf("mail to a non-decoy address: %v, want refused with 550", err)
-		}
-		if swaks, err := exec.LookPath("swaks"); err == nil {
-			out, err := exec.Command(swaks, "--server", addr, "--to", "nobody@"+domain, "--from", "x@market.example", "--quit-after", "RCPT").CombinedOutput()
-			if err == nil || !strings.Contains(string(out), "<** 550") {
-				t.Errorf("swaks to a non-decoy address was not refused with 550:\n%s", out)
-			}
-		}
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			mu.Lock()
-			n := len(alarms)
-			mu.Unlock()
-			if n > 0 {
-				break
-			}
-		}
-		time.Sleep(300 * time.Millisecond)
-		mu.Lock()
-		defer mu.Unlock()
-		if len(alarms) != 1 || alarms[0].Kind != "mail" || len(alarms[0].Exports) == 0 || alarms[0].Exports[0].ID != exportID {
-			t.Fatalf("alarms = %+v, want one naming %s", alarms, exportID)
+				host, port, _ := net.SplitHostPort(addr)
+				send := func(to string) error {
+					m := mail.NewMsg()
+					m.From("seller@market.example")
+					m.To(to)
+					m.Subject("your data")
+					m.SetBodyString(mail.TypeTextPlain, "we have your list")
+					cl, err := mail.NewClient(host, mail.WithPort(atoi(port)), mail.WithTLSPolicy(mail.NoTLS), mail.WithHELO("market.example"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return cl.DialAndSend(m)
+				}
+				if err := send(decoyAddr); err != nil {
+					t.Fatalf("mail to decoy %s refused: %v", decoyAddr, err)
+				}
+				if err := send("someone@" + domain); err == nil || !strings.Contains(err.Error(), "550") {
+					t.Errorf("mail to a non-decoy address: %v, want refused with 550", err)
+				}
+				if swaks, err := exec.LookPath("swaks"); err == nil {
+					out, err := exec.Command(swaks, "--server", addr, "--to", "nobody@"+domain, "--from", "x@market.example", "--quit-after", "RCPT").CombinedOutput()
+					if err == nil || !strings.Contains(string(out), "<** 550") {
+						t.Errorf("swaks to a non-decoy address was not refused with 550:\n%s", out)
+					}
+				}
+				eventually(func() bool {
+					mu.Lock()
+					defer mu.Unlock()
+					return len(alarms) > 0
+				})
+				time.Sleep(300 * time.Millisecond) // a second alarm would have come by now
+				var proposed []struct{ Title string }
+				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(proposed) <= i; time.Sleep(100 * time.Millisecond) {
+					c.json(&proposed, "incident", "list", "--status", "proposed")
+				}
+				if len(proposed) != i+1 || !strings.Contains(proposed[0].Title, decoyAddr) {
+					t.Errorf("after %d decoy mails, proposed incidents: %+v; want %d, naming the decoy", i+1, proposed, i+1)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				defer func() { alarms = nil }()
+				if len(alarms) != 1 || alarms[0].Kind != "mail" || len(alarms[0].Exports) == 0 || alarms[0].Exports[0].ID != exportID {
+					t.Fatalf("alarms = %+v, want one naming %s", alarms, exportID)
+				}
+			}()
 		}
 	})
 }
@@ -154,4 +172,11 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// eventually waits until ok, for 20 seconds at most; the caller then
+// checks what it waited for.
+func eventually(ok func() bool) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !ok(); time.Sleep(100 * time.Millisecond) {
+	}
 }

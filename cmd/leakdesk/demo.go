@@ -193,6 +193,9 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if err := a.demoAccounts(ctx, inc); err != nil {
 				return err
 			}
+			if err := a.demoDiscovery(ctx, dir, inc); err != nil {
+				return err
+			}
 			// The demo ends where a responder starts each day: the status page.
 			st, err := a.status(ctx, inc.ID)
 			if err != nil {
@@ -201,7 +204,7 @@ incident with its legal clocks. Everything goes to the data directory.`,
 			if a.format == "json" {
 				return writeJSON(a.stdout, st)
 			}
-			a.say("\n15. Where the incident stands (leakdesk incident status %s):\n", inc.PublicID())
+			a.say("\n19. Where the incident stands (leakdesk incident status %s):\n", inc.PublicID())
 			if err := printStatus(a.stdout, st); err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ func (a *app) incidentCommand() *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentStatusCommand(), a.incidentAwareCommand(),
+	cmd.AddCommand(a.incidentNewCommand(), a.incidentListCommand(), a.incidentShowCommand(), a.incidentStatusCommand(), a.incidentAwareCommand(), a.incidentConfirmCommand(),
 		a.incidentNoteCommand(), a.incidentFactCommand(), a.incidentLogCommand(), a.incidentVerifyCommand(), a.incidentCloseCommand(), a.incidentReopenCommand(), a.incidentShredCommand(),
 		a.incidentEraseCommand(), a.incidentRetainCommand())
 	a.addProofCommands(cmd)
@@ -93,8 +93,8 @@ func (a *app) incidentListCommand() *cobra.Command {
 		Short: "List incidents, newest first",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed {
-				return leakdesk.Errorf(leakdesk.EINVALID, "invalid --status %q: want open or closed", status)
+			if status != "" && status != leakdesk.StatusOpen && status != leakdesk.StatusClosed && status != leakdesk.StatusProposed {
+				return leakdesk.Errorf(leakdesk.EINVALID, "invalid --status %q: want open, proposed or closed", status)
 			}
 			svc, err := a.incidents(cmd.Context())
 			if err != nil {
@@ -118,7 +118,7 @@ func (a *app) incidentListCommand() *cobra.Command {
 			return t.flush()
 		},
 	}
-	cmd.Flags().StringVar(&status, "status", "", "only incidents in this state: open or closed")
+	cmd.Flags().StringVar(&status, "status", "", "only incidents in this state: open, proposed (opened by an alert, to confirm) or closed")
 	return cmd
 }
 
@@ -209,6 +209,51 @@ func (a *app) incidentAwareCommand() *cobra.Command {
 			}
 			return svc.SetAwareness(ctx, id, a.actor, at, reason)
 		})
+}
+
+func (a *app) incidentConfirmCommand() *cobra.Command {
+	var awareAt, reason string
+	cmd := &cobra.Command{
+		Use:   "confirm ID [--aware-at TIME] [--reason TEXT]",
+		Short: "Confirm an incident that an alert proposed, keeping or correcting its awareness time",
+		Long: `An alert (leakdesk watch, the intake, a decoy alarm) opens a proposed
+incident whose awareness time is the alert's. Confirm it as it is, or with
+--aware-at when the organisation became aware at another time; the record
+keeps the proposed time, when the clock could have started, and who
+confirmed. Until then it is listed as proposed.`,
+		Args: exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := leakdesk.ParseIncidentID(args[0])
+			if err != nil {
+				return err
+			}
+			var at time.Time
+			if awareAt != "" {
+				if at, err = a.parseTime("--aware-at", awareAt); err != nil {
+					return err
+				}
+			}
+			svc, err := a.incidents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := svc.ConfirmIncident(cmd.Context(), id, a.actor, at, reason); err != nil {
+				return err
+			}
+			inc, err := svc.FindIncidentByID(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, inc.View())
+			}
+			_, err = fmt.Fprintf(a.stdout, "%s confirmed: aware at %s\n", inc.PublicID(), showTime(inc.AwareAt, inc.Location()))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&awareAt, "aware-at", "", "when the organisation became aware, if not at the alert: RFC 3339 with an offset, or now")
+	cmd.Flags().StringVar(&reason, "reason", "", "why this is the awareness time")
+	return cmd
 }
 
 // reasonedCommand is an incident command that takes an ID, a --reason and

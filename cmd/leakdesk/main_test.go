@@ -14,6 +14,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/auth"
+	"github.com/leakdesk/leakdesk/share/sharetest"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/store/storetest"
 	"github.com/leakdesk/leakdesk/vault"
@@ -354,8 +355,26 @@ func TestDemo(t *testing.T) {
 	}
 	c.ok("incident", "verify", "1")
 	c.ok("evidence", "verify", "1")
+	// It finds out first: the leak dropped in a watched directory alerts
+	// once and proposes an incident, the seller's claims get a verdict, a
+	// decoy mailed raises an alarm, and the STIX bundle validates.
+	for _, want := range []string{"15. Finding out first", "Alert mailed to dpo@example.org", "Incident INC-0002 proposed", "seen on",
+		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "18. For CERTs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	stix, err := os.ReadFile(filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "share.stix.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharetest.ValidateSTIX(t, stix)
+	alerts, _ := filepath.Glob(filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "alerts", "*.eml"))
+	if len(alerts) != 2 {
+		t.Errorf("%d alert and alarm mails in the demo's outbox, want one of each", len(alerts))
+	}
 	// It ends with a bundle that checks out offline.
-	if bundle := c.ok("bundle", "verify", filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "bundle.zip")); !strings.Contains(out, "16. The record, signed") || !strings.Contains(bundle, "signed: 1 checkpoints") {
+	if bundle := c.ok("bundle", "verify", filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "bundle.zip")); !strings.Contains(out, "20. The record, signed") || !strings.Contains(bundle, "signed: 1 checkpoints") {
 		t.Errorf("the demo's bundle: %s", bundle)
 	}
 	// Profiling the leak read it from the vault, and the read is logged.
@@ -399,7 +418,7 @@ func TestDemo(t *testing.T) {
 	}
 	// It ends with the status page: the source traced, the notices sent,
 	// Art. 34 asking to be recorded as filed, and what to run next.
-	_, status, found := strings.Cut(out, "15. Where the incident stands")
+	_, status, found := strings.Cut(out, "19. Where the incident stands")
 	if !found {
 		t.Fatalf("the demo does not end with the status page:\n%s", out)
 	}
@@ -409,7 +428,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo's status page lacks %q:\n%s", want, status)
 		}
 	}
-	status, _, _ = strings.Cut(status, "\n16. The record") // the bundle comes after the status page
+	status, _, _ = strings.Cut(status, "\n20. The record") // the bundle comes after the status page
 	if lines := strings.Split(strings.TrimSpace(status), "\n"); !strings.HasPrefix(lines[len(lines)-1], "next: leakdesk ") {
 		t.Errorf("the demo does not end with next: commands:\n%s", status)
 	}

@@ -86,6 +86,7 @@ func commandActions() map[string]leakdesk.Action {
 		"incident bundle":     leakdesk.ActionBundleMake,
 		"bundle verify":       leakdesk.ActionIncidentRead,
 		"incident aware":      leakdesk.ActionIncidentAware,
+		"incident confirm":    leakdesk.ActionIncidentAware, // sets the awareness time of a proposed incident
 		"incident note":       leakdesk.ActionIncidentNote,
 		"incident fact":       leakdesk.ActionFactsEdit,
 		"incident close":      leakdesk.ActionIncidentClose,

@@ -463,7 +463,7 @@ func (a *app) readWitness(ctx context.Context, spec string, zr *zip.ReadCloser, 
 // key in the data directory; nothing else may.
 func (a *app) demoBundle(ctx context.Context, inc *leakdesk.Incident, dir string) error {
 	out := filepath.Join(dir, "bundle.zip")
-	a.say("\n16. The record, signed and bundled for the authority (leakdesk incident bundle %s --out %s):\n", inc.PublicID(), out)
+	a.say("\n20. The record, signed and bundled for the authority (leakdesk incident bundle %s --out %s):\n", inc.PublicID(), out)
 	if err := a.writeBundle(ctx, inc.ID, out, false, true); err != nil {
 		return err
 	}

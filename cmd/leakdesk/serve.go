@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/leakdesk/leakdesk"
 	ldhttp "github.com/leakdesk/leakdesk/http"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/watch"
 )
 
 func (a *app) serveCommand() *cobra.Command {
@@ -23,6 +25,10 @@ func (a *app) serveCommand() *cobra.Command {
 	var rf registryFlags
 	var nf notifyFlags
 	var addr, webhookToken, tlsCert, tlsKey, oidcIssuer, oidcClientID, oidcRedirectURL string
+	var alerts alertFlags
+	var intake bool
+	var intakeMax int64
+	var decoyAddr, decoyDomain string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
 		Short: "Serve the JSON API, logins, acknowledgement links and delivery-report webhooks over HTTP",
@@ -119,6 +125,23 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
+			if intake && rf.path == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "--intake matches files against the registry: give --registry too")
+			}
+			if (decoyAddr == "") != (decoyDomain == "") {
+				return leakdesk.Errorf(leakdesk.EINVALID, "--decoy-smtp and --decoy-domain go together: give both, or neither")
+			}
+			var desk *watch.Desk
+			if intake || decoyAddr != "" {
+				alerts.from = nf.from
+				triage := watch.TriageConfig{Read: df.opts}
+				if intake {
+					triage.Registry = rf.path // without it, the desk only raises decoy alarms
+				}
+				if desk, err = a.alertDesk(ctx, &alerts, triage); err != nil {
+					return err
+				}
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return leakdesk.Errorf(leakdesk.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
@@ -129,36 +152,57 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 				scheme = "https"
 			}
 			notices := store.NewNoticeService(db)
-			handler, err := ldhttp.NewServer(ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Dispatcher: dispatcher, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), Trace: tracer, Shredder: shredder, ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db),
-				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())})
+			srvCfg := ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Dispatcher: dispatcher, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db), Trace: tracer, Shredder: shredder, IntakeMaxBytes: intakeMax,
+				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())}
+			if intake {
+				srvCfg.Intake = desk.Intake
+			}
+			handler, err := ldhttp.NewServer(srvCfg)
 			if err != nil {
 				return err
 			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
 			fmt.Fprintf(a.stdout, "listening on %s://%s\n", scheme, ln.Addr())
-			errc := make(chan error, 1)
-			go func() {
-				if scheme == "https" {
-					errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
-					return
+			serveHTTP := func(ctx context.Context) error {
+				errc := make(chan error, 1)
+				go func() {
+					if scheme == "https" {
+						errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+						return
+					}
+					errc <- srv.Serve(ln)
+				}()
+				select {
+				case err := <-errc:
+					return err
+				case <-ctx.Done():
 				}
-				errc <- srv.Serve(ln)
-			}()
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
+				shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				if err := srv.Shutdown(shutdown); err != nil {
+					return err
+				}
+				if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+					return err
+				}
+				return nil
 			}
-			shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(shutdown); err != nil {
-				return err
+			if desk == nil {
+				return serveHTTP(ctx)
 			}
-			if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-				return err
+			serveDecoys := func(context.Context) error { return nil }
+			if decoyAddr != "" {
+				if serveDecoys, _, err = a.decoySMTP(ctx, desk, decoyAddr, decoyDomain); err != nil {
+					return err
+				}
 			}
-			return nil
+			return runDesk(ctx, desk, func(ctx context.Context) error {
+				g, ctx := errgroup.WithContext(ctx)
+				g.Go(func() error { return serveHTTP(ctx) })
+				g.Go(func() error { return serveDecoys(ctx) })
+				return g.Wait()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", a.envOr("LEAKDESK_ADDR", ":8080"), "address to listen on (env LEAKDESK_ADDR)")
@@ -168,6 +212,11 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcIssuer, "oidc-issuer", a.getenv("LEAKDESK_OIDC_ISSUER"), "OpenID Connect provider for single sign-on at /login/oidc; its client secret is read from LEAKDESK_OIDC_CLIENT_SECRET (env LEAKDESK_OIDC_ISSUER)")
 	cmd.Flags().StringVar(&oidcClientID, "oidc-client-id", a.getenv("LEAKDESK_OIDC_CLIENT_ID"), "client ID registered with the provider (env LEAKDESK_OIDC_CLIENT_ID)")
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
+	cmd.Flags().BoolVar(&intake, "intake", false, "take files in for triage at POST /api/v1/intake, matched against --registry, with alerts as for watch (see docs/watch.md)")
+	cmd.Flags().Int64Var(&intakeMax, "intake-max", ldhttp.DefaultIntakeMaxBytes, "largest file, in bytes, the intake takes")
+	cmd.Flags().StringVar(&decoyAddr, "decoy-smtp", "", "also receive mail for the decoys on this address, host:port, with alarms as for decoy-smtp")
+	cmd.Flags().StringVar(&decoyDomain, "decoy-domain", "", "the decoy domain --decoy-smtp receives mail for")
+	alerts.addChannels(cmd, a)
 	df.register(a, cmd)
 	nf.registerComposing(a, cmd)
 	nf.registerSending(a, cmd)

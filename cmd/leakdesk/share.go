@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 
@@ -36,43 +37,48 @@ organisation can tell whom a hash stands for.`,
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			incidents, err := a.incidents(ctx)
-			if err != nil {
-				return err
-			}
-			evidence, err := a.evidence(ctx)
-			if err != nil {
-				return err
-			}
-			if err := a.ensureDataDir(); err != nil {
-				return err
-			}
-			key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
-			if err != nil {
-				return err
-			}
-			svc := share.Services{Incidents: incidents, Evidence: evidence, Exports: store.NewExportService(db), Findings: store.NewFindingsService(db)}
-			inc, err := share.Gather(ctx, svc, id, share.NewMasker(key))
-			if err != nil {
-				return err
-			}
-			data, err := share.Render(inc, a.format, a.now())
+			data, err := a.shareIncident(cmd.Context(), id, a.format)
 			if err != nil {
 				return err
 			}
 			if err := os.WriteFile(out, data, 0o600); err != nil {
 				return leakdesk.Errorf(leakdesk.EINVALID, "write %s: %v", out, err)
 			}
-			a.logger.Info("incident shared", "incident", inc.ID, "file", out)
+			a.logger.Info("incident shared", "incident", id, "file", out)
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "the file to write (required)")
 	return cmd
+}
+
+// shareIncident renders incident id for CERTs in format, masked with the
+// data directory's share.key.
+func (a *app) shareIncident(ctx context.Context, id int64, format string) ([]byte, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	incidents, err := a.incidents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.ensureDataDir(); err != nil {
+		return nil, err
+	}
+	key, err := loadOrCreateSecret(filepath.Join(a.dataDir, "share.key"))
+	if err != nil {
+		return nil, err
+	}
+	svc := share.Services{Incidents: incidents, Evidence: evidence, Exports: store.NewExportService(db), Findings: store.NewFindingsService(db)}
+	inc, err := share.Gather(ctx, svc, id, share.NewMasker(key))
+	if err != nil {
+		return nil, err
+	}
+	return share.Render(inc, format, a.now())
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,18 +19,37 @@ import (
 type alertFlags struct {
 	smtp, from, to, webhook string
 	alertMin                int
+	role, regimes           string // of the incidents alerts propose
 }
 
 func (f *alertFlags) add(cmd *cobra.Command, a *app) {
+	cmd.Flags().StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who alerts come from, "Name <address>" (env LEAKDESK_FROM)`)
+	f.addChannels(cmd, a)
+}
+
+// addChannels adds the flags of add but --from, for a command that has
+// its own.
+func (f *alertFlags) addChannels(cmd *cobra.Command, a *app) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server alerts are mailed through, smtp[s]://[user:password@]host[:port] (env LEAKDESK_SMTP)")
-	fl.StringVar(&f.from, "from", a.getenv("LEAKDESK_FROM"), `who alerts come from, "Name <address>" (env LEAKDESK_FROM)`)
 	fl.StringVar(&f.to, "alert-to", a.getenv("LEAKDESK_ALERT_TO"), "address alerts are mailed to (env LEAKDESK_ALERT_TO)")
 	fl.StringVar(&f.webhook, "webhook", a.getenv("LEAKDESK_ALERT_WEBHOOK"), "URL a JSON alert is POSTed to (env LEAKDESK_ALERT_WEBHOOK)")
 	fl.IntVar(&f.alertMin, "alert-min", 10, "registry contacts a file must hold to raise an alert")
+	fl.StringVar(&f.role, "propose-role", leakdesk.RoleController, "the organisation's GDPR role in the incidents alerts propose: controller or processor")
+	fl.StringVar(&f.regimes, "propose-regime", "gdpr", "comma-separated regimes of the incidents alerts propose")
 }
 
+// config returns where alerts go, and refuses settings that reach nobody.
 func (f *alertFlags) config() (watch.AlertConfig, error) {
+	cfg, err := f.channels()
+	if err == nil && len(cfg.Channels()) == 0 {
+		err = leakdesk.Errorf(leakdesk.EINVALID, "alerts would reach nobody: give --smtp with --alert-to, or --webhook")
+	}
+	return cfg, err
+}
+
+// channels returns where alerts go, which may be nowhere.
+func (f *alertFlags) channels() (watch.AlertConfig, error) {
 	cfg := watch.AlertConfig{To: f.to, Webhook: f.webhook}
 	if f.smtp != "" && f.to != "" {
 		smtp, err := notify.ParseSMTPURL(f.smtp)
@@ -40,9 +60,6 @@ func (f *alertFlags) config() (watch.AlertConfig, error) {
 			return cfg, err
 		}
 		cfg.Mail = notify.NewSMTPDialer(smtp)
-	}
-	if len(cfg.Channels()) == 0 {
-		return cfg, leakdesk.Errorf(leakdesk.EINVALID, "alerts would reach nobody: give --smtp with --alert-to, or --webhook")
 	}
 	return cfg, nil
 }
@@ -73,7 +90,7 @@ See docs/watch.md.`,
 				return err
 			}
 			ctx := cmd.Context()
-			desk, err := a.watchDesk(ctx, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
+			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
 			if err != nil {
 				return err
 			}
@@ -89,17 +106,39 @@ See docs/watch.md.`,
 	return cmd
 }
 
-// watchDesk opens the store and the vault and wires the watch desk.
-func (a *app) watchDesk(ctx context.Context, cfg watch.Config) (*watch.Desk, error) {
+// watchDesk opens the store and the vault and wires the watch desk, whose
+// alerts propose incidents as f says.
+func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*watch.Desk, error) {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Proposals.Incidents, err = a.incidents(ctx); err != nil {
+		return nil, err
+	}
+	cfg.Proposals.Template = leakdesk.Incident{Role: f.role, Regimes: strings.Split(f.regimes, ",")}
+	check := cfg.Proposals.Template
+	check.Title = "each alert titles its own"
+	if err := check.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Proposals.Actor = a.actor
 	v, err := a.openVault()
 	if err != nil {
 		return nil, err
 	}
 	return watch.NewDesk(ctx, db.SQL(), db.Dialect(), store.NewTriageService(db), v, cfg, a.logger)
+}
+
+// alertDesk wires the watch desk with the alerts of f, which may go
+// nowhere: the proposed incident is opened all the same.
+func (a *app) alertDesk(ctx context.Context, f *alertFlags, triage watch.TriageConfig) (*watch.Desk, error) {
+	acfg, err := f.channels()
+	if err != nil {
+		return nil, err
+	}
+	triage.AlertMin = f.alertMin
+	return a.watchDesk(ctx, f, watch.Config{Triage: triage, Alerts: acfg})
 }
 
 // runDesk works the desk's jobs while serve runs, then lets running jobs

@@ -32,9 +32,12 @@ func watchPeople(first, n int) string {
 // TestKilledWatchTakesEachFileOnce drops 50 files, each with 20 registry
 // contacts of its own, into a watched directory while the watcher is
 // killed with SIGKILL at random moments and started again. In the end
-// each file is triaged once, and each alert arrives by mail and webhook.
-// A kill after a channel took an alert and before River recorded it sends
-// it again (see docs/watch.md): such copies are counted against the kills.
+// each file is triaged once, proposes one incident, and each alert
+// arrives by mail and by webhook once, counted by Message-ID and by
+// Idempotency-Key. A copy can only come from a kill between a channel's
+// reply and the commit that records it (see docs/watch.md): every copy
+// must match an attempt the store counted beyond the first, and the test
+// logs how many there were.
 func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real process")
@@ -44,12 +47,13 @@ func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 		const files = 50
 		mp := notifytest.Start(t)
 		var mu sync.Mutex
-		hooks := map[int64]int{}
+		hooks, hookKeys := map[int64]int{}, map[string]bool{}
 		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var a struct{ File int64 }
 			json.NewDecoder(r.Body).Decode(&a)
 			mu.Lock()
 			hooks[a.File]++
+			hookKeys[r.Header.Get("Idempotency-Key")] = true
 			mu.Unlock()
 		}))
 		defer hook.Close()
@@ -106,27 +110,30 @@ func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 		for _, n := range hooks {
 			webhookCalls += n
 		}
-		if len(ids) != files || len(hooks) != files {
-			t.Fatalf("alerts for %d files by mail and %d by webhook, want %d", len(ids), len(hooks), files)
+		if len(ids) != files || len(hooks) != files || len(hookKeys) != files {
+			t.Fatalf("alerts for %d files by mail (Message-IDs) and %d by webhook (%d Idempotency-Keys), want %d", len(ids), len(hooks), len(hookKeys), files)
 		}
 		extra := len(mails) - files + webhookCalls - files
-		if extra > kills {
-			t.Errorf("%d alert copies beyond the first after %d kills", extra, kills)
+		retried := checkTriagedOnce(t, c, files)
+		if extra > kills || extra > retried {
+			t.Errorf("%d alert copies beyond the first, after %d kills and %d attempts ended without a recorded outcome", extra, kills, retried)
 		}
-		checkTriagedOnce(t, c, files)
 		taken, _ := filepath.Glob(filepath.Join(drop, ".taken", "*"))
 		left, _ := filepath.Glob(filepath.Join(drop, "*.csv"))
 		if len(taken) != files || len(left) != 0 {
 			t.Errorf("%d files moved to .taken and %d left in the drop directory, want %d and 0", len(taken), len(left), files)
 		}
-		t.Logf("%d kills; %d mails, %d webhook calls for %d files", kills, len(mails), webhookCalls, files)
+		t.Logf("%d kills; %d mails, %d webhook calls for %d files; %d attempts without a recorded outcome", kills, len(mails), webhookCalls, files, retried)
 	})
 }
 
-// checkTriagedOnce reads the store: one done triage row per file.
-func checkTriagedOnce(t *testing.T, c *cli, files int) {
+// checkTriagedOnce reads the store: one done triage row per file, and one
+// proposed incident per alert. It returns how many alert attempts ended
+// without a recorded outcome.
+func checkTriagedOnce(t *testing.T, c *cli, files int) (retried int) {
 	t.Helper()
-	triage := store.NewTriageService(c.openStore(t))
+	db := c.openStore(t)
+	triage := store.NewTriageService(db)
 	all, err := triage.TriagedBefore(context.Background(), 1<<62)
 	if err != nil {
 		t.Fatal(err)
@@ -139,8 +146,17 @@ func checkTriagedOnce(t *testing.T, c *cli, files int) {
 		if !f.AlertedAt.IsZero() {
 			alerts++
 		}
+		retried += f.MailAttempts - 1 + f.WebhookAttempts - 1
 	}
 	if len(all) != files || alerts != files {
 		t.Errorf("%d files triaged, %d alerted, want %d", len(all), alerts, files)
 	}
+	proposed, err := store.NewIncidentService(db, nil).FindIncidents(context.Background(), leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(proposed) != files {
+		t.Errorf("%d incidents proposed, want one per alert: %d", len(proposed), files)
+	}
+	return retried
 }
