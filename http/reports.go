@@ -16,13 +16,7 @@ const maxReportBody = 10 << 20
 // a mail system's webhook forwards it) and records what it says.
 func handleReports(cfg Config) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if cfg.WebhookToken == "" {
-			http.NotFound(w, r)
-			return
-		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(cfg.WebhookToken)) != 1 {
-			encode(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required"})
+		if !webhookAuthorized(cfg, w, r) {
 			return
 		}
 		reports, err := notify.ReadReport(http.MaxBytesReader(w, r.Body, maxReportBody))
@@ -47,4 +41,34 @@ func handleReports(cfg Config) http.Handler {
 		}
 		encode(w, http.StatusOK, map[string]any{"reports": out})
 	})
+}
+
+// handleDecoyCalls takes a phone system's report of calls, which raises
+// an alarm for each call to a decoy number.
+func handleDecoyCalls(cfg Config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cfg.DecoyCalls == nil {
+			http.NotFound(w, r)
+			return
+		}
+		if webhookAuthorized(cfg, w, r) {
+			cfg.DecoyCalls.ServeHTTP(w, r)
+		}
+	})
+}
+
+// webhookAuthorized checks the bearer token of a system that posts to a
+// webhook (a mail system's reports, a phone system's calls), answering
+// 404 when no token enables webhooks and 401 for a wrong one.
+func webhookAuthorized(cfg Config, w http.ResponseWriter, r *http.Request) bool {
+	if cfg.WebhookToken == "" {
+		http.NotFound(w, r)
+		return false
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(cfg.WebhookToken)) != 1 {
+		encode(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required"})
+		return false
+	}
+	return true
 }

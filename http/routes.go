@@ -47,6 +47,7 @@ func (s *server) routes() []route {
 		{"POST /portal/{secret}/ack", public(), "an organisation confirms it read its page", s.limited(s.ackLinks, s.handlePortalAck())},
 		{"POST /portal/{secret}/questions", public(), "an organisation asks a question", s.limited(s.ackLinks, s.handlePortalQuestion())},
 		{"POST /api/reports", public(), "delivery-report webhook (its own bearer token)", handleReports(s.cfg)},
+		{"POST /api/decoy-calls", public(), "calls to decoy phone numbers, JSON or CSV from a phone system (the webhook's bearer token); each raises an alarm", handleDecoyCalls(s.cfg)},
 		{"GET /login", public(), "login form", s.handleLoginForm()},
 		{"POST /login", public(), "log in", s.limited(s.logins, s.handleLogin())},
 		{"GET /login/oidc", public(), "log in by single sign-on", s.limited(s.logins, s.handleOIDCStart())},

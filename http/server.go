@@ -28,6 +28,10 @@ type Config struct {
 	Logger  *slog.Logger
 	Notices leakdesk.NoticeService
 	Acks    *notify.Acknowledgements
+	// DecoyCalls, when set, takes a phone system's reports of calls to
+	// decoy numbers at POST /api/decoy-calls, behind WebhookToken
+	// (package decoy's CallsHandler).
+	DecoyCalls http.Handler
 	// WebhookToken, when set, enables POST /api/reports for delivery
 	// reports, for callers that send it as a bearer token.
 	WebhookToken string

@@ -63,6 +63,11 @@ func (a *app) decoySMTP(ctx context.Context, desk *watch.Desk, addr, domain stri
 	if err != nil {
 		return nil, "", err
 	}
+	return a.listenDecoySMTP(ctx, decoys, alarms, addr, domain)
+}
+
+// listenDecoySMTP is decoySMTP for decoys and alarms already loaded.
+func (a *app) listenDecoySMTP(ctx context.Context, decoys *decoy.Addresses, alarms *decoy.Alarms, addr, domain string) (func(context.Context) error, string, error) {
 	if decoys.Len() == 0 {
 		return nil, "", leakdesk.Errorf(leakdesk.EINVALID, "no decoy address at %s is recorded: make exports with decoys first (leakdesk export --decoy-domain %s)", domain, domain)
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -59,11 +61,12 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 		}))
 		defer hook.Close()
 
-		// decoy-smtp alone, and mounted in serve.
+		// decoy-smtp alone, and mounted in serve, which also takes calls.
+		httpAddr := freeAddr(t)
 		commands := []func(addr string) []string{
 			func(addr string) []string { return []string{"decoy-smtp", "--addr", addr, "--domain", domain} },
 			func(addr string) []string {
-				return []string{"serve", "--addr", "127.0.0.1:0", "--decoy-smtp", addr, "--decoy-domain", domain}
+				return []string{"serve", "--addr", httpAddr, "--decoy-smtp", addr, "--decoy-domain", domain, "--webhook-token", "phone-system-token"}
 			},
 		}
 		for i, command := range commands {
@@ -123,9 +126,55 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 				if len(alarms) != 1 || alarms[0].Kind != "mail" || len(alarms[0].Exports) == 0 || alarms[0].Exports[0].ID != exportID {
 					t.Fatalf("alarms = %+v, want one naming %s", alarms, exportID)
 				}
+				if command(addr)[0] == "serve" {
+					mu.Unlock()
+					checkDecoyCall(t, "http://"+httpAddr, findDecoyPhone(t, exp, "+3342299"), exportID)
+					mu.Lock()
+				}
 			}()
 		}
 	})
+}
+
+// checkDecoyCall posts a phone system's report of a call to a decoy
+// number to serve: a wrong token is refused, and the call raises an alarm
+// naming the export that carried the number.
+func checkDecoyCall(t *testing.T, base, number, exportID string) {
+	t.Helper()
+	post := func(token string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/decoy-calls", strings.NewReader(`[{"to": "`+number+`", "from": "+15550100"}]`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	if res := post("a guess"); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a call report with a wrong token: %d, want 401", res.StatusCode)
+	}
+	res := post("phone-system-token")
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), exportID) {
+		t.Errorf("a call to decoy %s: %d %s, want an alarm naming %s", number, res.StatusCode, body, exportID)
+	}
+}
+
+// findDecoyPhone returns the first phone number of an export in the
+// decoy range prefix.
+func findDecoyPhone(t *testing.T, path, prefix string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(regexp.QuoteMeta(prefix) + `[0-9]+`).Find(b); m != nil {
+		return string(m)
+	}
+	t.Fatalf("no decoy number in %s", path)
+	return ""
 }
 
 // findDecoy returns the first address at suffix in an export.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/decoy"
 	ldhttp "github.com/leakdesk/leakdesk/http"
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/proof"
@@ -128,12 +129,12 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if intake && rf.path == "" {
 				return leakdesk.Errorf(leakdesk.EINVALID, "--intake matches files against the registry: give --registry too")
 			}
-			if (decoyAddr == "") != (decoyDomain == "") {
-				return leakdesk.Errorf(leakdesk.EINVALID, "--decoy-smtp and --decoy-domain go together: give both, or neither")
+			if decoyAddr != "" && decoyDomain == "" {
+				return leakdesk.Errorf(leakdesk.EINVALID, "--decoy-smtp receives mail for --decoy-domain: give it too")
 			}
 			var desk *watch.Desk
-			if intake || decoyAddr != "" {
-				alerts.from = nf.from
+			if intake || decoyDomain != "" {
+				alerts.from, alerts.smtp = nf.from, nf.smtp
 				triage := watch.TriageConfig{Read: df.opts}
 				if intake {
 					triage.Registry = rf.path // without it, the desk only raises decoy alarms
@@ -157,6 +158,14 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())}
 			if intake {
 				srvCfg.Intake = desk.Intake
+			}
+			var decoys *decoy.Addresses
+			var alarms *decoy.Alarms
+			if decoyDomain != "" {
+				if decoys, alarms, err = a.decoyAlarms(ctx, desk, decoyDomain); err != nil {
+					return err
+				}
+				srvCfg.DecoyCalls = decoy.CallsHandler(decoys, alarms)
 			}
 			handler, err := ldhttp.NewServer(srvCfg)
 			if err != nil {
@@ -193,7 +202,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			serveDecoys := func(context.Context) error { return nil }
 			if decoyAddr != "" {
-				if serveDecoys, _, err = a.decoySMTP(ctx, desk, decoyAddr, decoyDomain); err != nil {
+				if serveDecoys, _, err = a.listenDecoySMTP(ctx, decoys, alarms, decoyAddr, decoyDomain); err != nil {
 					return err
 				}
 			}
@@ -215,8 +224,8 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().BoolVar(&intake, "intake", false, "take files in for triage at POST /api/v1/intake, matched against --registry, with alerts as for watch (see docs/watch.md)")
 	cmd.Flags().Int64Var(&intakeMax, "intake-max", ldhttp.DefaultIntakeMaxBytes, "largest file, in bytes, the intake takes")
 	cmd.Flags().StringVar(&decoyAddr, "decoy-smtp", "", "also receive mail for the decoys on this address, host:port, with alarms as for decoy-smtp")
-	cmd.Flags().StringVar(&decoyDomain, "decoy-domain", "", "the decoy domain --decoy-smtp receives mail for")
-	alerts.addChannels(cmd, a)
+	cmd.Flags().StringVar(&decoyDomain, "decoy-domain", "", "the decoy domain: --decoy-smtp receives mail for it, and with --webhook-token, POST /api/decoy-calls takes a phone system's calls to its decoy numbers")
+	alerts.addAlertTargets(cmd, a)
 	df.register(a, cmd)
 	nf.registerComposing(a, cmd)
 	nf.registerSending(a, cmd)

@@ -30,8 +30,14 @@ func (f *alertFlags) add(cmd *cobra.Command, a *app) {
 // addChannels adds the flags of add but --from, for a command that has
 // its own.
 func (f *alertFlags) addChannels(cmd *cobra.Command, a *app) {
+	cmd.Flags().StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server alerts are mailed through, smtp[s]://[user:password@]host[:port] (env LEAKDESK_SMTP)")
+	f.addAlertTargets(cmd, a)
+}
+
+// addAlertTargets adds the alert flags other than the mail server, for a
+// command whose --smtp also sends notices (serve).
+func (f *alertFlags) addAlertTargets(cmd *cobra.Command, a *app) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.smtp, "smtp", a.getenv("LEAKDESK_SMTP"), "SMTP server alerts are mailed through, smtp[s]://[user:password@]host[:port] (env LEAKDESK_SMTP)")
 	fl.StringVar(&f.to, "alert-to", a.getenv("LEAKDESK_ALERT_TO"), "address alerts are mailed to (env LEAKDESK_ALERT_TO)")
 	fl.StringVar(&f.webhook, "webhook", a.getenv("LEAKDESK_ALERT_WEBHOOK"), "URL a JSON alert is POSTed to (env LEAKDESK_ALERT_WEBHOOK)")
 	fl.IntVar(&f.alertMin, "alert-min", 10, "registry contacts a file must hold to raise an alert")
