@@ -39,11 +39,14 @@ type Registry struct {
 	// Invalid counts registry values that could not be normalised.
 	InvalidEmails, InvalidPhones int
 
-	n       *Normaliser
-	byEmail map[string][]int
-	byAlias map[string][]int
-	byPhone map[string][]int
-	byName  map[string][]int // domain + surname, phonetic surname + first initial, and the keys of otherKeys
+	n *Normaliser
+	// keys finds contacts by e-mail address, alias, phone number, and the
+	// name keys: domain + surname, phonetic surname + first initial, and
+	// the keys of otherKeys.
+	keys keyIndex
+	// mapped is the index file the tables and the contacts were read
+	// from, if any: it stays mapped while the registry is used.
+	mapped *indexFile
 }
 
 // RegistryOptions say which columns hold what, where inference is not
@@ -79,7 +82,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: %s", path, leakdesk.ErrorMessage(err))
 	}
-	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	reg := &Registry{n: n}
 	seen := map[string]int{}
 	for i, row := range rows {
 		cell := func(c int) string {
@@ -142,20 +145,25 @@ func (reg *Registry) add(c *Contact) {
 	reg.Contacts = append(reg.Contacts, c)
 	c.emails = emailForms(c.Emails)
 	for _, e := range c.Emails {
-		reg.byEmail[e] = append(reg.byEmail[e], i)
-		reg.byAlias[EmailAlias(e)] = append(reg.byAlias[EmailAlias(e)], i)
+		reg.keys.add(fingerprint(keyEmail, e), i)
+		reg.keys.add(fingerprint(keyAlias, EmailAlias(e)), i)
 		if _, domain, ok := strings.Cut(e, "@"); ok {
 			for _, l := range c.last {
-				reg.byName["d:"+domain+":"+l] = append(reg.byName["d:"+domain+":"+l], i)
+				reg.keys.add(fingerprint(keyName, "d:", domain, ":", l), i)
 			}
 		}
 	}
 	for _, p := range c.Phones {
-		reg.byPhone[p] = append(reg.byPhone[p], i)
+		reg.keys.add(fingerprint(keyPhone, p), i)
 	}
 	for _, key := range append(nameKeys(c.first, c.last), otherKeys(c.birth, c.nationalID, c.postcode, c.org, c.first, c.last)...) {
-		reg.byName[key] = append(reg.byName[key], i)
+		reg.keys.add(fingerprint(keyName, key), i)
 	}
+}
+
+// lookup returns the contacts that hold the key whose fingerprint is fp.
+func (reg *Registry) lookup(fp uint64) []uint32 {
+	return reg.keys.table().lookup(fp)
 }
 
 // birthOrWritten is a date of birth as Birth reads it, or, when it cannot
@@ -336,5 +344,21 @@ func unique(rows [][]string, c int) bool {
 
 // String describes the registry for logs and tables.
 func (reg *Registry) String() string {
-	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(reg.byEmail), len(reg.byPhone))
+	emails, phones := map[string]bool{}, map[string]bool{}
+	for _, c := range reg.Contacts {
+		for _, e := range c.Emails {
+			emails[e] = true
+		}
+		for _, p := range c.Phones {
+			phones[p] = true
+		}
+		for _, h := range c.held {
+			if h.email {
+				emails[h.value] = true
+			} else {
+				phones[h.value] = true
+			}
+		}
+	}
+	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(emails), len(phones))
 }
