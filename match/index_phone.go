@@ -2,6 +2,7 @@ package match
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -9,13 +10,16 @@ import (
 // phoneLayouts reads the digits of a leaked phone number as a known E.164
 // number written in any usual layout: national (with and without the
 // trunk 0), with the country code, with 00, and with "+cc (0)". It keeps
-// each layout as a fingerprint, not as text, and checks a number found
-// against the digits, so that a fingerprint shared by chance never reads
-// a number as another.
+// one key a number, its national significant number, and works out at
+// lookup which national numbers the digits can be: storing every layout
+// would cost six keys a number for a lookup barely quicker. A number
+// found is checked against the digits, so that neither a fingerprint
+// shared by chance nor a national number shared by two countries reads a
+// number as another.
 type phoneLayouts struct {
 	callingCodes map[int]bool
 	numbers      []string // E.164, in the order added
-	forms        keyIndex // layout fingerprint -> index in numbers
+	national     keyIndex // national significant number -> index in numbers
 }
 
 func newPhoneLayouts() *phoneLayouts {
@@ -25,25 +29,60 @@ func newPhoneLayouts() *phoneLayouts {
 // add makes e164's layouts known. Where two numbers share a layout, the
 // one added first is read.
 func (pl *phoneLayouts) add(e164 string) {
-	cc, nsn, ok := pl.split(e164)
-	if !ok {
-		return
-	}
-	i := len(pl.numbers)
-	pl.numbers = append(pl.numbers, e164)
-	for _, form := range layouts(cc, nsn) {
-		pl.forms.add(fingerprint(keyForm, form...), i)
+	if _, nsn, ok := pl.split(e164); ok {
+		pl.national.add(fingerprint(keyForm, nsn), len(pl.numbers))
+		pl.numbers = append(pl.numbers, e164)
 	}
 }
 
-// find returns the number that digits write, if one is known.
+// build makes the table now, so that the keys gathered are freed before
+// the scan.
+func (pl *phoneLayouts) build() { pl.national.table() }
+
+// find returns the number that digits write, if one is known: of those
+// they write, the one added first.
 func (pl *phoneLayouts) find(digits string) (string, bool) {
-	for _, i := range pl.forms.table().lookup(fingerprint(keyForm, digits)) {
-		if e164 := pl.numbers[i]; pl.writes(digits, e164) {
-			return e164, true
+	t := pl.national.table()
+	best := -1
+	try := func(nsn string) {
+		for _, i := range t.lookup(fingerprint(keyForm, nsn)) {
+			if (best < 0 || int(i) < best) && pl.writes(digits, pl.numbers[i]) {
+				best = int(i)
+			}
 		}
 	}
-	return "", false
+	// nsn and 0nsn
+	try(digits)
+	if rest, ok := strings.CutPrefix(digits, "0"); ok {
+		try(rest)
+	}
+	// cc nsn and cc 0 nsn, with or without 00
+	for _, intl := range []string{digits, "00"} {
+		if intl == "00" {
+			rest, ok := strings.CutPrefix(digits, "00")
+			if !ok {
+				break
+			}
+			intl = rest
+		}
+		for n := 1; n <= 3 && n < len(intl); n++ {
+			if pl.isCallingCode(intl[:n]) {
+				try(intl[n:])
+				if rest, ok := strings.CutPrefix(intl[n:], "0"); ok {
+					try(rest)
+				}
+			}
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return pl.numbers[best], true
+}
+
+func (pl *phoneLayouts) isCallingCode(digits string) bool {
+	code, err := strconv.Atoi(digits)
+	return err == nil && pl.callingCodes[code]
 }
 
 // split cuts an E.164 number into its country calling code and national
@@ -54,7 +93,7 @@ func (pl *phoneLayouts) split(e164 string) (cc, nsn string, ok bool) {
 		return "", "", false
 	}
 	for n := 1; n <= 3 && n < len(e164)-1; n++ {
-		if code, err := strconv.Atoi(e164[1 : 1+n]); err == nil && pl.callingCodes[code] {
+		if pl.isCallingCode(e164[1 : 1+n]) {
 			return e164[1 : 1+n], e164[1+n:], true
 		}
 	}

@@ -52,8 +52,9 @@ func newKeyTable(pairs []keyed) *keyTable {
 	}
 	t.start = append(t.start, uint32(len(t.ids)))
 	t.fps, t.start, t.ids = slices.Clip(t.fps), slices.Clip(t.start), slices.Clip(t.ids)
-	// About one fingerprint per directory slot.
-	dirBits := uint8(bits.Len(uint(len(t.fps))))
+	// One or two fingerprints per directory slot: a lookup reads them in
+	// the cache line it reads the first in.
+	dirBits := uint8(bits.Len(uint(len(t.fps) / 2)))
 	t.shift = 64 - dirBits
 	t.dir = make([]uint32, 1<<dirBits+1)
 	slot := 0

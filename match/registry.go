@@ -84,6 +84,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 	}
 	reg := &Registry{n: n}
 	seen := map[string]int{}
+	in := interner{}
 	for i, row := range rows {
 		cell := func(c int) string {
 			if c < 0 || c >= len(row) {
@@ -122,6 +123,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		c.birth, _ = birthOrWritten(cell(cols.birth))
 		c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
 		c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
+		in.compact(c)
 		reg.add(c)
 	}
 	return reg, nil

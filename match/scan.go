@@ -55,6 +55,7 @@ func (s *Scanner) addForms(reg *Registry) {
 			}
 		}
 	}
+	s.forms.build()
 }
 
 // WithPast makes the scan look for the rows that link to no current
