@@ -2,16 +2,19 @@ package match
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unsafe"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
 )
 
 // An index file holds a loaded registry: its contacts, as normalised, and
@@ -99,6 +102,48 @@ func OpenIndex(path string, n *Normaliser) (*Registry, error) {
 	}
 	reg.mapped = &indexFile{path: path, data: b}
 	return reg, nil
+}
+
+// IndexRegistry reads a registry file as LoadRegistry does and writes it
+// to out as an index file, whole or not at all: it is written beside out
+// and renamed.
+func IndexRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, registry string, opts RegistryOptions, out string) (*Registry, error) {
+	reg, err := LoadRegistry(ctx, r, n, registry, opts)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.part")
+	if err != nil {
+		return nil, fmt.Errorf("write registry index: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after a failure; renamed away otherwise
+	if err := reg.WriteIndex(tmp); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("write registry index: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("write registry index: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return nil, fmt.Errorf("write registry index: %w", err)
+	}
+	return reg, nil
+}
+
+// isIndexFile reports whether path begins as an index file does.
+func isIndexFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, len(indexMagic))
+	_, err = io.ReadFull(f, magic)
+	return err == nil && string(magic) == indexMagic
 }
 
 // indexFile is a mapped index file.

@@ -58,8 +58,15 @@ type RegistryOptions struct {
 }
 
 // LoadRegistry reads a registry file (CSV, XLSX, JSON... anything dump
-// reads) and indexes it.
+// reads) and indexes it. An index file written by IndexRegistry is
+// recognised and mapped, not read again.
 func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path string, opts RegistryOptions) (*Registry, error) {
+	if isIndexFile(path) {
+		if opts.IDColumn != "" || opts.OrgColumn != "" || len(opts.Map) > 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is a registry index: its columns were chosen when it was built; give --id-column, --org-column and --map to \"leakdesk registry index\"", path)
+		}
+		return OpenIndex(path, n)
+	}
 	var table *dump.Table
 	var rows [][]string
 	err := r.Read(ctx, path, func(t *dump.Table) error {

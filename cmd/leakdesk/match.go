@@ -120,7 +120,7 @@ type registryFlags struct {
 
 func (rf *registryFlags) register(cmd *cobra.Command, required string) {
 	f := cmd.Flags()
-	f.StringVar(&rf.path, "registry", "", "the registry of contacts: CSV, XLSX, JSON... "+required)
+	f.StringVar(&rf.path, "registry", "", "the registry of contacts: CSV, XLSX, JSON..., or an index from \"leakdesk registry index\" "+required)
 	f.StringVar(&rf.idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
 	f.StringVar(&rf.orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
 	f.StringArrayVar(&rf.mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
