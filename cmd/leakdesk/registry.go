@@ -67,8 +67,6 @@ registry changes. See docs/registry-index.md.`,
 	df.register(a, cmd)
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "the index file to write (required)")
-	f.StringVar(&rf.idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
-	f.StringVar(&rf.orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
-	f.StringArrayVar(&rf.mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
+	rf.registerColumns(cmd)
 	return cmd
 }
