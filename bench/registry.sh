@@ -5,8 +5,9 @@
 #
 #  1. heap held per contact once a registry is loaded, at each of SIZES
 #     contacts (the sample generator's bulk registry CSV);
-#  2. ns per lookup: a row's candidates and one phone number read in its
-#     national layout, at LOOKUP contacts;
+#  2. ns per lookup at LOOKUP contacts: a row's candidates from all its
+#     keys, from its e-mail and phone alone, and a phone number read in
+#     its national layout;
 #  3. "leakdesk match" of the mixed dump of bench/match.sh (LINES lines)
 #     against a registry of CONTACTS contacts: wall and CPU (user+sys)
 #     seconds and peak RSS, with the registry as CSV and, after, as an
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BASE=${BASE:-7419206}
-SIZES=${SIZES:-10000 100000}
+SIZES=${SIZES-10000 100000}
 LOOKUP=${LOOKUP:-100000}
 LINES=${LINES:-5000000}
 CONTACTS=${CONTACTS:-200000}
@@ -44,10 +45,16 @@ printf '%10s %12s %12s\n' contacts before after
 for n in $SIZES; do
 	printf '%10s %12s %12s\n' "$n" "$(metric "$DIR/match-base.test" RegistryMemory "$n" bytes/contact:1x)" "$(metric "$DIR/match.test" RegistryMemory "$n" bytes/contact:1x)"
 done
-printf '\nlookup of one row (ns/op) at %s contacts\n' "$LOOKUP"
-printf '%10s %12s %12s\n' run before after
-for run in 1 2 3; do
-	printf '%10s %12s %12s\n' "$run" "$(metric "$DIR/match-base.test" RegistryLookup "$LOOKUP" ns/op:2s)" "$(metric "$DIR/match.test" RegistryLookup "$LOOKUP" ns/op:2s)"
+printf '\nlookup (ns/op) at %s contacts\n' "$LOOKUP"
+lookups() {
+	BENCH_CONTACTS=$LOOKUP "$1" -test.run '^$' -test.bench RegistryLookup -test.benchtime 2s >"$2"
+}
+lookups "$DIR/match-base.test" "$DIR/lookup-before.txt"
+lookups "$DIR/match.test" "$DIR/lookup-after.txt"
+printf '%-14s %12s %12s\n' lookup before after
+runs() { awk -v k="/$1-" 'index($1, k) {for (i = 2; i <= NF; i++) if ($i == "ns/op") printf "%s ", $(i-1)}' "$2"; }
+for k in row contact-keys phone; do
+	printf '%-14s %12s %12s\n' "$k" "$(runs "$k" "$DIR/lookup-before.txt")" "$(runs "$k" "$DIR/lookup-after.txt")"
 done
 
 DUMP="$DIR/../mixed-$LINES.txt"

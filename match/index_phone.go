@@ -1,7 +1,6 @@
 package match
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -11,27 +10,36 @@ import (
 // number written in any usual layout: national (with and without the
 // trunk 0), with the country code, with 00, and with "+cc (0)". It keeps
 // one key a number, its national significant number, and works out at
-// lookup which national numbers the digits can be: storing every layout
-// would cost six keys a number for a lookup barely quicker. A number
+// lookup which national numbers the digits can be. Keeping the six
+// layouts of every number instead costs about 150 bytes a contact more,
+// for a lookup about a third quicker (docs/registry-index.md). A number
 // found is checked against the digits, so that neither a fingerprint
 // shared by chance nor a national number shared by two countries reads a
 // number as another.
 type phoneLayouts struct {
-	callingCodes map[int]bool
+	callingCodes [1000]bool
 	numbers      []string // E.164, in the order added
+	ccLen        []uint8  // the length of each number's country calling code
 	national     keyIndex // national significant number -> index in numbers
 }
 
 func newPhoneLayouts() *phoneLayouts {
-	return &phoneLayouts{callingCodes: phonenumbers.GetSupportedCallingCodes()}
+	pl := &phoneLayouts{}
+	for code := range phonenumbers.GetSupportedCallingCodes() {
+		if code > 0 && code < len(pl.callingCodes) {
+			pl.callingCodes[code] = true
+		}
+	}
+	return pl
 }
 
 // add makes e164's layouts known. Where two numbers share a layout, the
 // one added first is read.
 func (pl *phoneLayouts) add(e164 string) {
-	if _, nsn, ok := pl.split(e164); ok {
+	if cc, nsn, ok := pl.split(e164); ok {
 		pl.national.add(fingerprint(keyForm, nsn), len(pl.numbers))
 		pl.numbers = append(pl.numbers, e164)
+		pl.ccLen = append(pl.ccLen, uint8(len(cc)))
 	}
 }
 
@@ -44,35 +52,38 @@ func (pl *phoneLayouts) build() { pl.national.table() }
 func (pl *phoneLayouts) find(digits string) (string, bool) {
 	t := pl.national.table()
 	best := -1
-	try := func(nsn string) {
+	// try looks nsn up: a number found is written by the digits if its
+	// national number is nsn and, when the digits give a country code
+	// cc, its country code is cc.
+	try := func(cc, nsn string) {
 		for _, i := range t.lookup(fingerprint(keyForm, nsn)) {
-			if (best < 0 || int(i) < best) && pl.writes(digits, pl.numbers[i]) {
+			e164, n := pl.numbers[i], int(pl.ccLen[i])
+			if (best < 0 || int(i) < best) && e164[1+n:] == nsn && (cc == "" || e164[1:1+n] == cc) {
 				best = int(i)
 			}
 		}
 	}
 	// nsn and 0nsn
-	try(digits)
+	try("", digits)
 	if rest, ok := strings.CutPrefix(digits, "0"); ok {
-		try(rest)
+		try("", rest)
 	}
 	// cc nsn and cc 0 nsn, with or without 00
-	for _, intl := range []string{digits, "00"} {
-		if intl == "00" {
-			rest, ok := strings.CutPrefix(digits, "00")
-			if !ok {
-				break
-			}
-			intl = rest
-		}
+	intl := digits
+	for range 2 {
 		for n := 1; n <= 3 && n < len(intl); n++ {
 			if pl.isCallingCode(intl[:n]) {
-				try(intl[n:])
+				try(intl[:n], intl[n:])
 				if rest, ok := strings.CutPrefix(intl[n:], "0"); ok {
-					try(rest)
+					try(intl[:n], rest)
 				}
 			}
 		}
+		rest, ok := strings.CutPrefix(digits, "00")
+		if !ok {
+			break
+		}
+		intl = rest
 	}
 	if best < 0 {
 		return "", false
@@ -80,9 +91,20 @@ func (pl *phoneLayouts) find(digits string) (string, bool) {
 	return pl.numbers[best], true
 }
 
+// isCallingCode reports whether digits (one to three) are a country
+// calling code; none begins with 0.
 func (pl *phoneLayouts) isCallingCode(digits string) bool {
-	code, err := strconv.Atoi(digits)
-	return err == nil && pl.callingCodes[code]
+	if digits == "" || digits[0] == '0' {
+		return false
+	}
+	code := 0
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+		code = code*10 + int(digits[i]-'0')
+	}
+	return pl.callingCodes[code]
 }
 
 // split cuts an E.164 number into its country calling code and national
@@ -98,34 +120,4 @@ func (pl *phoneLayouts) split(e164 string) (cc, nsn string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-// writes reports whether digits are e164 in one of its layouts.
-func (pl *phoneLayouts) writes(digits, e164 string) bool {
-	cc, nsn, ok := pl.split(e164)
-	if !ok {
-		return false
-	}
-	for _, form := range layouts(cc, nsn) {
-		if isConcat(digits, form) {
-			return true
-		}
-	}
-	return false
-}
-
-// layouts are the pieces of each usual way of writing a number.
-func layouts(cc, nsn string) [6][]string {
-	return [6][]string{{nsn}, {"0", nsn}, {cc, nsn}, {"00", cc, nsn}, {cc, "0", nsn}, {"00", cc, "0", nsn}}
-}
-
-// isConcat reports whether s is the pieces joined, without joining them.
-func isConcat(s string, pieces []string) bool {
-	for _, p := range pieces {
-		if len(s) < len(p) || s[:len(p)] != p {
-			return false
-		}
-		s = s[len(p):]
-	}
-	return s == ""
 }

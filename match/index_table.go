@@ -155,15 +155,14 @@ const (
 )
 
 // fingerprint hashes a key, given as the kind and the pieces whose
-// concatenation is its text, without building the text. xxhash is
-// fixed (unseeded) so that a file written by one process is read by
-// another.
+// concatenation is its text, without building the text on the heap.
+// xxhash is fixed (unseeded) so that a file written by one process is
+// read by another.
 func fingerprint(kind byte, pieces ...string) uint64 {
-	var d xxhash.Digest
-	d.Reset()
-	d.Write([]byte{kind})
+	var buf [128]byte
+	b := append(buf[:0], kind)
 	for _, p := range pieces {
-		d.WriteString(p)
+		b = append(b, p...)
 	}
-	return d.Sum64()
+	return xxhash.Sum64(b)
 }
