@@ -181,7 +181,7 @@ func readIndex(b []byte, n *Normaliser) (*Registry, error) {
 		sections[i] = b[off : off+length]
 	}
 	shift := le.Uint32(b[12:])
-	t := &keyTable{shift: uint8(shift), fps: u64View(sections[0]), dir: u32View(sections[1]), start: u32View(sections[2]), ids: u32View(sections[3])}
+	t := &keyTable{shift: uint8(shift), fps: view[uint64](sections[0]), dir: view[uint32](sections[1]), start: view[uint32](sections[2]), ids: view[uint32](sections[3])}
 	count := le.Uint64(b[24:])
 	if shift > 64 || t.fps == nil || t.dir == nil || t.start == nil || t.ids == nil || count > uint64(len(sections[4])) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the key table's sections are misshapen")
@@ -234,39 +234,26 @@ func (t *keyTable) check(contacts int) error {
 	return nil
 }
 
-// u64View and u32View read a section in place. The sections are 8-byte
-// aligned in the file and the mapping is page-aligned; on a big-endian
-// machine, or for bytes not so aligned (a test's), they are copied.
-func u64View(b []byte) []uint64 {
-	if len(b)%8 != 0 {
+// view reads a section of uint32 or uint64 in place. The sections are
+// 8-byte aligned in the file and the mapping is page-aligned; on a
+// big-endian machine, or for bytes not so aligned (a test's), they are
+// copied. It returns nil when the section is not whole values.
+func view[T uint32 | uint64](b []byte) []T {
+	size := int(unsafe.Sizeof(T(0)))
+	if len(b)%size != 0 {
 		return nil
 	}
 	if len(b) == 0 {
-		return []uint64{}
+		return []T{}
 	}
-	if littleEndian() && uintptr(unsafe.Pointer(&b[0]))%8 == 0 {
-		return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
+	if littleEndian() && uintptr(unsafe.Pointer(&b[0]))%uintptr(size) == 0 {
+		return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/size)
 	}
-	out := make([]uint64, len(b)/8)
+	out := make([]T, len(b)/size)
 	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return out
-}
-
-func u32View(b []byte) []uint32 {
-	if len(b)%4 != 0 {
-		return nil
-	}
-	if len(b) == 0 {
-		return []uint32{}
-	}
-	if littleEndian() && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
-		return unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), len(b)/4)
-	}
-	out := make([]uint32, len(b)/4)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+		for j := size - 1; j >= 0; j-- {
+			out[i] = out[i]<<8 | T(b[i*size+j])
+		}
 	}
 	return out
 }

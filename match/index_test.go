@@ -154,12 +154,7 @@ func (x *mapIndex) candidates(rec Record) []int {
 // the maps it replaces, and reads every registry number's layouts, and
 // every leaked number, as the maps did.
 func TestCompactIndexAgreesWithMaps(t *testing.T) {
-	ctx := context.Background()
-	reader, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := NewNormaliser("FR")
+	ctx, reader, n := context.Background(), newTestReader(t), NewNormaliser("FR")
 	for _, c := range indexCases(t) {
 		if c.history != "" {
 			continue // held values are covered by TestIndexFileGivesTheSameFindings
@@ -203,6 +198,15 @@ func TestCompactIndexAgreesWithMaps(t *testing.T) {
 	}
 }
 
+func newTestReader(t *testing.T) *dump.Reader {
+	t.Helper()
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reader
+}
+
 func digitsOf(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
@@ -216,15 +220,11 @@ func digitsOf(s string) string {
 // file, maps it, and checks that the findings are byte for byte those of
 // the registry loaded from its CSV.
 func TestIndexFileGivesTheSameFindings(t *testing.T) {
-	ctx := context.Background()
-	reader, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := NewNormaliser("FR")
+	ctx, reader, n := context.Background(), newTestReader(t), NewNormaliser("FR")
 	for _, c := range indexCases(t) {
 		var changes []Change
 		if c.history != "" {
+			var err error
 			if changes, err = ReadHistory(c.history); err != nil {
 				t.Fatal(err)
 			}
@@ -324,5 +324,24 @@ func TestDamagedIndexFile(t *testing.T) {
 	}
 	if _, err := OpenIndex(path, n); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("OpenIndex of a cut file: %v, want an error naming the file", err)
+	}
+}
+
+// TestViewUnaligned reads a section that is not aligned, which is copied
+// rather than used in place, as the aligned one is.
+func TestViewUnaligned(t *testing.T) {
+	b := make([]byte, 17)
+	for i := range b {
+		b[i] = byte(i + 1)
+	}
+	want := []uint64{0x0908070605040302, 0x11100f0e0d0c0b0a}
+	if got := view[uint64](b[1:]); !slices.Equal(got, want) {
+		t.Fatalf("unaligned: %x, want %x", got, want)
+	}
+	if got := view[uint32](b[1:9]); !slices.Equal(got, []uint32{0x05040302, 0x09080706}) {
+		t.Fatalf("unaligned uint32: %x", got)
+	}
+	if got := view[uint32](b[:3]); got != nil {
+		t.Fatalf("3 bytes as uint32: %x, want nil", got)
 	}
 }
