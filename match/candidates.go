@@ -10,9 +10,9 @@ func (m *Matcher) candidates(rec Record) []int {
 }
 
 // addUnique appends the ids not in out yet.
-func addUnique(out []int, ids []int) []int {
-	for _, i := range ids {
-		if !slices.Contains(out, i) {
+func addUnique[ID int | uint32](out []int, ids []ID) []int {
+	for _, id := range ids {
+		if i := int(id); !slices.Contains(out, i) {
 			out = append(out, i)
 		}
 	}
@@ -22,23 +22,21 @@ func addUnique(out []int, ids []int) []int {
 // contactCandidates adds to out the contacts blocked with rec by e-mail
 // address or phone number, or by e-mail domain with a name.
 func (m *Matcher) contactCandidates(rec Record, out []int) []int {
-	add := func(ids []int) { out = addUnique(out, ids) }
-	var key []byte
+	add := func(fp uint64) { out = addUnique(out, m.reg.lookup(fp)) }
 	for _, e := range rec.emailForms() {
-		add(m.reg.byEmail[e.addr])
-		add(m.reg.byAlias[e.alias])
+		add(fingerprint(keyEmail, e.addr))
+		add(fingerprint(keyAlias, e.alias))
 		if e.domain == "" {
 			continue
 		}
 		for _, names := range [][]string{rec.Last, rec.First} {
 			for _, l := range names {
-				key = append(append(append(append(key[:0], "d:"...), e.domain...), ':'), l...)
-				add(m.reg.byName[string(key)]) // looked up without a copy
+				add(fingerprint(keyName, "d:", e.domain, ":", l))
 			}
 		}
 	}
 	for _, p := range rec.Phones {
-		add(m.reg.byPhone[p])
+		add(fingerprint(keyPhone, p))
 	}
 	return out
 }
@@ -46,12 +44,12 @@ func (m *Matcher) contactCandidates(rec Record, out []int) []int {
 // otherCandidates adds to out the contacts blocked with rec by name,
 // person fields or organisation.
 func (m *Matcher) otherCandidates(rec Record, out []int) []int {
-	add := func(ids []int) { out = addUnique(out, ids) }
+	add := func(key string) { out = addUnique(out, m.reg.lookup(fingerprint(keyName, key))) }
 	for _, key := range nameKeys(rec.First, rec.Last) {
-		add(m.reg.byName[key])
+		add(key)
 	}
 	for _, key := range otherKeys(rec.Birth, rec.NationalID, rec.Postcode, rec.Org, rec.First, rec.Last) {
-		add(m.reg.byName[key])
+		add(key)
 	}
 	return out
 }
@@ -59,11 +57,11 @@ func (m *Matcher) otherCandidates(rec Record, out []int) []int {
 // blocksEmail reports whether an address, as Email returns it, blocks a
 // record with some contact by itself, as contactCandidates would.
 func (m *Matcher) blocksEmail(addr string) bool {
-	return len(m.reg.byEmail[addr]) > 0 || len(m.reg.byAlias[EmailAlias(addr)]) > 0
+	return len(m.reg.lookup(fingerprint(keyEmail, addr))) > 0 || len(m.reg.lookup(fingerprint(keyAlias, EmailAlias(addr)))) > 0
 }
 
 // blocksPhone is blocksEmail for a phone number as Scanner.phone returns
 // it.
 func (m *Matcher) blocksPhone(key []byte) bool {
-	return len(m.reg.byPhone[string(key)]) > 0 // looked up without a copy
+	return len(m.reg.lookup(fingerprint(keyPhone, string(key)))) > 0
 }

@@ -45,10 +45,10 @@ func (reg *Registry) AddHistory(changes []Change) {
 		}
 		c.held = append(c.held, held)
 		if held.email {
-			reg.byEmail[held.value] = append(reg.byEmail[held.value], i)
-			reg.byAlias[EmailAlias(held.value)] = append(reg.byAlias[EmailAlias(held.value)], i)
+			reg.keys.add(fingerprint(keyEmail, held.value), i)
+			reg.keys.add(fingerprint(keyAlias, EmailAlias(held.value)), i)
 		} else {
-			reg.byPhone[held.value] = append(reg.byPhone[held.value], i)
+			reg.keys.add(fingerprint(keyPhone, held.value), i)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func (s *Scanner) identifiersOnly(a *acc, p plan, format dump.Format, row dump.R
 			if !ok {
 				continue
 			}
-			if _, ok := s.forms[string(digits)]; ok || s.m.blocksPhone(buf[:1+len(digits)]) {
+			if _, ok := s.forms.find(string(digits)); ok || s.m.blocksPhone(buf[:1+len(digits)]) {
 				return false
 			}
 		default:

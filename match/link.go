@@ -10,6 +10,7 @@ type Matcher struct {
 // NewMatcher returns a matcher over reg with the given weights.
 func NewMatcher(reg *Registry, w Weights) *Matcher {
 	m := &Matcher{reg: reg, w: w}
+	reg.keys.table() // built now, not by the first row of a scan
 	for l := range numLevels {
 		m.weight[l] = *w.at(l)
 	}

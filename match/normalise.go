@@ -1,7 +1,6 @@
 package match
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -297,17 +296,4 @@ func Soundex(s string) string {
 		out = append(out, '0')
 	}
 	return string(out)
-}
-
-// phoneForms returns the digits of every usual way of writing an E.164
-// number: national (with and without the trunk 0), with the country code,
-// with 00, and with "+cc (0)".
-func phoneForms(e164 string) []string {
-	num, err := phonenumbers.Parse(e164, "")
-	if err != nil {
-		return nil
-	}
-	nsn := phonenumbers.GetNationalSignificantNumber(num)
-	cc := strconv.Itoa(int(num.GetCountryCode()))
-	return []string{nsn, "0" + nsn, cc + nsn, "00" + cc + nsn, cc + "0" + nsn, "00" + cc + "0" + nsn}
 }

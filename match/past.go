@@ -69,7 +69,7 @@ func LoadPast(ctx context.Context, r *dump.Reader, n *Normaliser, exports []stri
 // contact of the history is the person holding one of its values.
 func NewPast(n *Normaliser, exports []PastExport, history []Change) *Past {
 	p := &Past{history: map[string][]Change{}, left: map[string]time.Time{}}
-	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	reg := &Registry{n: n}
 	var contacts []*Contact
 	byKey := map[string]int{}
 	// person returns the person holding one of the values, or a new one.

@@ -322,7 +322,7 @@ func readRecords(ctx context.Context, r *dump.Reader, n *Normaliser, src Source,
 // RegistryOf indexes records as a registry whose contact IDs are their row
 // numbers, so that one file's rows can be linked to another's.
 func RegistryOf(n *Normaliser, records []Record) *Registry {
-	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	reg := &Registry{n: n}
 	for _, r := range records {
 		c := &Contact{ID: itoa(r.Row), Emails: r.Emails, Phones: r.Phones, first: r.First, last: r.Last, org: r.Org,
 			birth: r.Birth, nationalID: r.NationalID, postcode: r.Postcode, city: r.City, address: r.Address}

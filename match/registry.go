@@ -39,11 +39,14 @@ type Registry struct {
 	// Invalid counts registry values that could not be normalised.
 	InvalidEmails, InvalidPhones int
 
-	n       *Normaliser
-	byEmail map[string][]int
-	byAlias map[string][]int
-	byPhone map[string][]int
-	byName  map[string][]int // domain + surname, phonetic surname + first initial, and the keys of otherKeys
+	n *Normaliser
+	// keys finds contacts by e-mail address, alias, phone number, and the
+	// name keys: domain + surname, phonetic surname + first initial, and
+	// the keys of otherKeys.
+	keys keyIndex
+	// mapped is the index file the tables and the contacts were read
+	// from, if any: it stays mapped while the registry is used.
+	mapped *indexFile
 }
 
 // RegistryOptions say which columns hold what, where inference is not
@@ -55,8 +58,15 @@ type RegistryOptions struct {
 }
 
 // LoadRegistry reads a registry file (CSV, XLSX, JSON... anything dump
-// reads) and indexes it.
+// reads) and indexes it. An index file written by IndexRegistry is
+// recognised and mapped, not read again.
 func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path string, opts RegistryOptions) (*Registry, error) {
+	if isIndexFile(path) {
+		if opts.IDColumn != "" || opts.OrgColumn != "" || len(opts.Map) > 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is a registry index: its columns were chosen when it was built; give --id-column, --org-column and --map to \"leakdesk registry index\"", path)
+		}
+		return OpenIndex(path, n)
+	}
 	var table *dump.Table
 	var rows [][]string
 	err := r.Read(ctx, path, func(t *dump.Table) error {
@@ -79,8 +89,9 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: %s", path, leakdesk.ErrorMessage(err))
 	}
-	reg := &Registry{n: n, byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}}
+	reg := &Registry{n: n}
 	seen := map[string]int{}
+	in := interner{}
 	for i, row := range rows {
 		cell := func(c int) string {
 			if c < 0 || c >= len(row) {
@@ -119,6 +130,7 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		c.birth, _ = birthOrWritten(cell(cols.birth))
 		c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
 		c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
+		in.compact(c)
 		reg.add(c)
 	}
 	return reg, nil
@@ -142,20 +154,25 @@ func (reg *Registry) add(c *Contact) {
 	reg.Contacts = append(reg.Contacts, c)
 	c.emails = emailForms(c.Emails)
 	for _, e := range c.Emails {
-		reg.byEmail[e] = append(reg.byEmail[e], i)
-		reg.byAlias[EmailAlias(e)] = append(reg.byAlias[EmailAlias(e)], i)
+		reg.keys.add(fingerprint(keyEmail, e), i)
+		reg.keys.add(fingerprint(keyAlias, EmailAlias(e)), i)
 		if _, domain, ok := strings.Cut(e, "@"); ok {
 			for _, l := range c.last {
-				reg.byName["d:"+domain+":"+l] = append(reg.byName["d:"+domain+":"+l], i)
+				reg.keys.add(fingerprint(keyName, "d:", domain, ":", l), i)
 			}
 		}
 	}
 	for _, p := range c.Phones {
-		reg.byPhone[p] = append(reg.byPhone[p], i)
+		reg.keys.add(fingerprint(keyPhone, p), i)
 	}
 	for _, key := range append(nameKeys(c.first, c.last), otherKeys(c.birth, c.nationalID, c.postcode, c.org, c.first, c.last)...) {
-		reg.byName[key] = append(reg.byName[key], i)
+		reg.keys.add(fingerprint(keyName, key), i)
 	}
+}
+
+// lookup returns the contacts that hold the key whose fingerprint is fp.
+func (reg *Registry) lookup(fp uint64) []uint32 {
+	return reg.keys.table().lookup(fp)
 }
 
 // birthOrWritten is a date of birth as Birth reads it, or, when it cannot
@@ -336,5 +353,21 @@ func unique(rows [][]string, c int) bool {
 
 // String describes the registry for logs and tables.
 func (reg *Registry) String() string {
-	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(reg.byEmail), len(reg.byPhone))
+	emails, phones := map[string]bool{}, map[string]bool{}
+	for _, c := range reg.Contacts {
+		for _, e := range c.Emails {
+			emails[e] = true
+		}
+		for _, p := range c.Phones {
+			phones[p] = true
+		}
+		for _, h := range c.held {
+			if h.email {
+				emails[h.value] = true
+			} else {
+				phones[h.value] = true
+			}
+		}
+	}
+	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(emails), len(phones))
 }

@@ -21,10 +21,10 @@ type Scanner struct {
 	n       *Normaliser
 	m       *Matcher
 	workers int
-	// forms maps every way of writing a registry phone number, as digits,
-	// to its E.164 form: the leak is read without libphonenumber, which is
+	// forms reads every way of writing a registry phone number, as digits,
+	// as its E.164 form: the leak is read without libphonenumber, which is
 	// slow, and without knowing each number's country.
-	forms map[string]string
+	forms *phoneLayouts
 	// past, when set, sorts the rows that link to no current contact into
 	// former contacts and unknowns; current holds the registry's IDs.
 	past    *Past
@@ -38,7 +38,7 @@ type Scanner struct {
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
 func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner {
-	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: map[string]string{}, seed: maphash.MakeSeed()}
+	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: newPhoneLayouts(), seed: maphash.MakeSeed()}
 	if m != nil {
 		s.addForms(m.reg)
 		s.namelessLinksNone = len(m.otherCandidates(Record{}, nil)) == 0
@@ -57,14 +57,11 @@ func (s *Scanner) addForms(reg *Registry) {
 				phones = c.heldPhones()
 			}
 			for _, p := range phones {
-				for _, form := range phoneForms(p) {
-					if _, ok := s.forms[form]; !ok {
-						s.forms[form] = p
-					}
-				}
+				s.forms.add(p)
 			}
 		}
 	}
+	s.forms.build()
 }
 
 // WithPast makes the scan look for the rows that link to no current
@@ -89,7 +86,7 @@ func (s *Scanner) phone(raw string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if e164, ok := s.forms[string(digits)]; ok { // no copy made for the lookup
+	if e164, ok := s.forms.find(string(digits)); ok { // no copy made for the lookup
 		return e164, true
 	}
 	return "#" + string(digits), true

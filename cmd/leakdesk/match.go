@@ -122,12 +122,18 @@ type registryFlags struct {
 
 func (rf *registryFlags) register(cmd *cobra.Command, required string) {
 	f := cmd.Flags()
-	f.StringVar(&rf.path, "registry", "", "the registry of contacts: CSV, XLSX, JSON... "+required)
+	f.StringVar(&rf.path, "registry", "", "the registry of contacts: CSV, XLSX, JSON..., or an index from \"leakdesk registry index\" "+required)
+	rf.registerColumns(cmd)
+	f.StringArrayVar(&rf.exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
+	f.StringVar(&rf.history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
+}
+
+// registerColumns adds the flags that say which registry column holds what.
+func (rf *registryFlags) registerColumns(cmd *cobra.Command) {
+	f := cmd.Flags()
 	f.StringVar(&rf.idColumn, "id-column", "", "the column that identifies each contact (default: inferred)")
 	f.StringVar(&rf.orgColumn, "org-column", "", "the column that groups contacts into organisations (default: inferred, else the organisation name)")
 	f.StringArrayVar(&rf.mapping, "map", nil, "say what a registry column holds, as role=column (roles as in inspect: email, phone, first_name, ...)")
-	f.StringArrayVar(&rf.exports, "export", nil, "a past export (file or directory, repeatable): leaked people found there are former contacts")
-	f.StringVar(&rf.history, "history", "", "the registry's history (CSV: at, contact_id, field, old, new): contacts link through the values they held, and leaked people found there are former contacts")
 }
 
 // registry is the registry the flags name, read with opts.

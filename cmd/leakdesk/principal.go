@@ -100,6 +100,7 @@ func commandActions() map[string]leakdesk.Action {
 		"evidence verify":     leakdesk.ActionEvidenceVerify,
 		"inspect":             leakdesk.ActionInspectRun,
 		"match":               leakdesk.ActionMatchRun,
+		"registry index":      leakdesk.ActionMatchRun,
 		"trace":               leakdesk.ActionTraceRun,
 		"export":              leakdesk.ActionExportMake,
 		"deadlines":           leakdesk.ActionIncidentRead,

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakdesk/leakdesk/dump"
+	"github.com/leakdesk/leakdesk/match"
+)
+
+func (a *app) registryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "registry",
+		Short: "Prepare the registry of contacts for large matches",
+	}
+	cmd.AddCommand(a.registryIndexCommand())
+	return cmd
+}
+
+func (a *app) registryIndexCommand() *cobra.Command {
+	var df dumpFlags
+	var rf registryFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:   "index REGISTRY --out FILE [--id-column C] [--org-column C] [--map role=column]... [--region FR]",
+		Short: "Read a registry once and write its index, which match, trace and workers map instead of reading the registry",
+		Long: `Read the registry of contacts (any format match reads) and write its index to
+FILE: the contacts as normalised and the table of their keys, with a
+checksum. Give FILE wherever a registry is asked for (match --registry,
+trace --registry, serve): it is recognised and memory-mapped, so that it is
+not read again and every process on the machine shares one copy. The index
+keeps the columns chosen here and the phone region: build it again when the
+registry changes. See docs/registry-index.md.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "out"); err != nil {
+				return err
+			}
+			rf.path = args[0]
+			reg, err := rf.registry(df.opts)
+			if err != nil {
+				return err
+			}
+			reader, err := dump.NewReader(df.opts)
+			if err != nil {
+				return err
+			}
+			n := match.NewNormaliser(cmp.Or(df.opts.Region, "FR"))
+			indexed, err := match.IndexRegistry(cmd.Context(), reader, n, reg.Path, reg.Options, out)
+			if err != nil {
+				return err
+			}
+			st, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return writeJSON(a.stdout, map[string]any{"index": out, "registry": reg.Path, "contacts": len(indexed.Contacts), "bytes": st.Size()})
+			}
+			fmt.Fprintf(a.stdout, "%s: %s (%d bytes), from %s\n", out, indexed, st.Size(), reg.Path)
+			return nil
+		},
+	}
+	df.register(a, cmd)
+	f := cmd.Flags()
+	f.StringVar(&out, "out", "", "the index file to write (required)")
+	rf.registerColumns(cmd)
+	return cmd
+}
