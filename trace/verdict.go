@@ -136,5 +136,18 @@ func (v *Verdict) payload() leakdesk.FingerprintTraced {
 	for _, s := range v.Accused {
 		p.Accused = append(p.Accused, leakdesk.AccusedRecipient(s))
 	}
+	// The best of the others show how far from an accusation they were.
+	for _, s := range v.Suspects {
+		if len(p.Suspects) == recordedSuspects {
+			break
+		}
+		if s.Bound > AccuseBelow && s.Score > 0 {
+			p.Suspects = append(p.Suspects, leakdesk.AccusedRecipient(s))
+		}
+	}
 	return p
 }
+
+// recordedSuspects is how many recipients not accused a verdict's event
+// keeps: the best few say how close it came, the rest add nothing.
+const recordedSuspects = 3
