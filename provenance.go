@@ -8,19 +8,32 @@ import "time"
 // and its fields are in the order of those names, as the maps of those
 // events were written, so that an event is written as before, byte for byte.
 type TraceRanked struct {
+	// Candidates counts the files ranked, of which Top keeps the best;
+	// zero in events written before it was recorded.
+	Candidates int `json:"candidates,omitempty"`
 	// Dating is when the leaked data was taken; nil when it was not dated.
 	Dating *LeakDating `json:"dating"`
 	Leak   string      `json:"leak"`
 	Note   string      `json:"note"`
 	// Top holds the best three candidates, best first.
-	Top     []RankedCandidate `json:"top"`
-	Verdict string            `json:"verdict"` // source, union or none
+	Top []RankedCandidate `json:"top"`
+	// Union names the files that together explain the leak when no single
+	// one does (verdict union).
+	Union   []string `json:"union,omitempty"`
+	Verdict string   `json:"verdict"` // source, union or none
 }
 
 // RankedCandidate is a candidate file as a ranking event keeps it.
 type RankedCandidate struct {
 	Containment float64 `json:"containment"` // share of leaked rows found in it
 	Coverage    float64 `json:"coverage"`    // share of its rows found in the leak
+	// Error says why the file could not be read; it then has no score.
+	Error string `json:"error,omitempty"`
+	// Evidence is why it ranks where it does, in sentences a person can
+	// check: counts, row numbers, file names, fields and the export log's
+	// line, never a leaked value. Empty in events written before it was
+	// recorded.
+	Evidence []string `json:"evidence,omitempty"`
 	// Export is the line of the organisation's export log that made the
 	// file; nil when no log names it.
 	Export *ExportLogEntry `json:"export"`
@@ -58,7 +71,10 @@ type FingerprintTraced struct {
 	Accused []AccusedRecipient `json:"accused"`
 	Leak    string             `json:"leak"` // the leak's name, or the decoys contacted
 	Note    string             `json:"note"`
-	Verdict string             `json:"verdict"` // accused or inconclusive
+	// Suspects are the best-scoring recipients not accused, each with the
+	// bound that was too high to accuse them.
+	Suspects []AccusedRecipient `json:"suspects,omitempty"`
+	Verdict  string             `json:"verdict"` // accused or inconclusive
 }
 
 // AccusedRecipient is the recipient of an export accused of a leak, with

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
@@ -49,4 +50,65 @@ func TestUntypedProvenanceEventsDecode(t *testing.T) {
 	if len(ranked.Top) != 3 || ranked.Top[0].Export.User != "m.lefebvre" || ranked.Dating.Support != 41 || ranked.Dating.From.IsZero() {
 		t.Errorf("ranking read as %+v", ranked)
 	}
+}
+
+// TestProvenanceFieldsKeepTheirOrder: a ranking, its candidates and a
+// fingerprint verdict with every field set are written with their keys in
+// alphabetical order, as the untyped events were, and read back whole.
+func TestProvenanceFieldsKeepTheirOrder(t *testing.T) {
+	t.Parallel()
+	ranked := &leakdesk.TraceRanked{Candidates: 4, Dating: &leakdesk.LeakDating{Support: 3, Informative: 4, Note: "n"}, Leak: "leak.csv", Note: "best",
+		Top: []leakdesk.RankedCandidate{{Containment: 0.9, Coverage: 0.5, Error: "e", Evidence: []string{"9 of 10 leaked rows are in this file"},
+			Export: &leakdesk.ExportLogEntry{ID: "EXP-1"}, File: "a.csv", Rank: 1, Score: -3}},
+		Union: []string{"a.csv", "b.csv"}, Verdict: "union"}
+	traced := &leakdesk.FingerprintTraced{Accused: []leakdesk.AccusedRecipient{}, Leak: "leak.csv", Note: "n",
+		Suspects: []leakdesk.AccusedRecipient{{Export: "FX-1", Recipient: "r", Score: 1, Bound: 0.3, Positions: 2, Decoys: 1}}, Verdict: "inconclusive"}
+	rankedJSON, err := json.Marshal(ranked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tracedJSON, err := json.Marshal(traced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top struct{ Top []json.RawMessage }
+	json.Unmarshal(rankedJSON, &top)
+	for _, obj := range append(top.Top, rankedJSON, tracedJSON) {
+		if keys := keyOrder(t, obj); !slices.IsSorted(keys) || len(keys) < 5 {
+			t.Errorf("keys %q are not in alphabetical order", keys)
+		}
+	}
+	for _, tc := range []struct {
+		written []byte
+		was     any
+		fresh   any
+	}{{rankedJSON, ranked, &leakdesk.TraceRanked{}}, {tracedJSON, traced, &leakdesk.FingerprintTraced{}}} {
+		dec := json.NewDecoder(bytes.NewReader(tc.written))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(tc.fresh); err != nil || !reflect.DeepEqual(tc.fresh, tc.was) {
+			t.Errorf("read back as %+v (%v), written from %+v", tc.fresh, err, tc.was)
+		}
+	}
+}
+
+// keyOrder lists the keys of a JSON object in the order they are written.
+func keyOrder(t *testing.T, obj []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", obj)
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
 }

@@ -283,29 +283,50 @@ func TestConsoleForms(t *testing.T) {
 	})
 }
 
-// The source page shows what trace and trace decode recorded: the
-// ranking with its sentence and dating window, each fingerprint verdict
-// with its bound, and the decoys a leak held as alarms.
+// The source page shows what trace, trace decode and verify-leak
+// recorded: the ranking with its evidence sentences and dating window,
+// each fingerprint verdict with its bound, the decoys a leak held as
+// alarms, and the verdict on the leak with its unknowns.
 func TestConsoleSource(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		c := newConsoleActions(t, d)
 		const inc = "/console/incidents/INC-0001"
-		c.mustShow(c.get(inc+"/source"), http.StatusOK, "No trace has been recorded", "No fingerprinted export", "No decoy")
+		c.mustShow(c.get(inc+"/source"), http.StatusOK, "No trace has been recorded", "No fingerprinted export", "No decoy",
+			"is unknown: run <code>leakdesk verify-leak")
 		at := time.Date(2026, 9, 3, 14, 0, 0, 0, time.UTC)
-		for kind, payload := range map[string]any{
-			leakdesk.EventTraceRanked: leakdesk.TraceRanked{Leak: "leak.csv", Verdict: "source", Note: "export-07.csv holds 97% of the leaked rows",
+		for _, e := range []struct {
+			kind    string
+			payload any
+		}{
+			{leakdesk.EventTraceRanked, leakdesk.TraceRanked{Leak: "leak.csv", Verdict: "source", Note: "export-07.csv holds 97% of the leaked rows", Candidates: 4,
 				Dating: &leakdesk.LeakDating{From: at.Add(-48 * time.Hour), To: at, Support: 41, Informative: 42, Note: "41 of 42 changed rows agree"},
 				Top: []leakdesk.RankedCandidate{{Rank: 1, File: "export-07.csv", Score: 0.968, Containment: 0.97, Coverage: 0.4,
-					Export: &leakdesk.ExportLogEntry{ID: "EXP-7", At: at, User: "j.doe", Report: "all contacts", File: "export-07.csv"}}}},
-			leakdesk.EventFingerprintTraced: leakdesk.FingerprintTraced{Leak: "leak.csv", Verdict: "accused", Note: "one recipient's code",
-				Accused: []leakdesk.AccusedRecipient{{Export: "FX-3", Recipient: "partner@reseller.example", Score: 12.5, Bound: 1e-9, Positions: 64, Decoys: 2}}},
+					Evidence: []string{"97 of 100 leaked rows are in this file (97%)", "3 leaked rows carry values that differ (leaked row 12, for one)"},
+					Export:   &leakdesk.ExportLogEntry{ID: "EXP-7", At: at, User: "j.doe", Report: "all contacts", File: "export-07.csv"}},
+					{Rank: 2, File: "broken.xlsx", Error: "not a zip file"}}}},
+			{leakdesk.EventFingerprintTraced, leakdesk.FingerprintTraced{Leak: "leak.csv", Verdict: "accused", Note: "one recipient's code",
+				Accused:  []leakdesk.AccusedRecipient{{Export: "FX-3", Recipient: "partner@reseller.example", Score: 12.5, Bound: 1e-9, Positions: 64, Decoys: 2}},
+				Suspects: []leakdesk.AccusedRecipient{{Export: "FX-5", Recipient: "other@reseller.example", Score: 1.5, Bound: 0.31, Positions: 60, Decoys: 1}}}},
+			{leakdesk.EventLeakVerified, leakdesk.LeakVerifiedPayload{Leak: "old.csv", Rows: 10, Findings: []leakdesk.VerdictFinding{{Question: "authentic", Verdict: "fabricated"}}}},
+			{leakdesk.EventLeakVerified, leakdesk.LeakVerifiedPayload{Leak: "leak.csv", Rows: 100, Findings: []leakdesk.VerdictFinding{
+				{Question: "authentic", Verdict: "authentic", Evidence: []string{"97 of 100 rows holding a person link to a registry contact (97.0%)"}},
+				{Question: "new or recycled", Verdict: "unknown", Evidence: []string{"no earlier leak given (--earlier): whether it is new is unknown"}}},
+				Secrets: []leakdesk.SecretCount{{Rule: "aws-key", Category: "secret", Description: "AWS access key", Count: 2}}}},
 		} {
-			if err := c.incidents.AppendEvent(t.Context(), leakdesk.NewEvent(1, "local:setup", kind, at, payload)); err != nil {
+			if err := c.incidents.AppendEvent(t.Context(), leakdesk.NewEvent(1, "local:setup", e.kind, at, e.payload)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		c.mustShow(c.get(inc+"/source"), http.StatusOK, "Verdict: <strong>source</strong>", "export-07.csv holds 97% of the leaked rows",
-			"from 2026-09-01 14:00 UTC", "to 2026-09-03 14:00 UTC", "41 of 42", "97.0%", "EXP-7", "j.doe",
-			"FX-3", "partner@reseller.example", "1e-09", "holds 2 decoys of export FX-3")
+		w := c.get(inc + "/source")
+		c.mustShow(w, http.StatusOK, "Verdict: <strong>source</strong>", "export-07.csv holds 97% of the leaked rows",
+			"from 2026-09-01 14:00 UTC", "to 2026-09-03 14:00 UTC", "41 of 42", "97.0%", "EXP-7", "j.doe", "The best 2 of 4 candidate files",
+			"<li>97 of 100 leaked rows are in this file (97%)</li>", "leaked row 12, for one", "Not read: not a zip file",
+			"FX-3", "partner@reseller.example", "1e-09", "holds 2 decoys of export FX-3",
+			"FX-5", "0.31", "holds 1 decoys of export FX-5, given to other@reseller.example (not accused: bound 0.31)",
+			"Latest verdict on leak.csv, 100 rows", "97 of 100 rows holding a person link", `<td class="unknown">unknown</td>`,
+			"whether it is new is unknown", "AWS access key", "never the values")
+		if strings.Contains(w.Body.String(), "old.csv") {
+			t.Error("an earlier verdict on the leak is shown as well as the latest")
+		}
 	})
 }

@@ -10,7 +10,8 @@ type sourcePage struct {
 	Title    string
 	Incident string
 	// Rankings are the trace rankings recorded, newest first: each with
-	// its candidates, the sentence that explains it and the dating window.
+	// its candidates and their evidence, the sentence that explains it
+	// and the dating window.
 	Rankings []rankingLine
 	// Verdicts are the fingerprint decodings, newest first, each accused
 	// recipient with the bound on an innocent one scoring as high.
@@ -18,6 +19,9 @@ type sourcePage struct {
 	// Decoys are the accused exports whose decoys the leak holds or that
 	// were contacted: a planted address or number in use.
 	Decoys []decoyLine
+	// LeakVerdict is the latest verdict on the leak and its seller's
+	// claims; nil when verify-leak has not run on the incident.
+	LeakVerdict *leakVerdictLine
 }
 
 type rankingLine struct {
@@ -31,13 +35,23 @@ type verdictLine struct {
 }
 
 type decoyLine struct {
-	Event *leakdesk.Event
-	Leak  string
+	Event   *leakdesk.Event
+	Leak    string
+	Accused bool // false: a suspect whose bound was too high to accuse
 	leakdesk.AccusedRecipient
 }
 
-// source shows where the leak came from, as recorded on the timeline by
-// trace and trace decode: rankings, fingerprint verdicts and decoys hit.
+// leakVerdictLine holds counts, shares, dates, file names and row numbers,
+// and secrets by type only: it shows unmasked to whoever reads the page.
+type leakVerdictLine struct {
+	Event *leakdesk.Event
+	*leakdesk.LeakVerifiedPayload
+}
+
+// source shows where the leak came from and what it is, as recorded on
+// the timeline by trace, trace decode and verify-leak: rankings,
+// fingerprint verdicts, decoys the leak held, and the verdict on the
+// leak and its seller's claims.
 func (c *console) source() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, id, events, err := c.timeline(r)
@@ -49,7 +63,9 @@ func (c *console) source() http.Handler {
 		page.Title = "Source of " + page.Incident
 		for i := len(events) - 1; i >= 0; i-- {
 			ev := events[i]
-			if ev.Kind != leakdesk.EventTraceRanked && ev.Kind != leakdesk.EventFingerprintTraced {
+			switch ev.Kind {
+			case leakdesk.EventTraceRanked, leakdesk.EventFingerprintTraced, leakdesk.EventLeakVerified:
+			default:
 				continue
 			}
 			p, err := leakdesk.DecodePayload(ev)
@@ -64,8 +80,17 @@ func (c *console) source() http.Handler {
 				page.Verdicts = append(page.Verdicts, verdictLine{ev, p})
 				for _, a := range p.Accused {
 					if a.Decoys > 0 {
-						page.Decoys = append(page.Decoys, decoyLine{ev, p.Leak, a})
+						page.Decoys = append(page.Decoys, decoyLine{ev, p.Leak, true, a})
 					}
+				}
+				for _, a := range p.Suspects {
+					if a.Decoys > 0 {
+						page.Decoys = append(page.Decoys, decoyLine{ev, p.Leak, false, a})
+					}
+				}
+			case *leakdesk.LeakVerifiedPayload:
+				if page.LeakVerdict == nil {
+					page.LeakVerdict = &leakVerdictLine{ev, p}
 				}
 			}
 		}

@@ -87,11 +87,15 @@ func dateLeak(ctx context.Context, reader *dump.Reader, n *match.Normaliser, r R
 }
 
 // payload is the ranking as its timeline event keeps it: the best three
-// candidates, and the dating.
+// candidates with their evidence, and the dating. Evidence holds no
+// leaked value (Candidate.Example is left out), so the timeline holds no
+// personal data from the ranking.
 func (res *Result) payload() leakdesk.TraceRanked {
-	p := leakdesk.TraceRanked{Leak: res.Leak, Verdict: res.Verdict, Note: res.Note, Dating: res.Dating}
+	p := leakdesk.TraceRanked{Leak: res.Leak, Verdict: res.Verdict, Note: res.Note, Dating: res.Dating,
+		Candidates: len(res.Candidates), Union: res.Union}
 	for _, c := range res.Candidates[:min(3, len(res.Candidates))] {
-		rc := leakdesk.RankedCandidate{File: c.File, Rank: c.Rank, Score: c.Score, Containment: c.Containment, Coverage: c.Coverage}
+		rc := leakdesk.RankedCandidate{File: c.File, Rank: c.Rank, Score: c.Score, Containment: c.Containment, Coverage: c.Coverage,
+			Error: c.Error, Evidence: c.Evidence}
 		if c.Export != nil {
 			e := leakdesk.ExportLogEntry(*c.Export)
 			rc.Export = &e

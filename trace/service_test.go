@@ -10,6 +10,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,12 +157,25 @@ func TestMadeExportIsRecordedAndDecoded(t *testing.T) {
 			break
 		}
 	}
-	v, err = d.svc.Decode(ctx, trace.DecodeRequest{DecoyHits: []string{hit}})
+	v, err = d.svc.Decode(ctx, trace.DecodeRequest{DecoyHits: []string{hit}, Incident: d.Incident, Actor: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Outcome != trace.VerdictInconclusive || v.Observation.Decoys != 1 || !strings.Contains(v.Leak, hit) {
 		t.Fatalf("decoy %s: %+v", hit, v)
+	}
+	// Nobody is accused, so the event keeps the best suspects with the
+	// bound that was too high: the exports that carried the decoy (the
+	// sales copy, and the others when they drew the same decoy).
+	ev = leakdesk.FingerprintTraced{}
+	d.lastEvent(t, leakdesk.EventFingerprintTraced, &ev)
+	if ev.Verdict != "inconclusive" || len(ev.Accused) != 0 || len(ev.Suspects) == 0 || len(ev.Suspects) > 3 || ev.Suspects[0] != leakdesk.AccusedRecipient(v.Suspects[0]) {
+		t.Fatalf("event = %+v, suspects %+v", ev, v.Suspects)
+	}
+	for _, s := range ev.Suspects {
+		if s.Decoys != 1 || s.Bound <= trace.AccuseBelow {
+			t.Errorf("suspect recorded as %+v", s)
+		}
 	}
 	_, err = d.svc.Decode(ctx, trace.DecodeRequest{DecoyHits: []string{"someone@else.example"}})
 	wantCode(t, err, leakdesk.EINVALID)
@@ -262,8 +277,33 @@ func TestRankRecordsOnTheIncident(t *testing.T) {
 	var ev leakdesk.TraceRanked
 	d.lastEvent(t, leakdesk.EventTraceRanked, &ev)
 	if ev.Verdict != "source" || len(ev.Top) != 3 || ev.Top[0].File != top.File || ev.Top[0].Export == nil || ev.Top[0].Export.ID != top.Export.ID ||
-		ev.Dating == nil || ev.Dating.Note != res.Dating.Note {
+		ev.Dating == nil || ev.Dating.Note != res.Dating.Note || ev.Candidates != len(res.Candidates) {
 		t.Fatalf("event = %+v", ev)
+	}
+	// Each recorded candidate carries its evidence, and no leaked value:
+	// the example a person sees on screen stays off the timeline.
+	examples := 0
+	for i, c := range ev.Top {
+		if !slices.Equal(c.Evidence, res.Candidates[i].Evidence) || len(c.Evidence) == 0 {
+			t.Errorf("candidate %d evidence recorded as %q, ranked with %q", i+1, c.Evidence, res.Candidates[i].Evidence)
+		}
+		if res.Candidates[i].Example != "" {
+			examples++
+		}
+	}
+	if examples == 0 {
+		t.Fatal("no candidate among the best three has a leaked row whose values differ: the check below proves nothing")
+	}
+	events := d.Events(t)
+	details := string(events[len(events)-1].Details)
+	leaked, err := os.ReadFile(filepath.Join(d.dir, s.LeakPath()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range regexp.MustCompile(`[\w.+-]+@[\w-]+(\.[\w-]+)+`).FindAllString(string(leaked), -1) {
+		if strings.Contains(details, v) {
+			t.Fatalf("the recorded ranking holds the leaked address %s", v)
+		}
 	}
 
 	stateless := trace.NewService(nil, nil, nil, time.Now)

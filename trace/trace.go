@@ -77,9 +77,15 @@ type Candidate struct {
 	SameValues  int          `json:"same_values"` // found rows whose e-mail and phone are as in the leak
 	Layout      match.Layout `json:"layout"`
 	Missing     []string     `json:"missing,omitempty"` // fields most leaked rows carry and it has in no row
-	Evidence    []string     `json:"evidence"`
-	Export      *LogEntry    `json:"export,omitempty"`
-	Error       string       `json:"error,omitempty"`
+	// Evidence holds counts, row numbers, file names and fields, never a
+	// leaked value: it is recorded on the incident's timeline.
+	Evidence []string `json:"evidence"`
+	// Example is a leaked row whose e-mail or phone differ from this
+	// file's, with both values: personal data for the analyst's screen,
+	// never recorded.
+	Example string    `json:"example,omitempty"`
+	Export  *LogEntry `json:"export,omitempty"`
+	Error   string    `json:"error,omitempty"`
 
 	linked map[int64]bool // leaked rows found
 	same   map[int64]bool // leaked rows found with the same values
@@ -196,7 +202,7 @@ func (t *Tracer) score(c *Candidate, leaked, records []match.Record) {
 	c.linked, c.same = map[int64]bool{}, map[int64]bool{}
 	used := map[string]bool{}
 	var logL float64
-	var example string
+	exampleRow := int64(-1)
 	emails, phones := count(records, hasEmail) > 0, count(records, hasPhone) > 0
 	for _, l := range leaked {
 		best, _ := matcher.Best(l)
@@ -215,8 +221,9 @@ func (t *Tracer) score(c *Candidate, leaked, records []match.Record) {
 			logL += math.Log(probSame)
 		} else {
 			logL += math.Log(probDifferent)
-			if example == "" {
-				example = fmt.Sprintf("leaked row %d has %s, this file %s", l.Row, strings.Join(append(l.Emails, l.Phones...), " "), strings.Join(append(cand.Emails, cand.Phones...), " "))
+			if exampleRow < 0 {
+				exampleRow = l.Row
+				c.Example = fmt.Sprintf("leaked row %d has %s, this file %s", l.Row, strings.Join(append(l.Emails, l.Phones...), " "), strings.Join(append(cand.Emails, cand.Phones...), " "))
 			}
 		}
 	}
@@ -232,7 +239,7 @@ func (t *Tracer) score(c *Candidate, leaked, records []match.Record) {
 	c.Evidence = append(c.Evidence, fmt.Sprintf("%d of %d leaked rows are in this file (%.0f%%)", c.Found, len(leaked), 100*c.Containment))
 	c.Evidence = append(c.Evidence, fmt.Sprintf("it holds %d rows; %d of them are not in the leak", len(records), len(records)-len(used)))
 	if different := c.Found - c.SameValues; different > 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("%d leaked rows carry e-mail or phone values that differ from this file's (%s)", different, example))
+		c.Evidence = append(c.Evidence, fmt.Sprintf("%d leaked rows carry e-mail or phone values that differ from this file's (leaked row %d, for one)", different, exampleRow))
 	} else if c.Found > 0 {
 		c.Evidence = append(c.Evidence, "every leaked row found here carries the same e-mail and phone values")
 	}

@@ -136,5 +136,19 @@ func (v *Verdict) payload() leakdesk.FingerprintTraced {
 	for _, s := range v.Accused {
 		p.Accused = append(p.Accused, leakdesk.AccusedRecipient(s))
 	}
+	// The best of the others the leak shows something of say how far from
+	// an accusation they were, and which exports carried a decoy.
+	for _, s := range v.Suspects {
+		if len(p.Suspects) == recordedSuspects {
+			break
+		}
+		if s.Bound > AccuseBelow && s.Positions > 0 {
+			p.Suspects = append(p.Suspects, leakdesk.AccusedRecipient(s))
+		}
+	}
 	return p
 }
+
+// recordedSuspects is how many recipients not accused a verdict's event
+// keeps: the best few say how close it came, the rest add nothing.
+const recordedSuspects = 3

@@ -174,5 +174,8 @@ func printTrace(a *app, res *trace.Result) {
 		for _, e := range c.Evidence {
 			fmt.Fprintf(w, "   - %s\n", e)
 		}
+		if c.Example != "" {
+			fmt.Fprintf(w, "   - for example, %s\n", c.Example)
+		}
 	}
 }
