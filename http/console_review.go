@@ -107,8 +107,12 @@ func (c *console) decide() http.Handler {
 			choice = ""
 		}
 		reason, _ := formText(r, "reason", "", false)
+		seen, err := strconv.ParseInt(r.PostFormValue("findings"), 10, 64)
+		if err != nil {
+			return "", leakdesk.Errorf(leakdesk.EINVALID, "the form does not say which findings it was read from: reload the page")
+		}
 		d := leakdesk.ReviewDecision{Row: row, Contact: choice, Reason: reason, Actor: p.String(), At: c.deps.Now()}
-		if _, err := c.matches.Decide(r.Context(), id, d); err != nil {
+		if _, err := c.matches.Decide(r.Context(), id, seen, d); err != nil {
 			return "", err
 		}
 		return incidentPath(id, "/review"), nil

@@ -47,6 +47,9 @@ func (d *DB) recordFindings(ctx context.Context, tx *sql.Tx, f *leakdesk.Finding
 	if _, err := d.findIncidentByID(ctx, tx, f.IncidentID, true); err != nil {
 		return err
 	}
+	if err := d.checkFindingsBase(ctx, tx, f); err != nil {
+		return err
+	}
 	f.CreatedAt = d.now()
 	doc, err := json.Marshal(f)
 	if err != nil {
@@ -69,6 +72,25 @@ func (d *DB) recordFindings(ctx context.Context, tx *sql.Tx, f *leakdesk.Finding
 		FindingsID: f.ID, Registry: f.Registry, Leaks: f.Leaks, Rows: f.Rows, MatchedRows: f.MatchedRows,
 		Contacts: len(f.Contacts), Organisations: len(f.Organisations), Review: len(f.Review),
 	}))
+}
+
+// checkFindingsBase refuses findings derived from a row that is no
+// longer the incident's latest. The incident's row is locked (FOR UPDATE
+// on PostgreSQL; SQLite writes one at a time), so two decisions taken at
+// the same moment are checked one after the other.
+func (d *DB) checkFindingsBase(ctx context.Context, tx *sql.Tx, f *leakdesk.Findings) error {
+	if f.Base == 0 {
+		return nil
+	}
+	var latest int64
+	err := tx.QueryRowContext(ctx, d.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), f.IncidentID).Scan(&latest)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("query latest findings: %w", err)
+	}
+	if latest != f.Base {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "the findings changed since they were read (another decision or match was recorded): read them again and decide once more")
+	}
+	return nil
 }
 
 // LatestFindings returns a copy of the cached decoded findings when the
