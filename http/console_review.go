@@ -44,7 +44,9 @@ func (c *console) showReview(w http.ResponseWriter, r *http.Request, f form, sta
 	page := reviewPage{Incident: leakdesk.FormatIncidentID(id), Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f,
 		CanDecide: p.Authorize(id, leakdesk.ActionReviewDecide) == nil, CanMatch: p.Authorize(id, leakdesk.ActionMatchRun) == nil}
 	page.Title = "Review of " + page.Incident
-	found, err := c.deps.Findings.LatestFindings(r.Context(), id)
+	// Without its contacts: the queue needs the rows to review, and
+	// copying 50,000 contacts for it would cost more than the page.
+	found, _, err := c.deps.Findings.FindAffected(r.Context(), id, leakdesk.AffectedQuery{})
 	switch {
 	case leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND:
 		c.render(w, status, "review.html", page)
