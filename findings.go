@@ -11,8 +11,13 @@ import (
 // their data, on which rows, and what needs a person's review. Its JSON is
 // the contract of "leakdesk match --format json".
 type Findings struct {
-	ID            int64                  `json:"id,omitempty"`
-	IncidentID    int64                  `json:"-"`
+	ID         int64 `json:"id,omitempty"`
+	IncidentID int64 `json:"-"`
+	// Base is the findings row these were derived from by a review
+	// decision, or 0. Recording them is refused with ECONFLICT once Base
+	// is no longer the incident's latest row: two decisions taken at the
+	// same moment must not overwrite each other.
+	Base          int64                  `json:"-"`
 	Registry      string                 `json:"registry,omitempty"`
 	Leaks         []string               `json:"leaks,omitempty"`
 	Rows          int64                  `json:"rows"`

@@ -46,7 +46,7 @@ func (f *Findings) Decide(d ReviewDecision) (*Findings, error) {
 		return nil, err
 	}
 	out := *f
-	out.ID, out.CreatedAt, out.Actor = 0, time.Time{}, d.Actor
+	out.ID, out.Base, out.CreatedAt, out.Actor = 0, f.ID, time.Time{}, d.Actor
 	out.Review = slices.DeleteFunc(slices.Clone(f.Review), func(it ReviewItem) bool { return it.Row == d.Row })
 	out.Decisions = append(slices.Clip(f.Decisions), d)
 	out.People = f.Count()

@@ -50,10 +50,13 @@ type ConsoleDeps struct {
 
 // console renders the console's pages from views parsed once, at start-up.
 type console struct {
-	deps    ConsoleDeps
-	views   *template.Template
-	static  *staticFiles
-	matches *match.Service
+	deps  ConsoleDeps
+	views *template.Template
+	// adminViews are views for those who manage accounts: the same, with
+	// the accounts page in the navigation.
+	adminViews *template.Template
+	static     *staticFiles
+	matches    *match.Service
 }
 
 // newConsole parses every view, so that a broken one fails at start-up.
@@ -68,16 +71,21 @@ func newConsole(deps ConsoleDeps) (*console, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := template.New("console").Funcs(template.FuncMap{
+	funcs := template.FuncMap{
 		"static": static.url,
 		"when":   formatWhen,
 		"weight": formatWeight,
 		"pct":    func(share float64) float64 { return share * 100 },
-	}).ParseFS(consoleViews, "views/console/*.html")
+	}
+	views, err := parseViews(funcs, consoleViews, false)
 	if err != nil {
 		return nil, err
 	}
-	return &console{deps: deps, views: views, static: static, matches: match.NewService(deps.Findings, deps.Logger)}, nil
+	adminViews, err := parseViews(funcs, consoleViews, true)
+	if err != nil {
+		return nil, err
+	}
+	return &console{deps: deps, views: views, adminViews: adminViews, static: static, matches: match.NewService(deps.Findings, deps.Logger)}, nil
 }
 
 // formatWhen shows a time the same way on every page, in UTC: a response
@@ -100,7 +108,7 @@ func (c *console) render(w http.ResponseWriter, status int, view string, data an
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	if err := c.views.ExecuteTemplate(w, view, data); err != nil {
+	if err := c.viewsFor(w).ExecuteTemplate(w, view, data); err != nil {
 		c.deps.Logger.Error("render console view", "view", view, "error", err)
 	}
 }

@@ -29,6 +29,17 @@ func TestConsoleAccounts(t *testing.T) {
 			return f.do("POST", path, body, who, asForm)
 		}
 
+		// Only an admin's navigation links to the accounts page.
+		adminLead := bearer(f.token(f.account("boss", leakdesk.Grant{Role: leakdesk.RoleAdmin}, leakdesk.Grant{Role: leakdesk.RoleLead}), leakdesk.TokenScope{}))
+		for who, want := range map[string]bool{"admin and lead": true, "lead": false} {
+			as := map[string]func(*http.Request){"admin and lead": adminLead, "lead": lead}[who]
+			for _, path := range []string{"/console/", "/console/incidents/INC-0001"} {
+				w := f.do("GET", path, "", as)
+				if got := strings.Contains(w.Body.String(), `<a href="/console/accounts">Accounts</a>`); w.Code != http.StatusOK || got != want {
+					t.Errorf("%s's %s: status %d, links to the accounts: %v, want %v", who, path, w.Code, got, want)
+				}
+			}
+		}
 		if w := post("/console/accounts", url.Values{"name": {"carol"}, "password": {"short"}, "role": {"viewer"}}, admin); w.Code != http.StatusBadRequest {
 			t.Errorf("a short password: %d", w.Code)
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,14 +136,30 @@ func TestConsoleReview(t *testing.T) {
 		if masked.Code != http.StatusOK || strings.Contains(masked.Body.String(), chosen.Contact.Email) || strings.Contains(masked.Body.String(), "Decide row") {
 			t.Fatalf("a viewer's review page shows the address or the decision form: %d %s", masked.Code, masked.Body)
 		}
-		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {"C-999"}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Row 3 was not decided") {
+		seen := strconv.FormatInt(found.ID, 10)
+		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "which findings") {
+			t.Fatalf("a decision that does not say which findings it was read from: %d %s", w.Code, w.Body)
+		}
+		// Another decision was stored since this page was read (here, the
+		// same findings recorded again): the form shows the conflict, and
+		// nothing is decided.
+		if err := c.cfg.Findings.RecordFindings(ctx, found); err != nil {
+			t.Fatal(err)
+		}
+		c.mustShow(c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}, "findings": {seen}}), http.StatusConflict,
+			"Row 3 was not decided", "changed since you read them")
+		if found, err = c.cfg.Findings.LatestFindings(ctx, 1); err != nil || len(found.Decisions) != 0 {
+			t.Fatalf("a refused decision was recorded: %+v, %v", found, err)
+		}
+		seen = strconv.FormatInt(found.ID, 10)
+		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {"C-999"}, "findings": {seen}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Row 3 was not decided") {
 			t.Fatalf("a choice that is no candidate: %d %s", w.Code, w.Body)
 		}
-		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}}, viewer); w.Code != http.StatusForbidden {
+		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}, "findings": {seen}}, viewer); w.Code != http.StatusForbidden {
 			t.Fatalf("a viewer decides: %d", w.Code)
 		}
 
-		c.mustRedirect(c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}, "reason": {"the number was theirs then"}}), inc+"/review")
+		c.mustRedirect(c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {chosen.ID}, "reason": {"the number was theirs then"}, "findings": {seen}}), inc+"/review")
 		after, err := c.cfg.Findings.LatestFindings(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +177,7 @@ func TestConsoleReview(t *testing.T) {
 			t.Fatalf("the last event is %s by %s, want the findings by who decided", last.Kind, last.Actor)
 		}
 		c.mustShow(c.get(inc+"/review"), http.StatusOK, "Latest decisions", "linked to "+chosen.ID, "the number was theirs then")
-		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {"none"}}); w.Code != http.StatusNotFound {
+		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {"none"}, "findings": {strconv.FormatInt(after.ID, 10)}}); w.Code != http.StatusNotFound {
 			t.Fatalf("deciding a decided row again: %d", w.Code)
 		}
 

@@ -20,7 +20,8 @@ import (
 
 // The whole response in a real Chromium, against the embedded store and
 // a real mailpit: log in, add evidence, run the match and decide a review
-// item, send the first notice, record a phone call, file the authority
+// item, send the first notice, ask a question through an organisation's
+// portal and answer it, record a phone call, file the authority
 // report, close the incident. Each step checks what the page shows.
 func TestConsoleResponseInTheBrowser(t *testing.T) {
 	ctx := context.Background()
@@ -148,9 +149,45 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 			b.Failf("mailpit holds %d messages, want one for each of the 2 affected contacts", len(msgs))
 		}
 	})
-	// The portal step goes here: open an organisation's portal link from a
-	// notice in mailpit, ask a question there, and answer it in the
-	// console. The portal is built apart from these pages.
+	step("ask and answer through the portal", func(b *browsertest.Browser) {
+		found, err := f.cfg.Findings.LatestFindings(ctx, 1)
+		if err != nil || len(found.Organisations) == 0 {
+			b.Failf("no organisation in the findings: %v", err)
+		}
+		org := found.Organisations[0]
+		b.Visit(inc + "/portal")
+		b.ShowsText("No question yet.", "No link made yet.")
+		b.CheckAccessibility()
+		b.Fill("#org", org.ID)
+		b.Submit(`form[action$="/portal/links"] button`)
+		b.ShowsText("Portal link for "+org.Name, "It is shown this once")
+		link := browsertest.Eval[string](b, `document.getElementById("portal-url").value`)
+		if !strings.HasPrefix(link, srv.URL+"/portal/") {
+			b.Failf("the link made is %q, want one on %s/portal/", link, srv.URL)
+		}
+
+		b.Visit(link)
+		b.ShowsText(org.Name, "Ask the response team a question")
+		b.CheckAccessibility()
+		b.Fill("#question", "Was our VPN configuration in the leak?")
+		b.Submit("#ask")
+		b.ShowsText("Your question is recorded", "Was our VPN configuration in the leak?", "Not answered yet.")
+
+		b.Visit(inc + "/portal")
+		b.ShowsText(org.ID, "Was our VPN configuration in the leak?", "live")
+		b.Fill(`textarea[name=answer]`, "No: the leaked file holds names and phone numbers only.")
+		b.Submit(`form[action$="/answer"] button`)
+		b.ShowsText("Answered by lea", "No: the leaked file holds names and phone numbers only.")
+		if n := b.Count(`textarea[name=answer]`); n != 0 {
+			b.Failf("%d questions are still open after the answer", n)
+		}
+
+		b.Visit(link)
+		b.ShowsText("Was our VPN configuration in the leak?", "Answer,", "No: the leaked file holds names and phone numbers only.")
+		b.HidesText("Not answered yet.")
+		b.Visit(inc)
+		b.ShowsText(leakdesk.EventPortalQuestion, leakdesk.EventPortalAnswer)
+	})
 	step("record a phone call", func(b *browsertest.Browser) {
 		b.Visit(inc + "/notifications")
 		b.Fill("#contact-recipient", "C-001")

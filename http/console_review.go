@@ -44,7 +44,9 @@ func (c *console) showReview(w http.ResponseWriter, r *http.Request, f form, sta
 	page := reviewPage{Incident: leakdesk.FormatIncidentID(id), Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f,
 		CanDecide: p.Authorize(id, leakdesk.ActionReviewDecide) == nil, CanMatch: p.Authorize(id, leakdesk.ActionMatchRun) == nil}
 	page.Title = "Review of " + page.Incident
-	found, err := c.deps.Findings.LatestFindings(r.Context(), id)
+	// Without its contacts: the queue needs the rows to review, and
+	// copying 50,000 contacts for it would cost more than the page.
+	found, _, err := c.deps.Findings.FindAffected(r.Context(), id, leakdesk.AffectedQuery{})
 	switch {
 	case leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND:
 		c.render(w, status, "review.html", page)
@@ -107,8 +109,12 @@ func (c *console) decide() http.Handler {
 			choice = ""
 		}
 		reason, _ := formText(r, "reason", "", false)
+		seen, err := strconv.ParseInt(r.PostFormValue("findings"), 10, 64)
+		if err != nil {
+			return "", leakdesk.Errorf(leakdesk.EINVALID, "the form does not say which findings it was read from: reload the page")
+		}
 		d := leakdesk.ReviewDecision{Row: row, Contact: choice, Reason: reason, Actor: p.String(), At: c.deps.Now()}
-		if _, err := c.matches.Decide(r.Context(), id, d); err != nil {
+		if _, err := c.matches.Decide(r.Context(), id, seen, d); err != nil {
 			return "", err
 		}
 		return incidentPath(id, "/review"), nil

@@ -23,7 +23,7 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []consolePage{
+	pages := []consolePage{
 		{"GET /console/{$}", leakdesk.ActionIncidentRead, c.incidents()},
 		{"GET /console/incidents/{id}", leakdesk.ActionIncidentRead, c.incident()},
 		{"GET /console/incidents/{id}/findings", leakdesk.ActionIncidentRead, c.findings()},
@@ -57,5 +57,9 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"POST /console/accounts/{account}/tokens", leakdesk.ActionAccountsManage, c.makeToken()},
 		{"POST /console/accounts/{account}/tokens/{token}/revoke", leakdesk.ActionAccountsManage, c.revokeToken()},
 		{"GET /static/{name}", "", c.static.handler()},
-	}, nil
+	}
+	for i := range pages {
+		pages[i].Handler = withNav(pages[i].Handler)
+	}
+	return pages, nil
 }

@@ -11,11 +11,17 @@ import (
 // latest findings and stores the result: new findings, on the timeline
 // under the person who decided, which name the decision. It returns
 // ENOTFOUND when matching has not run or the row is not to review, and
-// EINVALID for a decision that names no candidate of the row.
-func (s *Service) Decide(ctx context.Context, incidentID int64, d leakdesk.ReviewDecision) (*leakdesk.Findings, error) {
+// EINVALID for a decision that names no candidate of the row. It returns
+// ECONFLICT when seen (the findings row the person decided on; 0 for the
+// latest) is no longer the latest, or becomes so before the decision is
+// stored: a decision never overwrites another taken at the same moment.
+func (s *Service) Decide(ctx context.Context, incidentID, seen int64, d leakdesk.ReviewDecision) (*leakdesk.Findings, error) {
 	f, err := s.findings.LatestFindings(ctx, incidentID)
 	if err != nil {
 		return nil, err
+	}
+	if seen != 0 && seen != f.ID {
+		return nil, leakdesk.Errorf(leakdesk.ECONFLICT, "the findings changed since you read them (another decision or match was recorded): read them again and decide once more")
 	}
 	next, err := f.Decide(d)
 	if err != nil {

@@ -187,6 +187,35 @@ func TestFindAffected(t *testing.T) {
 				t.Errorf("FindAffected(%+v) = %v of %d (rows %d), want [%s] of %d", tt.q, ids, total, got.Rows, tt.want, tt.total)
 			}
 		}
+		// Every search agrees with AffectedQuery.Matches, the rule the
+		// cached lowercased text stands in for; one that would span two
+		// fields ("1" then "acme") matches nothing.
+		all, err := svc.LatestFindings(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range []string{"c-", "C-3", "1acme", "-1\x00", "ANA", "a l", "example", "o@", "zz", "Ed Po"} {
+			for _, personal := range []bool{false, true} {
+				q := leakdesk.AffectedQuery{Text: text, Personal: personal, Limit: 10}
+				want := 0
+				for i := range all.Contacts {
+					if q.Matches(&all.Contacts[i]) {
+						want++
+					}
+				}
+				if got, total, err := svc.FindAffected(ctx, inc.ID, q); err != nil || total != want || len(got.Contacts) != want {
+					t.Errorf("FindAffected(%q, personal %v) = %d of %d, %v; Matches selects %d", text, personal, len(got.Contacts), total, err, want)
+				}
+			}
+		}
+		page, _, err := svc.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page.Contacts[0].ID = "changed"
+		if again, _, err := svc.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Limit: 1}); err != nil || again.Contacts[0].ID != "C-1" {
+			t.Fatalf("a caller's change to its page reached the cache: %+v, %v", again.Contacts, err)
+		}
 		_, _, err = svc.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Offset: -1, Limit: 2})
 		wantCode(t, err, leakdesk.EINVALID)
 		if all, err := svc.LatestFindings(ctx, inc.ID); err != nil || len(all.Contacts) != 5 {

@@ -23,14 +23,14 @@ type FindingsService struct {
 	// only added, so the row's ID is an exact key: a newer row replaces
 	// the entry, and a cached entry is never stale.
 	mu     sync.Mutex
-	latest map[int64]*leakdesk.Findings
+	latest map[int64]*cachedFindings
 }
 
 var _ leakdesk.FindingsService = (*FindingsService)(nil)
 
 // NewFindingsService returns the findings service backed by db.
 func NewFindingsService(db *DB) *FindingsService {
-	return &FindingsService{db: db, latest: map[int64]*leakdesk.Findings{}}
+	return &FindingsService{db: db, latest: map[int64]*cachedFindings{}}
 }
 
 func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findings) error {
@@ -45,6 +45,9 @@ func (s *FindingsService) RecordFindings(ctx context.Context, f *leakdesk.Findin
 // that marks it merged.
 func (d *DB) recordFindings(ctx context.Context, tx *sql.Tx, f *leakdesk.Findings) error {
 	if _, err := d.findIncidentByID(ctx, tx, f.IncidentID, true); err != nil {
+		return err
+	}
+	if err := d.checkFindingsBase(ctx, tx, f); err != nil {
 		return err
 	}
 	f.CreatedAt = d.now()
@@ -71,6 +74,25 @@ func (d *DB) recordFindings(ctx context.Context, tx *sql.Tx, f *leakdesk.Finding
 	}))
 }
 
+// checkFindingsBase refuses findings derived from a row that is no
+// longer the incident's latest. The incident's row is locked (FOR UPDATE
+// on PostgreSQL; SQLite writes one at a time), so two decisions taken at
+// the same moment are checked one after the other.
+func (d *DB) checkFindingsBase(ctx context.Context, tx *sql.Tx, f *leakdesk.Findings) error {
+	if f.Base == 0 {
+		return nil
+	}
+	var latest int64
+	err := tx.QueryRowContext(ctx, d.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), f.IncidentID).Scan(&latest)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("query latest findings: %w", err)
+	}
+	if latest != f.Base {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "the findings changed since they were read (another decision or match was recorded): read them again and decide once more")
+	}
+	return nil
+}
+
 // LatestFindings returns a copy of the cached decoded findings when the
 // incident's latest findings row is the one cached, and decodes and caches
 // it otherwise. The copy's lists are the caller's own; the values in them
@@ -80,13 +102,13 @@ func (s *FindingsService) LatestFindings(ctx context.Context, incidentID int64) 
 	if err != nil {
 		return nil, err
 	}
-	return copyFindings(f), nil
+	return copyFindings(f.Findings), nil
 }
 
 // shared returns the incident's latest findings as cached, in a
 // transaction of its own; the caller copies what it hands out.
-func (s *FindingsService) shared(ctx context.Context, incidentID int64) (*leakdesk.Findings, error) {
-	var f *leakdesk.Findings
+func (s *FindingsService) shared(ctx context.Context, incidentID int64) (*cachedFindings, error) {
+	var f *cachedFindings
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		f, err = s.latestFindings(ctx, tx, incidentID)
@@ -98,7 +120,7 @@ func (s *FindingsService) shared(ctx context.Context, incidentID int64) (*leakde
 // latestFindings returns the incident's latest findings from the cache,
 // decoding and caching them when the latest row is not the one cached.
 // They are shared: the caller copies what it hands out.
-func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incidentID int64) (*leakdesk.Findings, error) {
+func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incidentID int64) (*cachedFindings, error) {
 	if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 		return nil, err
 	}
@@ -122,12 +144,14 @@ func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incide
 		return nil, fmt.Errorf("decode findings %d: %w", id, err)
 	}
 	f.ID, f.IncidentID = id, incidentID
-	s.keep(f)
-	return f, nil
+	c := newCachedFindings(f)
+	s.keep(c)
+	return c, nil
 }
 
-// FindAffected pages and searches the cached decoded findings, so that a
-// page copies the contacts it shows, not all of them.
+// FindAffected pages and searches the cached decoded findings: a page
+// copies the contacts it shows, never all of them, and a search reads
+// each contact's text lowercased once, when cached.
 func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q leakdesk.AffectedQuery) (*leakdesk.Findings, int, error) {
 	if q.Offset < 0 || q.Limit < 0 {
 		return nil, 0, leakdesk.Errorf(leakdesk.EINVALID, "offset and limit must not be negative")
@@ -136,27 +160,19 @@ func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q 
 	if err != nil {
 		return nil, 0, err
 	}
-	var page []leakdesk.AffectedContact
-	total := 0
-	for i := range f.Contacts {
-		if !q.Matches(&f.Contacts[i]) {
-			continue
-		}
-		if total >= q.Offset && len(page) < q.Limit {
-			page = append(page, f.Contacts[i])
-		}
-		total++
-	}
-	shown := *f
+	page, total := f.find(q)
+	shown := *f.Findings
 	shown.Contacts = nil
 	out := copyFindings(&shown) // the other lists are the caller's too
-	out.Contacts = page
+	if len(page) > 0 {
+		out.Contacts = slices.Clone(page)
+	}
 	return out, total, nil
 }
 
 // cached returns the cached findings of the incident when they are those
 // of row id, or nil.
-func (s *FindingsService) cached(incidentID, id int64) *leakdesk.Findings {
+func (s *FindingsService) cached(incidentID, id int64) *cachedFindings {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f := s.latest[incidentID]; f != nil && f.ID == id {
@@ -166,7 +182,7 @@ func (s *FindingsService) cached(incidentID, id int64) *leakdesk.Findings {
 }
 
 // keep caches f unless a newer row of its incident is cached already.
-func (s *FindingsService) keep(f *leakdesk.Findings) {
+func (s *FindingsService) keep(f *cachedFindings) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.latest[f.IncidentID]; old == nil || old.ID < f.ID {
