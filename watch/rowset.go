@@ -95,7 +95,9 @@ func (s *sketcher) add(h uint64) {
 			s.exact = nil // from here on the count is estimated
 		}
 	}
-	if s.kept[h] || (len(s.top) >= sketchSize && h >= s.top[0]) {
+	// Most hashes of a large file are above the sketch's largest: that is
+	// checked before the map.
+	if len(s.top) >= sketchSize && h >= s.top[0] || s.kept[h] {
 		return
 	}
 	s.kept[h] = true
