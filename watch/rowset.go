@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -95,6 +96,11 @@ func (s *sketcher) add(h uint64) {
 			s.exact = nil // from here on the count is estimated
 		}
 	}
+	s.keep(h)
+}
+
+// keep puts h in the sketch if it is among the sketchSize smallest so far.
+func (s *sketcher) keep(h uint64) {
 	// Most hashes of a large file are above the sketch's largest: that is
 	// checked before the map.
 	if len(s.top) >= sketchSize && h >= s.top[0] || s.kept[h] {
@@ -112,23 +118,13 @@ func (s *sketcher) add(h uint64) {
 // of the union, and the exact counts are kept while the union is small.
 func (s *sketcher) merge(o *sketcher) {
 	for h := range o.kept {
-		if !s.kept[h] && (len(s.top) < sketchSize || h < s.top[0]) {
-			s.kept[h] = true
-			s.top.push(h)
-			if len(s.top) > sketchSize {
-				delete(s.kept, s.top.pop())
-			}
-		}
+		s.keep(h)
 	}
-	if o.exact == nil {
-		s.exact = nil
+	if s.exact == nil || o.exact == nil {
+		s.exact = nil // one of them saw too many values to count
+		return
 	}
-	for h := range o.exact {
-		if s.exact == nil {
-			break
-		}
-		s.exact[h] = true
-	}
+	maps.Copy(s.exact, o.exact)
 	if len(s.exact) > exactMax {
 		s.exact = nil
 	}
