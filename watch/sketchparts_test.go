@@ -38,3 +38,29 @@ func TestPhoneCacheReadsAsTheNormaliser(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPhoneCells reads the phone cells of a leak that names each
+// person twice (an order table beside a customer table), parsed each
+// time, beside through the cache.
+func BenchmarkPhoneCells(b *testing.B) {
+	n := match.NewNormaliser("FR")
+	var cells []string
+	for _, r := range leakRows(1, 20000) {
+		cells = append(cells, r[2], r[2])
+	}
+	b.Run("normaliser", func(b *testing.B) {
+		for b.Loop() {
+			for _, c := range cells {
+				n.Phone(c)
+			}
+		}
+	})
+	b.Run("cache", func(b *testing.B) {
+		for b.Loop() {
+			c := phoneCache{}
+			for _, cell := range cells {
+				c.phone(n, cell)
+			}
+		}
+	})
+}
