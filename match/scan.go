@@ -190,7 +190,15 @@ type acc struct {
 	matched  int64
 	invalid  leakdesk.InvalidCounts
 	unlinked
-	lastRecord int64 // the last record of the table read that this worker saw
+	lastRecord int64      // the last record of the table read that this worker saw
+	visit      RowVisitor // shown every row this worker reads, when set
+}
+
+// show shows r to the worker's visitor, if it has one.
+func (a *acc) show(r dump.Row) {
+	if a.visit != nil {
+		a.visit(r)
+	}
 }
 
 type contactAcc struct {
@@ -229,9 +237,26 @@ func Files(paths ...string) []Source {
 // skipped lines. Files or members that could not be read are listed in the
 // findings' Unread, not returned as an error: what was read still stands.
 func (s *Scanner) Scan(ctx context.Context, sources []Source) (*leakdesk.Findings, error) {
+	return s.ScanVisiting(ctx, sources, nil)
+}
+
+// RowVisitor is shown a row that a scan reads. It runs on the scan's
+// worker and must not keep the row's slices, which are reused.
+type RowVisitor func(dump.Row)
+
+// ScanVisiting is Scan that also shows every row it reads, on the worker
+// that reads it, to that worker's visitor: visitor(w) is called once for
+// each worker w below the scanner's worker count, before reading. A
+// caller that needs something else from the rows (a sketch, a count) gets
+// it in the scan's own pass, without reading the file again; the visitors
+// of different workers run at once, each on its own rows.
+func (s *Scanner) ScanVisiting(ctx context.Context, sources []Source, visitor func(worker int) RowVisitor) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
 		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked()}
+		if visitor != nil {
+			accs[i].visit = visitor(i)
+		}
 	}
 	var offset int64
 	visit := func(t *dump.Table) error {
@@ -284,6 +309,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 		}
 		err := t.ParallelRows(ctx, s.workers, func(w int, r dump.Row) error {
 			accs[w].lastRecord = max(accs[w].lastRecord, r.Pos.Record)
+			accs[w].show(r)
 			s.link(accs[w], p, t.Format, offset, r)
 			return nil
 		})
@@ -309,6 +335,7 @@ func (s *Scanner) scanTable(ctx context.Context, t *dump.Table, offset int64, ac
 	}
 	err := t.Rows(ctx, func(r dump.Row) error {
 		count(r)
+		accs[0].show(r)
 		if p == nil {
 			buffered = append(buffered, dump.Row{Pos: r.Pos, Cells: slices.Clone(r.Cells), Tokens: slices.Clone(r.Tokens)})
 			if len(buffered) == 300 {

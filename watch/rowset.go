@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -22,13 +23,17 @@ type RowSet struct {
 	Distinct int64    `json:"distinct"` // distinct values; estimated above sketchSize
 }
 
-// hashValue hashes a normalised value with FNV-1a and a final mix: the
-// hash must be the same in every process, as sketches are stored.
-func hashValue(s string) uint64 {
+// hashValue hashes a normalised value, kind and value (as "e:" and an
+// address), with FNV-1a and a final mix: the hash must be the same in
+// every process, as sketches are stored. The kind is hashed before the
+// value rather than joined to it, which would cost a copy per cell.
+func hashValue(kind, s string) uint64 {
 	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
+	for _, part := range [2]string{kind, s} {
+		for i := 0; i < len(part); i++ {
+			h ^= uint64(part[i])
+			h *= 1099511628211
+		}
 	}
 	// A final mix spreads FNV's low-entropy high bits (splitmix64).
 	h ^= h >> 30
@@ -38,16 +43,23 @@ func hashValue(s string) uint64 {
 	return h ^ (h >> 31)
 }
 
-// sketcher builds a RowSet value by value.
+// exactMax is how many distinct values are counted exactly; above it the
+// count is estimated from the sketch, so that memory stays flat.
+const exactMax = 4 * sketchSize
+
+// sketcher builds a RowSet value by value. One sketcher is not safe for
+// use by several goroutines: a parallel read keeps one per worker and
+// merges them.
 type sketcher struct {
-	n     *match.Normaliser
-	small map[uint64]bool // the sketch while it is being built
-	exact map[uint64]bool // every hash, while there are few
-	max   uint64          // largest hash kept
+	n      *match.Normaliser
+	kept   map[uint64]bool // the hashes of the sketch while it is built
+	top    maxHeap         // the same hashes, largest first
+	exact  map[uint64]bool // every hash, while there are few; nil after
+	phones phoneCache
 }
 
 func newSketcher(n *match.Normaliser) *sketcher {
-	return &sketcher{n: n, small: map[uint64]bool{}, exact: map[uint64]bool{}}
+	return &sketcher{n: n, kept: map[uint64]bool{}, exact: map[uint64]bool{}, phones: phoneCache{}}
 }
 
 // addCell adds the e-mail or phone a cell holds, if any. Only cells that
@@ -56,13 +68,13 @@ func newSketcher(n *match.Normaliser) *sketcher {
 func (s *sketcher) addCell(cell string) {
 	if strings.IndexByte(cell, '@') >= 0 {
 		if e, ok := s.n.Email(cell); ok {
-			s.add("e:" + e)
+			s.add(hashValue("e:", e))
 		}
 		return
 	}
 	if digits(cell) >= 8 {
-		if p, ok := s.n.Phone(cell); ok {
-			s.add("p:" + p)
+		if p, ok := s.phones.phone(s.n, cell); ok {
+			s.add(hashValue("p:", p))
 		}
 	}
 }
@@ -77,30 +89,50 @@ func digits(s string) int {
 	return n
 }
 
-func (s *sketcher) add(v string) {
-	h := hashValue(v)
+func (s *sketcher) add(h uint64) {
 	if s.exact != nil {
 		s.exact[h] = true
-		if len(s.exact) > 4*sketchSize {
+		if len(s.exact) > exactMax {
 			s.exact = nil // from here on the count is estimated
 		}
 	}
-	if s.small[h] || (len(s.small) >= sketchSize && h >= s.max) {
+	s.keep(h)
+}
+
+// keep puts h in the sketch if it is among the sketchSize smallest so far.
+func (s *sketcher) keep(h uint64) {
+	// Most hashes of a large file are above the sketch's largest: that is
+	// checked before the map.
+	if len(s.top) >= sketchSize && h >= s.top[0] || s.kept[h] {
 		return
 	}
-	s.small[h] = true
-	if len(s.small) > sketchSize {
-		delete(s.small, s.max)
+	s.kept[h] = true
+	s.top.push(h)
+	if len(s.top) > sketchSize {
+		delete(s.kept, s.top.pop())
 	}
-	s.max = 0
-	for k := range s.small {
-		s.max = max(s.max, k)
+}
+
+// merge adds what o saw to s, as if s had seen o's values too: the union
+// of two bottom-k sketches, cut to its k smallest, is the bottom-k sketch
+// of the union, and the exact counts are kept while the union is small.
+func (s *sketcher) merge(o *sketcher) {
+	for h := range o.kept {
+		s.keep(h)
+	}
+	if s.exact == nil || o.exact == nil {
+		s.exact = nil // one of them saw too many values to count
+		return
+	}
+	maps.Copy(s.exact, o.exact)
+	if len(s.exact) > exactMax {
+		s.exact = nil
 	}
 }
 
 func (s *sketcher) rowSet() RowSet {
-	rs := RowSet{Hashes: make([]uint64, 0, len(s.small))}
-	for h := range s.small {
+	rs := RowSet{Hashes: make([]uint64, 0, len(s.kept))}
+	for h := range s.kept {
 		rs.Hashes = append(rs.Hashes, h)
 	}
 	slices.Sort(rs.Hashes)
@@ -114,14 +146,33 @@ func (s *sketcher) rowSet() RowSet {
 	return rs
 }
 
-// ReadRowSet sketches the e-mails and phones of every table of src.
+// addRow adds the e-mails and phones of a row's cells.
+func (s *sketcher) addRow(row dump.Row) {
+	for _, c := range row.Cells {
+		s.addCell(c)
+	}
+}
+
+// mergeSketches is the RowSet of everything the sketchers saw.
+func mergeSketches(sketches []*sketcher) RowSet {
+	if len(sketches) == 0 {
+		return RowSet{}
+	}
+	all := sketches[0]
+	for _, s := range sketches[1:] {
+		all.merge(s)
+	}
+	return all.rowSet()
+}
+
+// ReadRowSet sketches the e-mails and phones of every table of src, read
+// on its own; triage sketches a file while it matches it, to the same
+// result.
 func ReadRowSet(ctx context.Context, r *dump.Reader, n *match.Normaliser, src match.Source) (RowSet, error) {
 	s := newSketcher(n)
 	err := match.ReadSource(ctx, r, src, func(t *dump.Table) error {
 		return t.Rows(ctx, func(row dump.Row) error {
-			for _, c := range row.Cells {
-				s.addCell(c)
-			}
+			s.addRow(row)
 			return nil
 		})
 	})

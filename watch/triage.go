@@ -109,8 +109,16 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 // file that is not mostly an earlier one.
 func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (alert bool, err error) {
 	src := match.Source{Name: f.Name, Open: func() (io.ReadCloser, error) { return w.blobs.Open(ctx, f.SHA256) }}
+	// The sketch is built in the scan's own pass, one per scan worker, so
+	// that the file is read and decrypted once.
+	var sketches []*sketcher
+	visitor := func(int) match.RowVisitor {
+		s := newSketcher(w.n)
+		sketches = append(sketches, s)
+		return s.addRow
+	}
 	w.scan.Lock()
-	findings, err := w.scanner.Scan(ctx, []match.Source{src})
+	findings, err := w.scanner.ScanVisiting(ctx, []match.Source{src}, visitor)
 	w.scan.Unlock()
 	if err != nil {
 		return false, fmt.Errorf("match file %d: %w", f.ID, err)
@@ -120,10 +128,7 @@ func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (aler
 		f.State, f.Detail = leakdesk.TriageUnread, "nothing could be read: "+findings.Unread[0].Reason
 		return false, nil
 	}
-	set, err := ReadRowSet(ctx, w.reader, w.n, src)
-	if err != nil {
-		return false, fmt.Errorf("sketch file %d: %w", f.ID, err)
-	}
+	set := mergeSketches(sketches)
 	if set.Distinct > 0 {
 		if f.RowSet, err = json.Marshal(set); err != nil {
 			return false, err

@@ -1,0 +1,78 @@
+package watch
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/testbackends"
+	"github.com/leakdesk/leakdesk/match"
+	"github.com/leakdesk/leakdesk/store"
+)
+
+// BenchmarkTriageOneFile triages a mixed dump kept in the vault, beside
+// what a user would otherwise run on it: the match alone, with as many
+// workers, from the same vault.
+func BenchmarkTriageOneFile(b *testing.B) {
+	ctx := context.Background()
+	mixed, registry := mixedDump(b, 200000)
+	d := testbackends.Open(b, "sqlite", nil)
+	content, err := os.Open(mixed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer content.Close()
+	blob, err := d.Vault.Put(ctx, content)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := NewTriageWorker(ctx, store.NewTriageService(d.DB), d.Vault, TriageConfig{Registry: registry}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := match.Source{Name: "mixed.txt", Open: func() (io.ReadCloser, error) { return d.Vault.Open(ctx, blob.SHA256) }}
+
+	b.Run("match", func(b *testing.B) {
+		b.SetBytes(blob.Size)
+		defer reportCPU(b)()
+		for b.Loop() {
+			if _, err := w.scanner.Scan(ctx, []match.Source{src}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("triage", func(b *testing.B) {
+		b.SetBytes(blob.Size)
+		defer reportCPU(b)()
+		for b.Loop() {
+			f := &leakdesk.TriageFile{ID: 1, SHA256: blob.SHA256, Name: "mixed.txt"}
+			if _, err := w.Triage(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+			if f.Rows == 0 || f.RowSet == nil {
+				b.Fatalf("triage read %d rows and no sketch", f.Rows)
+			}
+		}
+	})
+}
+
+// reportCPU reports the process's CPU time (user+sys) per operation when
+// the function it returns is called: on a shared machine wall time says
+// more about the neighbours than about the code.
+func reportCPU(b *testing.B) func() {
+	before := cpuTime(b)
+	return func() { b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
