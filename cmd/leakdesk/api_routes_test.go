@@ -29,6 +29,13 @@ var commandRoutes = map[string]string{
 	"incident fact":       "POST /api/v1/incidents/{id}/facts",
 	"incident close":      "POST /api/v1/incidents/{id}/close",
 	"incident shred":      "POST /api/v1/incidents/{id}/shred",
+	"incident erase":      "POST /api/v1/incidents/{id}/erase",
+	"incident retain":     "POST /api/v1/incidents/{id}/retain",
+	"incident confirm":    "POST /api/v1/incidents/{id}/confirm",
+	"portal link":         "POST /api/v1/incidents/{id}/portal/links",
+	"portal revoke":       "POST /api/v1/incidents/{id}/portal/links/{link}/revoke",
+	"portal questions":    "GET /api/v1/incidents/{id}/questions",
+	"portal answer":       "POST /api/v1/incidents/{id}/questions/{question}/answer",
 	"incident reopen":     "POST /api/v1/incidents/{id}/reopen",
 	"bundle verify":       "POST /api/v1/bundles/verify",
 	"evidence add":        "POST /api/v1/incidents/{id}/evidence",
@@ -71,12 +78,13 @@ var commandRoutes = map[string]string{
 // notOverHTTP are the commands the API does not offer, each with why.
 // A command in neither list fails TestEveryCommandHasARoute.
 var notOverHTTP = map[string]string{
-	"serve":      "it is the server",
-	"worker":     "a process of its own that takes matching jobs from the queue",
-	"watch":      "watches a local directory, for as long as it runs",
-	"decoy-smtp": "is a mail server of its own, for as long as it runs",
-	"demo":       "sets up a local data directory and prints how to log in",
-	"sample":     "writes synthetic files to a local directory",
+	"serve":          "it is the server",
+	"worker":         "a process of its own that takes matching jobs from the queue",
+	"registry index": "writes an index file beside the registry file, on the machine that runs the matching",
+	"watch":          "watches a local directory, for as long as it runs",
+	"decoy-smtp":     "is a mail server of its own, for as long as it runs",
+	"demo":           "sets up a local data directory and prints how to log in",
+	"sample":         "writes synthetic files to a local directory",
 }
 
 // TestEveryCommandHasARoute: every command of the CLI is an API route, or
