@@ -101,3 +101,39 @@ func BenchmarkRecordContact(b *testing.B) {
 		}
 	}
 }
+
+// TestAcknowledgeAfterErasure: a link followed again after the person's
+// erasure (their acknowledgement note became "erased") records nothing,
+// while the same person acknowledging another notice is recorded.
+func TestAcknowledgeAfterErasure(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc, ids := contactIncident(t, h, "C-1")
+		notices := store.NewNoticeService(h.db)
+		if recorded, err := notices.Acknowledge(ctx, inc.ID, ids["C-1"], 7, leakdesk.AckActor); err != nil || !recorded {
+			t.Fatalf("first acknowledgement: %v, %v", recorded, err)
+		}
+		if _, err := newIncidents(t, h.db).ErasePersonal(ctx, inc.ID, "C-1", "local:dpo"); err != nil {
+			t.Fatal(err)
+		}
+		if recorded, err := notices.Acknowledge(ctx, inc.ID, ids["C-1"], 7, leakdesk.AckActor); err != nil || recorded {
+			t.Fatalf("the same link after erasure: recorded %v, %v", recorded, err)
+		}
+		if recorded, err := notices.Acknowledge(ctx, inc.ID, ids["C-1"], 8, leakdesk.AckActor); err != nil || !recorded {
+			t.Fatalf("another notice: recorded %v, %v", recorded, err)
+		}
+		events, err := newIncidents(t, h.db).FindEvents(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acks := 0
+		for _, e := range events {
+			if e.Kind == leakdesk.EventAcknowledged {
+				acks++
+			}
+		}
+		if acks != 2 {
+			t.Fatalf("%d acknowledgements on the timeline, want 2", acks)
+		}
+	})
+}
