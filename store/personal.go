@@ -275,28 +275,66 @@ func (d *DB) findingsDocuments(ctx context.Context, tx *sql.Tx, incidentID int64
 	return docs, rows.Err()
 }
 
-// eraseFindings overwrites the named people in f and says whether any was.
+// eraseFindings overwrites the named people in f, as contacts, former or
+// unknown people and rows to review, and says whether any was.
 func eraseFindings(f *leakdesk.Findings, ids, emails map[string]bool) bool {
+	named := func(id, email string) bool { return (id != "" && ids[id]) || (email != "" && emails[email]) }
 	changed := false
 	for i := range f.Contacts {
-		if c := &f.Contacts[i]; ids[c.ID] || (c.Email != "" && emails[c.Email]) {
-			c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
-			for j := range c.Evidence {
-				// "equal: the value" keeps how, not what.
-				c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
-			}
+		if c := &f.Contacts[i]; named(c.ID, c.Email) {
+			eraseContact(c)
 			changed = true
 		}
 	}
 	for _, people := range [][]leakdesk.LeakedPerson{f.Former, f.Unknown} {
 		for i := range people {
-			if p := &people[i]; ids[p.ContactID] || (p.Email != "" && emails[p.Email]) {
-				p.Name, p.Organisation, p.Email, p.Phone, p.Ties = leakdesk.ErasedValue, "", "", "", nil
+			if p := &people[i]; named(p.ContactID, p.Email) {
+				eraseLeakedPerson(p)
 				changed = true
 			}
 		}
 	}
+	for i := range f.Review {
+		item := &f.Review[i]
+		// The row may be any of its candidates: when one is the subject,
+		// what the row says about them goes too.
+		mayBeSubject := item.Leaked != nil && named(item.Leaked.ContactID, item.Leaked.Email)
+		for j := range item.Candidates {
+			c := &item.Candidates[j]
+			if !ids[c.ID] && (c.Contact == nil || !named(c.Contact.ID, c.Contact.Email)) {
+				continue
+			}
+			mayBeSubject = true
+			if c.Contact != nil {
+				eraseContact(c.Contact)
+			}
+		}
+		if !mayBeSubject {
+			continue
+		}
+		if item.Leaked != nil {
+			eraseLeakedPerson(item.Leaked)
+		}
+		if item.Past != "" {
+			item.Past = leakdesk.ErasedValue // it names the values that tie the row to someone
+		}
+		changed = true
+	}
 	return changed
+}
+
+// eraseContact keeps who a contact is in the registry (its ID) and how
+// they were found, not what they are called or how to reach them.
+func eraseContact(c *leakdesk.AffectedContact) {
+	c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
+	for j := range c.Evidence {
+		// "equal: the value" keeps how, not what.
+		c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
+	}
+}
+
+func eraseLeakedPerson(p *leakdesk.LeakedPerson) {
+	p.Name, p.Organisation, p.Email, p.Phone, p.Ties = leakdesk.ErasedValue, "", "", "", nil
 }
 
 // flushErased makes SQLite rebuild the database file and empty its

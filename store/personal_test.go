@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,4 +139,93 @@ func TestAcknowledgeAfterErasure(t *testing.T) {
 			t.Fatalf("%d acknowledgements on the timeline, want 2", acks)
 		}
 	})
+}
+
+// TestEraseFromReviewItems: the rows to review of the stored findings lose
+// what they held about an erased subject, as a candidate or as the leaked
+// row, and keep what they held about others. The values are searched in
+// the SQLite file's bytes and in every PostgreSQL table.
+func TestEraseFromReviewItems(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc, _ := contactIncident(t, h, "C-1", "C-2")
+		candidate := func(id, name string) leakdesk.Candidate {
+			return leakdesk.Candidate{ID: id, Confidence: 0.5, Contact: &leakdesk.AffectedContact{ID: id, Name: name, Email: name + "@mail.example",
+				Evidence: []leakdesk.Agreement{{Field: "name", How: "similar: " + name}}}}
+		}
+		f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice", Review: []leakdesk.ReviewItem{
+			{Row: 1, Candidates: []leakdesk.Candidate{candidate("C-1", "reviewmarkerone"), candidate("C-3", "reviewmarkerthree")},
+				Past: "e-mail held by C-1 pastmarkerone", Leaked: &leakdesk.LeakedPerson{Name: "leakedmarkerone", Email: "leakedmarkerone@mail.example"}},
+			{Row: 2, Candidates: []leakdesk.Candidate{candidate("C-2", "reviewmarkertwo")},
+				Leaked: &leakdesk.LeakedPerson{Name: "leakedmarkertwo"}},
+		}}
+		if err := store.NewFindingsService(h.db).RecordFindings(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if where := storeHolds(t, h, "reviewmarkerone"); where == "" {
+			t.Fatal("the search finds nothing before the erasure: it proves nothing")
+		}
+		incidents := newIncidents(t, h.db)
+		if _, err := incidents.ErasePersonal(ctx, inc.ID, "C-1", "local:dpo"); err != nil {
+			t.Fatal(err)
+		}
+		// C-3 shares row 1 with C-1: what the row says may be C-1's, so
+		// the row goes; C-3's own record does not.
+		for _, gone := range []string{"reviewmarkerone", "pastmarkerone", "leakedmarkerone"} {
+			if where := storeHolds(t, h, gone); where != "" {
+				t.Errorf("%q is still in the store: %s", gone, where)
+			}
+		}
+		for _, kept := range []string{"reviewmarkertwo", "leakedmarkertwo", "reviewmarkerthree"} {
+			if where := storeHolds(t, h, kept); where == "" {
+				t.Errorf("%q, not about the subject, is gone", kept)
+			}
+		}
+		if report, err := incidents.VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
+			t.Fatalf("verify after erasure: %+v, %v", report, err)
+		}
+	})
+}
+
+// storeHolds says where the store still holds s: the SQLite database
+// file, or a PostgreSQL table; "" when nowhere.
+func storeHolds(t *testing.T, h *harness, s string) string {
+	t.Helper()
+	var seq int
+	var name, file string
+	if err := h.raw.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err == nil {
+		for _, f := range []string{file, file + "-wal"} {
+			data, err := os.ReadFile(f)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			if bytes.Contains(data, []byte(s)) {
+				return f
+			}
+		}
+		return ""
+	}
+	rows, err := h.raw.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var table string
+		if err := rows.Scan(&table); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, table)
+	}
+	rows.Close()
+	for _, table := range tables {
+		var n int
+		if err := h.raw.QueryRow(`SELECT count(*) FROM "`+strings.ReplaceAll(table, `"`, `""`)+`" t WHERE strpos(t::text, $1) > 0`, s).Scan(&n); err != nil {
+			t.Fatalf("search %s: %v", table, err)
+		}
+		if n > 0 {
+			return table
+		}
+	}
+	return ""
 }
