@@ -235,14 +235,15 @@ func CheckPersonal(events []*Event, stored map[string]StoredPersonal) (*Personal
 type PersonalService interface {
 	// ErasePersonal erases every value recorded about the recipient whose
 	// key is subject, in the timeline's values and in the side tables, and
-	// records the erasure. Returns ENOTFOUND for an unknown incident or
+	// records the erasure; the outcome names the events that still mention
+	// an erased value. Returns ENOTFOUND for an unknown incident or
 	// recipient.
-	ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*PersonalErasedPayload, error)
+	ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*ErasureOutcome, error)
 
 	// ExpirePersonal erases every personal value of the incident once its
 	// retention period has ended at until. Returns ENOTFOUND, or EINVALID
 	// for a date still to come.
-	ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*PersonalErasedPayload, error)
+	ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*ErasureOutcome, error)
 
 	// PersonalValues returns the incident's stored values, by reference,
 	// for readers to show. Returns ENOTFOUND.

@@ -115,8 +115,8 @@ func (s *IncidentService) PersonalValues(ctx context.Context, incidentID int64) 
 // ErasePersonal erases what the incident holds about the recipient whose
 // key is subject. The key itself stays: it is the registry's pseudonym,
 // which deliveries and contacts on the timeline are checked by.
-func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*leakdesk.PersonalErasedPayload, error) {
-	var erased *leakdesk.PersonalErasedPayload
+func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*leakdesk.ErasureOutcome, error) {
+	var erased *leakdesk.ErasureOutcome
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, s
 		if len(list) == 0 {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no recipient %q", leakdesk.FormatIncidentID(incidentID), subject)
 		}
-		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForSubject}
+		erased = &leakdesk.ErasureOutcome{PersonalErasedPayload: leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForSubject}}
 		return s.db.erase(ctx, tx, incidentID, list, `AND subject = ?`, []any{subject}, erased, actor)
 	})
 	if err != nil {
@@ -139,11 +139,11 @@ func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, s
 
 // ExpirePersonal erases every personal value of a closed incident whose
 // retention period ended at until.
-func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*leakdesk.PersonalErasedPayload, error) {
+func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*leakdesk.ErasureOutcome, error) {
 	if until.After(s.db.now()) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the retention period ends on %s, still to come: run this then (leakdesk has no scheduler)", until.Format(time.DateOnly))
 	}
-	var erased *leakdesk.PersonalErasedPayload
+	var erased *leakdesk.ErasureOutcome
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, true)
 		if err != nil {
@@ -157,7 +157,7 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 			return err
 		}
 		u := until.UTC().Truncate(leakdesk.TimePrecision)
-		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForRetention, Until: &u}
+		erased = &leakdesk.ErasureOutcome{PersonalErasedPayload: leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForRetention, Until: &u}}
 		return s.db.erase(ctx, tx, incidentID, list, ``, nil, erased, actor)
 	})
 	if err != nil {
@@ -167,9 +167,10 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 }
 
 // erase deletes the incident's values that match where (ANDed, with args),
-// overwrites the side-table copies held about recipients, and records
-// the erasure, with the references, in erased and on the timeline.
-func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.PersonalErasedPayload, actor string) error {
+// overwrites the side-table copies held about recipients, records the
+// erasure, with the references, in erased and on the timeline, and names
+// in erased the events that still mention an erased value.
+func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.ErasureOutcome, actor string) error {
 	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref, subject, value`), append([]any{incidentID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
@@ -189,7 +190,10 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
 	}
+	var values []string
 	for _, r := range recipients {
+		values = append(values, r.Name, r.Organisation, r.Email, r.Phone)
+		values = append(values, bySubject[r.Key]...)
 		if err := d.eraseRecipient(ctx, tx, r, bySubject[r.Key]); err != nil {
 			return err
 		}
@@ -197,7 +201,12 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := d.eraseFromFindings(ctx, tx, incidentID, recipients); err != nil {
 		return err
 	}
-	return d.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPersonalErased, d.now(), *erased))
+	events, err := d.findEvents(ctx, tx, incidentID)
+	if err != nil {
+		return err
+	}
+	erased.Remaining = leakdesk.EventsMentioning(events, values)
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPersonalErased, d.now(), erased.PersonalErasedPayload))
 }
 
 // eraseRecipient overwrites the side-table copies of what is known about
