@@ -139,6 +139,10 @@ type Erasure struct {
 type PersonalReport struct {
 	Held   int `json:"held"`   // stored, and matching the hash the timeline commits to
 	Erased int `json:"erased"` // erased by a recorded erasure
+	// Withheld counts references whose value this copy of the timeline
+	// does not hold and no erasure names: a bundle holds no values, so it
+	// cannot tell a held value from one deleted outside leakdesk.
+	Withheld int `json:"withheld,omitempty"`
 	// NotErasable counts values written inline by a release before
 	// references: the event's hash covers them, so they stay.
 	NotErasable int       `json:"not_erasable"`
@@ -188,16 +192,57 @@ func holdsPersonal(kind string) bool {
 // stored rows, by reference, and sums up the erasures on record. It
 // returns EINTEGRITY for an event that does not decode.
 func CheckPersonal(events []*Event, stored map[string]StoredPersonal) (*PersonalReport, error) {
-	report := &PersonalReport{}
-	erased := map[string]bool{}
-	var refs []string
+	report, refs, erased, err := personalOnRecord(events)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range refs {
+		s, ok := stored[ref]
+		switch {
+		case ok && PersonalRef(s.Salt, s.Value) == ref:
+			report.Held++
+		case ok:
+			report.Altered = append(report.Altered, ref)
+		case erased[ref]:
+			report.Erased++
+		default:
+			report.Missing = append(report.Missing, ref)
+		}
+	}
+	return report, nil
+}
+
+// SummarisePersonal sums up, from the events alone, the personal values
+// they refer to and the erasures on record, for a copy of the timeline
+// that holds no values (a bundle): a reference not erased is Withheld,
+// since its value may be held only where the store is. It returns
+// EINTEGRITY for an event that does not decode.
+func SummarisePersonal(events []*Event) (*PersonalReport, error) {
+	report, refs, erased, err := personalOnRecord(events)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range refs {
+		if erased[ref] {
+			report.Erased++
+		} else {
+			report.Withheld++
+		}
+	}
+	return report, nil
+}
+
+// personalOnRecord reads the events' references, the ones erasures name,
+// and the erasures and inline values into a report still to be completed.
+func personalOnRecord(events []*Event) (report *PersonalReport, refs []string, erased map[string]bool, err error) {
+	report, erased = &PersonalReport{}, map[string]bool{}
 	for _, ev := range events {
 		if ev.Kind != EventPersonalErased && !holdsPersonal(ev.Kind) {
 			continue
 		}
 		p, err := DecodePayload(ev)
 		if err != nil {
-			return nil, Errorf(EINTEGRITY, "event %d (%s) cannot be read back: %v", ev.Seq, ev.Kind, err)
+			return nil, nil, nil, Errorf(EINTEGRITY, "event %d (%s) cannot be read back: %v", ev.Seq, ev.Kind, err)
 		}
 		if e, ok := p.(*PersonalErasedPayload); ok {
 			for _, ref := range e.Refs {
@@ -215,20 +260,7 @@ func CheckPersonal(events []*Event, stored map[string]StoredPersonal) (*Personal
 			}
 		}
 	}
-	for _, ref := range refs {
-		s, ok := stored[ref]
-		switch {
-		case ok && PersonalRef(s.Salt, s.Value) == ref:
-			report.Held++
-		case ok:
-			report.Altered = append(report.Altered, ref)
-		case erased[ref]:
-			report.Erased++
-		default:
-			report.Missing = append(report.Missing, ref)
-		}
-	}
-	return report, nil
+	return report, refs, erased, nil
 }
 
 // PersonalService erases the personal values of an incident.

@@ -108,6 +108,13 @@ func TestCheckPersonal(t *testing.T) {
 	if r.OK() || r.Held != 1 || len(r.Missing) != 1 {
 		t.Fatalf("a value deleted without an erasure event: %+v", r)
 	}
+	s, err := leakdesk.SummarisePersonal(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Withheld != 3 || s.Erased != 1 || s.NotErasable != 1 || s.Held != 0 || !s.OK() || len(s.Erasures) != 1 || s.Erasures[0].Actor != "local:dpo" {
+		t.Fatalf("summary without values: %+v", s)
+	}
 }
 
 // FuzzPersonal: any JSON either reads as a value or a reference, or is

@@ -106,8 +106,14 @@ func (a *app) printPersonalReport(r *leakdesk.PersonalReport) {
 	if r == nil {
 		return
 	}
-	fmt.Fprintf(a.stdout, "personal values: %d held and matching their hashes, %d erased, %d not erasable (written inline by a release before references)\n",
-		r.Held, r.Erased, r.NotErasable)
+	if r.Withheld > 0 {
+		// A copy without values (a bundle) cannot say they are held.
+		fmt.Fprintf(a.stdout, "personal values: %d referred to, not in this copy, %d erased, %d not erasable (written inline by a release before references)\n",
+			r.Withheld, r.Erased, r.NotErasable)
+	} else {
+		fmt.Fprintf(a.stdout, "personal values: %d held and matching their hashes, %d erased, %d not erasable (written inline by a release before references)\n",
+			r.Held, r.Erased, r.NotErasable)
+	}
 	for _, e := range r.Erasures {
 		fmt.Fprintf(a.stdout, "  erased: %d value(s) at %s by %s (%s, event %d)\n", e.Values, leakdesk.CanonicalTime(e.At), e.Actor, e.Reason, e.Seq)
 	}

@@ -77,8 +77,9 @@ func TestEraseSubject(t *testing.T) {
 
 		zipPath := filepath.Join(t.TempDir(), "bundle.zip")
 		c.ok("incident", "bundle", "1", "--out", zipPath)
-		if out := c.ok("bundle", "verify", zipPath); !strings.Contains(out, "intact") && !strings.Contains(out, "ok") {
-			t.Fatalf("bundle verify:\n%s", out)
+		if out := c.ok("bundle", "verify", zipPath); !strings.Contains(out, "intact") || !strings.Contains(out, "not in this copy, 1 erased") ||
+			!strings.Contains(out, "by local:dpo-officer (subject,") {
+			t.Fatalf("bundle verify does not summarise the erasure:\n%s", out)
 		}
 		for _, s := range secrets {
 			if name := zipHolds(t, zipPath, s); name != "" {
