@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,25 @@ func PersonalRef(salt []byte, value string) string {
 	mac.Write([]byte(value))
 	return hex.EncodeToString(mac.Sum(nil))
 }
+
+// OtherKeyPrefix starts the key of a recipient outside the registry.
+const OtherKeyPrefix = "other:"
+
+// otherKeyDigits is how much of the HMAC a key keeps: 64 bits, enough
+// that two addresses of one incident do not collide.
+const otherKeyDigits = 16
+
+// OtherRecipientKey is the key of a recipient outside the registry, a
+// pseudonym: OtherKeyPrefix and the start of the HMAC of their address
+// (normalised: trimmed, lower case) under the incident's salt. Events name
+// recipients by key, so the address itself must not be the key: once the
+// salt is deleted, a guessed address can no longer be confirmed.
+func OtherRecipientKey(salt []byte, email string) string {
+	return OtherKeyPrefix + PersonalRef(salt, NormaliseAddress(email))[:otherKeyDigits]
+}
+
+// NormaliseAddress is an e-mail address as keys and look-ups compare it.
+func NormaliseAddress(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // Sealed says whether p is held by reference.
 func (p Personal) Sealed() bool { return p.Ref != "" }

@@ -138,3 +138,27 @@ func FuzzPersonal(f *testing.F) {
 		}
 	})
 }
+
+// TestOtherRecipientKey: the key of a recipient outside the registry
+// hides the address, is the same for the same address however written,
+// and differs between salts.
+func TestOtherRecipientKey(t *testing.T) {
+	t.Parallel()
+	salt, other := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	key := leakdesk.OtherRecipientKey(salt, "jo@client.example")
+	if !strings.HasPrefix(key, leakdesk.OtherKeyPrefix) || len(key) != len(leakdesk.OtherKeyPrefix)+16 || strings.Contains(key, "jo") {
+		t.Fatalf("key %q", key)
+	}
+	if again := leakdesk.OtherRecipientKey(salt, " Jo@Client.EXAMPLE "); again != key {
+		t.Fatalf("the same address written otherwise: %q, want %q", again, key)
+	}
+	if leakdesk.OtherRecipientKey(other, "jo@client.example") == key {
+		t.Fatal("two salts give the same key")
+	}
+	if got := leakdesk.MaskRecipientKey(key); got != key {
+		t.Fatalf("MaskRecipientKey(%q) = %q: a pseudonym has nothing to mask", key, got)
+	}
+	if got := leakdesk.MaskRecipientKey("other:jo@client.example"); strings.Contains(got, "jo@client") {
+		t.Fatalf("an old key's address is not masked: %q", got)
+	}
+}

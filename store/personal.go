@@ -190,6 +190,11 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
 	}
+	// Without the salt, a guessed address no longer confirms the
+	// pseudonym an erased recipient outside the registry leaves behind.
+	if _, err := d.exec(ctx, tx, `DELETE FROM recipient_salts WHERE incident_id = ?`, incidentID); err != nil {
+		return fmt.Errorf("erase the recipients' salt: %w", err)
+	}
 	var values []string
 	for _, r := range recipients {
 		values = append(values, r.Name, r.Organisation, r.Email, r.Phone)
@@ -369,4 +374,27 @@ func (d *DB) flushErased(ctx context.Context) error {
 		return leakdesk.Errorf(leakdesk.ECONFLICT, "the erasure is recorded, but another reader kept the old pages in the write-ahead log: erase again when the database is idle (erasing twice is harmless)")
 	}
 	return nil
+}
+
+// recipientSalt returns the incident's salt for the keys of recipients
+// outside the registry, made on first use. Erasure deletes it: the keys
+// already given stay in the recipients table, and later ones get a new
+// salt.
+func (d *DB) recipientSalt(ctx context.Context, tx *sql.Tx, incidentID int64) ([]byte, error) {
+	var salt []byte
+	err := tx.QueryRowContext(ctx, d.rebind(`SELECT salt FROM recipient_salts WHERE incident_id = ?`), incidentID).Scan(&salt)
+	if err == nil {
+		return salt, nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, fmt.Errorf("read the recipients' salt: %w", err)
+	}
+	salt = make([]byte, saltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, fmt.Errorf("make the recipients' salt: %w", err)
+	}
+	if _, err := d.exec(ctx, tx, `INSERT INTO recipient_salts (incident_id, salt) VALUES (?, ?)`, incidentID, salt); err != nil {
+		return nil, fmt.Errorf("store the recipients' salt: %w", err)
+	}
+	return salt, nil
 }

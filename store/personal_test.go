@@ -229,3 +229,70 @@ func storeHolds(t *testing.T, h *harness, s string) string {
 	}
 	return ""
 }
+
+// TestOtherRecipientKeysArePseudonyms: a recipient outside the registry
+// is keyed by a pseudonym, not their address, found again by address
+// whatever the caller gave as key; erasure deletes the incident's salt,
+// and no event ever held the address.
+func TestOtherRecipientKeysArePseudonyms(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc := mustCreate(t, newIncidents(t, h.db), newIncident("pseudonyms"))
+		notices := store.NewNoticeService(h.db)
+		add := func(key, email string) (*leakdesk.Recipient, int) {
+			r := &leakdesk.Recipient{Key: key, Kind: leakdesk.RecipientOther, Name: "Jo Pseudo", Email: email, Language: "en"}
+			added, err := notices.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{r})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r, added
+		}
+		first, added := add("", "jo.pseudo@client.example")
+		hex, ok := strings.CutPrefix(first.Key, leakdesk.OtherKeyPrefix)
+		if !ok || len(hex) != 16 || strings.Contains(first.Key, "pseudo") || added != 1 {
+			t.Fatalf("key %q (added %d): want other: and 16 hex digits", first.Key, added)
+		}
+		again, added := add("other:jo.pseudo@client.example", "jo.pseudo@client.example")
+		if again.Key != first.Key || added != 0 {
+			t.Fatalf("the same address again: key %q, added %d; want %q, 0", again.Key, added, first.Key)
+		}
+		other, _ := add("", "ann.pseudo@client.example")
+		if other.Key == first.Key {
+			t.Fatal("two addresses share a key")
+		}
+		if _, err := notices.Acknowledge(ctx, inc.ID, first.ID, 1, leakdesk.AckActor); err != nil {
+			t.Fatal(err)
+		}
+		if where := storeHolds(t, h, "jo.pseudo@client.example"); where == "" {
+			t.Fatal("the search finds nothing before the erasure: it proves nothing")
+		}
+		if _, err := newIncidents(t, h.db).ErasePersonal(ctx, inc.ID, first.Key, "local:dpo"); err != nil {
+			t.Fatal(err)
+		}
+		var salts int
+		if err := h.raw.QueryRow(`SELECT count(*) FROM recipient_salts`).Scan(&salts); err != nil || salts != 0 {
+			t.Fatalf("%d salts left after the erasure, %v", salts, err)
+		}
+		if where := storeHolds(t, h, "jo.pseudo@client.example"); where != "" {
+			t.Fatalf("the address is still in the store: %s", where)
+		}
+		events, err := newIncidents(t, h.db).FindEvents(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range events {
+			if strings.Contains(strings.ToLower(string(ev.Details)), "pseudo@") {
+				t.Fatalf("event %d (%s) holds an address: %s", ev.Seq, ev.Kind, ev.Details)
+			}
+		}
+		// A later recipient gets a key under a new salt, and the old
+		// recipient keeps theirs.
+		later, _ := add("", "lea.pseudo@client.example")
+		if !strings.HasPrefix(later.Key, leakdesk.OtherKeyPrefix) || later.Key == first.Key {
+			t.Fatalf("a recipient added after the erasure: key %q", later.Key)
+		}
+		if report, err := newIncidents(t, h.db).VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
+			t.Fatalf("verify: %+v, %v", report, err)
+		}
+	})
+}
