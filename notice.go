@@ -12,7 +12,7 @@ import (
 type Recipient struct {
 	ID           int64     `json:"id"`
 	IncidentID   int64     `json:"-"`
-	Key          string    `json:"key"`  // the contact ID, or "other:" and the address
+	Key          string    `json:"key"`  // the contact ID, or a pseudonym (OtherRecipientKey)
 	Kind         string    `json:"kind"` // RecipientAffected, RecipientFormer or RecipientOther
 	ContactID    string    `json:"contact_id,omitempty"`
 	Name         string    `json:"name"`
