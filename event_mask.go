@@ -38,11 +38,12 @@ func MaskEvent(ev *Event) *Event {
 	return &m
 }
 
-// MaskRecipientKey masks the key of a recipient outside the registry,
-// which is "other:" and their address; a contact ID is kept.
+// MaskRecipientKey masks a recipient key that holds an address: the key
+// of a recipient outside the registry, as releases before pseudonymous
+// keys (OtherRecipientKey) wrote it. A contact ID or a pseudonym is kept.
 func MaskRecipientKey(key string) string {
-	if addr, ok := strings.CutPrefix(key, "other:"); ok {
-		return "other:" + MaskEmail(addr)
+	if addr, ok := strings.CutPrefix(key, OtherKeyPrefix); ok && strings.Contains(addr, "@") {
+		return OtherKeyPrefix + MaskEmail(addr)
 	}
 	return key
 }

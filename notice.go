@@ -12,7 +12,7 @@ import (
 type Recipient struct {
 	ID           int64     `json:"id"`
 	IncidentID   int64     `json:"-"`
-	Key          string    `json:"key"`  // the contact ID, or "other:" and the address
+	Key          string    `json:"key"`  // the contact ID, or a pseudonym (OtherRecipientKey)
 	Kind         string    `json:"kind"` // RecipientAffected, RecipientFormer or RecipientOther
 	ContactID    string    `json:"contact_id,omitempty"`
 	Name         string    `json:"name"`
@@ -102,8 +102,9 @@ type ContactAttempt struct {
 	ID          int64     `json:"id"`
 	IncidentID  int64     `json:"-"`
 	RecipientID int64     `json:"recipient_id"`
-	Channel     string    `json:"channel"` // phone, letter, email, in-person, ack
-	Outcome     string    `json:"outcome"` // see ContactOutcomes
+	NoticeID    int64     `json:"notice_id,omitempty"` // the notice an acknowledgement confirms
+	Channel     string    `json:"channel"`             // phone, letter, email, in-person, ack
+	Outcome     string    `json:"outcome"`             // see ContactOutcomes
 	Note        string    `json:"note,omitempty"`
 	Actor       string    `json:"actor"`
 	At          time.Time `json:"at"`

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,25 @@ func PersonalRef(salt []byte, value string) string {
 	mac.Write([]byte(value))
 	return hex.EncodeToString(mac.Sum(nil))
 }
+
+// OtherKeyPrefix starts the key of a recipient outside the registry.
+const OtherKeyPrefix = "other:"
+
+// otherKeyDigits is how much of the HMAC a key keeps: 64 bits, enough
+// that two addresses of one incident do not collide.
+const otherKeyDigits = 16
+
+// OtherRecipientKey is the key of a recipient outside the registry, a
+// pseudonym: OtherKeyPrefix and the start of the HMAC of their address
+// (normalised: trimmed, lower case) under the incident's salt. Events name
+// recipients by key, so the address itself must not be the key: once the
+// salt is deleted, a guessed address can no longer be confirmed.
+func OtherRecipientKey(salt []byte, email string) string {
+	return OtherKeyPrefix + PersonalRef(salt, NormaliseAddress(email))[:otherKeyDigits]
+}
+
+// NormaliseAddress is an e-mail address as keys and look-ups compare it.
+func NormaliseAddress(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // Sealed says whether p is held by reference.
 func (p Personal) Sealed() bool { return p.Ref != "" }
@@ -139,6 +159,10 @@ type Erasure struct {
 type PersonalReport struct {
 	Held   int `json:"held"`   // stored, and matching the hash the timeline commits to
 	Erased int `json:"erased"` // erased by a recorded erasure
+	// Withheld counts references whose value this copy of the timeline
+	// does not hold and no erasure names: a bundle holds no values, so it
+	// cannot tell a held value from one deleted outside leakdesk.
+	Withheld int `json:"withheld,omitempty"`
 	// NotErasable counts values written inline by a release before
 	// references: the event's hash covers them, so they stay.
 	NotErasable int       `json:"not_erasable"`
@@ -188,32 +212,9 @@ func holdsPersonal(kind string) bool {
 // stored rows, by reference, and sums up the erasures on record. It
 // returns EINTEGRITY for an event that does not decode.
 func CheckPersonal(events []*Event, stored map[string]StoredPersonal) (*PersonalReport, error) {
-	report := &PersonalReport{}
-	erased := map[string]bool{}
-	var refs []string
-	for _, ev := range events {
-		if ev.Kind != EventPersonalErased && !holdsPersonal(ev.Kind) {
-			continue
-		}
-		p, err := DecodePayload(ev)
-		if err != nil {
-			return nil, Errorf(EINTEGRITY, "event %d (%s) cannot be read back: %v", ev.Seq, ev.Kind, err)
-		}
-		if e, ok := p.(*PersonalErasedPayload); ok {
-			for _, ref := range e.Refs {
-				erased[ref] = true
-			}
-			report.Erasures = append(report.Erasures, Erasure{Seq: ev.Seq, At: ev.OccurredAt, Actor: ev.Actor, Reason: e.Reason, Values: len(e.Refs)})
-			continue
-		}
-		for _, f := range PersonalFields(p) {
-			switch {
-			case f.Sealed():
-				refs = append(refs, f.Ref)
-			case f.Value != "":
-				report.NotErasable++
-			}
-		}
+	report, refs, erased, err := personalOnRecord(events)
+	if err != nil {
+		return nil, err
 	}
 	for _, ref := range refs {
 		s, ok := stored[ref]
@@ -231,18 +232,70 @@ func CheckPersonal(events []*Event, stored map[string]StoredPersonal) (*Personal
 	return report, nil
 }
 
+// SummarisePersonal sums up, from the events alone, the personal values
+// they refer to and the erasures on record, for a copy of the timeline
+// that holds no values (a bundle): a reference not erased is Withheld,
+// since its value may be held only where the store is. It returns
+// EINTEGRITY for an event that does not decode.
+func SummarisePersonal(events []*Event) (*PersonalReport, error) {
+	report, refs, erased, err := personalOnRecord(events)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range refs {
+		if erased[ref] {
+			report.Erased++
+		} else {
+			report.Withheld++
+		}
+	}
+	return report, nil
+}
+
+// personalOnRecord reads the events' references, the ones erasures name,
+// and the erasures and inline values into a report still to be completed.
+func personalOnRecord(events []*Event) (report *PersonalReport, refs []string, erased map[string]bool, err error) {
+	report, erased = &PersonalReport{}, map[string]bool{}
+	for _, ev := range events {
+		if ev.Kind != EventPersonalErased && !holdsPersonal(ev.Kind) {
+			continue
+		}
+		p, err := DecodePayload(ev)
+		if err != nil {
+			return nil, nil, nil, Errorf(EINTEGRITY, "event %d (%s) cannot be read back: %v", ev.Seq, ev.Kind, err)
+		}
+		if e, ok := p.(*PersonalErasedPayload); ok {
+			for _, ref := range e.Refs {
+				erased[ref] = true
+			}
+			report.Erasures = append(report.Erasures, Erasure{Seq: ev.Seq, At: ev.OccurredAt, Actor: ev.Actor, Reason: e.Reason, Values: len(e.Refs)})
+			continue
+		}
+		for _, f := range PersonalFields(p) {
+			switch {
+			case f.Sealed():
+				refs = append(refs, f.Ref)
+			case f.Value != "":
+				report.NotErasable++
+			}
+		}
+	}
+	return report, refs, erased, nil
+}
+
 // PersonalService erases the personal values of an incident.
 type PersonalService interface {
 	// ErasePersonal erases every value recorded about the recipient whose
 	// key is subject, in the timeline's values and in the side tables, and
-	// records the erasure. Returns ENOTFOUND for an unknown incident or
+	// records the erasure; the outcome names the events that still mention
+	// an erased value. Returns ENOTFOUND for an unknown incident or
 	// recipient.
-	ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*PersonalErasedPayload, error)
+	ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*ErasureOutcome, error)
 
 	// ExpirePersonal erases every personal value of the incident once its
 	// retention period has ended at until. Returns ENOTFOUND, or EINVALID
 	// for a date still to come.
-	ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*PersonalErasedPayload, error)
+	ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*ErasureOutcome, error)
 
 	// PersonalValues returns the incident's stored values, by reference,
 	// for readers to show. Returns ENOTFOUND.

@@ -108,6 +108,13 @@ func TestCheckPersonal(t *testing.T) {
 	if r.OK() || r.Held != 1 || len(r.Missing) != 1 {
 		t.Fatalf("a value deleted without an erasure event: %+v", r)
 	}
+	s, err := leakdesk.SummarisePersonal(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Withheld != 3 || s.Erased != 1 || s.NotErasable != 1 || s.Held != 0 || !s.OK() || len(s.Erasures) != 1 || s.Erasures[0].Actor != "local:dpo" {
+		t.Fatalf("summary without values: %+v", s)
+	}
 }
 
 // FuzzPersonal: any JSON either reads as a value or a reference, or is
@@ -130,4 +137,28 @@ func FuzzPersonal(f *testing.F) {
 			t.Fatalf("%q -> %+v -> %s -> %+v, %v", data, p, out, back, err)
 		}
 	})
+}
+
+// TestOtherRecipientKey: the key of a recipient outside the registry
+// hides the address, is the same for the same address however written,
+// and differs between salts.
+func TestOtherRecipientKey(t *testing.T) {
+	t.Parallel()
+	salt, other := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	key := leakdesk.OtherRecipientKey(salt, "jo@client.example")
+	if !strings.HasPrefix(key, leakdesk.OtherKeyPrefix) || len(key) != len(leakdesk.OtherKeyPrefix)+16 || strings.Contains(key, "jo") {
+		t.Fatalf("key %q", key)
+	}
+	if again := leakdesk.OtherRecipientKey(salt, " Jo@Client.EXAMPLE "); again != key {
+		t.Fatalf("the same address written otherwise: %q, want %q", again, key)
+	}
+	if leakdesk.OtherRecipientKey(other, "jo@client.example") == key {
+		t.Fatal("two salts give the same key")
+	}
+	if got := leakdesk.MaskRecipientKey(key); got != key {
+		t.Fatalf("MaskRecipientKey(%q) = %q: a pseudonym has nothing to mask", key, got)
+	}
+	if got := leakdesk.MaskRecipientKey("other:jo@client.example"); strings.Contains(got, "jo@client") {
+		t.Fatalf("an old key's address is not masked: %q", got)
+	}
 }

@@ -3,7 +3,6 @@ package http
 import (
 	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/notify"
@@ -67,9 +66,7 @@ func unreachedOf(e *leakdesk.CoverageEntry, personal bool) unreachedLine {
 	if !personal {
 		rc := *e.Recipient
 		rc.Name, rc.Email, rc.Phone = leakdesk.MaskName(rc.Name), leakdesk.MaskEmail(rc.Email), leakdesk.MaskPhone(rc.Phone)
-		if addr, ok := strings.CutPrefix(rc.Key, "other:"); ok {
-			rc.Key = "other:" + leakdesk.MaskEmail(addr) // the key of someone outside the registry is their address
-		}
+		rc.Key = leakdesk.MaskRecipientKey(rc.Key)
 		masked := *e
 		masked.Recipient = &rc
 		if e.LastError != "" {

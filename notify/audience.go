@@ -108,7 +108,8 @@ var OtherColumns = []string{"email", "name", "organisation", "role", "language",
 // ReadOthers reads other recipients (customer security contacts, DPOs,
 // internal stakeholders) from CSV with a header naming OtherColumns. Every
 // line with an address that is not valid is reported, with its line, and
-// nothing is read.
+// nothing is read. Their keys are left empty: the store gives each a
+// pseudonym (leakdesk.OtherRecipientKey), so that no event names the address.
 func ReadOthers(r io.Reader, n *match.Normaliser) ([]*leakdesk.Recipient, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -151,7 +152,7 @@ func ReadOthers(r io.Reader, n *match.Normaliser) ([]*leakdesk.Recipient, error)
 		}
 		phone, _ := n.Phone(get("phone"))
 		out = append(out, &leakdesk.Recipient{
-			Key: "other:" + email, Kind: leakdesk.RecipientOther, Name: get("name"), Organisation: get("organisation"),
+			Kind: leakdesk.RecipientOther, Name: get("name"), Organisation: get("organisation"),
 			Role: get("role"), Email: email, Phone: phone, Language: LanguageOf(get("language"), ""),
 		})
 	}

@@ -76,14 +76,19 @@ func (c *Campaigns) LogContact(ctx context.Context, contact Contact) (*Logged, e
 }
 
 // recipient finds a recipient of the incident's audience by its key or
-// e-mail address.
+// e-mail address, in the recipients table. "other:" and an address, the
+// key releases before pseudonyms gave, is read as the address.
 func (c *Campaigns) recipient(ctx context.Context, incidentID int64, keyOrEmail string) (*leakdesk.Recipient, error) {
 	list, err := c.deps.Notices.Recipients(ctx, incidentID)
 	if err != nil {
 		return nil, err
 	}
+	address := keyOrEmail
+	if addr, ok := strings.CutPrefix(keyOrEmail, leakdesk.OtherKeyPrefix); ok && strings.Contains(addr, "@") {
+		address = addr
+	}
 	i := slices.IndexFunc(list, func(r *leakdesk.Recipient) bool {
-		return r.Key == keyOrEmail || (r.Email != "" && strings.EqualFold(r.Email, keyOrEmail))
+		return r.Key == keyOrEmail || (r.Email != "" && strings.EqualFold(r.Email, address))
 	})
 	if i < 0 {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no recipient %q in the audience of %s: see leakdesk notify recipients", keyOrEmail, leakdesk.FormatIncidentID(incidentID))

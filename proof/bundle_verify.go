@@ -104,6 +104,14 @@ func VerifyBundle(zr *zip.Reader, opts BundleOptions) (*BundleReport, error) {
 	} else if problem := checkFindings(rep, files, events); problem != "" {
 		rep.fail(0, "%s", problem)
 	}
+	// The erasures are on the signed timeline: the bundle says how many
+	// values were erased, when and by whom, as verify does.
+	personal, err := leakdesk.SummarisePersonal(events)
+	if err != nil {
+		rep.fail(0, "%s", leakdesk.ErrorMessage(err))
+		return rep, nil
+	}
+	rep.Personal = personal
 	return rep, nil
 }
 

@@ -81,7 +81,7 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 	if err := leakdesk.CheckContactActor("ack", actor); err != nil {
 		return false, err
 	}
-	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, Channel: "ack", Outcome: "acknowledged",
+	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, NoticeID: noticeID, Channel: "ack", Outcome: "acknowledged",
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
 	lock := ""
 	if s.db.postgres {
@@ -96,9 +96,13 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 		if err != nil {
 			return fmt.Errorf("find recipient: %w", err)
 		}
+		// By the notice, which erasure leaves alone (the note becomes
+		// "erased"); by the note for acknowledgements recorded before
+		// contact_attempts had a notice_id.
 		var earlier int
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT COUNT(*) FROM contact_attempts WHERE recipient_id = ? AND channel = 'ack' AND note = ?`),
-			recipientID, a.Note).Scan(&earlier); err != nil {
+		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT COUNT(*) FROM contact_attempts
+			WHERE recipient_id = ? AND channel = 'ack' AND (notice_id = ? OR (notice_id = 0 AND note = ?))`),
+			recipientID, noticeID, a.Note).Scan(&earlier); err != nil {
 			return fmt.Errorf("find earlier acknowledgement: %w", err)
 		}
 		if earlier > 0 {
@@ -114,9 +118,9 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 // and its event on the timeline: an acknowledgement or a contact.
 func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key string, a *leakdesk.ContactAttempt) error {
 	if err := tx.QueryRowContext(ctx, s.db.rebind(`
-		INSERT INTO contact_attempts (incident_id, recipient_id, channel, outcome, note, actor, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		a.IncidentID, a.RecipientID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
+		INSERT INTO contact_attempts (incident_id, recipient_id, notice_id, channel, outcome, note, actor, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.IncidentID, a.RecipientID, a.NoticeID, a.Channel, a.Outcome, a.Note, a.Actor, s.db.timeArg(a.At)).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert contact attempt: %w", err)
 	}
 	kind := leakdesk.EventContactRecorded

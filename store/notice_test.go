@@ -145,7 +145,8 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 
 		// An update reaches everyone told, skips the bounced address, and
 		// sends a recipient added since the first notice before the update.
-		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{{Key: "other:dpo@cust.example", Kind: leakdesk.RecipientOther, Name: "DPO", Email: "dpo@cust.example", Language: "en"}}); err != nil {
+		dpo := &leakdesk.Recipient{Kind: leakdesk.RecipientOther, Name: "DPO", Email: "dpo@cust.example", Language: "en"}
+		if _, err := svc.AddRecipients(ctx, inc.ID, "alice", []*leakdesk.Recipient{dpo}); err != nil {
 			t.Fatal(err)
 		}
 		var qu enqueued
@@ -172,7 +173,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 			t.Fatalf("the DPO's update was claimed before their first notice: %+v", early.Delivery)
 		}
 		cf := advance(t, svc, nil, dpoFirst)
-		if cf.Notice.ID != n.ID || cf.Recipient.Key != "other:dpo@cust.example" {
+		if cf.Notice.ID != n.ID || cf.Recipient.Key != dpo.Key {
 			t.Fatalf("late first notice: notice %d for %s", cf.Notice.ID, cf.Recipient.Key)
 		}
 		advance(t, svc, sent(cf), 0)
@@ -197,7 +198,7 @@ func TestNoticeDeliveryLifecycle(t *testing.T) {
 
 		// Coverage, and the incident cannot close while someone is unreached.
 		cov := coverage(t, svc, inc.ID)
-		want := map[string]string{"C-1": "delivered", "C-2": "bounced", "C-3": "sent", "C-4": "no-address", "other:dpo@cust.example": "sent"}
+		want := map[string]string{"C-1": "delivered", "C-2": "bounced", "C-3": "sent", "C-4": "no-address", dpo.Key: "sent"}
 		for key, state := range want {
 			if cov[key].State != state {
 				t.Errorf("coverage of %s = %s, want %s", key, cov[key].State, state)

@@ -115,8 +115,8 @@ func (s *IncidentService) PersonalValues(ctx context.Context, incidentID int64) 
 // ErasePersonal erases what the incident holds about the recipient whose
 // key is subject. The key itself stays: it is the registry's pseudonym,
 // which deliveries and contacts on the timeline are checked by.
-func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*leakdesk.PersonalErasedPayload, error) {
-	var erased *leakdesk.PersonalErasedPayload
+func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, subject, actor string) (*leakdesk.ErasureOutcome, error) {
+	var erased *leakdesk.ErasureOutcome
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, s
 		if len(list) == 0 {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no recipient %q", leakdesk.FormatIncidentID(incidentID), subject)
 		}
-		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForSubject}
+		erased = &leakdesk.ErasureOutcome{PersonalErasedPayload: leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForSubject}}
 		return s.db.erase(ctx, tx, incidentID, list, `AND subject = ?`, []any{subject}, erased, actor)
 	})
 	if err != nil {
@@ -139,11 +139,11 @@ func (s *IncidentService) ErasePersonal(ctx context.Context, incidentID int64, s
 
 // ExpirePersonal erases every personal value of a closed incident whose
 // retention period ended at until.
-func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*leakdesk.PersonalErasedPayload, error) {
+func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, until time.Time, actor string) (*leakdesk.ErasureOutcome, error) {
 	if until.After(s.db.now()) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the retention period ends on %s, still to come: run this then (leakdesk has no scheduler)", until.Format(time.DateOnly))
 	}
-	var erased *leakdesk.PersonalErasedPayload
+	var erased *leakdesk.ErasureOutcome
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, true)
 		if err != nil {
@@ -157,7 +157,7 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 			return err
 		}
 		u := until.UTC().Truncate(leakdesk.TimePrecision)
-		erased = &leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForRetention, Until: &u}
+		erased = &leakdesk.ErasureOutcome{PersonalErasedPayload: leakdesk.PersonalErasedPayload{Reason: leakdesk.ErasedForRetention, Until: &u}}
 		return s.db.erase(ctx, tx, incidentID, list, ``, nil, erased, actor)
 	})
 	if err != nil {
@@ -167,9 +167,10 @@ func (s *IncidentService) ExpirePersonal(ctx context.Context, incidentID int64, 
 }
 
 // erase deletes the incident's values that match where (ANDed, with args),
-// overwrites the side-table copies held about recipients, and records
-// the erasure, with the references, in erased and on the timeline.
-func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.PersonalErasedPayload, actor string) error {
+// overwrites the side-table copies held about recipients, records the
+// erasure, with the references, in erased and on the timeline, and names
+// in erased the events that still mention an erased value.
+func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, where string, args []any, erased *leakdesk.ErasureOutcome, actor string) error {
 	rows, err := tx.QueryContext(ctx, d.rebind(`DELETE FROM personal_values WHERE incident_id = ? `+where+` RETURNING ref, subject, value`), append([]any{incidentID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
@@ -189,7 +190,15 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("erase personal values: %w", err)
 	}
+	// Without the salt, a guessed address no longer confirms the
+	// pseudonym an erased recipient outside the registry leaves behind.
+	if _, err := d.exec(ctx, tx, `DELETE FROM recipient_salts WHERE incident_id = ?`, incidentID); err != nil {
+		return fmt.Errorf("erase the recipients' salt: %w", err)
+	}
+	var values []string
 	for _, r := range recipients {
+		values = append(values, r.Name, r.Organisation, r.Email, r.Phone)
+		values = append(values, bySubject[r.Key]...)
 		if err := d.eraseRecipient(ctx, tx, r, bySubject[r.Key]); err != nil {
 			return err
 		}
@@ -197,7 +206,12 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := d.eraseFromFindings(ctx, tx, incidentID, recipients); err != nil {
 		return err
 	}
-	return d.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPersonalErased, d.now(), *erased))
+	events, err := d.findEvents(ctx, tx, incidentID)
+	if err != nil {
+		return err
+	}
+	erased.Remaining = leakdesk.EventsMentioning(events, values)
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPersonalErased, d.now(), erased.PersonalErasedPayload))
 }
 
 // eraseRecipient overwrites the side-table copies of what is known about
@@ -275,28 +289,66 @@ func (d *DB) findingsDocuments(ctx context.Context, tx *sql.Tx, incidentID int64
 	return docs, rows.Err()
 }
 
-// eraseFindings overwrites the named people in f and says whether any was.
+// eraseFindings overwrites the named people in f, as contacts, former or
+// unknown people and rows to review, and says whether any was.
 func eraseFindings(f *leakdesk.Findings, ids, emails map[string]bool) bool {
+	named := func(id, email string) bool { return (id != "" && ids[id]) || (email != "" && emails[email]) }
 	changed := false
 	for i := range f.Contacts {
-		if c := &f.Contacts[i]; ids[c.ID] || (c.Email != "" && emails[c.Email]) {
-			c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
-			for j := range c.Evidence {
-				// "equal: the value" keeps how, not what.
-				c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
-			}
+		if c := &f.Contacts[i]; named(c.ID, c.Email) {
+			eraseContact(c)
 			changed = true
 		}
 	}
 	for _, people := range [][]leakdesk.LeakedPerson{f.Former, f.Unknown} {
 		for i := range people {
-			if p := &people[i]; ids[p.ContactID] || (p.Email != "" && emails[p.Email]) {
-				p.Name, p.Organisation, p.Email, p.Phone, p.Ties = leakdesk.ErasedValue, "", "", "", nil
+			if p := &people[i]; named(p.ContactID, p.Email) {
+				eraseLeakedPerson(p)
 				changed = true
 			}
 		}
 	}
+	for i := range f.Review {
+		item := &f.Review[i]
+		// The row may be any of its candidates: when one is the subject,
+		// what the row says about them goes too.
+		mayBeSubject := item.Leaked != nil && named(item.Leaked.ContactID, item.Leaked.Email)
+		for j := range item.Candidates {
+			c := &item.Candidates[j]
+			if !ids[c.ID] && (c.Contact == nil || !named(c.Contact.ID, c.Contact.Email)) {
+				continue
+			}
+			mayBeSubject = true
+			if c.Contact != nil {
+				eraseContact(c.Contact)
+			}
+		}
+		if !mayBeSubject {
+			continue
+		}
+		if item.Leaked != nil {
+			eraseLeakedPerson(item.Leaked)
+		}
+		if item.Past != "" {
+			item.Past = leakdesk.ErasedValue // it names the values that tie the row to someone
+		}
+		changed = true
+	}
 	return changed
+}
+
+// eraseContact keeps who a contact is in the registry (its ID) and how
+// they were found, not what they are called or how to reach them.
+func eraseContact(c *leakdesk.AffectedContact) {
+	c.Name, c.Email, c.Phone = leakdesk.ErasedValue, "", ""
+	for j := range c.Evidence {
+		// "equal: the value" keeps how, not what.
+		c.Evidence[j].How, _, _ = strings.Cut(c.Evidence[j].How, ":")
+	}
+}
+
+func eraseLeakedPerson(p *leakdesk.LeakedPerson) {
+	p.Name, p.Organisation, p.Email, p.Phone, p.Ties = leakdesk.ErasedValue, "", "", "", nil
 }
 
 // flushErased makes SQLite rebuild the database file and empty its
@@ -322,4 +374,27 @@ func (d *DB) flushErased(ctx context.Context) error {
 		return leakdesk.Errorf(leakdesk.ECONFLICT, "the erasure is recorded, but another reader kept the old pages in the write-ahead log: erase again when the database is idle (erasing twice is harmless)")
 	}
 	return nil
+}
+
+// recipientSalt returns the incident's salt for the keys of recipients
+// outside the registry, made on first use. Erasure deletes it: the keys
+// already given stay in the recipients table, and later ones get a new
+// salt.
+func (d *DB) recipientSalt(ctx context.Context, tx *sql.Tx, incidentID int64) ([]byte, error) {
+	var salt []byte
+	err := tx.QueryRowContext(ctx, d.rebind(`SELECT salt FROM recipient_salts WHERE incident_id = ?`), incidentID).Scan(&salt)
+	if err == nil {
+		return salt, nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, fmt.Errorf("read the recipients' salt: %w", err)
+	}
+	salt = make([]byte, saltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, fmt.Errorf("make the recipients' salt: %w", err)
+	}
+	if _, err := d.exec(ctx, tx, `INSERT INTO recipient_salts (incident_id, salt) VALUES (?, ?)`, incidentID, salt); err != nil {
+		return nil, fmt.Errorf("store the recipients' salt: %w", err)
+	}
+	return salt, nil
 }

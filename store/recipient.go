@@ -17,7 +17,11 @@ const recipientColumns = `id, incident_id, recipient_key, kind, contact_id, name
 
 func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, actor string, rs []*leakdesk.Recipient) (int, error) {
 	for _, r := range rs {
-		if r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientFormer && r.Kind != leakdesk.RecipientOther) {
+		switch {
+		case r.Kind == leakdesk.RecipientOther && r.Email == "":
+			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a recipient outside the registry needs an e-mail address", r.Name)
+		case r.Kind == leakdesk.RecipientOther:
+		case r.Key == "" || (r.Kind != leakdesk.RecipientAffected && r.Kind != leakdesk.RecipientFormer):
 			return 0, leakdesk.Errorf(leakdesk.EINVALID, "recipient %q: a key and a kind (affected, former or other) are required", r.Name)
 		}
 	}
@@ -40,6 +44,9 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 		byKey := make(map[string]*leakdesk.Recipient, len(existing))
 		for _, r := range existing {
 			byKey[r.Key] = r
+		}
+		if err := s.db.keyOthers(ctx, tx, incidentID, existing, rs); err != nil {
+			return err
 		}
 		updated := 0
 		for _, r := range rs {
@@ -82,6 +89,38 @@ func (s *NoticeService) AddRecipients(ctx context.Context, incidentID int64, act
 		}))
 	})
 	return added, err
+}
+
+// keyOthers gives each recipient of rs outside the registry its key: the
+// key it already has in existing, found by address, or a pseudonym under
+// the incident's salt. A key given by the caller is not trusted: it may
+// hold the address.
+func (d *DB) keyOthers(ctx context.Context, tx *sql.Tx, incidentID int64, existing, rs []*leakdesk.Recipient) error {
+	byAddress := map[string]string{}
+	for _, r := range existing {
+		if r.Kind == leakdesk.RecipientOther && r.Email != "" {
+			byAddress[leakdesk.NormaliseAddress(r.Email)] = r.Key
+		}
+	}
+	var salt []byte
+	for _, r := range rs {
+		if r.Kind != leakdesk.RecipientOther {
+			continue
+		}
+		if key, ok := byAddress[leakdesk.NormaliseAddress(r.Email)]; ok {
+			r.Key = key
+			continue
+		}
+		if salt == nil {
+			var err error
+			if salt, err = d.recipientSalt(ctx, tx, incidentID); err != nil {
+				return err
+			}
+		}
+		r.Key = leakdesk.OtherRecipientKey(salt, r.Email)
+		byAddress[leakdesk.NormaliseAddress(r.Email)] = r.Key
+	}
+	return nil
 }
 
 func sameRecipient(a, b *leakdesk.Recipient) bool {

@@ -25,7 +25,7 @@ names who did it, not the values; verify then reports them as erased.`,
 			if subject == "" {
 				return leakdesk.Errorf(leakdesk.EINVALID, "erase needs --subject KEY, the recipient's key")
 			}
-			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error) {
+			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.ErasureOutcome, error) {
 				return svc.ErasePersonal(cmd.Context(), id, subject, a.actor)
 			})
 		},
@@ -48,7 +48,7 @@ to come is refused: run the command on or after it, from cron for example.`,
 			if err != nil {
 				return err
 			}
-			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error) {
+			return a.erase(cmd, args[0], func(svc *store.IncidentService, id int64) (*leakdesk.ErasureOutcome, error) {
 				return svc.ExpirePersonal(cmd.Context(), id, end, a.actor)
 			})
 		},
@@ -69,7 +69,7 @@ func (a *app) parseDate(flag, value string) (time.Time, error) {
 }
 
 // erase runs one erasure of the incident named by ref and says what it did.
-func (a *app) erase(cmd *cobra.Command, ref string, run func(svc *store.IncidentService, id int64) (*leakdesk.PersonalErasedPayload, error)) error {
+func (a *app) erase(cmd *cobra.Command, ref string, run func(svc *store.IncidentService, id int64) (*leakdesk.ErasureOutcome, error)) error {
 	id, err := leakdesk.ParseIncidentID(ref)
 	if err != nil {
 		return err
@@ -85,9 +85,19 @@ func (a *app) erase(cmd *cobra.Command, ref string, run func(svc *store.Incident
 	if a.format == "json" {
 		return writeJSON(a.stdout, erased)
 	}
-	_, err = fmt.Fprintf(a.stdout, "incident %s: %d personal value(s) erased from the timeline's store; side-table copies overwritten; the erasure is on the timeline\n",
-		leakdesk.FormatIncidentID(id), len(erased.Refs))
-	return err
+	if _, err := fmt.Fprintf(a.stdout, "incident %s: %d personal value(s) erased from the timeline's store; side-table copies overwritten; the erasure is on the timeline\n",
+		leakdesk.FormatIncidentID(id), len(erased.Refs)); err != nil {
+		return err
+	}
+	if len(erased.Remaining) == 0 {
+		return nil
+	}
+	// Text people typed is covered by the chain: it is shown, not changed.
+	fmt.Fprintf(a.stdout, "still on the timeline, typed by people: %d event(s) mention an erased value and cannot be erased:\n", len(erased.Remaining))
+	for _, m := range erased.Remaining {
+		fmt.Fprintf(a.stdout, "  event %d (%s)\n", m.Seq, m.Kind)
+	}
+	return nil
 }
 
 // printPersonalReport says, under verify's verdict, what became of the
@@ -96,8 +106,14 @@ func (a *app) printPersonalReport(r *leakdesk.PersonalReport) {
 	if r == nil {
 		return
 	}
-	fmt.Fprintf(a.stdout, "personal values: %d held and matching their hashes, %d erased, %d not erasable (written inline by a release before references)\n",
-		r.Held, r.Erased, r.NotErasable)
+	if r.Withheld > 0 {
+		// A copy without values (a bundle) cannot say they are held.
+		fmt.Fprintf(a.stdout, "personal values: %d referred to, not in this copy, %d erased, %d not erasable (written inline by a release before references)\n",
+			r.Withheld, r.Erased, r.NotErasable)
+	} else {
+		fmt.Fprintf(a.stdout, "personal values: %d held and matching their hashes, %d erased, %d not erasable (written inline by a release before references)\n",
+			r.Held, r.Erased, r.NotErasable)
+	}
 	for _, e := range r.Erasures {
 		fmt.Fprintf(a.stdout, "  erased: %d value(s) at %s by %s (%s, event %d)\n", e.Values, leakdesk.CanonicalTime(e.At), e.Actor, e.Reason, e.Seq)
 	}

@@ -50,8 +50,12 @@ func TestEraseSubject(t *testing.T) {
 		if _, errOut, code := c.run("incident", "erase", "1", "--subject", "nobody"); code != exitNotFound || !strings.Contains(errOut, `no recipient "nobody"`) {
 			t.Fatalf("erase an unknown subject: exit %d, %s", code, errOut)
 		}
+		c.ok("incident", "note", "1", "Spoke with "+strings.ToUpper(erased.Email)+" about the leak")
 		c.osUser = "dpo-officer"
-		c.ok("incident", "erase", "1", "--subject", erased.Key)
+		eraseOut := c.ok("incident", "erase", "1", "--subject", erased.Key)
+		if !strings.Contains(eraseOut, "1 event(s) mention an erased value") || !strings.Contains(eraseOut, "(note)") {
+			t.Fatalf("erase does not report the note that names the subject:\n%s", eraseOut)
+		}
 		out := c.ok("incident", "verify", "1")
 		if !strings.Contains(out, "timeline intact") || !strings.Contains(out, "by local:dpo-officer (subject,") || !strings.Contains(out, " 1 erased") {
 			t.Fatalf("verify after erasure:\n%s", out)
@@ -73,8 +77,9 @@ func TestEraseSubject(t *testing.T) {
 
 		zipPath := filepath.Join(t.TempDir(), "bundle.zip")
 		c.ok("incident", "bundle", "1", "--out", zipPath)
-		if out := c.ok("bundle", "verify", zipPath); !strings.Contains(out, "intact") && !strings.Contains(out, "ok") {
-			t.Fatalf("bundle verify:\n%s", out)
+		if out := c.ok("bundle", "verify", zipPath); !strings.Contains(out, "intact") || !strings.Contains(out, "not in this copy, 1 erased") ||
+			!strings.Contains(out, "by local:dpo-officer (subject,") {
+			t.Fatalf("bundle verify does not summarise the erasure:\n%s", out)
 		}
 		for _, s := range secrets {
 			if name := zipHolds(t, zipPath, s); name != "" {

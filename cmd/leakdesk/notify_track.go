@@ -155,7 +155,8 @@ func (a *app) notifyLogContactCommand() *cobra.Command {
 		Use:   "log-contact ID RECIPIENT --channel phone|letter|email|in-person --outcome OUTCOME [--note TEXT] [--at TIME]",
 		Short: "Record a call, a letter or a meeting with a recipient, or why they will not be reached",
 		Long: `Record an attempt to reach a recipient outside the e-mail queue. RECIPIENT is
-the contact ID (or "other:" and the address) or the e-mail address.
+the recipient's key (the contact ID, or the "other:" pseudonym that "notify
+recipients" shows) or the e-mail address.
 Outcomes: reached, no-answer, voicemail, wrong-number, returned, refused,
 and waived, which records in --note why the person will not be reached
 (for example: left the company, no other contact known).`,
