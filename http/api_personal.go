@@ -28,7 +28,7 @@ func (s *server) personal() (leakdesk.PersonalService, error) {
 }
 
 func (s *server) handleErase() http.Handler {
-	return call(s, func(r *http.Request, in erasure) (*leakdesk.PersonalErasedPayload, error) {
+	return call(s, func(r *http.Request, in erasure) (*leakdesk.ErasureOutcome, error) {
 		if in.Subject == "" {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, `erasing needs {"subject": KEY}, the recipient's key`)
 		}
@@ -41,7 +41,7 @@ func (s *server) handleErase() http.Handler {
 }
 
 func (s *server) handleRetain() http.Handler {
-	return call(s, func(r *http.Request, in retention) (*leakdesk.PersonalErasedPayload, error) {
+	return call(s, func(r *http.Request, in retention) (*leakdesk.ErasureOutcome, error) {
 		if in.Until.IsZero() {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, `retention needs {"until": TIME}, when the retention period ended`)
 		}

@@ -63,7 +63,7 @@ func TestPortalAndErasureThroughTheAPI(t *testing.T) {
 		if w := f.do("POST", first+"/erase", `{"subject": "A-1"}`, comms); w.Code != http.StatusForbidden {
 			t.Errorf("communications erased a person: %d", w.Code)
 		}
-		var erased leakdesk.PersonalErasedPayload
+		var erased leakdesk.ErasureOutcome
 		w = f.do("POST", first+"/erase", `{"subject": "A-1"}`, lead)
 		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &erased) != nil {
 			t.Fatalf("erase: %d %s", w.Code, w.Body)

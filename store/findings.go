@@ -19,9 +19,10 @@ type FindingsService struct {
 
 	// latest holds each incident's latest findings, decoded: decoding
 	// the document of 50,000 contacts takes a third of a second, and the
-	// console asks for it on every page. Findings rows are never changed,
-	// only added, so the row's ID is an exact key: a newer row replaces
-	// the entry, and a cached entry is never stale.
+	// console asks for it on every page. Findings rows are added, and
+	// changed only by erasure, which moves the row's revision on, so the
+	// row's ID and revision are an exact key: a newer row or revision
+	// replaces the entry, and a cached entry is never stale.
 	mu     sync.Mutex
 	latest map[int64]*cachedFindings
 }
@@ -124,15 +125,15 @@ func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incide
 	if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 		return nil, err
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id)
+	var id, revision int64
+	err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT id, revision FROM findings WHERE incident_id = ? ORDER BY id DESC LIMIT 1`), incidentID).Scan(&id, &revision)
 	if err == sql.ErrNoRows {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "incident %s has no findings yet: run leakdesk match --incident", leakdesk.FormatIncidentID(incidentID))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("query findings: %w", err)
 	}
-	if f := s.cached(incidentID, id); f != nil {
+	if f := s.cached(incidentID, id, revision); f != nil {
 		return f, nil
 	}
 	var doc string
@@ -145,6 +146,7 @@ func (s *FindingsService) latestFindings(ctx context.Context, tx *sql.Tx, incide
 	}
 	f.ID, f.IncidentID = id, incidentID
 	c := newCachedFindings(f)
+	c.revision = revision
 	s.keep(c)
 	return c, nil
 }
@@ -171,11 +173,11 @@ func (s *FindingsService) FindAffected(ctx context.Context, incidentID int64, q 
 }
 
 // cached returns the cached findings of the incident when they are those
-// of row id, or nil.
-func (s *FindingsService) cached(incidentID, id int64) *cachedFindings {
+// of row id at revision, or nil.
+func (s *FindingsService) cached(incidentID, id, revision int64) *cachedFindings {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f := s.latest[incidentID]; f != nil && f.ID == id {
+	if f := s.latest[incidentID]; f != nil && f.ID == id && f.revision == revision {
 		return f
 	}
 	return nil
@@ -185,7 +187,7 @@ func (s *FindingsService) cached(incidentID, id int64) *cachedFindings {
 func (s *FindingsService) keep(f *cachedFindings) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old := s.latest[f.IncidentID]; old == nil || old.ID < f.ID {
+	if old := s.latest[f.IncidentID]; old == nil || old.ID < f.ID || old.ID == f.ID && old.revision < f.revision {
 		s.latest[f.IncidentID] = f
 	}
 }

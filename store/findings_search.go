@@ -11,6 +11,7 @@ import (
 // strings instead of lowercasing 50,000 contacts' fields on every page.
 type cachedFindings struct {
 	*leakdesk.Findings
+	revision int64    // the row's, which erasure moves on
 	public   []string // ID and organisation, for every role
 	personal []string // the same, with name, e-mail address and phone
 }

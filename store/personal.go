@@ -264,7 +264,7 @@ func (d *DB) eraseFromFindings(ctx context.Context, tx *sql.Tx, incidentID int64
 		if err != nil {
 			return fmt.Errorf("write findings %d: %w", id, err)
 		}
-		if _, err := d.exec(ctx, tx, `UPDATE findings SET document = ? WHERE id = ?`, string(out), id); err != nil {
+		if _, err := d.exec(ctx, tx, `UPDATE findings SET document = ?, revision = revision + 1 WHERE id = ?`, string(out), id); err != nil {
 			return fmt.Errorf("erase from findings %d: %w", id, err)
 		}
 	}

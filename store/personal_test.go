@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -293,6 +294,41 @@ func TestOtherRecipientKeysArePseudonyms(t *testing.T) {
 		}
 		if report, err := newIncidents(t, h.db).VerifyTimeline(ctx, inc.ID); err != nil || !report.OK {
 			t.Fatalf("verify: %+v, %v", report, err)
+		}
+	})
+}
+
+// TestErasureReachesCachedFindings: a server that cached an incident's
+// findings before an erasure, made by another process, shows them erased.
+func TestErasureReachesCachedFindings(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc, _ := contactIncident(t, h, "C-1", "C-2")
+		server := store.NewFindingsService(h.db)
+		f := &leakdesk.Findings{IncidentID: inc.ID, Actor: "alice", Contacts: []leakdesk.AffectedContact{
+			{ID: "C-1", Name: "Cachedmarker One", Email: "cachedmarker@mail.example"},
+			{ID: "C-2", Name: "Kept Two", Email: "kept@mail.example"},
+		}}
+		if err := server.RecordFindings(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		shown := func() string {
+			t.Helper()
+			page, _, err := server.FindAffected(ctx, inc.ID, leakdesk.AffectedQuery{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := json.Marshal(page.Contacts)
+			return string(data)
+		}
+		if !strings.Contains(shown(), "cachedmarker@mail.example") {
+			t.Fatal("the findings do not show the value before the erasure: the test proves nothing")
+		}
+		if _, err := newIncidents(t, h.db).ErasePersonal(ctx, inc.ID, "C-1", "local:dpo"); err != nil {
+			t.Fatal(err)
+		}
+		if got := shown(); strings.Contains(got, "cachedmarker") || !strings.Contains(got, "kept@mail.example") {
+			t.Errorf("after the erasure the cached findings show %s", got)
 		}
 	})
 }
