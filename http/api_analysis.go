@@ -37,7 +37,7 @@ func (s *server) handleEvidenceVerify() http.Handler {
 // is on the timeline.
 func (s *server) handleInspect() http.Handler {
 	return call(s, func(r *http.Request, _ none) (map[string][]*dump.FileProfile, error) {
-		fp, err := s.profiler.ProfileRef(r.Context(), incidentID(r), r.PathValue("ref"), principal(r).String(), "inspect")
+		fp, err := s.profiler.Inspect(r.Context(), incidentID(r), r.PathValue("ref"), principal(r).String(), "inspect", dump.Inspection{})
 		if err != nil {
 			return nil, err
 		}
