@@ -20,10 +20,11 @@ type fact struct {
 
 func (s *server) handleFact() http.Handler {
 	return call(s, func(r *http.Request, in fact) (*leakdesk.Event, error) {
-		if err := leakdesk.CheckFact(in.Key, in.Value, notify.Languages); err != nil {
-			return nil, err
+		at := in.At
+		if at.IsZero() {
+			at = s.cfg.Now()
 		}
-		return s.appendEvent(r, leakdesk.EventFact, in.At, leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value})
+		return leakdesk.RecordFact(r.Context(), s.cfg.Incidents, incidentID(r), principal(r).String(), at, leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value}, notify.Languages)
 	})
 }
 
