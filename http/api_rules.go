@@ -20,11 +20,7 @@ type fact struct {
 
 func (s *server) handleFact() http.Handler {
 	return call(s, func(r *http.Request, in fact) (*leakdesk.Event, error) {
-		at := in.At
-		if at.IsZero() {
-			at = s.cfg.Now()
-		}
-		return leakdesk.RecordFact(r.Context(), s.cfg.Incidents, incidentID(r), principal(r).String(), at, leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value}, notify.Languages)
+		return leakdesk.RecordFact(r.Context(), s.cfg.Incidents, incidentID(r), principal(r).String(), s.orNow(in.At), leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value}, notify.Languages)
 	})
 }
 

@@ -49,3 +49,40 @@ func TestRecordFact(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordNote: a note is on the timeline as the actor; an empty one is
+// refused and changes nothing.
+func TestRecordNote(t *testing.T) {
+	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
+		ctx := context.Background()
+		incidents := store.NewIncidentService(d.DB, d.Rules)
+		inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
+		if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
+		if _, err := leakdesk.RecordNote(ctx, incidents, inc.ID, "bob", at, " \n"); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+			t.Fatalf("empty note: %v, want EINVALID", err)
+		}
+		before, err := incidents.FindEvents(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := leakdesk.RecordNote(ctx, incidents, inc.ID, "bob", at, "the seller wrote again")
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := incidents.FindEvents(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got leakdesk.NotePayload
+		last := after[len(after)-1]
+		if err := json.Unmarshal(last.Details, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before)+1 || last.Seq != ev.Seq || last.Kind != leakdesk.EventNote || last.Actor != "bob" || !last.OccurredAt.Equal(at) || got.Text != "the seller wrote again" {
+			t.Fatalf("recorded %+v %+v", last, got)
+		}
+	})
+}
