@@ -16,11 +16,7 @@ import (
 func TestRecordFact(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		ctx := context.Background()
-		incidents := store.NewIncidentService(d.DB, d.Rules)
-		inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
-		if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
-			t.Fatal(err)
-		}
+		incidents, inc := openIncident(t, d)
 		at := time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
 		fact := leakdesk.FactPayload{Key: "measures.fr", Public: true, Value: "mots de passe changés"}
 		ev, err := leakdesk.RecordFact(ctx, incidents, inc.ID, "bob", at, fact, []string{"fr", "en"})
@@ -55,11 +51,7 @@ func TestRecordFact(t *testing.T) {
 func TestRecordNote(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		ctx := context.Background()
-		incidents := store.NewIncidentService(d.DB, d.Rules)
-		inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
-		if err := incidents.CreateIncident(ctx, inc, "alice"); err != nil {
-			t.Fatal(err)
-		}
+		incidents, inc := openIncident(t, d)
 		at := time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
 		if _, err := leakdesk.RecordNote(ctx, incidents, inc.ID, "bob", at, " \n"); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 			t.Fatalf("empty note: %v, want EINVALID", err)
@@ -85,4 +77,15 @@ func TestRecordNote(t *testing.T) {
 			t.Fatalf("recorded %+v %+v", last, got)
 		}
 	})
+}
+
+// openIncident opens an incident on the desk.
+func openIncident(t *testing.T, d *testbackends.Desk) (leakdesk.IncidentService, *leakdesk.Incident) {
+	t.Helper()
+	incidents := store.NewIncidentService(d.DB, d.Rules)
+	inc := &leakdesk.Incident{Title: "leak", Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
+	if err := incidents.CreateIncident(context.Background(), inc, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	return incidents, inc
 }
