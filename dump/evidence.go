@@ -29,30 +29,49 @@ func NewEvidenceProfiler(svc leakdesk.EvidenceService, spoolDir func() (string, 
 	return &EvidenceProfiler{evidence: svc, secrets: secrets, spoolDir: spoolDir}, nil
 }
 
-// ProfilePiece profiles one piece of the incident's evidence, the read
-// logged as actor with purpose.
-func (p *EvidenceProfiler) ProfilePiece(ctx context.Context, incidentID int64, e *leakdesk.Evidence, actor, purpose string) (*FileProfile, error) {
-	return p.ProfileRef(ctx, incidentID, strconv.FormatInt(e.ID, 10), actor, purpose)
+// Inspection says how a person reads a piece of evidence: with which
+// limits, and whether samples show in clear. The zero value reads with the
+// default limits and masks samples.
+type Inspection struct {
+	Read       Options // its SpoolDir is the profiler's
+	ShowValues bool
 }
 
-// ProfileRef profiles the piece of the incident's evidence that ref names
-// (its number or a SHA-256 prefix), the read logged as actor with purpose.
-// Returns ENOTFOUND.
-func (p *EvidenceProfiler) ProfileRef(ctx context.Context, incidentID int64, ref, actor, purpose string) (*FileProfile, error) {
+// Inspect profiles the piece of the incident's evidence that ref names
+// (its number or a SHA-256 prefix; the only one when empty) as how says,
+// the read logged as actor with purpose, as "leakdesk inspect --incident"
+// and the API show it. Returns EINVALID, ENOTFOUND.
+func (p *EvidenceProfiler) Inspect(ctx context.Context, incidentID int64, ref, actor, purpose string, how Inspection) (*FileProfile, error) {
+	e, err := leakdesk.FindEvidenceRef(ctx, p.evidence, incidentID, ref)
+	if err != nil {
+		return nil, err
+	}
+	return p.profile(ctx, incidentID, e, e.Label(), actor, purpose, how)
+}
+
+// ProfilePiece profiles one piece of the incident's evidence, named by
+// its file name, the read logged as actor with purpose.
+func (p *EvidenceProfiler) ProfilePiece(ctx context.Context, incidentID int64, e *leakdesk.Evidence, actor, purpose string) (*FileProfile, error) {
+	return p.profile(ctx, incidentID, e, e.Filename, actor, purpose, Inspection{})
+}
+
+func (p *EvidenceProfiler) profile(ctx context.Context, incidentID int64, e *leakdesk.Evidence, name, actor, purpose string, how Inspection) (*FileProfile, error) {
+	// Decrypted evidence spools in the vault, never beside plain files.
 	spoolDir, err := p.spoolDir()
 	if err != nil {
 		return nil, err
 	}
-	reader, err := NewReader(Options{SpoolDir: spoolDir})
+	how.Read.SpoolDir = spoolDir
+	reader, err := NewReader(how.Read)
 	if err != nil {
 		return nil, err
 	}
-	e, rc, err := p.evidence.OpenEvidence(ctx, incidentID, ref, actor, purpose)
+	_, rc, err := p.evidence.OpenEvidence(ctx, incidentID, strconv.FormatInt(e.ID, 10), actor, purpose)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return NewProfiler(reader, p.secrets, false).ProfileStream(ctx, e.Filename, rc, e.Size)
+	return NewProfiler(reader, p.secrets, how.ShowValues).ProfileStream(ctx, name, rc, e.Size)
 }
 
 // ProfileEvidence profiles every piece of the incident's evidence and sums

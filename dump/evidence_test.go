@@ -2,9 +2,11 @@ package dump_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,12 +60,22 @@ func TestEvidenceProfiler(t *testing.T) {
 				}
 			}
 		}
-		byHash, err := profiler.ProfileRef(ctx, inc.ID, list[1].SHA256[:12], "bob", "count")
-		if err != nil || byHash.File != "combolist.txt" {
-			t.Fatalf("profile by SHA-256 prefix = %+v, %v; want combolist.txt", byHash, err)
+		byHash, err := profiler.Inspect(ctx, inc.ID, list[1].SHA256[:12], "bob", "inspect", dump.Inspection{})
+		if err != nil || byHash.File != fmt.Sprintf("evidence #%d combolist.txt", list[1].ID) || byHash.Size != list[1].Size {
+			t.Fatalf("inspection by SHA-256 prefix = %+v, %v; want combolist.txt of %d bytes", byHash, err, list[1].Size)
 		}
-		if _, err := profiler.ProfileRef(ctx, inc.ID, "99", "bob", "count"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
-			t.Fatalf("profile of missing evidence: %v, want ENOTFOUND", err)
+		inClear, err := profiler.Inspect(ctx, inc.ID, strconv.FormatInt(list[1].ID, 10), "bob", "inspect", dump.Inspection{ShowValues: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if masked, clear := samples(byHash), samples(inClear); masked == clear || !strings.Contains(clear, "@") {
+			t.Fatalf("samples masked %q and in clear %q", masked, clear)
+		}
+		if _, err := profiler.Inspect(ctx, inc.ID, "99", "bob", "inspect", dump.Inspection{}); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("inspection of missing evidence: %v, want ENOTFOUND", err)
+		}
+		if _, err := profiler.Inspect(ctx, inc.ID, "", "bob", "inspect", dump.Inspection{}); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+			t.Fatalf("inspection of one of two pieces unnamed: %v, want EINVALID", err)
 		}
 
 		got, err := profiler.ProfileEvidence(ctx, inc.ID, "bob", "assess severity")
@@ -88,4 +100,15 @@ func TestEvidenceProfiler(t *testing.T) {
 			t.Fatalf("%d reads logged for the assessment, want one per piece", reads)
 		}
 	})
+}
+
+// samples joins the samples of every column the profile shows.
+func samples(fp *dump.FileProfile) string {
+	var out []string
+	for _, tb := range fp.Tables {
+		for _, c := range tb.Columns {
+			out = append(out, c.Samples...)
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -147,6 +147,25 @@ func (p *Profiler) Profile(ctx context.Context, path string) (*FileProfile, erro
 	return fp, err
 }
 
+// ProfileFiles profiles each file at paths in turn, "-" being stdin.
+func (p *Profiler) ProfileFiles(ctx context.Context, paths []string, stdin io.Reader) ([]*FileProfile, error) {
+	var out []*FileProfile
+	for _, path := range paths {
+		var fp *FileProfile
+		var err error
+		if path == "-" {
+			fp, err = p.ProfileStream(ctx, "stdin", stdin, -1)
+		} else {
+			fp, err = p.Profile(ctx, path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fp)
+	}
+	return out, nil
+}
+
 // ProfileStream describes a stream of size bytes, such as evidence read
 // from the vault, named name in the profile.
 func (p *Profiler) ProfileStream(ctx context.Context, name string, r io.Reader, size int64) (*FileProfile, error) {

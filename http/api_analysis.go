@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
@@ -38,7 +37,7 @@ func (s *server) handleEvidenceVerify() http.Handler {
 // is on the timeline.
 func (s *server) handleInspect() http.Handler {
 	return call(s, func(r *http.Request, _ none) (map[string][]*dump.FileProfile, error) {
-		fp, err := s.profiler.ProfileRef(r.Context(), incidentID(r), r.PathValue("ref"), principal(r).String(), "inspect")
+		fp, err := s.profiler.Inspect(r.Context(), incidentID(r), r.PathValue("ref"), principal(r).String(), "inspect", dump.Inspection{})
 		if err != nil {
 			return nil, err
 		}
@@ -84,17 +83,9 @@ func (s *server) handleVerifyLeak() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		leak, err := match.EvidenceSource(r.Context(), s.cfg.Evidence, incidentID(r), in.Evidence, principal(r).String(), "verify the leak")
-		if err != nil {
-			return nil, err
-		}
-		rep, err := verdict.Run(r.Context(), verdict.Request{Leak: leak, Registry: reg.Path, RegistryOptions: reg.Options, History: reg.History,
-			Exports: reg.PastExports, Own: own, Read: reg.Read})
-		if err != nil {
-			return nil, err
-		}
-		_, err = s.appendEvent(r, leakdesk.EventLeakVerified, time.Time{}, rep.Payload())
-		return rep, err
+		svc := verdict.NewService(s.cfg.Evidence, s.cfg.Incidents, s.cfg.Now)
+		return svc.VerifyEvidence(r.Context(), incidentID(r), in.Evidence, principal(r).String(), verdict.Request{Registry: reg.Path,
+			RegistryOptions: reg.Options, History: reg.History, Exports: reg.PastExports, Own: own, Read: reg.Read})
 	})
 }
 

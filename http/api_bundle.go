@@ -1,7 +1,6 @@
 package http
 
 import (
-	"archive/zip"
 	"io"
 	"net/http"
 	"os"
@@ -44,9 +43,5 @@ func (s *server) verifyBundle(w http.ResponseWriter, r *http.Request) (*proof.Bu
 	if err != nil {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the bundle cannot be received: %v", err)
 	}
-	zr, err := zip.NewReader(f, size)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the body is not a readable zip file: %v", err)
-	}
-	return proof.VerifyBundle(zr, proof.BundleOptions{})
+	return proof.VerifyBundleAt(r.Context(), f, size, "the body", proof.BundleCheck{})
 }

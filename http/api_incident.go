@@ -167,22 +167,24 @@ type note struct {
 
 func (s *server) handleNote() http.Handler {
 	return call(s, func(r *http.Request, in note) (*leakdesk.Event, error) {
-		if strings.TrimSpace(in.Text) == "" {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "the note is empty")
-		}
-		return s.appendEvent(r, leakdesk.EventNote, in.At, leakdesk.NotePayload{Text: in.Text})
+		return leakdesk.RecordNote(r.Context(), s.cfg.Incidents, incidentID(r), principal(r).String(), s.orNow(in.At), in.Text)
 	})
 }
 
 // appendEvent records an event of kind under the principal, which
 // happened at (now when zero).
 func (s *server) appendEvent(r *http.Request, kind string, at time.Time, payload any) (*leakdesk.Event, error) {
-	if at.IsZero() {
-		at = s.cfg.Now()
-	}
-	ev := leakdesk.NewEvent(incidentID(r), principal(r).String(), kind, at, payload)
+	ev := leakdesk.NewEvent(incidentID(r), principal(r).String(), kind, s.orNow(at), payload)
 	if err := s.cfg.Incidents.AppendEvent(r.Context(), ev); err != nil {
 		return nil, err
 	}
 	return ev, nil
+}
+
+// orNow is at, or now when a request leaves it out.
+func (s *server) orNow(at time.Time) time.Time {
+	if at.IsZero() {
+		return s.cfg.Now()
+	}
+	return at
 }

@@ -20,10 +20,7 @@ type fact struct {
 
 func (s *server) handleFact() http.Handler {
 	return call(s, func(r *http.Request, in fact) (*leakdesk.Event, error) {
-		if err := leakdesk.CheckFact(in.Key, in.Value, notify.Languages); err != nil {
-			return nil, err
-		}
-		return s.appendEvent(r, leakdesk.EventFact, in.At, leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value})
+		return leakdesk.RecordFact(r.Context(), s.cfg.Incidents, incidentID(r), principal(r).String(), s.orNow(in.At), leakdesk.FactPayload{Key: in.Key, Public: in.Public, Value: in.Value}, notify.Languages)
 	})
 }
 

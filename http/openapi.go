@@ -17,3 +17,26 @@ func handleOpenAPI() http.Handler {
 		w.Write(openAPI)
 	})
 }
+
+// jsonBody is the request media type of a route that declares none.
+const jsonBody = "application/json"
+
+// upload is a handler whose request body is not JSON: a file, a message
+// or a form, declared so that the OpenAPI document describes it.
+type upload struct {
+	http.Handler
+	mediaTypes []string
+}
+
+// accepts declares that h reads a body of one of mediaTypes.
+func accepts(h http.Handler, mediaTypes ...string) http.Handler {
+	return upload{Handler: h, mediaTypes: mediaTypes}
+}
+
+// requestMediaTypes are the media types rt's request body may have.
+func (rt route) requestMediaTypes() []string {
+	if u, ok := rt.handler.(upload); ok {
+		return u.mediaTypes
+	}
+	return []string{jsonBody}
+}

@@ -70,6 +70,54 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// TestOpenAPIRequestMediaTypes: the uploads are described by what they
+// read (a zip, a form, CSV, mail), not as JSON, and every other body is
+// JSON.
+func TestOpenAPIRequestMediaTypes(t *testing.T) {
+	uploads := map[string][]string{
+		"POST /api/v1/bundles/verify":            {"application/zip"},
+		"POST /api/v1/incidents/{id}/evidence":   {"multipart/form-data"},
+		"POST /api/v1/incidents/{id}/recipients": {"text/csv"},
+		"POST /api/v1/delivery-reports":          {"application/mbox", "message/rfc822"},
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody *struct {
+				Required bool                       `json:"required"`
+				Content  map[string]json.RawMessage `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	for _, rt := range apiRoutes(t) {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		body := doc.Paths[path][strings.ToLower(method)].RequestBody
+		if method != "POST" && method != "PUT" {
+			if body != nil {
+				t.Errorf("%s documents a request body", rt.pattern)
+			}
+			continue
+		}
+		want, upload := uploads[rt.pattern]
+		if !upload {
+			want = []string{"application/json"}
+		}
+		delete(uploads, rt.pattern)
+		if body == nil {
+			t.Errorf("%s documents no request body", rt.pattern)
+			continue
+		}
+		if got := slices.Sorted(maps.Keys(body.Content)); !slices.Equal(got, want) || body.Required != upload {
+			t.Errorf("%s takes %v (required %t), want %v (required %t)", rt.pattern, got, body.Required, want, upload)
+		}
+	}
+	for pattern := range uploads {
+		t.Errorf("the upload %s is no route", pattern)
+	}
+}
+
 // generateOpenAPI writes the document from the route table: the access
 // of each route is its security and its x-leakdesk-action.
 func generateOpenAPI(t *testing.T) []byte {
@@ -98,7 +146,20 @@ func generateOpenAPI(t *testing.T) []byte {
 			op["parameters"] = params
 		}
 		if method == "POST" || method == "PUT" {
-			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"type": "object"}}}}
+			content := map[string]any{}
+			for _, mt := range rt.requestMediaTypes() {
+				// A file or a form is described by its media type alone:
+				// OpenAPI 3.1 gives raw bytes no schema.
+				content[mt] = map[string]any{}
+			}
+			if content[jsonBody] != nil {
+				content[jsonBody] = map[string]any{"schema": map[string]string{"type": "object"}}
+			}
+			body := map[string]any{"content": content}
+			if content[jsonBody] == nil {
+				body["required"] = true
+			}
+			op["requestBody"] = body
 		}
 		if paths[path] == nil {
 			paths[path] = map[string]any{}

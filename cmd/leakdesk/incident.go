@@ -306,9 +306,6 @@ func (a *app) incidentNoteCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if strings.TrimSpace(args[1]) == "" {
-				return leakdesk.Errorf(leakdesk.EINVALID, "the note is empty")
-			}
 			occurred := a.now()
 			if at != "" {
 				if occurred, err = a.parseTime("--at", at); err != nil {
@@ -319,8 +316,8 @@ func (a *app) incidentNoteCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ev := leakdesk.NewEvent(id, a.actor, leakdesk.EventNote, occurred, leakdesk.NotePayload{Text: args[1]})
-			if err := svc.AppendEvent(cmd.Context(), ev); err != nil {
+			ev, err := leakdesk.RecordNote(cmd.Context(), svc, id, a.actor, occurred, args[1])
+			if err != nil {
 				return err
 			}
 			if a.format == "json" {

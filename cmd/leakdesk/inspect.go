@@ -13,7 +13,6 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
-	"github.com/leakdesk/leakdesk/match"
 )
 
 // dumpFlags are the limits every command that reads leaked files accepts.
@@ -59,56 +58,9 @@ and the read is logged on its timeline with the actor.`,
 			df.opts.Progress = func(name string, r io.Reader, size int64) io.Reader {
 				return a.progress("reading "+filepath.Base(name), r, size)
 			}
-			if incident != "" && len(args) == 0 {
-				// Decrypted evidence spools in the vault, not beside plain files.
-				spoolDir, err := a.evidenceSpool()
-				if err != nil {
-					return err
-				}
-				df.opts.SpoolDir = spoolDir
-			}
-			reader, err := dump.NewReader(df.opts)
+			profiles, err := a.inspect(cmd.Context(), args, incident, evidenceRef, dump.Inspection{Read: df.opts, ShowValues: showValues})
 			if err != nil {
 				return err
-			}
-			secrets, err := dump.LoadSecrets()
-			if err != nil {
-				return err
-			}
-			profiler := dump.NewProfiler(reader, secrets, showValues)
-			var profiles []*dump.FileProfile
-			if incident != "" && len(args) == 0 {
-				// Evidence is read through the vault, and each read is logged.
-				id, err := leakdesk.ParseIncidentID(incident)
-				if err != nil {
-					return err
-				}
-				src, err := a.evidenceLeak(cmd.Context(), id, evidenceRef, "inspect")
-				if err != nil {
-					return err
-				}
-				rc, err := src.Open()
-				if err != nil {
-					return err
-				}
-				fp, err := profiler.ProfileStream(cmd.Context(), src.Name, rc, -1)
-				rc.Close()
-				if err != nil {
-					return err
-				}
-				profiles = append(profiles, fp)
-			}
-			for _, path := range args {
-				var fp *dump.FileProfile
-				if path == "-" {
-					fp, err = profiler.ProfileStream(cmd.Context(), "stdin", a.stdin, -1)
-				} else {
-					fp, err = profiler.Profile(cmd.Context(), path)
-				}
-				if err != nil {
-					return err
-				}
-				profiles = append(profiles, fp)
 			}
 			var unread []leakdesk.Unread
 			var records int64
@@ -135,14 +87,38 @@ and the read is logged on its timeline with the actor.`,
 	return cmd
 }
 
-// evidenceLeak is the piece of an incident's evidence that ref names, read
-// through the vault, each read logged with purpose.
-func (a *app) evidenceLeak(ctx context.Context, incidentID int64, ref, purpose string) (match.Source, error) {
+// inspect profiles the files in args ("-" is standard input), or, with an
+// incident and no file, its evidence read through the vault (the read
+// logged).
+func (a *app) inspect(ctx context.Context, args []string, incident, evidenceRef string, how dump.Inspection) ([]*dump.FileProfile, error) {
+	if incident == "" || len(args) > 0 {
+		reader, err := dump.NewReader(how.Read)
+		if err != nil {
+			return nil, err
+		}
+		secrets, err := dump.LoadSecrets()
+		if err != nil {
+			return nil, err
+		}
+		return dump.NewProfiler(reader, secrets, how.ShowValues).ProfileFiles(ctx, args, a.stdin)
+	}
+	id, err := leakdesk.ParseIncidentID(incident)
+	if err != nil {
+		return nil, err
+	}
 	svc, err := a.evidence(ctx)
 	if err != nil {
-		return match.Source{}, err
+		return nil, err
 	}
-	return match.EvidenceSource(ctx, svc, incidentID, ref, a.actor, purpose)
+	profiler, err := dump.NewEvidenceProfiler(svc, a.evidenceSpool)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := profiler.Inspect(ctx, id, evidenceRef, a.actor, "inspect", how)
+	if err != nil {
+		return nil, err
+	}
+	return []*dump.FileProfile{fp}, nil
 }
 
 func printProfile(w io.Writer, fp *dump.FileProfile) {

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"archive/zip"
 	"context"
 	"crypto/ed25519"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -80,7 +77,7 @@ func (a *app) proofService(ctx context.Context, use keyUse) (*proof.Service, err
 	if url := a.getenv("LEAKDESK_TSA"); url != "" {
 		opts.TSA = &proof.TSA{URL: url}
 	}
-	if opts.TSACert, err = readCertificate(a.getenv("LEAKDESK_TSA_CERT")); err != nil {
+	if opts.TSACert, err = proof.ReadCertificateFile(a.getenv("LEAKDESK_TSA_CERT")); err != nil {
 		return nil, err
 	}
 	return proof.NewService(incidents, store.NewCheckpointService(db), key, opts), nil
@@ -130,25 +127,6 @@ func (a *app) signWhileRunning(ctx context.Context) (stop func(), err error) {
 		c.Run(running)
 	}()
 	return func() { cancel(); <-done }, nil
-}
-
-func readCertificate(path string) (*x509.Certificate, error) {
-	if path == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "timestamp authority certificate %s cannot be read: %v", path, err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "timestamp authority certificate %s is not PEM", path)
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "timestamp authority certificate %s: %v", path, err)
-	}
-	return cert, nil
 }
 
 // addProofCommands adds the proof's commands to "incident", and the
@@ -393,30 +371,7 @@ func (a *app) bundleCommand() *cobra.Command {
 		Short: "Check a bundle without the database; exit 7 names what fails",
 		Args:  exactArgs("FILE.zip"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			zr, err := zip.OpenReader(args[0])
-			if err != nil {
-				return leakdesk.Errorf(leakdesk.EINVALID, "%s is not a readable zip file: %v", args[0], err)
-			}
-			defer zr.Close()
-			var opts proof.BundleOptions
-			if publicKey != "" {
-				data, err := os.ReadFile(publicKey)
-				if err != nil {
-					return leakdesk.Errorf(leakdesk.EINVALID, "public key %s cannot be read: %v", publicKey, err)
-				}
-				if opts.PublicKey, err = proof.ParsePublicKeyPEM(data); err != nil {
-					return err
-				}
-			}
-			if opts.TSACert, err = readCertificate(tsaCert); err != nil {
-				return err
-			}
-			if witness != "" {
-				if err := a.readWitness(cmd.Context(), witness, zr, &opts); err != nil {
-					return err
-				}
-			}
-			rep, err := proof.VerifyBundle(&zr.Reader, opts)
+			rep, err := proof.VerifyBundleFile(cmd.Context(), args[0], proof.BundleCheck{PublicKeyFile: publicKey, TSACertFile: tsaCert, Witness: witness})
 			if err != nil {
 				return err
 			}
@@ -441,23 +396,6 @@ func (a *app) bundleCommand() *cobra.Command {
 	return cmd
 }
 
-// readWitness fetches what the witness holds for the bundle's incident.
-func (a *app) readWitness(ctx context.Context, spec string, zr *zip.ReadCloser, opts *proof.BundleOptions) error {
-	w, err := proof.ParseWitness(spec, nil)
-	if err != nil {
-		return err
-	}
-	incident, err := proof.BundleIncident(&zr.Reader)
-	if err != nil {
-		return err
-	}
-	if opts.Witnessed, err = w.Checkpoints(ctx, incident); err != nil {
-		return err
-	}
-	opts.Witness = w.String()
-	return nil
-}
-
 // demoBundle ends the demo with the record signed, bundled and checked
 // offline, as a regulator would check it. The demo may keep its signing
 // key in the data directory; nothing else may.
@@ -467,12 +405,7 @@ func (a *app) demoBundle(ctx context.Context, inc *leakdesk.Incident, dir string
 	if err := a.writeBundle(ctx, inc.ID, out, false, true); err != nil {
 		return err
 	}
-	zr, err := zip.OpenReader(out)
-	if err != nil {
-		return fmt.Errorf("reopen %s: %w", out, err)
-	}
-	defer zr.Close()
-	rep, err := proof.VerifyBundle(&zr.Reader, proof.BundleOptions{})
+	rep, err := proof.VerifyBundleFile(ctx, out, proof.BundleCheck{})
 	if err != nil {
 		return err
 	}

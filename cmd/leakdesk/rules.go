@@ -40,9 +40,6 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := leakdesk.CheckFact(args[1], args[2], notify.Languages); err != nil {
-				return err
-			}
 			occurred := a.now()
 			if at != "" {
 				if occurred, err = a.parseTime("--at", at); err != nil {
@@ -53,7 +50,8 @@ func (a *app) incidentFactCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventFact, occurred, leakdesk.FactPayload{Key: args[1], Public: public, Value: args[2]}))
+			_, err = leakdesk.RecordFact(cmd.Context(), svc, id, a.actor, occurred, leakdesk.FactPayload{Key: args[1], Public: public, Value: args[2]}, notify.Languages)
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "when it became true, if not now")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -43,44 +44,17 @@ read from the incident's evidence (each read logged).`,
 			if err != nil {
 				return err
 			}
-			var leak match.Source
-			switch {
-			case len(args) == 1:
-				leak = match.Files(args[0])[0]
-			case incident != "":
-				id, err := leakdesk.ParseIncidentID(incident)
-				if err != nil {
-					return err
-				}
-				if leak, err = a.evidenceLeak(cmd.Context(), id, evidenceRef, "verify the leak"); err != nil {
-					return err
-				}
-			default:
-				return leakdesk.Errorf(leakdesk.EINVALID, "verify-leak needs the leak: a file, or --incident ID to read it from the incident's evidence")
-			}
 			pastExports, err := trace.CandidateFiles(exports)
 			if err != nil {
 				return err
 			}
-			rep, err := verdict.Run(cmd.Context(), verdict.Request{Leak: leak, Registry: registry, History: history, Exports: pastExports,
-				Earlier: match.Files(earlier...), Own: own, Read: df.opts})
+			req := verdict.Request{Registry: registry, History: history, Exports: pastExports,
+				Earlier: match.Files(earlier...), Own: own, Read: df.opts}
+			rep, err := a.verifyLeak(cmd.Context(), args, incident, evidenceRef, req)
 			if err != nil {
 				return err
 			}
 			a.reportUnread(rep.Unread, rep.Rows) // Verify fails when nothing was read
-			if incident != "" {
-				id, err := leakdesk.ParseIncidentID(incident)
-				if err != nil {
-					return err
-				}
-				svc, err := a.incidents(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if err := svc.AppendEvent(cmd.Context(), leakdesk.NewEvent(id, a.actor, leakdesk.EventLeakVerified, a.now(), rep.Payload())); err != nil {
-					return err
-				}
-			}
 			if a.format == "json" {
 				return writeJSON(a.stdout, rep)
 			}
@@ -106,4 +80,36 @@ read from the incident's evidence (each read logged).`,
 	f.StringVar(&incident, "incident", "", "record the verdict on this incident's timeline (and, without LEAK, read the leak from its evidence)")
 	f.StringVar(&evidenceRef, "evidence", "", "with --incident and no LEAK: which piece of evidence (number or SHA-256 prefix)")
 	return cmd
+}
+
+// verifyLeak draws the verdict on the leak file in args, or, with an
+// incident and no file, on the incident's evidence; with an incident it is
+// recorded there.
+func (a *app) verifyLeak(ctx context.Context, args []string, incident, evidenceRef string, req verdict.Request) (*verdict.Report, error) {
+	if len(args) == 1 {
+		req.Leak = match.Files(args[0])[0]
+	}
+	if incident == "" {
+		if len(args) == 0 {
+			return nil, leakdesk.Errorf(leakdesk.EINVALID, "verify-leak needs the leak: a file, or --incident ID to read it from the incident's evidence")
+		}
+		return verdict.Run(ctx, req)
+	}
+	id, err := leakdesk.ParseIncidentID(incident)
+	if err != nil {
+		return nil, err
+	}
+	incidents, err := a.incidents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc := verdict.NewService(evidence, incidents, a.now)
+	if len(args) == 0 {
+		return svc.VerifyEvidence(ctx, id, evidenceRef, a.actor, req)
+	}
+	return svc.VerifyAndRecord(ctx, id, a.actor, req)
 }
