@@ -146,8 +146,18 @@ func (s *sketcher) rowSet() RowSet {
 	return rs
 }
 
-// addRow adds the e-mails and phones of a row's cells.
+// addRow adds the e-mails and phones of a row: the tokens the reader found
+// in a line of free text, which is one cell ("email:password" in a
+// combolist, whose passwords a reseller changes), or else each cell.
 func (s *sketcher) addRow(row dump.Row) {
+	if len(row.Tokens) > 0 {
+		for _, t := range row.Tokens {
+			if t.Kind == dump.TokenEmail || t.Kind == dump.TokenPhone {
+				s.addCell(t.Value)
+			}
+		}
+		return
+	}
 	for _, c := range row.Cells {
 		s.addCell(c)
 	}

@@ -88,3 +88,55 @@ func TestRecutLeakIsContainedInTheOriginal(t *testing.T) {
 		}
 	}
 }
+
+// TestResoldCombolistIsRecycled: a mixed dump sold again with new
+// passwords, reordered and cut by a fifth, is recycled from the first:
+// a line of free text is sketched by its addresses and numbers, not as
+// one value.
+func TestResoldCombolistIsRecycled(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	var first, resold strings.Builder
+	// A mixed dump, as forums sell them: mostly combolist lines, some
+	// person rows and JSON lines, read as free text.
+	line := func(b *strings.Builder, i int, password string) {
+		switch i % 10 {
+		case 0:
+			fmt.Fprintf(b, "Name%d;Surname%d;;+33 6 12 %02d %02d %02d;Lyon\n", i, i, i/10000%100, i/100%100, i%100)
+		case 1:
+			fmt.Fprintf(b, "{\"login\": \"user%d@mail.example\", \"hash\": \"%s\"}\n", i, password)
+		default:
+			fmt.Fprintf(b, "user%d@mail.example:%s\n", i, password)
+		}
+	}
+	for i := range 4000 {
+		line(&first, i, fmt.Sprintf("secret%d", i))
+	}
+	for _, i := range rng.Perm(4000) {
+		if rng.IntN(5) != 0 {
+			line(&resold, i, fmt.Sprintf("Summer2026!%d", rng.IntN(1000)))
+		}
+	}
+	r, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := match.NewNormaliser("FR")
+	sets := map[string]RowSet{}
+	for name, text := range map[string]string{"first": first.String(), "resold": resold.String()} {
+		path := filepath.Join(t.TempDir(), name+".txt")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if sets[name], err = ReadRowSet(ctx, r, n, match.Files(path)[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := sets["first"].Distinct; d < 3600 || d > 4400 {
+		t.Errorf("the first combolist holds about 4,000 distinct addresses, estimated %d", d)
+	}
+	if c := Containment(sets["resold"], sets["first"]); c < 0.9 {
+		t.Errorf("containment of the resold list in the first = %.3f, want at least 0.9", c)
+	}
+}
