@@ -20,7 +20,7 @@ func (s *Services) ReportInput(ctx context.Context, id int64, now time.Time) (Re
 	if err != nil {
 		return ReportInput{}, err
 	}
-	record, err := s.recordState(ctx, id)
+	record, err := s.recordState(ctx, sum.Incident, now)
 	if err != nil {
 		return ReportInput{}, err
 	}

@@ -3,6 +3,8 @@ package rules
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -15,8 +17,49 @@ type RecordState struct {
 	Signed *leakdesk.SignedState // nil when no signing key is configured
 }
 
-// recordState checks incident id's record as a report is assembled.
-func (s *Services) recordState(ctx context.Context, id int64) (*RecordState, error) {
+// recordCheckAge is how long a report may reuse the check of a record
+// whose timeline has not grown since: checking reads every event and every
+// delivery, a second or more for a large campaign, and the reports page
+// is read again and again.
+const recordCheckAge = time.Minute
+
+// recordChecks keeps the latest check of each incident's record.
+type recordChecks struct {
+	mu     sync.Mutex
+	latest map[int64]recordCheck
+}
+
+type recordCheck struct {
+	events int64 // the timeline's length when checked
+	at     time.Time
+	state  *RecordState
+}
+
+// recordState checks incident inc's record as a report is assembled, or
+// reuses a check made less than recordCheckAge ago at the same length: a
+// side table edited behind leakdesk's back is then named within that time.
+func (s *Services) recordState(ctx context.Context, inc *leakdesk.Incident, now time.Time) (*RecordState, error) {
+	s.checks.mu.Lock()
+	c, ok := s.checks.latest[inc.ID]
+	s.checks.mu.Unlock()
+	if ok && c.events == inc.EventCount && now.Sub(c.at) >= 0 && now.Sub(c.at) < recordCheckAge {
+		return c.state, nil
+	}
+	st, err := s.checkRecord(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.checks.mu.Lock()
+	defer s.checks.mu.Unlock()
+	if s.checks.latest == nil {
+		s.checks.latest = map[int64]recordCheck{}
+	}
+	s.checks.latest[inc.ID] = recordCheck{events: inc.EventCount, at: now, state: st}
+	return st, nil
+}
+
+// checkRecord checks incident id's chain, side tables and signatures.
+func (s *Services) checkRecord(ctx context.Context, id int64) (*RecordState, error) {
 	chain, err := s.Incidents.VerifyTimeline(ctx, id)
 	if err != nil {
 		return nil, err

@@ -16,4 +16,6 @@ type Services struct {
 	// Signatures, when a signing key is configured, says how far each
 	// timeline is signed; reports state it (package proof's).
 	Signatures leakdesk.SignatureChecker
+
+	checks recordChecks
 }

@@ -248,3 +248,34 @@ func TestReportInput(t *testing.T) {
 		}
 	})
 }
+
+// TestReportChecksTheRecord: a report says the record holds, and names a
+// side table edited behind leakdesk's back once the check it may reuse,
+// made at the same timeline length, is a minute old.
+func TestReportChecksTheRecord(t *testing.T) {
+	eachStore(t, func(t *testing.T, d *desk) {
+		ctx := context.Background()
+		inc := d.newIncident(t)
+		now := time.Now()
+		in, err := d.svc.ReportInput(ctx, inc.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Record == nil || !in.Record.Chain.OK || in.Record.Signed != nil {
+			t.Fatalf("a fresh incident's record: %+v", in.Record)
+		}
+		closeBehindItsBack := `UPDATE incidents SET status = 'closed' WHERE id = ?`
+		if d.db.Dialect() == "postgres" {
+			closeBehindItsBack = `UPDATE incidents SET status = 'closed' WHERE id = $1`
+		}
+		if _, err := d.db.SQL().ExecContext(ctx, closeBehindItsBack, inc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if in, err = d.svc.ReportInput(ctx, inc.ID, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if in.Record.Chain.OK || len(in.Record.Chain.Disagreements) != 1 {
+			t.Fatalf("a report a minute after a direct close: %+v", in.Record.Chain)
+		}
+	})
+}
