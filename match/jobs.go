@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/leakdesk/leakdesk/internal/riverdb"
 )
 
 // QueueName is the River queue of distributed matching, apart from
@@ -93,17 +91,9 @@ type QueueConfig struct {
 // NewQueue opens the match queue on db ("sqlite" or "postgres"), creating
 // River's tables if needed.
 func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) (*Queue, error) {
-	var driver riverdriver.Driver[*sql.Tx]
-	switch dialect {
-	case "sqlite":
-		driver = riversqlite.New(db)
-	case "postgres":
-		driver = riverdatabasesql.New(db)
-	default:
-		return nil, fmt.Errorf("match queue: unknown dialect %q", dialect)
-	}
-	if err := migrateRiver(ctx, driver, cfg.Logger); err != nil {
-		return nil, err
+	driver, err := riverdb.Open(ctx, db, dialect, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("match queue: %w", err)
 	}
 	rescue := cmp.Or(cfg.RescueAfter, time.Hour)
 	rc := &river.Config{
@@ -131,30 +121,6 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 		return nil, fmt.Errorf("match queue: %w", err)
 	}
 	return &Queue{client: client}, nil
-}
-
-// migrateRiver creates River's tables. Workers started together race to
-// create them; each migration runs in a transaction, so the losers find
-// the tables made when they try again.
-func migrateRiver(ctx context.Context, driver riverdriver.Driver[*sql.Tx], log *slog.Logger) error {
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
-	if err != nil {
-		return fmt.Errorf("match queue: %w", err)
-	}
-	for attempt := 1; ; attempt++ {
-		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
-		if err == nil {
-			return nil
-		}
-		if attempt == 5 {
-			return fmt.Errorf("match queue: create River's tables: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-		}
-	}
 }
 
 // EnqueuePiece is a leakdesk.MatchEnqueueFunc for piece jobs.

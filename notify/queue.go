@@ -9,13 +9,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/riverdb"
 )
 
 // QueueName is the River queue that notices go through.
@@ -67,21 +64,9 @@ type Queue struct {
 // NewQueue opens the queue on db, creating River's tables if needed. With a
 // nil worker it can only enqueue; with one it can also Start working.
 func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Queue, error) {
-	var driver riverdriver.Driver[*sql.Tx]
-	switch cfg.Dialect {
-	case "sqlite":
-		driver = riversqlite.New(db)
-	case "postgres":
-		driver = riverdatabasesql.New(db)
-	default:
-		return nil, fmt.Errorf("queue: unknown dialect %q", cfg.Dialect)
-	}
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
+	driver, err := riverdb.Open(ctx, db, cfg.Dialect, quiet(cfg.Logger))
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("queue: create River's tables: %w", err)
 	}
 	conns := max(cfg.Connections, 1)
 	rc := &river.Config{

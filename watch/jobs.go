@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/leakdesk/leakdesk/internal/riverdb"
 )
 
 // QueueName is the River queue of triage and alert jobs, apart from
@@ -64,21 +62,9 @@ type Queue struct {
 // River's tables if needed. With nil workers it can only enqueue; with
 // them, it works the queues named.
 func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Workers, queues []string, maxWorkers int, rescueAfter time.Duration, log *slog.Logger) (*Queue, error) {
-	var driver riverdriver.Driver[*sql.Tx]
-	switch dialect {
-	case "sqlite":
-		driver = riversqlite.New(db)
-	case "postgres":
-		driver = riverdatabasesql.New(db)
-	default:
-		return nil, fmt.Errorf("watch queue: unknown dialect %q", dialect)
-	}
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	driver, err := riverdb.Open(ctx, db, dialect, log)
 	if err != nil {
 		return nil, fmt.Errorf("watch queue: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("watch queue: create River's tables: %w", err)
 	}
 	rc := &river.Config{
 		Logger:            log,
