@@ -80,6 +80,11 @@ func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence
 	for _, e := range alarm.Exports {
 		names = append(names, e.ID+" ("+e.Recipient+")")
 	}
+	if len(names) == 0 {
+		// The address is in the decoy pool, but no export drew it: the
+		// list was guessed from the pool's pattern, or kept from elsewhere.
+		names = []string{"none of the recorded exports held it"}
+	}
 	n := watch.Notice{
 		Key:     "decoy-" + blob.SHA256[:16],
 		Subject: fmt.Sprintf("leakdesk alarm: decoy %s contacted by %s", strings.Join(hits, ", "), kind),

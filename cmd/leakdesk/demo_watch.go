@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
 	"net/smtp"
 	"os"
 	"path/filepath"
@@ -171,12 +177,20 @@ func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService,
 	if err != nil {
 		return err
 	}
-	// The decoy planted in the fewest exports names the fewest; the first
-	// by address among them, so that a seed always mails the same one.
+	// The decoy written into the fewest export files names the fewest; the
+	// first by address among them, so that a seed always mails the same
+	// one. An export's decoy set is the pool its decoys were drawn from,
+	// not what its file holds: a decoy of the pool that no file holds is
+	// carried by no export.
 	carriers := map[string]int{}
 	for _, e := range list {
+		file, err := os.ReadFile(e.File)
+		if err != nil {
+			continue // an export written elsewhere
+		}
+		file = bytes.ToLower(file) // exports may write an address's case as people do
 		for _, c := range e.DecoyContacts {
-			if strings.HasSuffix(c.Email, "@"+demoDomain) {
+			if strings.HasSuffix(c.Email, "@"+demoDomain) && bytes.Contains(file, []byte(strings.ToLower(c.Email))) {
 				carriers[c.Email]++
 			}
 		}
@@ -202,7 +216,11 @@ func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService,
 			if err != nil {
 				return "", false, err
 			}
-			if _, rest, ok := strings.Cut(string(data), "Exports that carried it: "); ok {
+			text, err := plainText(data)
+			if err != nil {
+				return "", false, fmt.Errorf("read the alarm mail %s: %w", f, err)
+			}
+			if _, rest, ok := strings.Cut(text, "Exports that carried it: "); ok {
 				line, _, _ := strings.Cut(rest, "\n")
 				return strings.TrimSuffix(strings.TrimSpace(line), "."), true, nil
 			}
@@ -221,6 +239,38 @@ func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService,
 	}
 	a.say("    Alarm mailed: the exports that carried it are %s. Incident %s proposed.", line, proposed[0].PublicID())
 	return nil
+}
+
+// plainText returns the text/plain body of a message, decoded: mail
+// writers wrap long lines with quoted-printable soft breaks.
+func plainText(data []byte) (string, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return "", err
+	}
+	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(mediaType, "multipart/") {
+		body := io.Reader(msg.Body)
+		if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			body = quotedprintable.NewReader(body)
+		}
+		text, err := io.ReadAll(body)
+		return string(text), err
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		part, err := parts.NextPart() // decodes quoted-printable itself
+		if err != nil {
+			return "", err
+		}
+		if strings.HasPrefix(part.Header.Get("Content-Type"), "text/plain") {
+			text, err := io.ReadAll(part)
+			return string(text), err
+		}
+	}
 }
 
 // demoShare writes the incident for CERTs as a STIX 2.1 bundle.

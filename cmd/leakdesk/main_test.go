@@ -361,7 +361,8 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{"15. Finding out first", "Alert mailed to dpo@example.org", "Incident INC-0002 proposed", "seen on",
 		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "18. For CERTs"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("demo output lacks %q", want)
+			_, steps, _ := strings.Cut(out, "15. Finding out first")
+			t.Errorf("demo output lacks %q:\n15. Finding out first%s", want, steps)
 		}
 	}
 	stix, err := os.ReadFile(filepath.Join(c.env["LEAKDESK_DATA"], "demo", "seed-5", "share.stix.json"))
