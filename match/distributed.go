@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
@@ -131,6 +132,7 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 		return err
 	}
 	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
+	began := time.Now()
 	partial, err := scanner.ScanPiece(ctx, p)
 	if err != nil {
 		return err
@@ -141,7 +143,7 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	}
 	stored, err := d.runs.CompleteMatchPiece(ctx, runID, seq, b, merge)
 	if stored {
-		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows)
+		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows, "partial_bytes", len(b), "seconds", time.Since(began).Seconds())
 	}
 	return err
 }
@@ -157,6 +159,7 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	if !run.MergedAt.IsZero() {
 		return nil
 	}
+	began := time.Now()
 	raw, err := d.runs.MatchPartials(ctx, runID)
 	if err != nil {
 		return err
@@ -192,7 +195,8 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	}
 	done, err := d.runs.CompleteMatchRun(ctx, runID, out.Findings)
 	if done {
-		d.logger.Info("match run merged", "run", runID, "incident", run.IncidentID, "rows", out.Findings.Rows, "contacts", len(out.Findings.Contacts))
+		d.logger.Info("match run merged", "run", runID, "incident", run.IncidentID, "pieces", len(partials), "rows", out.Findings.Rows,
+			"contacts", len(out.Findings.Contacts), "seconds", time.Since(began).Seconds())
 	}
 	return err
 }
@@ -216,10 +220,12 @@ func (d *Distributor) scannerOf(ctx context.Context, runID int64) (*Scanner, *Ma
 	if d.spec == string(key) {
 		return d.scanner, d.matched, nil
 	}
+	began := time.Now()
 	scanner, matched, err := d.svc.ScannerFor(ctx, spec.request(d.read))
 	if err != nil {
 		return nil, nil, err
 	}
+	d.logger.Info("scanner ready", "run", runID, "seconds", time.Since(began).Seconds())
 	d.spec, d.scanner, d.matched = string(key), scanner, matched
 	return scanner, matched, nil
 }

@@ -317,6 +317,10 @@ func (f *distributeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.every, "progress-every", 2*time.Second, "with --distribute, how often progress is shown while waiting")
 }
 
+// mergedPoll is how often a waiting match looks whether its run is
+// merged: one indexed row read, cheap beside what the workers do.
+const mergedPoll = 100 * time.Millisecond
+
 // matchDistributed starts a distributed run of req and waits for its
 // merged findings, showing progress on stderr.
 func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
@@ -334,8 +338,12 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		return nil, err
 	}
 	fmt.Fprintf(a.stderr, "match run %d: %d pieces, %s; waiting for workers (leakdesk worker)\n", run.ID, run.Pieces, showBytes(run.Bytes))
-	tick := time.NewTicker(f.every)
+	// The run is looked at more often than progress is shown, so that the
+	// findings are printed as soon as they are merged: a small run would
+	// otherwise wait up to --progress-every for nothing.
+	tick := time.NewTicker(min(f.every, mergedPoll))
 	defer tick.Stop()
+	shown := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -346,7 +354,10 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
 			return nil, err
 		}
-		fmt.Fprintln(a.stderr, describeProgress(run, time.Now()))
+		if now := time.Now(); run.Findings != nil || now.Sub(shown) >= f.every {
+			fmt.Fprintln(a.stderr, describeProgress(run, now))
+			shown = now
+		}
 		if run.Findings == nil {
 			continue
 		}
