@@ -15,6 +15,8 @@ type Partial struct {
 	Rows    int64             `json:"rows"`
 	Unread  []leakdesk.Unread `json:"unread"`
 	Workers []PartialWorker   `json:"workers"`
+	// Range is, for a piece of a cut file, what reading it met.
+	Range *RangeRead `json:"range,omitempty"`
 }
 
 // PartialWorker is one scan worker's share of a piece.
@@ -93,7 +95,9 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 	var accs []*acc
 	var offset int64
 	unread := []leakdesk.Unread{}
+	var cut cutFiles
 	for _, p := range partials {
+		unread = append(unread, cut.next(p)...)
 		for _, w := range p.Workers {
 			a, err := s.accOf(w, offset, byID)
 			if err != nil {
@@ -104,6 +108,7 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 		offset += p.Rows
 		unread = append(unread, p.Unread...)
 	}
+	unread = append(unread, cut.end()...)
 	res := s.result(offset, accs)
 	res.Leaks, res.Unread = leaks, unread
 	return res, nil

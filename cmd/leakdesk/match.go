@@ -77,7 +77,8 @@ how far a run is. See docs/distributed.md.`,
 				if svc, err = a.matchService(ctx); err != nil {
 					return err
 				}
-				if len(args) == 0 {
+				// Distributed, the workers read the evidence (matchDistributed).
+				if len(args) == 0 && !dist.on {
 					if req.Leaks, err = a.evidenceLeaks(ctx, req.Incident); err != nil {
 						return err
 					}
@@ -333,7 +334,13 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		return nil, err
 	}
 	runs := store.NewMatchRunService(db)
-	run, err := match.NewDistributor(runs, req.Read, a.logger).Start(ctx, req, f.pieceSize, q.EnqueuePiece)
+	d := match.NewDistributor(runs, nil, req.Read, a.actor, a.logger)
+	var run *leakdesk.MatchRun
+	if len(req.Leaks) == 0 {
+		run, err = a.startEvidenceRun(ctx, d, req, q)
+	} else {
+		run, err = d.Start(ctx, req, f.pieceSize, q.EnqueuePiece)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -366,6 +373,20 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		}
 		return run.Findings, nil
 	}
+}
+
+// startEvidenceRun starts a run of the incident's evidence, which the
+// workers read through the vault, each read logged.
+func (a *app) startEvidenceRun(ctx context.Context, d *match.Distributor, req match.Request, q *match.Queue) (*leakdesk.MatchRun, error) {
+	svc, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := leakdesk.FindSomeEvidence(ctx, svc, req.Incident)
+	if err != nil {
+		return nil, err
+	}
+	return d.StartEvidence(ctx, req, evidence, q.EnqueuePiece)
 }
 
 // showMatchProgress prints how far a run is.
