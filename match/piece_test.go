@@ -21,7 +21,7 @@ import (
 
 // bigLeaks writes a registry and two leaks large enough to be split: the
 // registry-shaped contact CSV and a mixed forum dump.
-func bigLeaks(t *testing.T) (registry string, leaks []string) {
+func bigLeaks(t testing.TB) (registry string, leaks []string) {
 	t.Helper()
 	s, err := sample.Generate(sample.Config{Seed: 3, Organisations: 30})
 	if err != nil {
