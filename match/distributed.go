@@ -199,6 +199,7 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 		if err := json.Unmarshal(b, partials[i]); err != nil {
 			return fmt.Errorf("decode partial findings of piece %d of match run %d: %w", i, runID, err)
 		}
+		raw[i] = nil // the merge holds every piece at once: not twice
 	}
 	scanner, matched, err := d.scannerOf(ctx, run)
 	if err != nil {
