@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
@@ -18,21 +19,25 @@ import (
 // stores the findings of one scan of the whole leak, once.
 type Distributor struct {
 	runs   leakdesk.MatchRunService
+	vault  Vault
 	read   dump.Options // this process's own: its workers, spool, archive password
+	actor  string       // who this process acts as, when it reads evidence
 	svc    *Service
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	spec    string // the run spec the scanner was made for
-	scanner *Scanner
-	matched *Matched
+	mu       sync.Mutex
+	spec     string // the run spec the scanner was made for
+	scanner  *Scanner
+	matched  *Matched
+	evidence leakdesk.EvidenceService // once the vault is opened
 }
 
 // NewDistributor returns a distributor over runs; read gives this
 // process's own reading options (Workers, SpoolDir, Password), which a
-// run's spec does not carry.
-func NewDistributor(runs leakdesk.MatchRunService, read dump.Options, logger *slog.Logger) *Distributor {
-	return &Distributor{runs: runs, read: read, svc: NewService(nil, logger), logger: logger}
+// run's spec does not carry. vault opens the evidence that runs of an
+// incident's evidence read (nil: this process reads none), as actor.
+func NewDistributor(runs leakdesk.MatchRunService, vault Vault, read dump.Options, actor string, logger *slog.Logger) *Distributor {
+	return &Distributor{runs: runs, vault: vault, read: read, actor: actor, svc: NewService(nil, logger), logger: logger}
 }
 
 // runSpec is what every worker needs to match a run's pieces as one
@@ -45,6 +50,9 @@ type runSpec struct {
 	History         string          `json:"history,omitempty"`
 	Leaks           []string        `json:"leaks"`
 	Limits          readLimits      `json:"limits"`
+	// FromVault says that the leaks are an incident's evidence, read
+	// through the vault, which workers then open.
+	FromVault bool `json:"from_vault,omitempty"`
 }
 
 type readLimits struct {
@@ -71,18 +79,16 @@ func (s runSpec) request(own dump.Options) Request {
 // Start cuts r's leaks into pieces of about pieceSize bytes and records
 // the run, each piece enqueued (enqueue) in the same transaction.
 func (d *Distributor) Start(ctx context.Context, r Request, pieceSize int64, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
-	if r.EstimateWeights {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "weights cannot be estimated when the leak is matched in pieces; match it in one process")
+	spec, err := specOf(r)
+	if err != nil {
+		return nil, err
 	}
-	spec := runSpec{Registry: r.Registry, RegistryOptions: r.RegistryOptions, PastExports: r.PastExports, History: r.History}
 	for _, src := range r.Leaks {
 		if src.Open != nil {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is read from a stream (evidence in the vault): only files that every worker can open are matched in pieces", src.Name)
 		}
 		spec.Leaks = append(spec.Leaks, src.Path)
 	}
-	o := r.Read
-	spec.Limits = readLimits{o.MaxExpandedBytes, o.MaxRatio, o.MaxDepth, o.MaxRecordBytes, o.MaxJSONDepth, o.MaxCellLines, o.Region}
 	reader, err := dump.NewReader(r.Read)
 	if err != nil {
 		return nil, err
@@ -91,7 +97,24 @@ func (d *Distributor) Start(ctx context.Context, r Request, pieceSize int64, enq
 	if err != nil {
 		return nil, err
 	}
+	return d.start(ctx, r, spec, pieces, enqueue)
+}
+
+// specOf is what the workers need of r.
+func specOf(r Request) (runSpec, error) {
+	if r.EstimateWeights {
+		return runSpec{}, leakdesk.Errorf(leakdesk.EINVALID, "weights cannot be estimated when the leak is matched in pieces; match it in one process")
+	}
+	o := r.Read
+	return runSpec{Registry: r.Registry, RegistryOptions: r.RegistryOptions, PastExports: r.PastExports, History: r.History,
+		Limits: readLimits{o.MaxExpandedBytes, o.MaxRatio, o.MaxDepth, o.MaxRecordBytes, o.MaxJSONDepth, o.MaxCellLines, o.Region}}, nil
+}
+
+// start records the run of spec cut into pieces, each piece enqueued in
+// the same transaction.
+func (d *Distributor) start(ctx context.Context, r Request, spec runSpec, pieces []Piece, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
 	run := &leakdesk.MatchRun{IncidentID: r.Incident, Actor: r.Actor}
+	var err error
 	if run.Spec, err = json.Marshal(spec); err != nil {
 		return nil, fmt.Errorf("encode match run: %w", err)
 	}
@@ -126,11 +149,19 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	if err := json.Unmarshal(piece.Spec, &p); err != nil {
 		return fmt.Errorf("decode piece %d of match run %d: %w", seq, runID, err)
 	}
-	scanner, _, err := d.scannerOf(ctx, runID)
+	run, err := d.runs.FindMatchRun(ctx, runID)
 	if err != nil {
 		return err
 	}
+	scanner, _, err := d.scannerOf(ctx, run)
+	if err != nil {
+		return err
+	}
+	if p.Evidence != nil {
+		p.open = d.openEvidence(ctx, run, p)
+	}
 	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
+	began := time.Now()
 	partial, err := scanner.ScanPiece(ctx, p)
 	if err != nil {
 		return err
@@ -141,7 +172,7 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	}
 	stored, err := d.runs.CompleteMatchPiece(ctx, runID, seq, b, merge)
 	if stored {
-		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows)
+		d.logger.Info("piece matched", "run", runID, "piece", seq, "rows", partial.Rows, "partial_bytes", len(b), "seconds", time.Since(began).Seconds())
 	}
 	return err
 }
@@ -157,6 +188,7 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	if !run.MergedAt.IsZero() {
 		return nil
 	}
+	began := time.Now()
 	raw, err := d.runs.MatchPartials(ctx, runID)
 	if err != nil {
 		return err
@@ -167,8 +199,9 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 		if err := json.Unmarshal(b, partials[i]); err != nil {
 			return fmt.Errorf("decode partial findings of piece %d of match run %d: %w", i, runID, err)
 		}
+		raw[i] = nil // the merge holds every piece at once: not twice
 	}
-	scanner, matched, err := d.scannerOf(ctx, runID)
+	scanner, matched, err := d.scannerOf(ctx, run)
 	if err != nil {
 		return err
 	}
@@ -192,7 +225,8 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	}
 	done, err := d.runs.CompleteMatchRun(ctx, runID, out.Findings)
 	if done {
-		d.logger.Info("match run merged", "run", runID, "incident", run.IncidentID, "rows", out.Findings.Rows, "contacts", len(out.Findings.Contacts))
+		d.logger.Info("match run merged", "run", runID, "incident", run.IncidentID, "pieces", len(partials), "rows", out.Findings.Rows,
+			"contacts", len(out.Findings.Contacts), "seconds", time.Since(began).Seconds())
 	}
 	return err
 }
@@ -200,14 +234,10 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 // scannerOf returns the scanner for a run's spec: a worker serves runs
 // against the same registry without loading it again. This is where the
 // registry is loaded, and where a prebuilt index would be opened.
-func (d *Distributor) scannerOf(ctx context.Context, runID int64) (*Scanner, *Matched, error) {
-	run, err := d.runs.FindMatchRun(ctx, runID)
-	if err != nil {
-		return nil, nil, err
-	}
+func (d *Distributor) scannerOf(ctx context.Context, run *leakdesk.MatchRun) (*Scanner, *Matched, error) {
 	var spec runSpec
 	if err := json.Unmarshal(run.Spec, &spec); err != nil {
-		return nil, nil, fmt.Errorf("decode match run %d: %w", runID, err)
+		return nil, nil, fmt.Errorf("decode match run %d: %w", run.ID, err)
 	}
 	spec.Leaks = nil // the registry does not depend on the leaks
 	key, _ := json.Marshal(spec)
@@ -216,10 +246,21 @@ func (d *Distributor) scannerOf(ctx context.Context, runID int64) (*Scanner, *Ma
 	if d.spec == string(key) {
 		return d.scanner, d.matched, nil
 	}
-	scanner, matched, err := d.svc.ScannerFor(ctx, spec.request(d.read))
+	read := d.read
+	if spec.FromVault {
+		// Decrypted evidence spools in the vault, as when one process reads it.
+		spool, err := d.openVault(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		read.SpoolDir = spool
+	}
+	began := time.Now()
+	scanner, matched, err := d.svc.ScannerFor(ctx, spec.request(read))
 	if err != nil {
 		return nil, nil, err
 	}
+	d.logger.Info("scanner ready", "run", run.ID, "seconds", time.Since(began).Seconds())
 	d.spec, d.scanner, d.matched = string(key), scanner, matched
 	return scanner, matched, nil
 }

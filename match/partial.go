@@ -15,6 +15,8 @@ type Partial struct {
 	Rows    int64             `json:"rows"`
 	Unread  []leakdesk.Unread `json:"unread"`
 	Workers []PartialWorker   `json:"workers"`
+	// Range is, for a piece of a cut file, what reading it met.
+	Range *RangeRead `json:"range,omitempty"`
 }
 
 // PartialWorker is one scan worker's share of a piece.
@@ -58,16 +60,24 @@ type PartialPerson struct {
 	Fields []string              `json:"fields"`
 }
 
-// partial saves what accs gathered over rows records.
+// partial saves what accs gathered over rows records. The contacts of
+// all the piece's scan workers are saved once, with the first worker's
+// share: merging them is the same whatever the grouping (rows and fields
+// joined, the best link kept by weight, then by row), and a contact
+// linked by every worker would otherwise be saved, with its evidence,
+// once per worker.
 func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Partial {
 	p := &Partial{Rows: rows, Unread: unread}
-	for _, a := range accs {
+	contacts := joinContacts(accs)
+	for i, a := range accs {
 		u := &a.unlinked
 		w := PartialWorker{Matched: a.matched, Invalid: a.invalid, Review: a.review, FormerRows: u.formerRows, UnknownRows: u.unknownRows,
 			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows, UnknownOverflow: u.unknownOverflow}
-		for c, ca := range a.contacts {
-			w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
-				Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
+		if i == 0 {
+			for c, ca := range contacts {
+				w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
+					Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
+			}
 		}
 		for i, pa := range u.former {
 			w.Former = append(w.Former, PartialPerson{Past: i, Person: pa.person, Fields: slices.Sorted(maps.Keys(pa.fields))})
@@ -79,6 +89,26 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 		p.Workers = append(p.Workers, w)
 	}
 	return p
+}
+
+// joinContacts joins the contacts the workers of accs linked rows to.
+func joinContacts(accs []*acc) map[*Contact]*contactAcc {
+	joined := map[*Contact]*contactAcc{}
+	for _, a := range accs {
+		for c, ca := range a.contacts {
+			j := joined[c]
+			if j == nil {
+				joined[c] = &contactAcc{best: ca.best, bestRow: ca.bestRow, rows: slices.Clone(ca.rows), fields: maps.Clone(ca.fields)}
+				continue
+			}
+			j.rows = append(j.rows, ca.rows...)
+			maps.Copy(j.fields, ca.fields)
+			if j.better(ca.best.Weight, ca.bestRow) {
+				j.best, j.bestRow = ca.best, ca.bestRow
+			}
+		}
+	}
+	return joined
 }
 
 // Merge puts the partials of a leak's pieces, in reading order, together
@@ -93,7 +123,9 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 	var accs []*acc
 	var offset int64
 	unread := []leakdesk.Unread{}
+	var cut cutFiles
 	for _, p := range partials {
+		unread = append(unread, cut.next(p)...)
 		for _, w := range p.Workers {
 			a, err := s.accOf(w, offset, byID)
 			if err != nil {
@@ -104,6 +136,7 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 		offset += p.Rows
 		unread = append(unread, p.Unread...)
 	}
+	unread = append(unread, cut.end()...)
 	res := s.result(offset, accs)
 	res.Leaks, res.Unread = leaks, unread
 	return res, nil

@@ -2,6 +2,7 @@ package match
 
 import (
 	"context"
+	"io"
 	"os"
 
 	"github.com/leakdesk/leakdesk"
@@ -18,6 +19,11 @@ type Piece struct {
 	Layout *dump.Layout `json:"layout,omitempty"`
 	Start  int64        `json:"start"`
 	End    int64        `json:"end"` // a whole file's size
+	// Evidence, for a piece of an incident's evidence, names it in the
+	// vault; File is then its label.
+	Evidence *EvidencePiece `json:"evidence,omitempty"`
+
+	open func() (io.ReadCloser, error) // reads Evidence, logged
 }
 
 // Split cuts the files into pieces of about size bytes, in reading order:
@@ -61,17 +67,32 @@ func (s *Scanner) ScanPiece(ctx context.Context, p Piece) (*Partial, error) {
 		rows += n
 		return err
 	}
-	unread := []leakdesk.Unread{}
 	if p.Layout == nil {
-		files, err := dump.Unreads(readSource(ctx, s.reader, Source{Name: p.File, Path: p.File}, visit))
+		src := Source{Name: p.File, Path: p.File}
+		if p.Evidence != nil {
+			if p.open == nil {
+				return nil, leakdesk.Errorf(leakdesk.EINVALID, "evidence %s is read through the vault, which is not open", p.File)
+			}
+			src = Source{Name: p.File, Open: p.open}
+		}
+		unread, err := dump.Unreads(readSource(ctx, s.reader, src, visit))
 		if err != nil {
 			return nil, err
 		}
-		unread = files
-	} else if err := s.reader.ReadRange(ctx, p.File, *p.Layout, p.Start, p.End, visit); err != nil {
+		return s.partial(rows, accs, unread), nil
+	}
+	var met *RangeRead
+	err := s.reader.ReadRange(ctx, p.File, *p.Layout, p.Start, p.End, func(t *dump.Table) error {
+		err := visit(t)
+		met = rangeReadOf(p, t)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return s.partial(rows, accs, unread), nil
+	partial := s.partial(rows, accs, []leakdesk.Unread{})
+	partial.Range = met
+	return partial, nil
 }
 
 func (s *Scanner) newAccs() []*acc {

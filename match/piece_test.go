@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
@@ -18,7 +21,7 @@ import (
 
 // bigLeaks writes a registry and two leaks large enough to be split: the
 // registry-shaped contact CSV and a mixed forum dump.
-func bigLeaks(t *testing.T) (registry string, leaks []string) {
+func bigLeaks(t testing.TB) (registry string, leaks []string) {
 	t.Helper()
 	s, err := sample.Generate(sample.Config{Seed: 3, Organisations: 30})
 	if err != nil {
@@ -67,6 +70,29 @@ func TestPiecesMergeToTheWholeScan(t *testing.T) {
 	}
 	want, _ := json.Marshal(whole.Findings)
 
+	out, pieces := scanInPieces(t, svc, req, leaks)
+	if len(pieces) < 4 {
+		t.Fatalf("%d pieces; want each leak cut in several", len(pieces))
+	}
+	if err := svc.Conclude(ctx, req, out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d pieces; %d rows, %d contacts, %d review, %d unknown people", len(pieces), out.Findings.Rows, len(out.Findings.Contacts), len(out.Findings.Review), out.Findings.People.Unknown)
+	got, _ := json.Marshal(out.Findings)
+	if whole.Findings.MatchedRows == 0 || len(whole.Findings.Contacts) == 0 {
+		t.Fatalf("the whole scan found nobody: the test proves nothing")
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("merged findings differ from the whole scan's:\n%s\nwant\n%s", firstDifference(got, want), "")
+	}
+}
+
+// scanInPieces cuts leaks into the smallest pieces, scans them last
+// first, passes their partials through JSON as workers do, and merges
+// them.
+func scanInPieces(t *testing.T, svc *match.Service, req match.Request, leaks []string) (*match.Matched, []match.Piece) {
+	t.Helper()
+	ctx := context.Background()
 	reader, err := dump.NewReader(dump.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,9 +100,6 @@ func TestPiecesMergeToTheWholeScan(t *testing.T) {
 	pieces, err := match.Split(reader, leaks, 1)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(pieces) < 4 {
-		t.Fatalf("%d pieces; want each leak cut in several", len(pieces))
 	}
 	scanner, out, err := svc.ScannerFor(ctx, req)
 	if err != nil {
@@ -102,16 +125,63 @@ func TestPiecesMergeToTheWholeScan(t *testing.T) {
 	if out.Findings, err = scanner.Merge(partials, leaks); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Conclude(ctx, req, out); err != nil {
-		t.Fatal(err)
+	return out, pieces
+}
+
+// TestCutFileOfNoRecordIsUnread: a file cut into pieces none of which
+// holds a record is reported unread, as one read of the whole file
+// reports it, in the same place among the leaks; a file that holds
+// records in any piece is not.
+func TestCutFileOfNoRecordIsUnread(t *testing.T) {
+	t.Parallel()
+	registry, leaks := bigLeaks(t)
+	dir := t.TempDir()
+	blank := strings.Repeat("\n", 3*dump.MinSplit)
+	files := map[string]string{
+		"header-then-blank.csv":   "email;first_name;last_name\n" + blank,
+		"header-then-commas.csv":  "email,name\n" + strings.Repeat(",\n", 2*dump.MinSplit),
+		"blank.txt":               blank,
+		"records-then-blank.csv":  "email;first_name\nsomeone@example.invalid;Zoltan\n" + blank,
+		"blank-then-a-record.csv": "email;first_name\n" + blank + "someone@example.invalid;Zoltan\n",
 	}
-	t.Logf("%d pieces; %d rows, %d contacts, %d review, %d unknown people", len(pieces), out.Findings.Rows, len(out.Findings.Contacts), len(out.Findings.Review), out.Findings.People.Unknown)
-	got, _ := json.Marshal(out.Findings)
-	if whole.Findings.MatchedRows == 0 || len(whole.Findings.Contacts) == 0 {
-		t.Fatalf("the whole scan found nobody: the test proves nothing")
+	var cut []string
+	for name, data := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cut = append(cut, path)
 	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("merged findings differ from the whole scan's:\n%s\nwant\n%s", firstDifference(got, want), "")
+	slices.Sort(cut)
+	svc := match.NewService(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for name, leaks := range map[string][]string{
+		"alone":                 {filepath.Join(dir, "header-then-blank.csv")},
+		"among files that read": append([]string{leaks[1]}, cut...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			req := match.Request{Registry: registry, Leaks: match.Files(leaks...)}
+			whole, wholeErr := svc.Match(context.Background(), req)
+			if whole == nil {
+				t.Fatal(wholeErr)
+			}
+			if len(whole.Findings.Unread) == 0 {
+				t.Fatalf("one read reports nothing unread: the test proves nothing")
+			}
+			out, pieces := scanInPieces(t, svc, req, leaks)
+			if len(pieces) <= len(leaks) {
+				t.Fatalf("%d pieces of %d files: nothing was cut", len(pieces), len(leaks))
+			}
+			err := svc.Conclude(context.Background(), req, out)
+			if leakdesk.ErrorCode(err) != leakdesk.ErrorCode(wholeErr) {
+				t.Errorf("merged: %v; one read: %v", err, wholeErr)
+			}
+			got, _ := json.Marshal(out.Findings)
+			want, _ := json.Marshal(whole.Findings)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("merged findings differ from one read's:\n%s", firstDifference(got, want))
+			}
+			t.Logf("unread: %v", out.Findings.Unread)
+		})
 	}
 }
 

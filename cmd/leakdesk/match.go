@@ -77,7 +77,8 @@ how far a run is. See docs/distributed.md.`,
 				if svc, err = a.matchService(ctx); err != nil {
 					return err
 				}
-				if len(args) == 0 {
+				// Distributed, the workers read the evidence (matchDistributed).
+				if len(args) == 0 && !dist.on {
 					if req.Leaks, err = a.evidenceLeaks(ctx, req.Incident); err != nil {
 						return err
 					}
@@ -317,6 +318,10 @@ func (f *distributeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.every, "progress-every", 2*time.Second, "with --distribute, how often progress is shown while waiting")
 }
 
+// mergedPoll is how often a waiting match looks whether its run is
+// merged: one indexed row read, cheap beside what the workers do.
+const mergedPoll = 100 * time.Millisecond
+
 // matchDistributed starts a distributed run of req and waits for its
 // merged findings, showing progress on stderr.
 func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
@@ -329,13 +334,23 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		return nil, err
 	}
 	runs := store.NewMatchRunService(db)
-	run, err := match.NewDistributor(runs, req.Read, a.logger).Start(ctx, req, f.pieceSize, q.EnqueuePiece)
+	d := match.NewDistributor(runs, nil, req.Read, a.actor, a.logger)
+	var run *leakdesk.MatchRun
+	if len(req.Leaks) == 0 {
+		run, err = a.startEvidenceRun(ctx, d, req, q)
+	} else {
+		run, err = d.Start(ctx, req, f.pieceSize, q.EnqueuePiece)
+	}
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(a.stderr, "match run %d: %d pieces, %s; waiting for workers (leakdesk worker)\n", run.ID, run.Pieces, showBytes(run.Bytes))
-	tick := time.NewTicker(f.every)
+	// The run is looked at more often than progress is shown, so that the
+	// findings are printed as soon as they are merged: a small run would
+	// otherwise wait up to --progress-every for nothing.
+	tick := time.NewTicker(min(f.every, mergedPoll))
 	defer tick.Stop()
+	shown := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -346,7 +361,10 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
 			return nil, err
 		}
-		fmt.Fprintln(a.stderr, describeProgress(run, time.Now()))
+		if now := time.Now(); run.Findings != nil || now.Sub(shown) >= f.every {
+			fmt.Fprintln(a.stderr, describeProgress(run, now))
+			shown = now
+		}
 		if run.Findings == nil {
 			continue
 		}
@@ -355,6 +373,20 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		}
 		return run.Findings, nil
 	}
+}
+
+// startEvidenceRun starts a run of the incident's evidence, which the
+// workers read through the vault, each read logged.
+func (a *app) startEvidenceRun(ctx context.Context, d *match.Distributor, req match.Request, q *match.Queue) (*leakdesk.MatchRun, error) {
+	svc, err := a.evidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := leakdesk.FindSomeEvidence(ctx, svc, req.Incident)
+	if err != nil {
+		return nil, err
+	}
+	return d.StartEvidence(ctx, req, evidence, q.EnqueuePiece)
 }
 
 // showMatchProgress prints how far a run is.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
 )
@@ -30,7 +31,7 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 			if err != nil {
 				return err
 			}
-			d := match.NewDistributor(store.NewMatchRunService(db), df.opts, a.logger)
+			d := match.NewDistributor(store.NewMatchRunService(db), a.workerVault, df.opts, a.actor, a.logger)
 			q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Distributor: d, Jobs: jobs, RescueAfter: rescue, Logger: a.logger})
 			if err != nil {
 				return err
@@ -42,6 +43,17 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 	cmd.Flags().IntVar(&jobs, "jobs", 1, "how many pieces this worker matches at once (each uses --workers goroutines)")
 	cmd.Flags().DurationVar(&rescue, "rescue-after", time.Hour, "how long a piece may run before it is taken as cut short by a crash and matched again; longer than any piece takes")
 	return cmd
+}
+
+// workerVault opens the evidence vault when a worker first takes a piece
+// of an incident's evidence: a worker that never does needs no key.
+func (a *app) workerVault(ctx context.Context) (leakdesk.EvidenceService, string, error) {
+	evidence, err := a.evidence(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	spool, err := a.evidenceSpool()
+	return evidence, spool, err
 }
 
 // workUntilDone works the queue until ctx ends, then lets running pieces
