@@ -26,12 +26,16 @@ const MaxPortalLifetime = 365 * 24 * time.Hour
 const MaxQuestionLength = 4000
 
 // PortalLink is one organisation's link to its page about an incident.
-// The secret is shown once, when the link is made; only its hash is kept.
+// Its secret is derived from a key of the incident, the organisation and
+// the generation, so that sending a notice can put it in the mail; only
+// its hash is stored. Issuing the organisation a new link makes a new
+// generation and withdraws the earlier ones.
 type PortalLink struct {
 	ID           int64     `json:"id"`
 	IncidentID   int64     `json:"-"`
 	OrgID        string    `json:"org_id"`
 	Organisation string    `json:"organisation"`
+	Generation   int64     `json:"generation"` // 0: a link drawn at random, before links were derived
 	CreatedBy    string    `json:"created_by"`
 	CreatedAt    time.Time `json:"created_at"`
 	ExpiresAt    time.Time `json:"expires_at"`
@@ -116,11 +120,20 @@ type PortalView struct {
 
 // PortalService keeps the portal's links and questions.
 type PortalService interface {
-	// IssuePortalLink makes a link for an organisation of the incident's
-	// recipients, valid for lifetime, and returns it with its secret,
-	// shown this once. EINVALID for a lifetime out of bounds; ENOTFOUND
-	// for an organisation none of the recipients belongs to.
+	// IssuePortalLink makes a link of a new generation for an organisation
+	// of the incident's recipients, valid for lifetime, withdraws its
+	// earlier links, and returns it with its secret. EINVALID for a
+	// lifetime out of bounds; ENOTFOUND for an organisation none of the
+	// recipients belongs to.
 	IssuePortalLink(ctx context.Context, incidentID int64, orgID string, lifetime time.Duration, actor string) (*PortalLink, string, error)
+	// EnsurePortalLinks issues a link, valid for lifetime, to every
+	// organisation of the incident's recipients that has no live derived
+	// link, and returns how many it issued.
+	EnsurePortalLinks(ctx context.Context, incidentID int64, lifetime time.Duration, actor string) (issued int, err error)
+	// LivePortalLink returns the organisation's live derived link with
+	// its secret, recomputed: what a notice to its people carries.
+	// ENOTFOUND when it has none.
+	LivePortalLink(ctx context.Context, incidentID int64, orgID string) (*PortalLink, string, error)
 	// RevokePortalLink stops a link of the incident at once. ENOTFOUND.
 	RevokePortalLink(ctx context.Context, incidentID, linkID int64, actor string) error
 	// PortalLinks lists the incident's links, newest first.

@@ -32,6 +32,9 @@ type Deps struct {
 	From      From
 	Tokens    *Tokens
 	BaseURL   string // where "leakdesk serve" answers acknowledgement links
+	// Portal, when set, gives each organisation's people the private link
+	// to its portal page in every notice.
+	Portal leakdesk.PortalService
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -57,7 +60,7 @@ func NewCampaigns(deps Deps) *Campaigns {
 // (facts, earlier notices) is never older than the run.
 func (c *Campaigns) composer() *Composer {
 	d := c.deps
-	return &Composer{Templates: d.Templates, From: d.From, Tokens: d.Tokens, BaseURL: d.BaseURL, Incidents: d.Incidents, Notices: d.Notices, Now: d.Now}
+	return &Composer{Templates: d.Templates, From: d.From, Tokens: d.Tokens, BaseURL: d.BaseURL, Portal: d.Portal, Incidents: d.Incidents, Notices: d.Notices, Now: d.Now}
 }
 
 // AudienceRequest says how to refresh an incident's audience from its

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,7 +60,7 @@ send it to the organisation's contacts. It works for --days, unless revoked.`,
 			if err != nil {
 				return err
 			}
-			url := strings.TrimRight(baseURL, "/") + "/portal/" + secret
+			url := notify.PortalURL(baseURL, secret)
 			if a.format == "json" {
 				return writeJSON(a.stdout, struct {
 					*leakdesk.PortalLink
