@@ -155,6 +155,9 @@ func (c *Campaigns) keep(ctx context.Context, incidentID int64, actor string, au
 // or broken template, or facts missing in a language of the audience.
 func (c *Campaigns) check(ctx context.Context, incidentID int64, template string, audience []*leakdesk.Recipient) error {
 	templates := c.deps.Templates
+	if template == leakdesk.NoticeAnswer {
+		return leakdesk.Errorf(leakdesk.EINVALID, "the %q template mails an answer to a question asked through the portal, to the one person the asker chose: it is not sent to an audience", template)
+	}
 	if !slices.Contains(templates.Names(), template) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "no template %q: templates are %s", template, strings.Join(templates.Names(), ", "))
 	}

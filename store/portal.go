@@ -298,11 +298,11 @@ func (s *PortalService) PortalPage(ctx context.Context, l *leakdesk.PortalLink) 
 	return v, nil
 }
 
-// portalPeople lists the link's organisation's recipients: name, role and
-// the fields of theirs that leaked. Nothing else of them is shown: not
-// their address, phone or rows.
+// portalPeople lists the link's organisation's recipients: name, role,
+// the fields of theirs that leaked, and whether an answer can be mailed to
+// them. Nothing else of them is shown: not their address, phone or rows.
 func (d *DB) portalPeople(ctx context.Context, tx *sql.Tx, l *leakdesk.PortalLink) ([]leakdesk.PortalPerson, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT name, role, fields FROM recipients WHERE incident_id = ? AND org_id = ? ORDER BY name, id`), l.IncidentID, l.OrgID)
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT id, name, role, fields, email <> '' FROM recipients WHERE incident_id = ? AND org_id = ? ORDER BY name, id`), l.IncidentID, l.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("query the organisation's people: %w", err)
 	}
@@ -311,7 +311,7 @@ func (d *DB) portalPeople(ctx context.Context, tx *sql.Tx, l *leakdesk.PortalLin
 	for rows.Next() {
 		var p leakdesk.PortalPerson
 		var fields string
-		if err := rows.Scan(&p.Name, &p.Role, &fields); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &fields, &p.Reachable); err != nil {
 			return nil, fmt.Errorf("scan person: %w", err)
 		}
 		if err := json.Unmarshal([]byte(fields), &p.Fields); err != nil {
@@ -351,13 +351,14 @@ func (d *DB) publicFacts(ctx context.Context, tx *sql.Tx, incidentID int64) ([]l
 
 // portalNotices lists the notices and updates sent to at least one of the
 // link's organisation's people, with how many of them each was sent to.
+// Answers are shown with their questions instead.
 func (d *DB) portalNotices(ctx context.Context, tx *sql.Tx, l *leakdesk.PortalLink) ([]leakdesk.PortalNotice, error) {
 	rows, err := tx.QueryContext(ctx, d.rebind(`
 		SELECT n.kind, n.message, n.created_at, count(*)
 		FROM notices n JOIN deliveries x ON x.notice_id = n.id JOIN recipients r ON r.id = x.recipient_id
-		WHERE n.incident_id = ? AND r.incident_id = ? AND r.org_id = ? AND x.state IN (?, ?)
+		WHERE n.incident_id = ? AND n.kind <> ? AND r.incident_id = ? AND r.org_id = ? AND x.state IN (?, ?)
 		GROUP BY n.id, n.kind, n.message, n.created_at ORDER BY n.id`),
-		l.IncidentID, l.IncidentID, l.OrgID, leakdesk.DeliverySent, leakdesk.DeliveryDone)
+		l.IncidentID, leakdesk.NoticeAnswer, l.IncidentID, l.OrgID, leakdesk.DeliverySent, leakdesk.DeliveryDone)
 	if err != nil {
 		return nil, fmt.Errorf("query the organisation's notices: %w", err)
 	}

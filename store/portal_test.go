@@ -88,13 +88,13 @@ func TestPortalShowsOneOrganisation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AskQuestion(ctx, a, "Was our VPN configuration in the leak?"); err != nil {
+		if _, err := svc.AskQuestion(ctx, a, leakdesk.QuestionRequest{Text: "Was our VPN configuration in the leak?"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AskQuestion(ctx, b, "Beta asks about IBANs"); err != nil {
+		if _, err := svc.AskQuestion(ctx, b, leakdesk.QuestionRequest{Text: "Beta asks about IBANs"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AskQuestion(ctx, a, "   "); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		if _, err := svc.AskQuestion(ctx, a, leakdesk.QuestionRequest{Text: "   "}); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 			t.Errorf("an empty question: %v", err)
 		}
 
@@ -141,24 +141,24 @@ func TestPortalQuestionsAreTasks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first, err := svc.AskQuestion(ctx, link, "first question")
+		first, err := svc.AskQuestion(ctx, link, leakdesk.QuestionRequest{Text: "first question"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		second, err := svc.AskQuestion(ctx, link, "second question")
+		second, err := svc.AskQuestion(ctx, link, leakdesk.QuestionRequest{Text: "second question"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "  ", "carl"); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
+		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "  ", "carl", nil); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 			t.Errorf("an empty answer: %v", err)
 		}
-		if _, err := svc.AnswerQuestion(ctx, inc.ID+1, first.ID, "an answer", "carl"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+		if _, err := svc.AnswerQuestion(ctx, inc.ID+1, first.ID, "an answer", "carl", nil); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 			t.Errorf("an answer through another incident: %v", err)
 		}
-		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "Yes, the file of March.", "carl"); err != nil {
+		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "Yes, the file of March.", "carl", nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "again", "lea"); leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
+		if _, err := svc.AnswerQuestion(ctx, inc.ID, first.ID, "again", "lea", nil); leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
 			t.Errorf("a second answer: %v", err)
 		}
 		tasks, err := svc.Questions(ctx, inc.ID)

@@ -136,7 +136,7 @@ func (a *app) portalQuestionsCommand() *cobra.Command {
 func (a *app) portalAnswerCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "answer ID QUESTION TEXT",
-		Short: "Answer a question; the organisation's page shows it, and the timeline records it",
+		Short: "Answer a question; the organisation's page shows it, and the timeline records it (not e-mailed: the console does that)",
 		Args:  exactArgs("ID", "QUESTION", "TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, question, err := incidentAndNumber(args, "question")
@@ -147,8 +147,14 @@ func (a *app) portalAnswerCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor)
-			return err
+			q, err := svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor, nil)
+			if err != nil {
+				return err
+			}
+			if q.ReplyTo != 0 {
+				fmt.Fprintln(a.stderr, "leakdesk: the asker wanted the answer by e-mail; the command line does not send it: answer from the console of a server that sends mail, or tell them another way.")
+			}
+			return nil
 		},
 	}
 }
