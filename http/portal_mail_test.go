@@ -46,7 +46,9 @@ func newPortalMailDesk(t *testing.T, d *testbackends.Desk) *portalMailDesk {
 	campaigns := notify.NewCampaigns(notify.Deps{Incidents: f.incidents, Notices: notices, Findings: f.cfg.Findings, DB: f.db.SQL(), Dialect: f.db.Dialect(),
 		Templates: templates, From: notify.From{Name: "Exemple SA", Address: "dpo@exemple.fr"}, Tokens: tokens, BaseURL: portalBase,
 		Portal: f.cfg.Portal, Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
-	dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: "smtp://" + mp.SMTP + "?tls=none&timeout=3s", Connections: 2})
+	// The timeout outlasts the browser test's steps, during which the
+	// connections stay idle until the dispatcher stops.
+	dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: "smtp://" + mp.SMTP + "?tls=none&timeout=60s", Connections: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
