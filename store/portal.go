@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
@@ -18,7 +19,12 @@ const PortalPrefix = "ldp_"
 
 // PortalService implements leakdesk.PortalService.
 type PortalService struct {
-	db *DB
+	db   *DB
+	keys sync.Map // incident ID -> its portal key, as read
+
+	prepare sync.Once
+	live    *sql.Stmt // the organisation's links not withdrawn
+	liveErr error
 }
 
 // NewPortalService returns the portal's links and questions on db.
@@ -158,35 +164,57 @@ func (s *PortalService) EnsurePortalLinks(ctx context.Context, incidentID int64,
 	return issued, err
 }
 
+// LivePortalLink is read for every message with an organisation, beside
+// the sender's own transactions: it reads without one, so that it never
+// queues behind SQLite's writer, and keeps each incident's key once read,
+// since a key never changes once stored.
 func (s *PortalService) LivePortalLink(ctx context.Context, incidentID int64, orgID string) (*leakdesk.PortalLink, string, error) {
-	var l *leakdesk.PortalLink
-	var secret string
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		links, err := s.db.findPortalLinks(ctx, tx, `incident_id = ? AND org_id = ? AND generation > 0 AND revoked_at IS NULL`, incidentID, orgID)
-		if err != nil {
-			return err
-		}
-		now := s.db.now()
-		for _, candidate := range links {
-			if candidate.Live(now) {
-				l = candidate
-				break
-			}
-		}
-		if l == nil {
-			return leakdesk.Errorf(leakdesk.ENOTFOUND, "organisation %q of %s has no live portal link", orgID, leakdesk.FormatIncidentID(incidentID))
-		}
-		key, err := s.db.portalKey(ctx, tx, incidentID)
-		if err != nil {
-			return err
-		}
-		secret = portalSecret(key, incidentID, orgID, l.Generation)
-		return nil
-	})
+	links, err := s.liveLinks(ctx, incidentID, orgID)
+	if err != nil {
+		return nil, "", s.db.wrap(err)
+	}
+	now := s.db.now()
+	i := slices.IndexFunc(links, func(l *leakdesk.PortalLink) bool { return l.Live(now) })
+	if i < 0 {
+		return nil, "", leakdesk.Errorf(leakdesk.ENOTFOUND, "organisation %q of %s has no live portal link", orgID, leakdesk.FormatIncidentID(incidentID))
+	}
+	key, err := s.key(ctx, incidentID)
 	if err != nil {
 		return nil, "", err
 	}
-	return l, secret, nil
+	return links[i], portalSecret(key, incidentID, orgID, links[i].Generation), nil
+}
+
+// liveLinks lists the organisation's derived links not withdrawn, with a
+// statement prepared once: parsing it again for every message cost more
+// than running it.
+func (s *PortalService) liveLinks(ctx context.Context, incidentID int64, orgID string) ([]*leakdesk.PortalLink, error) {
+	s.prepare.Do(func() {
+		s.live, s.liveErr = s.db.db.PrepareContext(context.WithoutCancel(ctx), s.db.rebind(`SELECT `+portalLinkColumns+` FROM portal_links
+			WHERE incident_id = ? AND org_id = ? AND generation > 0 AND revoked_at IS NULL ORDER BY id DESC`))
+	})
+	if s.liveErr != nil {
+		return nil, fmt.Errorf("prepare the live links' query: %w", s.liveErr)
+	}
+	rows, err := s.live.QueryContext(ctx, incidentID, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("query portal links: %w", err)
+	}
+	return scanPortalLinks(rows)
+}
+
+// key returns the incident's portal key, read once. A live link exists,
+// so the key was stored with it.
+func (s *PortalService) key(ctx context.Context, incidentID int64) ([]byte, error) {
+	if key, ok := s.keys.Load(incidentID); ok {
+		return key.([]byte), nil
+	}
+	var key []byte
+	if err := s.db.db.QueryRowContext(ctx, s.db.rebind(`SELECT link_key FROM portal_keys WHERE incident_id = ?`), incidentID).Scan(&key); err != nil {
+		return nil, s.db.wrap(fmt.Errorf("read the portal key: %w", err))
+	}
+	s.keys.Store(incidentID, key)
+	return key, nil
 }
 
 func (s *PortalService) RevokePortalLink(ctx context.Context, incidentID, linkID int64, actor string) error {
@@ -232,6 +260,10 @@ func (d *DB) findPortalLinks(ctx context.Context, tx *sql.Tx, where string, args
 	if err != nil {
 		return nil, fmt.Errorf("query portal links: %w", err)
 	}
+	return scanPortalLinks(rows)
+}
+
+func scanPortalLinks(rows *sql.Rows) ([]*leakdesk.PortalLink, error) {
 	defer rows.Close()
 	var list []*leakdesk.PortalLink
 	for rows.Next() {

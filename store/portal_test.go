@@ -442,3 +442,34 @@ func countEvents(t *testing.T, h *harness, incidentID int64) int {
 	}
 	return len(events)
 }
+
+// BenchmarkLivePortalLink is what the portal link adds to each message
+// with an organisation: reading the live link and recomputing its secret.
+// Run it beside BenchmarkAdvance, the store's share of each message.
+func BenchmarkLivePortalLink(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		incidents := newIncidents(b, h.db)
+		inc := mustCreate(b, incidents, newIncident("bench"))
+		notices := store.NewNoticeService(h.db)
+		var people []*leakdesk.Recipient
+		for i := range 200 {
+			org := fmt.Sprintf("O-%d", i%20)
+			people = append(people, &leakdesk.Recipient{Key: fmt.Sprintf("C-%d", i), Kind: leakdesk.RecipientAffected, Name: "Person", OrgID: org, Organisation: org,
+				Email: fmt.Sprintf("p%d@example.org", i), Language: "en"})
+		}
+		if _, err := notices.AddRecipients(ctx, inc.ID, "alice", people); err != nil {
+			b.Fatal(err)
+		}
+		svc := store.NewPortalService(h.db)
+		if _, err := svc.EnsurePortalLinks(ctx, inc.ID, leakdesk.DefaultPortalLifetime, "alice"); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			if _, _, err := svc.LivePortalLink(ctx, inc.ID, people[i%len(people)].OrgID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
