@@ -41,8 +41,10 @@ func (a *app) portalLinkCommand() *cobra.Command {
 		Use:   "link ID --org ORG --base-url URL [--days 90]",
 		Short: "Make an organisation's portal link; prints it once",
 		Long: `Make the private link of an organisation whose people are among the
-incident's recipients. The link is printed once and stored only as a hash:
-send it to the organisation's contacts. It works for --days, unless revoked.`,
+incident's recipients. The link is printed here and stored only as a hash;
+notices and updates carry it to the organisation's contacts. It works for
+--days, unless revoked. Making a link again withdraws the organisation's
+earlier ones, as those already mailed.`,
 		Args: exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
@@ -68,7 +70,7 @@ send it to the organisation's contacts. It works for --days, unless revoked.`,
 				}{link, url})
 			}
 			fmt.Fprintf(a.stdout, "portal link %d for %s (%s), expires %s\n%s\n", link.ID, link.Organisation, link.OrgID, showTime(link.ExpiresAt, time.UTC), url)
-			fmt.Fprintln(a.stderr, "leakdesk: this link is shown once and cannot be recovered; anyone with it reads the organisation's page.")
+			fmt.Fprintln(a.stderr, "leakdesk: this link is shown once here, and carried by the notices sent from now on; anyone with it reads the organisation's page.")
 			return nil
 		},
 	}
