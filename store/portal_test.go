@@ -473,3 +473,62 @@ func BenchmarkLivePortalLink(b *testing.B) {
 		}
 	})
 }
+
+// FuzzQuestionReply: whatever the form says of whom to answer, a question
+// is refused (EINVALID) or names one of the link's organisation's people
+// in its incident who has an address: the portal never mails anyone else.
+func FuzzQuestionReply(f *testing.F) {
+	h := openSQLite(f, store.Options{})
+	ctx := context.Background()
+	incidents := newIncidents(f, h.db)
+	inc := mustCreate(f, incidents, newIncident("fuzz"))
+	other := mustCreate(f, incidents, newIncident("other"))
+	notices := store.NewNoticeService(h.db)
+	for id, people := range map[int64][]*leakdesk.Recipient{
+		inc.ID: {
+			{Key: "A-1", Kind: leakdesk.RecipientAffected, Name: "Ada Alpha", OrgID: "O-A", Organisation: "Alpha Ltd", Email: "ada@alpha.example", Language: "en"},
+			{Key: "A-2", Kind: leakdesk.RecipientAffected, Name: "Abel Alpha", OrgID: "O-A", Organisation: "Alpha Ltd", Phone: "+33100000002", Language: "en"},
+			{Key: "B-1", Kind: leakdesk.RecipientAffected, Name: "Bea Beta", OrgID: "O-B", Organisation: "Beta SA", Email: "bea@beta.example", Language: "en"},
+		},
+		other.ID: {{Key: "Z-1", Kind: leakdesk.RecipientAffected, Name: "Zed", OrgID: "O-A", Organisation: "Alpha Ltd", Email: "zed@alpha.example", Language: "en"}},
+	} {
+		if _, err := notices.AddRecipients(ctx, id, "alice", people); err != nil {
+			f.Fatal(err)
+		}
+	}
+	svc := store.NewPortalService(h.db)
+	_, secret, err := svc.IssuePortalLink(ctx, inc.ID, "O-A", time.Hour, "carl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	link, err := svc.OpenPortal(ctx, secret)
+	if err != nil {
+		f.Fatal(err)
+	}
+	accepted := map[int64]bool{}
+	for _, incident := range []int64{inc.ID, other.ID} {
+		rs, err := notices.Recipients(ctx, incident)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, r := range rs {
+			f.Add(r.ID, "")
+			f.Add(int64(0), r.Email)
+			accepted[r.ID] = incident == inc.ID && r.OrgID == "O-A" && r.Email != ""
+		}
+	}
+	f.Add(int64(0), " ADA@ALPHA.EXAMPLE ")
+	f.Add(int64(-1), "ada@alpha.example' OR '1'='1")
+	f.Add(int64(1), "%@alpha.example")
+	f.Fuzz(func(t *testing.T, replyTo int64, address string) {
+		q, err := svc.AskQuestion(ctx, link, leakdesk.QuestionRequest{Text: "whom?", ReplyTo: replyTo, ReplyAddress: address})
+		switch {
+		case err != nil && leakdesk.ErrorCode(err) != leakdesk.EINVALID:
+			t.Fatalf("reply to %d / %q: %v", replyTo, address, err)
+		case err == nil && q.ReplyTo != 0 && !accepted[q.ReplyTo]:
+			t.Fatalf("reply to %d / %q: accepted recipient %d, who is not one of O-A's people with an address", replyTo, address, q.ReplyTo)
+		case err == nil && q.ReplyTo == 0 && (replyTo != 0 || strings.TrimSpace(address) != ""):
+			t.Fatalf("reply to %d / %q: accepted as nobody", replyTo, address)
+		}
+	})
+}
