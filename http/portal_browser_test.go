@@ -1,7 +1,6 @@
 package http
 
 import (
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/leakdesk/leakdesk/internal/browsertest"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
-	"github.com/leakdesk/leakdesk/notify"
 )
 
 // TestPortalBrowser: in a real Chromium, organisation A's link, read from
@@ -25,21 +23,7 @@ func TestPortalBrowser(t *testing.T) {
 func portalBrowser(t *testing.T, d *testbackends.Desk) {
 	// A's link is the one its people were mailed with the first notice.
 	p := newPortalMailDesk(t, d)
-	w := p.do(http.MethodPost, "/api/v1/incidents/1/notices", `{"campaign": "wave-1"}`, p.comms)
-	res := decodeBody[notify.CampaignResult](t, w.Body.String())
-	if w.Code != http.StatusAccepted {
-		t.Fatalf("send: %d %s", w.Code, w.Body)
-	}
-	waitSent(t, p.notices, res.Notice)
-	mails := p.mailsTo("ada@alpha.example", "exposed")
-	if len(mails) != 1 {
-		t.Fatalf("first notices to Ada: %d", len(mails))
-	}
-	secretA := mailedSecret(t, mails[0])
-	_, secretB, err := p.cfg.Portal.LivePortalLink(t.Context(), 1, "O-B")
-	if err != nil {
-		t.Fatal(err)
-	}
+	secretA, secretB := p.sendFirstNotice(t)
 	f := p.fixture
 	srv := httptest.NewServer(f.handler)
 	t.Cleanup(srv.Close)

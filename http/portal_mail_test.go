@@ -48,7 +48,40 @@ func newPortalMailDesk(t *testing.T, d *testbackends.Desk) *portalMailDesk {
 		Portal: f.cfg.Portal, Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
 	// The timeout outlasts the browser test's steps, during which the
 	// connections stay idle until the dispatcher stops.
-	dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: "smtp://" + mp.SMTP + "?tls=none&timeout=60s", Connections: 2})
+	dispatcher := startDispatcher(t, campaigns, "smtp://"+mp.SMTP+"?tls=none&timeout=60s")
+	f.reconfigure(func(cfg *Config) { cfg.Campaigns, cfg.Dispatcher, cfg.Composes = campaigns, dispatcher, true })
+	lead := f.caller("lea", leakdesk.RoleLead)
+	for _, key := range []string{"circumstances", "consequences", "measures", "dpo"} {
+		if w := f.do(http.MethodPost, "/api/v1/incidents/1/facts", `{"key": "`+key+`", "value": "synthetic `+key+`"}`, lead); w.Code != http.StatusOK {
+			t.Fatalf("fact %s: %d %s", key, w.Code, w.Body)
+		}
+	}
+	return &portalMailDesk{fixture: f, mp: mp, notices: notices, comms: f.caller("cam", leakdesk.RoleCommunications)}
+}
+
+// sendFirstNotice sends the first notice through the API, waits until it
+// is sent, and returns the portal secrets mailed to Ada, of A, and to
+// Bea, of B.
+func (p *portalMailDesk) sendFirstNotice(t *testing.T) (secretA, secretB string) {
+	t.Helper()
+	w := p.do(http.MethodPost, "/api/v1/incidents/1/notices", `{"campaign": "wave-1"}`, p.comms)
+	res := decodeBody[notify.CampaignResult](t, w.Body.String())
+	if w.Code != http.StatusAccepted {
+		t.Fatalf("send: %d %s", w.Code, w.Body)
+	}
+	waitSent(t, p.notices, res.Notice)
+	adaMails, beaMails := p.mailsTo("ada@alpha.example", "exposed"), p.mailsTo("bea@beta.example", "exposed")
+	if len(adaMails) != 1 || len(beaMails) != 1 {
+		t.Fatalf("first notices: %d to Ada, %d to Bea; want one each", len(adaMails), len(beaMails))
+	}
+	return mailedSecret(t, adaMails[0]), mailedSecret(t, beaMails[0])
+}
+
+// startDispatcher starts sending campaigns to smtp in the background,
+// until the test ends.
+func startDispatcher(t *testing.T, campaigns *notify.Campaigns, smtp string) *notify.Dispatcher {
+	t.Helper()
+	dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: smtp, Connections: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,14 +93,7 @@ func newPortalMailDesk(t *testing.T, d *testbackends.Desk) *portalMailDesk {
 			t.Error(err)
 		}
 	})
-	f.reconfigure(func(cfg *Config) { cfg.Campaigns, cfg.Dispatcher, cfg.Composes = campaigns, dispatcher, true })
-	lead := f.caller("lea", leakdesk.RoleLead)
-	for _, key := range []string{"circumstances", "consequences", "measures", "dpo"} {
-		if w := f.do(http.MethodPost, "/api/v1/incidents/1/facts", `{"key": "`+key+`", "value": "synthetic `+key+`"}`, lead); w.Code != http.StatusOK {
-			t.Fatalf("fact %s: %d %s", key, w.Code, w.Body)
-		}
-	}
-	return &portalMailDesk{fixture: f, mp: mp, notices: notices, comms: f.caller("cam", leakdesk.RoleCommunications)}
+	return dispatcher
 }
 
 // mailsTo returns the decoded bodies of what mailpit holds for address,
@@ -104,17 +130,7 @@ func mailedSecret(t *testing.T, b notifytest.Body) string {
 func TestPortalLinkMailed(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) {
 		p := newPortalMailDesk(t, d)
-		w := p.do(http.MethodPost, "/api/v1/incidents/1/notices", `{"campaign": "wave-1"}`, p.comms)
-		res := decodeBody[notify.CampaignResult](t, w.Body.String())
-		if w.Code != http.StatusAccepted {
-			t.Fatalf("send: %d %s", w.Code, w.Body)
-		}
-		waitSent(t, p.notices, res.Notice)
-		adaMails, beaMails := p.mailsTo("ada@alpha.example", "exposed"), p.mailsTo("bea@beta.example", "exposed")
-		if len(adaMails) != 1 || len(beaMails) != 1 {
-			t.Fatalf("first notices: %d to Ada, %d to Bea; want one each", len(adaMails), len(beaMails))
-		}
-		secretA, secretB := mailedSecret(t, adaMails[0]), mailedSecret(t, beaMails[0])
+		secretA, secretB := p.sendFirstNotice(t)
 		if secretA == secretB {
 			t.Fatal("both organisations were mailed the same link")
 		}
@@ -143,7 +159,7 @@ func TestPortalLinkMailed(t *testing.T) {
 		}
 
 		// A new link for A: the mailed one, of the earlier generation, is dead.
-		w = p.do(http.MethodPost, "/api/v1/incidents/1/portal/links", `{"org": "O-A"}`, p.comms)
+		w := p.do(http.MethodPost, "/api/v1/incidents/1/portal/links", `{"org": "O-A"}`, p.comms)
 		if w.Code != http.StatusOK {
 			t.Fatalf("a new link for A: %d %s", w.Code, w.Body)
 		}

@@ -134,14 +134,7 @@ func TestPortalQuestionsAreTasks(t *testing.T) {
 		ctx := context.Background()
 		clk := newClock(h.db)
 		inc, svc := portalIncident(t, h)
-		_, secret, err := svc.IssuePortalLink(ctx, inc.ID, "O-A", 48*time.Hour, "carl")
-		if err != nil {
-			t.Fatal(err)
-		}
-		link, err := svc.OpenPortal(ctx, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		link, secret := openNewLink(t, svc, inc.ID, "O-A")
 		first, err := svc.AskQuestion(ctx, link, leakdesk.QuestionRequest{Text: "first question"})
 		if err != nil {
 			t.Fatal(err)
@@ -213,6 +206,21 @@ func TestPortalQuestionsAreTasks(t *testing.T) {
 			t.Errorf("a revoked link: %v", err)
 		}
 	})
+}
+
+// openNewLink issues a link of organisation org, for two days, and opens
+// it.
+func openNewLink(t *testing.T, svc *store.PortalService, incidentID int64, org string) (*leakdesk.PortalLink, string) {
+	t.Helper()
+	_, secret, err := svc.IssuePortalLink(context.Background(), incidentID, org, 48*time.Hour, "carl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := svc.OpenPortal(context.Background(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link, secret
 }
 
 // portalText is everything a page's view holds, as text.
@@ -309,14 +317,7 @@ func TestPortalAnswerMailed(t *testing.T) {
 		ctx := context.Background()
 		newClock(h.db)
 		inc, svc := portalIncident(t, h)
-		_, secret, err := svc.IssuePortalLink(ctx, inc.ID, "O-A", 48*time.Hour, "carl")
-		if err != nil {
-			t.Fatal(err)
-		}
-		link, err := svc.OpenPortal(ctx, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		link, _ := openNewLink(t, svc, inc.ID, "O-A")
 		view, err := svc.PortalPage(ctx, link)
 		if err != nil {
 			t.Fatal(err)
