@@ -31,7 +31,10 @@ func TestComposedPortalLink(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ids []int64
-		enqueue := func(_ context.Context, _ *sql.Tx, _ int64, delivered []int64) error { ids = append(ids, delivered...); return nil }
+		enqueue := func(_ context.Context, _ *sql.Tx, _ int64, delivered []int64) error {
+			ids = append(ids, delivered...)
+			return nil
+		}
 		if _, _, err := d.notices.CreateNotice(ctx, &leakdesk.Notice{IncidentID: d.incident.ID, Campaign: "first", Kind: leakdesk.NoticeFirst, Template: "first", Actor: "alice"}, enqueue); err != nil {
 			t.Fatal(err)
 		}
