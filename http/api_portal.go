@@ -97,8 +97,9 @@ func (s *server) handleAnswer() http.Handler {
 // it to whom the asker chose, when the server sends mail; otherwise only
 // on the page.
 func answerQuestion(ctx context.Context, portal leakdesk.PortalService, dispatcher *notify.Dispatcher, incident, question int64, text, actor string) (*leakdesk.PortalQuestion, error) {
+	var mail *leakdesk.AnswerMail
 	if dispatcher != nil {
-		return dispatcher.AnswerQuestion(ctx, incident, question, text, actor)
+		mail = dispatcher.AnswerMail(incident)
 	}
-	return portal.AnswerQuestion(ctx, incident, question, text, actor, nil)
+	return portal.AnswerQuestion(ctx, incident, question, text, actor, mail)
 }

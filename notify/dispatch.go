@@ -94,15 +94,9 @@ func (d *Dispatcher) Send(ctx context.Context, req SendRequest) (*CampaignResult
 	return res, nil
 }
 
-// AnswerQuestion records the console's answer to a question asked through
-// the portal and, when the asker chose whom to send it to, queues it to
-// that person in the same transaction: this dispatcher's outbox then
-// sends it once, as it sends notices.
-func (d *Dispatcher) AnswerQuestion(ctx context.Context, incidentID, questionID int64, answer, actor string) (*leakdesk.PortalQuestion, error) {
-	portal := d.campaigns.deps.Portal
-	if portal == nil {
-		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server's notices have no portal")
-	}
-	return portal.AnswerQuestion(ctx, incidentID, questionID, answer, actor,
-		&leakdesk.AnswerMail{Domain: domainOf(d.composer.From.Address), Enqueue: d.queue.Enqueuer(incidentID)})
+// AnswerMail is how this dispatcher mails an answer to a question asked
+// through the portal of the incident: queued in the transaction that
+// records the answer, then sent once by its outbox, as notices are.
+func (d *Dispatcher) AnswerMail(incidentID int64) *leakdesk.AnswerMail {
+	return &leakdesk.AnswerMail{Domain: domainOf(d.composer.From.Address), Enqueue: d.queue.Enqueuer(incidentID)}
 }
