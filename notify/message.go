@@ -229,11 +229,6 @@ func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message
 	if len(missing) > 0 && n.Kind != leakdesk.NoticeAnswer {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "facts missing for a notice in %s: %s", r.Language, strings.Join(missing, ", "))
 	}
-	if n.Kind == leakdesk.NoticeAnswer {
-		if d.Question, err = c.question(ctx, n); err != nil {
-			return nil, err
-		}
-	}
 	if d.PortalURL, err = c.portalURL(ctx, n.IncidentID, r.OrgID); err != nil {
 		return nil, err
 	}
@@ -271,24 +266,6 @@ func (c *Composer) portalURL(ctx context.Context, incidentID int64, orgID string
 		return "", err
 	}
 	return PortalURL(c.BaseURL, secret), nil
-}
-
-// question is the text of the portal question that answer notice n
-// answers.
-func (c *Composer) question(ctx context.Context, n *leakdesk.Notice) (string, error) {
-	if c.Portal == nil {
-		return "", leakdesk.Errorf(leakdesk.EUNAVAILABLE, "notice %d answers a portal question, but this sender has no portal", n.ID)
-	}
-	list, err := c.Portal.Questions(ctx, n.IncidentID)
-	if err != nil {
-		return "", err
-	}
-	for _, q := range list {
-		if q.AnswerNotice == n.ID {
-			return q.Text, nil
-		}
-	}
-	return "", fmt.Errorf("notice %d answers no question of %s", n.ID, leakdesk.FormatIncidentID(n.IncidentID))
 }
 
 // PortalURL is the address of the portal page a secret opens.

@@ -35,7 +35,6 @@ type Data struct {
 	Sender       From
 	Facts        Facts
 	Update       string // an update's text, or an answer's
-	Question     string // the question an answer answers
 	UpdateNumber int
 	AckURL       string
 	// PortalURL is the private link to the page of the recipient's
@@ -248,7 +247,7 @@ func (t *Templates) Validate(name string) error {
 		Incident:  "INC-0000", Exposed: []string{"e-mail"}, Rows: 1,
 		Sender: From{Name: "Exemple", Address: "dpo@example.org"},
 		Facts:  Facts{Circumstances: "x", Consequences: "x", Measures: "x", Contact: "x"},
-		Update: "x", Question: "x", UpdateNumber: 1, AckURL: "https://example.org/ack/x",
+		Update: "x", UpdateNumber: 1, AckURL: "https://example.org/ack/x",
 		PortalURL: "https://example.org/portal/x",
 	}
 	for _, lang := range Languages {
