@@ -36,10 +36,14 @@ const (
 	RecipientOther  = "other"
 )
 
-// Notice kinds: the first notice, and the updates that follow it.
+// Notice kinds: the first notice, the updates that follow it, and the
+// answers to questions asked through the portal, each mailed to the one
+// person the asker chose. An answer tells nobody of the leak: coverage
+// does not count it.
 const (
 	NoticeFirst  = "first"
 	NoticeUpdate = "update"
+	NoticeAnswer = "answer"
 )
 
 // Text returns the update's text in lang.

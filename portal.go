@@ -26,12 +26,16 @@ const MaxPortalLifetime = 365 * 24 * time.Hour
 const MaxQuestionLength = 4000
 
 // PortalLink is one organisation's link to its page about an incident.
-// The secret is shown once, when the link is made; only its hash is kept.
+// Its secret is derived from a key of the incident, the organisation and
+// the generation, so that sending a notice can put it in the mail; only
+// its hash is stored. Issuing the organisation a new link makes a new
+// generation and withdraws the earlier ones.
 type PortalLink struct {
 	ID           int64     `json:"id"`
 	IncidentID   int64     `json:"-"`
 	OrgID        string    `json:"org_id"`
 	Organisation string    `json:"organisation"`
+	Generation   int64     `json:"generation"` // 0: a link drawn at random, before links were derived
 	CreatedBy    string    `json:"created_by"`
 	CreatedAt    time.Time `json:"created_at"`
 	ExpiresAt    time.Time `json:"expires_at"`
@@ -52,15 +56,31 @@ func PortalActor(l *PortalLink) string {
 // PortalQuestion is a question an organisation asked through its link. It
 // is a task in the console until someone answers it there.
 type PortalQuestion struct {
-	ID         int64     `json:"id"`
-	IncidentID int64     `json:"-"`
-	LinkID     int64     `json:"link_id"`
-	OrgID      string    `json:"org_id"`
-	Text       string    `json:"text"`
+	ID         int64  `json:"id"`
+	IncidentID int64  `json:"-"`
+	LinkID     int64  `json:"link_id"`
+	OrgID      string `json:"org_id"`
+	Text       string `json:"text"`
+	// ReplyTo is the recipient, one of the organisation's people, who gets
+	// the answer by e-mail; 0 when the asker chose nobody.
+	ReplyTo    int64     `json:"reply_to,omitempty"`
 	AskedAt    time.Time `json:"asked_at"`
 	Answer     string    `json:"answer,omitempty"`
 	AnsweredBy string    `json:"answered_by,omitempty"`
 	AnsweredAt time.Time `json:"answered_at,omitzero"`
+	// AnswerNotice is the notice that e-mails the answer to ReplyTo.
+	AnswerNotice int64 `json:"answer_notice,omitempty"`
+}
+
+// QuestionRequest is a question asked through a portal link, and which of
+// the organisation's people gets the answer by e-mail: chosen on the page
+// (ReplyTo, a recipient's ID) or typed (ReplyAddress). Either must be one
+// of the organisation's people in the incident with an address: the
+// portal never mails anyone else.
+type QuestionRequest struct {
+	Text         string
+	ReplyTo      int64
+	ReplyAddress string
 }
 
 // Open reports whether the question waits for an answer.
@@ -80,9 +100,13 @@ func CheckQuestion(text string) error {
 // PortalPerson is one of the organisation's people in the leak, with the
 // fields of their record that leaked.
 type PortalPerson struct {
+	ID     int64    `json:"id"` // the recipient's, to choose who gets an answer
 	Name   string   `json:"name"`
 	Role   string   `json:"role,omitempty"`
 	Fields []string `json:"fields"`
+	// Reachable: the person has an address, so can get an answer by
+	// e-mail. The address itself is never shown.
+	Reachable bool `json:"reachable"`
 }
 
 // PortalNotice is a notice or update sent to some of the organisation's
@@ -114,13 +138,30 @@ type PortalView struct {
 	ExpiresAt      time.Time         `json:"expires_at"`
 }
 
+// AnswerMail is how an answer is mailed: its delivery's job is enqueued
+// in the transaction that records the answer, and Domain is the right
+// side of its Message-ID, as a Notice's.
+type AnswerMail struct {
+	Domain  string
+	Enqueue EnqueueFunc
+}
+
 // PortalService keeps the portal's links and questions.
 type PortalService interface {
-	// IssuePortalLink makes a link for an organisation of the incident's
-	// recipients, valid for lifetime, and returns it with its secret,
-	// shown this once. EINVALID for a lifetime out of bounds; ENOTFOUND
-	// for an organisation none of the recipients belongs to.
+	// IssuePortalLink makes a link of a new generation for an organisation
+	// of the incident's recipients, valid for lifetime, withdraws its
+	// earlier links, and returns it with its secret. EINVALID for a
+	// lifetime out of bounds; ENOTFOUND for an organisation none of the
+	// recipients belongs to.
 	IssuePortalLink(ctx context.Context, incidentID int64, orgID string, lifetime time.Duration, actor string) (*PortalLink, string, error)
+	// EnsurePortalLinks issues a link, valid for lifetime, to every
+	// organisation of the incident's recipients that has no live derived
+	// link, and returns how many it issued.
+	EnsurePortalLinks(ctx context.Context, incidentID int64, lifetime time.Duration, actor string) (issued int, err error)
+	// LivePortalLink returns the organisation's live derived link with
+	// its secret, recomputed: what a notice to its people carries.
+	// ENOTFOUND when it has none.
+	LivePortalLink(ctx context.Context, incidentID int64, orgID string) (*PortalLink, string, error)
 	// RevokePortalLink stops a link of the incident at once. ENOTFOUND.
 	RevokePortalLink(ctx context.Context, incidentID, linkID int64, actor string) error
 	// PortalLinks lists the incident's links, newest first.
@@ -135,12 +176,16 @@ type PortalService interface {
 	// page; recorded is false when it was already.
 	AcknowledgePortal(ctx context.Context, link *PortalLink) (recorded bool, err error)
 	// AskQuestion records a question asked through the link, as a task of
-	// the incident and an event on its timeline. EINVALID.
-	AskQuestion(ctx context.Context, link *PortalLink, text string) (*PortalQuestion, error)
+	// the incident and an event on its timeline. EINVALID, also for a
+	// reply address that is not one of the organisation's people's.
+	AskQuestion(ctx context.Context, link *PortalLink, q QuestionRequest) (*PortalQuestion, error)
 	// Questions lists the incident's questions, open ones first.
 	Questions(ctx context.Context, incidentID int64) ([]*PortalQuestion, error)
-	// AnswerQuestion records the answer, on the timeline too. ENOTFOUND;
-	// ECONFLICT for a question already answered; EINVALID for an empty
-	// answer.
-	AnswerQuestion(ctx context.Context, incidentID, questionID int64, answer, actor string) (*PortalQuestion, error)
+	// AnswerQuestion records the answer, on the timeline too. With
+	// mail, an answer to a question that names whom to reply to is also
+	// a notice of kind NoticeAnswer with one delivery, to that person,
+	// enqueued in the same transaction; without, it is not mailed.
+	// ENOTFOUND; ECONFLICT for a question already answered; EINVALID for
+	// an empty answer.
+	AnswerQuestion(ctx context.Context, incidentID, questionID int64, answer, actor string, mail *AnswerMail) (*PortalQuestion, error)
 }

@@ -28,17 +28,22 @@ type PortalAcknowledgedPayload struct {
 	OrgID  string `json:"org_id"`
 }
 
-// PortalQuestionPayload is the detail of EventPortalQuestion.
+// PortalQuestionPayload is the detail of EventPortalQuestion. ReplyTo is
+// the key of the recipient who gets the answer by e-mail, never their
+// address.
 type PortalQuestionPayload struct {
 	LinkID     int64  `json:"link_id"`
 	OrgID      string `json:"org_id"`
 	QuestionID int64  `json:"question_id"`
+	ReplyTo    string `json:"reply_to,omitempty"`
 	Text       string `json:"text"`
 }
 
-// PortalAnswerPayload is the detail of EventPortalAnswer.
+// PortalAnswerPayload is the detail of EventPortalAnswer. Notice is the
+// notice that mails the answer, when the asker named whom to send it to.
 type PortalAnswerPayload struct {
 	Answer     string `json:"answer"`
+	Notice     int64  `json:"notice,omitempty"`
 	OrgID      string `json:"org_id"`
 	QuestionID int64  `json:"question_id"`
 }

@@ -1,10 +1,12 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/notify"
 )
 
 // portalLinkRequest is the body of POST .../portal/links, as the flags of
@@ -87,6 +89,17 @@ func (s *server) handleAnswer() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return portal.AnswerQuestion(r.Context(), incidentID(r), question, in.Answer, principal(r).String())
+		return answerQuestion(r.Context(), portal, s.cfg.Dispatcher, incidentID(r), question, in.Answer, principal(r).String())
 	})
+}
+
+// answerQuestion records an answer: through the dispatcher, which mails
+// it to whom the asker chose, when the server sends mail; otherwise only
+// on the page.
+func answerQuestion(ctx context.Context, portal leakdesk.PortalService, dispatcher *notify.Dispatcher, incident, question int64, text, actor string) (*leakdesk.PortalQuestion, error) {
+	var mail *leakdesk.AnswerMail
+	if dispatcher != nil {
+		mail = dispatcher.AnswerMail(incident)
+	}
+	return portal.AnswerQuestion(ctx, incident, question, text, actor, mail)
 }

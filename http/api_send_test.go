@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -26,18 +25,7 @@ func TestSendThroughTheAPI(t *testing.T) {
 		legal := f.caller("leo", leakdesk.RoleLegal)
 		f.unavailable(http.MethodPost, "/api/v1/incidents/1/notices", com)
 		campaigns, notices := f.composingCampaigns()
-		dispatcher, err := campaigns.NewDispatcher(t.Context(), notify.DispatchConfig{SMTP: "smtp://" + mp.SMTP + "?tls=none&timeout=3s", Connections: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := dispatcher.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := dispatcher.Stop(context.Background()); err != nil {
-				t.Error(err)
-			}
-		})
+		dispatcher := startDispatcher(t, campaigns, "smtp://"+mp.SMTP+"?tls=none&timeout=3s")
 		f.reconfigure(func(cfg *Config) { cfg.Campaigns, cfg.Dispatcher, cfg.Composes = campaigns, dispatcher, true })
 		var audience []*leakdesk.Recipient
 		for i := range 3 {

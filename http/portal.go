@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -33,7 +34,7 @@ func (s *server) handlePortal() http.Handler {
 		case "ack":
 			done = "Thank you: your confirmation is recorded."
 		case "question":
-			done = "Your question is recorded; the answer will appear on this page."
+			done = "Your question is recorded; the answer will appear on this page, and be e-mailed to the person you chose, if any."
 		}
 		s.renderPortal(w, r, link, http.StatusOK, "", done)
 	})
@@ -65,7 +66,9 @@ func (s *server) handlePortalQuestion() http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 4*leakdesk.MaxQuestionLength)
-		_, err := s.cfg.Portal.AskQuestion(r.Context(), link, r.PostFormValue("question"))
+		replyTo, _ := strconv.ParseInt(r.PostFormValue("reply_to"), 10, 64)
+		_, err := s.cfg.Portal.AskQuestion(r.Context(), link, leakdesk.QuestionRequest{
+			Text: r.PostFormValue("question"), ReplyTo: replyTo, ReplyAddress: r.PostFormValue("reply_address")})
 		switch {
 		case leakdesk.ErrorCode(err) == leakdesk.EINVALID:
 			s.renderPortal(w, r, link, http.StatusBadRequest, leakdesk.ErrorMessage(err), "")

@@ -1,40 +1,30 @@
 package http
 
 import (
-	"context"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/browsertest"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 )
 
-// TestPortalBrowser: in a real Chromium, organisation A's link shows A
-// and never B, before and after its address is tampered with; its form
-// asks a question that the page then shows; the page passes the
+// TestPortalBrowser: in a real Chromium, organisation A's link, read from
+// the notice mailpit received, shows A and never B, before and after its
+// address is tampered with; its form asks a question, chooses who of A's
+// people gets the answer, and the page then shows it; the page passes the
 // accessibility checks. On both stores.
 func TestPortalBrowser(t *testing.T) {
 	testbackends.Each(t, func(t *testing.T, d *testbackends.Desk) { portalBrowser(t, d) })
 }
 
 func portalBrowser(t *testing.T, d *testbackends.Desk) {
-	limits := DefaultLimits()
-	limits.AckLinks.Burst = 1000
-	f := newFixture(t, d, limits)
-	portalPeople(t, f)
-	ctx := context.Background()
-	_, secretA, err := f.cfg.Portal.IssuePortalLink(ctx, 1, "O-A", leakdesk.DefaultPortalLifetime, "local:setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, secretB, err := f.cfg.Portal.IssuePortalLink(ctx, 1, "O-B", leakdesk.DefaultPortalLifetime, "local:setup")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A's link is the one its people were mailed with the first notice.
+	p := newPortalMailDesk(t, d)
+	secretA, secretB := p.sendFirstNotice(t)
+	f := p.fixture
 	srv := httptest.NewServer(f.handler)
 	t.Cleanup(srv.Close)
 	browser := browsertest.Start(t)
@@ -68,7 +58,13 @@ func portalBrowser(t *testing.T, d *testbackends.Desk) {
 	t.Run("asks a question", func(t *testing.T) {
 		b := browser.For(t)
 		b.Visit(srv.URL + "/portal/" + secretA)
-		browsertest.Eval[bool](b, `document.getElementById("question").value = "Was our VPN configuration in the leak?"; document.getElementById("ask").click(); true`)
+		b.HidesText("ada@alpha.example")
+		// Ada is offered as who gets the answer; B's person is not.
+		if got := browsertest.Eval[string](b, `Array.from(document.querySelectorAll("#reply_to option")).map(o => o.textContent).join("|")`); !strings.Contains(got, "Ada Alpha") || strings.Contains(got, "Bea") {
+			t.Errorf("the people offered to get the answer: %s", got)
+		}
+		browsertest.Eval[bool](b, `const s = document.getElementById("reply_to"); s.selectedIndex = Array.from(s.options).findIndex(o => o.textContent === "Ada Alpha");
+			document.getElementById("question").value = "Was our VPN configuration in the leak?"; document.getElementById("ask").click(); true`)
 		// The form posts and the page reloads: read the body only once
 		// there is one again.
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -78,6 +74,7 @@ func portalBrowser(t *testing.T, d *testbackends.Desk) {
 		}
 		b.ShowsText("Your question is recorded", "Was our VPN configuration in the leak?", "Not answered yet.")
 		b.HidesText(ofB...)
+		b.ShowsText("The answer will also be e-mailed to the person you chose.")
 		b.Visit(srv.URL + "/portal/" + secretB)
 		b.HidesText("VPN configuration", "Ada Alpha")
 	})

@@ -47,7 +47,7 @@ func (c *console) portalTasks() http.Handler {
 // answerQuestion records an answer, which the organisation's page shows.
 func (c *console) answerQuestion() http.Handler {
 	return c.portalChange(leakdesk.ActionQuestionAnswer, "question", func(r *http.Request, incident, question int64, actor string) error {
-		_, err := c.deps.Portal.AnswerQuestion(r.Context(), incident, question, r.PostFormValue("answer"), actor)
+		_, err := answerQuestion(r.Context(), c.deps.Portal, c.deps.Dispatcher, incident, question, r.PostFormValue("answer"), actor)
 		return err
 	})
 }

@@ -2,17 +2,19 @@ package notify
 
 import (
 	"context"
+	"slices"
 
 	"github.com/leakdesk/leakdesk"
 )
 
 // TemplateNames lists the templates notices are composed from, sorted;
-// none when the service composes no notices.
+// none when the service composes no notices. The answer template is not
+// one: it mails one answer to one person.
 func (c *Campaigns) TemplateNames() []string {
 	if c.deps.Templates == nil {
 		return nil
 	}
-	return c.deps.Templates.Names()
+	return slices.DeleteFunc(c.deps.Templates.Names(), func(name string) bool { return name == leakdesk.NoticeAnswer })
 }
 
 // FirstRecipient returns the first of the audience a notice would go to

@@ -32,6 +32,9 @@ type Deps struct {
 	From      From
 	Tokens    *Tokens
 	BaseURL   string // where "leakdesk serve" answers acknowledgement links
+	// Portal, when set, gives each organisation's people the private link
+	// to its portal page in every notice.
+	Portal leakdesk.PortalService
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -57,7 +60,7 @@ func NewCampaigns(deps Deps) *Campaigns {
 // (facts, earlier notices) is never older than the run.
 func (c *Campaigns) composer() *Composer {
 	d := c.deps
-	return &Composer{Templates: d.Templates, From: d.From, Tokens: d.Tokens, BaseURL: d.BaseURL, Incidents: d.Incidents, Notices: d.Notices, Now: d.Now}
+	return &Composer{Templates: d.Templates, From: d.From, Tokens: d.Tokens, BaseURL: d.BaseURL, Portal: d.Portal, Incidents: d.Incidents, Notices: d.Notices, Now: d.Now}
 }
 
 // AudienceRequest says how to refresh an incident's audience from its
@@ -152,6 +155,9 @@ func (c *Campaigns) keep(ctx context.Context, incidentID int64, actor string, au
 // or broken template, or facts missing in a language of the audience.
 func (c *Campaigns) check(ctx context.Context, incidentID int64, template string, audience []*leakdesk.Recipient) error {
 	templates := c.deps.Templates
+	if template == leakdesk.NoticeAnswer {
+		return leakdesk.Errorf(leakdesk.EINVALID, "the %q template mails an answer to a question asked through the portal, to the one person the asker chose: it is not sent to an audience", template)
+	}
 	if !slices.Contains(templates.Names(), template) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "no template %q: templates are %s", template, strings.Join(templates.Names(), ", "))
 	}

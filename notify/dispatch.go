@@ -93,3 +93,10 @@ func (d *Dispatcher) Send(ctx context.Context, req SendRequest) (*CampaignResult
 	}
 	return res, nil
 }
+
+// AnswerMail is how this dispatcher mails an answer to a question asked
+// through the portal of the incident: queued in the transaction that
+// records the answer, then sent once by its outbox, as notices are.
+func (d *Dispatcher) AnswerMail(incidentID int64) *leakdesk.AnswerMail {
+	return &leakdesk.AnswerMail{Domain: domainOf(d.composer.From.Address), Enqueue: d.queue.Enqueuer(incidentID)}
+}

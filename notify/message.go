@@ -124,7 +124,8 @@ type Composer struct {
 	Templates *Templates
 	From      From
 	Tokens    *Tokens
-	BaseURL   string // where "leakdesk serve" answers acknowledgement links
+	BaseURL   string // where "leakdesk serve" answers acknowledgement links and portal links
+	Portal    leakdesk.PortalService
 	Incidents leakdesk.IncidentService
 	Notices   leakdesk.NoticeService
 	Now       func() time.Time
@@ -224,8 +225,12 @@ func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message
 	if err != nil {
 		return nil, err
 	}
-	if len(missing) > 0 {
+	// An answer only answers: it needs none of a notice's facts.
+	if len(missing) > 0 && n.Kind != leakdesk.NoticeAnswer {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "facts missing for a notice in %s: %s", r.Language, strings.Join(missing, ", "))
+	}
+	if d.PortalURL, err = c.portalURL(ctx, n.IncidentID, r.OrgID); err != nil {
+		return nil, err
 	}
 	rendered, err := c.Templates.Render(n.Template, r.Language, d)
 	if err != nil {
@@ -242,6 +247,30 @@ func (c *Composer) Compose(ctx context.Context, claim *leakdesk.Claim) (*Message
 		return nil, err
 	}
 	return m, nil
+}
+
+// portalURL is the private link to the organisation's portal page, read
+// again for every message rather than kept, so that a link withdrawn in
+// the console is never sent afterwards. It is derived, not drawn: a
+// message sent again carries the same link as long as the link lives.
+// Empty when there is nothing to link to.
+func (c *Composer) portalURL(ctx context.Context, incidentID int64, orgID string) (string, error) {
+	if c.Portal == nil || c.BaseURL == "" || orgID == "" {
+		return "", nil
+	}
+	_, secret, err := c.Portal.LivePortalLink(ctx, incidentID, orgID)
+	switch {
+	case leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND:
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	return PortalURL(c.BaseURL, secret), nil
+}
+
+// PortalURL is the address of the portal page a secret opens.
+func PortalURL(baseURL, secret string) string {
+	return strings.TrimRight(baseURL, "/") + "/portal/" + secret
 }
 
 func (c *Composer) now() time.Time {

@@ -102,6 +102,9 @@ type Preview struct {
 	Name         string   `json:"-"`
 }
 
+// PortalPlaceholder stands in a preview for the secret of a portal link.
+const PortalPlaceholder = "(private-link-added-when-sent)"
+
 // Preview renders a notice for one recipient of the planned audience.
 func (c *Campaigns) Preview(ctx context.Context, req PreviewRequest) (*Preview, error) {
 	au, err := c.plannedAudience(ctx, req.AudienceRequest)
@@ -125,6 +128,11 @@ func (c *Campaigns) Preview(ctx context.Context, req PreviewRequest) (*Preview, 
 		return nil, err
 	}
 	d.UpdateNumber = max(d.UpdateNumber, 1)
+	if c.deps.Portal != nil && c.deps.BaseURL != "" && r.OrgID != "" {
+		// A preview is read by roles that must not open the organisation's
+		// page: it shows where the link goes, never the link.
+		d.PortalURL = PortalURL(c.deps.BaseURL, PortalPlaceholder)
+	}
 	msg, err := c.deps.Templates.Render(req.Template, r.Language, d)
 	if err != nil {
 		return nil, err

@@ -151,7 +151,21 @@ func (c *Campaigns) prepare(ctx context.Context, req SendRequest, dialer Dialer)
 	if err := dialer.Check(ctx); err != nil {
 		return err
 	}
-	return c.keep(ctx, req.Incident, req.Actor, au)
+	if err := c.keep(ctx, req.Incident, req.Actor, au); err != nil {
+		return err
+	}
+	return c.ensurePortalLinks(ctx, req.Incident, req.Actor)
+}
+
+// ensurePortalLinks gives every organisation of the audience a live portal
+// link before its notices are composed, issued in the name of whoever
+// sends them.
+func (c *Campaigns) ensurePortalLinks(ctx context.Context, incidentID int64, actor string) error {
+	if c.deps.Portal == nil || c.deps.BaseURL == "" {
+		return nil
+	}
+	_, err := c.deps.Portal.EnsurePortalLinks(ctx, incidentID, leakdesk.DefaultPortalLifetime, actor)
+	return err
 }
 
 // newQueue opens the campaign queue, whose jobs worker sends.

@@ -34,9 +34,13 @@ type Data struct {
 	Rows         int      // how many leaked records hold it
 	Sender       From
 	Facts        Facts
-	Update       string // an update's text
+	Update       string // an update's text, or an answer's
 	UpdateNumber int
 	AckURL       string
+	// PortalURL is the private link to the page of the recipient's
+	// organisation, or empty: no organisation, no live link, or no base
+	// URL to make it with. Only a message being sent carries the real one.
+	PortalURL string
 }
 
 // Former reports whether the recipient is a former contact: no longer in
@@ -244,6 +248,7 @@ func (t *Templates) Validate(name string) error {
 		Sender: From{Name: "Exemple", Address: "dpo@example.org"},
 		Facts:  Facts{Circumstances: "x", Consequences: "x", Measures: "x", Contact: "x"},
 		Update: "x", UpdateNumber: 1, AckURL: "https://example.org/ack/x",
+		PortalURL: "https://example.org/portal/x",
 	}
 	for _, lang := range Languages {
 		if _, err := t.Render(name, lang, d); err != nil {

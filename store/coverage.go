@@ -146,7 +146,8 @@ func bestRank(a, b sql.NullInt64) (int64, bool) {
 // coverageQuery reads each recipient of an incident (three parameters: the
 // incident's ID) with what its deliveries and contact attempts say. The
 // last error, channel and reason are looked up through the indexes on
-// recipient_id only for the recipients that have one.
+// recipient_id only for the recipients that have one. An answer mailed
+// through the portal tells nobody of the leak: it is not counted.
 func coverageQuery(ranks []string, ids []int64) string {
 	only := func(column string) string {
 		if ids == nil {
@@ -183,6 +184,7 @@ func coverageQuery(ranks []string, ids []int64) string {
 				max(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS erred,
 				min(` + deliveryRank + `) AS best
 			FROM deliveries JOIN recipients ON recipients.id = deliveries.recipient_id
+				JOIN notices ON notices.id = deliveries.notice_id AND notices.kind <> ` + sqlString(leakdesk.NoticeAnswer) + `
 			WHERE recipients.incident_id = ?` + only("recipients.id") + `
 			GROUP BY recipient_id
 		), c AS (
@@ -195,7 +197,8 @@ func coverageQuery(ranks []string, ids []int64) string {
 		)
 		SELECT coalesce(d.notices, 0), coalesce(d.pending, 0),
 			CASE WHEN d.erred = 1 THEN (SELECT x.last_error FROM deliveries x
-				WHERE x.recipient_id = r.id AND x.last_error <> '' ORDER BY x.notice_id DESC LIMIT 1) ELSE '' END,
+				WHERE x.recipient_id = r.id AND x.last_error <> ''
+					AND x.notice_id NOT IN (SELECT id FROM notices WHERE incident_id = r.incident_id AND kind = ` + sqlString(leakdesk.NoticeAnswer) + `) ORDER BY x.notice_id DESC LIMIT 1) ELSE '' END,
 			CASE WHEN c.reached = 1 THEN (SELECT a.channel FROM contact_attempts a
 				WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id AND a.outcome = 'reached' ORDER BY a.id DESC LIMIT 1) ELSE '' END,
 			CASE WHEN c.waived = 1 THEN (SELECT a.note FROM contact_attempts a

@@ -110,6 +110,7 @@ func (a *app) campaigns(ctx context.Context, nf *notifyFlags) (*notify.Campaigns
 		return nil, err
 	}
 	deps.BaseURL = nf.baseURL
+	deps.Portal = store.NewPortalService(db)
 	return notify.NewCampaigns(deps), nil
 }
 

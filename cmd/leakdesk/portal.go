@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,8 +41,10 @@ func (a *app) portalLinkCommand() *cobra.Command {
 		Use:   "link ID --org ORG --base-url URL [--days 90]",
 		Short: "Make an organisation's portal link; prints it once",
 		Long: `Make the private link of an organisation whose people are among the
-incident's recipients. The link is printed once and stored only as a hash:
-send it to the organisation's contacts. It works for --days, unless revoked.`,
+incident's recipients. The link is printed here and stored only as a hash;
+notices and updates carry it to the organisation's contacts. It works for
+--days, unless revoked. Making a link again withdraws the organisation's
+earlier ones, as those already mailed.`,
 		Args: exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
@@ -61,7 +62,7 @@ send it to the organisation's contacts. It works for --days, unless revoked.`,
 			if err != nil {
 				return err
 			}
-			url := strings.TrimRight(baseURL, "/") + "/portal/" + secret
+			url := notify.PortalURL(baseURL, secret)
 			if a.format == "json" {
 				return writeJSON(a.stdout, struct {
 					*leakdesk.PortalLink
@@ -69,7 +70,7 @@ send it to the organisation's contacts. It works for --days, unless revoked.`,
 				}{link, url})
 			}
 			fmt.Fprintf(a.stdout, "portal link %d for %s (%s), expires %s\n%s\n", link.ID, link.Organisation, link.OrgID, showTime(link.ExpiresAt, time.UTC), url)
-			fmt.Fprintln(a.stderr, "leakdesk: this link is shown once and cannot be recovered; anyone with it reads the organisation's page.")
+			fmt.Fprintln(a.stderr, "leakdesk: this link is shown once here, and carried by the notices sent from now on; anyone with it reads the organisation's page.")
 			return nil
 		},
 	}
@@ -137,7 +138,7 @@ func (a *app) portalQuestionsCommand() *cobra.Command {
 func (a *app) portalAnswerCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "answer ID QUESTION TEXT",
-		Short: "Answer a question; the organisation's page shows it, and the timeline records it",
+		Short: "Answer a question; the organisation's page shows it, and the timeline records it (not e-mailed: the console does that)",
 		Args:  exactArgs("ID", "QUESTION", "TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, question, err := incidentAndNumber(args, "question")
@@ -148,8 +149,14 @@ func (a *app) portalAnswerCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor)
-			return err
+			q, err := svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor, nil)
+			if err != nil {
+				return err
+			}
+			if q.ReplyTo != 0 {
+				fmt.Fprintln(a.stderr, "leakdesk: the asker wanted the answer by e-mail; the command line does not send it: answer from the console of a server that sends mail, or tell them another way.")
+			}
+			return nil
 		},
 	}
 }

@@ -74,7 +74,7 @@ func TestPortalCommands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := portal.AskQuestion(ctx, l, "Was our VPN configuration in the leak?"); err != nil {
+		if _, err := portal.AskQuestion(ctx, l, leakdesk.QuestionRequest{Text: "Was our VPN configuration in the leak?"}); err != nil {
 			t.Fatal(err)
 		}
 		if out := c.ok("portal", "questions", "INC-0001"); !strings.Contains(out, "VPN configuration") || !strings.Contains(out, "(open)") {

@@ -159,6 +159,20 @@ func (m *Mailpit) Raw(id string) []byte {
 	return b
 }
 
+// Body is a stored message's text and HTML parts, decoded.
+type Body struct {
+	Text string
+	HTML string
+}
+
+// Body returns the decoded parts of a stored message.
+func (m *Mailpit) Body(id string) Body {
+	m.t.Helper()
+	var b Body
+	m.get("/api/v1/message/"+id, &b)
+	return b
+}
+
 func (m *Mailpit) get(path string, v any) {
 	m.t.Helper()
 	resp, err := http.Get(m.API + path)
