@@ -18,7 +18,8 @@ import (
 )
 
 // TestIntakeAPI posts files to serve --intake as a threat-intelligence
-// feed would, with an analyst's token: a leak of registry contacts is
+// feed would, with the token of an account of the intake role, which
+// reads no incident: a leak of registry contacts is
 // triaged, alerts once by webhook and proposes an incident holding the
 // file as evidence, which a lead confirms with a corrected awareness time,
 // approved by a second principal; the same file posted again is
@@ -41,7 +42,7 @@ func TestIntakeAPI(t *testing.T) {
 			mu.Unlock()
 		}))
 		defer hook.Close()
-		if _, errOut, code := c.runIn("a long password here\n", "user", "add", "feed", "--role", "analyst", "--password-stdin"); code != 0 {
+		if _, errOut, code := c.runIn("a long password here\n", "user", "add", "feed", "--role", "intake", "--password-stdin"); code != 0 {
 			t.Fatalf("user add: %d %s", code, errOut)
 		}
 		var tok struct{ Secret string }
@@ -120,6 +121,13 @@ func TestIntakeAPI(t *testing.T) {
 		if len(proposed) != 1 {
 			t.Fatalf("proposed incidents: %+v, want one", proposed)
 		}
+		// The feed's token takes files in and reads no incident.
+		for _, path := range []string{"/api/v1/incidents/" + proposed[0].ID, "/api/v1/incidents/" + proposed[0].ID + "/evidence"} {
+			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok.Secret)
+			callJSON(t, client, req, http.StatusForbidden, &map[string]any{})
+		}
+
 		// The posted file is the proposed incident's evidence.
 		var held []struct{ SHA256 string }
 		c.json(&held, "evidence", "list", proposed[0].ID)

@@ -8,7 +8,7 @@ CREATE TABLE decoy_alarms (
 	decoys        TEXT NOT NULL,
 	evidence      TEXT NOT NULL,
 	evidence_size BIGINT NOT NULL,
-	raised_at     TEXT NOT NULL,
+	raised_at     TIMESTAMPTZ NOT NULL,
 	actor         TEXT NOT NULL,
 	incident_id   BIGINT REFERENCES incidents (id)
 );
@@ -21,7 +21,12 @@ CREATE TABLE decoy_alarm_exports (
 	rank      INTEGER NOT NULL,
 	export_id TEXT NOT NULL,
 	recipient TEXT NOT NULL,
-	score     REAL NOT NULL,
+	score     DOUBLE PRECISION NOT NULL,
 	PRIMARY KEY (alarm_key, rank)
 );
 CREATE INDEX decoy_alarm_exports_export ON decoy_alarm_exports (export_id);
+
+-- The intake role: a feed's account takes files in for triage and reads
+-- no incident.
+ALTER TABLE grants DROP CONSTRAINT grants_role_check;
+ALTER TABLE grants ADD CONSTRAINT grants_role_check CHECK (role IN ('lead', 'analyst', 'legal', 'communications', 'viewer', 'admin', 'intake'));
