@@ -71,7 +71,7 @@ func (s *DecoyAlarmService) FindDecoyAlarms(ctx context.Context, f leakdesk.Deco
 	}
 	var list []*leakdesk.DecoyAlarm
 	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
-		list, err = s.db.findDecoyAlarms(ctx, tx, strings.Join(conds, " OR ")+` ORDER BY raised_at DESC, alarm_key`, args...)
+		list, err = s.db.findDecoyAlarms(ctx, tx, strings.Join(conds, " OR "), args...)
 		return err
 	})
 	return list, err
@@ -88,52 +88,52 @@ func (d *DB) findDecoyAlarm(ctx context.Context, tx *sql.Tx, key string) (*leakd
 	return list[0], nil
 }
 
-func (d *DB) findDecoyAlarms(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*leakdesk.DecoyAlarm, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+decoyAlarmColumns+` FROM decoy_alarms WHERE `+where), args...)
+// findDecoyAlarms returns the alarms that cond selects, newest first,
+// with their exports read in one more query.
+func (d *DB) findDecoyAlarms(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]*leakdesk.DecoyAlarm, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+decoyAlarmColumns+` FROM decoy_alarms WHERE `+cond+` ORDER BY raised_at DESC, alarm_key`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query decoy alarms: %w", err)
 	}
+	defer rows.Close()
 	list := []*leakdesk.DecoyAlarm{}
+	byKey := map[string]*leakdesk.DecoyAlarm{}
 	for rows.Next() {
 		a := &leakdesk.DecoyAlarm{Exports: []leakdesk.AlarmExport{}}
 		var decoys string
 		var incident sql.NullInt64
 		if err := rows.Scan(&a.Key, &a.Kind, &decoys, &a.Evidence, &a.EvidenceSize, scanTime{&a.At}, &a.Actor, &incident); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("read decoy alarm: %w", err)
 		}
 		if err := json.Unmarshal([]byte(decoys), &a.Decoys); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("decoy alarm %s: decoys: %w", a.Key, err)
 		}
 		a.Incident = incident.Int64
-		list = append(list, a)
+		list, byKey[a.Key] = append(list, a), a
 	}
-	if err := rows.Close(); err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read decoy alarms: %w", err)
 	}
-	for _, a := range list {
-		if err := d.findAlarmExports(ctx, tx, a); err != nil {
-			return nil, err
-		}
+	if len(list) == 0 {
+		return list, nil
 	}
-	return list, nil
-}
-
-func (d *DB) findAlarmExports(ctx context.Context, tx *sql.Tx, a *leakdesk.DecoyAlarm) error {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT export_id, recipient, score FROM decoy_alarm_exports WHERE alarm_key = ? ORDER BY rank`), a.Key)
+	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT alarm_key, export_id, recipient, score FROM decoy_alarm_exports
+		WHERE alarm_key IN (SELECT alarm_key FROM decoy_alarms WHERE `+cond+`) ORDER BY alarm_key, rank`), args...)
 	if err != nil {
-		return fmt.Errorf("query the exports of decoy alarm %s: %w", a.Key, err)
+		return nil, fmt.Errorf("query the exports of decoy alarms: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var key string
 		var e leakdesk.AlarmExport
-		if err := rows.Scan(&e.ID, &e.Recipient, &e.Score); err != nil {
-			return fmt.Errorf("read the exports of decoy alarm %s: %w", a.Key, err)
+		if err := rows.Scan(&key, &e.ID, &e.Recipient, &e.Score); err != nil {
+			return nil, fmt.Errorf("read the exports of decoy alarms: %w", err)
 		}
-		a.Exports = append(a.Exports, e)
+		if a := byKey[key]; a != nil {
+			a.Exports = append(a.Exports, e)
+		}
 	}
-	return rows.Err()
+	return list, rows.Err()
 }
 
 // linkDecoyAlarm ties the decoy alarm named key, if there is one, to the

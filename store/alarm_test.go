@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -202,4 +203,50 @@ func TestConfirmingWithACorrectedAwarenessWaitsForASecondApproval(t *testing.T) 
 			t.Errorf("a plain confirmation left %d requests (%v), want none", len(list), err)
 		}
 	})
+}
+
+// BenchmarkRecordDecoyAlarm times the transaction a decoy mail's 250, or
+// a phone system's 200, waits for: the alarm and its exports recorded,
+// and its jobs enqueued (here, nothing to enqueue).
+func BenchmarkRecordDecoyAlarm(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		alarms := store.NewDecoyAlarmService(h.db)
+		b.ResetTimer()
+		for i := range b.N {
+			a := benchAlarm(i)
+			if _, err := alarms.RecordDecoyAlarm(ctx, a, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkFindIncidentAlarms times what the Source page and the alarms
+// route add to a request: the alarms naming three traced exports among
+// 2,000 on record, each naming two of 200 exports.
+func BenchmarkFindIncidentAlarms(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		alarms := store.NewDecoyAlarmService(h.db)
+		for i := range 2000 {
+			if _, err := alarms.RecordDecoyAlarm(ctx, benchAlarm(i), func(context.Context, *sql.Tx) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		filter := leakdesk.DecoyAlarmFilter{Incident: 1, Exports: []string{"FX-7", "FX-70", "FX-170"}}
+		b.ResetTimer()
+		for range b.N {
+			list, err := alarms.FindDecoyAlarms(ctx, filter)
+			if err != nil || len(list) == 0 {
+				b.Fatalf("%d alarms (%v)", len(list), err)
+			}
+		}
+	})
+}
+
+func benchAlarm(i int) *leakdesk.DecoyAlarm {
+	return &leakdesk.DecoyAlarm{Key: fmt.Sprintf("decoy-%016x", i), Kind: leakdesk.AlarmByMail, Decoys: []string{"j.doe@decoy.example"},
+		Evidence: fmt.Sprintf("%064x", i), EvidenceSize: 2048, At: time.Date(2026, 3, 1, 0, 0, i, 0, time.UTC), Actor: "local:desk",
+		Exports: []leakdesk.AlarmExport{{ID: fmt.Sprintf("FX-%d", i%200), Recipient: "team", Score: 4}, {ID: fmt.Sprintf("FX-%d", (i+1)%200), Recipient: "team", Score: 2}}}
 }
