@@ -35,6 +35,13 @@ func ParseRole(s string) (Role, error) {
 	return r, nil
 }
 
+// ConcernsNoIncident reports whether the role is about no single incident
+// (accounts, or files taken in before any incident exists), so that it is
+// granted on all incidents only.
+func (r Role) ConcernsNoIncident() bool {
+	return r == RoleAdmin || r == RoleIntake
+}
+
 // SeesPersonalData reports whether the role needs contact details and
 // evidence content unmasked to do its work. The others see them masked
 // (MaskEmail, MaskPhone, MaskName) unless they unmask one record, which

@@ -408,10 +408,10 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo output does not explain a link")
 	}
 	// One account per role, and how to log in.
-	if !strings.Contains(out, "demo-lead, demo-analyst, demo-legal, demo-communications, demo-viewer, demo-admin, all with the password") || !strings.Contains(out, "leakdesk serve --data") {
+	if !strings.Contains(out, "demo-lead, demo-analyst, demo-legal, demo-communications, demo-viewer, demo-admin, demo-intake, all with the password") || !strings.Contains(out, "leakdesk serve --data") {
 		t.Errorf("demo output does not say how to log in")
 	}
-	if accounts := c.ok("user", "list"); strings.Count(accounts, "demo-") != 6 || !strings.Contains(accounts, "viewer on INC-0001") {
+	if accounts := c.ok("user", "list"); strings.Count(accounts, "demo-") != 7 || !strings.Contains(accounts, "viewer on INC-0001") || !strings.Contains(accounts, "intake on all incidents") {
 		t.Errorf("demo accounts:\n%s", accounts)
 	}
 	if !strings.Contains(out, "14. Person records") || strings.Count(out, "precision 1.0000") != 2 {
