@@ -67,8 +67,11 @@ func (r TwoPersonRule) Confirm(ctx context.Context, incidentID int64, at time.Ti
 			return nil, err
 		}
 		if inc.Status == StatusProposed && !at.UTC().Truncate(TimePrecision).Equal(inc.AwareAt) {
-			summary := fmt.Sprintf("confirm %s with the awareness time moved from %s to %s: %s",
-				inc.PublicID(), inc.AwareAt.Format(time.RFC3339), at.Format(time.RFC3339), reason)
+			summary := fmt.Sprintf("confirm %s with the awareness time moved from %s to %s",
+				inc.PublicID(), inc.AwareAt.Format(time.RFC3339), at.Format(time.RFC3339))
+			if reason != "" {
+				summary += ": " + reason
+			}
 			held, err := r.Hold(ctx, incidentID, ActionIncidentAware, summary, AwarenessRequest{At: at, Confirm: true, Reason: reason}, actor)
 			if held != nil || err != nil {
 				return held, err
