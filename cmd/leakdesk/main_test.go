@@ -359,7 +359,7 @@ func TestDemo(t *testing.T) {
 	// once and proposes an incident, the seller's claims get a verdict, a
 	// decoy mailed raises an alarm, and the STIX bundle validates.
 	for _, want := range []string{"15. Finding out first", "Alert mailed to dpo@example.org", "Incident INC-0002 proposed", "seen on",
-		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "18. For CERTs"} {
+		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "On the record as alarm decoy-", "18. For CERTs"} {
 		if !strings.Contains(out, want) {
 			_, steps, _ := strings.Cut(out, "15. Finding out first")
 			t.Errorf("demo output lacks %q:\n15. Finding out first%s", want, steps)
