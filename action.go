@@ -46,6 +46,7 @@ const (
 	ActionServerRun       Action = "server.run"
 	ActionPortalIssue     Action = "portal.issue"    // make or revoke an affected organisation's portal link
 	ActionQuestionAnswer  Action = "question.answer" // read and answer the questions asked through the portal
+	ActionWatchIntake     Action = "watch.intake"    // take a leaked file in for triage, and see what became of it
 )
 
 // Rule says which roles may take an action.
@@ -60,7 +61,7 @@ type Rule struct {
 // checked against it by tests rather than kept in step by hand.
 func Policy() []Rule {
 	const (
-		lead, analyst, legal, comms, viewer, admin = RoleLead, RoleAnalyst, RoleLegal, RoleCommunications, RoleViewer, RoleAdmin
+		lead, analyst, legal, comms, viewer, admin, intake = RoleLead, RoleAnalyst, RoleLegal, RoleCommunications, RoleViewer, RoleAdmin, RoleIntake
 	)
 	return []Rule{
 		{ActionIncidentCreate, "open an incident (needs the role on all incidents)", []Role{lead}},
@@ -101,6 +102,7 @@ func Policy() []Rule {
 		{ActionServerRun, "run the server", []Role{admin}},
 		{ActionPortalIssue, "make or revoke an organisation's portal link", []Role{lead, comms}},
 		{ActionQuestionAnswer, "answer the organisations' questions", []Role{lead, comms, legal}},
+		{ActionWatchIntake, "take a leaked file in for triage, and see what became of it (needs the role on all incidents)", []Role{lead, analyst, intake}},
 	}
 }
 

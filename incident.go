@@ -125,6 +125,19 @@ func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
+// IncidentProposal is what proposes an incident: an alert about a leaked file or
+// a decoy alarm.
+type IncidentProposal struct {
+	Key string // the alert's or alarm's key: one incident per key
+	// CouldStart is when the clock could have started at the earliest
+	// (zero if unknown); it is recorded on the opening event.
+	CouldStart time.Time
+	// Evidence is the file the alert rests on, already in the blob store
+	// under its SHA256 (with Size, Filename, Source and Note): it becomes
+	// the incident's first evidence, without a copy. Nil if none.
+	Evidence *Evidence
+}
+
 // IncidentFilter selects incidents. Zero fields match everything.
 type IncidentFilter struct {
 	ID     *int64
@@ -162,12 +175,12 @@ type IncidentService interface {
 	// the change. The previous value stays on the timeline.
 	SetAwareness(ctx context.Context, id int64, actor string, at time.Time, reason string) error
 
-	// ProposeIncident opens inc as a proposed incident for the alert named
-	// key, unless one was opened for it already: then inc is that one and
-	// created is false, so an alert worked twice proposes once. couldStart
-	// is when the clock could have started at the earliest (zero if
-	// unknown); it is recorded on the opening event.
-	ProposeIncident(ctx context.Context, key string, inc *Incident, couldStart time.Time, actor string) (created bool, err error)
+	// ProposeIncident opens inc as a proposed incident for the alert or
+	// alarm p names, unless one was opened for it already: then inc is
+	// that one and created is false, so an alert worked twice proposes
+	// once. In the same transaction it attaches p's evidence and links the
+	// decoy alarm of p's key, if any, recording it on the timeline.
+	ProposeIncident(ctx context.Context, p IncidentProposal, inc *Incident, actor string) (created bool, err error)
 
 	// ConfirmIncident confirms a proposed incident on behalf of actor,
 	// with its awareness time corrected to at unless at is zero. It

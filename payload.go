@@ -238,6 +238,8 @@ func newPayload(kind string) any {
 		return &PortalAnswerPayload{}
 	case EventPersonalUnmasked:
 		return &PersonalUnmaskedPayload{}
+	case EventDecoyAlarm:
+		return &DecoyAlarmPayload{}
 	}
 	return nil
 }

@@ -18,11 +18,12 @@ const (
 	RoleCommunications Role = "communications" // notices, updates, contact log, coverage
 	RoleViewer         Role = "viewer"         // reads only, with personal data masked
 	RoleAdmin          Role = "admin"          // accounts only: no right to read any incident
+	RoleIntake         Role = "intake"         // a feed's: takes leaked files in for triage, reads no incident
 )
 
 // Roles lists every role, in the order documentation shows them.
 func Roles() []Role {
-	return []Role{RoleLead, RoleAnalyst, RoleLegal, RoleCommunications, RoleViewer, RoleAdmin}
+	return []Role{RoleLead, RoleAnalyst, RoleLegal, RoleCommunications, RoleViewer, RoleAdmin, RoleIntake}
 }
 
 // ParseRole accepts a role's name in any case.
@@ -32,6 +33,13 @@ func ParseRole(s string) (Role, error) {
 		return "", Errorf(EINVALID, "invalid role %q: want one of %s", s, joinRoles(Roles()))
 	}
 	return r, nil
+}
+
+// ConcernsNoIncident reports whether the role is about no single incident
+// (accounts, or files taken in before any incident exists), so that it is
+// granted on all incidents only.
+func (r Role) ConcernsNoIncident() bool {
+	return r == RoleAdmin || r == RoleIntake
 }
 
 // SeesPersonalData reports whether the role needs contact details and
@@ -63,6 +71,8 @@ func (g Grant) Validate() error {
 		return Errorf(EINVALID, "invalid incident %d in a grant", g.IncidentID)
 	case g.Role == RoleAdmin && g.IncidentID != AllIncidents:
 		return Errorf(EINVALID, "admin manages accounts, which belong to no incident: grant it without an incident")
+	case g.Role == RoleIntake && g.IncidentID != AllIncidents:
+		return Errorf(EINVALID, "intake takes files in before any incident exists: grant it without an incident")
 	}
 	return nil
 }

@@ -17,8 +17,11 @@ type (
 		Waived map[string]string `json:"waived,omitempty"`
 	}
 	AwarenessRequest struct {
-		At     time.Time `json:"at"`
-		Reason string    `json:"reason"`
+		At time.Time `json:"at"`
+		// Confirm says that the awareness time is corrected as a proposed
+		// incident is confirmed (ConfirmIncident), not set (SetAwareness).
+		Confirm bool   `json:"confirm,omitempty"`
+		Reason  string `json:"reason"`
 	}
 )
 
@@ -50,6 +53,32 @@ func (r TwoPersonRule) Hold(ctx context.Context, incidentID int64, action Action
 		return nil, err
 	}
 	return req, nil
+}
+
+// Confirm confirms a proposed incident as actor. Kept at the awareness
+// time the alert proposed, it is one step. Corrected to at, it moves the
+// start of the legal clocks, as SetAwareness does: on an incident that
+// requires a second approval, it is held and the request returned, and
+// the incident stays proposed until another principal approves.
+func (r TwoPersonRule) Confirm(ctx context.Context, incidentID int64, at time.Time, reason, actor string) (*Approval, error) {
+	if !at.IsZero() {
+		inc, err := r.Incidents.FindIncidentByID(ctx, incidentID)
+		if err != nil {
+			return nil, err
+		}
+		if inc.Status == StatusProposed && !at.UTC().Truncate(TimePrecision).Equal(inc.AwareAt) {
+			summary := fmt.Sprintf("confirm %s with the awareness time moved from %s to %s",
+				inc.PublicID(), inc.AwareAt.Format(time.RFC3339), at.Format(time.RFC3339))
+			if reason != "" {
+				summary += ": " + reason
+			}
+			held, err := r.Hold(ctx, incidentID, ActionIncidentAware, summary, AwarenessRequest{At: at, Confirm: true, Reason: reason}, actor)
+			if held != nil || err != nil {
+				return held, err
+			}
+		}
+	}
+	return nil, r.Incidents.ConfirmIncident(ctx, incidentID, actor, at, reason)
 }
 
 // Approve carries out a pending request as approver, then records the
@@ -95,6 +124,9 @@ func (r TwoPersonRule) perform(ctx context.Context, req *Approval, actor string)
 	case ActionIncidentClose:
 		return r.Incidents.CloseIncident(ctx, req.IncidentID, actor, close.Reason, close.At, close.Waived)
 	case ActionIncidentAware:
+		if aware.Confirm {
+			return r.Incidents.ConfirmIncident(ctx, req.IncidentID, actor, aware.At, aware.Reason)
+		}
 		return r.Incidents.SetAwareness(ctx, req.IncidentID, actor, aware.At, aware.Reason)
 	default:
 		waive.IncidentID, waive.Actor = req.IncidentID, actor

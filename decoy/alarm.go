@@ -22,25 +22,10 @@ type Decoder interface {
 	Decode(ctx context.Context, r trace.DecodeRequest) (*trace.Verdict, error)
 }
 
-// Raiser sends an alarm on every alert channel, through a job: watch.Desk.
+// Raiser records an alarm and sends it on every alert channel, through
+// jobs enqueued with the record: watch.Desk.
 type Raiser interface {
-	RaiseAlarm(ctx context.Context, n watch.Notice, payload any) error
-}
-
-// Alarm is what a decoy contacted raises: its JSON is the webhook's body.
-type Alarm struct {
-	Kind     string    `json:"kind"`     // "mail" or "call"
-	Decoys   []string  `json:"decoys"`   // the decoys contacted
-	Evidence string    `json:"evidence"` // SHA-256 of the message or call record, in the vault
-	Exports  []Export  `json:"exports"`  // the exports that carried them, likeliest first
-	At       time.Time `json:"at"`
-}
-
-// Export is an export that carried a decoy contacted.
-type Export struct {
-	ID        string  `json:"export_id"`
-	Recipient string  `json:"recipient"`
-	Score     float64 `json:"score"`
+	RaiseAlarm(ctx context.Context, n watch.Notice, a *leakdesk.DecoyAlarm) (bool, error)
 }
 
 // Alarms raises decoy alarms.
@@ -48,18 +33,20 @@ type Alarms struct {
 	blobs   leakdesk.BlobStore
 	decoder Decoder
 	raiser  Raiser
+	actor   string
 	now     func() time.Time
 	log     *slog.Logger
 }
 
-// NewAlarms returns the alarms, keeping evidence in blobs.
-func NewAlarms(blobs leakdesk.BlobStore, decoder Decoder, raiser Raiser, now func() time.Time, log *slog.Logger) *Alarms {
-	return &Alarms{blobs: blobs, decoder: decoder, raiser: raiser, now: now, log: log}
+// NewAlarms returns the alarms, keeping evidence in blobs, raised on
+// behalf of actor: the principal running the server that hears them.
+func NewAlarms(blobs leakdesk.BlobStore, decoder Decoder, raiser Raiser, actor string, now func() time.Time, log *slog.Logger) *Alarms {
+	return &Alarms{blobs: blobs, decoder: decoder, raiser: raiser, actor: actor, now: now, log: log}
 }
 
 // Raise keeps evidence, names the exports that carried the decoys hit,
 // and sends the alarm. The same evidence raises its alarm once.
-func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence io.Reader) (*Alarm, error) {
+func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence io.Reader) (*leakdesk.DecoyAlarm, error) {
 	blob, err := a.blobs.Put(ctx, evidence)
 	if err != nil {
 		return nil, fmt.Errorf("keep decoy %s as evidence: %w", kind, err)
@@ -68,12 +55,13 @@ func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence
 	if err != nil {
 		return nil, err
 	}
-	alarm := &Alarm{Kind: kind, Decoys: hits, Evidence: blob.SHA256, At: a.now().UTC(), Exports: []Export{}}
+	alarm := &leakdesk.DecoyAlarm{Key: "decoy-" + blob.SHA256[:16], Kind: kind, Decoys: hits, Evidence: blob.SHA256, EvidenceSize: blob.Size,
+		At: a.now().UTC(), Actor: a.actor, Exports: []leakdesk.AlarmExport{}}
 	seen := map[string]bool{}
 	for _, s := range append(v.Accused, v.Suspects...) {
 		if s.Score > 0 && !seen[s.Export] {
 			seen[s.Export] = true
-			alarm.Exports = append(alarm.Exports, Export{ID: s.Export, Recipient: s.Recipient, Score: s.Score})
+			alarm.Exports = append(alarm.Exports, leakdesk.AlarmExport{ID: s.Export, Recipient: s.Recipient, Score: s.Score})
 		}
 	}
 	var names []string
@@ -86,15 +74,18 @@ func (a *Alarms) Raise(ctx context.Context, kind string, hits []string, evidence
 		names = []string{"none of the recorded exports held it"}
 	}
 	n := watch.Notice{
-		Key:     "decoy-" + blob.SHA256[:16],
+		Key:     alarm.Key,
 		Subject: fmt.Sprintf("leakdesk alarm: decoy %s contacted by %s", strings.Join(hits, ", "), kind),
 		Text: fmt.Sprintf("A decoy was contacted by %s: someone uses a list that held it.\nExports that carried it: %s.\nEvidence: sha256 %s.\n",
 			kind, strings.Join(names, ", "), blob.SHA256),
 		At: alarm.At,
 	}
-	if err := a.raiser.RaiseAlarm(ctx, n, alarm); err != nil {
+	created, err := a.raiser.RaiseAlarm(ctx, n, alarm)
+	if err != nil {
 		return nil, err
 	}
-	a.log.Warn("decoy alarm", "kind", kind, "evidence", blob.SHA256, "exports", len(alarm.Exports))
+	if created {
+		a.log.Warn("decoy alarm", "kind", kind, "evidence", blob.SHA256, "exports", len(alarm.Exports))
+	}
 	return alarm, nil
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // maxCallReport bounds a phone system's report.
@@ -39,13 +41,13 @@ func CallsHandler(decoys *Addresses, alarms *Alarms) http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		raised := []*Alarm{}
+		raised := []*leakdesk.DecoyAlarm{}
 		for _, c := range calls {
 			number, ok := decoys.Phone(c.to)
 			if !ok {
 				continue
 			}
-			a, err := alarms.Raise(r.Context(), "call", []string{number}, bytes.NewReader(c.record))
+			a, err := alarms.Raise(r.Context(), leakdesk.AlarmByCall, []string{number}, bytes.NewReader(c.record))
 			if err != nil {
 				http.Error(w, "alarm not raised; send the report again", http.StatusServiceUnavailable)
 				return

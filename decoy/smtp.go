@@ -7,6 +7,8 @@ import (
 	"log/slog"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // maxMessage bounds a message kept as evidence.
@@ -57,7 +59,7 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.b.alarms.Raise(s.b.ctx, "mail", s.rcpt, bytes.NewReader(raw)); err != nil {
+	if _, err := s.b.alarms.Raise(s.b.ctx, leakdesk.AlarmByMail, s.rcpt, bytes.NewReader(raw)); err != nil {
 		s.b.log.Error("decoy alarm not raised", "error", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}

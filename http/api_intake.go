@@ -150,11 +150,16 @@ type confirming struct {
 }
 
 // handleConfirm confirms an incident that an alert proposed, keeping or
-// correcting its awareness time.
+// correcting its awareness time; a correction waits for a second
+// approval on an incident under the two-person rule (202).
 func (s *server) handleConfirm() http.Handler {
 	return call(s, func(r *http.Request, in confirming) (any, error) {
-		if err := s.cfg.Incidents.ConfirmIncident(r.Context(), incidentID(r), principal(r).String(), in.AwareAt, in.Reason); err != nil {
+		req, err := s.twoPersonRule().Confirm(r.Context(), incidentID(r), in.AwareAt, in.Reason, principal(r).String())
+		if err != nil {
 			return nil, err
+		}
+		if req != nil {
+			return held{req}, nil
 		}
 		return s.incidentView(r)
 	})

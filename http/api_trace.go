@@ -56,6 +56,23 @@ func (s *server) handleTrace() http.Handler {
 	})
 }
 
+// handleAlarms lists the decoy alarms that concern the incident, beside
+// its trace results: the alarms that proposed it, and those naming an
+// export that a ranking or a fingerprint verdict on its timeline names.
+func (s *server) handleAlarms() http.Handler {
+	return call(s, func(r *http.Request, _ none) ([]*leakdesk.DecoyAlarm, error) {
+		if s.cfg.Alarms == nil {
+			return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server keeps no decoy alarms")
+		}
+		id := incidentID(r)
+		events, err := s.cfg.Incidents.FindEvents(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return leakdesk.FindIncidentAlarms(r.Context(), s.cfg.Alarms, events, id)
+	})
+}
+
 // tracer is the server's trace service, which it must have.
 func (s *server) tracer() (*trace.Service, error) {
 	if s.cfg.Trace == nil {

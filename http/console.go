@@ -46,6 +46,9 @@ type ConsoleDeps struct {
 	// Dispatcher sends notices in the background for as long as the
 	// server runs; nil when it sends none.
 	Dispatcher *notify.Dispatcher
+	// Alarms are the decoy alarms on record; nil when the server keeps
+	// none, and the source page then says so.
+	Alarms leakdesk.DecoyAlarmService
 }
 
 // console renders the console's pages from views parsed once, at start-up.

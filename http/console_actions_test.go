@@ -2,6 +2,8 @@ package http
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -18,6 +20,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/rules"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // consoleRegistry and consoleHistory make the leak's third row, a phone
@@ -309,7 +312,7 @@ func TestConsoleSource(t *testing.T) {
 		c := newConsoleActions(t, d)
 		const inc = "/console/incidents/INC-0001"
 		c.mustShow(c.get(inc+"/source"), http.StatusOK, "No trace has been recorded", "No fingerprinted export", "No decoy",
-			"is unknown: run <code>leakdesk verify-leak")
+			"is unknown: run <code>leakdesk verify-leak", "This server keeps no decoy alarms")
 		at := time.Date(2026, 9, 3, 14, 0, 0, 0, time.UTC)
 		for _, e := range []struct {
 			kind    string
@@ -344,6 +347,26 @@ func TestConsoleSource(t *testing.T) {
 			"whether it is new is unknown", "AWS access key", "never the values")
 		if strings.Contains(w.Body.String(), "old.csv") {
 			t.Error("an earlier verdict on the leak is shown as well as the latest")
+		}
+
+		// Decoy alarms on record: the one naming an export the verdict
+		// names is listed, with its evidence hash; the other is not.
+		alarms := store.NewDecoyAlarmService(c.db)
+		c.reconfigure(func(cfg *Config) { cfg.Alarms = alarms })
+		for _, a := range []*leakdesk.DecoyAlarm{
+			{Key: "decoy-5", Kind: leakdesk.AlarmByCall, Decoys: []string{"+33422990005"}, Evidence: strings.Repeat("5", 64), At: at.Add(time.Hour), Actor: "local:desk",
+				Exports: []leakdesk.AlarmExport{{ID: "FX-5", Recipient: "other@reseller.example", Score: 3}}},
+			{Key: "decoy-9", Kind: leakdesk.AlarmByMail, Decoys: []string{"x@decoy.example"}, Evidence: strings.Repeat("9", 64), At: at.Add(time.Hour), Actor: "local:desk",
+				Exports: []leakdesk.AlarmExport{{ID: "FX-99", Recipient: "nobody@elsewhere.example", Score: 3}}},
+		} {
+			if _, err := alarms.RecordDecoyAlarm(t.Context(), a, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w = c.get(inc + "/source")
+		c.mustShow(w, http.StatusOK, "Decoys contacted", strings.Repeat("5", 64), "FX-5 (given to other@reseller.example, score 3.00)", "33422990005", "none proposed")
+		if strings.Contains(w.Body.String(), strings.Repeat("9", 64)) {
+			t.Error("an alarm naming no export of this incident's trace is listed")
 		}
 	})
 }

@@ -123,7 +123,7 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 	campaigns := notify.NewCampaigns(notify.Deps{Incidents: incidents, Notices: notices, Findings: findings, Now: func() time.Time { return now }})
 	pages, err := consolePages(ConsoleDeps{Incidents: incidents, Findings: findings,
 		Summaries: &rules.Services{Incidents: incidents, Findings: findings, Notices: notices, Evidence: evidence, Rules: r},
-		Campaigns: campaigns, Notices: notices, Evidence: evidence, Now: func() time.Time { return now }})
+		Campaigns: campaigns, Notices: notices, Evidence: evidence, Alarms: store.NewDecoyAlarmService(db), Now: func() time.Time { return now }})
 	must(err)
 	call := func(i int) error {
 		return notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: recipients[i%len(recipients)].ID,

@@ -22,6 +22,17 @@ type sourcePage struct {
 	// LeakVerdict is the latest verdict on the leak and its seller's
 	// claims; nil when verify-leak has not run on the incident.
 	LeakVerdict *leakVerdictLine
+	// Alarms are the decoy alarms that proposed the incident or name an
+	// export its trace names, newest first; KeepsAlarms is false when the
+	// server keeps none, so that none listed is not taken for none raised.
+	Alarms      []alarmLine
+	KeepsAlarms bool
+}
+
+// alarmLine is a decoy alarm with the incident it proposed, as shown.
+type alarmLine struct {
+	*leakdesk.DecoyAlarm
+	Proposed string // the incident's public ID; empty when none was proposed
 }
 
 type rankingLine struct {
@@ -50,8 +61,8 @@ type leakVerdictLine struct {
 
 // source shows where the leak came from and what it is, as recorded on
 // the timeline by trace, trace decode and verify-leak: rankings,
-// fingerprint verdicts, decoys the leak held, and the verdict on the
-// leak and its seller's claims.
+// fingerprint verdicts, decoys the leak held, the verdict on the leak and
+// its seller's claims, and the decoy alarms that concern the incident.
 func (c *console) source() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, id, events, err := c.timeline(r)
@@ -92,6 +103,21 @@ func (c *console) source() http.Handler {
 				if page.LeakVerdict == nil {
 					page.LeakVerdict = &leakVerdictLine{ev, p}
 				}
+			}
+		}
+		if c.deps.Alarms != nil {
+			page.KeepsAlarms = true
+			alarms, err := leakdesk.FindIncidentAlarms(r.Context(), c.deps.Alarms, events, id)
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			for _, a := range alarms {
+				line := alarmLine{DecoyAlarm: a}
+				if a.Incident > 0 {
+					line.Proposed = leakdesk.FormatIncidentID(a.Incident)
+				}
+				page.Alarms = append(page.Alarms, line)
 			}
 		}
 		c.render(w, http.StatusOK, "source.html", page)

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,11 +73,29 @@ func TestConsoleSourceBrowser(t *testing.T) {
 		}
 	}
 
+	// Decoy alarms: one naming the export the verdict accuses, one naming
+	// an export no trace of this incident names, and one that proposed an
+	// incident of its own.
+	alarms := store.NewDecoyAlarmService(db)
+	raise := func(key, export string) *leakdesk.DecoyAlarm {
+		a := &leakdesk.DecoyAlarm{Key: key, Kind: leakdesk.AlarmByCall, Decoys: []string{"+33422991234"}, Evidence: strings.Repeat(key[len(key)-1:], 64),
+			EvidenceSize: 40, At: time.Now(), Actor: "local:desk", Exports: []leakdesk.AlarmExport{{ID: export, Recipient: "partner of " + export, Score: 7.25}}}
+		if _, err := alarms.RecordDecoyAlarm(ctx, a, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	traced, elsewhere, proposing := raise("decoy-a", "FX-1"), raise("decoy-b", "FX-77"), raise("decoy-c", "FX-5")
+	proposed := &leakdesk.Incident{Title: "decoy called", AwareAt: proposing.At, Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
+	if _, err := incidents.ProposeIncident(ctx, leakdesk.IncidentProposal{Key: proposing.Key, Evidence: proposing.EvidenceFile()}, proposed, "local:desk"); err != nil {
+		t.Fatal(err)
+	}
+
 	top := ranking.Candidates[0]
 	shows := []string{"Latest ranking", "Verdict: source", filepath.Base(top.File), top.Export.ID, top.Evidence[0],
 		ranking.Dating.Note, "FX-1", "3.5e-12", "holds 2 decoys of export FX-1",
 		"Latest verdict on " + report.Leak, "authentic", "current", "complete", "new or recycled", report.Authentic.Evidence[0],
-		"whether it is new is unknown", "not recorded on an incident"}
+		"whether it is new is unknown", "Decoys contacted", traced.Evidence, "FX-1 (given to partner of FX-1, score 7.25)", "none proposed"}
 	leaked, err := os.ReadFile(leak.Path)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +121,18 @@ func TestConsoleSourceBrowser(t *testing.T) {
 					b.Failf("the page shows the leaked address %s", v)
 				}
 			}
+			if strings.Contains(text, elsewhere.Evidence) {
+				b.Failf("the page lists alarm %s, which names no export of this incident's trace", elsewhere.Key)
+			}
 			b.CheckAccessibility()
 		})
 	}
+	t.Run("proposed by an alarm", func(t *testing.T) {
+		b := browser.For(t)
+		b.Visit(lead + "/console/incidents/" + proposed.PublicID() + "/source")
+		b.ShowsText("Decoys contacted", proposing.Evidence, "FX-5 (given to partner of FX-5", proposed.PublicID())
+		if text := b.Text(); strings.Contains(text, traced.Evidence) || strings.Contains(text, elsewhere.Evidence) {
+			b.Failf("the page of %s lists alarms that concern other incidents", proposed.PublicID())
+		}
+	})
 }

@@ -65,6 +65,9 @@ type Config struct {
 	Proof *proof.Service
 	// Exports are the fingerprinted exports, whose decoys share lists.
 	Exports leakdesk.ExportService
+	// Alarms are the decoy alarms on record, listed beside the trace of
+	// the incidents they concern; without it the alarms route answers 503.
+	Alarms leakdesk.DecoyAlarmService
 	// Trace ranks the registry's past exports against a leak, decodes
 	// fingerprints and makes fingerprinted exports; without it those
 	// routes answer 503.
@@ -168,7 +171,7 @@ func newServer(cfg Config) (*server, error) {
 	}
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now, Notices: cfg.Notices, Approvals: cfg.Approvals, Evidence: cfg.Evidence,
-		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher}); err != nil {
+		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher, Alarms: cfg.Alarms}); err != nil {
 		return nil, err
 	}
 	if cfg.SpoolDir == nil {

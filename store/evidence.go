@@ -72,19 +72,25 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, e *leakdesk.Evidence,
 			*e = *existing[0]
 			return leakdesk.Errorf(leakdesk.ECONFLICT, "incident %s already holds this file as evidence #%d (sha256 %s)", inc.PublicID(), e.ID, e.SHA256)
 		}
-		e.AddedAt = s.db.now()
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO evidence (incident_id, sha256, size, filename, source, note, added_by, added_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`),
-			e.IncidentID, e.SHA256, e.Size, e.Filename, e.Source, e.Note, e.AddedBy, s.db.timeArg(e.AddedAt),
-		).Scan(&e.ID); err != nil {
-			return fmt.Errorf("insert evidence: %w", err)
-		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(e.IncidentID, e.AddedBy, leakdesk.EventEvidenceAdded, e.AddedAt, leakdesk.EvidenceAddedPayload{
-			EvidenceID: e.ID, SHA256: e.SHA256, Size: e.Size, Filename: e.Filename, Source: e.Source, Note: e.Note,
-		}))
+		return s.db.insertEvidence(ctx, tx, e)
 	})
+}
+
+// insertEvidence records e, whose content is already stored under its
+// SHA256, with the event that says it was added.
+func (d *DB) insertEvidence(ctx context.Context, tx *sql.Tx, e *leakdesk.Evidence) error {
+	e.AddedAt = d.now()
+	if err := tx.QueryRowContext(ctx, d.rebind(`
+		INSERT INTO evidence (incident_id, sha256, size, filename, source, note, added_by, added_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`),
+		e.IncidentID, e.SHA256, e.Size, e.Filename, e.Source, e.Note, e.AddedBy, d.timeArg(e.AddedAt),
+	).Scan(&e.ID); err != nil {
+		return fmt.Errorf("insert evidence: %w", err)
+	}
+	return d.appendEvent(ctx, tx, leakdesk.NewEvent(e.IncidentID, e.AddedBy, leakdesk.EventEvidenceAdded, e.AddedAt, leakdesk.EvidenceAddedPayload{
+		EvidenceID: e.ID, SHA256: e.SHA256, Size: e.Size, Filename: e.Filename, Source: e.Source, Note: e.Note,
+	}))
 }
 
 func (s *EvidenceService) FindEvidence(ctx context.Context, incidentID int64) ([]*leakdesk.Evidence, error) {

@@ -10,17 +10,20 @@ import (
 	"github.com/leakdesk/leakdesk"
 )
 
-func (s *IncidentService) ProposeIncident(ctx context.Context, key string, inc *leakdesk.Incident, couldStart time.Time, actor string) (bool, error) {
-	if key == "" {
+func (s *IncidentService) ProposeIncident(ctx context.Context, p leakdesk.IncidentProposal, inc *leakdesk.Incident, actor string) (bool, error) {
+	if p.Key == "" {
 		return false, leakdesk.Errorf(leakdesk.EINVALID, "a proposed incident needs the key of the alert that proposes it")
 	}
 	if err := s.checkNew(inc); err != nil {
 		return false, err
 	}
+	if p.Evidence != nil && (len(p.Evidence.SHA256) != 64 || p.Evidence.Source == "") {
+		return false, leakdesk.Errorf(leakdesk.EINVALID, "the evidence of a proposed incident needs its SHA-256 and its source")
+	}
 	created := false
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id FROM proposed_incidents WHERE alert_key = ?`), key).Scan(&id)
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id FROM proposed_incidents WHERE alert_key = ?`), p.Key).Scan(&id)
 		if err == nil {
 			known, err := s.db.findIncidentByID(ctx, tx, id, false)
 			if err == nil {
@@ -31,14 +34,26 @@ func (s *IncidentService) ProposeIncident(ctx context.Context, key string, inc *
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("find proposed incident: %w", err)
 		}
-		couldStart = couldStart.UTC().Truncate(leakdesk.TimePrecision)
+		couldStart := p.CouldStart.UTC().Truncate(leakdesk.TimePrecision)
 		if err := s.createIncident(ctx, tx, inc, actor, &leakdesk.IncidentOpenedPayload{Proposed: true, CouldStartAt: optionalTime(couldStart)}); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.db.rebind(`INSERT INTO proposed_incidents (alert_key, incident_id, could_start_at) VALUES (?, ?, ?)`),
-			key, inc.ID, s.db.timeArg(couldStart))
+			p.Key, inc.ID, s.db.timeArg(couldStart))
 		if err != nil {
 			return fmt.Errorf("record proposed incident: %w", err)
+		}
+		// The alert's file is already in the vault, which the incident's
+		// evidence is read through: it is attached by its hash, not copied.
+		if p.Evidence != nil {
+			e := *p.Evidence
+			e.IncidentID, e.AddedBy = inc.ID, actor
+			if err := s.db.insertEvidence(ctx, tx, &e); err != nil {
+				return err
+			}
+		}
+		if err := s.db.linkDecoyAlarm(ctx, tx, p.Key, inc.ID, actor); err != nil {
+			return err
 		}
 		inc.Status, created = leakdesk.StatusProposed, true
 		return nil

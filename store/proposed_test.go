@@ -20,7 +20,7 @@ func TestProposedIncidentIsOpenedOnceAndConfirmedOnce(t *testing.T) {
 		fileTime := alertAt.Add(-36 * time.Hour)
 		propose := func() (*leakdesk.Incident, bool) {
 			inc := &leakdesk.Incident{Title: "leak alert", AwareAt: alertAt, Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}
-			created, err := svc.ProposeIncident(ctx, "alert-abc", inc, fileTime, "local:watch")
+			created, err := svc.ProposeIncident(ctx, leakdesk.IncidentProposal{Key: "alert-abc", CouldStart: fileTime}, inc, "local:watch")
 			if err != nil {
 				t.Fatal(err)
 			}

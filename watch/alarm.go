@@ -2,11 +2,14 @@ package watch
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // AlarmQueueName is the River queue of alarms, apart from triage's so
@@ -14,8 +17,9 @@ import (
 const AlarmQueueName = "watch_alarm"
 
 // AlarmArgs is the job that sends an alarm raised outside triage (a decoy
-// contacted) on one channel. It carries the alarm, which is recorded
-// nowhere else: its evidence is in the vault, under the SHA-256 it names.
+// contacted) on one channel. It carries the alarm as sent; the alarm is
+// on record (leakdesk.DecoyAlarmService), and its evidence in the vault,
+// under the SHA-256 it names.
 type AlarmArgs struct {
 	Notice  Notice          `json:"notice"`
 	Payload json.RawMessage `json:"payload"`
@@ -53,23 +57,33 @@ func (w *AlarmWorker) Work(ctx context.Context, job *river.Job[AlarmArgs]) error
 	})
 }
 
-// RaiseAlarm enqueues n, with payload, on every configured channel, and
-// proposes an incident aware at n.At.
-func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, payload any) error {
-	body, err := json.Marshal(payload)
+// RaiseAlarm records the decoy alarm a unless one with its key is on
+// record, and, in the same transaction, enqueues it with n on every
+// configured channel and the proposal of an incident aware at a.At, with
+// a's message or call record as its evidence. It reports whether a was
+// new: the same message or call received again raises nothing more.
+func (d *Desk) RaiseAlarm(ctx context.Context, n Notice, a *leakdesk.DecoyAlarm) (bool, error) {
+	if d.alarms == nil {
+		return false, fmt.Errorf("raise alarm %s: the desk keeps no alarms", a.Key)
+	}
+	body, err := json.Marshal(a)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var jobs []river.InsertManyParams
 	for _, c := range d.channels {
 		jobs = append(jobs, river.InsertManyParams{Args: AlarmArgs{Notice: n, Payload: body, Channel: c}})
 	}
-	jobs = append(jobs, d.proposals.proposal(n.Key, n.Subject, n.At, time.Time{}, d.proposals.Actor)...)
-	if len(jobs) == 0 {
-		return nil
+	jobs = append(jobs, d.proposals.proposalWith(ProposeArgs{Key: a.Key, Title: n.Subject, AwareAt: a.At, Actor: d.proposals.Actor, Evidence: a.EvidenceFile()})...)
+	created, err := d.alarms.RecordDecoyAlarm(ctx, a, func(ctx context.Context, tx *sql.Tx) error {
+		if len(jobs) == 0 {
+			return nil
+		}
+		_, err := d.Queue.client.InsertManyTx(ctx, tx, jobs)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("raise alarm %s: %w", a.Key, err)
 	}
-	if _, err := d.Queue.client.InsertMany(ctx, jobs); err != nil {
-		return fmt.Errorf("raise alarm %s: %w", n.Key, err)
-	}
-	return nil
+	return created, nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -115,6 +117,17 @@ func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error
 // alertKey names the alert about f, the same on every attempt.
 func alertKey(f *leakdesk.TriageFile) string {
 	return fmt.Sprintf("alert-%s-%d", f.SHA256[:16], f.ID)
+}
+
+// alertFileID returns the file that alertKey named key, if it names one.
+func alertFileID(key string) (int64, bool) {
+	rest, ok := strings.CutPrefix(key, "alert-")
+	i := strings.LastIndexByte(rest, '-')
+	if !ok || i < 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest[i+1:], 10, 64)
+	return id, err == nil
 }
 
 // Notice is what an alert or alarm says, whatever its channel.

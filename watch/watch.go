@@ -23,7 +23,9 @@ type Config struct {
 	// Proposals open an incident, for a person to confirm, with each
 	// alert and alarm.
 	Proposals Proposals
-	Workers   int // jobs at once; triage itself runs one file at a time
+	// Alarms keeps the decoy alarms the desk raises; nil: it raises none.
+	Alarms  leakdesk.DecoyAlarmService
+	Workers int // jobs at once; triage itself runs one file at a time
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
@@ -35,6 +37,7 @@ type Desk struct {
 	Queue     *Queue
 	channels  []string
 	proposals Proposals
+	alarms    leakdesk.DecoyAlarmService
 }
 
 // NewDesk loads the registry and wires intake, workers and queue over db
@@ -55,11 +58,11 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	river.AddWorker(workers, alerts)
 	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
 	if cfg.Proposals.Incidents != nil {
-		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals})
+		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals, triage: triage})
 	}
 	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {
 		return nil, err
 	}
-	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels, proposals: cfg.Proposals}, nil
+	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels, proposals: cfg.Proposals, alarms: cfg.Alarms}, nil
 }

@@ -84,6 +84,7 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		incidents := store.NewIncidentService(d.DB, d.Rules)
 		cfg := watch.Config{
 			Proposals: watch.Proposals{Incidents: incidents, Template: leakdesk.Incident{Role: leakdesk.RoleController, Regimes: []string{"gdpr"}}, Actor: "local:watcher"},
+			Alarms:    store.NewDecoyAlarmService(d.DB),
 			Triage:    watch.TriageConfig{Registry: registry, AlertMin: 10},
 			Alerts:    watch.AlertConfig{Mail: notify.NewSMTPDialer(smtp), From: notify.From{Name: "leakdesk", Address: "desk@example.org"}, To: "dpo@example.org", Webhook: hook.URL},
 		}
@@ -150,9 +151,20 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		}
 
 		// The alert proposed one incident, aware at the alert's time; a
-		// decoy alarm proposes another.
-		if err := desk.RaiseAlarm(ctx, watch.Notice{Key: "decoy-test", Subject: "decoy contacted", Text: "x", At: done.AlertedAt.Add(time.Second)}, map[string]string{"kind": "mail"}); err != nil {
+		// decoy alarm proposes another, raised twice as a mail delivered
+		// again would be: it is recorded, sent and proposed once.
+		message, err := d.Vault.Put(ctx, strings.NewReader("Subject: your data\r\n\r\nwe have your list\r\n"))
+		if err != nil {
 			t.Fatal(err)
+		}
+		for i := range 2 {
+			alarm := &leakdesk.DecoyAlarm{Key: "decoy-" + message.SHA256[:16], Kind: leakdesk.AlarmByMail, Decoys: []string{"j.doe@decoy.example"},
+				Evidence: message.SHA256, EvidenceSize: message.Size, At: done.AlertedAt.Add(time.Duration(i+1) * time.Second), Actor: "local:watcher",
+				Exports: []leakdesk.AlarmExport{{ID: "FX-1", Recipient: "team-1", Score: 12}}}
+			created, err := desk.RaiseAlarm(ctx, watch.Notice{Key: alarm.Key, Subject: "decoy contacted", Text: "x", At: alarm.At}, alarm)
+			if err != nil || created != (i == 0) || !alarm.At.Equal(done.AlertedAt.Add(time.Second).UTC()) {
+				t.Fatalf("alarm raised %d times: created %v, at %v (%v)", i+1, created, alarm.At, err)
+			}
 		}
 		var proposed []*leakdesk.Incident
 		waitFor(t, func() bool {
@@ -167,9 +179,62 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		if len(proposed) != 2 {
 			t.Fatalf("%d incidents proposed, want one for the alert and one for the alarm", len(proposed))
 		}
-		alertIncident := proposed[1] // newest first
+		alertIncident, alarmIncident := proposed[1], proposed[0] // newest first
 		if !alertIncident.AwareAt.Equal(done.AlertedAt) || !strings.Contains(alertIncident.Title, "300 registry contacts") || alertIncident.Status != leakdesk.StatusProposed {
 			t.Errorf("proposed incident %q, %s, aware at %v; want the alert's, aware at %v", alertIncident.Title, alertIncident.Status, alertIncident.AwareAt, done.AlertedAt)
+		}
+
+		// Each proposed incident holds the file it rests on as evidence,
+		// the same content read through the incident, the read logged.
+		evidence := store.NewEvidenceService(d.DB, d.Vault)
+		for _, tc := range []struct {
+			incident *leakdesk.Incident
+			sha256   string
+			content  string
+		}{{alertIncident, done.SHA256, csv("first,last,email,phone", leak)}, {alarmIncident, message.SHA256, "Subject: your data\r\n\r\nwe have your list\r\n"}} {
+			if held, err := evidence.FindEvidence(ctx, tc.incident.ID); err != nil || len(held) != 1 {
+				t.Fatalf("%s holds %d pieces of evidence (%v), want the alert's file", tc.incident.PublicID(), len(held), err)
+			}
+			e, rc, err := evidence.OpenEvidence(ctx, tc.incident.ID, tc.sha256[:12], "local:analyst", "read the alert's file")
+			if err != nil {
+				t.Fatalf("%s: %v", tc.incident.PublicID(), err)
+			}
+			got, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil || e.SHA256 != tc.sha256 || string(got) != tc.content {
+				t.Errorf("%s holds evidence %s (%d bytes, %v), want %s", tc.incident.PublicID(), e.SHA256, len(got), err, tc.sha256)
+			}
+			events, err := incidents.FindEvents(ctx, tc.incident.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last := events[len(events)-1]; last.Kind != leakdesk.EventEvidenceRead || last.Actor != "local:analyst" {
+				t.Errorf("%s: reading the evidence logged %s by %s", tc.incident.PublicID(), last.Kind, last.Actor)
+			}
+		}
+
+		// The alarm is on record once, tied to its incident, and on its
+		// timeline without the decoy's value.
+		alarms, err := store.NewDecoyAlarmService(d.DB).FindDecoyAlarms(ctx, leakdesk.DecoyAlarmFilter{Incident: alarmIncident.ID})
+		if err != nil || len(alarms) != 1 || alarms[0].Incident != alarmIncident.ID || alarms[0].Evidence != message.SHA256 || alarms[0].Exports[0].ID != "FX-1" {
+			t.Fatalf("alarms of %s: %+v (%v), want the one raised", alarmIncident.PublicID(), alarms, err)
+		}
+		events, err := incidents.FindEvents(ctx, alarmIncident.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raised := 0
+		for _, ev := range events {
+			if ev.Kind == leakdesk.EventDecoyAlarm {
+				raised++
+				p, err := leakdesk.DecodePayload(ev)
+				if a, ok := p.(*leakdesk.DecoyAlarmPayload); err != nil || !ok || a.Alarm != alarms[0].Key || a.Evidence != message.SHA256 || strings.Contains(string(ev.Details), "j.doe") {
+					t.Errorf("alarm event %s (%v)", ev.Details, err)
+				}
+			}
+		}
+		if raised != 1 {
+			t.Errorf("%d alarm events on %s, want 1", raised, alarmIncident.PublicID())
 		}
 	})
 }

@@ -55,9 +55,10 @@ func (a *app) approvalsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "approvals",
 		Short: "The two-person rule: require a second approval, and list requests",
-		Long: `On an incident that requires it, closing, moving the awareness time and
-waiving a recipient (log-contact --outcome waived) are recorded as requests
-and changed only when another principal approves them (leakdesk approve).`,
+		Long: `On an incident that requires it, closing, moving the awareness time
+(incident aware, or incident confirm --aware-at) and waiving a recipient
+(log-contact --outcome waived) are recorded as requests and changed only
+when another principal approves them (leakdesk approve).`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(a.approvalsRequireCommand(), a.approvalsListCommand())

@@ -105,5 +105,5 @@ func (a *app) decoyAlarms(ctx context.Context, desk *watch.Desk, domain string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return decoys, decoy.NewAlarms(v, tracer, desk, a.now, a.logger), nil
+	return decoys, decoy.NewAlarms(v, tracer, desk, a.actor, a.now, a.logger), nil
 }

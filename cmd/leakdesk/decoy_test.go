@@ -113,12 +113,15 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 					return len(alarms) > 0
 				})
 				time.Sleep(300 * time.Millisecond) // a second alarm would have come by now
-				var proposed []struct{ Title string }
+				var proposed []struct{ ID, Title string }
 				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(proposed) <= i; time.Sleep(100 * time.Millisecond) {
 					c.json(&proposed, "incident", "list", "--status", "proposed")
 				}
 				if len(proposed) != i+1 || !strings.Contains(proposed[0].Title, decoyAddr) {
 					t.Errorf("after %d decoy mails, proposed incidents: %+v; want %d, naming the decoy", i+1, proposed, i+1)
+				}
+				if len(proposed) > 0 {
+					checkAlarmEvidence(t, c, proposed[0].ID)
 				}
 				mu.Lock()
 				defer mu.Unlock()
@@ -134,6 +137,22 @@ func TestDecoyMailRaisesAnAlarmNamingTheExport(t *testing.T) {
 			}()
 		}
 	})
+}
+
+// checkAlarmEvidence checks that the incident a decoy mail proposed holds
+// the message received as its one piece of evidence, read back whole.
+func checkAlarmEvidence(t *testing.T, c *cli, incident string) {
+	t.Helper()
+	var held []struct{ SHA256, Source string }
+	c.json(&held, "evidence", "list", incident)
+	if len(held) != 1 || held[0].Source != "decoy mail server" {
+		t.Fatalf("evidence of %s: %+v, want the decoy mail", incident, held)
+	}
+	out := filepath.Join(t.TempDir(), "mail.eml")
+	c.ok("evidence", "get", incident, held[0].SHA256[:12], "--out", out, "--purpose", "read the seller's mail")
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "we have your list") {
+		t.Errorf("the evidence of %s reads %q (%v), want the message received", incident, b, err)
+	}
 }
 
 // checkDecoyCall posts a phone system's report of a call to a decoy

@@ -418,7 +418,7 @@ func (a *app) demoAccounts(ctx context.Context, inc *leakdesk.Incident) error {
 			return err
 		}
 		g := leakdesk.Grant{AccountID: acc.ID, Role: role, IncidentID: inc.ID}
-		if role == leakdesk.RoleAdmin {
+		if role.ConcernsNoIncident() {
 			g.IncidentID = leakdesk.AllIncidents
 		}
 		if err := svc.GrantRole(ctx, g, a.actor); err != nil && leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
@@ -426,7 +426,7 @@ func (a *app) demoAccounts(ctx context.Context, inc *leakdesk.Incident) error {
 		}
 		names = append(names, name)
 	}
-	a.say("\n    Accounts, one per role on %s (admin on accounts only): %s, all with the password %s", inc.PublicID(), strings.Join(names, ", "), password)
+	a.say("\n    Accounts, one per role on %s (admin on accounts only, intake on the intake API only): %s, all with the password %s", inc.PublicID(), strings.Join(names, ", "), password)
 	a.say("    Start the server with: leakdesk serve --data %s --addr 127.0.0.1:8080, then log in as one of them.", a.dataDir)
 	return nil
 }

@@ -120,7 +120,7 @@ func (a *app) demoDiscovery(ctx context.Context, dir string, inc *leakdesk.Incid
 		a.say("    %-36s %s", finding.Question, finding.Verdict)
 	}
 
-	if err := a.demoDecoyMail(ctx, store.NewExportService(db), incidents, decoyAddr, outbox); err != nil {
+	if err := a.demoDecoyMail(ctx, store.NewExportService(db), incidents, store.NewDecoyAlarmService(db), decoyAddr, outbox); err != nil {
 		return err
 	}
 	return a.demoShare(ctx, inc, dir)
@@ -172,7 +172,7 @@ func demoWait[T any](ctx context.Context, get func() (T, bool, error)) (T, error
 
 // demoDecoyMail sends mail to a decoy, as someone using a leaked list
 // would, and shows the alarm.
-func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService, incidents leakdesk.IncidentService, addr, outbox string) error {
+func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService, incidents leakdesk.IncidentService, alarms leakdesk.DecoyAlarmService, addr, outbox string) error {
 	list, err := exports.Exports(ctx)
 	if err != nil {
 		return err
@@ -238,6 +238,15 @@ func (a *app) demoDecoyMail(ctx context.Context, exports leakdesk.ExportService,
 		return err
 	}
 	a.say("    Alarm mailed: the exports that carried it are %s. Incident %s proposed.", line, proposed[0].PublicID())
+	recorded, err := alarms.FindDecoyAlarms(ctx, leakdesk.DecoyAlarmFilter{Incident: proposed[0].ID})
+	if err != nil {
+		return err
+	}
+	if len(recorded) != 1 {
+		return fmt.Errorf("incident %s holds %d decoy alarms, want the one raised", proposed[0].PublicID(), len(recorded))
+	}
+	a.say("    On the record as alarm %s, on %s's timeline and Source page (GET /api/v1/incidents/%s/alarms); the mail, sha256 %s, is its evidence.",
+		recorded[0].Key, proposed[0].PublicID(), proposed[0].PublicID(), recorded[0].Evidence)
 	return nil
 }
 

@@ -220,7 +220,9 @@ func (a *app) incidentConfirmCommand() *cobra.Command {
 incident whose awareness time is the alert's. Confirm it as it is, or with
 --aware-at when the organisation became aware at another time; the record
 keeps the proposed time, when the clock could have started, and who
-confirmed. Until then it is listed as proposed.`,
+confirmed. Until then it is listed as proposed. A corrected time moves the
+legal clocks' start: on an incident under the two-person rule it is
+recorded as a request that another account approves (leakdesk approve).`,
 		Args: exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := leakdesk.ParseIncidentID(args[0])
@@ -233,14 +235,18 @@ confirmed. Until then it is listed as proposed.`,
 					return err
 				}
 			}
-			svc, err := a.incidents(cmd.Context())
+			rule, err := a.twoPersonRule(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if err := svc.ConfirmIncident(cmd.Context(), id, a.actor, at, reason); err != nil {
+			req, err := rule.Confirm(cmd.Context(), id, at, reason, a.actor)
+			if err != nil {
 				return err
 			}
-			inc, err := svc.FindIncidentByID(cmd.Context(), id)
+			if req != nil {
+				return a.printHeld(req)
+			}
+			inc, err := rule.Incidents.FindIncidentByID(cmd.Context(), id)
 			if err != nil {
 				return err
 			}

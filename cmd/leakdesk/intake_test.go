@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,9 +18,11 @@ import (
 )
 
 // TestIntakeAPI posts files to serve --intake as a threat-intelligence
-// feed would, with an analyst's token: a leak of registry contacts is
-// triaged, alerts once by webhook and proposes an incident, which a lead
-// confirms with a corrected awareness time; the same file posted again is
+// feed would, with the token of an account of the intake role, which
+// reads no incident: a leak of registry contacts is
+// triaged, alerts once by webhook and proposes an incident holding the
+// file as evidence, which a lead confirms with a corrected awareness time,
+// approved by a second principal; the same file posted again is
 // "seen on"; a file that cannot be read is reported unread, not as
 // holding nobody; an upload over the limit is refused and nothing kept.
 func TestIntakeAPI(t *testing.T) {
@@ -39,7 +42,7 @@ func TestIntakeAPI(t *testing.T) {
 			mu.Unlock()
 		}))
 		defer hook.Close()
-		if _, errOut, code := c.runIn("a long password here\n", "user", "add", "feed", "--role", "analyst", "--password-stdin"); code != 0 {
+		if _, errOut, code := c.runIn("a long password here\n", "user", "add", "feed", "--role", "intake", "--password-stdin"); code != 0 {
 			t.Fatalf("user add: %d %s", code, errOut)
 		}
 		var tok struct{ Secret string }
@@ -118,12 +121,36 @@ func TestIntakeAPI(t *testing.T) {
 		if len(proposed) != 1 {
 			t.Fatalf("proposed incidents: %+v, want one", proposed)
 		}
+		// The feed's token takes files in and reads no incident.
+		for _, path := range []string{"/api/v1/incidents/" + proposed[0].ID, "/api/v1/incidents/" + proposed[0].ID + "/evidence"} {
+			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok.Secret)
+			callJSON(t, client, req, http.StatusForbidden, &map[string]any{})
+		}
+
+		// The posted file is the proposed incident's evidence.
+		var held []struct{ SHA256 string }
+		c.json(&held, "evidence", "list", proposed[0].ID)
+		if len(held) != 1 || held[0].SHA256 != got.SHA256 {
+			t.Errorf("evidence of the proposed incident: %+v, want the posted file %s", held, got.SHA256)
+		}
+
+		// Under the two-person rule, the corrected confirmation waits for
+		// a second principal.
+		c.ok("approvals", "require", proposed[0].ID, "on")
 		aware := got.AlertedAt.Add(-3 * time.Hour).UTC().Format(time.RFC3339)
-		c.ok("incident", "confirm", proposed[0].ID, "--aware-at", aware, "--reason", "the feed saw it three hours earlier")
+		var req leakdesk.Approval
+		c.json(&req, "incident", "confirm", proposed[0].ID, "--aware-at", aware, "--reason", "the feed saw it three hours earlier")
 		var inc struct {
 			Status  string
 			AwareAt time.Time `json:"aware_at"`
 		}
+		c.json(&inc, "incident", "show", proposed[0].ID)
+		if req.Status != leakdesk.ApprovalPending || inc.Status != leakdesk.StatusProposed {
+			t.Errorf("a corrected confirmation under the two-person rule: request %+v, incident %s; want held, still proposed", req, inc.Status)
+		}
+		c.osUser = "second"
+		c.ok("approve", strconv.FormatInt(req.ID, 10))
 		c.json(&inc, "incident", "show", proposed[0].ID)
 		if inc.Status != leakdesk.StatusOpen || inc.AwareAt.Format(time.RFC3339) != aware {
 			t.Errorf("confirmed incident: %+v, want open, aware at %s", inc, aware)

@@ -359,7 +359,7 @@ func TestDemo(t *testing.T) {
 	// once and proposes an incident, the seller's claims get a verdict, a
 	// decoy mailed raises an alarm, and the STIX bundle validates.
 	for _, want := range []string{"15. Finding out first", "Alert mailed to dpo@example.org", "Incident INC-0002 proposed", "seen on",
-		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "18. For CERTs"} {
+		"16. The verdict on the leak", "access: secrets", "17. A decoy is mailed", "Alarm mailed: the exports that carried it are FX-", "Incident INC-0003 proposed", "On the record as alarm decoy-", "18. For CERTs"} {
 		if !strings.Contains(out, want) {
 			_, steps, _ := strings.Cut(out, "15. Finding out first")
 			t.Errorf("demo output lacks %q:\n15. Finding out first%s", want, steps)
@@ -408,10 +408,10 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo output does not explain a link")
 	}
 	// One account per role, and how to log in.
-	if !strings.Contains(out, "demo-lead, demo-analyst, demo-legal, demo-communications, demo-viewer, demo-admin, all with the password") || !strings.Contains(out, "leakdesk serve --data") {
+	if !strings.Contains(out, "demo-lead, demo-analyst, demo-legal, demo-communications, demo-viewer, demo-admin, demo-intake, all with the password") || !strings.Contains(out, "leakdesk serve --data") {
 		t.Errorf("demo output does not say how to log in")
 	}
-	if accounts := c.ok("user", "list"); strings.Count(accounts, "demo-") != 6 || !strings.Contains(accounts, "viewer on INC-0001") {
+	if accounts := c.ok("user", "list"); strings.Count(accounts, "demo-") != 7 || !strings.Contains(accounts, "viewer on INC-0001") || !strings.Contains(accounts, "intake on all incidents") {
 		t.Errorf("demo accounts:\n%s", accounts)
 	}
 	if !strings.Contains(out, "14. Person records") || strings.Count(out, "precision 1.0000") != 2 {

@@ -137,7 +137,7 @@ func commandActions() map[string]leakdesk.Action {
 		"approve":             leakdesk.ActionApprovalDecide,
 		"verify-leak":         leakdesk.ActionLeakVerify,
 		"share":               leakdesk.ActionShareExport,
-		"watch":               leakdesk.ActionEvidenceAdd, // takes files in as evidence, then matches them
+		"watch":               leakdesk.ActionWatchIntake, // takes files in for triage, then matches them
 		"decoy-smtp":          leakdesk.ActionEvidenceAdd, // keeps mail to decoys as evidence
 		"worker":              leakdesk.ActionMatchRun,    // matches pieces of distributed runs and stores their findings
 	}

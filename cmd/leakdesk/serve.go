@@ -154,7 +154,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			}
 			notices := store.NewNoticeService(db)
 			srvCfg := ldhttp.Config{Logger: a.logger, Notices: notices, Acks: notify.NewAcknowledgements(tokens, notices), WebhookToken: webhookToken,
-				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Dispatcher: dispatcher, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db), Trace: tracer, Shredder: shredder, IntakeMaxBytes: intakeMax,
+				Accounts: accounts, Incidents: services.Incidents, Approvals: store.NewApprovalService(db), Evidence: services.Evidence, Findings: services.Findings, SpoolDir: a.evidenceSpool, Rules: services, Campaigns: campaigns, Dispatcher: dispatcher, Composes: composing != nil, Registry: registry, Proof: signer, Exports: store.NewExportService(db), Alarms: store.NewDecoyAlarmService(db), ShareKey: shareKey, OIDC: sso, Portal: store.NewPortalService(db), Trace: tracer, Shredder: shredder, IntakeMaxBytes: intakeMax,
 				Now: a.now, SecureCookies: scheme == "https" || !isLoopback(ln.Addr())}
 			if intake {
 				srvCfg.Intake = desk.Intake

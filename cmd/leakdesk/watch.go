@@ -129,6 +129,7 @@ func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*
 		return nil, err
 	}
 	cfg.Proposals.Actor = a.actor
+	cfg.Alarms = store.NewDecoyAlarmService(db)
 	v, err := a.openVault()
 	if err != nil {
 		return nil, err
