@@ -24,8 +24,10 @@ type incidentPage struct {
 	// timeline's details are then left out.
 	Personal bool
 	// What the principal may do here, and a form's failure.
-	CanAddEvidence, CanClose bool
-	Held                     bool // a close waits for a second approval
+	CanAddEvidence, CanClose, CanConfirm bool
+	// Held names the request that waits for a second approval: "close"
+	// or "confirm".
+	Held string
 	Form                     form
 	// Outstanding are the obligations that stand between the incident
 	// and its closing: each is filed, or waived with a reason on closing.
@@ -75,8 +77,9 @@ func (c *console) showIncident(w http.ResponseWriter, r *http.Request, f form, s
 		// The chain is checked against the events just read, not
 		// read twice: the page says what it shows is intact.
 		Chain:    leakdesk.VerifyChain(sum.Incident, events),
-		Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f, Held: r.URL.Query().Get("held") == "close",
-		CanAddEvidence: p.Authorize(id, leakdesk.ActionEvidenceAdd) == nil, CanClose: p.Authorize(id, leakdesk.ActionIncidentClose) == nil}
+		Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f, Held: r.URL.Query().Get("held"),
+		CanAddEvidence: p.Authorize(id, leakdesk.ActionEvidenceAdd) == nil, CanClose: p.Authorize(id, leakdesk.ActionIncidentClose) == nil,
+		CanConfirm: sum.Status == leakdesk.StatusProposed && p.Authorize(id, leakdesk.ActionIncidentAware) == nil}
 	switch ev, as, err := leakdesk.LatestAssessment(events); {
 	case err == nil:
 		page.Severity, page.Assessed = &as.Severity, ev

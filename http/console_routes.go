@@ -30,6 +30,7 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"GET /console/incidents/{id}/coverage", leakdesk.ActionCoverageRead, c.coverage()},
 		{"POST /console/incidents/{id}/evidence", leakdesk.ActionEvidenceAdd, c.addEvidence()},
 		{"POST /console/incidents/{id}/close", leakdesk.ActionIncidentClose, c.closeIncident()},
+		{"POST /console/incidents/{id}/confirm", leakdesk.ActionIncidentAware, c.confirmIncident()},
 		{"GET /console/incidents/{id}/review", leakdesk.ActionIncidentRead, c.review()},
 		{"POST /console/incidents/{id}/review", leakdesk.ActionReviewDecide, c.decide()},
 		{"POST /console/incidents/{id}/match", leakdesk.ActionMatchRun, c.runMatch()},
