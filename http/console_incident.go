@@ -28,7 +28,7 @@ type incidentPage struct {
 	// Held names the request that waits for a second approval: "close"
 	// or "confirm".
 	Held string
-	Form                     form
+	Form form
 	// Outstanding are the obligations that stand between the incident
 	// and its closing: each is filed, or waived with a reason on closing.
 	Outstanding []leakdesk.Deadline
