@@ -56,6 +56,7 @@ func (AlertArgs) InsertOpts() river.InsertOpts {
 // Queue is the River client of the watch queue, over the store's database.
 type Queue struct {
 	client *river.Client[*sql.Tx]
+	order  *finishOrder // the order of the triage jobs this process queues
 }
 
 // NewQueue opens the watch queues on db ("sqlite" or "postgres"), creating
@@ -93,8 +94,13 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, workers *river.Wo
 
 // EnqueueTriage is a leakdesk.TriageEnqueueFunc.
 func (q *Queue) EnqueueTriage(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := q.client.InsertTx(ctx, tx, TriageArgs{File: id}, nil)
-	return err
+	if _, err := q.client.InsertTx(ctx, tx, TriageArgs{File: id}, nil); err != nil {
+		return err
+	}
+	if q.order != nil {
+		q.order.queue(id)
+	}
+	return nil
 }
 
 // Start works jobs until Stop.
