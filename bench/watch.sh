@@ -43,12 +43,14 @@ cpu() { awk -v t="$tick" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
 printf 'load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 start=$(date +%s.%N)
-/usr/bin/time -f '%U %S' -o "$DIR/match.time" "$DIR/leakdesk" match --registry "$REG" "$DIR"/parts/*.txt --format json > "$DIR/match.json"
+/usr/bin/time -f '%U %S %M' -o "$DIR/match.time" "$DIR/leakdesk" match --registry "$REG" "$DIR"/parts/*.txt --format json > "$DIR/match.json"
 match_s=$(echo "$(date +%s.%N) - $start" | bc)
 match_cpu=$(awk '{ print $1 + $2 }' "$DIR/match.time")
+match_mb=$(awk '{ print int($3 / 1024) }' "$DIR/match.time")
 
 # triage BINARY times its watch from the drop of the files until all are
-# triaged, then a re-post; it sets watch_s, watch_cpu and seen_s.
+# triaged, then a re-post; it sets watch_s, watch_cpu, watch_mb (the
+# process's peak resident memory) and seen_s.
 triage() {
 	rm -rf "$DIR/data" "$DIR/drop" "$DIR/stage"
 	mkdir -p "$DIR/drop" "$DIR/stage"
@@ -72,19 +74,20 @@ triage() {
 	mv "$DIR/drop/.again" "$DIR/drop/again.txt"
 	until grep -q "seen on" "$DIR/watch.out"; do sleep 0.01; done
 	seen_s=$(echo "$(date +%s.%N) - $start" | bc)
+	watch_mb=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
 	kill -INT $pid; wait $pid || true
 }
 triaged() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM triage_files WHERE state <> 'queued'\").fetchone()[0])" "$DIR/data/leakdesk.db"; }
-row() { printf '%-28s %8.2f %8.2f %10.1f\n' "$1" "$2" "$3" "$(echo "$BYTES / 1000000 / $2" | bc -l)"; }
+row() { printf '%-28s %8.2f %8.2f %10.1f %8s\n' "$1" "$2" "$3" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$4"; }
 
 triage "$DIR/leakdesk"
-rows=$(row "leakdesk watch (triage)" "$watch_s" "$watch_cpu"; printf '%-28s %8.2f\n' "re-posted file recognised" "$seen_s")
+rows=$(row "leakdesk watch (triage)" "$watch_s" "$watch_cpu" "$watch_mb"; printf '%-28s %8.2f\n' "re-posted file recognised" "$seen_s")
 if [ -n "${BASE:-}" ]; then
 	triage "$DIR/leakdesk-base"
-	rows+=$'\n'$(row "watch at $BASE (triage)" "$watch_s" "$watch_cpu"; printf '%-28s %8.2f\n' "re-posted, at $BASE" "$seen_s")
+	rows+=$'\n'$(row "watch at $BASE (triage)" "$watch_s" "$watch_cpu" "$watch_mb"; printf '%-28s %8.2f\n' "re-posted, at $BASE" "$seen_s")
 fi
 
 printf 'load average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %8s %8s %10s\n' step wall_s cpu_s MB/s
-row "leakdesk match" "$match_s" "$match_cpu"
+printf '%-28s %8s %8s %10s %8s\n' step wall_s cpu_s MB/s peak_MB
+row "leakdesk match" "$match_s" "$match_cpu" "$match_mb"
 echo "$rows"
