@@ -13,16 +13,24 @@ import (
 // reading the row, on every number of a leak, and a leak's numbers are
 // mostly distinct, so no cache saves them. A sketch needs every layout of
 // a number to give one value, and only a possible number to give any.
+//
+// A phoneReader is not safe for use by several goroutines.
 type phoneReader struct {
 	region   string
 	regionCC string // the region's calling code, as digits
 	trunk    string // the region's trunk prefix ("0" in France), or ""
+	// possibleLengths remembers libphonenumber's answer, which depends on
+	// the calling code and the national number's length alone.
+	possibleLengths map[lengthKey]bool
+	codes           map[string]callingCode // by calling code, as digits
 }
+
+type lengthKey struct{ code, length int }
 
 func newPhoneReader(region string) phoneReader {
 	region = strings.ToUpper(region)
 	cc := phonenumbers.GetCountryCodeForRegion(region)
-	return phoneReader{region: region, regionCC: strconv.Itoa(cc), trunk: phonenumbers.GetNddPrefixForRegion(region, true)}
+	return phoneReader{region: region, regionCC: strconv.Itoa(cc), trunk: phonenumbers.GetNddPrefixForRegion(region, true), possibleLengths: map[lengthKey]bool{}, codes: map[string]callingCode{}}
 }
 
 // phone returns the E.164 form of the number cell holds, if it is one.
@@ -52,22 +60,22 @@ func (r phoneReader) phone(cell string) (string, bool) {
 	}
 	switch {
 	case strings.HasPrefix(cell, "+"):
-		return international(string(digits))
+		return r.international(string(digits))
 	case strings.HasPrefix(cell, "00"):
-		return international(string(digits[2:]))
+		return r.international(string(digits[2:]))
 	}
 	national := string(digits)
 	if rest, ok := dropTrunk(national, r.trunk); ok {
-		if e164, ok := possible(r.regionCC, rest); ok {
+		if e164, ok := r.possible(r.regionCC, rest); ok {
 			return e164, true
 		}
 	}
-	if e164, ok := possible(r.regionCC, national); ok {
+	if e164, ok := r.possible(r.regionCC, national); ok {
 		return e164, true
 	}
 	// A number written with its country code but neither "+" nor "00".
 	if rest, ok := strings.CutPrefix(national, r.regionCC); ok {
-		return possible(r.regionCC, rest)
+		return r.possible(r.regionCC, rest)
 	}
 	return "", false
 }
@@ -83,22 +91,41 @@ func isExtensionMark(c rune) bool {
 // international reads digits that follow "+" or "00": a calling code,
 // which no other calling code begins, then the national number, from
 // which a trunk prefix written out of habit is dropped.
-func international(digits string) (string, bool) {
+func (r phoneReader) international(digits string) (string, bool) {
 	for n := 1; n <= 3 && n < len(digits); n++ {
 		cc, rest := digits[:n], digits[n:]
-		code, _ := strconv.Atoi(cc)
-		region := phonenumbers.GetRegionCodeForCountryCode(code)
-		if region == phonenumbers.UNKNOWN_REGION {
+		code := r.callingCode(cc)
+		if !code.known {
 			continue
 		}
-		if national, ok := dropTrunk(rest, phonenumbers.GetNddPrefixForRegion(region, true)); ok {
-			if e164, ok := possible(cc, national); ok {
+		if national, ok := dropTrunk(rest, code.trunk); ok {
+			if e164, ok := r.possible(cc, national); ok {
 				return e164, true
 			}
 		}
-		return possible(cc, rest)
+		return r.possible(cc, rest)
 	}
 	return "", false
+}
+
+// callingCode is what a reader needs to know of a calling code.
+type callingCode struct {
+	known bool   // a calling code libphonenumber knows
+	trunk string // the trunk prefix of its main region, or ""
+}
+
+// callingCode looks cc up in libphonenumber's metadata once.
+func (r phoneReader) callingCode(cc string) callingCode {
+	if c, ok := r.codes[cc]; ok {
+		return c
+	}
+	var c callingCode
+	code, _ := strconv.Atoi(cc)
+	if region := phonenumbers.GetRegionCodeForCountryCode(code); region != phonenumbers.UNKNOWN_REGION {
+		c = callingCode{known: true, trunk: phonenumbers.GetNddPrefixForRegion(region, true)}
+	}
+	r.codes[strings.Clone(cc)] = c
+	return c
 }
 
 // dropTrunk returns number without its leading trunk prefix. A number
@@ -114,7 +141,7 @@ func dropTrunk(number, trunk string) (string, bool) {
 
 // possible returns the E.164 form of national number nsn in calling code
 // cc if libphonenumber deems its length possible there.
-func possible(cc, nsn string) (string, bool) {
+func (r phoneReader) possible(cc, nsn string) (string, bool) {
 	if nsn == "" {
 		return "", false
 	}
@@ -126,13 +153,22 @@ func possible(cc, nsn string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	num := &phonenumbers.PhoneNumber{CountryCode: proto32(int32(code)), NationalNumber: &nn}
-	if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 && nn != 0 {
-		// An Italian number keeps its leading zero in E.164.
-		italian, count := true, int32(zeros)
-		num.ItalianLeadingZero, num.NumberOfLeadingZeros = &italian, &count
+	key := lengthKey{code, len(nsn)}
+	if nn == 0 {
+		key.length = 1 // libphonenumber keeps no leading zero of a zero
 	}
-	if !phonenumbers.IsPossibleNumber(num) {
+	ok, known := r.possibleLengths[key]
+	if !known {
+		num := &phonenumbers.PhoneNumber{CountryCode: proto32(int32(code)), NationalNumber: &nn}
+		if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 && nn != 0 {
+			// An Italian number keeps its leading zero in E.164.
+			italian, count := true, int32(zeros)
+			num.ItalianLeadingZero, num.NumberOfLeadingZeros = &italian, &count
+		}
+		ok = phonenumbers.IsPossibleNumber(num)
+		r.possibleLengths[key] = ok
+	}
+	if !ok {
 		return "", false
 	}
 	e164 := "+" + cc + nsn
