@@ -2,23 +2,34 @@
 # Times triage by "leakdesk watch" against "leakdesk match" on the same
 # files: a mixed dump of LINES lines cut into PARTS files. watch keeps
 # each file in the vault, matches it, sketches it for recycling and
-# records it; match only matches. Then one file is dropped again under
-# another name, and the time until watch says "seen on" is measured
-# (it includes --settle, 100 ms here). The machine may be shared, so CPU
-# time (user+sys) of each process is reported beside wall time, with the
-# load average.
+# records it; match only matches. The files are copied beside the drop
+# directory first and renamed into it at once, as a feed delivers them,
+# so that watch's time is its own, from the drop until every file is
+# triaged. Then one file is dropped again under another name, and the
+# time until watch says "seen on" is measured (it includes --settle,
+# 100 ms here). The machine may be shared, so CPU time (user+sys) of each
+# process is reported beside wall time, with the load average.
+#
+# BASE=<git revision> also times the watch of that revision in the same
+# run, after the current one, to compare a change on the same load.
 #
 #   bench/watch.sh
 #   LINES=5000000 PARTS=20 bench/watch.sh
+#   BASE=main bench/watch.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LINES=${LINES:-1000000}
 PARTS=${PARTS:-10}
 DIR=${BENCH_DIR:-/tmp/leakdesk-bench-watch}
-rm -rf "$DIR/data" "$DIR/drop" "$DIR/parts"
-mkdir -p "$DIR/parts" "$DIR/drop"
+rm -rf "$DIR/data" "$DIR/drop" "$DIR/parts" "$DIR/stage"
+mkdir -p "$DIR/parts"
 go build -o "$DIR/leakdesk" ./cmd/leakdesk
+if [ -n "${BASE:-}" ]; then
+	rm -rf "$DIR/base-src" && mkdir -p "$DIR/base-src"
+	git archive "$BASE" | tar -x -C "$DIR/base-src"
+	(cd "$DIR/base-src" && go build -o "$DIR/leakdesk-base" ./cmd/leakdesk)
+fi
 DUMP="$DIR/mixed-$LINES.txt"
 [ -s "$DUMP" ] || "$DIR/leakdesk" sample --seed 1 --orgs 260 --mixed-dump "$DUMP" --lines "$LINES"
 REG="$DUMP.registry.csv"
@@ -32,32 +43,51 @@ cpu() { awk -v t="$tick" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
 printf 'load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 start=$(date +%s.%N)
-/usr/bin/time -f '%U %S' -o "$DIR/match.time" "$DIR/leakdesk" match --registry "$REG" "$DIR"/parts/*.txt --format json > "$DIR/match.json"
+/usr/bin/time -f '%U %S %M' -o "$DIR/match.time" "$DIR/leakdesk" match --registry "$REG" "$DIR"/parts/*.txt --format json > "$DIR/match.json"
 match_s=$(echo "$(date +%s.%N) - $start" | bc)
 match_cpu=$(awk '{ print $1 + $2 }' "$DIR/match.time")
+match_mb=$(awk '{ print int($3 / 1024) }' "$DIR/match.time")
 
-export LEAKDESK_DATA="$DIR/data"
-"$DIR/leakdesk" watch "$DIR/drop" --registry "$REG" --settle 100ms --alert-min 1000000000 --webhook http://127.0.0.1:9/ > "$DIR/watch.out" 2>"$DIR/watch.err" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-sleep 3 # the registry is loaded before the first file is triaged
-cpu0=$(cpu $pid)
-start=$(date +%s.%N)
-for f in "$DIR"/parts/*.txt; do cp "$f" "$DIR/drop/.$(basename "$f")"; mv "$DIR/drop/.$(basename "$f")" "$DIR/drop/$(basename "$f")"; done
+# triage BINARY times its watch from the drop of the files until all are
+# triaged, then a re-post; it sets watch_s, watch_cpu, watch_mb (the
+# process's peak resident memory) and seen_s.
+triage() {
+	rm -rf "$DIR/data" "$DIR/drop" "$DIR/stage"
+	mkdir -p "$DIR/drop" "$DIR/stage"
+	cp "$DIR"/parts/*.txt "$DIR/stage/"
+	export LEAKDESK_DATA="$DIR/data"
+	"$1" watch "$DIR/drop" --registry "$REG" --settle 100ms --alert-min 1000000000 --webhook http://127.0.0.1:9/ > "$DIR/watch.out" 2>"$DIR/watch.err" &
+	pid=$!
+	trap 'kill $pid 2>/dev/null || true' EXIT
+	# The drop directory's .taken is made once the registry is loaded.
+	until [ -d "$DIR/drop/.taken" ]; do sleep 0.1; done
+	sleep 1
+	cpu0=$(cpu $pid)
+	start=$(date +%s.%N)
+	mv "$DIR"/stage/*.txt "$DIR/drop/"
+	until [ "$(triaged)" -ge "$PARTS" ]; do sleep 0.1; done
+	watch_s=$(echo "$(date +%s.%N) - $start" | bc)
+	watch_cpu=$(echo "$(cpu $pid) - $cpu0" | bc)
+
+	cp "$DIR/drop/.taken/"*"-part00.txt" "$DIR/drop/.again"
+	start=$(date +%s.%N)
+	mv "$DIR/drop/.again" "$DIR/drop/again.txt"
+	until grep -q "seen on" "$DIR/watch.out"; do sleep 0.01; done
+	seen_s=$(echo "$(date +%s.%N) - $start" | bc)
+	watch_mb=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
+	kill -INT $pid; wait $pid || true
+}
 triaged() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM triage_files WHERE state <> 'queued'\").fetchone()[0])" "$DIR/data/leakdesk.db"; }
-until [ "$(triaged)" -ge "$PARTS" ]; do sleep 0.1; done
-watch_s=$(echo "$(date +%s.%N) - $start" | bc)
-watch_cpu=$(echo "$(cpu $pid) - $cpu0" | bc)
+row() { printf '%-28s %8.2f %8.2f %10.1f %8s\n' "$1" "$2" "$3" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$4"; }
 
-cp "$DIR/parts/part00.txt" "$DIR/drop/.again"
-start=$(date +%s.%N)
-mv "$DIR/drop/.again" "$DIR/drop/again.txt"
-until grep -q "seen on" "$DIR/watch.out"; do sleep 0.01; done
-seen_s=$(echo "$(date +%s.%N) - $start" | bc)
-kill -INT $pid; wait $pid || true
+triage "$DIR/leakdesk"
+rows=$(row "leakdesk watch (triage)" "$watch_s" "$watch_cpu" "$watch_mb"; printf '%-28s %8.2f\n' "re-posted file recognised" "$seen_s")
+if [ -n "${BASE:-}" ]; then
+	triage "$DIR/leakdesk-base"
+	rows+=$'\n'$(row "watch at $BASE (triage)" "$watch_s" "$watch_cpu" "$watch_mb"; printf '%-28s %8.2f\n' "re-posted, at $BASE" "$seen_s")
+fi
 
 printf 'load average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %8s %8s %10s\n' step wall_s cpu_s MB/s
-printf '%-28s %8.2f %8.2f %10.1f\n' "leakdesk match" "$match_s" "$match_cpu" "$(echo "$BYTES / 1000000 / $match_s" | bc -l)"
-printf '%-28s %8.2f %8.2f %10.1f\n' "leakdesk watch (triage)" "$watch_s" "$watch_cpu" "$(echo "$BYTES / 1000000 / $watch_s" | bc -l)"
-printf '%-28s %8.2f\n' "re-posted file recognised" "$seen_s"
+printf '%-28s %8s %8s %10s %8s\n' step wall_s cpu_s MB/s peak_MB
+row "leakdesk match" "$match_s" "$match_cpu" "$match_mb"
+echo "$rows"

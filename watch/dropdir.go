@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -34,7 +35,8 @@ type DropDirs struct {
 	settle time.Duration
 	actor  leakdesk.Principal
 	log    *slog.Logger
-	// Taken, if set, is called after each file is taken in.
+	// Taken, if set, is called after each file is taken in, on Run's
+	// goroutine.
 	Taken func(path string, r *Received)
 }
 
@@ -49,9 +51,18 @@ type pendingFile struct {
 	since time.Time // since when size and mtime are unchanged
 }
 
+// takeResult is what became of a file taken in on its own goroutine.
+type takeResult struct {
+	path string
+	rec  *Received
+	err  error
+}
+
 // Run watches until ctx is cancelled. Files already in the directories
 // are taken in first, so that none dropped while leakdesk was down is
-// missed.
+// missed. Settled files are taken in at once, one per core: keeping a
+// file as evidence hashes, encrypts and syncs it, and a drop of many
+// files would otherwise wait on each in turn.
 func (d *DropDirs) Run(ctx context.Context) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -76,10 +87,28 @@ func (d *DropDirs) Run(ctx context.Context) error {
 	}
 	tick := time.NewTicker(max(d.settle/4, 10*time.Millisecond))
 	defer tick.Stop()
+	taking := map[string]bool{} // files being taken in
+	results := make(chan takeResult)
+	// Files being taken in finish before Run returns, so that none is left
+	// half taken by this run.
+	defer func() {
+		for range taking {
+			<-results
+		}
+	}()
+	slots := runtime.GOMAXPROCS(0)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case r := <-results:
+			delete(taking, r.path)
+			if r.err != nil {
+				return r.err
+			}
+			if d.Taken != nil {
+				d.Taken(r.path, r.rec)
+			}
 		case err := <-w.Errors:
 			// An overflow loses events: scan again rather than miss a file.
 			d.log.Warn("drop directory events lost; rescanning", "error", err)
@@ -95,9 +124,19 @@ func (d *DropDirs) Run(ctx context.Context) error {
 			}
 		case now := <-tick.C:
 			for path, p := range pending {
-				if done, err := d.check(ctx, path, p, pending, now); err != nil {
-					return err
-				} else if done {
+				if taking[path] || len(taking) == slots {
+					continue
+				}
+				info, settled, done := d.check(path, p, pending, now)
+				switch {
+				case settled:
+					taking[path] = true
+					go func() {
+						rec, err := d.take(ctx, path, info)
+						results <- takeResult{path, rec, err}
+					}()
+					delete(pending, path)
+				case done:
 					delete(pending, path)
 				}
 			}
@@ -105,44 +144,38 @@ func (d *DropDirs) Run(ctx context.Context) error {
 	}
 }
 
-// check takes the file in if it has settled, and says whether it is done
-// with: taken, gone, or not a file to take.
-func (d *DropDirs) check(ctx context.Context, path string, p *pendingFile, pending map[string]*pendingFile, now time.Time) (bool, error) {
+// check says whether the file has settled and is to be taken in, or is
+// done with: gone, or not a file to take.
+func (d *DropDirs) check(path string, p *pendingFile, pending map[string]*pendingFile, now time.Time) (info os.FileInfo, settled, done bool) {
 	name := filepath.Base(path)
 	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".part") || strings.HasSuffix(name, ".partial") || strings.HasSuffix(name, ".tmp") {
-		return true, nil
+		return nil, false, true
 	}
 	info, err := os.Stat(path)
 	if err != nil || !info.Mode().IsRegular() {
-		return true, nil
+		return nil, false, true
 	}
 	if p == nil || p.size != info.Size() || !p.mtime.Equal(info.ModTime()) {
 		pending[path] = &pendingFile{size: info.Size(), mtime: info.ModTime(), since: now}
-		return false, nil
+		return nil, false, false
 	}
-	if now.Sub(p.since) < d.settle {
-		return false, nil
-	}
-	return true, d.take(ctx, path, info)
+	return info, now.Sub(p.since) >= d.settle, false
 }
 
-func (d *DropDirs) take(ctx context.Context, path string, info os.FileInfo) error {
+func (d *DropDirs) take(ctx context.Context, path string, info os.FileInfo) (*Received, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open dropped file: %w", err)
+		return nil, fmt.Errorf("open dropped file: %w", err)
 	}
 	defer f.Close()
 	dir := filepath.Dir(path)
 	rec, err := d.intake.take(ctx, f, &leakdesk.TriageFile{Name: info.Name(), Source: "drop:" + dir, FileTime: info.ModTime().UTC(), Actor: d.actor.String()})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	taken := filepath.Join(dir, TakenDir, rec.File.SHA256[:16]+"-"+info.Name())
 	if err := os.Rename(path, taken); err != nil {
-		return fmt.Errorf("move taken file out of the drop directory: %w", err)
+		return nil, fmt.Errorf("move taken file out of the drop directory: %w", err)
 	}
-	if d.Taken != nil {
-		d.Taken(path, rec)
-	}
-	return nil
+	return rec, nil
 }

@@ -55,16 +55,15 @@ type sketcher struct {
 	kept   map[uint64]bool // the hashes of the sketch while it is built
 	top    maxHeap         // the same hashes, largest first
 	exact  map[uint64]bool // every hash, while there are few; nil after
-	phones phoneCache
+	phones phoneReader
 }
 
 func newSketcher(n *match.Normaliser) *sketcher {
-	return &sketcher{n: n, kept: map[uint64]bool{}, exact: map[uint64]bool{}, phones: phoneCache{}}
+	return &sketcher{n: n, kept: map[uint64]bool{}, exact: map[uint64]bool{}, phones: newPhoneReader(n.Region())}
 }
 
 // addCell adds the e-mail or phone a cell holds, if any. Only cells that
-// look like one are normalised: parsing every cell as a phone number would
-// cost more than reading the file.
+// look like one are normalised.
 func (s *sketcher) addCell(cell string) {
 	if strings.IndexByte(cell, '@') >= 0 {
 		if e, ok := s.n.Email(cell); ok {
@@ -73,7 +72,7 @@ func (s *sketcher) addCell(cell string) {
 		return
 	}
 	if digits(cell) >= 8 {
-		if p, ok := s.phones.phone(s.n, cell); ok {
+		if p, ok := s.phones.phone(cell); ok {
 			s.add(hashValue("p:", p))
 		}
 	}

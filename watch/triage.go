@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
+	"runtime"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -44,9 +45,17 @@ type TriageWorker struct {
 	reader  *dump.Reader
 	n       *match.Normaliser
 	scanner *match.Scanner
-	scan    sync.Mutex // one file at a time on the scanner: it uses all its workers
-	log     *slog.Logger
+	// scans bounds the files read at once to the cores: each scan has
+	// all the scanner's workers, and holds their blocks in memory.
+	scans chan struct{}
+	order *finishOrder
+	log   *slog.Logger
 }
+
+// orderLimit is how long a file waits for the files queued before it to
+// finish, before it is compared with those that are done: longer than
+// triage takes on a large file under load.
+const orderLimit = 2 * time.Minute
 
 // NewTriageWorker loads the registry and returns the worker.
 func NewTriageWorker(ctx context.Context, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg TriageConfig, log *slog.Logger) (*TriageWorker, error) {
@@ -62,7 +71,8 @@ func NewTriageWorker(ctx context.Context, triage leakdesk.TriageService, blobs l
 	cfg.RecycledMin = cmp.Or(cfg.RecycledMin, 0.8)
 	cfg.AlertMin = max(cfg.AlertMin, 1)
 	scanner := match.NewScanner(reader, n, match.NewMatcher(reg, match.DefaultWeights()), max(cfg.Read.Workers, 2))
-	return &TriageWorker{triage: triage, blobs: blobs, cfg: cfg, reader: reader, n: n, scanner: scanner, log: log}, nil
+	return &TriageWorker{triage: triage, blobs: blobs, cfg: cfg, reader: reader, n: n, scanner: scanner,
+		scans: make(chan struct{}, runtime.GOMAXPROCS(0)), order: newFinishOrder(orderLimit), log: log}, nil
 }
 
 // Work triages the file, unless an earlier run of the job already did.
@@ -74,6 +84,8 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 	if f.State != leakdesk.TriageQueued {
 		return nil
 	}
+	w.order.queue(f.ID) // queued by another process, or before a restart
+	defer w.order.finish(f.ID)
 	alert, err := w.Triage(ctx, f)
 	if err != nil {
 		return err
@@ -117,9 +129,13 @@ func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (aler
 		sketches = append(sketches, s)
 		return s.addRow
 	}
-	w.scan.Lock()
+	select {
+	case w.scans <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 	findings, err := w.scanner.ScanVisiting(ctx, []match.Source{src}, visitor)
-	w.scan.Unlock()
+	<-w.scans
 	if err != nil {
 		return false, fmt.Errorf("match file %d: %w", f.ID, err)
 	}
@@ -148,8 +164,12 @@ func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (aler
 }
 
 // findRecycled names the earlier file that holds most of f's values, if
-// it holds at least RecycledMin of them.
+// it holds at least RecycledMin of them, once the earlier files triaged at
+// the same time are done.
 func (w *TriageWorker) findRecycled(ctx context.Context, f *leakdesk.TriageFile, set RowSet) error {
+	if err := w.order.wait(ctx, f.ID); err != nil {
+		return err
+	}
 	earlier, err := w.triage.TriagedBefore(ctx, f.ID)
 	if err != nil {
 		return err

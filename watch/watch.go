@@ -25,7 +25,7 @@ type Config struct {
 	Proposals Proposals
 	// Alarms keeps the decoy alarms the desk raises; nil: it raises none.
 	Alarms  leakdesk.DecoyAlarmService
-	Workers int // jobs at once; triage itself runs one file at a time
+	Workers int // jobs at once; triage reads at most one file per core at once
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
@@ -46,13 +46,14 @@ type Desk struct {
 func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.TriageService, blobs leakdesk.BlobStore, cfg Config, log *slog.Logger) (*Desk, error) {
 	cfg.Triage.Channels, cfg.Triage.proposals = cfg.Alerts.Channels(), cfg.Proposals
 	workers, queues := river.NewWorkers(), []string{AlarmQueueName}
+	var order *finishOrder
 	if cfg.Triage.Registry != "" {
 		tw, err := NewTriageWorker(ctx, triage, blobs, cfg.Triage, log)
 		if err != nil {
 			return nil, err
 		}
 		river.AddWorker(workers, tw)
-		queues = append(queues, QueueName)
+		queues, order = append(queues, QueueName), tw.order
 	}
 	alerts := NewAlertWorker(triage, cfg.Alerts, log)
 	river.AddWorker(workers, alerts)
@@ -64,5 +65,6 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	if err != nil {
 		return nil, err
 	}
+	q.order = order
 	return &Desk{Intake: NewIntake(triage, blobs, q, log), Queue: q, channels: cfg.Triage.Channels, proposals: cfg.Proposals, alarms: cfg.Alarms}, nil
 }
