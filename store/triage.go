@@ -40,10 +40,17 @@ func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFil
 		}
 		rec := *f
 		rec.ReceivedAt, rec.State = s.db.now(), leakdesk.TriageQueued
+		// On PostgreSQL the same content can arrive twice at once: both
+		// miss the lookup above, and the second insert waits for the
+		// first, then does nothing. The file is then known, not an error.
 		err = tx.QueryRowContext(ctx, s.db.rebind(`
 			INSERT INTO triage_files (sha256, name, size, source, url, actor, received_at, file_time, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id`),
 			rec.SHA256, rec.Name, rec.Size, rec.Source, rec.URL, rec.Actor, s.db.timeArg(rec.ReceivedAt), s.db.timeArg(rec.FileTime), rec.State).Scan(&rec.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			out, err = s.findTriage(ctx, tx, `sha256 = ?`, f.SHA256)
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("insert triaged file: %w", err)
 		}

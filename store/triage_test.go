@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/store"
@@ -77,6 +79,51 @@ func BenchmarkAlertSent(b *testing.B) {
 			if err := svc.AlertSent(ctx, f.ID, "mail"); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// The same content received twice at once is one file: the second
+// receipt, whose lookup ran before the first committed, finds the first's
+// row instead of failing on the unique hash, and queues no second job.
+func TestSameFileReceivedAtOnceIsOneFile(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		svc := store.NewTriageService(h.db)
+		file := func() *leakdesk.TriageFile {
+			return &leakdesk.TriageFile{SHA256: strings.Repeat("ab", 32), Name: "f.csv", Source: "test", Actor: "local:t"}
+		}
+		var jobs atomic.Int32
+		inserted, release := make(chan struct{}), make(chan struct{})
+		type receipt struct {
+			f       *leakdesk.TriageFile
+			created bool
+			err     error
+		}
+		first := make(chan receipt, 1)
+		go func() {
+			f, created, err := svc.ReceiveTriage(ctx, file(), func(context.Context, *sql.Tx, int64) error {
+				jobs.Add(1)
+				close(inserted)
+				<-release // holds the transaction open with the row inserted
+				return nil
+			})
+			first <- receipt{f, created, err}
+		}()
+		<-inserted
+		second := make(chan receipt, 1)
+		go func() {
+			f, created, err := svc.ReceiveTriage(ctx, file(), func(context.Context, *sql.Tx, int64) error { jobs.Add(1); return nil })
+			second <- receipt{f, created, err}
+		}()
+		time.Sleep(300 * time.Millisecond) // the second reaches its insert, or waits for the writer
+		close(release)
+		a, b := <-first, <-second
+		if a.err != nil || b.err != nil {
+			t.Fatalf("receipts: %v; %v", a.err, b.err)
+		}
+		if !a.created || b.created || a.f.ID != b.f.ID || jobs.Load() != 1 {
+			t.Errorf("first created=%v id %d, second created=%v id %d, %d jobs; want one file and one job", a.created, a.f.ID, b.created, b.f.ID, jobs.Load())
 		}
 	})
 }

@@ -91,8 +91,18 @@ func TestKilledWatchTakesEachFileOnce(t *testing.T) {
 			defer mu.Unlock()
 			return len(mp.Messages()), len(hooks)
 		}
+		// A proposal cut short by a kill is taken again only after
+		// --rescue-after, later than the alerts: wait for both.
+		incidents := store.NewIncidentService(c.openStore(t), nil)
+		proposed := func() int {
+			found, err := incidents.FindIncidents(context.Background(), leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(found)
+		}
 		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-			if m, h := alerted(); m >= files && h >= files {
+			if m, h := alerted(); m >= files && h >= files && proposed() >= files {
 				break
 			}
 		}
