@@ -117,12 +117,8 @@ func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids [
 		if err != nil {
 			return nil, err
 		}
-		best := ""
-		if rank, ok := bestRank(deliveryRank, contactRank); ok && rank < int64(len(ranks)) {
-			best = ranks[rank]
-		}
 		e.Recipient = r
-		e.State = leakdesk.BestCoverage(r, best)
+		e.State = leakdesk.BestCoverage(r, bestState(ranks, deliveryRank, contactRank))
 		if e.State != leakdesk.CoverageOther {
 			e.Channel = ""
 		}
@@ -130,6 +126,15 @@ func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids [
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// bestState is the state of the better of two ranks that may be absent,
+// "" when both are.
+func bestState(ranks []string, deliveryRank, contactRank sql.NullInt64) string {
+	if rank, ok := bestRank(deliveryRank, contactRank); ok && rank < int64(len(ranks)) {
+		return ranks[rank]
+	}
+	return ""
 }
 
 // bestRank is the lower, that is better, of two ranks that may be absent.
@@ -158,16 +163,7 @@ func coverageQuery(ranks []string, ids []int64) string {
 		}
 		return " AND " + column + " IN (" + strings.Join(list, ", ") + ")"
 	}
-	contactRank := "CASE outcome"
-	for _, outcome := range []string{"acknowledged", "reached", "waived"} {
-		contactRank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(outcome), slices.Index(ranks, leakdesk.ContactCoverage(outcome)))
-	}
-	contactRank += " END"
-	deliveryRank := "CASE state"
-	for i, state := range ranks {
-		deliveryRank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
-	}
-	deliveryRank += " END"
+	contactRank, deliveryRank := contactRankSQL(ranks), deliveryRankSQL(ranks)
 	counted := func(states ...string) string {
 		quoted := make([]string, len(states))
 		for i, s := range states {
@@ -206,6 +202,25 @@ func coverageQuery(ranks []string, ids []int64) string {
 		LEFT JOIN d ON d.recipient_id = r.id
 		LEFT JOIN c ON c.recipient_id = r.id
 		WHERE r.incident_id = ?` + only("r.id") + ` ORDER BY r.id`
+}
+
+// contactRankSQL ranks a contact attempt's outcome among ranks, NULL for
+// an outcome that reaches nobody.
+func contactRankSQL(ranks []string) string {
+	rank := "CASE outcome"
+	for _, outcome := range []string{"acknowledged", "reached", "waived"} {
+		rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(outcome), slices.Index(ranks, leakdesk.ContactCoverage(outcome)))
+	}
+	return rank + " END"
+}
+
+// deliveryRankSQL ranks a delivery's state among ranks.
+func deliveryRankSQL(ranks []string) string {
+	rank := "CASE state"
+	for i, state := range ranks {
+		rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
+	}
+	return rank + " END"
 }
 
 // sqlString quotes a constant of the code as an SQL string literal.

@@ -87,7 +87,7 @@ func coverageIncident(t *testing.T, incidents *IncidentService, title string) *l
 }
 
 // randomHistories adds n recipients to an incident, some without an
-// address, and draws for each a history: deliveries of some of three
+// address, some without an organisation, some former contacts, and draws for each a history: deliveries of some of three
 // notices in any state, with or without an error, and up to three contact
 // attempts of any outcome, interleaved across recipients.
 func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n int) {
@@ -99,6 +99,12 @@ func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n in
 			Name: "Synthetic Person", Organisation: fmt.Sprintf("Org %d", i%7), Phone: "+33100000000"}
 		if rng.IntN(6) > 0 {
 			r.Email = fmt.Sprintf("p%d@example.test", i)
+		}
+		if i%7 == 6 {
+			r.Organisation = ""
+		}
+		if i%5 == 4 {
+			r.Kind = leakdesk.RecipientFormer
 		}
 		rs = append(rs, r)
 	}
