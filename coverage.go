@@ -56,6 +56,13 @@ func (c *CoverageCounts) Count(state, channel string, n int) {
 	}
 }
 
+// Plus is c and o counted together.
+func (c CoverageCounts) Plus(o CoverageCounts) CoverageCounts {
+	return CoverageCounts{Recipients: c.Recipients + o.Recipients, Acknowledged: c.Acknowledged + o.Acknowledged, ByPhone: c.ByPhone + o.ByPhone,
+		OtherChannel: c.OtherChannel + o.OtherChannel, Delivered: c.Delivered + o.Delivered, Sent: c.Sent + o.Sent, Waived: c.Waived + o.Waived,
+		Unreached: c.Unreached + o.Unreached}
+}
+
 // CoverageSummary is what is known of an audience, in all and by kind of
 // recipient (affected, former, other).
 type CoverageSummary struct {

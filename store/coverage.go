@@ -214,11 +214,21 @@ func contactRankSQL(ranks []string) string {
 	return rank + " END"
 }
 
-// deliveryRankSQL ranks a delivery's state among ranks.
+// deliveryRankSQL ranks a delivery's state among ranks. The states a
+// delivery is most often in come first, since the database tries them in
+// turn for every delivery.
 func deliveryRankSQL(ranks []string) string {
+	states := []string{leakdesk.DeliverySent, leakdesk.DeliveryDone, leakdesk.DeliveryQueued, leakdesk.DeliverySending, leakdesk.DeliveryBounced, leakdesk.DeliveryFailed}
+	for _, state := range ranks {
+		if !slices.Contains(states, state) {
+			states = append(states, state)
+		}
+	}
 	rank := "CASE state"
-	for i, state := range ranks {
-		rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
+	for _, state := range states {
+		if i := slices.Index(ranks, state); i >= 0 {
+			rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
+		}
 	}
 	return rank + " END"
 }

@@ -96,12 +96,12 @@ func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n in
 	var rs []*leakdesk.Recipient
 	for i := range n {
 		r := &leakdesk.Recipient{Key: fmt.Sprintf("R-%04d", i), Kind: leakdesk.RecipientAffected, ContactID: fmt.Sprintf("C-%04d", i),
-			Name: "Synthetic Person", Organisation: fmt.Sprintf("Org %d", i%7), Phone: "+33100000000"}
+			Name: "Synthetic Person", Organisation: fmt.Sprintf("Org %d", i%7), OrgID: fmt.Sprintf("O-%d", i%7), Phone: "+33100000000"}
 		if rng.IntN(6) > 0 {
 			r.Email = fmt.Sprintf("p%d@example.test", i)
 		}
 		if i%7 == 6 {
-			r.Organisation = ""
+			r.Organisation, r.OrgID = "", ""
 		}
 		if i%5 == 4 {
 			r.Kind = leakdesk.RecipientFormer

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,10 +20,11 @@ import (
 
 // CoverageBoard is, like Coverage, a durability barrier. Its counts are
 // cached by the incident's event count, an exact key for the same reason
-// as Coverage's (see there); the page of unreached recipients is read
-// every time.
+// as Coverage's (see there); when every event since names the one
+// recipient it changes, only those recipients' organisations are counted
+// again. The page of unreached recipients is read every time.
 func (s *NoticeService) CoverageBoard(ctx context.Context, incidentID int64, offset, limit int) (*leakdesk.CoverageBoard, error) {
-	var board leakdesk.CoverageBoard
+	var board *leakdesk.CoverageBoard
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		inc, err := s.db.findIncidentByID(ctx, tx, incidentID, false)
 		if err != nil {
@@ -34,7 +35,7 @@ func (s *NoticeService) CoverageBoard(ctx context.Context, incidentID int64, off
 			if err := s.db.markDurable(ctx, tx); err != nil {
 				return err
 			}
-			if counts, err = s.db.coverageCounts(ctx, tx, incidentID); err != nil {
+			if counts, err = s.db.boardCountsSince(ctx, tx, incidentID, counts, countedAt); err != nil {
 				return err
 			}
 			s.keepCovered(incidentID, func(c *cachedCoverage) {
@@ -43,10 +44,7 @@ func (s *NoticeService) CoverageBoard(ctx context.Context, incidentID int64, off
 				}
 			})
 		}
-		// The cached counts are shared: the caller gets its own maps.
-		board = *counts
-		board.Summary.ByKind = maps.Clone(counts.Summary.ByKind)
-		board.ByOrganisation = maps.Clone(counts.ByOrganisation)
+		board = counts.board()
 		if board.Summary.All.Unreached > offset && limit > 0 {
 			board.Unreached, err = s.db.unreachedCoverage(ctx, tx, incidentID, offset, limit)
 		}
@@ -55,57 +53,151 @@ func (s *NoticeService) CoverageBoard(ctx context.Context, incidentID int64, off
 	if err != nil {
 		return nil, err
 	}
-	return &board, nil
+	return board, nil
 }
 
 // cachedBoard returns the incident's cached board counts and the event
 // count they were read at, or nil.
-func (s *NoticeService) cachedBoard(incidentID int64) (*leakdesk.CoverageBoard, int64) {
+func (s *NoticeService) cachedBoard(incidentID int64) (*boardCounts, int64) {
 	s.covMu.Lock()
 	defer s.covMu.Unlock()
 	c := s.coverage[incidentID]
 	return c.board, c.boardAt
 }
 
-// coverageCounts counts the incident's recipients by coverage state, in
-// all, by kind and by organisation, with the affected contacts outside the
-// audience; it reads no recipient.
-func (d *DB) coverageCounts(ctx context.Context, tx *sql.Tx, incidentID int64) (*leakdesk.CoverageBoard, error) {
+// coverageGroup is the recipients that the board counts together.
+type coverageGroup struct{ orgID, organisation, kind string }
+
+// boardCounts are an incident's coverage counts by group, and the
+// affected contacts outside the audience. Once cached, they never change.
+type boardCounts struct {
+	groups    map[coverageGroup]leakdesk.CoverageCounts
+	notInList int
+}
+
+// board sums the counts in all, by kind and by organisation.
+func (b *boardCounts) board() *leakdesk.CoverageBoard {
+	out := &leakdesk.CoverageBoard{Summary: leakdesk.CoverageSummary{ByKind: map[string]leakdesk.CoverageCounts{}},
+		ByOrganisation: map[string]leakdesk.CoverageCounts{}, NotInList: b.notInList}
+	for g, c := range b.groups {
+		out.Summary.All = out.Summary.All.Plus(c)
+		out.Summary.ByKind[g.kind] = out.Summary.ByKind[g.kind].Plus(c)
+		out.ByOrganisation[g.organisation] = out.ByOrganisation[g.organisation].Plus(c)
+	}
+	return out
+}
+
+// boardCountsSince brings cached, the counts read at cachedAt events, up
+// to date: when every event since names the one recipient it changes
+// (see changedRecipients), the groups of those recipients' organisations
+// are counted again and the others kept; otherwise everyone is counted.
+func (d *DB) boardCountsSince(ctx context.Context, tx *sql.Tx, incidentID int64, cached *boardCounts, cachedAt int64) (*boardCounts, error) {
+	if cached != nil {
+		keys, narrow, err := d.changedRecipients(ctx, tx, incidentID, cachedAt)
+		if err != nil {
+			return nil, err
+		}
+		var orgIDs []string
+		if narrow {
+			if orgIDs, narrow, err = d.organisationsOf(ctx, tx, incidentID, keys); err != nil {
+				return nil, err
+			}
+		}
+		if narrow {
+			fresh, err := d.coverageCounts(ctx, tx, incidentID, orgIDs)
+			if err != nil {
+				return nil, err
+			}
+			for g, c := range cached.groups {
+				if !slices.Contains(orgIDs, g.orgID) {
+					fresh[g] = c
+				}
+			}
+			return &boardCounts{groups: fresh, notInList: cached.notInList}, nil
+		}
+	}
+	groups, err := d.coverageCounts(ctx, tx, incidentID, nil)
+	if err != nil {
+		return nil, err
+	}
+	notInList, err := d.affectedOutsideAudience(ctx, tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	return &boardCounts{groups: groups, notInList: notInList}, nil
+}
+
+// organisationsOf returns the organisation IDs of the recipients with the
+// given keys, and false if one of them is not a recipient (yet).
+func (d *DB) organisationsOf(ctx context.Context, tx *sql.Tx, incidentID int64, keys []string) ([]string, bool, error) {
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	args := []any{incidentID}
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT DISTINCT recipient_key, org_id FROM recipients
+		WHERE incident_id = ? AND recipient_key IN (`+placeholders(len(keys))+`)`), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("query the changed recipients' organisations: %w", err)
+	}
+	defer rows.Close()
+	found := 0
+	var orgIDs []string
+	for rows.Next() {
+		var key, orgID string
+		if err := rows.Scan(&key, &orgID); err != nil {
+			return nil, false, fmt.Errorf("scan a changed recipient's organisation: %w", err)
+		}
+		found++
+		if !slices.Contains(orgIDs, orgID) {
+			orgIDs = append(orgIDs, orgID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read the changed recipients' organisations: %w", err)
+	}
+	return orgIDs, found == len(keys), nil
+}
+
+// placeholders is n query parameters, separated by commas.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// coverageCounts counts the incident's recipients by group and coverage
+// state, those of the organisations with orgIDs only unless orgIDs is nil;
+// it reads no recipient.
+func (d *DB) coverageCounts(ctx context.Context, tx *sql.Tx, incidentID int64, orgIDs []string) (map[coverageGroup]leakdesk.CoverageCounts, error) {
 	ranks := leakdesk.CoverageRanks()
-	rows, err := tx.QueryContext(ctx, d.rebind(coverageCountsQuery(ranks)), incidentID, incidentID)
+	args := []any{incidentID, incidentID}
+	for _, id := range orgIDs {
+		args = append(args, id)
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(coverageCountsQuery(ranks, orgIDs != nil, len(orgIDs))), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage counts: %w", err)
 	}
 	defer rows.Close()
-	b := &leakdesk.CoverageBoard{Summary: leakdesk.CoverageSummary{ByKind: map[string]leakdesk.CoverageCounts{}},
-		ByOrganisation: map[string]leakdesk.CoverageCounts{}}
+	groups := map[coverageGroup]leakdesk.CoverageCounts{}
 	for rows.Next() {
-		var organisation, kind string
+		var g coverageGroup
 		var noAddress bool
 		var deliveryRank, contactRank sql.NullInt64
 		var byPhone sql.NullBool
 		var n int
-		if err := rows.Scan(&organisation, &kind, &noAddress, &deliveryRank, &contactRank, &byPhone, &n); err != nil {
+		if err := rows.Scan(&g.orgID, &g.organisation, &g.kind, &noAddress, &deliveryRank, &contactRank, &byPhone, &n); err != nil {
 			return nil, fmt.Errorf("scan coverage counts: %w", err)
 		}
-		state := leakdesk.BestCoverage(addressOrNone(noAddress), bestState(ranks, deliveryRank, contactRank))
 		channel := ""
 		if byPhone.Bool {
 			channel = "phone"
 		}
-		b.Summary.All.Count(state, channel, n)
-		byKind, byOrganisation := b.Summary.ByKind[kind], b.ByOrganisation[organisation]
-		byKind.Count(state, channel, n)
-		byOrganisation.Count(state, channel, n)
-		b.Summary.ByKind[kind], b.ByOrganisation[organisation] = byKind, byOrganisation
+		c := groups[g]
+		c.Count(leakdesk.BestCoverage(addressOrNone(noAddress), bestState(ranks, deliveryRank, contactRank)), channel, n)
+		groups[g] = c
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read coverage counts: %w", err)
 	}
-	if b.NotInList, err = d.affectedOutsideAudience(ctx, tx, incidentID); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return groups, nil
 }
 
 // addressOrNone stands for the recipients counted together, for
@@ -151,7 +243,7 @@ func (d *DB) unreachedCoverage(ctx context.Context, tx *sql.Tx, incidentID int64
 // columns, and then ends with tail; grouped by recipient, it walks the
 // recipients in order, and reads only the deliveries' index. Two
 // parameters: the incident's ID.
-func bestRanksQuery(ranks []string, columns, tail string) string {
+func bestRanksQuery(ranks []string, columns, filter, tail string) string {
 	return `
 		WITH c AS (
 			SELECT recipient_id, min(` + contactRankSQL(ranks) + `) AS best,
@@ -164,7 +256,7 @@ func bestRanksQuery(ranks []string, columns, tail string) string {
 		FROM recipients r
 		LEFT JOIN deliveries x ON x.recipient_id = r.id
 		LEFT JOIN c ON c.recipient_id = r.id
-		WHERE r.incident_id = ?
+		WHERE r.incident_id = ?` + filter + `
 		GROUP BY r.id ` + tail
 }
 
@@ -177,13 +269,19 @@ const contactBest = "max(c.best)"
 
 // coverageCountsQuery counts the recipients of an incident alike for
 // coverage: organisation, kind, without an address, best ranks, and
-// whether the last contact that reached them was by phone.
-func coverageCountsQuery(ranks []string) string {
+// whether the last contact that reached them was by phone. When
+// organisations is true, only recipients of the n organisation IDs given
+// after the incident's are counted.
+func coverageCountsQuery(ranks []string, organisations bool, n int) string {
+	filter := ""
+	if organisations {
+		filter = " AND r.org_id IN (" + placeholders(n) + ")"
+	}
 	return `
-		SELECT s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone', count(*)
-		FROM (` + bestRanksQuery(ranks, `r.organisation, r.kind, r.email = '' AS no_address`, "") + `) s
+		SELECT s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone', count(*)
+		FROM (` + bestRanksQuery(ranks, `r.org_id, r.organisation, r.kind, r.email = '' AS no_address`, filter, "") + `) s
 		LEFT JOIN contact_attempts a ON a.id = s.reached
-		GROUP BY s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone'`
+		GROUP BY s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone'`
 }
 
 // unreachedQuery lists the IDs of an incident's unreached recipients, in
@@ -199,7 +297,7 @@ func unreachedQuery(ranks []string) string {
 		}
 	}
 	d := deliveryBest(ranks)
-	return bestRanksQuery(ranks, `r.id`, `
+	return bestRanksQuery(ranks, `r.id`, "", `
 		HAVING coalesce(CASE WHEN `+contactBest+` IS NULL OR `+d+` <= `+contactBest+` THEN `+d+` ELSE `+contactBest+` END, -1)
 			IN (`+strings.Join(unreached, ", ")+`)
 		ORDER BY r.id LIMIT ? OFFSET ?`)

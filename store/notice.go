@@ -37,7 +37,7 @@ type cachedCoverage struct {
 	entriesAt int64
 	outside   int
 	outsideAt int64
-	board     *leakdesk.CoverageBoard // counts only, no page of recipients
+	board     *boardCounts
 	boardAt   int64
 }
 
