@@ -8,6 +8,12 @@
 # other work shares the machine and wall time includes waiting; and the
 # load average, to read the wall times by.
 #
+# The coverage board is timed three ways: unchanged between renders
+# (coverage), after a call is recorded before each render, as during a
+# campaign (coverage-changed), and after an event that names no recipient
+# before each render, so that every render counts everyone again, as the
+# first one after serve starts does (coverage-cold).
+#
 #   bench/console.sh
 #   RUNS=50 bench/console.sh      # renders of each page (default 20)
 set -euo pipefail

@@ -104,7 +104,7 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 // all when ids is nil.
 func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids []int64) ([]*leakdesk.CoverageEntry, error) {
 	ranks := leakdesk.CoverageRanks()
-	rows, err := tx.QueryContext(ctx, d.rebind(coverageQuery(ranks, ids)), incidentID, incidentID, incidentID)
+	rows, err := tx.QueryContext(ctx, d.rebind(coverageQuery(ranks, ids)), incidentID, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage: %w", err)
 	}
@@ -148,10 +148,12 @@ func bestRank(a, b sql.NullInt64) (int64, bool) {
 	return b.Int64, b.Valid
 }
 
-// coverageQuery reads each recipient of an incident (three parameters: the
-// incident's ID) with what its deliveries and contact attempts say. The
-// last error, channel and reason are looked up through the indexes on
-// recipient_id only for the recipients that have one.
+// coverageQuery reads each recipient of an incident (two parameters: the
+// incident's ID) with what its deliveries and contact attempts say,
+// grouped by recipient in the order of recipients, so that neither the
+// grouping nor the order needs a sort. The last error, channel and reason
+// are looked up through the indexes on recipient_id only for the
+// recipients that have one.
 func coverageQuery(ranks []string, ids []int64) string {
 	only := func(column string) string {
 		if ids == nil {
@@ -172,16 +174,7 @@ func coverageQuery(ranks []string, ids []int64) string {
 		return "sum(CASE WHEN state IN (" + strings.Join(quoted, ", ") + ") THEN 1 ELSE 0 END)"
 	}
 	return `
-		WITH d AS (
-			SELECT recipient_id,
-				` + counted(leakdesk.DeliverySent, leakdesk.DeliveryDone) + ` AS notices,
-				` + counted(leakdesk.DeliveryQueued, leakdesk.DeliverySending) + ` AS pending,
-				max(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS erred,
-				min(` + deliveryRank + `) AS best
-			FROM deliveries JOIN recipients ON recipients.id = deliveries.recipient_id
-			WHERE recipients.incident_id = ?` + only("recipients.id") + `
-			GROUP BY recipient_id
-		), c AS (
+		WITH c AS (
 			SELECT recipient_id,
 				max(CASE WHEN outcome = 'reached' THEN 1 ELSE 0 END) AS reached,
 				max(CASE WHEN outcome = 'waived' THEN 1 ELSE 0 END) AS waived,
@@ -189,19 +182,21 @@ func coverageQuery(ranks []string, ids []int64) string {
 			FROM contact_attempts WHERE incident_id = ?` + only("recipient_id") + `
 			GROUP BY recipient_id
 		)
-		SELECT coalesce(d.notices, 0), coalesce(d.pending, 0),
-			CASE WHEN d.erred = 1 THEN (SELECT x.last_error FROM deliveries x
-				WHERE x.recipient_id = r.id AND x.last_error <> '' ORDER BY x.notice_id DESC LIMIT 1) ELSE '' END,
-			CASE WHEN c.reached = 1 THEN (SELECT a.channel FROM contact_attempts a
+		SELECT ` + counted(leakdesk.DeliverySent, leakdesk.DeliveryDone) + `,
+			` + counted(leakdesk.DeliveryQueued, leakdesk.DeliverySending) + `,
+			CASE WHEN max(CASE WHEN x.last_error <> '' THEN 1 ELSE 0 END) = 1 THEN (SELECT e.last_error FROM deliveries e
+				WHERE e.recipient_id = r.id AND e.last_error <> '' ORDER BY e.notice_id DESC LIMIT 1) ELSE '' END,
+			CASE WHEN max(c.reached) = 1 THEN (SELECT a.channel FROM contact_attempts a
 				WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id AND a.outcome = 'reached' ORDER BY a.id DESC LIMIT 1) ELSE '' END,
-			CASE WHEN c.waived = 1 THEN (SELECT a.note FROM contact_attempts a
+			CASE WHEN max(c.waived) = 1 THEN (SELECT a.note FROM contact_attempts a
 				WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id AND a.outcome = 'waived' ORDER BY a.id DESC LIMIT 1) ELSE '' END,
-			d.best, c.best,
+			min(` + deliveryRank + `), max(c.best),
 			r.` + strings.ReplaceAll(recipientColumns, ", ", ", r.") + `
 		FROM recipients r
-		LEFT JOIN d ON d.recipient_id = r.id
+		LEFT JOIN deliveries x ON x.recipient_id = r.id
 		LEFT JOIN c ON c.recipient_id = r.id
-		WHERE r.incident_id = ?` + only("r.id") + ` ORDER BY r.id`
+		WHERE r.incident_id = ?` + only("r.id") + `
+		GROUP BY r.id ORDER BY r.id`
 }
 
 // contactRankSQL ranks a contact attempt's outcome among ranks, NULL for
