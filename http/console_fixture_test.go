@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/store/storetest"
 	"github.com/leakdesk/leakdesk/vault"
 )
 
@@ -56,7 +58,11 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 	}
 	r, err := rules.Load()
 	must(err)
-	db, err := store.Open(ctx, filepath.Join(dir, "leakdesk.db"), store.Options{})
+	dsn := filepath.Join(dir, "leakdesk.db")
+	if os.Getenv("LEAKDESK_BENCH_POSTGRES") != "" {
+		dsn = storetest.PostgresURL(tb) // bench/console.sh with DB=postgres
+	}
+	db, err := store.Open(ctx, dsn, store.Options{})
 	must(err)
 	tb.Cleanup(func() { db.Close() })
 	key, err := vault.GenerateKey()
