@@ -213,15 +213,18 @@ func addressOrNone(none bool) *leakdesk.Recipient {
 // recipients from the offset-th, at most limit of them, in the order of
 // recipients.
 func (d *DB) unreachedCoverage(ctx context.Context, tx *sql.Tx, incidentID int64, offset, limit int) ([]*leakdesk.CoverageEntry, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(unreachedQuery(leakdesk.CoverageRanks())), incidentID, incidentID, limit, offset)
+	least := "min" // SQLite's min of two values
+	if d.postgres {
+		least = "least"
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(unreachedQuery(leakdesk.CoverageRanks(), least)), incidentID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("query unreached recipients: %w", err)
 	}
 	var ids []int64
 	for rows.Next() {
 		var id int64
-		var ranks [3]sql.NullInt64 // the grouping's, read by the query alone
-		if err := rows.Scan(&id, &ranks[0], &ranks[1], &ranks[2]); err != nil {
+		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("scan unreached recipient: %w", err)
 		}
@@ -237,68 +240,60 @@ func (d *DB) unreachedCoverage(ctx context.Context, tx *sql.Tx, incidentID int64
 	return d.coverageOf(ctx, tx, incidentID, ids)
 }
 
-// bestRanksQuery reduces each recipient of an incident to its best
-// delivery rank (delivery_best) and best contact rank (contact_best), and
-// the ID of its last contact attempt that reached it (reached), with
-// columns, and then ends with tail; grouped by recipient, it walks the
-// recipients in order, and reads only the deliveries' index. Two
-// parameters: the incident's ID.
-func bestRanksQuery(ranks []string, columns, filter, tail string) string {
-	return `
-		WITH c AS (
-			SELECT recipient_id, min(` + contactRankSQL(ranks) + `) AS best,
-				max(CASE WHEN outcome = 'reached' THEN id END) AS reached
-			FROM contact_attempts WHERE incident_id = ?
-			GROUP BY recipient_id
-		)
-		SELECT ` + columns + `, ` + deliveryBest(ranks) + ` AS delivery_best,
-			` + contactBest + ` AS contact_best, max(c.reached) AS reached
-		FROM recipients r
-		LEFT JOIN deliveries x ON x.recipient_id = r.id
-		LEFT JOIN c ON c.recipient_id = r.id
-		WHERE r.incident_id = ?` + filter + `
-		GROUP BY r.id ` + tail
-}
-
-// deliveryBest and contactBest are a recipient's best ranks in
-// bestRanksQuery, written out for its tail: PostgreSQL's HAVING cannot
-// name an output column.
-func deliveryBest(ranks []string) string { return "min(" + deliveryRankSQL(ranks) + ")" }
-
-const contactBest = "max(c.best)"
-
 // coverageCountsQuery counts the recipients of an incident alike for
-// coverage: organisation, kind, without an address, best ranks, and
-// whether the last contact that reached them was by phone. When
-// organisations is true, only recipients of the n organisation IDs given
-// after the incident's are counted.
+// coverage: organisation, kind, without an address, best delivery and
+// contact ranks, and whether the last contact that reached them was by
+// phone. Each recipient is first reduced to its ranks and the ID of its
+// last contact attempt that reached it, grouped by recipient as the
+// recipients are walked in order, reading only the deliveries' index.
+// Two parameters, the incident's ID, and when organisations is true, n
+// organisation IDs after them: only their recipients are counted.
 func coverageCountsQuery(ranks []string, organisations bool, n int) string {
 	filter := ""
 	if organisations {
 		filter = " AND r.org_id IN (" + placeholders(n) + ")"
 	}
 	return `
+		WITH c AS (
+			SELECT recipient_id, min(` + contactRankSQL(ranks) + `) AS best,
+				max(CASE WHEN outcome = 'reached' THEN id END) AS reached
+			FROM contact_attempts WHERE incident_id = ?
+			GROUP BY recipient_id
+		), s AS (
+			SELECT r.org_id, r.organisation, r.kind, r.email = '' AS no_address,
+				min(` + deliveryRankSQL(ranks) + `) AS delivery_best, max(c.best) AS contact_best, max(c.reached) AS reached
+			FROM recipients r
+			LEFT JOIN deliveries x ON x.recipient_id = r.id
+			LEFT JOIN c ON c.recipient_id = r.id
+			WHERE r.incident_id = ?` + filter + `
+			GROUP BY r.id
+		)
 		SELECT s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone', count(*)
-		FROM (` + bestRanksQuery(ranks, `r.org_id, r.organisation, r.kind, r.email = '' AS no_address`, filter, "") + `) s
-		LEFT JOIN contact_attempts a ON a.id = s.reached
+		FROM s LEFT JOIN contact_attempts a ON a.id = s.reached
 		GROUP BY s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone'`
 }
 
 // unreachedQuery lists the IDs of an incident's unreached recipients, in
 // order, with a limit and an offset: those whose better rank is absent or
-// one that leakdesk.BestCoverage says is unreached. The condition is the
-// grouping's own (HAVING), so that the first pages stop early.
-func unreachedQuery(ranks []string) string {
-	unreached := []string{"-1"}
+// one that leakdesk.BestCoverage says is unreached. Each recipient's ranks
+// are looked up on its own as the recipients are walked in order, so
+// that both databases stop at the end of the page rather than rank
+// everyone first. least is the dialect's smaller of two values.
+func unreachedQuery(ranks []string, least string) string {
+	const none = 99 // ranks are indexes of ranks: smaller
+	unreached := []string{strconv.Itoa(none)}
 	for i, state := range ranks {
 		e := leakdesk.CoverageEntry{State: leakdesk.BestCoverage(addressOrNone(false), state)}
 		if e.Unreached() {
 			unreached = append(unreached, strconv.Itoa(i))
 		}
 	}
-	d := deliveryBest(ranks)
-	return bestRanksQuery(ranks, `r.id`, "", `
-		HAVING coalesce(CASE WHEN `+contactBest+` IS NULL OR `+d+` <= `+contactBest+` THEN `+d+` ELSE `+contactBest+` END, -1)
-			IN (`+strings.Join(unreached, ", ")+`)
-		ORDER BY r.id LIMIT ? OFFSET ?`)
+	return fmt.Sprintf(`
+		SELECT r.id FROM recipients r
+		WHERE r.incident_id = ?
+		AND %s(
+			coalesce((SELECT min(%s) FROM deliveries x WHERE x.recipient_id = r.id), %d),
+			coalesce((SELECT min(%s) FROM contact_attempts a WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id), %d)
+		) IN (%s)
+		ORDER BY r.id LIMIT ? OFFSET ?`, least, deliveryRankSQL(ranks), none, contactRankSQL(ranks), none, strings.Join(unreached, ", "))
 }
