@@ -30,26 +30,37 @@ func (c CoverageCounts) Reached() int {
 	return c.Acknowledged + c.ByPhone + c.OtherChannel + c.Delivered
 }
 
-func (c *CoverageCounts) add(e *CoverageEntry) {
-	c.Recipients++
-	switch e.State {
+func (c *CoverageCounts) add(e *CoverageEntry) { c.Count(e.State, e.Channel, 1) }
+
+// Count counts n recipients in a coverage state; channel is how those
+// reached on another channel were reached.
+func (c *CoverageCounts) Count(state, channel string, n int) {
+	c.Recipients += n
+	switch state {
 	case CoverageAcknowledged:
-		c.Acknowledged++
+		c.Acknowledged += n
 	case CoverageOther:
-		if e.Channel == "phone" {
-			c.ByPhone++
+		if channel == "phone" {
+			c.ByPhone += n
 		} else {
-			c.OtherChannel++
+			c.OtherChannel += n
 		}
 	case CoverageDelivered:
-		c.Delivered++
+		c.Delivered += n
 	case CoverageSent:
-		c.Sent++
+		c.Sent += n
 	case CoverageWaived:
-		c.Waived++
+		c.Waived += n
 	default:
-		c.Unreached++
+		c.Unreached += n
 	}
+}
+
+// Plus is c and o counted together.
+func (c CoverageCounts) Plus(o CoverageCounts) CoverageCounts {
+	return CoverageCounts{Recipients: c.Recipients + o.Recipients, Acknowledged: c.Acknowledged + o.Acknowledged, ByPhone: c.ByPhone + o.ByPhone,
+		OtherChannel: c.OtherChannel + o.OtherChannel, Delivered: c.Delivered + o.Delivered, Sent: c.Sent + o.Sent, Waived: c.Waived + o.Waived,
+		Unreached: c.Unreached + o.Unreached}
 }
 
 // CoverageSummary is what is known of an audience, in all and by kind of

@@ -264,6 +264,10 @@ type NoticeService interface {
 	RecordContact(ctx context.Context, a *ContactAttempt) error
 	// Coverage says where each recipient of the incident stands.
 	Coverage(ctx context.Context, incidentID int64) ([]*CoverageEntry, error)
+	// CoverageBoard counts what Coverage says, in all and by organisation,
+	// and returns the unreached recipients from the offset-th, at most
+	// limit of them, in the order of Coverage. Returns ENOTFOUND.
+	CoverageBoard(ctx context.Context, incidentID int64, offset, limit int) (*CoverageBoard, error)
 	// AffectedOutsideAudience counts the affected contacts of the latest
 	// findings who are not recipients yet, so no notice can reach them.
 	AffectedOutsideAudience(ctx context.Context, incidentID int64) (int, error)

@@ -8,8 +8,17 @@
 # other work shares the machine and wall time includes waiting; and the
 # load average, to read the wall times by.
 #
+# The coverage board is timed three ways: unchanged between renders
+# (coverage), after a call is recorded before each render, as during a
+# campaign (coverage-changed), and after an event that names no recipient
+# before each render, so that every render counts everyone again, as the
+# first one after serve starts does (coverage-cold).
+#
 #   bench/console.sh
 #   RUNS=50 bench/console.sh      # renders of each page (default 20)
+#   DB=postgres bench/console.sh  # the incident in the PostgreSQL server of
+#                                 # LEAKDESK_TEST_POSTGRES, not a SQLite file;
+#                                 # the peak memory is then leakdesk's alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +26,9 @@ RUNS=${RUNS:-20}
 DIR=${BENCH_DIR:-/tmp/leakdesk-bench-console}
 rm -rf "$DIR" && mkdir -p "$DIR"
 go test -c -o "$DIR/http.test" ./http
+if [ "${DB:-sqlite}" = postgres ]; then
+	export LEAKDESK_BENCH_POSTGRES=1
+fi
 (cd http && /usr/bin/time -v -o "$DIR/time.txt" "$DIR/http.test" -test.run '^$' -test.bench 'ConsolePages' \
 	-test.benchtime "${RUNS}x" -test.v >"$DIR/bench.txt" 2>&1) || { cat "$DIR/bench.txt" >&2; exit 1; }
 

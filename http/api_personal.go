@@ -19,12 +19,12 @@ type retention struct {
 	Until time.Time `json:"until"`
 }
 
-func (s *server) personal() (leakdesk.PersonalService, error) {
-	p, ok := s.cfg.Incidents.(leakdesk.PersonalService)
-	if !ok {
+// personalService is the store's personal values, or EUNAVAILABLE.
+func (s *server) personalService() (leakdesk.PersonalService, error) {
+	if s.personal == nil {
 		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server's store does not keep personal values apart")
 	}
-	return p, nil
+	return s.personal, nil
 }
 
 func (s *server) handleErase() http.Handler {
@@ -32,7 +32,7 @@ func (s *server) handleErase() http.Handler {
 		if in.Subject == "" {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, `erasing needs {"subject": KEY}, the recipient's key`)
 		}
-		p, err := s.personal()
+		p, err := s.personalService()
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +45,7 @@ func (s *server) handleRetain() http.Handler {
 		if in.Until.IsZero() {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, `retention needs {"until": TIME}, when the retention period ended`)
 		}
-		p, err := s.personal()
+		p, err := s.personalService()
 		if err != nil {
 			return nil, err
 		}

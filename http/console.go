@@ -22,7 +22,10 @@ var consoleViews embed.FS
 type ConsoleDeps struct {
 	Logger    *slog.Logger
 	Incidents leakdesk.IncidentService
-	Findings  leakdesk.FindingsService
+	// Personal shows the personal values an incident's events refer to;
+	// nil when the store does not keep them apart.
+	Personal leakdesk.PersonalService
+	Findings leakdesk.FindingsService
 	// Summaries gives an incident's clocks and evidence.
 	Summaries *rules.Services
 	// Campaigns gives the coverage of the notices, logs contacts,

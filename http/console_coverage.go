@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/notify"
 )
 
 // boardOrganisations is how many organisations the coverage picture
@@ -15,7 +14,7 @@ const boardOrganisations = 25
 type coveragePage struct {
 	Title     string
 	Incident  string
-	Coverage  *notify.Coverage
+	Coverage  *leakdesk.CoverageBoard
 	Picture   template.HTML
 	Unreached []unreachedLine
 	Pages     paging
@@ -36,23 +35,26 @@ func (c *console) coverage() http.Handler {
 			c.fail(w, r, err)
 			return
 		}
-		cov, err := c.deps.Campaigns.Coverage(r.Context(), id)
+		number := pageNumber(r)
+		board, err := c.deps.Notices.CoverageBoard(r.Context(), id, (number-1)*perPage, perPage)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
-		page := coveragePage{Title: "Coverage of " + cov.Incident, Incident: cov.Incident, Coverage: cov,
-			Picture: coverageSVG(coverageByOrganisation(cov.Entries, boardOrganisations))}
-		var unreached []*leakdesk.CoverageEntry
-		for _, e := range cov.Entries {
-			if e.Unreached() {
-				unreached = append(unreached, e)
+		pg, from, _ := paginate(r.URL.Query(), number, board.Summary.All.Unreached)
+		if from != (number-1)*perPage {
+			// A page past the last shows the last: read that one.
+			if board, err = c.deps.Notices.CoverageBoard(r.Context(), id, from, perPage); err != nil {
+				c.fail(w, r, err)
+				return
 			}
+			pg, _, _ = paginate(r.URL.Query(), number, board.Summary.All.Unreached)
 		}
-		pg, from, to := paginate(r.URL.Query(), pageNumber(r), len(unreached))
-		page.Pages = pg
+		incident := leakdesk.FormatIncidentID(id)
+		page := coveragePage{Title: "Coverage of " + incident, Incident: incident, Coverage: board, Pages: pg,
+			Picture: coverageSVG(coverageByOrganisation(board.ByOrganisation, boardOrganisations))}
 		personal := leakdesk.SeesPersonalData(p.Grants, id)
-		for _, e := range unreached[from:to] {
+		for _, e := range board.Unreached {
 			page.Unreached = append(page.Unreached, unreachedOf(e, personal))
 		}
 		c.render(w, http.StatusOK, "coverage.html", page)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/leakdesk/leakdesk/notify"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/store/storetest"
 	"github.com/leakdesk/leakdesk/vault"
 )
 
@@ -27,6 +29,9 @@ type consoleDesk struct {
 	// call records a phone call that reached the i-th recipient: a
 	// change of coverage, as a campaign in progress makes them.
 	call func(i int) error
+	// note records a fact: an event that names no recipient, after which
+	// the coverage is read again in full, as after serve starts.
+	note func(i int) error
 }
 
 // deskSize says how large a generated incident is.
@@ -53,7 +58,11 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 	}
 	r, err := rules.Load()
 	must(err)
-	db, err := store.Open(ctx, filepath.Join(dir, "leakdesk.db"), store.Options{})
+	dsn := filepath.Join(dir, "leakdesk.db")
+	if os.Getenv("LEAKDESK_BENCH_POSTGRES") != "" {
+		dsn = storetest.PostgresURL(tb) // bench/console.sh with DB=postgres
+	}
+	db, err := store.Open(ctx, dsn, store.Options{})
 	must(err)
 	tb.Cleanup(func() { db.Close() })
 	key, err := vault.GenerateKey()
@@ -121,7 +130,7 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 	}
 
 	campaigns := notify.NewCampaigns(notify.Deps{Incidents: incidents, Notices: notices, Findings: findings, Now: func() time.Time { return now }})
-	pages, err := consolePages(ConsoleDeps{Incidents: incidents, Findings: findings,
+	pages, err := consolePages(ConsoleDeps{Incidents: incidents, Personal: incidents, Findings: findings,
 		Summaries: &rules.Services{Incidents: incidents, Findings: findings, Notices: notices, Evidence: evidence, Rules: r},
 		Campaigns: campaigns, Notices: notices, Evidence: evidence, Alarms: store.NewDecoyAlarmService(db), Now: func() time.Time { return now }})
 	must(err)
@@ -129,7 +138,11 @@ func newConsoleDesk(tb testing.TB, dir string, size deskSize) *consoleDesk {
 		return notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: recipients[i%len(recipients)].ID,
 			Channel: "phone", Outcome: "reached", Actor: "lea", At: now})
 	}
-	return &consoleDesk{incident: inc, now: now, pages: pages, call: call}
+	note := func(i int) error {
+		return incidents.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, "lea", leakdesk.EventFact, now,
+			map[string]string{"key": "note", "value": fmt.Sprintf("note %d", i)}))
+	}
+	return &consoleDesk{incident: inc, now: now, pages: pages, call: call, note: note}
 }
 
 // noQueue leaves the deliveries queued: no sender runs, the console only

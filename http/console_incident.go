@@ -92,7 +92,7 @@ func (c *console) showIncident(w http.ResponseWriter, r *http.Request, f form, s
 	for _, k := range slices.Sorted(maps.Keys(facts)) {
 		page.Facts = append(page.Facts, factLine{k, facts[k]})
 	}
-	values, err := personalValues(ctx, c.deps.Incidents, id, page.Personal)
+	values, err := personalValues(ctx, c.deps.Personal, id, page.Personal)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -121,10 +121,9 @@ func shorten(s string, n int) string {
 // personalValues returns the values an incident's events refer to, for a
 // reader who may see them and a store that keeps them; none otherwise, and
 // every reference then shows as "erased".
-func personalValues(ctx context.Context, incidents leakdesk.IncidentService, id int64, allowed bool) (leakdesk.PersonalValues, error) {
-	store, ok := incidents.(leakdesk.PersonalService)
-	if !allowed || !ok {
+func personalValues(ctx context.Context, personal leakdesk.PersonalService, id int64, allowed bool) (leakdesk.PersonalValues, error) {
+	if !allowed || personal == nil {
 		return nil, nil
 	}
-	return store.PersonalValues(ctx, id)
+	return personal.PersonalValues(ctx, id)
 }

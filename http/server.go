@@ -130,6 +130,9 @@ type server struct {
 	crossOrigins *http.CrossOriginProtection
 	console      []consolePage
 	profiler     *dump.EvidenceProfiler // inspect: masked samples
+	// personal erases and shows an incident's personal values; nil when
+	// the store does not keep them apart from the timeline.
+	personal leakdesk.PersonalService
 }
 
 // NewServer returns the handler for every route in routes.go. Views are
@@ -169,7 +172,8 @@ func newServer(cfg Config) (*server, error) {
 		ackLinks:     newLimiter(cfg.Limits.AckLinks),
 		crossOrigins: http.NewCrossOriginProtection(),
 	}
-	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Findings: cfg.Findings,
+	s.personal, _ = cfg.Incidents.(leakdesk.PersonalService)
+	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Personal: s.personal, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now, Notices: cfg.Notices, Approvals: cfg.Approvals, Evidence: cfg.Evidence,
 		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher, Alarms: cfg.Alarms}); err != nil {
 		return nil, err

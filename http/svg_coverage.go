@@ -43,27 +43,19 @@ func (o orgCoverage) total() int {
 	return n
 }
 
-// coverageBandOf says in which band a recipient's state falls.
-func coverageBandOf(e *leakdesk.CoverageEntry) int {
-	switch {
-	case e.State == leakdesk.CoverageAcknowledged || e.State == leakdesk.CoverageOther || e.State == leakdesk.CoverageDelivered:
-		return 0
-	case e.State == leakdesk.CoverageSent:
-		return 1
-	case e.State == leakdesk.CoverageWaived:
-		return 2
-	}
-	return 3
+// coverageBandsOf counts recipients by band: reached on evidence, sent,
+// waived, and not reached.
+func coverageBandsOf(c leakdesk.CoverageCounts) [bandCount]int {
+	return [bandCount]int{c.Reached(), c.Sent, c.Waived, c.Unreached}
 }
 
-// coverageByOrganisation counts entries by organisation, the most
+// coverageByOrganisation orders the organisations' counts, the most
 // unreached first, keeping at most limit organisations and summing the
 // rest into one last row, so that the board stays one screen long.
-func coverageByOrganisation(entries []*leakdesk.CoverageEntry, limit int) []orgCoverage {
-	at := map[string]int{}
-	var rows []orgCoverage
-	for _, e := range entries {
-		name := e.Recipient.Organisation
+func coverageByOrganisation(byOrganisation map[string]leakdesk.CoverageCounts, limit int) []orgCoverage {
+	rows := make([]orgCoverage, 0, len(byOrganisation))
+	at := make(map[string]int, len(byOrganisation))
+	for name, c := range byOrganisation {
 		if name == "" {
 			name = "(no organisation)"
 		}
@@ -72,7 +64,9 @@ func coverageByOrganisation(entries []*leakdesk.CoverageEntry, limit int) []orgC
 			i, at[name] = len(rows), len(rows)
 			rows = append(rows, orgCoverage{Name: name})
 		}
-		rows[i].Counts[coverageBandOf(e)]++
+		for band, n := range coverageBandsOf(c) {
+			rows[i].Counts[band] += n
+		}
 	}
 	slices.SortFunc(rows, func(a, b orgCoverage) int {
 		return cmp.Or(cmp.Compare(b.Counts[3], a.Counts[3]), cmp.Compare(b.total(), a.total()), cmp.Compare(a.Name, b.Name))

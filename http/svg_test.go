@@ -93,7 +93,13 @@ func TestConsoleCoverageSVG(t *testing.T) {
 		entry("Beta & Co", leakdesk.CoverageNotNotified), entry("Beta & Co", leakdesk.CoverageNotNotified), entry("Beta & Co", leakdesk.CoverageWaived),
 		entry("", leakdesk.CoverageDelivered), entry("Gamma", leakdesk.CoverageOther), entry("Delta", leakdesk.CoverageSent))
 
-	rows := coverageByOrganisation(entries, 3)
+	byOrganisation := map[string]leakdesk.CoverageCounts{}
+	for _, e := range entries {
+		c := byOrganisation[e.Recipient.Organisation]
+		c.Count(e.State, e.Channel, 1)
+		byOrganisation[e.Recipient.Organisation] = c
+	}
+	rows := coverageByOrganisation(byOrganisation, 3)
 	if len(rows) != 4 || rows[0].Name != "Beta & Co" || rows[0].Counts != [bandCount]int{0, 0, 1, 2} ||
 		rows[1].Name != "Acme SA" || rows[1].Counts != [bandCount]int{6, 1, 0, 1} || rows[3].Name != "2 other organisations" || rows[3].total() != 2 {
 		t.Fatalf("rows = %+v, want the most unreached first and the last two summed", rows)

@@ -69,17 +69,14 @@ func (s *Services) informedFacts(ctx context.Context, id int64, facts map[string
 	if err != nil || len(notices) == 0 {
 		return err
 	}
-	entries, err := s.Notices.Coverage(ctx, id)
+	// The counts alone: no page of recipients.
+	board, err := s.Notices.CoverageBoard(ctx, id, 0, 0)
 	if err != nil {
 		return err
 	}
-	outside, err := s.Notices.AffectedOutsideAudience(ctx, id)
-	if err != nil {
-		return err
-	}
-	summary, updates, since := leakdesk.SummariseCoverage(entries), len(notices)-1, notices[0].CreatedAt
+	updates, since := len(notices)-1, notices[0].CreatedAt
 	for _, lang := range []string{"fr", "en"} {
-		facts[InformedFact+"."+lang] = SubjectsInformed(lang, summary, outside, since, updates)
+		facts[InformedFact+"."+lang] = SubjectsInformed(lang, board.Summary, board.NotInList, since, updates)
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func (d *DB) coverage(ctx context.Context, tx *sql.Tx, incidentID int64) ([]*lea
 // all when ids is nil.
 func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids []int64) ([]*leakdesk.CoverageEntry, error) {
 	ranks := leakdesk.CoverageRanks()
-	rows, err := tx.QueryContext(ctx, d.rebind(coverageQuery(ranks, ids)), incidentID, incidentID, incidentID)
+	rows, err := tx.QueryContext(ctx, d.rebind(coverageQuery(ranks, ids)), incidentID, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage: %w", err)
 	}
@@ -117,12 +117,8 @@ func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids [
 		if err != nil {
 			return nil, err
 		}
-		best := ""
-		if rank, ok := bestRank(deliveryRank, contactRank); ok && rank < int64(len(ranks)) {
-			best = ranks[rank]
-		}
 		e.Recipient = r
-		e.State = leakdesk.BestCoverage(r, best)
+		e.State = leakdesk.BestCoverage(r, bestState(ranks, deliveryRank, contactRank))
 		if e.State != leakdesk.CoverageOther {
 			e.Channel = ""
 		}
@@ -130,6 +126,15 @@ func (d *DB) coverageOf(ctx context.Context, tx *sql.Tx, incidentID int64, ids [
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// bestState is the state of the better of two ranks that may be absent,
+// "" when both are.
+func bestState(ranks []string, deliveryRank, contactRank sql.NullInt64) string {
+	if rank, ok := bestRank(deliveryRank, contactRank); ok && rank < int64(len(ranks)) {
+		return ranks[rank]
+	}
+	return ""
 }
 
 // bestRank is the lower, that is better, of two ranks that may be absent.
@@ -143,11 +148,13 @@ func bestRank(a, b sql.NullInt64) (int64, bool) {
 	return b.Int64, b.Valid
 }
 
-// coverageQuery reads each recipient of an incident (three parameters: the
-// incident's ID) with what its deliveries and contact attempts say. The
-// last error, channel and reason are looked up through the indexes on
-// recipient_id only for the recipients that have one. An answer mailed
-// through the portal tells nobody of the leak: it is not counted.
+// coverageQuery reads each recipient of an incident (two parameters: the
+// incident's ID) with what its deliveries, answers left out, and contact
+// attempts say,
+// grouped by recipient in the order of recipients, so that neither the
+// grouping nor the order needs a sort. The last error, channel and reason
+// are looked up through the indexes on recipient_id only for the
+// recipients that have one.
 func coverageQuery(ranks []string, ids []int64) string {
 	only := func(column string) string {
 		if ids == nil {
@@ -159,16 +166,7 @@ func coverageQuery(ranks []string, ids []int64) string {
 		}
 		return " AND " + column + " IN (" + strings.Join(list, ", ") + ")"
 	}
-	contactRank := "CASE outcome"
-	for _, outcome := range []string{"acknowledged", "reached", "waived"} {
-		contactRank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(outcome), slices.Index(ranks, leakdesk.ContactCoverage(outcome)))
-	}
-	contactRank += " END"
-	deliveryRank := "CASE state"
-	for i, state := range ranks {
-		deliveryRank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
-	}
-	deliveryRank += " END"
+	contactRank, deliveryRank := contactRankSQL(ranks), deliveryRankSQL(ranks)
 	counted := func(states ...string) string {
 		quoted := make([]string, len(states))
 		for i, s := range states {
@@ -177,17 +175,7 @@ func coverageQuery(ranks []string, ids []int64) string {
 		return "sum(CASE WHEN state IN (" + strings.Join(quoted, ", ") + ") THEN 1 ELSE 0 END)"
 	}
 	return `
-		WITH d AS (
-			SELECT recipient_id,
-				` + counted(leakdesk.DeliverySent, leakdesk.DeliveryDone) + ` AS notices,
-				` + counted(leakdesk.DeliveryQueued, leakdesk.DeliverySending) + ` AS pending,
-				max(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS erred,
-				min(` + deliveryRank + `) AS best
-			FROM deliveries JOIN recipients ON recipients.id = deliveries.recipient_id
-				JOIN notices ON notices.id = deliveries.notice_id AND notices.kind <> ` + sqlString(leakdesk.NoticeAnswer) + `
-			WHERE recipients.incident_id = ?` + only("recipients.id") + `
-			GROUP BY recipient_id
-		), c AS (
+		WITH c AS (
 			SELECT recipient_id,
 				max(CASE WHEN outcome = 'reached' THEN 1 ELSE 0 END) AS reached,
 				max(CASE WHEN outcome = 'waived' THEN 1 ELSE 0 END) AS waived,
@@ -195,20 +183,56 @@ func coverageQuery(ranks []string, ids []int64) string {
 			FROM contact_attempts WHERE incident_id = ?` + only("recipient_id") + `
 			GROUP BY recipient_id
 		)
-		SELECT coalesce(d.notices, 0), coalesce(d.pending, 0),
-			CASE WHEN d.erred = 1 THEN (SELECT x.last_error FROM deliveries x
-				WHERE x.recipient_id = r.id AND x.last_error <> ''
-					AND x.notice_id NOT IN (SELECT id FROM notices WHERE incident_id = r.incident_id AND kind = ` + sqlString(leakdesk.NoticeAnswer) + `) ORDER BY x.notice_id DESC LIMIT 1) ELSE '' END,
-			CASE WHEN c.reached = 1 THEN (SELECT a.channel FROM contact_attempts a
+		SELECT ` + counted(leakdesk.DeliverySent, leakdesk.DeliveryDone) + `,
+			` + counted(leakdesk.DeliveryQueued, leakdesk.DeliverySending) + `,
+			CASE WHEN max(CASE WHEN x.last_error <> '' THEN 1 ELSE 0 END) = 1 THEN (SELECT e.last_error FROM deliveries e
+				WHERE e.recipient_id = r.id AND e.last_error <> '' AND ` + notAnswer("e.notice_id") + ` ORDER BY e.notice_id DESC LIMIT 1) ELSE '' END,
+			CASE WHEN max(c.reached) = 1 THEN (SELECT a.channel FROM contact_attempts a
 				WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id AND a.outcome = 'reached' ORDER BY a.id DESC LIMIT 1) ELSE '' END,
-			CASE WHEN c.waived = 1 THEN (SELECT a.note FROM contact_attempts a
+			CASE WHEN max(c.waived) = 1 THEN (SELECT a.note FROM contact_attempts a
 				WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id AND a.outcome = 'waived' ORDER BY a.id DESC LIMIT 1) ELSE '' END,
-			d.best, c.best,
+			min(` + deliveryRank + `), max(c.best),
 			r.` + strings.ReplaceAll(recipientColumns, ", ", ", r.") + `
 		FROM recipients r
-		LEFT JOIN d ON d.recipient_id = r.id
+		LEFT JOIN deliveries x ON x.recipient_id = r.id AND ` + notAnswer("x.notice_id") + `
 		LEFT JOIN c ON c.recipient_id = r.id
-		WHERE r.incident_id = ?` + only("r.id") + ` ORDER BY r.id`
+		WHERE r.incident_id = ?` + only("r.id") + `
+		GROUP BY r.id ORDER BY r.id`
+}
+
+// notAnswer leaves out the deliveries of answers mailed through the
+// portal: an answer tells nobody of the leak, so coverage never counts it.
+func notAnswer(noticeID string) string {
+	return noticeID + " NOT IN (SELECT id FROM notices WHERE kind = " + sqlString(leakdesk.NoticeAnswer) + ")"
+}
+
+// contactRankSQL ranks a contact attempt's outcome among ranks, NULL for
+// an outcome that reaches nobody.
+func contactRankSQL(ranks []string) string {
+	rank := "CASE outcome"
+	for _, outcome := range []string{"acknowledged", "reached", "waived"} {
+		rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(outcome), slices.Index(ranks, leakdesk.ContactCoverage(outcome)))
+	}
+	return rank + " END"
+}
+
+// deliveryRankSQL ranks a delivery's state among ranks. The states a
+// delivery is most often in come first, since the database tries them in
+// turn for every delivery.
+func deliveryRankSQL(ranks []string) string {
+	states := []string{leakdesk.DeliverySent, leakdesk.DeliveryDone, leakdesk.DeliveryQueued, leakdesk.DeliverySending, leakdesk.DeliveryBounced, leakdesk.DeliveryFailed}
+	for _, state := range ranks {
+		if !slices.Contains(states, state) {
+			states = append(states, state)
+		}
+	}
+	rank := "CASE state"
+	for _, state := range states {
+		if i := slices.Index(ranks, state); i >= 0 {
+			rank += fmt.Sprintf(" WHEN %s THEN %d", sqlString(state), i)
+		}
+	}
+	return rank + " END"
 }
 
 // sqlString quotes a constant of the code as an SQL string literal.

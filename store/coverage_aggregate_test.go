@@ -75,6 +75,34 @@ func TestCoverageAggregateAgreesWithRanking(t *testing.T) {
 	}
 }
 
+// coverageCase is an incident with random histories (randomHistories),
+// for a coverage test.
+type coverageCase struct {
+	d         *DB
+	incidents *IncidentService
+	notices   *NoticeService
+	inc       *leakdesk.Incident
+	rng       *rand.Rand
+	seed      uint64
+}
+
+// newCoverageCase opens an incident titled title on the database of tc,
+// with n recipients and their random histories drawn from a seed of the
+// clock and stream.
+func newCoverageCase(t *testing.T, tc database, title string, stream uint64, n int) coverageCase {
+	t.Helper()
+	regimes, err := rules.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := coverageCase{d: tc.open(t), seed: uint64(time.Now().UnixNano())}
+	c.rng = rand.New(rand.NewPCG(c.seed, stream))
+	c.incidents, c.notices = NewIncidentService(c.d, regimes), NewNoticeService(c.d)
+	c.inc = coverageIncident(t, c.incidents, title)
+	randomHistories(t, c.d, c.inc.ID, c.rng, n)
+	return c
+}
+
 // coverageIncident opens an incident for a coverage test.
 func coverageIncident(t *testing.T, incidents *IncidentService, title string) *leakdesk.Incident {
 	t.Helper()
@@ -87,7 +115,7 @@ func coverageIncident(t *testing.T, incidents *IncidentService, title string) *l
 }
 
 // randomHistories adds n recipients to an incident, some without an
-// address, and draws for each a history: deliveries of some of three
+// address, some without an organisation, some former contacts, and draws for each a history: deliveries of some of three
 // notices in any state, with or without an error, and up to three contact
 // attempts of any outcome, interleaved across recipients.
 func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n int) {
@@ -96,9 +124,15 @@ func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n in
 	var rs []*leakdesk.Recipient
 	for i := range n {
 		r := &leakdesk.Recipient{Key: fmt.Sprintf("R-%04d", i), Kind: leakdesk.RecipientAffected, ContactID: fmt.Sprintf("C-%04d", i),
-			Name: "Synthetic Person", Organisation: fmt.Sprintf("Org %d", i%7), Phone: "+33100000000"}
+			Name: "Synthetic Person", Organisation: fmt.Sprintf("Org %d", i%7), OrgID: fmt.Sprintf("O-%d", i%7), Phone: "+33100000000"}
 		if rng.IntN(6) > 0 {
 			r.Email = fmt.Sprintf("p%d@example.test", i)
+		}
+		if i%7 == 6 {
+			r.Organisation, r.OrgID = "", ""
+		}
+		if i%5 == 4 {
+			r.Kind = leakdesk.RecipientFormer
 		}
 		rs = append(rs, r)
 	}
@@ -164,20 +198,11 @@ func randomHistories(t *testing.T, d *DB, incidentID int64, rng *rand.Rand, n in
 // read. On both databases, over random histories and changes.
 func TestCoverageSinceReadsOnlyChangedRecipients(t *testing.T) {
 	ctx := context.Background()
-	regimes, err := rules.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range databases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d := tc.open(t)
-			seed := uint64(time.Now().UnixNano())
-			rng := rand.New(rand.NewPCG(seed, 7))
-			incidents := NewIncidentService(d, regimes)
-			inc := coverageIncident(t, incidents, "coverage since")
-			randomHistories(t, d, inc.ID, rng, 120)
-			notices := NewNoticeService(d)
+			c := newCoverageCase(t, tc, "coverage since", 7, 120)
+			d, incidents, notices, inc, rng, seed := c.d, c.incidents, c.notices, c.inc, c.rng, c.seed
 			read := func(cached []*leakdesk.CoverageEntry, cachedAt int64) (since, full []*leakdesk.CoverageEntry, at int64) {
 				t.Helper()
 				if err := d.inTx(ctx, func(tx *sql.Tx) error {

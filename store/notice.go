@@ -37,6 +37,8 @@ type cachedCoverage struct {
 	entriesAt int64
 	outside   int
 	outsideAt int64
+	board     *boardCounts
+	boardAt   int64
 }
 
 var _ leakdesk.NoticeService = (*NoticeService)(nil)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/auth"
+	"github.com/leakdesk/leakdesk/proof"
 	"github.com/leakdesk/leakdesk/rules"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/vault"
@@ -61,6 +62,9 @@ type app struct {
 	vault  *vault.Vault
 	spool  *vault.Spool
 	rules  *rules.Rules
+	// signer is the proof service that signs, built on first use: serve's
+	// API, reports and checkpointer share one.
+	signer *proof.Service
 }
 
 func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {

@@ -36,8 +36,20 @@ const (
 
 // proofService wires package proof. Only the demo may keep its key in the
 // data directory, where it then lives unless LEAKDESK_SIGNING_KEY says
-// otherwise.
+// otherwise. The service that signs is built once per run and shared.
 func (a *app) proofService(ctx context.Context, use keyUse) (*proof.Service, error) {
+	if use == sign && a.signer != nil {
+		return a.signer, nil
+	}
+	svc, err := a.newProofService(ctx, use)
+	if err == nil && use == sign {
+		a.signer = svc
+	}
+	return svc, err
+}
+
+// newProofService loads or creates the signing key and builds the service.
+func (a *app) newProofService(ctx context.Context, use keyUse) (*proof.Service, error) {
 	keyPath := a.getenv("LEAKDESK_SIGNING_KEY")
 	if keyPath == "" && use == signAsDemo {
 		keyPath = filepath.Join(a.dataDir, "demo", "signing-key.pem")
