@@ -27,6 +27,7 @@
 #   ROWS=200000 bench/match.sh     # a smaller structured leak
 #   BASELINE=/tmp/leakdesk-old bench/match.sh   # adds rows for another build
 #   REGISTRY_CONTACTS=0 bench/match.sh   # without the large registry
+#   FLOORS=0 bench/match.sh   # leakdesk's rows only, to compare builds
 #
 # On a shared machine, read the CPU column (user+sys) as well as the wall
 # one, and compare rows of the same run only.
@@ -51,7 +52,7 @@ for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
 PY
 cat "$DUMP" >/dev/null # warm the page cache
 
-printf '%s: %s lines, %s bytes; registry %s contacts; %s cores; load average %s\n\n' "$DUMP" "$LINES" "$(stat -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s: %s lines, %s bytes; registry %s contacts; %s cores; load average %s\n\n' "$DUMP" "$LINES" "$(stat -L -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
 run() {
 	local name=$1 found=$2
@@ -66,11 +67,14 @@ run() {
 	done
 	awk -v n="$name" -v l="$best" -v f="$(eval "$found")" 'BEGIN{split(l,x," "); printf "%-36s %8.2f %8.2f %10.0f  %s\n", n, x[1], x[2]+x[3], x[4]/1024, f}'
 }
-run "wc -l (floor)" 'echo -' wc -l "$DUMP"
-run "scanfloor (floor, e-mail and phone)" 'cut -d";" -f1 "$DIR/out"' "$DIR/scanfloor" "$REG" "$DUMP"
-# LC_ALL=C: case folding in a UTF-8 locale makes grep many times slower.
-run "grep -F -i -f emails -c (LC_ALL=C)" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C grep -F -i -f "$DIR/emails.txt" -c "$DUMP"
-command -v rg >/dev/null && run "rg -F -i -f emails -c" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C rg -F -i -f "$DIR/emails.txt" -c "$DUMP"
+FLOORS=${FLOORS:-1}
+if [ "$FLOORS" = 1 ]; then
+	run "wc -l (floor)" 'echo -' wc -l "$DUMP"
+	run "scanfloor (floor, e-mail and phone)" 'cut -d";" -f1 "$DIR/out"' "$DIR/scanfloor" "$REG" "$DUMP"
+	# LC_ALL=C: case folding in a UTF-8 locale makes grep many times slower.
+	run "grep -F -i -f emails -c (LC_ALL=C)" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C grep -F -i -f "$DIR/emails.txt" -c "$DUMP"
+	command -v rg >/dev/null && run "rg -F -i -f emails -c" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C rg -F -i -f "$DIR/emails.txt" -c "$DUMP"
+fi
 cat > "$DIR/score.py" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -120,10 +124,12 @@ CSV="$DIR/contacts-$ROWS.csv"
 [ -s "$CSV" ] || "$DIR/leakdesk" sample --seed 1 --contacts-csv "$CSV" --rows "$ROWS"
 go build -o "$DIR/csvread" ./bench/csvread
 cat "$CSV" >/dev/null
-printf '\n%s: %s rows, %s bytes, against the same registry\n\n' "$CSV" "$ROWS" "$(stat -c %s "$CSV")"
+printf '\n%s: %s rows, %s bytes, against the same registry\n\n' "$CSV" "$ROWS" "$(stat -L -c %s "$CSV")"
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
-run "wc -l (floor)" 'echo -' wc -l "$CSV"
-run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
+if [ "$FLOORS" = 1 ]; then
+	run "wc -l (floor)" 'echo -' wc -l "$CSV"
+	run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
+fi
 SUMMARY='python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(\"%d rows, %d matched, %d contacts\" % (r[\"rows\"], r[\"matched_rows\"], len(r[\"contacts\"])))" "$DIR/out"'
 run "leakdesk match" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$REG" "$CSV"
 [ -n "${BASELINE:-}" ] && run "leakdesk match, baseline" "$SUMMARY" "$BASELINE" match --format json --registry "$REG" "$CSV"
