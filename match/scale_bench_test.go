@@ -33,23 +33,7 @@ func scaleBenchContacts() int {
 //	go test ./match -run '^$' -bench ScanRegistrySize -benchtime 3x
 //	LEAKDESK_BENCH_LINES=5000000 go test ./match -run '^$' -bench ScanRegistrySize -benchtime 1x -cpuprofile cpu.out
 func BenchmarkScanRegistrySize(b *testing.B) {
-	s, err := sample.Generate(sample.Config{Seed: 1, Organisations: 260})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	path := filepath.Join(dir, "mixed.txt")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	truth, err := s.WriteMixedDump(f, mixedBenchLines(), 347, 153)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, path, truth := mixedBenchDump(b)
 	registry, err := s.RegistryCSV()
 	if err != nil {
 		b.Fatal(err)

@@ -30,13 +30,15 @@ func BenchmarkScanMixedDump(b *testing.B) {
 	}
 }
 
-func benchScanMixed(b *testing.B, workers int) {
+// mixedBenchDump writes the mixed dump of bench/match.sh in a temporary
+// folder, and returns the scenario whose contacts it hides, its path and
+// which contacts it hides.
+func mixedBenchDump(b *testing.B) (*sample.Scenario, string, sample.MixedDumpTruth) {
 	s, err := sample.Generate(sample.Config{Seed: 1, Organisations: 260})
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := b.TempDir()
-	path := filepath.Join(dir, "mixed.txt")
+	path := filepath.Join(b.TempDir(), "mixed.txt")
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -48,6 +50,12 @@ func benchScanMixed(b *testing.B, workers int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return s, path, truth
+}
+
+func benchScanMixed(b *testing.B, workers int) {
+	s, path, truth := mixedBenchDump(b)
+	dir := b.TempDir()
 	registry, err := s.RegistryCSV()
 	if err != nil {
 		b.Fatal(err)
