@@ -16,12 +16,7 @@ import (
 
 // scaleBenchContacts is the size of the large registry:
 // LEAKDESK_BENCH_CONTACTS, or 200,000 contacts.
-func scaleBenchContacts() int {
-	if n, err := strconv.Atoi(os.Getenv("LEAKDESK_BENCH_CONTACTS")); err == nil && n > 0 {
-		return n
-	}
-	return 200_000
-}
+func scaleBenchContacts() int { return benchSize("LEAKDESK_BENCH_CONTACTS", 200_000) }
 
 // BenchmarkScanRegistrySize is the scan of BenchmarkScanMixedDump against
 // the sample's registry (about 1,400 contacts) and against that registry
@@ -43,7 +38,6 @@ func BenchmarkScanRegistrySize(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	want := append(truth.ByEmail, truth.ByPhone...)
 	for _, reg := range []struct {
 		name string
 		csv  []byte
@@ -53,17 +47,7 @@ func BenchmarkScanRegistrySize(b *testing.B) {
 			b.SetBytes(info.Size())
 			b.ResetTimer()
 			for b.Loop() {
-				res, err := scanner.Scan(context.Background(), match.Files(path))
-				if err != nil {
-					b.Fatal(err)
-				}
-				var ids []string
-				for _, c := range res.Contacts {
-					ids = append(ids, c.ID)
-				}
-				if q := score(ids, want); q.fp+q.fn > 0 || len(res.Review) > 0 {
-					b.Fatalf("%d planted contacts missed, %d false links, %d rows for review", q.fn, q.fp, len(res.Review))
-				}
+				scanFindsPlanted(b, scanner, path, truth)
 			}
 		})
 	}
