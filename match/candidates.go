@@ -64,11 +64,5 @@ func (m *Matcher) blocksEmail(addr string) bool {
 	return len(m.lookup(fingerprint(keyAlias, EmailAlias(addr)))) > 0
 }
 
-// blocksPhone is blocksEmail for a phone number as Scanner.phone returns
-// it.
-func (m *Matcher) blocksPhone(key []byte) bool {
-	return len(m.lookup(fingerprint(keyPhone, string(key)))) > 0
-}
-
 // lookup returns the contacts that hold the key whose fingerprint is fp.
 func (m *Matcher) lookup(fp uint64) []uint32 { return m.keys.lookup(&m.reg.keys, fp) }
