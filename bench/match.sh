@@ -9,6 +9,15 @@
 # JSON) hides 347 registry contacts by e-mail and 153 only by phone number,
 # and the script checks what each tool found against that truth.
 #
+# With REGISTRY_CONTACTS (default 200,000; 0 leaves it out), the first
+# table has rows for the same match against a registry of that many
+# contacts: the dump's registry followed by the sample generator's bulk
+# contacts past its first round (namesakes of the registry's people at
+# other addresses and numbers), read from an index built by "leakdesk
+# registry index" (timed once, in its own row). The planted contacts are
+# the same, so the found and false counts must be those of the small
+# registry.
+#
 # A second table times matching a structured leak, the 1,500,000-row
 # contact CSV of bench/inspect.sh, against the same registry, beside Go's
 # encoding/csv reading that file (the issue's bar) and wc -l.
@@ -17,6 +26,8 @@
 #   LINES=1000000 bench/match.sh
 #   ROWS=200000 bench/match.sh     # a smaller structured leak
 #   BASELINE=/tmp/leakdesk-old bench/match.sh   # adds rows for another build
+#   REGISTRY_CONTACTS=0 bench/match.sh   # without the large registry
+#   FLOORS=0 bench/match.sh   # leakdesk's rows only, to compare builds
 #
 # On a shared machine, read the CPU column (user+sys) as well as the wall
 # one, and compare rows of the same run only.
@@ -41,7 +52,7 @@ for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
 PY
 cat "$DUMP" >/dev/null # warm the page cache
 
-printf '%s: %s lines, %s bytes; registry %s contacts; %s cores; load average %s\n\n' "$DUMP" "$LINES" "$(stat -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s: %s lines, %s bytes; registry %s contacts; %s cores; load average %s\n\n' "$DUMP" "$LINES" "$(stat -L -c %s "$DUMP")" "$(($(wc -l < "$REG") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
 run() {
 	local name=$1 found=$2
@@ -56,11 +67,14 @@ run() {
 	done
 	awk -v n="$name" -v l="$best" -v f="$(eval "$found")" 'BEGIN{split(l,x," "); printf "%-36s %8.2f %8.2f %10.0f  %s\n", n, x[1], x[2]+x[3], x[4]/1024, f}'
 }
-run "wc -l (floor)" 'echo -' wc -l "$DUMP"
-run "scanfloor (floor, e-mail and phone)" 'cut -d";" -f1 "$DIR/out"' "$DIR/scanfloor" "$REG" "$DUMP"
-# LC_ALL=C: case folding in a UTF-8 locale makes grep many times slower.
-run "grep -F -i -f emails -c (LC_ALL=C)" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C grep -F -i -f "$DIR/emails.txt" -c "$DUMP"
-command -v rg >/dev/null && run "rg -F -i -f emails -c" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C rg -F -i -f "$DIR/emails.txt" -c "$DUMP"
+FLOORS=${FLOORS:-1}
+if [ "$FLOORS" = 1 ]; then
+	run "wc -l (floor)" 'echo -' wc -l "$DUMP"
+	run "scanfloor (floor, e-mail and phone)" 'cut -d";" -f1 "$DIR/out"' "$DIR/scanfloor" "$REG" "$DUMP"
+	# LC_ALL=C: case folding in a UTF-8 locale makes grep many times slower.
+	run "grep -F -i -f emails -c (LC_ALL=C)" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C grep -F -i -f "$DIR/emails.txt" -c "$DUMP"
+	command -v rg >/dev/null && run "rg -F -i -f emails -c" 'echo "$(cat $DIR/out) lines (e-mails only)"' env LC_ALL=C rg -F -i -f "$DIR/emails.txt" -c "$DUMP"
+fi
 cat > "$DIR/score.py" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -74,6 +88,34 @@ run "leakdesk match" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
 	"$DIR/leakdesk" match --format json --registry "$REG" "$DUMP"
 [ -n "${BASELINE:-}" ] && run "leakdesk match, baseline" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
 	"$BASELINE" match --format json --registry "$REG" "$DUMP"
+CONTACTS=${REGISTRY_CONTACTS:-200000}
+if [ "$CONTACTS" -gt 0 ]; then
+	BIG="$DIR/registry-grown-$CONTACTS"
+	if [ ! -s "$BIG.csv" ]; then
+		"$DIR/leakdesk" sample --seed 1 --orgs 260 --contacts-csv "$BIG.bulk.csv" --rows "$((CONTACTS * 2))"
+		python3 - "$REG" "$BIG.bulk.csv" "$CONTACTS" >"$BIG.csv" <<'PY'
+import csv, sys
+own = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+bulk = list(csv.reader(open(sys.argv[2], encoding="utf-8")))
+n = int(sys.argv[3])
+email = bulk[0].index("email")
+# The bulk generator goes round the sample's people, adding ".ROUND" to
+# their addresses after the first round: the second round starts where
+# the first row's address comes back so.
+local, domain = bulk[1][email].split("@")
+second = next(i for i, r in enumerate(bulk) if r[email] == local + ".1@" + domain)
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerows((own + bulk[second:])[: max(n + 1, len(own))])
+PY
+		rm "$BIG.bulk.csv"
+	fi
+	/usr/bin/time -o "$DIR/time.out" -f '%e %U %S %M' "$DIR/leakdesk" registry index "$BIG.csv" --out "$BIG.idx" >/dev/null
+	awk -v n="registry index, $CONTACTS (once)" '{printf "%-36s %8.2f %8.2f %10.0f  -\n", n, $1, $2+$3, $4/1024}' "$DIR/time.out"
+	run "leakdesk match, $CONTACTS contacts" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
+		"$DIR/leakdesk" match --format json --registry "$BIG.idx" "$DUMP"
+	[ -n "${BASELINE:-}" ] && run "leakdesk match, $CONTACTS, baseline" 'python3 "$DIR/score.py" "$DIR/out" "$DUMP.truth.json"' \
+		"$BASELINE" match --format json --registry "$BIG.idx" "$DUMP"
+fi
 echo
 echo "best of three runs each; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -82,10 +124,12 @@ CSV="$DIR/contacts-$ROWS.csv"
 [ -s "$CSV" ] || "$DIR/leakdesk" sample --seed 1 --contacts-csv "$CSV" --rows "$ROWS"
 go build -o "$DIR/csvread" ./bench/csvread
 cat "$CSV" >/dev/null
-printf '\n%s: %s rows, %s bytes, against the same registry\n\n' "$CSV" "$ROWS" "$(stat -c %s "$CSV")"
+printf '\n%s: %s rows, %s bytes, against the same registry\n\n' "$CSV" "$ROWS" "$(stat -L -c %s "$CSV")"
 printf '%-36s %8s %8s %10s  %s\n' tool wall_s cpu_s peak_MB found
-run "wc -l (floor)" 'echo -' wc -l "$CSV"
-run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
+if [ "$FLOORS" = 1 ]; then
+	run "wc -l (floor)" 'echo -' wc -l "$CSV"
+	run "encoding/csv, ReuseRecord" 'echo "$(cat $DIR/out) records read"' "$DIR/csvread" "$CSV"
+fi
 SUMMARY='python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(\"%d rows, %d matched, %d contacts\" % (r[\"rows\"], r[\"matched_rows\"], len(r[\"contacts\"])))" "$DIR/out"'
 run "leakdesk match" "$SUMMARY" "$DIR/leakdesk" match --format json --registry "$REG" "$CSV"
 [ -n "${BASELINE:-}" ] && run "leakdesk match, baseline" "$SUMMARY" "$BASELINE" match --format json --registry "$REG" "$CSV"

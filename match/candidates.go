@@ -22,7 +22,7 @@ func addUnique[ID int | uint32](out []int, ids []ID) []int {
 // contactCandidates adds to out the contacts blocked with rec by e-mail
 // address or phone number, or by e-mail domain with a name.
 func (m *Matcher) contactCandidates(rec Record, out []int) []int {
-	add := func(fp uint64) { out = addUnique(out, m.reg.lookup(fp)) }
+	add := func(fp uint64) { out = addUnique(out, m.lookup(fp)) }
 	for _, e := range rec.emailForms() {
 		add(fingerprint(keyEmail, e.addr))
 		add(fingerprint(keyAlias, e.alias))
@@ -44,7 +44,7 @@ func (m *Matcher) contactCandidates(rec Record, out []int) []int {
 // otherCandidates adds to out the contacts blocked with rec by name,
 // person fields or organisation.
 func (m *Matcher) otherCandidates(rec Record, out []int) []int {
-	add := func(key string) { out = addUnique(out, m.reg.lookup(fingerprint(keyName, key))) }
+	add := func(key string) { out = addUnique(out, m.lookup(fingerprint(keyName, key))) }
 	for _, key := range nameKeys(rec.First, rec.Last) {
 		add(key)
 	}
@@ -55,13 +55,14 @@ func (m *Matcher) otherCandidates(rec Record, out []int) []int {
 }
 
 // blocksEmail reports whether an address, as Email returns it, blocks a
-// record with some contact by itself, as contactCandidates would.
+// record with some contact by itself, as contactCandidates would. Its
+// alias alone is looked up: every address the registry keys is keyed by
+// its alias too (Registry.add, AddHistory), so an address that finds a
+// contact has an alias that finds one, and a stranger's address costs
+// one lookup, not two.
 func (m *Matcher) blocksEmail(addr string) bool {
-	return len(m.reg.lookup(fingerprint(keyEmail, addr))) > 0 || len(m.reg.lookup(fingerprint(keyAlias, EmailAlias(addr)))) > 0
+	return len(m.lookup(fingerprint(keyAlias, EmailAlias(addr)))) > 0
 }
 
-// blocksPhone is blocksEmail for a phone number as Scanner.phone returns
-// it.
-func (m *Matcher) blocksPhone(key []byte) bool {
-	return len(m.reg.lookup(fingerprint(keyPhone, string(key)))) > 0
-}
+// lookup returns the contacts that hold the key whose fingerprint is fp.
+func (m *Matcher) lookup(fp uint64) []uint32 { return m.keys.lookup(&m.reg.keys, fp) }

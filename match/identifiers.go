@@ -26,13 +26,16 @@ func (s *Scanner) identifiersOnly(a *acc, p plan, format dump.Format, row dump.R
 				return false
 			}
 		case dump.TokenPhone:
-			var buf [1 + maxPhoneDigits]byte
-			buf[0] = '#' // how phone keys a number the registry does not hold
-			digits, ok := phoneDigits(tok.Value, buf[1:1])
+			// A number that is no registry number in any layout is keyed
+			// by phone as "#" and its digits, which no registry key is:
+			// registry numbers are keyed in E.164, which begins with "+".
+			// So only the layouts are looked up.
+			var buf [maxPhoneDigits]byte
+			digits, ok := phoneDigits(tok.Value, buf[:0])
 			if !ok {
 				continue
 			}
-			if _, ok := s.forms.find(string(digits)); ok || s.m.blocksPhone(buf[:1+len(digits)]) {
+			if _, ok := s.forms.find(string(digits)); ok {
 				return false
 			}
 		default:

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk/dump"
 )
@@ -79,5 +81,40 @@ func write(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRegistryNumbersAreKeyedInE164 holds identifiersOnly to what lets it
+// look a leaked number up in its layouts alone: every number a registry
+// keys, current or held before, is in E.164, so that none is keyed as the
+// "#" and digits of a number the registry does not hold.
+func TestRegistryNumbersAreKeyedInE164(t *testing.T) {
+	t.Parallel()
+	registry := filepath.Join(t.TempDir(), "registry.csv")
+	write(t, registry, `contact_id,organisation,first_name,last_name,email,phone,mobile
+C-1,Acme,Jeanne,Martin,jeanne.martin@acme.test,06 12 34 56 78,0033 1 44 55 66 77
+C-2,Acme,Paul,Durand,p.durand@acme.test,+33 (0)1 45 67 89 10,0690 12 34 56
+C-3,Acme,Anne,Le Goff,anne.legoff@acme.test,+49 30 1234567,
+`)
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := LoadRegistry(context.Background(), reader, NewNormaliser("FR"), registry, RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.AddHistory([]Change{{At: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), ContactID: "C-1", Field: "phone", Old: "01 98 76 54 32", New: "06 12 34 56 78"}})
+	numbers := 0
+	for _, c := range reg.Contacts {
+		for _, p := range append(slices.Clone(c.Phones), c.heldPhones()...) {
+			numbers++
+			if !strings.HasPrefix(p, "+") {
+				t.Errorf("%s: number %q is not in E.164", c.ID, p)
+			}
+		}
+	}
+	if numbers != 6 {
+		t.Errorf("read %d numbers, want 6", numbers)
 	}
 }

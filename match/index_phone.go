@@ -21,6 +21,7 @@ type phoneLayouts struct {
 	numbers      []string // E.164, in the order added
 	ccLen        []uint8  // the length of each number's country calling code
 	national     keyIndex // national significant number -> index in numbers
+	filtered     filteredIndex
 }
 
 func newPhoneLayouts() *phoneLayouts {
@@ -45,18 +46,17 @@ func (pl *phoneLayouts) add(e164 string) {
 
 // build makes the table now, so that the keys gathered are freed before
 // the scan.
-func (pl *phoneLayouts) build() { pl.national.table() }
+func (pl *phoneLayouts) build() { pl.filtered.table(&pl.national) }
 
 // find returns the number that digits write, if one is known: of those
 // they write, the one added first.
 func (pl *phoneLayouts) find(digits string) (string, bool) {
-	t := pl.national.table()
 	best := -1
 	// try looks nsn up: a number found is written by the digits if its
 	// national number is nsn and, when the digits give a country code
 	// cc, its country code is cc.
 	try := func(cc, nsn string) {
-		for _, i := range t.lookup(fingerprint(keyForm, nsn)) {
+		for _, i := range pl.filtered.lookup(&pl.national, fingerprint(keyForm, nsn)) {
 			e164, n := pl.numbers[i], int(pl.ccLen[i])
 			if (best < 0 || int(i) < best) && e164[1+n:] == nsn && (cc == "" || e164[1:1+n] == cc) {
 				best = int(i)

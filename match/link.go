@@ -5,12 +5,14 @@ type Matcher struct {
 	reg    *Registry
 	w      Weights
 	weight [numLevels]float64 // w, by level
+	// keys looks the registry's keys up through a filter.
+	keys filteredIndex
 }
 
 // NewMatcher returns a matcher over reg with the given weights.
 func NewMatcher(reg *Registry, w Weights) *Matcher {
 	m := &Matcher{reg: reg, w: w}
-	reg.keys.table() // built now, not by the first row of a scan
+	m.keys.table(&reg.keys) // built now, not by the first row of a scan
 	for l := range numLevels {
 		m.weight[l] = *w.at(l)
 	}

@@ -93,7 +93,7 @@ how far a run is. See docs/distributed.md.`,
 				if res == nil {
 					return err
 				}
-				return a.writeFindings(res, res.Registry, err)
+				return a.writeFindings(res, func() string { return res.Registry }, err)
 			}
 			matched, err := svc.Match(ctx, req)
 			if matched == nil {
@@ -102,7 +102,7 @@ how far a run is. See docs/distributed.md.`,
 			for _, u := range matched.PastUnread {
 				fmt.Fprintf(a.stderr, "leakdesk: past export not read, former contacts in it are not found: %s\n", u)
 			}
-			return a.writeFindings(matched.Findings, matched.Registry.String(), err)
+			return a.writeFindings(matched.Findings, matched.Registry.String, err)
 		},
 	}
 	dist.register(cmd)
@@ -173,8 +173,9 @@ func (a *app) evidenceLeaks(ctx context.Context, incidentID int64) ([]match.Sour
 }
 
 // writeFindings prints a match's findings; err is the match's, EUNREAD
-// when nothing could be read.
-func (a *app) writeFindings(res *leakdesk.Findings, registry string, err error) error {
+// when nothing could be read. registry describes the registry, and is
+// called only for the table: describing a large registry takes a while.
+func (a *app) writeFindings(res *leakdesk.Findings, registry func() string, err error) error {
 	a.reportUnread(res.Unread, res.Rows)
 	// Findings of a leak of which nothing was read (EUNREAD) are not
 	// findings: they were not stored, and are not printed as "0 contacts".
@@ -190,7 +191,7 @@ func (a *app) writeFindings(res *leakdesk.Findings, registry string, err error) 
 	case "csv":
 		return writeMatchCSV(a, res)
 	}
-	printMatch(a, res, registry)
+	printMatch(a, res, registry())
 	return nil
 }
 
