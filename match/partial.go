@@ -65,8 +65,8 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 		u := &a.unlinked
 		w := PartialWorker{Matched: a.matched, Invalid: a.invalid, Review: a.review, FormerRows: u.formerRows, UnknownRows: u.unknownRows,
 			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows, UnknownOverflow: u.unknownOverflow}
-		for c, ca := range a.contacts {
-			w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
+		for _, ca := range a.contacts {
+			w.Contacts = append(w.Contacts, PartialContact{ID: ca.best.Contact.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
 				Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
 		}
 		for i, pa := range u.former {
@@ -86,16 +86,12 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 // across the pieces, and each contact and person is counted once. leaks
 // names the files read.
 func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings, error) {
-	byID := make(map[string]*Contact, len(s.m.reg.Contacts))
-	for _, c := range s.m.reg.Contacts {
-		byID[c.ID] = c
-	}
 	var accs []*acc
 	var offset int64
 	unread := []leakdesk.Unread{}
 	for _, p := range partials {
 		for _, w := range p.Workers {
-			a, err := s.accOf(w, offset, byID)
+			a, err := s.accOf(w, offset)
 			if err != nil {
 				return nil, err
 			}
@@ -111,8 +107,8 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 
 // accOf turns a worker's share back into what the worker gathered, its
 // rows moved by offset.
-func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact) (*acc, error) {
-	a := &acc{contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
+func (s *Scanner) accOf(w PartialWorker, offset int64) (*acc, error) {
+	a := &acc{contacts: map[int]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
 	u := &a.unlinked
 	u.formerRows, u.unknownRows, u.identifierRows, u.noContactRows = w.FormerRows, w.UnknownRows, w.IdentifierRows, w.NoContactRows
 	u.unknownOverflow = w.UnknownOverflow
@@ -129,11 +125,11 @@ func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact)
 		a.review = append(a.review, r)
 	}
 	for _, pc := range w.Contacts {
-		c := byID[pc.ID]
-		if c == nil {
+		c, ok := s.m.reg.ContactByID(pc.ID)
+		if !ok {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "contact %s of a piece's findings is not in the registry: the registry changed during the run", pc.ID)
 		}
-		a.contacts[c] = &contactAcc{best: Link{Contact: c, Weight: pc.Weight, Confidence: pc.Confidence, Class: pc.Class, Evidence: pc.Evidence},
+		a.contacts[c.ordinal] = &contactAcc{best: Link{Contact: c, Weight: pc.Weight, Confidence: pc.Confidence, Class: pc.Class, Evidence: pc.Evidence},
 			bestRow: pc.BestRow + offset, rows: shifted(pc.Rows, offset), fields: fieldSet(pc.Fields)}
 	}
 	for _, pp := range w.Former {

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -53,14 +52,10 @@ registry changes. See docs/registry-index.md.`,
 			if err != nil {
 				return err
 			}
-			st, err := os.Stat(out)
-			if err != nil {
-				return err
-			}
 			if a.format == "json" {
-				return writeJSON(a.stdout, map[string]any{"index": out, "registry": reg.Path, "contacts": len(indexed.Contacts), "bytes": st.Size()})
+				return writeJSON(a.stdout, map[string]any{"index": out, "registry": reg.Path, "contacts": indexed.Contacts, "bytes": indexed.Bytes})
 			}
-			fmt.Fprintf(a.stdout, "%s: %s (%d bytes), from %s\n", out, indexed, st.Size(), reg.Path)
+			fmt.Fprintf(a.stdout, "%s: %s (%d bytes), from %s\n", out, indexed, indexed.Bytes, reg.Path)
 			return nil
 		},
 	}
