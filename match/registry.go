@@ -152,53 +152,6 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 	return reg, nil
 }
 
-// readRegistry reads the registry file's first table twice: once to
-// choose its columns, the second time to pass each row, normalised, to
-// add, in order. It holds no more than one row and the contacts' IDs, so
-// that a registry of millions of contacts can be indexed as it is read.
-// The contacts' values may share the reader's buffers: add copies what it
-// keeps.
-func readRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path string, opts RegistryOptions, add func(*Contact) error) (invalidEmails, invalidPhones int, err error) {
-	chooser := columnChooser{r: r, opts: opts}
-	if err := r.Read(ctx, path, chooser.read(ctx)); err != nil {
-		return 0, 0, err
-	}
-	if chooser.table == nil || chooser.rows == 0 {
-		return 0, 0, leakdesk.Errorf(leakdesk.EINVALID, "registry %s holds no rows", path)
-	}
-	cols, err := chooser.columns()
-	if err != nil {
-		return 0, 0, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: %s", path, leakdesk.ErrorMessage(err))
-	}
-	seen := map[string]int{}
-	var read bool
-	err = r.Read(ctx, path, func(t *dump.Table) error {
-		if read {
-			return nil // the first table is the registry
-		}
-		read = true
-		i := 0
-		return t.Rows(ctx, func(row dump.Row) error {
-			i++
-			c, badEmails, badPhones := contactOf(n, row.Cells, cols)
-			invalidEmails += badEmails
-			invalidPhones += badPhones
-			if c.ID == "" {
-				return leakdesk.Errorf(leakdesk.EINVALID, "registry %s: record %d has no ID in column %q", path, i, t.Columns[cols.id])
-			}
-			if prev, dup := seen[c.ID]; dup {
-				return leakdesk.Errorf(leakdesk.EINVALID, "registry %s: ID %q appears in records %d and %d; IDs must be unique (or choose another --id-column)", path, c.ID, prev, i)
-			}
-			seen[strings.Clone(c.ID)] = i
-			return add(c)
-		})
-	})
-	if err == nil && len(seen) != chooser.rows {
-		err = leakdesk.Errorf(leakdesk.EINVALID, "registry %s changed while it was read: %d records, then %d", path, chooser.rows, len(seen))
-	}
-	return invalidEmails, invalidPhones, err
-}
-
 // contactOf reads a registry row as a contact, and counts the e-mail
 // addresses and phone numbers it could not read.
 func contactOf(n *Normaliser, row []string, cols columns) (c *Contact, invalidEmails, invalidPhones int) {
