@@ -178,11 +178,28 @@ func bytesSection(b []byte) section {
 }
 
 func u64Section(v []uint64) section {
-	return section{size: 8 * uint64(len(v)), write: func(w io.Writer) error { return binary.Write(w, binary.LittleEndian, v) }}
+	return section{size: 8 * uint64(len(v)), write: func(w io.Writer) error { return writeInts(w, v, binary.LittleEndian.AppendUint64) }}
 }
 
 func u32Section(v []uint32) section {
-	return section{size: 4 * uint64(len(v)), write: func(w io.Writer) error { return binary.Write(w, binary.LittleEndian, v) }}
+	return section{size: 4 * uint64(len(v)), write: func(w io.Writer) error { return writeInts(w, v, binary.LittleEndian.AppendUint32) }}
+}
+
+// writeInts writes v little-endian through a small buffer: a section of
+// a large registry is hundreds of megabytes, which binary.Write would
+// copy whole.
+func writeInts[T uint32 | uint64](w io.Writer, v []T, appendInt func([]byte, T) []byte) error {
+	buf := make([]byte, 0, 64<<10)
+	for i, x := range v {
+		buf = appendInt(buf, x)
+		if len(buf) == cap(buf) || i == len(v)-1 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return nil
 }
 
 func padded(n uint64) uint64 { return (n + 7) &^ 7 }

@@ -217,6 +217,9 @@ func (cc *columnChooser) note(row []string) {
 	}
 }
 
+// columns chooses the columns, once every row was read. The values noted
+// are let go: the rows are read again.
 func (cc *columnChooser) columns() (columns, error) {
+	cc.seen, cc.sample = nil, nil
 	return registryColumns(cc.table, cc.inferred, cc.opts, func(c int) bool { return !cc.notUnique[c] })
 }
