@@ -3,8 +3,10 @@ package match
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -232,16 +234,7 @@ func TestIndexFileGivesTheSameFindings(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		loaded, err := LoadRegistry(ctx, reader, n, c.registry, RegistryOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "registry.idx")
-		writeIndexFile(t, loaded, path)
-		opened, err := OpenIndex(path, n)
-		if err != nil {
-			t.Fatal(err)
-		}
+		loaded, opened := loadAndMap(t, reader, n, c.registry)
 		var out [2][]byte
 		for i, reg := range []*Registry{loaded, opened} {
 			reg.AddHistory(changes)
@@ -273,6 +266,22 @@ func TestIndexFileGivesTheSameFindings(t *testing.T) {
 	}
 }
 
+// loadAndMap loads a registry from its CSV, and maps the index file
+// written from it.
+func loadAndMap(t *testing.T, reader *dump.Reader, n *Normaliser, registry string) (loaded, opened *Registry) {
+	t.Helper()
+	loaded, err := LoadRegistry(context.Background(), reader, n, registry, RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "registry.idx")
+	writeIndexFile(t, loaded, path)
+	if opened, err = OpenIndex(path, n); err != nil {
+		t.Fatal(err)
+	}
+	return loaded, opened
+}
+
 func writeIndexFile(t testing.TB, reg *Registry, path string) {
 	t.Helper()
 	var b bytes.Buffer
@@ -299,6 +308,19 @@ func TestDamagedIndexFile(t *testing.T) {
 	}
 	flipped := slices.Clone(good)
 	flipped[len(flipped)/2] ^= 1
+	// resealed changes a uint64 (or uint32) of a section's and makes the
+	// checksum right, as a file damaged before it was sealed would be.
+	resealed := func(sec, at int, v uint64, size int) []byte {
+		b := slices.Clone(good)
+		off := int(binary.LittleEndian.Uint64(b[88+16*sec:])) + at
+		if size == 8 {
+			binary.LittleEndian.PutUint64(b[off:], v)
+		} else {
+			binary.LittleEndian.PutUint32(b[off:], uint32(v))
+		}
+		binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.Checksum(b[:len(b)-4], castagnoli))
+		return b
+	}
 	cases := map[string]struct {
 		b    []byte
 		n    *Normaliser
@@ -310,6 +332,9 @@ func TestDamagedIndexFile(t *testing.T) {
 		"altered":       {flipped, n, "checksum"},
 		"a CSV":         {[]byte(strings.Repeat("id,email\n1,a@b.fr\n", 20)), n, "not a registry index"},
 		"other region":  {good, NewNormaliser("DE"), "region"},
+		"a contact cut": {resealed(secContactAt, 8, 3, 8), n, "offsets"},
+		"a number cut":  {resealed(secPhoneEnds, 4, 99, 4), n, "phone numbers are misshapen"},
+		"old version":   {resealed(0, 8-indexHeader, 1, 4), n, "build it again"},
 	}
 	for name, c := range cases {
 		got, err := readIndex(c.b, c.n)
@@ -394,18 +419,9 @@ func TestIndexRegistryWritesWhatWriteIndexWrites(t *testing.T) {
 // that each is the contact loaded from the CSV, with its ordinal, and that
 // contacts are found by ID.
 func TestMappedContactsReadOnDemand(t *testing.T) {
-	ctx, reader, n := context.Background(), newTestReader(t), NewNormaliser("FR")
-	c := indexCases(t)[len(indexCases(t))-1] // person linkage: 5,000 contacts
-	loaded, err := LoadRegistry(ctx, reader, n, c.registry, RegistryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "registry.idx")
-	writeIndexFile(t, loaded, path)
-	opened, err := OpenIndex(path, n)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reader, n := newTestReader(t), NewNormaliser("FR")
+	cases := indexCases(t)
+	loaded, opened := loadAndMap(t, reader, n, cases[len(cases)-1].registry) // person linkage: 5,000 contacts
 	opened.mapped.cache = newContactCache(7)
 	if opened.Len() != loaded.Len() || opened.Len() < 100 {
 		t.Fatalf("%d contacts mapped, %d loaded", opened.Len(), loaded.Len())

@@ -39,7 +39,9 @@ checksum. Give FILE wherever a registry is asked for (match --registry,
 trace --registry, serve): it is recognised and memory-mapped, so that it is
 not read again and every process on the machine shares one copy. The index
 keeps the columns chosen here and the phone region: build it again when the
-registry changes. See docs/registry-index.md.`,
+registry changes. The registry is read twice and never held whole; the
+build keeps its heap to 1.5 GiB unless GOMEMLIMIT is set. See
+docs/registry-index.md.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "out"); err != nil {
