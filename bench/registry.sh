@@ -71,7 +71,7 @@ DUMP="$DIR/../mixed-$LINES.txt"
 REG="$DIR/registry-$CONTACTS.csv"
 [ -s "$REG" ] || "$DIR/leakdesk" sample --seed 1 --orgs 260 --contacts-csv "$REG" --rows "$CONTACTS"
 cat "$DUMP" >/dev/null # warm the page cache
-printf '\n%s (%s bytes) against %s contacts; load average %s\n' "$DUMP" "$(stat -c %s "$DUMP")" "$CONTACTS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n%s (%s bytes) against %s contacts; load average %s\n' "$DUMP" "$(stat -L -c %s "$DUMP")" "$CONTACTS" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-42s %8s %8s %8s %8s  %s\n' run wall_s cpu_s rss_MB heap_MB result
 # timed NAME OUT COMMAND... runs the command, its output to OUT, and
 # prints its times, peak RSS, largest heap and what it gave.
