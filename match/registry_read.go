@@ -113,6 +113,7 @@ func normaliseRows(ctx context.Context, r *dump.Reader, n *Normaliser, path stri
 		defer close(jobs)
 		batch := &rowBatch{first: 1, done: make(chan struct{})}
 		send := func() error {
+			next := batch.first + len(batch.rows) // before a worker lets the rows go
 			for _, ch := range []chan *rowBatch{jobs, ordered} {
 				select {
 				case ch <- batch:
@@ -120,7 +121,7 @@ func normaliseRows(ctx context.Context, r *dump.Reader, n *Normaliser, path stri
 					return ctx.Err()
 				}
 			}
-			batch = &rowBatch{first: batch.first + len(batch.rows), done: make(chan struct{})}
+			batch = &rowBatch{first: next, done: make(chan struct{})}
 			return nil
 		}
 		var read bool
