@@ -44,7 +44,7 @@ func (m *Matcher) EstimateWeights(recs []Record) (Weights, Estimate) {
 	for _, rec := range recs {
 		for _, i := range m.candidates(rec) {
 			var pattern []byte
-			m.levels(rec, m.reg.Contacts[i], func(_ string, lv level, _ func() string) { pattern = append(pattern, byte(lv)) })
+			m.levels(rec, m.reg.Contact(i), func(_ string, lv level, _ func() string) { pattern = append(pattern, byte(lv)) })
 			counts[string(pattern)]++
 		}
 	}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -19,16 +20,12 @@ type heldValue struct {
 // links to them, with the date in the evidence. Changes of contacts no
 // longer in the registry are left to the past (see Past).
 func (reg *Registry) AddHistory(changes []Change) {
-	byID := make(map[string]int, len(reg.Contacts))
-	for i, c := range reg.Contacts {
-		byID[c.ID] = i
-	}
 	for _, ch := range changes {
-		i, ok := byID[ch.ContactID]
+		found, ok := reg.ContactByID(ch.ContactID)
 		if !ok || ch.Field == "left" {
 			continue
 		}
-		c := reg.Contacts[i]
+		i, c := found.ordinal, found
 		held := heldValue{email: ch.Field == "email", until: ch.At}
 		var valid bool
 		if held.email {
@@ -39,6 +36,7 @@ func (reg *Registry) AddHistory(changes []Change) {
 		if !valid || slices.Contains(c.Emails, held.value) || slices.Contains(c.Phones, held.value) {
 			continue
 		}
+		c = reg.changing(i)
 		if j := slices.IndexFunc(c.held, func(h heldValue) bool { return h.value == held.value }); j >= 0 {
 			c.held[j].until = later(c.held[j].until, held.until)
 			continue
@@ -51,6 +49,24 @@ func (reg *Registry) AddHistory(changes []Change) {
 			reg.keys.add(fingerprint(keyPhone, held.value), i)
 		}
 	}
+}
+
+// changing returns contact i to be given held values. A mapped
+// registry's contact is read afresh and kept from then on, so that what
+// is given it is never lost with a copy read from the mapping.
+func (reg *Registry) changing(i int) *Contact {
+	if reg.mapped == nil {
+		return reg.contacts[i]
+	}
+	if c, ok := reg.changed[i]; ok {
+		return c
+	}
+	if reg.changed == nil {
+		reg.changed = map[int]*Contact{}
+	}
+	c := reg.mapped.decode(i)
+	reg.changed[i] = c
+	return c
 }
 
 // said is the evidence of a link through the value: "held until
@@ -96,4 +112,21 @@ func (c *Contact) heldPhones() []string {
 		}
 	}
 	return out
+}
+
+// withHeld passes fn the contacts that hold values from before, in order.
+// An index file's contacts are read only when its header says some hold
+// them.
+func (reg *Registry) withHeld(fn func(*Contact)) {
+	if reg.mapped == nil || reg.mapped.heldValues > 0 {
+		for i := range reg.Len() {
+			if c := reg.Contact(i); len(c.held) > 0 {
+				fn(c)
+			}
+		}
+		return
+	}
+	for _, i := range slices.Sorted(maps.Keys(reg.changed)) {
+		fn(reg.changed[i])
+	}
 }

@@ -106,7 +106,8 @@ C-3,Acme,Anne,Le Goff,anne.legoff@acme.test,+49 30 1234567,
 	}
 	reg.AddHistory([]Change{{At: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), ContactID: "C-1", Field: "phone", Old: "01 98 76 54 32", New: "06 12 34 56 78"}})
 	numbers := 0
-	for _, c := range reg.Contacts {
+	for i := range reg.Len() {
+		c := reg.Contact(i)
 		for _, p := range append(slices.Clone(c.Phones), c.heldPhones()...) {
 			numbers++
 			if !strings.HasPrefix(p, "+") {

@@ -79,7 +79,40 @@ func BenchmarkRegistryMemory(b *testing.B) {
 				before := heapInUse()
 				reg, s := loadBench(b, path)
 				after := heapInUse()
-				b.ReportMetric(float64(after-before)/float64(len(reg.Contacts)), "bytes/contact")
+				b.ReportMetric(float64(after-before)/float64(reg.Len()), "bytes/contact")
+				runtime.KeepAlive(s)
+			}
+		})
+	}
+}
+
+// BenchmarkIndexMemory reports the heap a registry mapped from its index
+// file holds, per contact, with the scanner made for it, once the garbage
+// of opening is collected: the mapping itself is not heap.
+//
+//	go test ./match -run '^$' -bench IndexMemory -benchtime 1x
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			reader, err := dump.NewReader(dump.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			nz := NewNormaliser("FR")
+			path := filepath.Join(b.TempDir(), "registry.idx")
+			if _, err := IndexRegistry(context.Background(), reader, nz, benchRegistry(b, n), RegistryOptions{}, path); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				before := heapInUse()
+				reg, err := OpenIndex(path, nz)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s := NewScanner(reader, nz, NewMatcher(reg, DefaultWeights()), 1)
+				after := heapInUse()
+				b.ReportMetric(float64(after-before)/float64(reg.Len()), "bytes/contact")
 				runtime.KeepAlive(s)
 			}
 		})
@@ -101,8 +134,8 @@ func BenchmarkRegistryLookup(b *testing.B) {
 			reg, s := loadBench(b, benchRegistry(b, n))
 			var recs []Record
 			var raw []string
-			for i := 0; i < len(reg.Contacts); i += max(len(reg.Contacts)/1000, 1) {
-				c := reg.Contacts[i]
+			for i := 0; i < reg.Len(); i += max(reg.Len()/1000, 1) {
+				c := reg.Contact(i)
 				recs = append(recs, Record{Emails: c.Emails, Phones: c.Phones, First: c.first, Last: c.last, Org: c.org})
 				for _, p := range c.Phones {
 					raw = append(raw, "0"+p[3:]) // national layout

@@ -2,6 +2,7 @@ package match
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -17,9 +18,10 @@ import (
 	"github.com/leakdesk/leakdesk/dump"
 )
 
-// An index file holds a loaded registry: its contacts, as normalised, and
-// its key table, laid out so that OpenIndex maps it and uses the table in
-// place, shared by every process that opens it. All integers are
+// An index file holds a loaded registry: its key table, its phone numbers'
+// table, and its contacts as normalised, laid out so that OpenIndex maps
+// it and uses it in place, shared by every process that opens it, and
+// reads a contact only when a row may be theirs. All integers are
 // little-endian:
 //
 //	0   magic "LDREGIDX"
@@ -27,48 +29,134 @@ import (
 //	16  region, 8 bytes, zero-padded
 //	24  contacts, invalid e-mail addresses, invalid phone numbers: uint64 each
 //	48  file size uint64
-//	56  5 sections (offset, length uint64): fps, dir, start, ids, contacts
-//	136 the sections, each at an offset a multiple of 8
+//	56  distinct e-mail addresses, distinct phone numbers, held values: uint64 each
+//	80  phone table shift uint32, 4 bytes zero
+//	88  12 sections (offset, length uint64): the key table (fps, dir,
+//	    start, ids), the phone table (fps, dir, start, ids), where each
+//	    phone number ends (uint32), the phone numbers, where each contact
+//	    begins and the last ends (uint64), the contacts
+//	280 the sections, each at an offset a multiple of 8
 //	    the file's last 4 bytes: CRC-32C of all the others
 const (
 	indexMagic    = "LDREGIDX"
-	indexVersion  = 1
-	indexHeader   = 136
-	indexSections = 5
+	indexVersion  = 2
+	indexHeader   = 280
+	indexSections = 12
+)
+
+// The sections, in file order.
+const (
+	secKeys       = 0 // 4 sections: a keyTable
+	secPhoneKeys  = 4 // 4 sections: the phone table's keyTable
+	secPhoneEnds  = 8
+	secPhones     = 9
+	secContactAt  = 10
+	secContacts   = 11
+	tableSections = 4
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// WriteIndex writes the registry as an index file (see OpenIndex).
-func (reg *Registry) WriteIndex(w io.Writer) error {
-	t := reg.keys.table()
-	var contacts []byte
-	for _, c := range reg.Contacts {
-		contacts = appendContact(contacts, c)
+// indexBuilder gathers a registry's contacts, one at a time, as an index
+// file's sections. The contacts, the bulk of the file, are written to a
+// spool as they come; the tables are held until the end, at about 16
+// bytes a key.
+type indexBuilder struct {
+	region                       string
+	spool                        io.Writer
+	offsets                      []uint64 // where each contact begins in the spool, and the last ends
+	keys                         []keyed
+	held                         []keyed // the keys of held values, added after all others as AddHistory adds them
+	phones                       *phoneLayouts
+	values                       valueCount
+	invalidEmails, invalidPhones int
+	heldValues                   int
+	buf                          []byte
+}
+
+func newIndexBuilder(region string, spool io.Writer) *indexBuilder {
+	return &indexBuilder{region: region, spool: spool, offsets: []uint64{0}, phones: newPhoneLayouts()}
+}
+
+// add adds the next contact.
+func (b *indexBuilder) add(c *Contact) error {
+	id := uint32(len(b.offsets) - 1)
+	b.buf = appendContact(b.buf[:0], c)
+	if _, err := b.spool.Write(b.buf); err != nil {
+		return fmt.Errorf("write registry index: %w", err)
 	}
-	sections := [indexSections][]byte{u64Bytes(t.fps), u32Bytes(t.dir), u32Bytes(t.start), u32Bytes(t.ids), contacts}
+	b.offsets = append(b.offsets, b.offsets[len(b.offsets)-1]+uint64(len(b.buf)))
+	contactKeys(c, func(fp uint64) { b.keys = append(b.keys, keyed{fp, id}) })
+	for _, h := range c.held {
+		if h.email {
+			b.held = append(b.held, keyed{fingerprint(keyEmail, h.value), id}, keyed{fingerprint(keyAlias, EmailAlias(h.value)), id})
+		} else {
+			b.held = append(b.held, keyed{fingerprint(keyPhone, h.value), id})
+		}
+	}
+	for _, p := range c.Phones {
+		b.phones.add(p)
+	}
+	b.values.add(c)
+	b.heldValues += len(c.held)
+	return nil
+}
+
+// write writes the index file to w: the tables, then the contacts read
+// back from the spool. keys is the key table, or nil to build it from the
+// keys gathered.
+func (b *indexBuilder) write(w io.Writer, spooled io.Reader, keys *keyTable) error {
+	if keys == nil {
+		keys = newKeyTable(append(b.keys, b.held...))
+	}
+	b.keys, b.held = nil, nil
+	phones := b.phones.national.table()
+	emails, numbers := b.values.counts()
+	var sections [indexSections]section
+	tableSections := func(at int, t *keyTable) {
+		sections[at], sections[at+1], sections[at+2], sections[at+3] = u64Section(t.fps), u32Section(t.dir), u32Section(t.start), u32Section(t.ids)
+	}
+	tableSections(secKeys, keys)
+	tableSections(secPhoneKeys, phones)
+	sections[secPhoneEnds] = u32Section(b.phones.ends)
+	sections[secPhones] = bytesSection(b.phones.numbers)
+	sections[secContactAt] = u64Section(b.offsets)
+	contactsSize := b.offsets[len(b.offsets)-1]
+	sections[secContacts] = section{size: contactsSize, write: func(w io.Writer) error {
+		n, err := io.Copy(w, spooled)
+		if err == nil && uint64(n) != contactsSize {
+			err = fmt.Errorf("%d bytes of contacts read back, %d written", n, contactsSize)
+		}
+		return err
+	}}
 	header := make([]byte, indexHeader)
 	copy(header, indexMagic)
 	le := binary.LittleEndian
 	le.PutUint32(header[8:], indexVersion)
-	le.PutUint32(header[12:], uint32(t.shift))
-	copy(header[16:24], reg.n.region)
-	le.PutUint64(header[24:], uint64(len(reg.Contacts)))
-	le.PutUint64(header[32:], uint64(reg.InvalidEmails))
-	le.PutUint64(header[40:], uint64(reg.InvalidPhones))
+	le.PutUint32(header[12:], uint32(keys.shift))
+	copy(header[16:24], b.region)
+	for i, v := range []int{len(b.offsets) - 1, b.invalidEmails, b.invalidPhones} {
+		le.PutUint64(header[24+8*i:], uint64(v))
+	}
+	for i, v := range []int{emails, numbers, b.heldValues} {
+		le.PutUint64(header[56+8*i:], uint64(v))
+	}
+	le.PutUint32(header[80:], uint32(phones.shift))
 	off := uint64(indexHeader)
 	for i, s := range sections {
-		le.PutUint64(header[56+16*i:], off)
-		le.PutUint64(header[64+16*i:], uint64(len(s)))
-		off += padded(len(s))
+		le.PutUint64(header[88+16*i:], off)
+		le.PutUint64(header[96+16*i:], s.size)
+		off += padded(s.size)
 	}
 	le.PutUint64(header[48:], off+4)
 	sum := crc32.New(castagnoli)
 	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
 	bw.Write(header)
 	for _, s := range sections {
-		bw.Write(s)
-		bw.Write(make([]byte, padded(len(s))-uint64(len(s))))
+		if err := s.write(bw); err != nil {
+			return fmt.Errorf("write registry index: %w", err)
+		}
+		bw.Write(make([]byte, padded(s.size)-s.size))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write registry index: %w", err)
@@ -79,12 +167,125 @@ func (reg *Registry) WriteIndex(w io.Writer) error {
 	return nil
 }
 
-func padded(n int) uint64 { return uint64(n+7) &^ 7 }
+// section is one section of an index file, written when its turn comes.
+type section struct {
+	size  uint64
+	write func(io.Writer) error
+}
+
+func bytesSection(b []byte) section {
+	return section{size: uint64(len(b)), write: func(w io.Writer) error { _, err := w.Write(b); return err }}
+}
+
+func u64Section(v []uint64) section {
+	return section{size: 8 * uint64(len(v)), write: func(w io.Writer) error { return writeInts(w, v, binary.LittleEndian.AppendUint64) }}
+}
+
+func u32Section(v []uint32) section {
+	return section{size: 4 * uint64(len(v)), write: func(w io.Writer) error { return writeInts(w, v, binary.LittleEndian.AppendUint32) }}
+}
+
+// writeInts writes v little-endian through a small buffer: a section of
+// a large registry is hundreds of megabytes, which binary.Write would
+// copy whole.
+func writeInts[T uint32 | uint64](w io.Writer, v []T, appendInt func([]byte, T) []byte) error {
+	buf := make([]byte, 0, 64<<10)
+	for i, x := range v {
+		buf = appendInt(buf, x)
+		if len(buf) == cap(buf) || i == len(v)-1 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return nil
+}
+
+func padded(n uint64) uint64 { return (n + 7) &^ 7 }
+
+// WriteIndex writes the registry as an index file (see OpenIndex).
+func (reg *Registry) WriteIndex(w io.Writer) error {
+	var spool bytes.Buffer
+	b := newIndexBuilder(reg.n.region, &spool)
+	for i := range reg.Len() {
+		if err := b.add(reg.Contact(i)); err != nil {
+			return err
+		}
+	}
+	b.invalidEmails, b.invalidPhones = reg.InvalidEmails, reg.InvalidPhones
+	return b.write(w, &spool, reg.keys.table())
+}
+
+// Indexed describes an index file written by IndexRegistry.
+type Indexed struct {
+	Contacts, Emails, Phones int
+	Bytes                    int64
+}
+
+// String describes the registry indexed, as Registry.String does.
+func (x Indexed) String() string {
+	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", x.Contacts, x.Emails, x.Phones)
+}
+
+// IndexRegistry reads a registry file as LoadRegistry does and writes it
+// to out as an index file, whole or not at all: it is written beside out
+// and renamed. The registry is not held in memory: each contact is
+// written as it is read, and only the key tables are held until the end.
+func IndexRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, registry string, opts RegistryOptions, out string) (Indexed, error) {
+	fail := func(err error) (Indexed, error) { return Indexed{}, err }
+	dir, base := filepath.Dir(out), filepath.Base(out)
+	spool, err := os.CreateTemp(dir, base+".*.contacts")
+	if err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	spooled := bufio.NewWriterSize(spool, 1<<20)
+	b := newIndexBuilder(n.region, spooled)
+	if b.invalidEmails, b.invalidPhones, err = readRegistry(ctx, r, n, registry, opts, b.add); err != nil {
+		return fail(err)
+	}
+	if err := spooled.Flush(); err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	emails, phones := b.values.counts()
+	x := Indexed{Contacts: len(b.offsets) - 1, Emails: emails, Phones: phones}
+	tmp, err := os.CreateTemp(dir, base+".*.part")
+	if err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	defer os.Remove(tmp.Name()) // after a failure; renamed away otherwise
+	if err := b.write(tmp, bufio.NewReaderSize(spool, 1<<20), nil); err != nil {
+		tmp.Close()
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	st, err := tmp.Stat()
+	if err != nil {
+		tmp.Close()
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	x.Bytes = st.Size()
+	if err := tmp.Close(); err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fail(fmt.Errorf("write registry index: %w", err))
+	}
+	return x, nil
+}
 
 // OpenIndex maps an index file written by "leakdesk registry index" and
 // returns its registry, which normalises with n: n's region must be the
 // one the index was built with. The mapping stays for the life of the
-// process: the contacts' strings are read from it in place.
+// process: the contacts are read from it when asked for, in place.
 func OpenIndex(path string, n *Normaliser) (*Registry, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -100,37 +301,7 @@ func OpenIndex(path string, n *Normaliser) (*Registry, error) {
 		unmapFile(b)
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry index %s: %s", path, leakdesk.ErrorMessage(err))
 	}
-	reg.mapped = &indexFile{path: path, data: b}
-	return reg, nil
-}
-
-// IndexRegistry reads a registry file as LoadRegistry does and writes it
-// to out as an index file, whole or not at all: it is written beside out
-// and renamed.
-func IndexRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, registry string, opts RegistryOptions, out string) (*Registry, error) {
-	reg, err := LoadRegistry(ctx, r, n, registry, opts)
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.part")
-	if err != nil {
-		return nil, fmt.Errorf("write registry index: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a failure; renamed away otherwise
-	if err := reg.WriteIndex(tmp); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("write registry index: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("write registry index: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return nil, fmt.Errorf("write registry index: %w", err)
-	}
+	reg.mapped.path = path
 	return reg, nil
 }
 
@@ -146,15 +317,9 @@ func isIndexFile(path string) bool {
 	return err == nil && string(magic) == indexMagic
 }
 
-// indexFile is a mapped index file.
-type indexFile struct {
-	path string
-	data []byte
-}
-
 // readIndex checks an index file's bytes and reads the registry in them.
 // Nothing in b is trusted: a damaged file is an error, never a smaller
-// registry.
+// registry, and never a contact that cannot be read later.
 func readIndex(b []byte, n *Normaliser) (*Registry, error) {
 	le := binary.LittleEndian
 	if len(b) < indexHeader+4 || string(b[:8]) != indexMagic {
@@ -174,45 +339,60 @@ func readIndex(b []byte, n *Normaliser) (*Registry, error) {
 	}
 	var sections [indexSections][]byte
 	for i := range sections {
-		off, length := le.Uint64(b[56+16*i:]), le.Uint64(b[64+16*i:])
+		off, length := le.Uint64(b[88+16*i:]), le.Uint64(b[96+16*i:])
 		if off%8 != 0 || off < indexHeader || off > uint64(len(b)-4) || length > uint64(len(b)-4)-off {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "section %d lies outside the file", i)
 		}
 		sections[i] = b[off : off+length]
 	}
-	shift := le.Uint32(b[12:])
-	t := &keyTable{shift: uint8(shift), fps: view[uint64](sections[0]), dir: view[uint32](sections[1]), start: view[uint32](sections[2]), ids: view[uint32](sections[3])}
 	count := le.Uint64(b[24:])
-	if shift > 64 || t.fps == nil || t.dir == nil || t.start == nil || t.ids == nil || count > uint64(len(sections[4])) {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the key table's sections are misshapen")
+	f := &indexFile{data: b, contacts: sections[secContacts], offsets: view[uint64](sections[secContactAt])}
+	if count >= 1<<31 || len(f.offsets) != int(count)+1 {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the header's %d contacts disagree with the contacts' section", count)
 	}
-	if err := t.check(int(count)); err != nil {
+	f.count = int(count)
+	keys, err := tableIn(sections[secKeys:], le.Uint32(b[12:]), f.count)
+	if err != nil {
 		return nil, err
 	}
-	reg := &Registry{n: n, InvalidEmails: int(le.Uint64(b[32:])), InvalidPhones: int(le.Uint64(b[40:])), Contacts: make([]*Contact, 0, count)}
-	d := decoder{b: sections[4]}
-	for range count {
-		c := d.contact()
-		if d.err != nil {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "contact %d: %v", len(reg.Contacts)+1, d.err)
-		}
-		reg.Contacts = append(reg.Contacts, c)
+	phones := newPhoneLayouts()
+	phones.ends, phones.numbers = view[uint32](sections[secPhoneEnds]), sections[secPhones]
+	if len(phones.ends) == 0 || phones.ends[0] != 0 || !slices.IsSorted(phones.ends) || phones.ends[len(phones.ends)-1] != uint32(len(phones.numbers)) {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the phone numbers are misshapen")
 	}
-	if len(d.b) != 0 {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "%d bytes follow the last contact", len(d.b))
+	national, err := tableIn(sections[secPhoneKeys:], le.Uint32(b[80:]), phones.count())
+	if err != nil {
+		return nil, err
 	}
-	reg.keys.use(t)
+	phones.national.use(national)
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	f.emails, f.phones, f.heldValues = int(le.Uint64(b[56:])), int(le.Uint64(b[64:])), int(le.Uint64(b[72:]))
+	f.cache = newContactCache(contactCacheSize)
+	reg := &Registry{n: n, InvalidEmails: int(le.Uint64(b[32:])), InvalidPhones: int(le.Uint64(b[40:])), mapped: f, phones: phones}
+	reg.keys.use(keys)
 	return reg, nil
+}
+
+// tableIn reads a key table from its four sections, in place, and checks
+// that every entry is below entries.
+func tableIn(sections [][]byte, shift uint32, entries int) (*keyTable, error) {
+	t := &keyTable{shift: uint8(shift), fps: view[uint64](sections[0]), dir: view[uint32](sections[1]), start: view[uint32](sections[2]), ids: view[uint32](sections[3])}
+	if shift > 64 || t.fps == nil || t.dir == nil || t.start == nil || t.ids == nil {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "the key table's sections are misshapen")
+	}
+	return t, t.check(entries)
 }
 
 // check verifies what lookups rely on, so that a damaged table is an
 // error rather than a wrong answer or a crash.
-func (t *keyTable) check(contacts int) error {
+func (t *keyTable) check(entries int) error {
 	bad := func(what string) error {
 		return leakdesk.Errorf(leakdesk.EINVALID, "the key table is damaged: %s", what)
 	}
 	dirBits := 64 - int(t.shift)
-	if len(t.dir) != 1<<dirBits+1 || len(t.start) != len(t.fps)+1 {
+	if dirBits > 32 || len(t.dir) != 1<<dirBits+1 || len(t.start) != len(t.fps)+1 {
 		return bad("sizes disagree")
 	}
 	if !slices.IsSorted(t.dir) || t.dir[len(t.dir)-1] != uint32(len(t.fps)) {
@@ -227,8 +407,8 @@ func (t *keyTable) check(contacts int) error {
 		return bad("entries out of order")
 	}
 	for _, id := range t.ids {
-		if int(id) >= contacts {
-			return bad("an entry names no contact")
+		if int(id) >= entries {
+			return bad("an entry names nothing the file holds")
 		}
 	}
 	return nil
@@ -254,22 +434,6 @@ func view[T uint32 | uint64](b []byte) []T {
 		for j := size - 1; j >= 0; j-- {
 			out[i] = out[i]<<8 | T(b[i*size+j])
 		}
-	}
-	return out
-}
-
-func u64Bytes(v []uint64) []byte {
-	out := make([]byte, 0, 8*len(v))
-	for _, x := range v {
-		out = binary.LittleEndian.AppendUint64(out, x)
-	}
-	return out
-}
-
-func u32Bytes(v []uint32) []byte {
-	out := make([]byte, 0, 4*len(v))
-	for _, x := range v {
-		out = binary.LittleEndian.AppendUint32(out, x)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,13 +36,21 @@ func FuzzReadIndex(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if want := binary.LittleEndian.Uint64(data[24:]); uint64(len(got.Contacts)) != want {
-			t.Fatalf("%d contacts read, the header says %d", len(got.Contacts), want)
+		if want := binary.LittleEndian.Uint64(data[24:]); uint64(got.Len()) != want {
+			t.Fatalf("%d contacts read, the header says %d", got.Len(), want)
 		}
-		for i := range got.keys.table().fps {
-			for _, id := range got.keys.table().ids[got.keys.table().start[i]:got.keys.table().start[i+1]] {
-				_ = got.Contacts[id]
+		kt := got.keys.table()
+		for i := range kt.fps {
+			for _, id := range kt.ids[kt.start[i]:kt.start[i+1]] {
+				_ = got.Contact(int(id))
 			}
+		}
+		for i := range got.Len() {
+			_ = got.Contact(i) // every contact reads, or opening refused the file
+		}
+		pl := got.phoneLayouts()
+		for i := range pl.count() {
+			pl.find(strings.TrimPrefix(pl.number(i), "+"))
 		}
 	})
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -18,14 +19,16 @@ import (
 // number as another.
 type phoneLayouts struct {
 	callingCodes [1000]bool
-	numbers      []string // E.164, in the order added
-	ccLen        []uint8  // the length of each number's country calling code
-	national     keyIndex // national significant number -> index in numbers
-	filtered     filteredIndex
+	// numbers are the E.164 numbers, in the order added, one after the
+	// other: number i ends at ends[i+1]. An index file holds them so.
+	numbers  []byte
+	ends     []uint32 // ends[0] is 0
+	national keyIndex // national significant number -> index in numbers
+	filtered filteredIndex
 }
 
 func newPhoneLayouts() *phoneLayouts {
-	pl := &phoneLayouts{}
+	pl := &phoneLayouts{ends: []uint32{0}}
 	for code := range phonenumbers.GetSupportedCallingCodes() {
 		if code > 0 && code < len(pl.callingCodes) {
 			pl.callingCodes[code] = true
@@ -37,11 +40,24 @@ func newPhoneLayouts() *phoneLayouts {
 // add makes e164's layouts known. Where two numbers share a layout, the
 // one added first is read.
 func (pl *phoneLayouts) add(e164 string) {
-	if cc, nsn, ok := pl.split(e164); ok {
-		pl.national.add(fingerprint(keyForm, nsn), len(pl.numbers))
-		pl.numbers = append(pl.numbers, e164)
-		pl.ccLen = append(pl.ccLen, uint8(len(cc)))
+	if _, nsn, ok := pl.split(e164); ok {
+		pl.national.add(fingerprint(keyForm, nsn), pl.count())
+		pl.numbers = append(pl.numbers, e164...)
+		pl.ends = append(pl.ends, uint32(len(pl.numbers)))
 	}
+}
+
+// count is how many numbers are known.
+func (pl *phoneLayouts) count() int { return len(pl.ends) - 1 }
+
+// number returns number i. Its bytes are never written again (numbers is
+// only appended to), so the string is read in place.
+func (pl *phoneLayouts) number(i int) string {
+	from, to := pl.ends[i], pl.ends[i+1]
+	if from == to {
+		return ""
+	}
+	return unsafe.String(&pl.numbers[from], int(to-from))
 }
 
 // build makes the table now, so that the keys gathered are freed before
@@ -57,8 +73,10 @@ func (pl *phoneLayouts) find(digits string) (string, bool) {
 	// cc, its country code is cc.
 	try := func(cc, nsn string) {
 		for _, i := range pl.filtered.lookup(&pl.national, fingerprint(keyForm, nsn)) {
-			e164, n := pl.numbers[i], int(pl.ccLen[i])
-			if (best < 0 || int(i) < best) && e164[1+n:] == nsn && (cc == "" || e164[1:1+n] == cc) {
+			if best >= 0 && int(i) >= best {
+				continue
+			}
+			if ncc, nnsn, ok := pl.split(pl.number(int(i))); ok && nnsn == nsn && (cc == "" || ncc == cc) {
 				best = int(i)
 			}
 		}
@@ -88,7 +106,22 @@ func (pl *phoneLayouts) find(digits string) (string, bool) {
 	if best < 0 {
 		return "", false
 	}
-	return pl.numbers[best], true
+	return pl.number(best), true
+}
+
+// phoneForms are tables of layouts, in the order their numbers were made
+// known: a registry's current numbers, then those held before, then the
+// past's. Of the numbers the digits write, the one made known first is
+// read.
+type phoneForms []*phoneLayouts
+
+func (pf phoneForms) find(digits string) (string, bool) {
+	for _, pl := range pf {
+		if e164, ok := pl.find(digits); ok {
+			return e164, true
+		}
+	}
+	return "", false
 }
 
 // isCallingCode reports whether digits (one to three) are a country

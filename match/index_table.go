@@ -38,7 +38,14 @@ type keyed struct {
 
 // newKeyTable builds a table from keys in the order they were added.
 func newKeyTable(pairs []keyed) *keyTable {
-	slices.SortStableFunc(pairs, func(a, b keyed) int { return cmp.Compare(a.fp, b.fp) })
+	// Keys added contact by contact come in the order of their entries:
+	// sorting by entry after fingerprint then keeps that order, without the
+	// cost of a stable sort.
+	if slices.IsSortedFunc(pairs, func(a, b keyed) int { return cmp.Compare(a.id, b.id) }) {
+		slices.SortFunc(pairs, func(a, b keyed) int { return cmp.Or(cmp.Compare(a.fp, b.fp), cmp.Compare(a.id, b.id)) })
+	} else {
+		slices.SortStableFunc(pairs, func(a, b keyed) int { return cmp.Compare(a.fp, b.fp) })
+	}
 	t := &keyTable{start: make([]uint32, 0, len(pairs)/2+1), ids: make([]uint32, 0, len(pairs))}
 	for i, p := range pairs {
 		switch {

@@ -3,7 +3,10 @@ package match
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,7 +96,8 @@ type mapIndex struct {
 
 func newMapIndex(reg *Registry) *mapIndex {
 	x := &mapIndex{byEmail: map[string][]int{}, byAlias: map[string][]int{}, byPhone: map[string][]int{}, byName: map[string][]int{}, forms: map[string]string{}}
-	for i, c := range reg.Contacts {
+	for i := range reg.Len() {
+		c := reg.Contact(i)
 		for _, e := range c.Emails {
 			x.byEmail[e] = append(x.byEmail[e], i)
 			x.byAlias[EmailAlias(e)] = append(x.byAlias[EmailAlias(e)], i)
@@ -164,7 +168,8 @@ func TestCompactIndexAgreesWithMaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		ref, m, s := newMapIndex(reg), NewMatcher(reg, DefaultWeights()), NewScanner(reader, n, nil, 1)
-		s.addForms(reg)
+		s.forms = phoneForms{reg.phoneLayouts()}
+		s.addForms(reg, false)
 		for form, want := range ref.forms {
 			if got, ok := s.forms.find(form); !ok || got != want {
 				t.Fatalf("%s: layout %s reads as %q, %v; the maps read %q", c.name, form, got, ok, want)
@@ -229,16 +234,7 @@ func TestIndexFileGivesTheSameFindings(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		loaded, err := LoadRegistry(ctx, reader, n, c.registry, RegistryOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "registry.idx")
-		writeIndexFile(t, loaded, path)
-		opened, err := OpenIndex(path, n)
-		if err != nil {
-			t.Fatal(err)
-		}
+		loaded, opened := loadAndMap(t, reader, n, c.registry)
 		var out [2][]byte
 		for i, reg := range []*Registry{loaded, opened} {
 			reg.AddHistory(changes)
@@ -270,6 +266,22 @@ func TestIndexFileGivesTheSameFindings(t *testing.T) {
 	}
 }
 
+// loadAndMap loads a registry from its CSV, and maps the index file
+// written from it.
+func loadAndMap(t *testing.T, reader *dump.Reader, n *Normaliser, registry string) (loaded, opened *Registry) {
+	t.Helper()
+	loaded, err := LoadRegistry(context.Background(), reader, n, registry, RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "registry.idx")
+	writeIndexFile(t, loaded, path)
+	if opened, err = OpenIndex(path, n); err != nil {
+		t.Fatal(err)
+	}
+	return loaded, opened
+}
+
 func writeIndexFile(t testing.TB, reg *Registry, path string) {
 	t.Helper()
 	var b bytes.Buffer
@@ -296,6 +308,19 @@ func TestDamagedIndexFile(t *testing.T) {
 	}
 	flipped := slices.Clone(good)
 	flipped[len(flipped)/2] ^= 1
+	// resealed changes a uint64 (or uint32) of a section's and makes the
+	// checksum right, as a file damaged before it was sealed would be.
+	resealed := func(sec, at int, v uint64, size int) []byte {
+		b := slices.Clone(good)
+		off := int(binary.LittleEndian.Uint64(b[88+16*sec:])) + at
+		if size == 8 {
+			binary.LittleEndian.PutUint64(b[off:], v)
+		} else {
+			binary.LittleEndian.PutUint32(b[off:], uint32(v))
+		}
+		binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.Checksum(b[:len(b)-4], castagnoli))
+		return b
+	}
 	cases := map[string]struct {
 		b    []byte
 		n    *Normaliser
@@ -307,6 +332,9 @@ func TestDamagedIndexFile(t *testing.T) {
 		"altered":       {flipped, n, "checksum"},
 		"a CSV":         {[]byte(strings.Repeat("id,email\n1,a@b.fr\n", 20)), n, "not a registry index"},
 		"other region":  {good, NewNormaliser("DE"), "region"},
+		"a contact cut": {resealed(secContactAt, 8, 3, 8), n, "offsets"},
+		"a number cut":  {resealed(secPhoneEnds, 4, 99, 4), n, "phone numbers are misshapen"},
+		"old version":   {resealed(0, 8-indexHeader, 1, 4), n, "build it again"},
 	}
 	for name, c := range cases {
 		got, err := readIndex(c.b, c.n)
@@ -343,5 +371,114 @@ func TestViewUnaligned(t *testing.T) {
 	}
 	if got := view[uint32](b[:3]); got != nil {
 		t.Fatalf("3 bytes as uint32: %x, want nil", got)
+	}
+}
+
+// TestIndexRegistryWritesWhatWriteIndexWrites checks that the index built
+// as the registry is read, without holding it, is byte for byte the one
+// written from the registry loaded whole, and that it counts what
+// Registry.String counts.
+func TestIndexRegistryWritesWhatWriteIndexWrites(t *testing.T) {
+	ctx, reader, n := context.Background(), newTestReader(t), NewNormaliser("FR")
+	for _, c := range indexCases(t) {
+		if c.history != "" {
+			continue // an index holds no history: it is given at matching
+		}
+		loaded, err := LoadRegistry(ctx, reader, n, c.registry, RegistryOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whole bytes.Buffer
+		if err := loaded.WriteIndex(&whole); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "registry.idx")
+		x, err := IndexRegistry(ctx, reader, n, c.registry, RegistryOptions{}, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(streamed, whole.Bytes()) {
+			t.Errorf("%s: the index built streaming (%d bytes) differs from the one written whole (%d bytes)", c.name, len(streamed), whole.Len())
+		}
+		if x.String() != loaded.String() || x.Bytes != int64(len(streamed)) {
+			t.Errorf("%s: indexed %s (%d bytes), the registry is %s (%d bytes)", c.name, x, x.Bytes, loaded, len(streamed))
+		}
+		leftovers, _ := filepath.Glob(path + ".*")
+		if len(leftovers) > 0 {
+			t.Errorf("%s: the build left %v", c.name, leftovers)
+		}
+	}
+}
+
+// TestMappedContactsReadOnDemand reads every contact of a mapped index,
+// through a cache far smaller than the registry, in two orders, and checks
+// that each is the contact loaded from the CSV, with its ordinal, and that
+// contacts are found by ID.
+func TestMappedContactsReadOnDemand(t *testing.T) {
+	reader, n := newTestReader(t), NewNormaliser("FR")
+	cases := indexCases(t)
+	loaded, opened := loadAndMap(t, reader, n, cases[len(cases)-1].registry) // person linkage: 5,000 contacts
+	opened.mapped.cache = newContactCache(7)
+	if opened.Len() != loaded.Len() || opened.Len() < 100 {
+		t.Fatalf("%d contacts mapped, %d loaded", opened.Len(), loaded.Len())
+	}
+	for _, order := range []func(i int) int{func(i int) int { return i }, func(i int) int { return (i * 7919) % loaded.Len() }} {
+		for i := range loaded.Len() {
+			j := order(i)
+			got, want := opened.Contact(j), loaded.Contact(j)
+			if got.ordinal != j || !bytes.Equal(appendContact(nil, got), appendContact(nil, want)) {
+				t.Fatalf("contact %d reads as %+v, want %+v", j, got, want)
+			}
+			if byID, ok := opened.ContactByID(want.ID); !ok || byID.ordinal != j {
+				t.Fatalf("contact %q found as %v, %v", want.ID, byID, ok)
+			}
+		}
+	}
+	if _, ok := opened.ContactByID("no such contact"); ok {
+		t.Fatal("an unknown ID was found")
+	}
+}
+
+// TestRegistryColumnsFromEveryRow checks that the contact ID column is
+// chosen for its values being unique in every row, not only in the first
+// rows the roles are read from, now that the registry is read twice
+// rather than held.
+func TestRegistryColumnsFromEveryRow(t *testing.T) {
+	ctx, reader, n := context.Background(), newTestReader(t), NewNormaliser("FR")
+	var b strings.Builder
+	b.WriteString("legacy id,contact id,first name,last name,email\n")
+	for i := 1; i <= 2*chooserSample; i++ {
+		legacy := i
+		if i == chooserSample+50 {
+			legacy = 10 // repeats beyond the rows roles are read from
+		}
+		fmt.Fprintf(&b, "L-%05d,C-%05d,Anne%d,Martin%d,anne.martin%d@example.org\n", legacy, i, i, i, i)
+	}
+	dir := t.TempDir()
+	both := filepath.Join(dir, "both.csv")
+	if err := os.WriteFile(both, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := LoadRegistry(ctx, reader, n, both, RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.Contact(0).ID; got != "C-00001" || reg.Len() != 2*chooserSample {
+		t.Fatalf("contact 0 is %q of %d: the legacy column, unique only in the first rows, was taken", got, reg.Len())
+	}
+	_, err = LoadRegistry(ctx, reader, n, both, RegistryOptions{IDColumn: "legacy id"})
+	if err == nil || !strings.Contains(err.Error(), "appears in records 10 and 350") {
+		t.Fatalf("legacy IDs, repeated at record 350: %v", err)
+	}
+	_, err = IndexRegistry(ctx, reader, n, both, RegistryOptions{IDColumn: "legacy id"}, filepath.Join(dir, "legacy.idx"))
+	if err == nil || !strings.Contains(err.Error(), "appears in records 10 and 350") {
+		t.Fatalf("index of legacy IDs: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "legacy.idx*")); len(left) > 0 {
+		t.Fatalf("a refused registry left %v", left)
 	}
 }

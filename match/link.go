@@ -32,7 +32,7 @@ func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 	bestAt, secondAt := -1, -1
 	var bestWeight, secondWeight float64
 	for _, i := range addUnique(m.contactCandidates(rec, nil), other.candidates) {
-		c := m.reg.Contacts[i]
+		c := m.reg.Contact(i)
 		ow, ok := other.weights[i]
 		if !ok {
 			m.otherLevels(rec, c, func(_ string, lv level, _ func() string) { ow.weight += m.weight[lv]; ow.names.note(lv) })
@@ -52,7 +52,7 @@ func (m *Matcher) best(rec Record, cache *linkCache) (best, second *Link) {
 		if at < 0 {
 			return nil
 		}
-		l := m.classify(Link{Contact: m.reg.Contacts[at], Weight: w})
+		l := m.classify(Link{Contact: m.reg.Contact(at), Weight: w})
 		return &l
 	}
 	return link(bestAt, bestWeight), link(secondAt, secondWeight)

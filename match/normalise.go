@@ -169,7 +169,9 @@ func (n *Normaliser) Phone(s string) (string, bool) {
 	// A number of the right length in a range libphonenumber does not know
 	// (an overseas mobile written with +33) is still the contact's: a
 	// registry that dropped it would miss every row that holds only it.
-	if err != nil || !phonenumbers.IsValidNumber(num) && !phonenumbers.IsPossibleNumber(num) {
+	// The length is asked first: it is cheap, and the ranges, matched by
+	// regular expressions, are then asked only of numbers of a wrong length.
+	if err != nil || !phonenumbers.IsPossibleNumber(num) && !phonenumbers.IsValidNumber(num) {
 		return "", false
 	}
 	// The result is held to the same bounds as what was written, or a

@@ -74,8 +74,8 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 		w := PartialWorker{Matched: a.matched, Invalid: a.invalid, Review: a.review, FormerRows: u.formerRows, UnknownRows: u.unknownRows,
 			IdentifierRows: u.identifierRows, NoContactRows: u.noContactRows, UnknownOverflow: u.unknownOverflow}
 		if i == 0 {
-			for c, ca := range contacts {
-				w.Contacts = append(w.Contacts, PartialContact{ID: c.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
+			for _, ca := range contacts {
+				w.Contacts = append(w.Contacts, PartialContact{ID: ca.best.Contact.ID, Class: ca.best.Class, Confidence: ca.best.Confidence, Evidence: ca.best.Evidence,
 					Weight: ca.best.Weight, BestRow: ca.bestRow, Rows: ca.rows, Fields: slices.Sorted(maps.Keys(ca.fields))})
 			}
 		}
@@ -92,8 +92,8 @@ func (s *Scanner) partial(rows int64, accs []*acc, unread []leakdesk.Unread) *Pa
 }
 
 // joinContacts joins the contacts the workers of accs linked rows to.
-func joinContacts(accs []*acc) map[*Contact]*contactAcc {
-	joined := map[*Contact]*contactAcc{}
+func joinContacts(accs []*acc) map[int]*contactAcc {
+	joined := map[int]*contactAcc{}
 	for _, a := range accs {
 		for c, ca := range a.contacts {
 			j := joined[c]
@@ -116,10 +116,6 @@ func joinContacts(accs []*acc) map[*Contact]*contactAcc {
 // across the pieces, and each contact and person is counted once. leaks
 // names the files read.
 func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings, error) {
-	byID := make(map[string]*Contact, len(s.m.reg.Contacts))
-	for _, c := range s.m.reg.Contacts {
-		byID[c.ID] = c
-	}
 	var accs []*acc
 	var offset int64
 	unread := []leakdesk.Unread{}
@@ -127,7 +123,7 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 	for _, p := range partials {
 		unread = append(unread, cut.next(p)...)
 		for _, w := range p.Workers {
-			a, err := s.accOf(w, offset, byID)
+			a, err := s.accOf(w, offset)
 			if err != nil {
 				return nil, err
 			}
@@ -144,8 +140,8 @@ func (s *Scanner) Merge(partials []*Partial, leaks []string) (*leakdesk.Findings
 
 // accOf turns a worker's share back into what the worker gathered, its
 // rows moved by offset.
-func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact) (*acc, error) {
-	a := &acc{contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
+func (s *Scanner) accOf(w PartialWorker, offset int64) (*acc, error) {
+	a := &acc{contacts: map[int]*contactAcc{}, unlinked: newUnlinked(), matched: w.Matched, invalid: w.Invalid}
 	u := &a.unlinked
 	u.formerRows, u.unknownRows, u.identifierRows, u.noContactRows = w.FormerRows, w.UnknownRows, w.IdentifierRows, w.NoContactRows
 	u.unknownOverflow = w.UnknownOverflow
@@ -162,11 +158,11 @@ func (s *Scanner) accOf(w PartialWorker, offset int64, byID map[string]*Contact)
 		a.review = append(a.review, r)
 	}
 	for _, pc := range w.Contacts {
-		c := byID[pc.ID]
-		if c == nil {
+		c, ok := s.m.reg.ContactByID(pc.ID)
+		if !ok {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "contact %s of a piece's findings is not in the registry: the registry changed during the run", pc.ID)
 		}
-		a.contacts[c] = &contactAcc{best: Link{Contact: c, Weight: pc.Weight, Confidence: pc.Confidence, Class: pc.Class, Evidence: pc.Evidence},
+		a.contacts[c.ordinal] = &contactAcc{best: Link{Contact: c, Weight: pc.Weight, Confidence: pc.Confidence, Class: pc.Class, Evidence: pc.Evidence},
 			bestRow: pc.BestRow + offset, rows: shifted(pc.Rows, offset), fields: fieldSet(pc.Fields)}
 	}
 	for _, pp := range w.Former {

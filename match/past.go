@@ -181,7 +181,7 @@ func (p *Past) find(rec Record, cache *linkCache) (int, *Link) {
 // former describes person i of the past, whom the leaked rec is: who they
 // are, as the past holds them, and what ties them, in words.
 func (p *Past) former(i int, rec Record) leakdesk.LeakedPerson {
-	pp, c := p.people[i], p.m.reg.Contacts[i]
+	pp, c := p.people[i], p.m.reg.Contact(i)
 	out := leakdesk.LeakedPerson{Name: pp.shown.Name, Organisation: pp.shown.Organisation, Country: pp.shown.Country}
 	// The values the leak shows, where they are the person's, else the
 	// first the past holds.

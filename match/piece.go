@@ -98,7 +98,7 @@ func (s *Scanner) ScanPiece(ctx context.Context, p Piece) (*Partial, error) {
 func (s *Scanner) newAccs() []*acc {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
-		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked()}
+		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[int]*contactAcc{}, unlinked: newUnlinked()}
 	}
 	return accs
 }

@@ -33,8 +33,8 @@ func TestRealToolFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, c := range reg.Contacts {
-		want = append(want, c.ID)
+	for i := range reg.Len() {
+		want = append(want, reg.Contact(i).ID)
 	}
 	slices.Sort(want)
 	entries, err := os.ReadDir(filepath.Join(realFiles, "files"))

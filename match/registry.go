@@ -3,8 +3,9 @@ package match
 import (
 	"context"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
@@ -31,15 +32,24 @@ type Contact struct {
 	// Person records, normalised as in Record.
 	birth, nationalID, postcode, city string
 	address                           []string
+
+	// ordinal is the contact's place in its registry: the handle findings
+	// are gathered under, which stays the same however often a contact is
+	// read from an index file.
+	ordinal int
 }
 
 // Registry is the organisation's own list of contacts, indexed for linkage.
+// Its contacts are numbered from 0 (Len, Contact).
 type Registry struct {
-	Contacts []*Contact
 	// Invalid counts registry values that could not be normalised.
 	InvalidEmails, InvalidPhones int
 
 	n *Normaliser
+	// contacts are those of a registry read from its file. A registry
+	// mapped from an index file holds none: it reads a contact from the
+	// mapping when asked for it (mapped).
+	contacts []*Contact
 	// keys finds contacts by e-mail address, alias, phone number, and the
 	// name keys: domain + surname, phonetic surname + first initial, and
 	// the keys of otherKeys.
@@ -47,6 +57,67 @@ type Registry struct {
 	// mapped is the index file the tables and the contacts were read
 	// from, if any: it stays mapped while the registry is used.
 	mapped *indexFile
+	// changed holds the contacts of a mapped registry that AddHistory gave
+	// held values: they are kept, not read from the mapping again.
+	changed map[int]*Contact
+	// phones reads the current phone numbers in their usual layouts.
+	phones     *phoneLayouts
+	phonesOnce sync.Once
+	// byID finds a contact's ordinal by its ID, made when first asked.
+	byID     map[string]int
+	byIDOnce sync.Once
+}
+
+// Len is the number of contacts.
+func (reg *Registry) Len() int {
+	if reg.mapped != nil {
+		return reg.mapped.count
+	}
+	return len(reg.contacts)
+}
+
+// Contact returns contact i, 0 <= i < Len(). It must not be changed.
+func (reg *Registry) Contact(i int) *Contact {
+	if reg.mapped == nil {
+		return reg.contacts[i]
+	}
+	if c, ok := reg.changed[i]; ok {
+		return c
+	}
+	return reg.mapped.contact(i)
+}
+
+// ContactByID returns the contact whose ID is id.
+func (reg *Registry) ContactByID(id string) (*Contact, bool) {
+	reg.byIDOnce.Do(func() {
+		reg.byID = make(map[string]int, reg.Len())
+		for i := range reg.Len() {
+			reg.byID[reg.Contact(i).ID] = i
+		}
+	})
+	i, ok := reg.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return reg.Contact(i), true
+}
+
+// phoneLayouts reads the registry's current phone numbers in every usual
+// layout. An index file holds it; otherwise it is made when first asked.
+func (reg *Registry) phoneLayouts() *phoneLayouts {
+	reg.phonesOnce.Do(func() {
+		if reg.phones != nil {
+			return
+		}
+		reg.phones = newPhoneLayouts()
+		for _, c := range reg.contacts {
+			for _, p := range c.Phones {
+				reg.phones.add(p)
+			}
+		}
+		reg.phones.build()
+	})
+	return reg.phones
 }
 
 // RegistryOptions say which columns hold what, where inference is not
@@ -67,73 +138,51 @@ func LoadRegistry(ctx context.Context, r *dump.Reader, n *Normaliser, path strin
 		}
 		return OpenIndex(path, n)
 	}
-	var table *dump.Table
-	var rows [][]string
-	err := r.Read(ctx, path, func(t *dump.Table) error {
-		if table != nil {
-			return nil // the first table is the registry
-		}
-		table = t
-		return t.Rows(ctx, func(row dump.Row) error {
-			rows = append(rows, append([]string(nil), row.Cells...))
-			return nil
-		})
+	reg := &Registry{n: n}
+	in := interner{}
+	invalidEmails, invalidPhones, err := readRegistry(ctx, r, n, path, opts, func(c *Contact) error {
+		in.compact(c)
+		reg.add(c)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if table == nil || len(rows) == 0 {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s holds no rows", path)
-	}
-	cols, err := registryColumns(r, table, rows, opts)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: %s", path, leakdesk.ErrorMessage(err))
-	}
-	reg := &Registry{n: n}
-	seen := map[string]int{}
-	in := interner{}
-	for i, row := range rows {
-		cell := func(c int) string {
-			if c < 0 || c >= len(row) {
-				return ""
-			}
-			return strings.TrimSpace(row[c])
-		}
-		c := &Contact{ID: cell(cols.id), Org: cell(cols.org)}
-		if c.ID == "" {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: record %d has no ID in column %q", path, i+1, table.Columns[cols.id])
-		}
-		if prev, dup := seen[c.ID]; dup {
-			return nil, leakdesk.Errorf(leakdesk.EINVALID, "registry %s: ID %q appears in records %d and %d; IDs must be unique (or choose another --id-column)", path, c.ID, prev, i+1)
-		}
-		seen[c.ID] = i + 1
-		c.OrgID = cell(cols.orgID)
-		c.Country, c.Language = strings.ToUpper(cell(cols.country)), strings.ToLower(cell(cols.language))
-		c.org = n.Org(c.Org)
-		if c.OrgID == "" {
-			c.OrgID = c.Org // group by name where there is no org column
-		}
-		first, last, full := cell(cols.first), cell(cols.last), cell(cols.full)
-		c.first, c.last = NameTokens(first), NameTokens(last)
-		if full != "" && (len(c.first) == 0 || len(c.last) == 0) {
-			c.first, c.last = splitFullName(NameTokens(full))
-		}
-		c.Name = strings.TrimSpace(strings.Join([]string{first, last}, " "))
-		if c.Name == "" {
-			c.Name = full
-		}
-		var invalid int
-		c.Emails, invalid = n.Emails(cells(row, cols.emails))
-		reg.InvalidEmails += invalid
-		c.Phones, invalid = n.Phones(cells(row, cols.phones))
-		reg.InvalidPhones += invalid
-		c.birth, _ = birthOrWritten(cell(cols.birth))
-		c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
-		c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
-		in.compact(c)
-		reg.add(c)
-	}
+	reg.InvalidEmails, reg.InvalidPhones = invalidEmails, invalidPhones
 	return reg, nil
+}
+
+// contactOf reads a registry row as a contact, and counts the e-mail
+// addresses and phone numbers it could not read.
+func contactOf(n *Normaliser, row []string, cols columns) (c *Contact, invalidEmails, invalidPhones int) {
+	cell := func(c int) string {
+		if c < 0 || c >= len(row) {
+			return ""
+		}
+		return strings.TrimSpace(row[c])
+	}
+	c = &Contact{ID: cell(cols.id), Org: cell(cols.org)}
+	c.OrgID = cell(cols.orgID)
+	c.Country, c.Language = strings.ToUpper(cell(cols.country)), strings.ToLower(cell(cols.language))
+	c.org = n.Org(c.Org)
+	if c.OrgID == "" {
+		c.OrgID = c.Org // group by name where there is no org column
+	}
+	first, last, full := cell(cols.first), cell(cols.last), cell(cols.full)
+	c.first, c.last = NameTokens(first), NameTokens(last)
+	if full != "" && (len(c.first) == 0 || len(c.last) == 0) {
+		c.first, c.last = splitFullName(NameTokens(full))
+	}
+	c.Name = strings.TrimSpace(strings.Join([]string{first, last}, " "))
+	if c.Name == "" {
+		c.Name = full
+	}
+	c.Emails, invalidEmails = n.Emails(cells(row, cols.emails))
+	c.Phones, invalidPhones = n.Phones(cells(row, cols.phones))
+	c.birth, _ = birthOrWritten(cell(cols.birth))
+	c.nationalID, c.postcode, c.city = Identifier(cell(cols.nationalID)), Identifier(cell(cols.postcode)), fold(cell(cols.city))
+	c.address = n.AddressTokens(strings.Join(cells(row, cols.address), " "))
+	return c, invalidEmails, invalidPhones
 }
 
 // splitFullName reads "first ... last": the last word is the surname,
@@ -150,23 +199,28 @@ func splitFullName(tokens []string) (first, last []string) {
 }
 
 func (reg *Registry) add(c *Contact) {
-	i := len(reg.Contacts)
-	reg.Contacts = append(reg.Contacts, c)
+	c.ordinal = len(reg.contacts)
+	reg.contacts = append(reg.contacts, c)
 	c.emails = emailForms(c.Emails)
+	contactKeys(c, func(fp uint64) { reg.keys.add(fp, c.ordinal) })
+}
+
+// contactKeys passes the fingerprints of the keys c is blocked on to add.
+func contactKeys(c *Contact, add func(fp uint64)) {
 	for _, e := range c.Emails {
-		reg.keys.add(fingerprint(keyEmail, e), i)
-		reg.keys.add(fingerprint(keyAlias, EmailAlias(e)), i)
+		add(fingerprint(keyEmail, e))
+		add(fingerprint(keyAlias, EmailAlias(e)))
 		if _, domain, ok := strings.Cut(e, "@"); ok {
 			for _, l := range c.last {
-				reg.keys.add(fingerprint(keyName, "d:", domain, ":", l), i)
+				add(fingerprint(keyName, "d:", domain, ":", l))
 			}
 		}
 	}
 	for _, p := range c.Phones {
-		reg.keys.add(fingerprint(keyPhone, p), i)
+		add(fingerprint(keyPhone, p))
 	}
 	for _, key := range append(nameKeys(c.first, c.last), otherKeys(c.birth, c.nationalID, c.postcode, c.org, c.first, c.last)...) {
-		reg.keys.add(fingerprint(keyName, key), i)
+		add(fingerprint(keyName, key))
 	}
 }
 
@@ -224,150 +278,46 @@ func nameKeys(first, last []string) []string {
 	return keys
 }
 
-// columns says which column holds what; -1 when none.
-type columns struct {
-	id, orgID, org, first, last, full int
-	country, language                 int
-	emails, phones                    []int
-	personColumns
-}
-
-func registryColumns(r *dump.Reader, t *dump.Table, rows [][]string, opts RegistryOptions) (columns, error) {
-	cols := columns{id: -1, orgID: -1, org: -1, first: -1, last: -1, full: -1, country: -1, language: -1, personColumns: noPersonColumns()}
-	find := func(name string) (int, error) {
-		if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(t.Columns) {
-			return n - 1, nil
-		}
-		for i, h := range t.Columns {
-			if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
-				return i, nil
-			}
-		}
-		return -1, leakdesk.Errorf(leakdesk.EINVALID, "no column %q; columns are %s", name, strings.Join(t.Columns, ", "))
-	}
-	roles := r.InferRoles(t, rows[:min(len(rows), 300)], nil)
-	role := make([]dump.Role, len(roles))
-	for i, cr := range roles {
-		role[i] = cr.Role
-	}
-	for r, name := range opts.Map {
-		i, err := find(name)
-		if err != nil {
-			return cols, err
-		}
-		for i >= len(role) {
-			role = append(role, dump.RoleUnknown)
-		}
-		role[i] = r
-	}
-	var ids []int
-	for i, r := range role {
-		switch r {
-		case dump.RoleID:
-			ids = append(ids, i)
-		case dump.RoleEmail:
-			cols.emails = append(cols.emails, i)
-		case dump.RolePhone:
-			cols.phones = append(cols.phones, i)
-		case dump.RoleFirstName:
-			cols.first = i
-		case dump.RoleLastName:
-			cols.last = i
-		case dump.RoleFullName:
-			cols.full = i
-		case dump.RoleOrganisation:
-			cols.org = i
-		case dump.RoleCountry:
-			cols.country = i
-		default:
-			cols.take(r, i)
-		}
-	}
-	// No role is inferred for a language column: it is known by its name.
-	for i, h := range t.Columns {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "language", "lang", "langue", "locale":
-			cols.language = i
-		}
-	}
-	var err error
-	if opts.IDColumn != "" {
-		if cols.id, err = find(opts.IDColumn); err != nil {
-			return cols, err
-		}
-	}
-	if opts.OrgColumn != "" {
-		if cols.orgID, err = find(opts.OrgColumn); err != nil {
-			return cols, err
-		}
-	}
-	// The contact ID is the first ID column whose values are unique; an ID
-	// column named for organisations groups contacts.
-	for _, i := range ids {
-		h := strings.ToLower(t.Columns[i])
-		orgish := strings.Contains(h, "org") || strings.Contains(h, "compan") || strings.Contains(h, "client") || strings.Contains(h, "customer") || strings.Contains(h, "account") || strings.Contains(h, "soci")
-		switch {
-		case orgish && cols.orgID < 0:
-			cols.orgID = i
-		case !orgish && cols.id < 0 && unique(rows, i):
-			cols.id = i
-		}
-	}
-	// Without a unique one, take the first: its duplicates are then
-	// reported as what they are.
-	for _, i := range ids {
-		if cols.id < 0 && i != cols.orgID {
-			cols.id = i
-		}
-	}
-	if cols.id < 0 {
-		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no column identifies each contact: name it with --id-column")
-	}
-	if len(cols.emails) == 0 && len(cols.phones) == 0 && cols.last < 0 && cols.full < 0 && cols.nationalID < 0 {
-		return cols, leakdesk.Errorf(leakdesk.EINVALID, "no e-mail, phone or name column was recognised: name them with --map email=COLUMN")
-	}
-	return cols, nil
-}
-
-// cells returns the row's values in the given columns.
-func cells(row []string, columns []int) []string {
-	out := make([]string, 0, len(columns))
-	for _, c := range columns {
-		if c < len(row) {
-			out = append(out, row[c])
-		}
-	}
-	return out
-}
-
-func unique(rows [][]string, c int) bool {
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if c >= len(r) || seen[r[c]] {
-			return false
-		}
-		seen[r[c]] = true
-	}
-	return true
-}
-
 // String describes the registry for logs and tables.
 func (reg *Registry) String() string {
-	emails, phones := map[string]bool{}, map[string]bool{}
-	for _, c := range reg.Contacts {
-		for _, e := range c.Emails {
-			emails[e] = true
+	emails, phones := 0, 0
+	if reg.mapped != nil && len(reg.changed) == 0 {
+		emails, phones = reg.mapped.emails, reg.mapped.phones
+	} else {
+		var vc valueCount
+		for i := range reg.Len() {
+			vc.add(reg.Contact(i))
 		}
-		for _, p := range c.Phones {
-			phones[p] = true
-		}
-		for _, h := range c.held {
-			if h.email {
-				emails[h.value] = true
-			} else {
-				phones[h.value] = true
-			}
+		emails, phones = vc.counts()
+	}
+	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", reg.Len(), emails, phones)
+}
+
+// valueCount counts the distinct e-mail addresses and phone numbers,
+// current or held, of contacts, by their fingerprints: a registry of
+// millions is counted in a few bytes a value.
+type valueCount struct{ emails, phones []uint64 }
+
+func (vc *valueCount) add(c *Contact) {
+	for _, e := range c.Emails {
+		vc.emails = append(vc.emails, fingerprint(keyEmail, e))
+	}
+	for _, p := range c.Phones {
+		vc.phones = append(vc.phones, fingerprint(keyPhone, p))
+	}
+	for _, h := range c.held {
+		if h.email {
+			vc.emails = append(vc.emails, fingerprint(keyEmail, h.value))
+		} else {
+			vc.phones = append(vc.phones, fingerprint(keyPhone, h.value))
 		}
 	}
-	return fmt.Sprintf("%d contacts, %d e-mail addresses, %d phone numbers", len(reg.Contacts), len(emails), len(phones))
+}
+
+func (vc *valueCount) counts() (emails, phones int) {
+	distinct := func(fps []uint64) int {
+		slices.Sort(fps)
+		return len(slices.Compact(fps))
+	}
+	return distinct(vc.emails), distinct(vc.phones)
 }

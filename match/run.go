@@ -100,7 +100,7 @@ func (s *Service) setup(ctx context.Context, r Request) (*Scanner, *Matched, err
 	if err != nil {
 		return nil, nil, err
 	}
-	s.logger.Info("registry loaded", "file", r.Registry, "contacts", len(reg.Contacts))
+	s.logger.Info("registry loaded", "file", r.Registry, "contacts", reg.Len())
 	// The registry's history gives its contacts the values they held
 	// before, so that a leak of an old export links through them.
 	var changes []Change

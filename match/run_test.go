@@ -80,7 +80,7 @@ func TestMatchStoresTheFindingsOfTheEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := m.Findings
-	if len(f.Contacts) == 0 || len(f.Leaks) != 1 || !strings.HasPrefix(f.Leaks[0], "evidence #1") || len(f.People.Searched) == 0 || len(m.Registry.Contacts) == 0 {
+	if len(f.Contacts) == 0 || len(f.Leaks) != 1 || !strings.HasPrefix(f.Leaks[0], "evidence #1") || len(f.People.Searched) == 0 || m.Registry.Len() == 0 {
 		t.Fatalf("findings: %d contacts, leaks %q, searched %q", len(f.Contacts), f.Leaks, f.People.Searched)
 	}
 	if len(m.PastUnread) != 1 || m.PastUnread[0].File != broken {

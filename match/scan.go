@@ -24,12 +24,11 @@ type Scanner struct {
 	// forms reads every way of writing a registry phone number, as digits,
 	// as its E.164 form: the leak is read without libphonenumber, which is
 	// slow, and without knowing each number's country.
-	forms *phoneLayouts
+	forms phoneForms
 	// past, when set, sorts the rows that link to no current contact into
-	// former contacts and unknowns; current holds the registry's IDs.
-	past    *Past
-	current map[string]*Contact
-	seed    maphash.Seed
+	// former contacts and unknowns.
+	past *Past
+	seed maphash.Seed
 	// namelessLinksNone says that a record of e-mail addresses and phone
 	// numbers alone is blocked with no contact by its other fields, so
 	// that identifiersOnly may sort rows without making records.
@@ -38,43 +37,54 @@ type Scanner struct {
 
 // NewScanner returns a scanner; workers is how many rows are linked at once.
 func NewScanner(r *dump.Reader, n *Normaliser, m *Matcher, workers int) *Scanner {
-	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), forms: newPhoneLayouts(), seed: maphash.MakeSeed()}
+	s := &Scanner{reader: r, n: n, m: m, workers: max(workers, 1), seed: maphash.MakeSeed()}
 	if m != nil {
-		s.addForms(m.reg)
+		s.forms = phoneForms{m.reg.phoneLayouts()}
+		s.addForms(m.reg, false)
 		s.namelessLinksNone = len(m.otherCandidates(Record{}, nil)) == 0
 	}
 	return s
 }
 
-// addForms makes the registry's phone numbers known in every layout: the
-// current ones first, so that where two numbers share a layout the
-// current one is read.
-func (s *Scanner) addForms(reg *Registry) {
-	for _, held := range []bool{false, true} {
-		for _, c := range reg.Contacts {
-			phones := c.Phones
-			if held {
-				phones = c.heldPhones()
-			}
-			for _, p := range phones {
-				s.forms.add(p)
+// addForms makes the phone numbers reg's contacts held before known in
+// every layout, after those known already, and with current their current
+// numbers before them: where two numbers share a layout, the current one
+// is read.
+func (s *Scanner) addForms(reg *Registry, current bool) {
+	pl := newPhoneLayouts()
+	if current {
+		for i := range reg.Len() {
+			for _, p := range reg.Contact(i).Phones {
+				pl.add(p)
 			}
 		}
 	}
-	s.forms.build()
+	reg.withHeld(func(c *Contact) {
+		for _, p := range c.heldPhones() {
+			pl.add(p)
+		}
+	})
+	if pl.count() > 0 {
+		pl.build()
+		s.forms = append(s.forms, pl)
+	}
 }
 
 // WithPast makes the scan look for the rows that link to no current
 // contact in the past: they are former contacts', or unknown people's.
 func (s *Scanner) WithPast(p *Past) *Scanner {
-	s.past, s.current = p, map[string]*Contact{}
-	s.addForms(p.m.reg)
-	if s.m != nil {
-		for _, c := range s.m.reg.Contacts {
-			s.current[c.ID] = c
-		}
-	}
+	s.past = p
+	s.addForms(p.m.reg, true)
 	return s
+}
+
+// current returns the registry's contact whose ID is id, if the scan
+// has a registry and it holds one.
+func (s *Scanner) current(id string) (*Contact, bool) {
+	if s.m == nil {
+		return nil, false
+	}
+	return s.m.reg.ContactByID(id)
 }
 
 // phone reads a leaked phone number: a registry number in any layout, or,
@@ -185,7 +195,7 @@ func (s *Scanner) plan(t *dump.Table, sample [][]string) plan {
 type acc struct {
 	memo     *memo
 	links    *linkCache
-	contacts map[*Contact]*contactAcc
+	contacts map[int]*contactAcc // by contact ordinal
 	review   []leakdesk.ReviewItem
 	matched  int64
 	invalid  leakdesk.InvalidCounts
@@ -253,7 +263,7 @@ type RowVisitor func(dump.Row)
 func (s *Scanner) ScanVisiting(ctx context.Context, sources []Source, visitor func(worker int) RowVisitor) (*leakdesk.Findings, error) {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
-		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[*Contact]*contactAcc{}, unlinked: newUnlinked()}
+		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[int]*contactAcc{}, unlinked: newUnlinked()}
 		if visitor != nil {
 			accs[i].visit = visitor(i)
 		}
@@ -386,10 +396,10 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 		return
 	}
 	a.matched++
-	ca := a.contacts[best.Contact]
+	ca := a.contacts[best.Contact.ordinal]
 	if ca == nil {
 		ca = &contactAcc{fields: map[string]bool{}}
-		a.contacts[best.Contact] = ca
+		a.contacts[best.Contact.ordinal] = ca
 	}
 	ca.rows = append(ca.rows, rec.Row)
 	exposed(p, format, row, rec, ca.fields)
@@ -400,7 +410,7 @@ func (s *Scanner) link(a *acc, p plan, format dump.Format, offset int64, row dum
 
 func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 	res := &leakdesk.Findings{Rows: rows, Contacts: []leakdesk.AffectedContact{}, Organisations: []leakdesk.AffectedOrganisation{}, Review: []leakdesk.ReviewItem{}}
-	merged := map[*Contact]*contactAcc{}
+	merged := map[int]*contactAcc{}
 	for _, a := range accs {
 		res.MatchedRows += a.matched
 		res.Invalid.Add(a.invalid)
@@ -421,7 +431,8 @@ func (s *Scanner) result(rows int64, accs []*acc) *leakdesk.Findings {
 		}
 	}
 	orgs := map[string]*leakdesk.AffectedOrganisation{}
-	for c, ca := range merged {
+	for _, ca := range merged {
+		c := ca.best.Contact
 		slices.Sort(ca.rows)
 		fields := make([]string, 0, len(ca.fields))
 		for f := range ca.fields {

@@ -82,7 +82,8 @@ func (s *Scanner) unlinked(a *acc, p plan, format dump.Format, row dump.Row, rec
 			// The history may tie the row to a contact still in the
 			// registry, whose values changed since: a person decides.
 			if id := s.currentOf(i); id != "" {
-				item := s.reviewItem(p, format, row, rec, &Link{Contact: s.current[id], Confidence: pl.Confidence})
+				c, _ := s.current(id)
+				item := s.reviewItem(p, format, row, rec, &Link{Contact: c, Confidence: pl.Confidence})
 				item.Past = s.pastSays(i, rec, p.shown(format, row))
 				a.review = append(a.review, item)
 				return
@@ -180,7 +181,7 @@ func (s *Scanner) formerPerson(i int, rec Record, shown Shown) leakdesk.LeakedPe
 // history names them and they are still in the registry, else "".
 func (s *Scanner) currentOf(i int) string {
 	for _, id := range s.past.people[i].contactIDs {
-		if s.current[id] != nil {
+		if _, ok := s.current(id); ok {
 			return id
 		}
 	}

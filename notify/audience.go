@@ -19,13 +19,6 @@ import (
 // grouped by organisation, then by name, so that a plan reads customer by
 // customer.
 func Audience(f *leakdesk.Findings, reg *match.Registry) []*leakdesk.Recipient {
-	var byID map[string]*match.Contact
-	if reg != nil {
-		byID = make(map[string]*match.Contact, len(reg.Contacts))
-		for _, c := range reg.Contacts {
-			byID[c.ID] = c
-		}
-	}
 	out := make([]*leakdesk.Recipient, 0, len(f.Contacts))
 	for _, ac := range f.Contacts {
 		r := &leakdesk.Recipient{
@@ -33,7 +26,7 @@ func Audience(f *leakdesk.Findings, reg *match.Registry) []*leakdesk.Recipient {
 			Organisation: ac.Organisation, OrgID: ac.OrgID, Fields: ac.Fields, Rows: ac.Rows,
 			Email: ac.Email, Phone: ac.Phone, Language: LanguageOf(ac.Language, ac.Country),
 		}
-		if c := byID[ac.ID]; c != nil {
+		if c, ok := contactByID(reg, ac.ID); ok {
 			r.Email, r.Phone = "", ""
 			if len(c.Emails) > 0 {
 				r.Email = c.Emails[0]
@@ -160,4 +153,12 @@ func ReadOthers(r io.Reader, n *match.Normaliser) ([]*leakdesk.Recipient, error)
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "recipients file: %d address(es) are not valid: %s", len(bad), strings.Join(bad, "; "))
 	}
 	return out, nil
+}
+
+// contactByID returns the contact of reg, if given, whose ID is id.
+func contactByID(reg *match.Registry, id string) (*match.Contact, bool) {
+	if reg == nil {
+		return nil, false
+	}
+	return reg.ContactByID(id)
 }

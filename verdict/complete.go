@@ -33,7 +33,7 @@ type ExportShare struct {
 }
 
 func (v *Verifier) completeness(ctx context.Context, in Input, f *leakdesk.Findings) (Completeness, error) {
-	c := Completeness{Contacts: len(f.Contacts), RegistryContacts: len(in.Registry.Contacts)}
+	c := Completeness{Contacts: len(f.Contacts), RegistryContacts: in.Registry.Len()}
 	c.RegistryShare = share(int64(c.Contacts), int64(c.RegistryContacts))
 	c.Evidence = []string{fmt.Sprintf("%d of the registry's %d contacts are in the leak (%s)", c.Contacts, c.RegistryContacts, percent(c.RegistryShare))}
 	if len(in.Exports) == 0 {
