@@ -113,14 +113,23 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 	if err != nil {
 		return nil, err
 	}
-	// The queue is stopped below, explicitly, which waits for running jobs
-	// to record their outcomes. Cancelling Start's context would stop it
-	// too, but without waiting: a message in flight would then be left
-	// unrecorded and sent again after its lease.
-	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := c.drain(ctx, queue, res.Notice, req.Progress); err != nil {
 		return nil, err
 	}
-	waitErr := c.wait(ctx, res.Notice, req.Progress)
+	res.Seconds = time.Since(started).Seconds()
+	return res, c.outcome(ctx, req.Incident, res)
+}
+
+// drain works queue until the notice has nothing in flight, then stops it.
+// The queue is stopped explicitly, which waits for running jobs to record
+// their outcomes. Cancelling Start's context would stop it too, but
+// without waiting: a message in flight would then be left unrecorded and
+// sent again after its lease.
+func (c *Campaigns) drain(ctx context.Context, queue *Queue, noticeID int64, progress func(done, total int)) error {
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	waitErr := c.wait(ctx, noticeID, progress)
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	stop := queue.Stop
@@ -130,11 +139,7 @@ func (c *Campaigns) Send(ctx context.Context, req SendRequest) (*CampaignResult,
 	if err := stop(stopCtx); err != nil && waitErr == nil {
 		waitErr = err
 	}
-	if waitErr != nil {
-		return nil, waitErr
-	}
-	res.Seconds = time.Since(started).Seconds()
-	return res, c.outcome(ctx, req.Incident, res)
+	return waitErr
 }
 
 // prepare checks everything a notice needs before anything is written:

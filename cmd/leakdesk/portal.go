@@ -136,29 +136,52 @@ func (a *app) portalQuestionsCommand() *cobra.Command {
 }
 
 func (a *app) portalAnswerCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "answer ID QUESTION TEXT",
-		Short: "Answer a question; the organisation's page shows it, and the timeline records it (not e-mailed: the console does that)",
-		Args:  exactArgs("ID", "QUESTION", "TEXT"),
+	var nf notifyFlags
+	cmd := &cobra.Command{
+		Use:   "answer ID QUESTION TEXT [--from ADDR --smtp URL | --outbox DIR]",
+		Short: "Answer a question; the organisation's page shows it, the timeline records it, and with --from it is mailed to whom the asker chose",
+		Long: `Answer a question asked through an organisation's portal. The page shows
+the answer and the timeline records it. When the asker chose who gets the
+answer, it is mailed to them with --from, through --smtp or into --outbox,
+once, as the console mails it; without --from it is only recorded.`,
+		Args: exactArgs("ID", "QUESTION", "TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, question, err := incidentAndNumber(args, "question")
 			if err != nil {
 				return err
 			}
-			svc, err := a.portal(cmd)
+			if nf.from == "" {
+				svc, err := a.portal(cmd)
+				if err != nil {
+					return err
+				}
+				q, err := svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor, nil)
+				if err != nil {
+					return err
+				}
+				if q.ReplyTo != 0 {
+					fmt.Fprintln(a.stderr, "leakdesk: the asker wanted the answer by e-mail and it is not mailed: give --from (and --smtp or --outbox) to mail it, or tell them another way.")
+				}
+				return nil
+			}
+			campaigns, err := a.campaigns(cmd.Context(), &nf)
 			if err != nil {
 				return err
 			}
-			q, err := svc.AnswerQuestion(cmd.Context(), id, question, args[2], a.actor, nil)
+			dc := a.dispatchConfig(&nf)
+			q, err := campaigns.Answer(cmd.Context(), notify.AnswerRequest{Incident: id, Question: question, Text: args[2], Actor: a.actor, SMTP: dc.SMTP, Outbox: dc.Outbox})
 			if err != nil {
 				return err
 			}
-			if q.ReplyTo != 0 {
-				fmt.Fprintln(a.stderr, "leakdesk: the asker wanted the answer by e-mail; the command line does not send it: answer from the console of a server that sends mail, or tell them another way.")
+			if q.AnswerNotice != 0 {
+				fmt.Fprintf(a.stdout, "answer mailed (notice %d)\n", q.AnswerNotice)
 			}
 			return nil
 		},
 	}
+	nf.registerComposing(a, cmd)
+	nf.registerSending(a, cmd)
+	return cmd
 }
 
 // incidentAndNumber reads an incident ID and a positive number named what.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leakdesk/leakdesk"
 	ldhttp "github.com/leakdesk/leakdesk/http"
+	"github.com/leakdesk/leakdesk/notify/notifytest"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -86,6 +87,30 @@ func TestPortalCommands(t *testing.T) {
 		}
 		if page := get(t, srv.URL+"/portal/"+path); !strings.Contains(page, "No, only names.") {
 			t.Errorf("the page does not show the answer")
+		}
+
+		// A question whose asker chose who gets the answer: without --from
+		// it is only recorded, and says so; with it, mailed once.
+		view, err := portal.PortalPage(ctx, l)
+		if err != nil || len(view.People) != 1 {
+			t.Fatalf("A's page: %+v, %v", view, err)
+		}
+		for _, text := range []string{"Which fields of ours?", "And our phones?"} {
+			if _, err := portal.AskQuestion(ctx, l, leakdesk.QuestionRequest{Text: text, ReplyTo: view.People[0].ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, errOut, code := c.run("portal", "answer", "INC-0001", "2", "Names and e-mails."); code != 0 || !strings.Contains(errOut, "not mailed") {
+			t.Errorf("an answer without --from: exit %d, %s", code, errOut)
+		}
+		mp := notifytest.Start(t)
+		out := c.ok("portal", "answer", "INC-0001", "3", "No phone numbers.", "--from", from, "--smtp", "smtp://"+mp.SMTP+"?tls=none")
+		mails := mp.Messages()
+		if !strings.Contains(out, "answer mailed") || len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0].Address != "ada@alpha.example" {
+			t.Fatalf("the answer mailed: %s; mails %+v", out, mails)
+		}
+		if body := mp.Body(mails[0].ID); !strings.Contains(body.Text, "No phone numbers.") || strings.Contains(body.Text, "And our phones?") {
+			t.Errorf("the answer's mail holds the answer and not the question:\n%s", body.Text)
 		}
 		if log := c.ok("incident", "log", "INC-0001"); !strings.Contains(log, leakdesk.EventPortalQuestion) || !strings.Contains(log, leakdesk.EventPortalAnswer) {
 			t.Errorf("the timeline lacks the question or the answer:\n%s", log)
