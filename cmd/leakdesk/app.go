@@ -38,12 +38,15 @@ type app struct {
 	// passwordParams are the argon2id costs of new passwords; tests lower them.
 	passwordParams auth.Params
 
-	dataDir  string
-	keyFile  string
-	dbURL    string
-	rulesDir string
-	format   string
-	verbose  bool
+	dataDir string
+	keyFile string
+	dbURL   string
+	// busyTimeout is how long the embedded store waits for another
+	// process's write; store.DefaultBusyTimeout when zero.
+	busyTimeout time.Duration
+	rulesDir    string
+	format      string
+	verbose     bool
 
 	// principal is who acts: local: and the operating-system user, with
 	// every right (see docs/accounts.md). actor is its String, as events
@@ -166,7 +169,7 @@ func (a *app) openDB(ctx context.Context) (*store.DB, error) {
 	} else if !store.IsPostgresURL(dsn) {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid --db: want a postgres:// URL, or nothing for the embedded SQLite store")
 	}
-	db, err := store.Open(ctx, dsn, store.Options{})
+	db, err := store.Open(ctx, dsn, store.Options{BusyTimeout: a.busyTimeout})
 	if err != nil {
 		return nil, err
 	}

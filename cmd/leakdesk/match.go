@@ -326,6 +326,7 @@ const mergedPoll = 100 * time.Millisecond
 // matchDistributed starts a distributed run of req and waits for its
 // merged findings, showing progress on stderr.
 func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
+	a.busyTimeout = workerBusyTimeout // it shares the store with the workers, as they do
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err

@@ -27,6 +27,10 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			// Workers share the embedded store with match and with each
+			// other, and run unattended: one waits its turn to write
+			// rather than stop when another holds the store for a while.
+			a.busyTimeout = workerBusyTimeout
 			db, err := a.openDB(ctx)
 			if err != nil {
 				return err
@@ -44,6 +48,9 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 	cmd.Flags().DurationVar(&rescue, "rescue-after", time.Hour, "how long a piece may run before it is taken as cut short by a crash and matched again; longer than any piece takes")
 	return cmd
 }
+
+// workerBusyTimeout is how long a worker waits for the embedded store.
+const workerBusyTimeout = time.Minute
 
 // workerVault opens the evidence vault when a worker first takes a piece
 // of an incident's evidence: a worker that never does needs no key.
