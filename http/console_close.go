@@ -23,19 +23,21 @@ func (c *console) closeIncident() http.Handler {
 				waived[obligation] = strings.TrimSpace(values[0])
 			}
 		}
-		if c.deps.Approvals != nil {
-			rule := leakdesk.TwoPersonRule{Approvals: c.deps.Approvals, Incidents: c.deps.Incidents, Notices: c.deps.Notices}
-			held, err := rule.Hold(r.Context(), id, leakdesk.ActionIncidentClose, "close: "+reason, leakdesk.CloseRequest{Reason: reason, Waived: waived}, p.String())
-			if err != nil {
-				return "", err
-			}
-			if held != nil {
-				return incidentPath(id, "?held=close"), nil
-			}
+		held, err := c.twoPersonRule().Hold(r.Context(), id, leakdesk.ActionIncidentClose, "close: "+reason, leakdesk.CloseRequest{Reason: reason, Waived: waived}, p.String())
+		if err != nil {
+			return "", err
+		}
+		if held != nil {
+			return incidentPath(id, "?held=close"), nil
 		}
 		if err := c.deps.Incidents.CloseIncident(r.Context(), id, p.String(), reason, c.deps.Now(), waived); err != nil {
 			return "", err
 		}
 		return incidentPath(id, ""), nil
 	}, c.showIncident)
+}
+
+// twoPersonRule holds the console's actions that need a second approval.
+func (c *console) twoPersonRule() leakdesk.TwoPersonRule {
+	return leakdesk.TwoPersonRule{Approvals: c.deps.Approvals, Incidents: c.deps.Incidents, Notices: c.deps.Notices}
 }

@@ -20,11 +20,7 @@ func (c *console) confirmIncident() http.Handler {
 		if err != nil {
 			return "", err
 		}
-		if c.deps.Approvals == nil {
-			return incidentPath(id, ""), c.deps.Incidents.ConfirmIncident(r.Context(), id, p.String(), at, reason)
-		}
-		rule := leakdesk.TwoPersonRule{Approvals: c.deps.Approvals, Incidents: c.deps.Incidents, Notices: c.deps.Notices}
-		held, err := rule.Confirm(r.Context(), id, at, reason, p.String())
+		held, err := c.twoPersonRule().Confirm(r.Context(), id, at, reason, p.String())
 		if err != nil {
 			return "", err
 		}
