@@ -30,14 +30,18 @@ func (s *PortalService) AskQuestion(ctx context.Context, l *leakdesk.PortalLink,
 		if replyTo != nil {
 			q.ReplyTo, replyKey = replyTo.ID, replyTo.Key
 		}
+		sealed, err := s.db.sealPersonal(ctx, tx, q.IncidentID, questionSubject(q.OrgID, replyKey), q.Text)
+		if err != nil {
+			return err
+		}
 		q.AskedAt = s.db.now()
 		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO portal_questions (incident_id, link_id, org_id, text, reply_to, asked_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-			q.IncidentID, q.LinkID, q.OrgID, q.Text, q.ReplyTo, s.db.timeArg(q.AskedAt)).Scan(&q.ID); err != nil {
+			INSERT INTO portal_questions (incident_id, link_id, org_id, text, text_ref, reply_to, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			q.IncidentID, q.LinkID, q.OrgID, q.Text, sealed.Ref, q.ReplyTo, s.db.timeArg(q.AskedAt)).Scan(&q.ID); err != nil {
 			return fmt.Errorf("insert question: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(l.IncidentID, leakdesk.PortalActor(l), leakdesk.EventPortalQuestion, q.AskedAt,
-			leakdesk.PortalQuestionPayload{LinkID: l.ID, OrgID: l.OrgID, QuestionID: q.ID, ReplyTo: replyKey, Text: q.Text}))
+			leakdesk.PortalQuestionPayload{LinkID: l.ID, OrgID: l.OrgID, QuestionID: q.ID, ReplyTo: replyKey, Text: sealed}))
 	})
 	if err != nil {
 		return nil, err
@@ -108,17 +112,48 @@ func (s *PortalService) AnswerQuestion(ctx context.Context, incidentID, question
 				return err
 			}
 		}
-		if _, err := s.db.exec(ctx, tx, `UPDATE portal_questions SET answer = ?, answered_by = ?, answered_at = ?, answer_notice = ? WHERE id = ?`,
-			q.Answer, q.AnsweredBy, s.db.timeArg(q.AnsweredAt), q.AnswerNotice, q.ID); err != nil {
+		subject, err := s.db.answerSubject(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.db.sealPersonal(ctx, tx, incidentID, subject, q.Answer)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.exec(ctx, tx, `UPDATE portal_questions SET answer = ?, answer_ref = ?, answered_by = ?, answered_at = ?, answer_notice = ? WHERE id = ?`,
+			q.Answer, sealed.Ref, q.AnsweredBy, s.db.timeArg(q.AnsweredAt), q.AnswerNotice, q.ID); err != nil {
 			return fmt.Errorf("record answer: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPortalAnswer, q.AnsweredAt,
-			leakdesk.PortalAnswerPayload{Answer: q.Answer, Notice: q.AnswerNotice, OrgID: q.OrgID, QuestionID: q.ID}))
+			leakdesk.PortalAnswerPayload{Answer: sealed, Notice: q.AnswerNotice, OrgID: q.OrgID, QuestionID: q.ID}))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return q, nil
+}
+
+// questionSubject is whom a question and its answer are about, as
+// personal_values records it: the person named to get the answer, else
+// the organisation that asked. Erasing a person also finds the questions
+// that mention them (eraseQuestions), whatever their subject.
+func questionSubject(orgID, replyKey string) string {
+	if replyKey != "" {
+		return replyKey
+	}
+	return "portal:" + orgID
+}
+
+// answerSubject is the subject of q's answer: its question's.
+func (d *DB) answerSubject(ctx context.Context, tx *sql.Tx, q *leakdesk.PortalQuestion) (string, error) {
+	if q.ReplyTo == 0 {
+		return questionSubject(q.OrgID, ""), nil
+	}
+	rs, err := d.findRecipients(ctx, tx, `incident_id = ? AND id = ?`, q.IncidentID, q.ReplyTo)
+	if err != nil || len(rs) == 0 {
+		return questionSubject(q.OrgID, ""), err
+	}
+	return questionSubject(q.OrgID, rs[0].Key), nil
 }
 
 // mailAnswer makes the answer a notice with one delivery, to the person
