@@ -13,7 +13,15 @@ import (
 // The console's tasks: the questions the organisations ask through their
 // portal links, until someone answers them, and the answers mailed back.
 
-const questionColumns = `id, incident_id, link_id, org_id, text, reply_to, asked_at, answer, answered_by, answered_at, answer_notice`
+// questionColumns are read with the name of the organisation that asked,
+// from its link, and the person named to get the answer: one of that
+// organisation's recipients in the incident, never anyone else.
+const questionColumns = `q.id, q.incident_id, q.link_id, q.org_id, q.text, q.reply_to, q.asked_at, q.answer, q.answered_by, q.answered_at, q.answer_notice,
+	COALESCE(l.organisation, ''), COALESCE(r.name, ''), COALESCE(r.email, '')`
+
+const questionTables = `portal_questions q
+	LEFT JOIN portal_links l ON l.id = q.link_id AND l.incident_id = q.incident_id AND l.org_id = q.org_id
+	LEFT JOIN recipients r ON r.id = q.reply_to AND r.incident_id = q.incident_id AND r.org_id = q.org_id`
 
 func (s *PortalService) AskQuestion(ctx context.Context, l *leakdesk.PortalLink, req leakdesk.QuestionRequest) (*leakdesk.PortalQuestion, error) {
 	text := strings.TrimSpace(req.Text)
@@ -80,7 +88,7 @@ func (s *PortalService) Questions(ctx context.Context, incidentID int64) ([]*lea
 	var list []*leakdesk.PortalQuestion
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		list, err = s.db.findQuestions(ctx, tx, `incident_id = ?`, incidentID)
+		list, err = s.db.findQuestions(ctx, tx, `q.incident_id = ?`, incidentID)
 		return err
 	})
 	return list, err
@@ -96,7 +104,7 @@ func (s *PortalService) AnswerQuestion(ctx context.Context, incidentID, question
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
 			return err
 		}
-		list, err := s.db.findQuestions(ctx, tx, `incident_id = ? AND id = ?`, incidentID, questionID)
+		list, err := s.db.findQuestions(ctx, tx, `q.incident_id = ? AND q.id = ?`, incidentID, questionID)
 		switch {
 		case err != nil:
 			return err
@@ -188,8 +196,8 @@ func (d *DB) mailAnswer(ctx context.Context, tx *sql.Tx, q *leakdesk.PortalQuest
 // findQuestions lists questions, open ones first, then by when they were
 // asked.
 func (d *DB) findQuestions(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*leakdesk.PortalQuestion, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+questionColumns+` FROM portal_questions WHERE `+where+
-		` ORDER BY CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END, id`), args...)
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+questionColumns+` FROM `+questionTables+` WHERE `+where+
+		` ORDER BY CASE WHEN q.answered_at IS NULL THEN 0 ELSE 1 END, q.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query questions: %w", err)
 	}
@@ -197,7 +205,8 @@ func (d *DB) findQuestions(ctx context.Context, tx *sql.Tx, where string, args .
 	var list []*leakdesk.PortalQuestion
 	for rows.Next() {
 		var q leakdesk.PortalQuestion
-		if err := rows.Scan(&q.ID, &q.IncidentID, &q.LinkID, &q.OrgID, &q.Text, &q.ReplyTo, scanTime{&q.AskedAt}, &q.Answer, &q.AnsweredBy, scanTime{&q.AnsweredAt}, &q.AnswerNotice); err != nil {
+		if err := rows.Scan(&q.ID, &q.IncidentID, &q.LinkID, &q.OrgID, &q.Text, &q.ReplyTo, scanTime{&q.AskedAt}, &q.Answer, &q.AnsweredBy, scanTime{&q.AnsweredAt}, &q.AnswerNotice,
+			&q.Organisation, &q.ReplyName, &q.ReplyEmail); err != nil {
 			return nil, fmt.Errorf("scan question: %w", err)
 		}
 		list = append(list, &q)
