@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -175,5 +176,44 @@ func TestOldPortalQuestionsStayInline(t *testing.T) {
 		if err != nil || !report.OK || report.Personal.NotErasable != 2 {
 			t.Fatalf("verify: %+v %+v, %v; want OK and 2 not erasable", report, report.Personal, err)
 		}
+	})
+}
+
+// TestPortalQuestionsExpire: the retention erasure of a closed incident
+// erases every question and answer, whoever they name, and the record
+// still verifies.
+func TestPortalQuestionsExpire(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		inc, svc := portalIncident(t, h)
+		link, _ := openNewLink(t, svc, inc.ID, "O-A")
+		q, err := svc.AskQuestion(ctx, link, leakdesk.QuestionRequest{Text: "Is retainmarker in it?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AnswerQuestion(ctx, inc.ID, q.ID, "No, retainanswer.", "carl", nil); err != nil {
+			t.Fatal(err)
+		}
+		incidents := newIncidents(t, h.db)
+		if err := incidents.CloseIncident(ctx, inc.ID, "bob", "done", time.Time{}, waiveAll(t, h.db, incidents, inc.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if storeHolds(t, h, "retainmarker") == "" {
+			t.Fatal("the search finds nothing before the erasure: it proves nothing")
+		}
+		erased, err := incidents.ExpirePersonal(ctx, inc.ID, time.Now().Add(-time.Hour), "local:dpo")
+		if err != nil || len(erased.Refs) != 2 {
+			t.Fatalf("retention: %+v, %v; want the question and the answer erased", erased, err)
+		}
+		for _, gone := range []string{"retainmarker", "retainanswer"} {
+			if where := storeHolds(t, h, gone); where != "" {
+				t.Errorf("%q is still in the store: %s", gone, where)
+			}
+		}
+		list, err := svc.Questions(ctx, inc.ID)
+		if err != nil || len(list) != 1 || list[0].Text != leakdesk.ErasedValue || list[0].Answer != leakdesk.ErasedValue {
+			t.Fatalf("questions after the retention erasure: %+v, %v", list, err)
+		}
+		mustVerify(t, incidents, inc.ID)
 	})
 }
