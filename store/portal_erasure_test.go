@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // TestPortalQuestionsAreErasable: a question's text and its answer are
@@ -21,13 +22,9 @@ func TestPortalQuestionsAreErasable(t *testing.T) {
 		newClock(h.db)
 		inc, svc := portalIncident(t, h)
 		link, _ := openNewLink(t, svc, inc.ID, "O-A")
-		view, err := svc.PortalPage(ctx, link)
-		if err != nil {
-			t.Fatal(err)
-		}
 		ids := map[string]int64{}
-		for _, p := range view.People {
-			ids[p.Name] = p.ID
+		for _, r := range mustRecipients(t, h, inc.ID) {
+			ids[r.Name] = r.ID
 		}
 		ask := func(text string, replyTo int64) *leakdesk.PortalQuestion {
 			t.Helper()
@@ -83,7 +80,7 @@ func TestPortalQuestionsAreErasable(t *testing.T) {
 				t.Errorf("%q, about nobody erased, is gone", still)
 			}
 		}
-		view, err = svc.PortalPage(ctx, link)
+		view, err := svc.PortalPage(ctx, link)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,4 +213,13 @@ func TestPortalQuestionsExpire(t *testing.T) {
 		}
 		mustVerify(t, incidents, inc.ID)
 	})
+}
+
+func mustRecipients(t *testing.T, h *harness, incidentID int64) []*leakdesk.Recipient {
+	t.Helper()
+	list, err := store.NewNoticeService(h.db).Recipients(context.Background(), incidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
