@@ -133,7 +133,7 @@ func TestConsoleReview(t *testing.T) {
 		}
 		chosen := item.Candidates[0]
 		c.mustShow(c.get(inc+"/review"), http.StatusOK, "Row 3", "The leaked row", "Candidate "+chosen.ID, chosen.Contact.Name, chosen.Contact.Email,
-			"Evidence for (+) and against (−) the link", "It is "+chosen.ID, "None of them")
+			"Evidence for (+) and against (−) the link", "It is "+chosen.Contact.Name+" ("+chosen.ID+")", "None of them")
 		viewer := bearer(c.token(c.account("vic", leakdesk.Grant{Role: leakdesk.RoleViewer}), leakdesk.TokenScope{}))
 		masked := c.do(http.MethodGet, inc+"/review", "", viewer)
 		if masked.Code != http.StatusOK || strings.Contains(masked.Body.String(), chosen.Contact.Email) || strings.Contains(masked.Body.String(), "Decide row") {
@@ -179,7 +179,11 @@ func TestConsoleReview(t *testing.T) {
 		if last := events[len(events)-1]; last.Kind != leakdesk.EventFindingsRecorded || last.Actor != after.Decisions[0].Actor {
 			t.Fatalf("the last event is %s by %s, want the findings by who decided", last.Kind, last.Actor)
 		}
-		c.mustShow(c.get(inc+"/review"), http.StatusOK, "Latest decisions", "linked to "+chosen.ID, "the number was theirs then")
+		c.mustShow(c.get(inc+"/review"), http.StatusOK, "Latest decisions", "linked to "+chosen.Contact.Name+" ("+chosen.ID+")", "the number was theirs then")
+		if body := c.do(http.MethodGet, inc+"/review", "", viewer).Body.String(); !strings.Contains(body, "linked to "+leakdesk.MaskName(chosen.Contact.Name)+" ("+chosen.ID+")") ||
+			strings.Contains(body, chosen.Contact.Name) {
+			t.Errorf("a viewer's decisions do not name the contact masked:\n%s", body)
+		}
 		if w := c.post(inc+"/review", url.Values{"row": {"3"}, "choice": {"none"}, "findings": {strconv.FormatInt(after.ID, 10)}}); w.Code != http.StatusNotFound {
 			t.Fatalf("deciding a decided row again: %d", w.Code)
 		}
