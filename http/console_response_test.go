@@ -112,7 +112,7 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 		b.ShowsText("Row 3", "The leaked row", "Evidence for (+) and against (−) the link", "None of them")
 		b.CheckAccessibility()
 		candidate := browsertest.Eval[string](b, `document.querySelector("#choice-3 option[value^='C-']").value`)
-		// The choice and the decision name the person, not only their ID.
+		// The choice names the person, not only their ID.
 		named := strings.TrimPrefix(browsertest.Eval[string](b, `document.querySelector("#choice-3 option[value^='C-']").textContent`), "It is ")
 		if !strings.HasSuffix(named, " ("+candidate+")") || len(named) <= len(candidate)+3 {
 			b.Failf("the choice of %s reads %q: want the person's name and the ID", candidate, named)
@@ -120,7 +120,7 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 		b.Fill("#choice-3", candidate)
 		b.Fill("#reason-3", "the number was theirs then")
 		b.Submit(`section[aria-labelledby="row-3"] button`)
-		b.ShowsText("Nothing is left to review", "linked to "+named, "the number was theirs then")
+		b.ShowsText("Nothing is left to review", "linked to "+candidate, "the number was theirs then")
 		b.Visit(inc + "/findings")
 		b.ShowsText(candidate)
 	})

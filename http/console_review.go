@@ -17,9 +17,6 @@ type reviewPage struct {
 	Items     []leakdesk.ReviewItem
 	Pages     paging
 	Decisions []leakdesk.ReviewDecision // newest first
-	// Linked names the contacts the shown decisions linked, by ID, masked
-	// for roles that do not see personal data.
-	Linked map[string]string
 	Personal  bool
 	CanDecide bool
 	CanMatch  bool
@@ -69,44 +66,8 @@ func (c *console) showReview(w http.ResponseWriter, r *http.Request, f form, sta
 		}
 		page.Decisions = append(page.Decisions, d)
 	}
-	if page.Linked, err = c.linkedNames(r.Context(), id, page.Decisions, page.Personal); err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	c.render(w, status, "review.html", page)
 }
-
-// linkedNames finds the names of the contacts decisions linked, each by a
-// search for its ID among the affected contacts (a handful per page, not
-// the whole list). A contact no longer among them keeps its ID alone.
-func (c *console) linkedNames(ctx context.Context, id int64, decisions []leakdesk.ReviewDecision, personal bool) (map[string]string, error) {
-	names := map[string]string{}
-	for _, d := range decisions {
-		if _, done := names[d.Contact]; d.Contact == "" || done {
-			continue
-		}
-		names[d.Contact] = ""
-		// An ID may be part of longer ones (C-1 of C-10): the page of
-		// matches is searched for the ID itself.
-		found, _, err := c.deps.Findings.FindAffected(ctx, id, leakdesk.AffectedQuery{Text: d.Contact, Limit: linkedSearchLimit})
-		if err != nil {
-			return nil, err
-		}
-		for _, ct := range found.Contacts {
-			if ct.ID == d.Contact {
-				names[d.Contact] = ct.Name
-				if !personal {
-					names[d.Contact] = leakdesk.MaskName(ct.Name)
-				}
-				break
-			}
-		}
-	}
-	return names, nil
-}
-
-// linkedSearchLimit bounds the contacts a search for one ID returns.
-const linkedSearchLimit = 50
 
 // maskReview returns masked copies of items: what the row says and who
 // the candidates are, for roles that do not see personal data.
