@@ -29,12 +29,7 @@ const shortestMention = 4
 // compared without case. The details are decoded, so that a value is
 // found however JSON escaped it.
 func EventsMentioning(events []*Event, values []string) []RemainingMention {
-	var needles []string
-	for _, v := range values {
-		if v = strings.ToLower(strings.TrimSpace(v)); len([]rune(v)) >= shortestMention && v != strings.ToLower(ErasedValue) {
-			needles = append(needles, v)
-		}
-	}
+	needles := mentionNeedles(values)
 	found := []RemainingMention{}
 	if len(needles) == 0 {
 		return found
@@ -52,6 +47,23 @@ func EventsMentioning(events []*Event, values []string) []RemainingMention {
 		}
 	}
 	return found
+}
+
+// TextMentions says whether text holds one of values, compared as
+// EventsMentioning compares them.
+func TextMentions(text string, values []string) bool {
+	return mentions(text, mentionNeedles(values))
+}
+
+// mentionNeedles are the values worth searching for, in lower case.
+func mentionNeedles(values []string) []string {
+	var needles []string
+	for _, v := range values {
+		if v = strings.ToLower(strings.TrimSpace(v)); len([]rune(v)) >= shortestMention && v != strings.ToLower(ErasedValue) {
+			needles = append(needles, v)
+		}
+	}
+	return needles
 }
 
 // mentions says whether a string in v, a decoded JSON value, holds one of

@@ -14,7 +14,8 @@ import (
 )
 
 // Personal is a value about a person (a contact's note, a mail server's
-// answer quoting an address) that an event holds only by reference, so
+// answer quoting an address, a question asked through the portal and its
+// answer) that an event holds only by reference, so
 // that it can be erased without breaking the hash chain.
 //
 // The event commits to Ref, the HMAC-SHA256 of the value keyed with a
@@ -195,6 +196,10 @@ func PersonalFields(p any) []Personal {
 		return []Personal{p.Note}
 	case *DeliveryChangedPayload:
 		return []Personal{p.Detail}
+	case *PortalQuestionPayload:
+		return []Personal{p.Text}
+	case *PortalAnswerPayload:
+		return []Personal{p.Answer}
 	}
 	return nil
 }
@@ -202,7 +207,7 @@ func PersonalFields(p any) []Personal {
 // holdsPersonal says whether events of kind may hold personal values.
 func holdsPersonal(kind string) bool {
 	switch kind {
-	case EventContactRecorded, EventAcknowledged, EventDeliveryChanged:
+	case EventContactRecorded, EventAcknowledged, EventDeliveryChanged, EventPortalQuestion, EventPortalAnswer:
 		return true
 	}
 	return false

@@ -70,6 +70,13 @@ type PortalQuestion struct {
 	AnsweredAt time.Time `json:"answered_at,omitzero"`
 	// AnswerNotice is the notice that e-mails the answer to ReplyTo.
 	AnswerNotice int64 `json:"answer_notice,omitempty"`
+	// Organisation is the name of the organisation that asked, and
+	// ReplyName and ReplyEmail those of the person ReplyTo names, for a
+	// page to show as its reader's role allows. They are not encoded: the
+	// portal shows no address, and the API names the person by ReplyTo.
+	Organisation string `json:"-"`
+	ReplyName    string `json:"-"`
+	ReplyEmail   string `json:"-"`
 }
 
 // QuestionRequest is a question asked through a portal link, and which of

@@ -133,7 +133,7 @@ func TestConsoleReview(t *testing.T) {
 		}
 		chosen := item.Candidates[0]
 		c.mustShow(c.get(inc+"/review"), http.StatusOK, "Row 3", "The leaked row", "Candidate "+chosen.ID, chosen.Contact.Name, chosen.Contact.Email,
-			"Evidence for (+) and against (−) the link", "It is "+chosen.ID, "None of them")
+			"Evidence for (+) and against (−) the link", "It is "+chosen.Contact.Name+" ("+chosen.ID+")", "None of them")
 		viewer := bearer(c.token(c.account("vic", leakdesk.Grant{Role: leakdesk.RoleViewer}), leakdesk.TokenScope{}))
 		masked := c.do(http.MethodGet, inc+"/review", "", viewer)
 		if masked.Code != http.StatusOK || strings.Contains(masked.Body.String(), chosen.Contact.Email) || strings.Contains(masked.Body.String(), "Decide row") {

@@ -55,6 +55,8 @@ func TestConsoleConfirm(t *testing.T) {
 			t.Errorf("while held, the incident is %s, aware at %v", inc.Status, inc.AwareAt)
 		}
 
+		c.approvals(t, corrected, plain, id(corrected))
+
 		c.mustRedirect(c.post(plain+"/confirm", url.Values{}), plain)
 		inc, err := c.incidents.FindIncidentByID(ctx, id(plain))
 		if err != nil || inc.Status != leakdesk.StatusOpen || !inc.AwareAt.Equal(alertAt) {
@@ -64,4 +66,43 @@ func TestConsoleConfirm(t *testing.T) {
 			t.Error("a confirmed incident still offers a confirmation")
 		}
 	})
+}
+
+// approvals: the held request is listed on its incident's page; its
+// requester cannot approve it, nor anyone through another incident's
+// path; a second lead does, which carries it out. A waiver's note is
+// hidden from a role that does not see personal data.
+func (c *consoleActions) approvals(t *testing.T, path, otherPath string, incidentID int64) {
+	t.Helper()
+	ctx := context.Background()
+	list, err := c.cfg.Approvals.FindApprovals(ctx, incidentID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("requests: %+v, %v", list, err)
+	}
+	approve := "/approvals/" + itoa(list[0].ID) + "/approve"
+	c.mustShow(c.get(path), http.StatusOK, "Waiting for a second approval", "a customer called on Sunday", `action="`+path+approve+`"`)
+	c.mustShow(c.post(path+approve, url.Values{}), http.StatusForbidden, "Not approved", "cannot approve it")
+	second := c.caller("leo", leakdesk.RoleLead)
+	c.mustShow(c.post(otherPath+approve, url.Values{}, second), http.StatusNotFound, "Not approved")
+	viewer := c.caller("vic", leakdesk.RoleViewer)
+	if w := c.post(path+approve, url.Values{}, viewer); w.Code != http.StatusForbidden {
+		t.Errorf("a viewer approved: %d", w.Code)
+	}
+
+	waiver := &leakdesk.Approval{IncidentID: incidentID, Action: leakdesk.ActionRecipientWaive, Summary: "waive C-001: moved abroad, says her sister",
+		Params: []byte(`{}`), RequestedBy: "lea"}
+	if err := c.cfg.Approvals.RequestApproval(ctx, waiver); err != nil {
+		t.Fatal(err)
+	}
+	legal := c.caller("lou", leakdesk.RoleLegal)
+	if w := c.do(http.MethodGet, path, "", legal); !strings.Contains(w.Body.String(), "the note is hidden for your role") || strings.Contains(w.Body.String(), "her sister") {
+		t.Errorf("legal reads the waiver's note:\n%s", w.Body)
+	}
+	c.mustShow(c.get(path), http.StatusOK, "moved abroad, says her sister")
+
+	c.mustRedirect(c.post(path+approve, url.Values{}, second), path+"?approved="+itoa(list[0].ID))
+	c.mustShow(c.get(path+"?approved="+itoa(list[0].ID)), http.StatusOK, "Request "+itoa(list[0].ID)+" is approved and carried out")
+	if inc, err := c.incidents.FindIncidentByID(ctx, incidentID); err != nil || inc.Status != leakdesk.StatusOpen {
+		t.Errorf("after the approval the incident is %+v, %v", inc, err)
+	}
 }

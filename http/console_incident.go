@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/rules"
@@ -26,9 +27,14 @@ type incidentPage struct {
 	// What the principal may do here, and a form's failure.
 	CanAddEvidence, CanClose, CanConfirm bool
 	// Held names the request that waits for a second approval: "close"
-	// or "confirm".
-	Held string
-	Form form
+	// or "confirm". Approved is the number of a request just approved.
+	Held     string
+	Approved int64
+	// Pending are the requests that wait for a second approval, and
+	// CanApprove whether the principal may approve another's.
+	Pending    []*leakdesk.Approval
+	CanApprove bool
+	Form       form
 	// Outstanding are the obligations that stand between the incident
 	// and its closing: each is filed, or waived with a reason on closing.
 	Outstanding []leakdesk.Deadline
@@ -78,12 +84,19 @@ func (c *console) showIncident(w http.ResponseWriter, r *http.Request, f form, s
 		// read twice: the page says what it shows is intact.
 		Chain:    leakdesk.VerifyChain(sum.Incident, events),
 		Personal: leakdesk.SeesPersonalData(p.Grants, id), Form: f, Held: r.URL.Query().Get("held"),
+		CanApprove:     p.Authorize(id, leakdesk.ActionApprovalDecide) == nil,
 		CanAddEvidence: p.Authorize(id, leakdesk.ActionEvidenceAdd) == nil, CanClose: p.Authorize(id, leakdesk.ActionIncidentClose) == nil,
 		CanConfirm: sum.Status == leakdesk.StatusProposed && p.Authorize(id, leakdesk.ActionIncidentAware) == nil}
 	switch ev, as, err := leakdesk.LatestAssessment(events); {
 	case err == nil:
 		page.Severity, page.Assessed = &as.Severity, ev
 	case leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND:
+		c.fail(w, r, err)
+		return
+	}
+	// Only a number is echoed: a link cannot make the page say more.
+	page.Approved, _ = strconv.ParseInt(r.URL.Query().Get("approved"), 10, 64)
+	if page.Pending, err = c.pendingApprovals(ctx, id, page.Personal); err != nil {
 		c.fail(w, r, err)
 		return
 	}

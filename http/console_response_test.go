@@ -112,6 +112,11 @@ func TestConsoleResponseInTheBrowser(t *testing.T) {
 		b.ShowsText("Row 3", "The leaked row", "Evidence for (+) and against (−) the link", "None of them")
 		b.CheckAccessibility()
 		candidate := browsertest.Eval[string](b, `document.querySelector("#choice-3 option[value^='C-']").value`)
+		// The choice names the person, not only their ID.
+		named := strings.TrimPrefix(browsertest.Eval[string](b, `document.querySelector("#choice-3 option[value^='C-']").textContent`), "It is ")
+		if !strings.HasSuffix(named, " ("+candidate+")") || len(named) <= len(candidate)+3 {
+			b.Failf("the choice of %s reads %q: want the person's name and the ID", candidate, named)
+		}
 		b.Fill("#choice-3", candidate)
 		b.Fill("#reason-3", "the number was theirs then")
 		b.Submit(`section[aria-labelledby="row-3"] button`)

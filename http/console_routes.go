@@ -31,6 +31,7 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"POST /console/incidents/{id}/evidence", leakdesk.ActionEvidenceAdd, c.addEvidence()},
 		{"POST /console/incidents/{id}/close", leakdesk.ActionIncidentClose, c.closeIncident()},
 		{"POST /console/incidents/{id}/confirm", leakdesk.ActionIncidentAware, c.confirmIncident()},
+		{"POST /console/incidents/{id}/approvals/{req}/approve", leakdesk.ActionApprovalDecide, c.approveRequest()},
 		{"GET /console/incidents/{id}/review", leakdesk.ActionIncidentRead, c.review()},
 		{"POST /console/incidents/{id}/review", leakdesk.ActionReviewDecide, c.decide()},
 		{"POST /console/incidents/{id}/match", leakdesk.ActionMatchRun, c.runMatch()},

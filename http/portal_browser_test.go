@@ -74,7 +74,7 @@ func portalBrowser(t *testing.T, d *testbackends.Desk) {
 		}
 		b.ShowsText("Your question is recorded", "Was our VPN configuration in the leak?", "Not answered yet.")
 		b.HidesText(ofB...)
-		b.ShowsText("The answer will also be e-mailed to the person you chose.")
+		b.ShowsText("The answer will also be e-mailed to Ada Alpha.")
 		b.Visit(srv.URL + "/portal/" + secretB)
 		b.HidesText("VPN configuration", "Ada Alpha")
 	})

@@ -18,6 +18,7 @@ type portalTasksPage struct {
 	Questions []*leakdesk.PortalQuestion
 	Links     []*leakdesk.PortalLink
 	CanIssue  bool // the principal may make and revoke links
+	Personal  bool // the principal sees personal data unmasked
 	Now       time.Time
 }
 
@@ -31,10 +32,13 @@ func (c *console) portalTasks() http.Handler {
 			return
 		}
 		page := portalTasksPage{Title: "Questions and portal links", ID: leakdesk.FormatIncidentID(id), Now: c.deps.Now(),
-			CanIssue: p.Authorize(id, leakdesk.ActionPortalIssue) == nil}
+			CanIssue: p.Authorize(id, leakdesk.ActionPortalIssue) == nil, Personal: leakdesk.SeesPersonalData(p.Grants, id)}
 		if page.Questions, err = c.deps.Portal.Questions(r.Context(), id); err != nil {
 			c.fail(w, r, err)
 			return
+		}
+		if !page.Personal {
+			maskReplies(page.Questions)
 		}
 		if page.Links, err = c.deps.Portal.PortalLinks(r.Context(), id); err != nil {
 			c.fail(w, r, err)
@@ -42,6 +46,14 @@ func (c *console) portalTasks() http.Handler {
 		}
 		c.render(w, http.StatusOK, "portal.html", page)
 	})
+}
+
+// maskReplies masks the person each question names to get the answer, in
+// place: the list is read for this page alone.
+func maskReplies(questions []*leakdesk.PortalQuestion) {
+	for _, q := range questions {
+		q.ReplyName, q.ReplyEmail = leakdesk.MaskName(q.ReplyName), leakdesk.MaskEmail(q.ReplyEmail)
+	}
 }
 
 // answerQuestion records an answer, which the organisation's page shows.

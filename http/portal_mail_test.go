@@ -241,6 +241,7 @@ func TestPortalAnswerMailed(t *testing.T) {
 		if err != nil || len(questions) != 1 || itoa(questions[0].ReplyTo) != ids["A-1"] {
 			t.Fatalf("questions: %+v, %v", questions, err)
 		}
+		p.showsReplyTo(t, secret)
 		answerPath := "/api/v1/incidents/1/questions/" + itoa(questions[0].ID) + "/answer"
 		w := p.do(http.MethodPost, answerPath, `{"answer": "Yes: the March export held it."}`, p.comms)
 		answered := decodeBody[leakdesk.PortalQuestion](t, w.Body.String())
@@ -295,6 +296,39 @@ func TestPortalAnswerMailed(t *testing.T) {
 		}
 		p.noSecretsKept(t, secret)
 	})
+}
+
+// showsReplyTo checks that the console's tasks name the person the
+// answer is mailed to, with their address for a role that sees personal
+// data and masked for one that does not, and the organisation by name;
+// and that the portal page names the person, without the address.
+func (p *portalMailDesk) showsReplyTo(t *testing.T, secret string) {
+	t.Helper()
+	tasks := "/console/incidents/" + leakdesk.FormatIncidentID(1) + "/portal"
+	for _, c := range []struct {
+		caller     func(*http.Request)
+		want, gone []string
+	}{
+		{p.comms, []string{"Alpha Ltd (O-A)", `<span class="reply-to">Ada Alpha</span> &lt;ada@alpha.example&gt;`}, []string{"recipient "}},
+		{p.caller("lou", leakdesk.RoleLegal), []string{"Alpha Ltd (O-A)", `<span class="reply-to">A*** A***</span> &lt;a***@a***.example&gt;`, "masked for your role"}, []string{"Ada", "ada@"}},
+	} {
+		w := p.do(http.MethodGet, tasks, "", c.caller)
+		body := w.Body.String()
+		for _, want := range c.want {
+			if w.Code != http.StatusOK || !strings.Contains(body, want) {
+				t.Errorf("the tasks page (%d) lacks %q:\n%s", w.Code, want, body)
+			}
+		}
+		for _, gone := range c.gone {
+			if strings.Contains(body, gone) {
+				t.Errorf("the tasks page shows %q", gone)
+			}
+		}
+	}
+	page := p.do(http.MethodGet, "/portal/"+secret, "").Body.String()
+	if !strings.Contains(page, "e-mailed to Ada Alpha.") {
+		t.Errorf("the portal page does not name whom the answer goes to:\n%s", page)
+	}
 }
 
 // noSecretsKept checks that no log line and no event holds a portal

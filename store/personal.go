@@ -206,6 +206,9 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, incidentID int64, recipients
 	if err := d.eraseFromFindings(ctx, tx, incidentID, recipients); err != nil {
 		return err
 	}
+	if err := d.eraseQuestions(ctx, tx, incidentID, recipients, erased); err != nil {
+		return err
+	}
 	events, err := d.findEvents(ctx, tx, incidentID)
 	if err != nil {
 		return err
@@ -230,6 +233,79 @@ func (d *DB) eraseRecipient(ctx context.Context, tx *sql.Tx, r *leakdesk.Recipie
 	for _, v := range values {
 		if _, err := d.exec(ctx, tx, `UPDATE contact_attempts SET note = ? WHERE recipient_id = ? AND note = ?`, leakdesk.ErasedValue, r.ID, v); err != nil {
 			return fmt.Errorf("erase contact notes of recipient %d: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// eraseQuestions erases the portal questions, with their answers, that
+// may be about the recipients: those whose values were just erased, those
+// that name one of them to get the answer, and those whose question or
+// answer mentions their name, address or phone (whoever asked). Their
+// values go from personal_values, and the copies in portal_questions and
+// in the notice that mailed the answer are overwritten. A question asked
+// before its text was held by reference (no text_ref) stays, like an
+// inline note: its event holds the text, and the table must agree.
+func (d *DB) eraseQuestions(ctx context.Context, tx *sql.Tx, incidentID int64, recipients []*leakdesk.Recipient, erased *leakdesk.ErasureOutcome) error {
+	gone := map[string]bool{}
+	for _, ref := range erased.Refs {
+		gone[ref] = true
+	}
+	replyTo := map[int64]bool{}
+	var named []string
+	for _, r := range recipients {
+		replyTo[r.ID] = true
+		named = append(named, r.Name, r.Email, r.Phone)
+	}
+	type question struct {
+		id, replyTo, notice           int64
+		text, answer, textRef, ansRef string
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT id, reply_to, answer_notice, text, answer, text_ref, answer_ref
+		FROM portal_questions WHERE incident_id = ? AND text_ref <> ''`), incidentID)
+	if err != nil {
+		return fmt.Errorf("query questions to erase: %w", err)
+	}
+	var about []question
+	for rows.Next() {
+		var q question
+		if err := rows.Scan(&q.id, &q.replyTo, &q.notice, &q.text, &q.answer, &q.textRef, &q.ansRef); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan question to erase: %w", err)
+		}
+		if gone[q.textRef] || gone[q.ansRef] || replyTo[q.replyTo] || leakdesk.TextMentions(q.text+"\n"+q.answer, named) {
+			about = append(about, q)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query questions to erase: %w", err)
+	}
+	for _, q := range about {
+		for _, ref := range []string{q.textRef, q.ansRef} {
+			if ref == "" || gone[ref] {
+				continue
+			}
+			res, err := d.exec(ctx, tx, `DELETE FROM personal_values WHERE incident_id = ? AND ref = ?`, incidentID, ref)
+			if err != nil {
+				return fmt.Errorf("erase question %d: %w", q.id, err)
+			}
+			// An earlier erasure may have taken it: this one names only
+			// what it deleted.
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("erase question %d: %w", q.id, err)
+			} else if n > 0 {
+				erased.Refs, gone[ref] = append(erased.Refs, ref), true
+			}
+		}
+		if _, err := d.exec(ctx, tx, `UPDATE portal_questions SET text = ?, answer = CASE WHEN answer_ref = '' THEN answer ELSE ? END WHERE id = ?`,
+			leakdesk.ErasedValue, leakdesk.ErasedValue, q.id); err != nil {
+			return fmt.Errorf("erase question %d: %w", q.id, err)
+		}
+		if q.notice != 0 {
+			if _, err := d.exec(ctx, tx, `UPDATE notices SET message = ? WHERE id = ? AND incident_id = ?`, leakdesk.ErasedValue, q.notice, incidentID); err != nil {
+				return fmt.Errorf("erase the answer to question %d: %w", q.id, err)
+			}
 		}
 	}
 	return nil

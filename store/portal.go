@@ -316,7 +316,7 @@ func (s *PortalService) PortalPage(ctx context.Context, l *leakdesk.PortalLink) 
 		if v.Notices, err = s.db.portalNotices(ctx, tx, l); err != nil {
 			return err
 		}
-		if v.Questions, err = s.db.findQuestions(ctx, tx, `incident_id = ? AND org_id = ?`, l.IncidentID, l.OrgID); err != nil {
+		if v.Questions, err = s.db.findQuestions(ctx, tx, `q.incident_id = ? AND q.org_id = ?`, l.IncidentID, l.OrgID); err != nil {
 			return err
 		}
 		if err := s.db.queryRow(ctx, tx, `SELECT acknowledged_at FROM portal_links WHERE id = ?`, l.ID).Scan(scanTime{&v.AcknowledgedAt}); err != nil {

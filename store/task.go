@@ -13,7 +13,15 @@ import (
 // The console's tasks: the questions the organisations ask through their
 // portal links, until someone answers them, and the answers mailed back.
 
-const questionColumns = `id, incident_id, link_id, org_id, text, reply_to, asked_at, answer, answered_by, answered_at, answer_notice`
+// questionColumns are read with the name of the organisation that asked,
+// from its link, and the person named to get the answer: one of that
+// organisation's recipients in the incident, never anyone else.
+const questionColumns = `q.id, q.incident_id, q.link_id, q.org_id, q.text, q.reply_to, q.asked_at, q.answer, q.answered_by, q.answered_at, q.answer_notice,
+	COALESCE(l.organisation, ''), COALESCE(r.name, ''), COALESCE(r.email, '')`
+
+const questionTables = `portal_questions q
+	LEFT JOIN portal_links l ON l.id = q.link_id AND l.incident_id = q.incident_id AND l.org_id = q.org_id
+	LEFT JOIN recipients r ON r.id = q.reply_to AND r.incident_id = q.incident_id AND r.org_id = q.org_id`
 
 func (s *PortalService) AskQuestion(ctx context.Context, l *leakdesk.PortalLink, req leakdesk.QuestionRequest) (*leakdesk.PortalQuestion, error) {
 	text := strings.TrimSpace(req.Text)
@@ -30,14 +38,18 @@ func (s *PortalService) AskQuestion(ctx context.Context, l *leakdesk.PortalLink,
 		if replyTo != nil {
 			q.ReplyTo, replyKey = replyTo.ID, replyTo.Key
 		}
+		sealed, err := s.db.sealPersonal(ctx, tx, q.IncidentID, questionSubject(q.OrgID, replyKey), q.Text)
+		if err != nil {
+			return err
+		}
 		q.AskedAt = s.db.now()
 		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO portal_questions (incident_id, link_id, org_id, text, reply_to, asked_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-			q.IncidentID, q.LinkID, q.OrgID, q.Text, q.ReplyTo, s.db.timeArg(q.AskedAt)).Scan(&q.ID); err != nil {
+			INSERT INTO portal_questions (incident_id, link_id, org_id, text, text_ref, reply_to, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			q.IncidentID, q.LinkID, q.OrgID, q.Text, sealed.Ref, q.ReplyTo, s.db.timeArg(q.AskedAt)).Scan(&q.ID); err != nil {
 			return fmt.Errorf("insert question: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(l.IncidentID, leakdesk.PortalActor(l), leakdesk.EventPortalQuestion, q.AskedAt,
-			leakdesk.PortalQuestionPayload{LinkID: l.ID, OrgID: l.OrgID, QuestionID: q.ID, ReplyTo: replyKey, Text: q.Text}))
+			leakdesk.PortalQuestionPayload{LinkID: l.ID, OrgID: l.OrgID, QuestionID: q.ID, ReplyTo: replyKey, Text: sealed}))
 	})
 	if err != nil {
 		return nil, err
@@ -76,7 +88,7 @@ func (s *PortalService) Questions(ctx context.Context, incidentID int64) ([]*lea
 	var list []*leakdesk.PortalQuestion
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		list, err = s.db.findQuestions(ctx, tx, `incident_id = ?`, incidentID)
+		list, err = s.db.findQuestions(ctx, tx, `q.incident_id = ?`, incidentID)
 		return err
 	})
 	return list, err
@@ -92,7 +104,7 @@ func (s *PortalService) AnswerQuestion(ctx context.Context, incidentID, question
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
 			return err
 		}
-		list, err := s.db.findQuestions(ctx, tx, `incident_id = ? AND id = ?`, incidentID, questionID)
+		list, err := s.db.findQuestions(ctx, tx, `q.incident_id = ? AND q.id = ?`, incidentID, questionID)
 		switch {
 		case err != nil:
 			return err
@@ -108,17 +120,48 @@ func (s *PortalService) AnswerQuestion(ctx context.Context, incidentID, question
 				return err
 			}
 		}
-		if _, err := s.db.exec(ctx, tx, `UPDATE portal_questions SET answer = ?, answered_by = ?, answered_at = ?, answer_notice = ? WHERE id = ?`,
-			q.Answer, q.AnsweredBy, s.db.timeArg(q.AnsweredAt), q.AnswerNotice, q.ID); err != nil {
+		subject, err := s.db.answerSubject(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.db.sealPersonal(ctx, tx, incidentID, subject, q.Answer)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.exec(ctx, tx, `UPDATE portal_questions SET answer = ?, answer_ref = ?, answered_by = ?, answered_at = ?, answer_notice = ? WHERE id = ?`,
+			q.Answer, sealed.Ref, q.AnsweredBy, s.db.timeArg(q.AnsweredAt), q.AnswerNotice, q.ID); err != nil {
 			return fmt.Errorf("record answer: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incidentID, actor, leakdesk.EventPortalAnswer, q.AnsweredAt,
-			leakdesk.PortalAnswerPayload{Answer: q.Answer, Notice: q.AnswerNotice, OrgID: q.OrgID, QuestionID: q.ID}))
+			leakdesk.PortalAnswerPayload{Answer: sealed, Notice: q.AnswerNotice, OrgID: q.OrgID, QuestionID: q.ID}))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return q, nil
+}
+
+// questionSubject is whom a question and its answer are about, as
+// personal_values records it: the person named to get the answer, else
+// the organisation that asked. Erasing a person also finds the questions
+// that mention them (eraseQuestions), whatever their subject.
+func questionSubject(orgID, replyKey string) string {
+	if replyKey != "" {
+		return replyKey
+	}
+	return "portal:" + orgID
+}
+
+// answerSubject is the subject of q's answer: its question's.
+func (d *DB) answerSubject(ctx context.Context, tx *sql.Tx, q *leakdesk.PortalQuestion) (string, error) {
+	if q.ReplyTo == 0 {
+		return questionSubject(q.OrgID, ""), nil
+	}
+	rs, err := d.findRecipients(ctx, tx, `incident_id = ? AND id = ?`, q.IncidentID, q.ReplyTo)
+	if err != nil || len(rs) == 0 {
+		return questionSubject(q.OrgID, ""), err
+	}
+	return questionSubject(q.OrgID, rs[0].Key), nil
 }
 
 // mailAnswer makes the answer a notice with one delivery, to the person
@@ -153,8 +196,8 @@ func (d *DB) mailAnswer(ctx context.Context, tx *sql.Tx, q *leakdesk.PortalQuest
 // findQuestions lists questions, open ones first, then by when they were
 // asked.
 func (d *DB) findQuestions(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*leakdesk.PortalQuestion, error) {
-	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+questionColumns+` FROM portal_questions WHERE `+where+
-		` ORDER BY CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END, id`), args...)
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT `+questionColumns+` FROM `+questionTables+` WHERE `+where+
+		` ORDER BY CASE WHEN q.answered_at IS NULL THEN 0 ELSE 1 END, q.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query questions: %w", err)
 	}
@@ -162,7 +205,8 @@ func (d *DB) findQuestions(ctx context.Context, tx *sql.Tx, where string, args .
 	var list []*leakdesk.PortalQuestion
 	for rows.Next() {
 		var q leakdesk.PortalQuestion
-		if err := rows.Scan(&q.ID, &q.IncidentID, &q.LinkID, &q.OrgID, &q.Text, &q.ReplyTo, scanTime{&q.AskedAt}, &q.Answer, &q.AnsweredBy, scanTime{&q.AnsweredAt}, &q.AnswerNotice); err != nil {
+		if err := rows.Scan(&q.ID, &q.IncidentID, &q.LinkID, &q.OrgID, &q.Text, &q.ReplyTo, scanTime{&q.AskedAt}, &q.Answer, &q.AnsweredBy, scanTime{&q.AnsweredAt}, &q.AnswerNotice,
+			&q.Organisation, &q.ReplyName, &q.ReplyEmail); err != nil {
 			return nil, fmt.Errorf("scan question: %w", err)
 		}
 		list = append(list, &q)
