@@ -79,6 +79,8 @@ type MatchRunService interface {
 	CreateMatchRun(ctx context.Context, run *MatchRun, pieces []MatchPiece, enqueue MatchEnqueueFunc) error
 	// FindMatchRun returns a run, its findings once merged; ENOTFOUND.
 	FindMatchRun(ctx context.Context, id int64) (*MatchRun, error)
+	// FindMatchRunByKey returns the run of a key; ENOTFOUND.
+	FindMatchRunByKey(ctx context.Context, key string) (*MatchRun, error)
 	// FindMatchPiece returns a piece; ENOTFOUND.
 	FindMatchPiece(ctx context.Context, runID int64, seq int) (*MatchPiece, error)
 	// CompleteMatchPiece stores a piece's partial findings unless a

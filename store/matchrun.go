@@ -70,6 +70,16 @@ func (s *MatchRunService) FindMatchRun(ctx context.Context, id int64) (*leakdesk
 	return r, err
 }
 
+func (s *MatchRunService) FindMatchRunByKey(ctx context.Context, key string) (*leakdesk.MatchRun, error) {
+	var r *leakdesk.MatchRun
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = s.findMatchRunByKey(ctx, tx, key)
+		return err
+	})
+	return r, err
+}
+
 func (s *MatchRunService) findMatchRunByKey(ctx context.Context, tx *sql.Tx, key string) (*leakdesk.MatchRun, error) {
 	return s.findMatchRun(ctx, tx, "run_key = ?", key, fmt.Sprintf("of key %q", key))
 }

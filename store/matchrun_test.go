@@ -129,5 +129,11 @@ func TestKeyedMatchRunStartsOnce(t *testing.T) {
 		if err != nil || found.Key != "triage-7" {
 			t.Fatalf("found %+v, %v", found, err)
 		}
+		if byKey, err := svc.FindMatchRunByKey(ctx, "triage-7"); err != nil || byKey.ID != first.ID {
+			t.Fatalf("found by key %+v, %v", byKey, err)
+		}
+		if _, err := svc.FindMatchRunByKey(ctx, "triage-8"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("a key never used: %v, want ENOTFOUND", err)
+		}
 	})
 }

@@ -29,6 +29,9 @@ type Config struct {
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
+	// Distribute, when set, hands files of at least its MinSize to the
+	// workers of distributed matching, cut into pieces.
+	Distribute *Distribution
 }
 
 // Desk is the intake with the queue that works its jobs.
@@ -52,6 +55,7 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 		if err != nil {
 			return nil, err
 		}
+		tw.dist = cfg.Distribute
 		river.AddWorker(workers, tw)
 		queues, order = append(queues, QueueName), tw.order
 	}
