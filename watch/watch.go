@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 )
 
@@ -64,6 +65,9 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
 	if cfg.Proposals.Incidents != nil {
 		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals, triage: triage})
+	}
+	if cfg.Distribute != nil {
+		match.AddRescues(workers) // pieces of a worker killed while this process leads
 	}
 	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {
