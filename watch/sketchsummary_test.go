@@ -32,17 +32,9 @@ func TestPiecesSketchAsOneScan(t *testing.T) {
 		"CSV, past the exact count":   writeCSV(t, "many.csv", []string{"name", "email", "phone", "city"}, leakRows(1, 9000)),
 		"CSV, values counted exactly": writeCSV(t, "repeated.csv", []string{"name", "email", "phone", "city"}, repeated),
 	}
-	r, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := match.NewNormaliser("FR")
-	reg, err := match.LoadRegistry(ctx, r, n, registry, match.RegistryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, n, scannerOf := testScanners(ctx, t, registry)
 	for _, workers := range []int{1, 3} {
-		scanner := match.NewScanner(r, n, match.NewMatcher(reg, match.DefaultWeights()), workers)
+		scanner := scannerOf(workers)
 		for name, path := range files {
 			want := scanSketch(ctx, t, scanner, n, match.Files(path)[0])
 			pieces, err := match.Split(r, []string{path}, dump.MinSplit)
@@ -75,5 +67,23 @@ func TestPiecesSketchAsOneScan(t *testing.T) {
 	}
 	if _, err := mergeSketchStates(n, []json.RawMessage{nil}); err == nil {
 		t.Errorf("a piece without a sketch merged as if it held nothing")
+	}
+}
+
+// testScanners loads registry as triage does, and returns the reader,
+// the normaliser, and scanners of it with any number of workers.
+func testScanners(ctx context.Context, t testing.TB, registry string) (*dump.Reader, *match.Normaliser, func(workers int) *match.Scanner) {
+	t.Helper()
+	r, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := match.NewNormaliser("FR")
+	reg, err := match.LoadRegistry(ctx, r, n, registry, match.RegistryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, n, func(workers int) *match.Scanner {
+		return match.NewScanner(r, n, match.NewMatcher(reg, match.DefaultWeights()), workers)
 	}
 }

@@ -36,12 +36,7 @@ func (f *intakeDistributeFlags) distribution(ctx context.Context, a *app) (*watc
 	if !f.on {
 		return nil, nil
 	}
-	a.busyTimeout = workerBusyTimeout // the store is shared with the workers, as match --distribute shares it
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Logger: a.logger})
+	q, runs, err := a.matchRunQueue(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +47,21 @@ func (f *intakeDistributeFlags) distribution(ctx context.Context, a *app) (*watc
 	if dir, err = filepath.Abs(dir); err != nil {
 		return nil, err
 	}
-	runs := store.NewMatchRunService(db)
 	return &watch.Distribution{Distributor: match.NewDistributor(runs, nil, dump.Options{}, a.actor, a.logger), Runs: runs,
 		Enqueue: q.EnqueuePiece, MinSize: f.minSize, PieceSize: f.pieceSize, Dir: dir}, nil
+}
+
+// matchRunQueue opens the store that this process shares with the
+// workers, and the match queue to enqueue their pieces on.
+func (a *app) matchRunQueue(ctx context.Context) (*match.Queue, *store.MatchRunService, error) {
+	a.busyTimeout = workerBusyTimeout // the store is shared with the workers, as they share it
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Logger: a.logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	return q, store.NewMatchRunService(db), nil
 }

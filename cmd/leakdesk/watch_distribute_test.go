@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,7 +17,6 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/notify/notifytest"
 	"github.com/leakdesk/leakdesk/store"
-	"github.com/leakdesk/leakdesk/vault"
 	"github.com/leakdesk/leakdesk/watch"
 )
 
@@ -71,13 +69,7 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		}
 
 		db := c.openStore(t)
-		count := func(query string) int {
-			var n int
-			if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			return n
-		}
+		count := counter(t, db)
 		killedWorker, killedWatch := false, false
 		for deadline := time.Now().Add(60 * time.Second); !(killedWorker && killedWatch) && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			if !killedWorker && workers[0].midPiece() {
@@ -120,15 +112,7 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		}
 
 		// The same file triaged in this process, from the same vault.
-		data := c.env["LEAKDESK_DATA"]
-		key, err := os.ReadFile(filepath.Join(data, "key.txt"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := vault.Open(filepath.Join(data, "evidence"), strings.TrimSpace(string(key)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := openDataVault(t, c.env["LEAKDESK_DATA"])
 		tw, err := watch.NewTriageWorker(ctx, triage, v, watch.TriageConfig{Registry: registry, AlertMin: 1}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
@@ -206,5 +190,17 @@ func copyInto(t *testing.T, src, dst string) {
 	}
 	if err := os.Rename(dst+".part", dst); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// counter returns a function that reads one number from db.
+func counter(t *testing.T, db *store.DB) func(query string) int {
+	return func(query string) int {
+		t.Helper()
+		var n int
+		if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
 	}
 }
