@@ -87,3 +87,29 @@ func testScanners(ctx context.Context, t testing.TB, registry string) (*dump.Rea
 		return match.NewScanner(r, n, match.NewMatcher(reg, match.DefaultWeights()), workers)
 	}
 }
+
+// FuzzSketchState: whatever a stored piece summary holds, merging it
+// gives an error or a RowSet of at most sketchSize distinct hashes in
+// ascending order, and merging it twice
+// gives the same RowSet as once (a union).
+func FuzzSketchState(f *testing.F) {
+	f.Add([]byte(`{"kept":[3,1,2],"exact":[1,2,3],"counted":true}`))
+	f.Add([]byte(`{"kept":[5,9],"counted":false}`))
+	f.Add([]byte(`{"kept":[],"counted":true}`))
+	f.Add([]byte(`{"kept":[1,1,1],"exact":[7],"counted":true}`))
+	f.Add([]byte(`[]`))
+	n := match.NewNormaliser("FR")
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		once, err := mergeSketchStates(n, []json.RawMessage{raw})
+		if err != nil {
+			return
+		}
+		if len(once.Hashes) > sketchSize || !slices.IsSorted(once.Hashes) || len(slices.Compact(slices.Clone(once.Hashes))) != len(once.Hashes) || once.Distinct < 0 {
+			t.Fatalf("%s merged as %d hashes (sorted %v), %d distinct", raw, len(once.Hashes), slices.IsSorted(once.Hashes), once.Distinct)
+		}
+		twice, err := mergeSketchStates(n, []json.RawMessage{raw, raw})
+		if err != nil || !slices.Equal(once.Hashes, twice.Hashes) || once.Distinct != twice.Distinct {
+			t.Fatalf("%s merged with itself: %v, %d distinct; once: %d distinct", raw, err, twice.Distinct, once.Distinct)
+		}
+	})
+}
