@@ -114,6 +114,13 @@ func (w *TriageWorker) spool(ctx context.Context, f *leakdesk.TriageFile) (strin
 	if err := os.MkdirAll(w.dist.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("directory of files matched in pieces: %w", err)
 	}
+	// A copy cut short by a crash is removed: a job still writing one
+	// would then fail to rename it, and find the whole file when worked
+	// again.
+	stale, _ := filepath.Glob(filepath.Join(w.dist.Dir, f.SHA256+".*.part"))
+	for _, p := range stale {
+		os.Remove(p)
+	}
 	tmp, err := os.CreateTemp(w.dist.Dir, f.SHA256+".*.part")
 	if err != nil {
 		return "", fmt.Errorf("spool file %d: %w", f.ID, err)
