@@ -13,6 +13,9 @@ type MatchRun struct {
 	ID         int64  `json:"id"`
 	IncidentID int64  `json:"incident_id,omitempty"` // where the findings are stored; 0: none
 	Actor      string `json:"actor"`
+	// Key, when set, names the run for the job that starts it: a run of
+	// the same key is started once (see CreateMatchRun).
+	Key string `json:"key,omitempty"`
 	// Spec is what the workers need to match, as the engine writes it
 	// (JSON): the registry, the leaks, how to read them.
 	Spec       []byte    `json:"-"`
@@ -70,9 +73,14 @@ type MatchEnqueueFunc func(ctx context.Context, tx *sql.Tx, runID int64, seq int
 type MatchRunService interface {
 	// CreateMatchRun records run and its pieces, and enqueues a job per
 	// piece in the same transaction. EINVALID without pieces or actor.
+	// A run whose Key names a run recorded already is not recorded
+	// again: run is filled in with the recorded one, and nothing is
+	// enqueued.
 	CreateMatchRun(ctx context.Context, run *MatchRun, pieces []MatchPiece, enqueue MatchEnqueueFunc) error
 	// FindMatchRun returns a run, its findings once merged; ENOTFOUND.
 	FindMatchRun(ctx context.Context, id int64) (*MatchRun, error)
+	// FindMatchRunByKey returns the run of a key; ENOTFOUND.
+	FindMatchRunByKey(ctx context.Context, key string) (*MatchRun, error)
 	// FindMatchPiece returns a piece; ENOTFOUND.
 	FindMatchPiece(ctx context.Context, runID int64, seq int) (*MatchPiece, error)
 	// CompleteMatchPiece stores a piece's partial findings unless a

@@ -30,6 +30,8 @@ type Distributor struct {
 	scanner  *Scanner
 	matched  *Matched
 	evidence leakdesk.EvidenceService // once the vault is opened
+
+	summaries map[string]SummaryFunc // by name, set before the queue starts
 }
 
 // NewDistributor returns a distributor over runs; read gives this
@@ -53,6 +55,9 @@ type runSpec struct {
 	// FromVault says that the leaks are an incident's evidence, read
 	// through the vault, which workers then open.
 	FromVault bool `json:"from_vault,omitempty"`
+	// Summary names what each piece carries beside its findings
+	// (Distributor.Summarise); empty: nothing.
+	Summary string `json:"summary,omitempty"`
 }
 
 type readLimits struct {
@@ -79,10 +84,28 @@ func (s runSpec) request(own dump.Options) Request {
 // Start cuts r's leaks into pieces of about pieceSize bytes and records
 // the run, each piece enqueued (enqueue) in the same transaction.
 func (d *Distributor) Start(ctx context.Context, r Request, pieceSize int64, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
+	return d.StartWith(ctx, r, RunOptions{PieceSize: pieceSize}, enqueue)
+}
+
+// RunOptions say how a run is cut, what names it, and what its pieces
+// carry beside their findings.
+type RunOptions struct {
+	PieceSize int64
+	// Key names the run: a run of a key recorded already is not started
+	// again, and Start returns it as recorded.
+	Key string
+	// Summary names the PieceSummary each piece carries, which every
+	// worker must know (Summarise).
+	Summary string
+}
+
+// StartWith is Start with a key and a summary (o).
+func (d *Distributor) StartWith(ctx context.Context, r Request, o RunOptions, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
 	spec, err := specOf(r)
 	if err != nil {
 		return nil, err
 	}
+	spec.Summary = o.Summary
 	for _, src := range r.Leaks {
 		if src.Open != nil {
 			return nil, leakdesk.Errorf(leakdesk.EINVALID, "%s is read from a stream (evidence in the vault): only files that every worker can open are matched in pieces", src.Name)
@@ -93,11 +116,11 @@ func (d *Distributor) Start(ctx context.Context, r Request, pieceSize int64, enq
 	if err != nil {
 		return nil, err
 	}
-	pieces, err := Split(reader, spec.Leaks, pieceSize)
+	pieces, err := Split(reader, spec.Leaks, o.PieceSize)
 	if err != nil {
 		return nil, err
 	}
-	return d.start(ctx, r, spec, pieces, enqueue)
+	return d.start(ctx, r, o.Key, spec, pieces, enqueue)
 }
 
 // specOf is what the workers need of r.
@@ -112,8 +135,8 @@ func specOf(r Request) (runSpec, error) {
 
 // start records the run of spec cut into pieces, each piece enqueued in
 // the same transaction.
-func (d *Distributor) start(ctx context.Context, r Request, spec runSpec, pieces []Piece, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
-	run := &leakdesk.MatchRun{IncidentID: r.Incident, Actor: r.Actor}
+func (d *Distributor) start(ctx context.Context, r Request, key string, spec runSpec, pieces []Piece, enqueue leakdesk.MatchEnqueueFunc) (*leakdesk.MatchRun, error) {
+	run := &leakdesk.MatchRun{IncidentID: r.Incident, Actor: r.Actor, Key: key}
 	var err error
 	if run.Spec, err = json.Marshal(spec); err != nil {
 		return nil, fmt.Errorf("encode match run: %w", err)
@@ -157,14 +180,27 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	if err != nil {
 		return err
 	}
+	spec, err := specOfRun(run)
+	if err != nil {
+		return err
+	}
+	summary, err := d.summaryOf(spec, scanner.n)
+	if err != nil {
+		return err
+	}
 	if p.Evidence != nil {
 		p.open = d.openEvidence(ctx, run, p)
 	}
 	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
 	began := time.Now()
-	partial, err := scanner.ScanPiece(ctx, p)
+	partial, err := scanner.ScanPieceVisiting(ctx, p, visitorOf(summary))
 	if err != nil {
 		return err
+	}
+	if summary != nil {
+		if partial.Summary, err = summary.Summary(); err != nil {
+			return fmt.Errorf("summary of piece %d of match run %d: %w", seq, runID, err)
+		}
 	}
 	b, err := json.Marshal(partial)
 	if err != nil {
@@ -205,9 +241,9 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	if err != nil {
 		return err
 	}
-	var spec runSpec
-	if err := json.Unmarshal(run.Spec, &spec); err != nil {
-		return fmt.Errorf("decode match run %d: %w", runID, err)
+	spec, err := specOfRun(run)
+	if err != nil {
+		return err
 	}
 	out := &Matched{Registry: matched.Registry, PastUnread: matched.PastUnread}
 	if out.Findings, err = scanner.Merge(partials, spec.Leaks); err != nil {
@@ -235,11 +271,11 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 // against the same registry without loading it again. This is where the
 // registry is loaded, and where a prebuilt index would be opened.
 func (d *Distributor) scannerOf(ctx context.Context, run *leakdesk.MatchRun) (*Scanner, *Matched, error) {
-	var spec runSpec
-	if err := json.Unmarshal(run.Spec, &spec); err != nil {
-		return nil, nil, fmt.Errorf("decode match run %d: %w", run.ID, err)
+	spec, err := specOfRun(run)
+	if err != nil {
+		return nil, nil, err
 	}
-	spec.Leaks = nil // the registry does not depend on the leaks
+	spec.Leaks, spec.Summary = nil, "" // the registry depends on neither
 	key, _ := json.Marshal(spec)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -263,4 +299,13 @@ func (d *Distributor) scannerOf(ctx context.Context, run *leakdesk.MatchRun) (*S
 	d.logger.Info("scanner ready", "run", run.ID, "seconds", time.Since(began).Seconds())
 	d.spec, d.scanner, d.matched = string(key), scanner, matched
 	return scanner, matched, nil
+}
+
+// specOfRun is what run's workers need.
+func specOfRun(run *leakdesk.MatchRun) (runSpec, error) {
+	var spec runSpec
+	if err := json.Unmarshal(run.Spec, &spec); err != nil {
+		return spec, fmt.Errorf("decode match run %d: %w", run.ID, err)
+	}
+	return spec, nil
 }

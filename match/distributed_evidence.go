@@ -39,7 +39,7 @@ func (d *Distributor) StartEvidence(ctx context.Context, r Request, evidence []*
 		spec.Leaks = append(spec.Leaks, e.Label())
 		pieces[i] = Piece{File: e.Label(), Evidence: &EvidencePiece{Incident: r.Incident, SHA256: e.SHA256}, End: e.Size}
 	}
-	return d.start(ctx, r, spec, pieces, enqueue)
+	return d.start(ctx, r, "", spec, pieces, enqueue)
 }
 
 // openVault opens the vault, once, and returns the spool directory. The

@@ -85,7 +85,11 @@ type QueueConfig struct {
 	// been cut short by a crash and is worked again; longer than any
 	// piece takes.
 	RescueAfter time.Duration
-	Logger      *slog.Logger
+	// Rescues adds the kinds of the other processes that share River's
+	// tables (riverdb.RescueOnly), so that this worker, when it is River's
+	// leader, rescues their jobs rather than discarding them.
+	Rescues func(*river.Workers)
+	Logger  *slog.Logger
 }
 
 // NewQueue opens the match queue on db ("sqlite" or "postgres"), creating
@@ -113,6 +117,9 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &pieceWorker{d: cfg.Distributor})
 		river.AddWorker(workers, &mergeWorker{d: cfg.Distributor})
+		if cfg.Rescues != nil {
+			cfg.Rescues(workers)
+		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(cfg.Jobs, 1)}}
 	}
@@ -134,3 +141,10 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 
 // Stop lets running jobs finish, then stops.
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// AddRescues lets the client of workers, which does not work the match
+// queue, rescue its jobs when it is River's leader (riverdb.RescueOnly).
+func AddRescues(workers *river.Workers) {
+	river.AddWorker(workers, &riverdb.RescueOnly[PieceArgs]{})
+	river.AddWorker(workers, &riverdb.RescueOnly[MergeArgs]{})
+}

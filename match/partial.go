@@ -1,6 +1,7 @@
 package match
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 
@@ -17,6 +18,9 @@ type Partial struct {
 	Workers []PartialWorker   `json:"workers"`
 	// Range is, for a piece of a cut file, what reading it met.
 	Range *RangeRead `json:"range,omitempty"`
+	// Summary is what the run's PieceSummary gathered of the piece's
+	// rows; absent when the run names none.
+	Summary json.RawMessage `json:"summary,omitempty"`
 }
 
 // PartialWorker is one scan worker's share of a piece.

@@ -60,7 +60,13 @@ func Split(r *dump.Reader, files []string, size int64) ([]Piece, error) {
 // ScanPiece scans one piece, its rows numbered from 1 within it: Merge
 // numbers them as one scan of the whole leak would.
 func (s *Scanner) ScanPiece(ctx context.Context, p Piece) (*Partial, error) {
-	accs := s.newAccs()
+	return s.ScanPieceVisiting(ctx, p, nil)
+}
+
+// ScanPieceVisiting is ScanPiece that also shows every row it reads to
+// the visitor of the worker that reads it, as ScanVisiting does.
+func (s *Scanner) ScanPieceVisiting(ctx context.Context, p Piece, visitor func(worker int) RowVisitor) (*Partial, error) {
+	accs := s.newAccs(visitor)
 	var rows int64
 	visit := func(t *dump.Table) error {
 		n, err := s.scanTable(ctx, t, rows, accs)
@@ -95,10 +101,13 @@ func (s *Scanner) ScanPiece(ctx context.Context, p Piece) (*Partial, error) {
 	return partial, nil
 }
 
-func (s *Scanner) newAccs() []*acc {
+func (s *Scanner) newAccs(visitor func(worker int) RowVisitor) []*acc {
 	accs := make([]*acc, s.workers)
 	for i := range accs {
 		accs[i] = &acc{memo: newMemo(), links: newLinkCache(), contacts: map[int]*contactAcc{}, unlinked: newUnlinked()}
+		if visitor != nil {
+			accs[i].visit = visitor(i)
+		}
 	}
 	return accs
 }

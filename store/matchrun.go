@@ -28,13 +28,23 @@ func (s *MatchRunService) CreateMatchRun(ctx context.Context, run *leakdesk.Matc
 				return err
 			}
 		}
+		if run.Key != "" {
+			found, err := s.findMatchRunByKey(ctx, tx, run.Key)
+			if err == nil {
+				*run = *found
+				return nil
+			}
+			if leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+				return err
+			}
+		}
 		run.CreatedAt, run.Pieces, run.Bytes = s.db.now(), len(pieces), 0
 		for _, p := range pieces {
 			run.Bytes += p.Bytes
 		}
 		if err := tx.QueryRowContext(ctx, s.db.rebind(`
-			INSERT INTO match_runs (incident_id, actor, spec, pieces, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-			run.IncidentID, run.Actor, string(run.Spec), run.Pieces, run.Bytes, s.db.timeArg(run.CreatedAt)).Scan(&run.ID); err != nil {
+			INSERT INTO match_runs (incident_id, actor, run_key, spec, pieces, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			run.IncidentID, run.Actor, sql.NullString{String: run.Key, Valid: run.Key != ""}, string(run.Spec), run.Pieces, run.Bytes, s.db.timeArg(run.CreatedAt)).Scan(&run.ID); err != nil {
 			return fmt.Errorf("insert match run: %w", err)
 		}
 		for i, p := range pieces {
@@ -51,30 +61,50 @@ func (s *MatchRunService) CreateMatchRun(ctx context.Context, run *leakdesk.Matc
 }
 
 func (s *MatchRunService) FindMatchRun(ctx context.Context, id int64) (*leakdesk.MatchRun, error) {
-	var r leakdesk.MatchRun
+	var r *leakdesk.MatchRun
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var spec, findings string
-		err := tx.QueryRowContext(ctx, s.db.rebind(`
-			SELECT id, incident_id, actor, spec, pieces, pieces_done, bytes, bytes_done, created_at, merged_at, findings
-			FROM match_runs WHERE id = ?`), id).Scan(&r.ID, &r.IncidentID, &r.Actor, &spec, &r.Pieces, &r.PiecesDone, &r.Bytes, &r.BytesDone,
-			scanTime{&r.CreatedAt}, scanTime{&r.MergedAt}, &findings)
-		if errors.Is(err, sql.ErrNoRows) {
-			return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", id)
-		}
-		if err != nil {
-			return fmt.Errorf("find match run %d: %w", id, err)
-		}
-		r.Spec = []byte(spec)
-		if findings != "" {
-			r.Findings = new(leakdesk.Findings)
-			if err := json.Unmarshal([]byte(findings), r.Findings); err != nil {
-				return fmt.Errorf("decode findings of match run %d: %w", id, err)
-			}
-		}
-		return nil
+		var err error
+		r, err = s.findMatchRun(ctx, tx, "id = ?", id, fmt.Sprint(id))
+		return err
 	})
+	return r, err
+}
+
+func (s *MatchRunService) FindMatchRunByKey(ctx context.Context, key string) (*leakdesk.MatchRun, error) {
+	var r *leakdesk.MatchRun
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = s.findMatchRunByKey(ctx, tx, key)
+		return err
+	})
+	return r, err
+}
+
+func (s *MatchRunService) findMatchRunByKey(ctx context.Context, tx *sql.Tx, key string) (*leakdesk.MatchRun, error) {
+	return s.findMatchRun(ctx, tx, "run_key = ?", key, fmt.Sprintf("of key %q", key))
+}
+
+// findMatchRun returns the run where holds for arg; name names it in errors.
+func (s *MatchRunService) findMatchRun(ctx context.Context, tx *sql.Tx, where string, arg any, name string) (*leakdesk.MatchRun, error) {
+	var r leakdesk.MatchRun
+	var key sql.NullString
+	var spec, findings string
+	err := tx.QueryRowContext(ctx, s.db.rebind(`
+		SELECT id, incident_id, actor, run_key, spec, pieces, pieces_done, bytes, bytes_done, created_at, merged_at, findings
+		FROM match_runs WHERE `+where), arg).Scan(&r.ID, &r.IncidentID, &r.Actor, &key, &spec, &r.Pieces, &r.PiecesDone, &r.Bytes, &r.BytesDone,
+		scanTime{&r.CreatedAt}, scanTime{&r.MergedAt}, &findings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %s not found", name)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("find match run %s: %w", name, err)
+	}
+	r.Key, r.Spec = key.String, []byte(spec)
+	if findings != "" {
+		r.Findings = new(leakdesk.Findings)
+		if err := json.Unmarshal([]byte(findings), r.Findings); err != nil {
+			return nil, fmt.Errorf("decode findings of match run %s: %w", name, err)
+		}
 	}
 	return &r, nil
 }

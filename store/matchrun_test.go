@@ -99,3 +99,41 @@ func TestMatchRunMergesOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyedMatchRunStartsOnce: a run started again under the same key
+// (its job worked again after a crash) is the run recorded first, and
+// enqueues nothing more.
+func TestKeyedMatchRunStartsOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		svc := store.NewMatchRunService(h.db)
+		enqueued := 0
+		enqueue := func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil }
+		pieces := []leakdesk.MatchPiece{{Spec: []byte(`{}`), Bytes: 10}, {Spec: []byte(`{}`), Bytes: 20}}
+		first := &leakdesk.MatchRun{Actor: "local:alice", Key: "triage-7", Spec: []byte(`{"leaks":["a"]}`)}
+		if err := svc.CreateMatchRun(ctx, first, pieces, enqueue); err != nil {
+			t.Fatal(err)
+		}
+		again := &leakdesk.MatchRun{Actor: "local:bob", Key: "triage-7", Spec: []byte(`{"leaks":["b"]}`)}
+		if err := svc.CreateMatchRun(ctx, again, pieces[:1], enqueue); err != nil {
+			t.Fatal(err)
+		}
+		if again.ID != first.ID || again.Actor != "local:alice" || again.Pieces != 2 || string(again.Spec) != `{"leaks":["a"]}` || enqueued != 2 {
+			t.Fatalf("run started again: %+v, %d jobs enqueued; want run %d as recorded, 2 jobs", again, enqueued, first.ID)
+		}
+		other := &leakdesk.MatchRun{Actor: "local:alice", Spec: []byte(`{}`)}
+		if err := svc.CreateMatchRun(ctx, other, pieces, enqueue); err != nil || other.ID == first.ID || other.Key != "" {
+			t.Fatalf("a run without key: %+v, %v", other, err)
+		}
+		found, err := svc.FindMatchRun(ctx, first.ID)
+		if err != nil || found.Key != "triage-7" {
+			t.Fatalf("found %+v, %v", found, err)
+		}
+		if byKey, err := svc.FindMatchRunByKey(ctx, "triage-7"); err != nil || byKey.ID != first.ID {
+			t.Fatalf("found by key %+v, %v", byKey, err)
+		}
+		if _, err := svc.FindMatchRunByKey(ctx, "triage-8"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("a key never used: %v, want ENOTFOUND", err)
+		}
+	})
+}

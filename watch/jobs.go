@@ -112,3 +112,13 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 
 // Stop lets running jobs finish, then stops.
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// AddRescues lets the client of workers, which does not work the watch
+// queues, rescue their jobs when it is River's leader
+// (riverdb.RescueOnly): a leakdesk worker beside a watch that was killed.
+func AddRescues(workers *river.Workers) {
+	river.AddWorker(workers, &riverdb.RescueOnly[TriageArgs]{})
+	river.AddWorker(workers, &riverdb.RescueOnly[AlertArgs]{})
+	river.AddWorker(workers, &riverdb.RescueOnly[AlarmArgs]{})
+	river.AddWorker(workers, &riverdb.RescueOnly[ProposeArgs]{})
+}

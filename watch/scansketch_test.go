@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/sample"
 )
@@ -69,17 +68,9 @@ func TestScanSketchIsTheSketchOfASeparateRead(t *testing.T) {
 		"mysqldump":                 filepath.Join(real, "mysqldump.sql"),
 		"LDIF":                      filepath.Join(real, "ldapsearch.ldif"),
 	}
-	r, err := dump.NewReader(dump.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := match.NewNormaliser("FR")
-	reg, err := match.LoadRegistry(ctx, r, n, registry, match.RegistryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, n, scannerOf := testScanners(ctx, t, registry)
 	for _, workers := range []int{1, 4} {
-		scanner := match.NewScanner(r, n, match.NewMatcher(reg, match.DefaultWeights()), workers)
+		scanner := scannerOf(workers)
 		for name, path := range files {
 			src := match.Files(path)[0]
 			want, err := ReadRowSet(ctx, r, n, src)

@@ -50,6 +50,7 @@ type TriageWorker struct {
 	scans chan struct{}
 	order *finishOrder
 	log   *slog.Logger
+	dist  *Distribution // nil: every file is triaged here
 }
 
 // orderLimit is how long a file waits for the files queued before it to
@@ -120,6 +121,9 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 // calls for an alert: registry contacts at or above the threshold, in a
 // file that is not mostly an earlier one.
 func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (alert bool, err error) {
+	if w.dist.takes(f) {
+		return w.triageDistributed(ctx, f)
+	}
 	src := match.Source{Name: f.Name, Open: func() (io.ReadCloser, error) { return w.blobs.Open(ctx, f.SHA256) }}
 	// The sketch is built in the scan's own pass, one per scan worker, so
 	// that the file is read and decrypted once.
@@ -139,12 +143,17 @@ func (w *TriageWorker) Triage(ctx context.Context, f *leakdesk.TriageFile) (aler
 	if err != nil {
 		return false, fmt.Errorf("match file %d: %w", f.ID, err)
 	}
+	return w.conclude(ctx, f, findings, mergeSketches(sketches))
+}
+
+// conclude fills in f's result from what reading it found, and says
+// whether it calls for an alert.
+func (w *TriageWorker) conclude(ctx context.Context, f *leakdesk.TriageFile, findings *leakdesk.Findings, set RowSet) (alert bool, err error) {
 	f.Rows, f.Contacts, f.State = findings.Rows, len(findings.Contacts), leakdesk.TriageDone
 	if findings.Rows == 0 && len(findings.Unread) > 0 {
 		f.State, f.Detail = leakdesk.TriageUnread, "nothing could be read: "+findings.Unread[0].Reason
 		return false, nil
 	}
-	set := mergeSketches(sketches)
 	if set.Distinct > 0 {
 		if f.RowSet, err = json.Marshal(set); err != nil {
 			return false, err

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
+	// Distribute, when set, hands files of at least its MinSize to the
+	// workers of distributed matching, cut into pieces.
+	Distribute *Distribution
 }
 
 // Desk is the intake with the queue that works its jobs.
@@ -52,6 +56,7 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 		if err != nil {
 			return nil, err
 		}
+		tw.dist = cfg.Distribute
 		river.AddWorker(workers, tw)
 		queues, order = append(queues, QueueName), tw.order
 	}
@@ -60,6 +65,9 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	river.AddWorker(workers, &AlarmWorker{alerts: alerts})
 	if cfg.Proposals.Incidents != nil {
 		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals, triage: triage})
+	}
+	if cfg.Distribute != nil {
+		match.AddRescues(workers) // pieces of a worker killed while this process leads
 	}
 	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {

@@ -107,19 +107,26 @@ func checkVaultConsistent(t *testing.T, c *cli, data string) {
 	if partials, _ := filepath.Glob(filepath.Join(data, "evidence", "tmp", "*")); len(partials) != 0 {
 		t.Fatalf("partial blobs survived the next run: %v", partials)
 	}
-	key, err := os.ReadFile(filepath.Join(data, "key.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Every visible blob is whole, even one whose row was never written.
-	v, err := vault.Open(filepath.Join(data, "evidence"), strings.TrimSpace(string(key)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := openDataVault(t, data)
 	blobs, _ := filepath.Glob(filepath.Join(data, "evidence", "sha256", "*", "*.age"))
 	for _, b := range blobs {
 		if _, err := v.Check(context.Background(), strings.TrimSuffix(filepath.Base(b), ".age")); err != nil {
 			t.Fatalf("a kill left a damaged blob %s: %v", b, err)
 		}
 	}
+}
+
+// openDataVault opens the vault of a data directory with its key.
+func openDataVault(t *testing.T, data string) *vault.Vault {
+	t.Helper()
+	key, err := os.ReadFile(filepath.Join(data, "key.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Open(filepath.Join(data, "evidence"), strings.TrimSpace(string(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

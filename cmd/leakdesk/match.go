@@ -326,16 +326,10 @@ const mergedPoll = 100 * time.Millisecond
 // matchDistributed starts a distributed run of req and waits for its
 // merged findings, showing progress on stderr.
 func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
-	a.busyTimeout = workerBusyTimeout // it shares the store with the workers, as they do
-	db, err := a.openDB(ctx)
+	q, runs, err := a.matchRunQueue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Logger: a.logger})
-	if err != nil {
-		return nil, err
-	}
-	runs := store.NewMatchRunService(db)
 	d := match.NewDistributor(runs, nil, req.Read, a.actor, a.logger)
 	var run *leakdesk.MatchRun
 	if len(req.Leaks) == 0 {

@@ -29,6 +29,7 @@ func (a *app) serveCommand() *cobra.Command {
 	var alerts alertFlags
 	var intake bool
 	var intakeMax int64
+	var intakeDist intakeDistributeFlags
 	var decoyAddr, decoyDomain string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr :8080] [--tls-cert FILE --tls-key FILE]",
@@ -136,10 +137,14 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if intake || decoyDomain != "" {
 				alerts.from, alerts.smtp = nf.from, nf.smtp
 				triage := watch.TriageConfig{Read: df.opts}
+				var dist *watch.Distribution
 				if intake {
 					triage.Registry = rf.path // without it, the desk only raises decoy alarms
+					if dist, err = intakeDist.distribution(ctx, a); err != nil {
+						return err
+					}
 				}
-				if desk, err = a.alertDesk(ctx, &alerts, triage); err != nil {
+				if desk, err = a.alertDesk(ctx, &alerts, triage, dist); err != nil {
 					return err
 				}
 			}
@@ -223,6 +228,7 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 	cmd.Flags().StringVar(&oidcRedirectURL, "oidc-redirect-url", a.getenv("LEAKDESK_OIDC_REDIRECT_URL"), "this server's /login/oidc/callback as browsers reach it (env LEAKDESK_OIDC_REDIRECT_URL)")
 	cmd.Flags().BoolVar(&intake, "intake", false, "take files in for triage at POST /api/v1/intake, matched against --registry, with alerts as for watch (see docs/watch.md)")
 	cmd.Flags().Int64Var(&intakeMax, "intake-max", ldhttp.DefaultIntakeMaxBytes, "largest file, in bytes, the intake takes")
+	intakeDist.register(cmd)
 	cmd.Flags().StringVar(&decoyAddr, "decoy-smtp", "", "also receive mail for the decoys on this address, host:port, with alarms as for decoy-smtp")
 	cmd.Flags().StringVar(&decoyDomain, "decoy-domain", "", "the decoy domain: --decoy-smtp receives mail for it, and with --webhook-token, POST /api/decoy-calls takes a phone system's calls to its decoy numbers")
 	alerts.addAlertTargets(cmd, a)

@@ -76,6 +76,7 @@ func (a *app) watchCommand() *cobra.Command {
 		registry string
 		settle   time.Duration
 		rescue   time.Duration
+		dist     intakeDistributeFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "watch DIR... --registry FILE",
@@ -84,6 +85,8 @@ func (a *app) watchCommand() *cobra.Command {
 changed for --settle, keeps it as evidence, matches it against the registry,
 and alerts by mail and webhook when it holds at least --alert-min registry
 contacts and is not mostly an earlier file. Taken files move to DIR/.taken.
+With --distribute, files of at least --distribute-min bytes are cut into
+pieces that "leakdesk worker" processes match (see docs/distributed.md).
 It runs until interrupted; work left by a crash resumes at the next start.
 See docs/watch.md.`,
 		Args: cobra.MinimumNArgs(1),
@@ -96,7 +99,12 @@ See docs/watch.md.`,
 				return err
 			}
 			ctx := cmd.Context()
-			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue})
+			distribute, err := dist.distribution(ctx, a)
+			if err != nil {
+				return err
+			}
+			desk, err := a.watchDesk(ctx, &alerts, watch.Config{Triage: watch.TriageConfig{Registry: registry, AlertMin: alerts.alertMin}, Alerts: acfg, RescueAfter: rescue,
+				Distribute: distribute})
 			if err != nil {
 				return err
 			}
@@ -109,6 +117,7 @@ See docs/watch.md.`,
 	cmd.Flags().StringVar(&registry, "registry", "", "the registry files are matched against")
 	cmd.Flags().DurationVar(&settle, "settle", 2*time.Second, "how long a file's size and modification time must stay unchanged before it is taken")
 	cmd.Flags().DurationVar(&rescue, "rescue-after", time.Hour, "how long a job may run before it is taken as cut short by a crash and worked again")
+	dist.register(cmd)
 	return cmd
 }
 
@@ -139,13 +148,13 @@ func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*
 
 // alertDesk wires the watch desk with the alerts of f, which may go
 // nowhere: the proposed incident is opened all the same.
-func (a *app) alertDesk(ctx context.Context, f *alertFlags, triage watch.TriageConfig) (*watch.Desk, error) {
+func (a *app) alertDesk(ctx context.Context, f *alertFlags, triage watch.TriageConfig, dist *watch.Distribution) (*watch.Desk, error) {
 	acfg, err := f.channels()
 	if err != nil {
 		return nil, err
 	}
 	triage.AlertMin = f.alertMin
-	return a.watchDesk(ctx, f, watch.Config{Triage: triage, Alerts: acfg})
+	return a.watchDesk(ctx, f, watch.Config{Triage: triage, Alerts: acfg, Distribute: dist})
 }
 
 // runDesk works the desk's jobs while serve runs, then lets running jobs

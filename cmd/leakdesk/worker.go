@@ -9,6 +9,7 @@ import (
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
+	"github.com/leakdesk/leakdesk/watch"
 )
 
 func (a *app) workerCommand() *cobra.Command {
@@ -17,7 +18,7 @@ func (a *app) workerCommand() *cobra.Command {
 	var rescue time.Duration
 	cmd := &cobra.Command{
 		Use:   "worker",
-		Short: "Match the pieces of distributed match runs (match --distribute) until interrupted",
+		Short: "Match the pieces of distributed match runs (match --distribute, watch --distribute) until interrupted",
 		Long: `worker takes pieces of the runs that "leakdesk match --distribute" started,
 matches them against the run's registry, and stores their partial
 findings; the worker that finishes a run's last piece merges them. Run
@@ -36,7 +37,9 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 				return err
 			}
 			d := match.NewDistributor(store.NewMatchRunService(db), a.workerVault, df.opts, a.actor, a.logger)
-			q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Distributor: d, Jobs: jobs, RescueAfter: rescue, Logger: a.logger})
+			d.Summarise(watch.RowSetSummary, watch.NewSketchSummary) // the watch intake's large files
+			q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Distributor: d, Jobs: jobs, RescueAfter: rescue,
+				Rescues: watch.AddRescues, Logger: a.logger})
 			if err != nil {
 				return err
 			}

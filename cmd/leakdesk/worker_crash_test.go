@@ -129,13 +129,7 @@ func TestKilledWorkerLosesNoPiece(t *testing.T) {
 		}
 
 		db := c.openStore(t)
-		count := func(query string) int {
-			var n int
-			if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			return n
-		}
+		count := counter(t, db)
 		pieces := count(`SELECT pieces FROM match_runs`)
 		if done := count(`SELECT pieces_done FROM match_runs`); pieces < 6 || done != pieces {
 			t.Errorf("%d of %d pieces counted; want all, each once, of several", done, pieces)
