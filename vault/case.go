@@ -212,13 +212,18 @@ func (v *Vault) ShredCase(sum string) (bool, error) {
 
 // RemoveMasterBlob removes content sum stored for the master key before
 // case and incident keys, once nothing reads it there any more (the caller
-// knows). It is idempotent.
+// knows). It is idempotent. A copy of that blob made earlier (a backup)
+// stays readable with the master key: only a new master key ends that.
 func (v *Vault) RemoveMasterBlob(sum string) error {
 	if !isSHA256(sum) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
 	}
 	path := blobPath(filepath.Join(v.dir, "sha256"), sum)
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err := os.Remove(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
 		return storageError("remove master-key blob", err)
 	}
 	return syncDir(filepath.Dir(path))
@@ -301,4 +306,29 @@ func (v *Vault) unwrapKey(path, what string) (*age.X25519Identity, error) {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// HoldsKeyFor reports whether any key the vault still holds (the master
+// key, or a data key wrapped for it) decrypts the age file r: whether a
+// copy of an encrypted blob, in a backup or on a disk's free blocks, could
+// still be read.
+func (v *Vault) HoldsKeyFor(r io.Reader) (bool, error) {
+	identities := []age.Identity{v.identity}
+	wrapped, err := filepath.Glob(filepath.Join(v.dir, "keys", "*.age"))
+	if err != nil {
+		return false, fmt.Errorf("list data keys: %w", err)
+	}
+	for _, path := range wrapped {
+		key, err := v.unwrapKey(path, filepath.Base(path))
+		if err != nil {
+			return false, err
+		}
+		identities = append(identities, key)
+	}
+	_, err = age.Decrypt(r, identities...)
+	var noMatch *age.NoIdentityMatchError
+	if errors.As(err, &noMatch) {
+		return false, nil
+	}
+	return err == nil, err
 }
