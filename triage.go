@@ -3,6 +3,8 @@ package leakdesk
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -123,4 +125,27 @@ type KeptFileService interface {
 	// keys: into the incidents whose evidence they are, or else under a
 	// key of their own. It returns how many it moved. Idempotent.
 	MoveKeptFiles(ctx context.Context, actor string) (int, error)
+}
+
+// KeptFileRef names a file the watch kept: exactly one field is set.
+type KeptFileRef struct {
+	File       int64  // a triage file's number
+	Alarm      string // a decoy alarm's key
+	HashPrefix string // at least 8 lower-case hex digits of its SHA-256
+}
+
+// ParseKeptFileRef reads a triage file's number ("7" or "#7"), a decoy
+// alarm's key ("decoy-…"), or at least 8 hex digits of a SHA-256.
+func ParseKeptFileRef(ref string) (KeptFileRef, error) {
+	ref = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ref), "#"))
+	if strings.HasPrefix(ref, "decoy-") && len(ref) > len("decoy-") {
+		return KeptFileRef{Alarm: ref}, nil
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 && len(ref) < 8 {
+		return KeptFileRef{File: id}, nil
+	}
+	if len(ref) >= 8 && len(ref) <= 64 && strings.Trim(ref, "0123456789abcdef") == "" {
+		return KeptFileRef{HashPrefix: ref}, nil
+	}
+	return KeptFileRef{}, Errorf(EINVALID, "invalid file reference %q: give a triage file's number, at least 8 hex digits of its SHA-256, or a decoy alarm's key", ref)
 }

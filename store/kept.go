@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/leakdesk/leakdesk"
@@ -255,26 +254,25 @@ func (s *KeptFileService) moveKeptFile(ctx context.Context, sum, actor string) (
 // resolveKeptFile returns the SHA-256 of the kept file ref names: a triage
 // file's number, a decoy alarm's key, or a unique prefix of a hash.
 func (d *DB) resolveKeptFile(ctx context.Context, tx *sql.Tx, ref string) (string, error) {
-	ref = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ref), "#"))
-	if strings.HasPrefix(ref, "decoy-") {
-		a, err := d.findDecoyAlarm(ctx, tx, ref)
+	r, err := leakdesk.ParseKeptFileRef(ref)
+	if err != nil {
+		return "", err
+	}
+	var (
+		query string
+		args  []any
+	)
+	switch {
+	case r.Alarm != "":
+		a, err := d.findDecoyAlarm(ctx, tx, r.Alarm)
 		if err != nil {
 			return "", err
 		}
 		return a.Evidence, nil
-	}
-	var query string
-	var arg any
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && len(ref) < 8 {
-		query, arg = `SELECT sha256 FROM triage_files WHERE id = ?`, id
-	} else if len(ref) >= 8 && len(ref) <= 64 && strings.Trim(ref, "0123456789abcdef") == "" {
-		query, arg = `SELECT sha256 FROM triage_files WHERE sha256 LIKE ? UNION SELECT evidence FROM decoy_alarms WHERE evidence LIKE ?`, ref+"%"
-	} else {
-		return "", leakdesk.Errorf(leakdesk.EINVALID, "invalid file reference %q: give a triage file's number, at least 8 hex digits of its SHA-256, or a decoy alarm's key", ref)
-	}
-	args := []any{arg}
-	if strings.Contains(query, "UNION") {
-		args = append(args, arg)
+	case r.File != 0:
+		query, args = `SELECT sha256 FROM triage_files WHERE id = ?`, []any{r.File}
+	default:
+		query, args = `SELECT sha256 FROM triage_files WHERE sha256 LIKE ? UNION SELECT evidence FROM decoy_alarms WHERE evidence LIKE ?`, []any{r.HashPrefix + "%", r.HashPrefix + "%"}
 	}
 	rows, err := tx.QueryContext(ctx, d.rebind(query), args...)
 	if err != nil {
