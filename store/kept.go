@@ -24,6 +24,7 @@ type keptVault interface {
 	incidentBlobStore
 	Cases() leakdesk.BlobStore
 	CaseHolds(sum string) bool
+	MasterHolds(sum string) bool
 	IncidentHolds(id int64, sum string) bool
 	IncidentShredded(id int64) bool
 	ShredCase(sum string) (bool, error)
@@ -140,6 +141,9 @@ func (s *KeptFileService) TakeIntoIncident(ctx context.Context, incidentID int64
 // with the read on its timeline first: an access that fails halfway is
 // still an access.
 func (s *KeptFileService) copyIntoIncident(ctx context.Context, incidentID int64, sum, actor string) error {
+	if !s.blobs.CaseHolds(sum) && !s.blobs.MasterHolds(sum) {
+		return leakdesk.Errorf(leakdesk.ECONFLICT, "file %s is no longer kept by the watch (shredded, or moved into another incident's evidence): %s cannot take it in", sum[:12], leakdesk.FormatIncidentID(incidentID))
+	}
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, false); err != nil {
 			return err
@@ -227,7 +231,11 @@ func (s *KeptFileService) moveKeptFile(ctx context.Context, sum, actor string) (
 		return false, err
 	}
 	for _, id := range readers {
-		if err := s.TakeIntoIncident(ctx, id, sum, actor); err != nil {
+		err := s.TakeIntoIncident(ctx, id, sum, actor)
+		if leakdesk.ErrorCode(err) == leakdesk.ECONFLICT {
+			return false, nil // not kept at all: nothing to move
+		}
+		if err != nil {
 			return false, err
 		}
 	}

@@ -99,6 +99,20 @@ func (d *keptDesk) unreadable(t *testing.T, what string, ciphertext []byte) {
 	}
 }
 
+// closeAndShred closes incident id as a false alarm and shreds its one
+// piece of evidence, which must be made unreadable, none left readable.
+func (d *keptDesk) closeAndShred(t *testing.T, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := d.incidents.CloseIncident(ctx, id, "local:lead", "false alarm", time.Time{}, waiveAll(t, d.h.db, d.incidents, id)); err != nil {
+		t.Fatal(err)
+	}
+	shredded, err := d.evidence.ShredEvidence(ctx, id, "local:lead")
+	if err != nil || shredded.Blobs != 1 || shredded.MasterKeyBlobs != 0 {
+		t.Fatalf("shred: %+v, %v", shredded, err)
+	}
+}
+
 func readBlob(blobs leakdesk.BlobStore, sum string) (string, error) {
 	rc, err := blobs.Open(context.Background(), sum)
 	if err != nil {
@@ -176,13 +190,7 @@ func TestProposedFileMovesUnderItsIncidentsKey(t *testing.T) {
 		}
 
 		moved := d.ciphertext(t, filepath.Join("incidents", strconv.FormatInt(inc.ID, 10), "sha256"), f.SHA256)
-		if err := d.incidents.CloseIncident(ctx, inc.ID, "local:lead", "false alarm", time.Time{}, waiveAll(t, h.db, d.incidents, inc.ID)); err != nil {
-			t.Fatal(err)
-		}
-		shredded, err := d.evidence.ShredEvidence(ctx, inc.ID, "local:lead")
-		if err != nil || shredded.Blobs != 1 || shredded.MasterKeyBlobs != 0 {
-			t.Fatalf("shred: %+v, %v", shredded, err)
-		}
+		d.closeAndShred(t, inc.ID)
 		_, _, err = d.evidence.OpenEvidence(ctx, inc.ID, f.SHA256[:12], "local:analyst", "check")
 		wantShredded(t, "evidence after the incident's shred", err)
 		d.unreadable(t, "the incident's copy", moved)
@@ -199,14 +207,8 @@ func TestShreddingAnIncidentShredsWhatItsProposalHasNotMoved(t *testing.T) {
 		f := d.take(t, d.v.Cases(), "email\nperson2@example.org\n")
 		kept := d.ciphertext(t, "cases/sha256", f.SHA256)
 		inc := d.propose(t, f)
-		if err := d.incidents.CloseIncident(ctx, inc.ID, "local:lead", "false alarm", time.Time{}, waiveAll(t, h.db, d.incidents, inc.ID)); err != nil {
-			t.Fatal(err)
-		}
-		shredded, err := d.evidence.ShredEvidence(ctx, inc.ID, "local:lead")
-		if err != nil || shredded.Blobs != 1 || shredded.MasterKeyBlobs != 0 {
-			t.Fatalf("shred: %+v, %v", shredded, err)
-		}
-		_, _, err = d.evidence.OpenEvidence(ctx, inc.ID, f.SHA256[:12], "local:analyst", "check")
+		d.closeAndShred(t, inc.ID)
+		_, _, err := d.evidence.OpenEvidence(ctx, inc.ID, f.SHA256[:12], "local:analyst", "check")
 		wantShredded(t, "evidence", err)
 		d.unreadable(t, "the watch's copy", kept)
 		if got, err := d.triage.FindTriage(ctx, f.ID); err != nil || got.Shredded == nil || got.Shredded.Actor != "local:lead" || !strings.Contains(got.Shredded.Reason, "shredded with "+inc.PublicID()) {
@@ -266,6 +268,15 @@ func TestTriageShred(t *testing.T) {
 		}
 		if d.v.CaseHolds(f.SHA256) {
 			t.Error("the shredded file was kept again when posted again")
+		}
+		// An incident proposed on it after the shred cannot take it in,
+		// and logs no read of what it could not read.
+		late := d.propose(t, f)
+		if err := d.kept.TakeIntoIncident(ctx, late.ID, f.SHA256, "local:watch"); leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
+			t.Errorf("moving a shredded file: %v, want ECONFLICT", err)
+		}
+		if n := countKind(t, d.incidents, late.ID, leakdesk.EventEvidenceRead); n != 0 {
+			t.Errorf("%d reads logged of a file that could not be read", n)
 		}
 
 		// An alarm's message: shredded by the alarm's key.

@@ -175,6 +175,12 @@ func (v *Vault) CaseHolds(sum string) bool {
 	return isSHA256(sum) && exists(blobPath(v.casesRoot(), sum)) && !exists(v.caseShreddedPath(sum))
 }
 
+// MasterHolds reports whether content sum is stored for the master key,
+// as before per-incident and case keys.
+func (v *Vault) MasterHolds(sum string) bool {
+	return isSHA256(sum) && exists(blobPath(filepath.Join(v.dir, "sha256"), sum))
+}
+
 // IncidentHolds reports whether incident id's evidence sum is encrypted for
 // the incident's key, rather than read through the watch's keeping or the
 // master key.

@@ -75,7 +75,11 @@ func (w *ProposeWorker) Work(ctx context.Context, job *river.Job[ProposeArgs]) e
 	if err != nil || p.Evidence == nil || w.cfg.Kept == nil {
 		return err
 	}
-	return w.cfg.Kept.TakeIntoIncident(ctx, inc.ID, p.Evidence.SHA256, job.Args.Actor)
+	err = w.cfg.Kept.TakeIntoIncident(ctx, inc.ID, p.Evidence.SHA256, job.Args.Actor)
+	if leakdesk.ErrorCode(err) == leakdesk.ECONFLICT {
+		return river.JobCancel(err) // the content is gone: retrying will not bring it back
+	}
+	return err
 }
 
 // alertFile is the triage area's file that the alert named key is about,
