@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"filippo.io/age"
 
@@ -75,6 +76,10 @@ func (v *Vault) claimStaging() (string, func(), error) {
 		return "", nil, fmt.Errorf("list staged cases: %w", err)
 	}
 	for _, path := range stale {
+		// A directory just made is not locked yet by its writer.
+		if info, err := os.Stat(path); err != nil || time.Since(info.ModTime()) < time.Minute {
+			continue
+		}
 		ifAbandoned(path, func() error { return os.RemoveAll(path) })
 	}
 	dir, err := os.MkdirTemp(tmp, "case-*.staging")

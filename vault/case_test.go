@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/vault"
@@ -119,5 +120,33 @@ func TestCaseKeyWithoutBlob(t *testing.T) {
 	}
 	if got, err := readAll(t, v.Cases(), first.SHA256); err != nil || got != "dropped file" {
 		t.Errorf("after the put again: %q, %v", got, err)
+	}
+}
+
+// TestStaleStagingIsSwept: a case being written by a process that died is
+// removed by the next put once it is a minute old; a fresh one, whose
+// writer may not have locked it yet, is left.
+func TestStaleStagingIsSwept(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	v, _ := open(t, dir)
+	stale, fresh := filepath.Join(dir, "tmp", "case-1.staging"), filepath.Join(dir, "tmp", "case-2.staging")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(filepath.Join(d, "ab"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Cases().Put(context.Background(), strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a dead writer's staging was left")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a fresh staging was removed: %v", err)
 	}
 }
