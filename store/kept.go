@@ -24,6 +24,7 @@ type keptVault interface {
 	incidentBlobStore
 	Cases() leakdesk.BlobStore
 	CaseHolds(sum string) bool
+	CaseShredded(sum string) bool
 	MasterHolds(sum string) bool
 	IncidentHolds(id int64, sum string) bool
 	IncidentShredded(id int64) bool
@@ -95,7 +96,19 @@ func (s *KeptFileService) destroyKeptCopy(ctx context.Context, tx *sql.Tx, shred
 // the watch's keeping (or the master key): not yet under their own key,
 // nor shredded.
 func (s *KeptFileService) readers(ctx context.Context, tx *sql.Tx, sum string) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, s.db.rebind(`SELECT DISTINCT incident_id FROM evidence WHERE sha256 = ? ORDER BY incident_id`), sum)
+	all, err := s.db.evidenceIncidents(ctx, tx, sum)
+	var ids []int64
+	for _, id := range all {
+		if !s.blobs.IncidentHolds(id, sum) && !s.blobs.IncidentShredded(id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, err
+}
+
+// evidenceIncidents lists the incidents whose evidence sum is.
+func (d *DB) evidenceIncidents(ctx context.Context, tx *sql.Tx, sum string) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT DISTINCT incident_id FROM evidence WHERE sha256 = ? ORDER BY incident_id`), sum)
 	if err != nil {
 		return nil, fmt.Errorf("find the incidents holding a kept file: %w", err)
 	}
@@ -106,9 +119,7 @@ func (s *KeptFileService) readers(ctx context.Context, tx *sql.Tx, sum string) (
 		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("read the incidents holding a kept file: %w", err)
 		}
-		if !s.blobs.IncidentHolds(id, sum) && !s.blobs.IncidentShredded(id) {
-			ids = append(ids, id)
-		}
+		ids = append(ids, id)
 	}
 	return ids, rows.Err()
 }
@@ -203,9 +214,6 @@ func (s *KeptFileService) MoveKeptFiles(ctx context.Context, actor string) (int,
 		if err := ctx.Err(); err != nil {
 			return moved, err
 		}
-		if s.blobs.CaseHolds(sum) {
-			continue
-		}
 		did, err := s.moveKeptFile(ctx, sum, actor)
 		if err != nil {
 			return moved, err
@@ -218,19 +226,20 @@ func (s *KeptFileService) MoveKeptFiles(ctx context.Context, actor string) (int,
 }
 
 // moveKeptFile moves sum, kept for the master key, into the incidents
-// whose evidence it is (which then destroys the master-key copy), or else
-// under a key of its own. Each step leaves the content readable: the
-// master-key blob is removed only once its new home is written.
+// whose evidence it is (TakeIntoIncident, which also finishes a move or a
+// shred with the incident cut short), or else under a key of its own. Each
+// step leaves the content readable and can be run again: the master-key
+// blob is removed only once its new home is written.
 func (s *KeptFileService) moveKeptFile(ctx context.Context, sum, actor string) (bool, error) {
-	var readers []int64
+	var incidents []int64
 	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
-		readers, err = s.readers(ctx, tx, sum)
+		incidents, err = s.db.evidenceIncidents(ctx, tx, sum)
 		return err
 	})
 	if err != nil {
 		return false, err
 	}
-	for _, id := range readers {
+	for _, id := range incidents {
 		err := s.TakeIntoIncident(ctx, id, sum, actor)
 		if leakdesk.ErrorCode(err) == leakdesk.ECONFLICT {
 			return false, nil // not kept at all: nothing to move
@@ -239,22 +248,28 @@ func (s *KeptFileService) moveKeptFile(ctx context.Context, sum, actor string) (
 			return false, err
 		}
 	}
-	if len(readers) > 0 {
+	if len(incidents) > 0 {
 		return true, nil
 	}
-	rc, err := s.blobs.Open(ctx, sum)
-	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
-		return false, nil // not kept at all: nothing to move
+	if s.blobs.CaseShredded(sum) {
+		return false, nil // a shred by a person cut short: running it again records it
 	}
-	if err != nil {
-		return false, err
-	}
-	defer rc.Close()
-	if _, err := s.blobs.Cases().Put(ctx, rc); err != nil {
-		return false, fmt.Errorf("move file %s under its own key: %w", sum[:12], err)
+	if !s.blobs.MasterHolds(sum) {
+		return false, nil // under its own key already, or not kept at all
 	}
 	if !s.blobs.CaseHolds(sum) {
-		return false, leakdesk.Errorf(leakdesk.EINTEGRITY, "file %s was not kept under its own key: the master-key copy stays", sum[:12])
+		rc, err := s.blobs.Open(ctx, sum)
+		if err != nil {
+			return false, err
+		}
+		_, err = s.blobs.Cases().Put(ctx, rc)
+		rc.Close()
+		if err != nil {
+			return false, fmt.Errorf("move file %s under its own key: %w", sum[:12], err)
+		}
+		if !s.blobs.CaseHolds(sum) {
+			return false, leakdesk.Errorf(leakdesk.EINTEGRITY, "file %s was not kept under its own key: the master-key copy stays", sum[:12])
+		}
 	}
 	return true, s.blobs.RemoveMasterBlob(sum)
 }

@@ -180,6 +180,11 @@ func (v *Vault) CaseHolds(sum string) bool {
 	return isSHA256(sum) && exists(blobPath(v.casesRoot(), sum)) && !exists(v.caseShreddedPath(sum))
 }
 
+// CaseShredded reports whether the key of content sum was destroyed.
+func (v *Vault) CaseShredded(sum string) bool {
+	return isSHA256(sum) && exists(v.caseShreddedPath(sum))
+}
+
 // MasterHolds reports whether content sum is stored for the master key,
 // as before per-incident and case keys.
 func (v *Vault) MasterHolds(sum string) bool {
