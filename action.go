@@ -47,6 +47,7 @@ const (
 	ActionPortalIssue     Action = "portal.issue"    // make or revoke an affected organisation's portal link
 	ActionQuestionAnswer  Action = "question.answer" // read and answer the questions asked through the portal
 	ActionWatchIntake     Action = "watch.intake"    // take a leaked file in for triage, and see what became of it
+	ActionKeptShred       Action = "watch.shred"     // crypto-shred a file the watch kept that became no incident
 )
 
 // Rule says which roles may take an action.
@@ -103,6 +104,7 @@ func Policy() []Rule {
 		{ActionPortalIssue, "make or revoke an organisation's portal link", []Role{lead, comms}},
 		{ActionQuestionAnswer, "answer the organisations' questions", []Role{lead, comms, legal}},
 		{ActionWatchIntake, "take a leaked file in for triage, and see what became of it (needs the role on all incidents)", []Role{lead, analyst, intake}},
+		{ActionKeptShred, "crypto-shred a file the watch kept that became no incident (needs the role on all incidents)", []Role{lead, legal}},
 	}
 }
 

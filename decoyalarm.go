@@ -35,6 +35,9 @@ type DecoyAlarm struct {
 	// Incident is the proposed incident the alarm opened; zero until the
 	// proposal is made, or when the desk proposes none.
 	Incident int64 `json:"incident,omitempty"`
+	// Shredded says when, by whom and why its evidence was destroyed;
+	// nil while it is kept.
+	Shredded *KeptFileShred `json:"shredded,omitempty"`
 }
 
 // AlarmExport is an export that carried a decoy contacted.

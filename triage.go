@@ -3,6 +3,8 @@ package leakdesk
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,6 +55,9 @@ type TriageFile struct {
 	WebhookAttempts int    `json:"webhook_attempts,omitempty"`
 	Detail          string `json:"detail,omitempty"` // what could not be read, or why no alert
 	RowSet          []byte `json:"-"`                // the sketch of its values, JSON
+	// Shredded says when, by whom and why its content was destroyed;
+	// nil while it is kept.
+	Shredded *KeptFileShred `json:"shredded,omitempty"`
 }
 
 // TriageEnqueueFunc enqueues the job that triages a file, in the
@@ -85,4 +90,62 @@ type TriageService interface {
 	// AlertSent records that channel ("mail" or "webhook") took the alert
 	// about file id, so that a job worked again does not send it again.
 	AlertSent(ctx context.Context, id int64, channel string) error
+}
+
+// KeptFileShred records that the watch's copy of a file it kept (a file
+// taken in for triage, a decoy alarm's message or call record) was
+// destroyed: crypto-shredded by a person, shredded with the incident that
+// held it as evidence, or moved into an incident's evidence, under that
+// incident's key. The file's hash, size and triage result stay.
+type KeptFileShred struct {
+	SHA256 string    `json:"sha256"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Reason string    `json:"reason"`
+	// Incident is the incident whose evidence holds the content now, or
+	// held it when it was shredded; zero if none.
+	Incident int64 `json:"incident,omitempty"`
+}
+
+// KeptFileService keeps the content of the files the watch keeps, each
+// under a data key of its own.
+type KeptFileService interface {
+	// ShredKeptFile crypto-shreds the file ref names: a triage file's
+	// number, at least 8 hex digits of its SHA-256, or a decoy alarm's
+	// key, on behalf of actor, for reason. Shredding twice returns the
+	// first record. EINVALID, ENOTFOUND, and ECONFLICT while an incident
+	// that is not shredded still reads it from the watch's keeping.
+	ShredKeptFile(ctx context.Context, ref, actor, reason string) (*KeptFileShred, error)
+	// TakeIntoIncident re-encrypts sum, a file the watch keeps and
+	// evidence of incident id, for the incident's key, with the read on
+	// the incident's timeline, then destroys the watch's copy once no
+	// other incident reads it. Idempotent. ENOTFOUND.
+	TakeIntoIncident(ctx context.Context, incidentID int64, sum, actor string) error
+	// MoveKeptFiles moves the files kept for the master key before case
+	// keys: into the incidents whose evidence they are, or else under a
+	// key of their own. It returns how many it moved. Idempotent.
+	MoveKeptFiles(ctx context.Context, actor string) (int, error)
+}
+
+// KeptFileRef names a file the watch kept: exactly one field is set.
+type KeptFileRef struct {
+	File       int64  // a triage file's number
+	Alarm      string // a decoy alarm's key
+	HashPrefix string // at least 8 lower-case hex digits of its SHA-256
+}
+
+// ParseKeptFileRef reads a triage file's number ("7" or "#7"), a decoy
+// alarm's key ("decoy-…"), or at least 8 hex digits of a SHA-256.
+func ParseKeptFileRef(ref string) (KeptFileRef, error) {
+	ref = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ref), "#"))
+	if strings.HasPrefix(ref, "decoy-") && len(ref) > len("decoy-") {
+		return KeptFileRef{Alarm: ref}, nil
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 && len(ref) < 8 {
+		return KeptFileRef{File: id}, nil
+	}
+	if len(ref) >= 8 && len(ref) <= 64 && strings.Trim(ref, "0123456789abcdef") == "" {
+		return KeptFileRef{HashPrefix: ref}, nil
+	}
+	return KeptFileRef{}, Errorf(EINVALID, "invalid file reference %q: give a triage file's number, at least 8 hex digits of its SHA-256, or a decoy alarm's key", ref)
 }

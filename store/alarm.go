@@ -117,6 +117,13 @@ func (d *DB) findDecoyAlarms(ctx context.Context, tx *sql.Tx, cond string, args 
 	if len(list) == 0 {
 		return list, nil
 	}
+	shreds, err := d.findKeptShreds(ctx, tx, `SELECT evidence FROM decoy_alarms WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		a.Shredded = shreds[a.Evidence]
+	}
 	rows, err = tx.QueryContext(ctx, d.rebind(`SELECT alarm_key, export_id, recipient, score FROM decoy_alarm_exports
 		WHERE alarm_key IN (SELECT alarm_key FROM decoy_alarms WHERE `+cond+`) ORDER BY alarm_key, rank`), args...)
 	if err != nil {

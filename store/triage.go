@@ -33,7 +33,7 @@ func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFil
 		known, err := s.findTriage(ctx, tx, `sha256 = ?`, f.SHA256)
 		if err == nil {
 			out = known
-			return nil
+			return s.db.withKeptShred(ctx, tx, known.SHA256, func(k *leakdesk.KeptFileShred) { known.Shredded = k })
 		}
 		if leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
 			return err
@@ -69,8 +69,10 @@ func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFil
 func (s *TriageService) FindTriage(ctx context.Context, id int64) (*leakdesk.TriageFile, error) {
 	var f *leakdesk.TriageFile
 	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
-		f, err = s.findTriage(ctx, tx, `id = ?`, id)
-		return err
+		if f, err = s.findTriage(ctx, tx, `id = ?`, id); err != nil {
+			return err
+		}
+		return s.db.withKeptShred(ctx, tx, f.SHA256, func(k *leakdesk.KeptFileShred) { f.Shredded = k })
 	})
 	return f, err
 }

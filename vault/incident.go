@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"filippo.io/age"
 
@@ -57,7 +55,9 @@ func (b *incidentBlobs) Open(ctx context.Context, sum string) (io.ReadCloser, er
 	}
 	f, err := b.v.openBlobFile(b.root(), sum)
 	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
-		return b.v.Open(ctx, sum) // stored before per-incident keys
+		// Not yet moved from the watch's keeping, or stored for the
+		// master key before per-incident keys.
+		return b.v.openCase(ctx, sum)
 	}
 	if err != nil {
 		return nil, err
@@ -106,28 +106,10 @@ func (v *Vault) incidentKey(id int64, create bool) (*age.X25519Identity, error) 
 
 // loadIncidentKey reads, or creates, incident id's key. keysMu is held.
 func (v *Vault) loadIncidentKey(id int64, create bool) (*age.X25519Identity, error) {
-	wrapped, err := os.ReadFile(v.keyPath(id))
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && create:
+	if create && !exists(v.keyPath(id)) {
 		return v.createIncidentKey(id)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the data key of incident %s is missing from %s: restore it from a backup of the vault", leakdesk.FormatIncidentID(id), v.keyPath(id))
-	case err != nil:
-		return nil, fmt.Errorf("read incident key: %w", err)
 	}
-	dec, err := age.Decrypt(bytes.NewReader(wrapped), v.identity)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "the data key of incident %s cannot be unwrapped with this master key: %v", leakdesk.FormatIncidentID(id), err)
-	}
-	text, err := io.ReadAll(dec)
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINTEGRITY, "the data key of incident %s is damaged: %v", leakdesk.FormatIncidentID(id), err)
-	}
-	key, err := age.ParseX25519Identity(strings.TrimSpace(string(text)))
-	if err != nil {
-		return nil, leakdesk.Errorf(leakdesk.EINTEGRITY, "the data key of incident %s is damaged: %v", leakdesk.FormatIncidentID(id), err)
-	}
-	return key, nil
+	return v.unwrapKey(v.keyPath(id), "incident "+leakdesk.FormatIncidentID(id))
 }
 
 // createIncidentKey makes incident id's data key and stores it wrapped. Two
@@ -138,47 +120,28 @@ func (v *Vault) createIncidentKey(id int64) (*age.X25519Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate incident key: %w", err)
 	}
-	var wrapped bytes.Buffer
-	enc, err := age.Encrypt(&wrapped, v.recipient)
+	wrapped, err := v.wrapKey(key)
 	if err != nil {
-		return nil, fmt.Errorf("wrap incident key: %w", err)
+		return nil, err
 	}
-	io.WriteString(enc, key.String()+"\n")
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("wrap incident key: %w", err)
-	}
-	tmp, err := v.createTemp(filepath.Join(v.dir, "tmp"))
-	if err != nil {
-		return nil, storageError("create incident key", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(wrapped.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		return nil, storageError("write incident key", err)
-	}
-	if err := os.Link(tmp.Name(), v.keyPath(id)); errors.Is(err, fs.ErrExist) {
+	if err := v.writeKeyFile(v.keyPath(id), wrapped, false); errors.Is(err, fs.ErrExist) {
 		return v.loadIncidentKey(id, false) // another process made it first
 	} else if err != nil {
-		return nil, storageError("store incident key", err)
-	}
-	if err := syncDir(filepath.Dir(v.keyPath(id))); err != nil {
-		return nil, storageError("sync incident keys", err)
+		return nil, err
 	}
 	return key, nil
 }
+
+// IncidentShredded reports whether incident id's data key was destroyed.
+func (v *Vault) IncidentShredded(id int64) bool { return exists(v.shreddedPath(id)) }
 
 // Shred destroys incident id's data key. It leaves a marker so that a read
 // says the content was shredded rather than lost, and is idempotent. It
 // returns how many of the incident's blobs it made unreadable.
 //
 // Evidence stored before per-incident keys is encrypted for the master key
-// and may be shared with other incidents: Shred cannot erase it.
+// and may be shared with other incidents: Shred cannot erase it. Evidence
+// still in the watch's keeping is shredded by the caller (ShredCase).
 func (v *Vault) Shred(id int64) (int, error) {
 	v.keysMu.Lock()
 	defer v.keysMu.Unlock()

@@ -8,6 +8,9 @@
 //	keys/incident-N.age      incident N's data key, encrypted for the master key
 //	keys/incident-N.shredded incident N's key was destroyed (see incident.go)
 //	incidents/N/sha256/…     incident N's blobs, encrypted for its data key
+//	keys/case-SHA.age        the data key of a file the watch keeps (see case.go)
+//	keys/case-SHA.shredded   that file's key was destroyed
+//	cases/sha256/…           the watch's files, each encrypted for its own key
 //	tmp/*.partial            blobs being written, locked by their writer
 //	spool/                   decrypted copies being read (see spool.go)
 package vault

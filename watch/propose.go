@@ -17,6 +17,10 @@ type Proposals struct {
 	// incidents proposed.
 	Template leakdesk.Incident
 	Actor    string // who proposes them: the principal running the desk
+	// Kept moves the file a proposal rests on from the watch's keeping
+	// into the incident's evidence, under the incident's key, so that
+	// shredding the incident shreds it; nil: it stays where it is.
+	Kept leakdesk.KeptFileService
 }
 
 // ProposeArgs is the job that opens the proposed incident of one alert.
@@ -50,7 +54,9 @@ type ProposeWorker struct {
 }
 
 // Work opens the incident, with the alert's file as its evidence, unless
-// an earlier run did.
+// an earlier run did, then moves the file under the incident's key. A
+// crash between the two leaves the file read from the watch's keeping
+// until the job is worked again.
 func (w *ProposeWorker) Work(ctx context.Context, job *river.Job[ProposeArgs]) error {
 	inc := w.cfg.Template
 	inc.Title, inc.AwareAt = job.Args.Title, job.Args.AwareAt
@@ -65,6 +71,13 @@ func (w *ProposeWorker) Work(ctx context.Context, job *river.Job[ProposeArgs]) e
 	_, err := w.cfg.Incidents.ProposeIncident(ctx, p, &inc, job.Args.Actor)
 	if leakdesk.ErrorCode(err) == leakdesk.EINVALID {
 		return river.JobCancel(err) // the template is wrong: retrying will not help
+	}
+	if err != nil || p.Evidence == nil || w.cfg.Kept == nil {
+		return err
+	}
+	err = w.cfg.Kept.TakeIntoIncident(ctx, inc.ID, p.Evidence.SHA256, job.Args.Actor)
+	if leakdesk.ErrorCode(err) == leakdesk.ECONFLICT {
+		return river.JobCancel(err) // the content is gone: retrying will not bring it back
 	}
 	return err
 }

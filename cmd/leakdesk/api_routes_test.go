@@ -85,6 +85,8 @@ var notOverHTTP = map[string]string{
 	"decoy-smtp":     "is a mail server of its own, for as long as it runs",
 	"demo":           "sets up a local data directory and prints how to log in",
 	"sample":         "writes synthetic files to a local directory",
+	"triage move":    "an operator's one-off move of the vault's old files, on the machine that holds the vault",
+	"triage shred":   "not offered yet: POST /api/v1/intake/{file}/shred, with its console button, is for the API's owners",
 }
 
 // TestEveryCommandHasARoute: every command of the CLI is an API route, or

@@ -126,7 +126,7 @@ read, 9 forbidden (the principal's roles do not allow it), 130 interrupted.`,
 	root.AddCommand(a.incidentCommand(), a.evidenceCommand(), a.inspectCommand(), a.matchCommand(), a.traceCommand(), a.deadlinesCommand(), a.filedCommand(),
 		a.assessCommand(), a.reportCommand(), a.notifyCommand(), a.serveCommand(), a.exportCommand(), a.sampleCommand(), a.demoCommand(),
 		a.userCommand(), a.approvalsCommand(), a.approveCommand(), a.bundleCommand(), a.portalCommand())
-	root.AddCommand(a.verifyLeakCommand(), a.shareCommand(), a.watchCommand(), a.decoySMTPCommand(), a.workerCommand(), a.registryCommand())
+	root.AddCommand(a.verifyLeakCommand(), a.shareCommand(), a.watchCommand(), a.decoySMTPCommand(), a.workerCommand(), a.registryCommand(), a.triageCommand())
 	return root
 }
 

@@ -105,5 +105,6 @@ func (a *app) decoyAlarms(ctx context.Context, desk *watch.Desk, domain string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return decoys, decoy.NewAlarms(v, tracer, desk, a.actor, a.now, a.logger), nil
+	// Each message or call record is kept under a key of its own.
+	return decoys, decoy.NewAlarms(v.Cases(), tracer, desk, a.actor, a.now, a.logger), nil
 }

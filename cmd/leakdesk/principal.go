@@ -139,6 +139,8 @@ func commandActions() map[string]leakdesk.Action {
 		"share":               leakdesk.ActionShareExport,
 		"watch":               leakdesk.ActionWatchIntake, // takes files in for triage, then matches them
 		"decoy-smtp":          leakdesk.ActionEvidenceAdd, // keeps mail to decoys as evidence
+		"triage shred":        leakdesk.ActionKeptShred,
+		"triage move":         leakdesk.ActionEvidenceAdd, // keeps the watch's files as evidence, under new keys
 		"worker":              leakdesk.ActionMatchRun,    // matches pieces of distributed runs and stores their findings
 	}
 }

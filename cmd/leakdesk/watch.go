@@ -143,7 +143,11 @@ func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*
 	if err != nil {
 		return nil, err
 	}
-	return watch.NewDesk(ctx, db.SQL(), db.Dialect(), store.NewTriageService(db), v, cfg, a.logger)
+	if cfg.Proposals.Kept, err = store.NewKeptFileService(db, v); err != nil {
+		return nil, err
+	}
+	// Each file is kept under a key of its own, so that it can be shredded.
+	return watch.NewDesk(ctx, db.SQL(), db.Dialect(), store.NewTriageService(db), v.Cases(), cfg, a.logger)
 }
 
 // alertDesk wires the watch desk with the alerts of f, which may go
