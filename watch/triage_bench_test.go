@@ -22,9 +22,15 @@ import (
 // workers, from the same vault. The vault's own costs, which triage
 // cannot go below, are measured apart: keeping the file (hash, encrypt,
 // sync) at intake, and reading it back (decrypt, check its hash).
+//
+// LEAKDESK_BENCH_DUMP and LEAKDESK_BENCH_REGISTRY name another dump and its
+// registry, such as bench/watch.sh's, to measure on a drop's size.
 func BenchmarkTriageOneFile(b *testing.B) {
 	ctx := context.Background()
-	mixed, registry := mixedDump(b, 200000)
+	mixed, registry := os.Getenv("LEAKDESK_BENCH_DUMP"), os.Getenv("LEAKDESK_BENCH_REGISTRY")
+	if mixed == "" || registry == "" {
+		mixed, registry = mixedDump(b, 200000)
+	}
 	d := testbackends.Open(b, "sqlite", nil)
 	content, err := os.Open(mixed)
 	if err != nil {
