@@ -11,7 +11,7 @@
 # process is reported beside wall time, with the load average.
 #
 # BASE=<git revision> also times the watch of that revision in the same
-# run, after the current one, to compare a change on the same load.
+# run, beside the current one, to compare a change on the same load.
 # Each is run ROUNDS times (3), one after the other in each round, and
 # the best wall time and the best CPU time of each are reported.
 #
@@ -112,12 +112,19 @@ for round in $(seq "$ROUNDS"); do
 	printf 'round %s, load average: %s\n' "$round" "$(cut -d' ' -f1-3 /proc/loadavg)"
 	match_round
 	best match "$match_s" "$match_cpu" "$match_mb" 0
-	triage "$DIR/leakdesk"
-	best watch "$watch_s" "$watch_cpu" "$watch_mb" "$seen_s"
-	if [ -n "${BASE:-}" ]; then
-		triage "$DIR/leakdesk-base"
-		best base "$watch_s" "$watch_cpu" "$watch_mb" "$seen_s"
-	fi
+	# The two watches take turns at going first, so that neither always
+	# meets the cache or the load that the other leaves.
+	order="current base"
+	[ $((round % 2)) -eq 0 ] && order="base current"
+	for which in $order; do
+		if [ "$which" = current ]; then
+			triage "$DIR/leakdesk"
+			best watch "$watch_s" "$watch_cpu" "$watch_mb" "$seen_s"
+		elif [ -n "${BASE:-}" ]; then
+			triage "$DIR/leakdesk-base"
+			best base "$watch_s" "$watch_cpu" "$watch_mb" "$seen_s"
+		fi
+	done
 done
 
 printf 'load average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
