@@ -23,26 +23,6 @@ type RowSet struct {
 	Distinct int64    `json:"distinct"` // distinct values; estimated above sketchSize
 }
 
-// hashValue hashes a normalised value, kind and value (as "e:" and an
-// address), with FNV-1a and a final mix: the hash must be the same in
-// every process, as sketches are stored. The kind is hashed before the
-// value rather than joined to it, which would cost a copy per cell.
-func hashValue(kind, s string) uint64 {
-	h := uint64(14695981039346656037)
-	for _, part := range [2]string{kind, s} {
-		for i := 0; i < len(part); i++ {
-			h ^= uint64(part[i])
-			h *= 1099511628211
-		}
-	}
-	// A final mix spreads FNV's low-entropy high bits (splitmix64).
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	return h ^ (h >> 31)
-}
-
 // exactMax is how many distinct values are counted exactly; above it the
 // count is estimated from the sketch, so that memory stays flat.
 const exactMax = 4 * sketchSize
@@ -56,10 +36,31 @@ type sketcher struct {
 	top    maxHeap         // the same hashes, largest first
 	exact  map[uint64]bool // every hash, while there are few; nil after
 	phones phoneReader
+	// The values seen and not yet hashed: read kept, top and exact only
+	// after flush.
+	emails, phoneNumbers hashBatch
 }
 
 func newSketcher(n *match.Normaliser) *sketcher {
-	return &sketcher{n: n, kept: map[uint64]bool{}, exact: map[uint64]bool{}, phones: newPhoneReader(n.Region())}
+	return &sketcher{n: n, kept: map[uint64]bool{}, exact: map[uint64]bool{}, phones: newPhoneReader(n.Region()),
+		emails: hashBatch{kind: "e:"}, phoneNumbers: hashBatch{kind: "p:"}}
+}
+
+// flush adds the values still waiting in the batches.
+func (s *sketcher) flush() {
+	for _, h := range append(s.emails.flush(), s.phoneNumbers.flush()...) {
+		s.add(h)
+	}
+}
+
+// addValue adds a normalised value to batch, and the batch's hashes to the
+// sketch once it is full.
+func (s *sketcher) addValue(batch *hashBatch, value string) {
+	if hashes, full := batch.add(value); full {
+		for _, h := range hashes {
+			s.add(h)
+		}
+	}
 }
 
 // addCell adds the e-mail or phone a cell holds, if any. Only cells that
@@ -67,13 +68,13 @@ func newSketcher(n *match.Normaliser) *sketcher {
 func (s *sketcher) addCell(cell string) {
 	if strings.IndexByte(cell, '@') >= 0 {
 		if e, ok := s.n.Email(cell); ok {
-			s.add(hashValue("e:", e))
+			s.addValue(&s.emails, e)
 		}
 		return
 	}
 	if digits(cell) >= 8 {
 		if p, ok := s.phones.phone(cell); ok {
-			s.add(hashValue("p:", p))
+			s.addValue(&s.phoneNumbers, p)
 		}
 	}
 }
@@ -116,6 +117,8 @@ func (s *sketcher) keep(h uint64) {
 // of two bottom-k sketches, cut to its k smallest, is the bottom-k sketch
 // of the union, and the exact counts are kept while the union is small.
 func (s *sketcher) merge(o *sketcher) {
+	s.flush()
+	o.flush()
 	for h := range o.kept {
 		s.keep(h)
 	}
@@ -130,6 +133,7 @@ func (s *sketcher) merge(o *sketcher) {
 }
 
 func (s *sketcher) rowSet() RowSet {
+	s.flush()
 	rs := RowSet{Hashes: make([]uint64, 0, len(s.kept))}
 	for h := range s.kept {
 		rs.Hashes = append(rs.Hashes, h)

@@ -24,6 +24,24 @@ func TestValueHashesAreStable(t *testing.T) {
 	}
 }
 
+// Four values hashed side by side hash as each alone, whatever their
+// lengths, so that a sketch does not depend on how its values were batched.
+func TestHashFourIsHashValue(t *testing.T) {
+	t.Parallel()
+	values := []string{"", "a", "person1@example.org", "+33600000001", "first.last+tag@sub.example.co.uk", "x@y.fr", "+4930123456789"}
+	for i := range values {
+		for j := range values {
+			four := [4]string{values[i], values[j], values[(i+j)%len(values)], values[(i*j+1)%len(values)]}
+			got := hashFour("e:", &four)
+			for k, v := range four {
+				if want := hashValue("e:", v); got[k] != want {
+					t.Errorf("hashFour of %q as value %d = %#x, hashValue = %#x", v, k, got[k], want)
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkPhoneCells reads the phone cells of a leak as the sketch
 // does, beside the normaliser, which parses them with libphonenumber.
 func BenchmarkPhoneCells(b *testing.B) {

@@ -20,17 +20,26 @@ type phoneReader struct {
 	regionCC string // the region's calling code, as digits
 	trunk    string // the region's trunk prefix ("0" in France), or ""
 	// possibleLengths remembers libphonenumber's answer, which depends on
-	// the calling code and the national number's length alone.
-	possibleLengths map[lengthKey]bool
-	codes           map[string]callingCode // by calling code, as digits
+	// the calling code and the national number's length alone. It and
+	// codes are arrays indexed by the calling code, which has at most
+	// three digits: a map lookup cost more than the rest of a cell.
+	possibleLengths *[1000][maxPhoneDigits + 1]possibility
+	codes           *[1000]callingCode
 }
 
-type lengthKey struct{ code, length int }
+// possibility is libphonenumber's answer for a length, once asked.
+type possibility uint8
+
+const (
+	notAsked possibility = iota
+	possibleLength
+	impossibleLength
+)
 
 func newPhoneReader(region string) phoneReader {
 	region = strings.ToUpper(region)
 	cc := phonenumbers.GetCountryCodeForRegion(region)
-	return phoneReader{region: region, regionCC: strconv.Itoa(cc), trunk: phonenumbers.GetNddPrefixForRegion(region, true), possibleLengths: map[lengthKey]bool{}, codes: map[string]callingCode{}}
+	return phoneReader{region: region, regionCC: strconv.Itoa(cc), trunk: phonenumbers.GetNddPrefixForRegion(region, true), possibleLengths: new([1000][maxPhoneDigits + 1]possibility), codes: new([1000]callingCode)}
 }
 
 // phone returns the E.164 form of the number cell holds, if it is one.
@@ -110,22 +119,23 @@ func (r phoneReader) international(digits string) (string, bool) {
 
 // callingCode is what a reader needs to know of a calling code.
 type callingCode struct {
-	known bool   // a calling code libphonenumber knows
-	trunk string // the trunk prefix of its main region, or ""
+	looked bool   // libphonenumber's metadata was looked up
+	known  bool   // a calling code libphonenumber knows
+	trunk  string // the trunk prefix of its main region, or ""
 }
 
-// callingCode looks cc up in libphonenumber's metadata once.
+// callingCode looks cc, one to three digits, up in libphonenumber's
+// metadata once.
 func (r phoneReader) callingCode(cc string) callingCode {
-	if c, ok := r.codes[cc]; ok {
-		return c
-	}
-	var c callingCode
 	code, _ := strconv.Atoi(cc)
-	if region := phonenumbers.GetRegionCodeForCountryCode(code); region != phonenumbers.UNKNOWN_REGION {
-		c = callingCode{known: true, trunk: phonenumbers.GetNddPrefixForRegion(region, true)}
+	c := &r.codes[code]
+	if !c.looked {
+		c.looked = true
+		if region := phonenumbers.GetRegionCodeForCountryCode(code); region != phonenumbers.UNKNOWN_REGION {
+			c.known, c.trunk = true, phonenumbers.GetNddPrefixForRegion(region, true)
+		}
 	}
-	r.codes[strings.Clone(cc)] = c
-	return c
+	return *c
 }
 
 // dropTrunk returns number without its leading trunk prefix. A number
@@ -146,33 +156,42 @@ func (r phoneReader) possible(cc, nsn string) (string, bool) {
 		return "", false
 	}
 	code, err := strconv.Atoi(cc)
-	if err != nil {
+	if err != nil || code >= len(r.codes) || len(nsn) > maxPhoneDigits {
 		return "", false
 	}
-	nn, err := strconv.ParseUint(nsn, 10, 64)
-	if err != nil {
-		return "", false
+	significant := strings.TrimLeft(nsn, "0")
+	length := len(nsn)
+	if significant == "" {
+		length = 1 // libphonenumber keeps no leading zero of a zero
 	}
-	key := lengthKey{code, len(nsn)}
-	if nn == 0 {
-		key.length = 1 // libphonenumber keeps no leading zero of a zero
-	}
-	ok, known := r.possibleLengths[key]
-	if !known {
-		num := &phonenumbers.PhoneNumber{CountryCode: proto32(int32(code)), NationalNumber: &nn}
-		if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 && nn != 0 {
-			// An Italian number keeps its leading zero in E.164.
-			italian, count := true, int32(zeros)
-			num.ItalianLeadingZero, num.NumberOfLeadingZeros = &italian, &count
+	answer := &r.possibleLengths[code][length]
+	if *answer == notAsked {
+		*answer = impossibleLength
+		if r.isPossible(code, nsn, len(nsn)-len(significant)) {
+			*answer = possibleLength
 		}
-		ok = phonenumbers.IsPossibleNumber(num)
-		r.possibleLengths[key] = ok
 	}
-	if !ok {
+	if *answer != possibleLength {
 		return "", false
 	}
 	e164 := "+" + cc + nsn
 	return e164, len(e164) >= 9 // at least 8 digits, as the normaliser holds
+}
+
+// isPossible asks libphonenumber whether national number nsn, with zeros
+// leading zeros, is of a possible length in calling code.
+func (r phoneReader) isPossible(code int, nsn string, zeros int) bool {
+	nn, err := strconv.ParseUint(nsn, 10, 64)
+	if err != nil {
+		return false
+	}
+	num := &phonenumbers.PhoneNumber{CountryCode: proto32(int32(code)), NationalNumber: &nn}
+	if zeros > 0 && nn != 0 {
+		// An Italian number keeps its leading zero in E.164.
+		italian, count := true, int32(zeros)
+		num.ItalianLeadingZero, num.NumberOfLeadingZeros = &italian, &count
+	}
+	return phonenumbers.IsPossibleNumber(num)
 }
 
 func proto32(v int32) *int32 { return &v }

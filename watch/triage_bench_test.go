@@ -5,11 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/internal/testbackends"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
@@ -20,9 +22,15 @@ import (
 // workers, from the same vault. The vault's own costs, which triage
 // cannot go below, are measured apart: keeping the file (hash, encrypt,
 // sync) at intake, and reading it back (decrypt, check its hash).
+//
+// LEAKDESK_BENCH_DUMP and LEAKDESK_BENCH_REGISTRY name another dump and its
+// registry, such as bench/watch.sh's, to measure on a drop's size.
 func BenchmarkTriageOneFile(b *testing.B) {
 	ctx := context.Background()
-	mixed, registry := mixedDump(b, 200000)
+	mixed, registry := os.Getenv("LEAKDESK_BENCH_DUMP"), os.Getenv("LEAKDESK_BENCH_REGISTRY")
+	if mixed == "" || registry == "" {
+		mixed, registry = mixedDump(b, 200000)
+	}
 	d := testbackends.Open(b, "sqlite", nil)
 	content, err := os.Open(mixed)
 	if err != nil {
@@ -104,4 +112,42 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSketchRows sketches the rows of a mixed dump held in memory, so
+// that the sketch's own cost per row is measured without the reading.
+func BenchmarkSketchRows(b *testing.B) {
+	ctx := context.Background()
+	mixed, _ := mixedDump(b, 200000)
+	reader, err := dump.NewReader(dump.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := match.NewNormaliser("FR")
+	var rows []dump.Row
+	var size int64
+	src := match.Source{Name: "mixed.txt", Open: func() (io.ReadCloser, error) { return os.Open(mixed) }}
+	err = match.ReadSource(ctx, reader, src, func(t *dump.Table) error {
+		return t.Rows(ctx, func(r dump.Row) error {
+			rows = append(rows, dump.Row{Cells: slices.Clone(r.Cells), Tokens: slices.Clone(r.Tokens)})
+			for _, c := range r.Cells {
+				size += int64(len(c))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	defer reportCPU(b)()
+	for b.Loop() {
+		s := newSketcher(n)
+		for _, r := range rows {
+			s.addRow(r)
+		}
+		if s.rowSet().Distinct == 0 {
+			b.Fatal("no value sketched")
+		}
+	}
 }
