@@ -143,8 +143,9 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
 // AddRescues lets the client of workers, which does not work the match
-// queue, rescue its jobs when it is River's leader (riverdb.RescueOnly).
-func AddRescues(workers *river.Workers) {
-	river.AddWorker(workers, &riverdb.RescueOnly[PieceArgs]{})
-	river.AddWorker(workers, &riverdb.RescueOnly[MergeArgs]{})
+// queue, rescue its jobs when it is River's leader (riverdb.RescueOnly),
+// once they have run for longer than after.
+func AddRescues(workers *river.Workers, after time.Duration) {
+	river.AddWorker(workers, &riverdb.RescueOnly[PieceArgs]{After: after})
+	river.AddWorker(workers, &riverdb.RescueOnly[MergeArgs]{After: after})
 }

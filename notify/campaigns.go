@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
 	"github.com/leakdesk/leakdesk/match"
@@ -35,6 +37,9 @@ type Deps struct {
 	// Portal, when set, gives each organisation's people the private link
 	// to its portal page in every notice.
 	Portal leakdesk.PortalService
+	// Rescues registers the job kinds of the other processes that share
+	// River's tables (see QueueConfig).
+	Rescues func(*river.Workers)
 
 	Logger *slog.Logger
 	Now    func() time.Time

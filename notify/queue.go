@@ -35,6 +35,17 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueName, MaxAttempts: maxJobAttempts}
 }
 
+// jobTimeout bounds a batch: one still running after it was cut short by
+// a crash, and is worked again.
+const jobTimeout = time.Hour
+
+// AddRescues lets the client of workers, which does not work the notify
+// queue, rescue its jobs when it is River's leader (riverdb.RescueOnly),
+// once they have run for longer than the notify queue allows them.
+func AddRescues(workers *river.Workers) {
+	river.AddWorker(workers, &riverdb.RescueOnly[DeliverArgs]{After: jobTimeout})
+}
+
 // maxJobAttempts bounds the retries of a batch; with the backoff below, a
 // temporary failure is retried for about two hours before it is given up.
 const maxJobAttempts = 30
@@ -50,6 +61,10 @@ type QueueConfig struct {
 	// without waiting for the disk, and this bounds what a power cut can
 	// forget to the batches still running.
 	AfterBatch func(context.Context) error
+	// Rescues registers the kinds of the other processes that share
+	// River's tables (riverdb.RescueOnly), so that this queue, when it is
+	// River's leader, rescues their jobs rather than discarding them.
+	Rescues func(*river.Workers)
 }
 
 // Queue is the durable job queue (River) over the incident store's
@@ -77,11 +92,14 @@ func NewQueue(ctx context.Context, db *sql.DB, w *Worker, cfg QueueConfig) (*Que
 		PollOnly:          true,
 		FetchCooldown:     20 * time.Millisecond,
 		FetchPollInterval: 250 * time.Millisecond,
-		JobTimeout:        time.Hour,
+		JobTimeout:        jobTimeout,
 	}
 	if w != nil {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, w)
+		if cfg.Rescues != nil {
+			cfg.Rescues(workers)
+		}
 		rc.Workers = workers
 		// Twice as many jobs run as there are connections: the extra ones
 		// wait in Work for a connection, so that one is taken up the moment

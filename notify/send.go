@@ -175,7 +175,8 @@ func (c *Campaigns) ensurePortalLinks(ctx context.Context, incidentID int64, act
 
 // newQueue opens the campaign queue, whose jobs worker sends.
 func (c *Campaigns) newQueue(ctx context.Context, worker *Worker, connections, batch int) (*Queue, error) {
-	return NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: connections, BatchSize: batch, Logger: c.deps.Logger, AfterBatch: syncOf(c.deps.Notices)})
+	return NewQueue(ctx, c.deps.DB, worker, QueueConfig{Dialect: c.deps.Dialect, Connections: connections, BatchSize: batch, Logger: c.deps.Logger,
+		AfterBatch: syncOf(c.deps.Notices), Rescues: c.deps.Rescues})
 }
 
 // queueNotice creates the notice with its deliveries and their jobs, in

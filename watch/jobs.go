@@ -115,10 +115,11 @@ func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
 // AddRescues lets the client of workers, which does not work the watch
 // queues, rescue their jobs when it is River's leader
-// (riverdb.RescueOnly): a leakdesk worker beside a watch that was killed.
-func AddRescues(workers *river.Workers) {
-	river.AddWorker(workers, &riverdb.RescueOnly[TriageArgs]{})
-	river.AddWorker(workers, &riverdb.RescueOnly[AlertArgs]{})
-	river.AddWorker(workers, &riverdb.RescueOnly[AlarmArgs]{})
-	river.AddWorker(workers, &riverdb.RescueOnly[ProposeArgs]{})
+// (riverdb.RescueOnly), once they have run for longer than after: a
+// leakdesk worker beside a watch that was killed.
+func AddRescues(workers *river.Workers, after time.Duration) {
+	river.AddWorker(workers, &riverdb.RescueOnly[TriageArgs]{After: after})
+	river.AddWorker(workers, &riverdb.RescueOnly[AlertArgs]{After: after})
+	river.AddWorker(workers, &riverdb.RescueOnly[AlarmArgs]{After: after})
+	river.AddWorker(workers, &riverdb.RescueOnly[ProposeArgs]{After: after})
 }

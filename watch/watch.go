@@ -13,7 +13,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/leakdesk/leakdesk"
-	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/notify"
 )
 
@@ -30,6 +29,10 @@ type Config struct {
 	// RescueAfter is how long a job may run before it is taken as cut
 	// short by a crash and worked again; an hour if zero.
 	RescueAfter time.Duration
+	// Rescues registers the job kinds of the other processes that share
+	// River's tables (riverdb.RescueOnly), so that this desk, when it is
+	// River's leader, rescues their jobs rather than discarding them.
+	Rescues func(*river.Workers)
 	// Distribute, when set, hands files of at least its MinSize to the
 	// workers of distributed matching, cut into pieces.
 	Distribute *Distribution
@@ -66,8 +69,8 @@ func NewDesk(ctx context.Context, db *sql.DB, dialect string, triage leakdesk.Tr
 	if cfg.Proposals.Incidents != nil {
 		river.AddWorker(workers, &ProposeWorker{cfg: cfg.Proposals, triage: triage})
 	}
-	if cfg.Distribute != nil {
-		match.AddRescues(workers) // pieces of a worker killed while this process leads
+	if cfg.Rescues != nil {
+		cfg.Rescues(workers)
 	}
 	q, err := NewQueue(ctx, db, dialect, workers, queues, max(cfg.Workers, 3), cfg.RescueAfter, notify.QuietLogger(log))
 	if err != nil {

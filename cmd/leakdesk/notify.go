@@ -96,7 +96,8 @@ func (a *app) campaigns(ctx context.Context, nf *notifyFlags) (*notify.Campaigns
 		return nil, err
 	}
 	deps := notify.Deps{Incidents: incidents, Notices: store.NewNoticeService(db), Findings: store.NewFindingsService(db),
-		Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect(), Logger: a.logger, Now: a.now}
+		Approvals: store.NewApprovalService(db), DB: db.SQL(), Dialect: db.Dialect(),
+		Rescues: rescuesBut("notify", 0), Logger: a.logger, Now: a.now}
 	if nf == nil {
 		return notify.NewCampaigns(deps), nil
 	}

@@ -146,6 +146,7 @@ func (a *app) watchDesk(ctx context.Context, f *alertFlags, cfg watch.Config) (*
 	if cfg.Proposals.Kept, err = store.NewKeptFileService(db, v); err != nil {
 		return nil, err
 	}
+	cfg.Rescues = rescuesBut("watch", cfg.RescueAfter)
 	// Each file is kept under a key of its own, so that it can be shredded.
 	return watch.NewDesk(ctx, db.SQL(), db.Dialect(), store.NewTriageService(db), v.Cases(), cfg, a.logger)
 }

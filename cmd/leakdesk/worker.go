@@ -39,7 +39,7 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 			d := match.NewDistributor(store.NewMatchRunService(db), a.workerVault, df.opts, a.actor, a.logger)
 			d.Summarise(watch.RowSetSummary, watch.NewSketchSummary) // the watch intake's large files
 			q, err := match.NewQueue(ctx, db.SQL(), db.Dialect(), match.QueueConfig{Distributor: d, Jobs: jobs, RescueAfter: rescue,
-				Rescues: watch.AddRescues, Logger: a.logger})
+				Rescues: rescuesBut("match", rescue), Logger: a.logger})
 			if err != nil {
 				return err
 			}
