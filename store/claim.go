@@ -35,16 +35,23 @@ func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, nex
 	var c *leakdesk.Claim
 	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
 		c = nil
+		var changed []int64 // the recipients whose delivery changed, ranked last
 		if next != 0 {
 			var err error
 			if c, err = s.claim(ctx, tx, next, lease); err != nil {
 				return err
 			}
+			if claimed(c) {
+				changed = append(changed, c.Recipient.ID)
+			}
 		}
 		if done != nil {
-			return s.finish(ctx, tx, done)
+			if err := s.finish(ctx, tx, done); err != nil {
+				return err
+			}
+			changed = append(changed, done.Claim.Delivery.RecipientID)
 		}
-		return nil
+		return s.db.refreshRanks(ctx, tx, changed...)
 	})
 	if err != nil {
 		return nil, err
@@ -75,6 +82,12 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 	return s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now)
 }
 
+// claimed says whether claim took the delivery for sending: it is in
+// flight and nothing said to wait.
+func claimed(c *leakdesk.Claim) bool {
+	return c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending
+}
+
 func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
 	del := c.Delivery
 	return s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
@@ -85,7 +98,10 @@ func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
 		if err != nil {
 			return fmt.Errorf("release delivery %d: %w", del.ID, err)
 		}
-		return fenced(res, del.ID, "it is not released")
+		if err := fenced(res, del.ID, "it is not released"); err != nil {
+			return err
+		}
+		return s.db.refreshRanks(ctx, tx, del.RecipientID)
 	})
 }
 

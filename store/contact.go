@@ -74,22 +74,26 @@ func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) 
 
 // Acknowledge records that a recipient acknowledged a notice through its
 // link, once: the same link followed again changes nothing, and returns
-// recorded false. The recipient's row is locked on PostgreSQL (SQLite
+// recorded false. The incident's row is locked on PostgreSQL (SQLite
 // writes one transaction at a time), so that two requests at once cannot
-// both record it. Returns ENOTFOUND.
+// both record it. It is the incident's row, which the acknowledgement's
+// event locks anyway, and not the recipient's: a transaction that holds
+// a recipient and waits for the incident could deadlock with one that
+// ranks that recipient (see refreshRanks). Returns ENOTFOUND.
 func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID, noticeID int64, actor string) (recorded bool, err error) {
 	if err := leakdesk.CheckContactActor("ack", actor); err != nil {
 		return false, err
 	}
 	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, NoticeID: noticeID, Channel: "ack", Outcome: "acknowledged",
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
-	lock := ""
-	if s.db.postgres {
-		lock = " FOR UPDATE"
-	}
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if s.db.postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, incidentID); err != nil {
+				return fmt.Errorf("lock incident: %w", err)
+			}
+		}
 		var key string
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`+lock), recipientID, incidentID).Scan(&key)
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`), recipientID, incidentID).Scan(&key)
 		if err == sql.ErrNoRows {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "recipient %d not found", recipientID)
 		}
@@ -131,7 +135,10 @@ func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key strin
 	if err != nil {
 		return err
 	}
-	return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
+	if err := s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
 		Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: note,
-	}))
+	})); err != nil {
+		return err
+	}
+	return s.db.refreshRanks(ctx, tx, a.RecipientID)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -20,18 +22,24 @@ import (
 // the coverage board, in all, by kind and by organisation, are those of
 // the coverage read recipient by recipient (which agrees with
 // leakdesk.RankCoverage), and every page of unreached recipients is the
-// same page of that coverage; after contacts are recorded (the changed
-// organisations counted again, the others kept), and after an event of
-// another kind (everyone counted again), the board follows. On both
-// databases, over random histories.
+// same page of that coverage. The histories are written as rows, as an
+// older release left them, and ranked by migration 0024; then every
+// writer of deliveries and contacts changes them (contacts, links
+// acknowledged, claims, outcomes, releases, delivery reports, a notice,
+// an answer mailed through the portal), and the board follows: the
+// changed organisations counted again and the others kept, or, after an
+// event of another kind, everyone counted again. After each round, the
+// rank columns are what a refresh computes. On both databases, over
+// random histories.
 func TestCoverageBoardAgreesWithCoverage(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range databases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := newCoverageCase(t, tc, "coverage board", 16, 160)
-			d, incidents, notices, inc, rng, seed := c.d, c.incidents, c.notices, c.inc, c.rng, c.seed
-			for round := range 4 {
+			d, incidents, notices, inc, seed := c.d, c.incidents, c.notices, c.inc, c.seed
+			rerunRanksMigration(t, d)
+			for round := range 6 {
 				var entries []*leakdesk.CoverageEntry
 				var outside int
 				if err := d.inTx(ctx, func(tx *sql.Tx) error {
@@ -77,17 +85,10 @@ func TestCoverageBoardAgreesWithCoverage(t *testing.T) {
 						t.Fatalf("%s: %d unreached\n got %+v\nwant %+v", where, len(board.Unreached), board.Unreached, want)
 					}
 				}
-				// Changes for the next round: contacts, each naming one
-				// recipient, and every other round an event of another kind.
-				for range 1 + rng.IntN(6) {
-					e := entries[rng.IntN(len(entries))]
-					outcome := []string{"reached", "waived", "acknowledged", "no-answer"}[rng.IntN(4)]
-					channel := []string{"phone", "letter"}[rng.IntN(2)]
-					if err := notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: e.Recipient.ID,
-						Channel: channel, Outcome: outcome, Note: "a reason", Actor: "alice"}); err != nil {
-						t.Fatal(err)
-					}
+				if kept, refreshed := rankColumns(t, d, inc.ID, false), rankColumns(t, d, inc.ID, true); !reflect.DeepEqual(kept, refreshed) {
+					t.Fatalf("seed %d, round %d: the rank columns kept differ from those a refresh computes", seed, round)
 				}
+				changeCoverage(t, c, entries, round)
 				if round%2 == 1 {
 					if err := incidents.AppendEvent(ctx, leakdesk.NewEvent(inc.ID, "alice", leakdesk.EventNote, time.Now(), leakdesk.NotePayload{Text: "a note"})); err != nil {
 						t.Fatal(err)
@@ -96,6 +97,179 @@ func TestCoverageBoardAgreesWithCoverage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rerunRanksMigration takes the rank columns away and applies migration
+// 0024 again, as a database written before it meets it.
+func rerunRanksMigration(t *testing.T, d *DB) {
+	t.Helper()
+	ctx := context.Background()
+	body, err := fs.ReadFile(migrations, path.Join("migrations", d.Dialect(), "0024_recipient_ranks.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, column := range []string{"delivery_rank", "contact_rank", "reached_channel"} {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE recipients DROP COLUMN `+column); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, string(body))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recipientRanks is what a recipient's row keeps of its coverage.
+type recipientRanks struct {
+	delivery, contact sql.NullInt64
+	reachedChannel    string
+}
+
+// rankColumns reads the rank columns of an incident's recipients by ID,
+// after ranking them all again when refresh is true.
+func rankColumns(t *testing.T, d *DB, incidentID int64, refresh bool) map[int64]recipientRanks {
+	t.Helper()
+	ctx := context.Background()
+	out := map[int64]recipientRanks{}
+	if err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if refresh {
+			if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE recipients SET `+rankColumnsSQL(leakdesk.CoverageRanks())+` WHERE incident_id = ?`), incidentID); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.QueryContext(ctx, d.rebind(`SELECT id, delivery_rank, contact_rank, reached_channel FROM recipients WHERE incident_id = ?`), incidentID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var r recipientRanks
+			if err := rows.Scan(&id, &r.delivery, &r.contact, &r.reachedChannel); err != nil {
+				return err
+			}
+			out[id] = r
+		}
+		return rows.Err()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// changeCoverage changes the coverage of some recipients through every
+// writer of deliveries and contacts: contacts recorded and links
+// acknowledged every round; claims with each outcome, a release and
+// delivery reports every other round; in round 2 an answer mailed
+// through the portal to someone never told, sent and reported delivered,
+// which must leave them not notified; and an update notice in round 3.
+func changeCoverage(t *testing.T, c coverageCase, entries []*leakdesk.CoverageEntry, round int) {
+	t.Helper()
+	ctx := context.Background()
+	d, notices, inc, rng := c.d, c.notices, c.inc, c.rng
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("seed %d, round %d: %v", c.seed, round, err)
+		}
+	}
+	for range 1 + rng.IntN(6) {
+		e := entries[rng.IntN(len(entries))]
+		outcome := []string{"reached", "waived", "acknowledged", "no-answer"}[rng.IntN(4)]
+		channel := []string{"phone", "letter"}[rng.IntN(2)]
+		must(notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: e.Recipient.ID,
+			Channel: channel, Outcome: outcome, Note: "a reason", Actor: "alice"}))
+	}
+	_, err := notices.Acknowledge(ctx, inc.ID, entries[rng.IntN(len(entries))].Recipient.ID, int64(1+rng.IntN(3)), leakdesk.AckActor)
+	must(err)
+	if round%2 == 0 {
+		queued := deliveriesIn(t, d, inc.ID, leakdesk.DeliveryQueued)
+		rng.Shuffle(len(queued), func(i, j int) { queued[i], queued[j] = queued[j], queued[i] })
+		outcomes := []string{leakdesk.DeliverySent, leakdesk.DeliveryFailed, leakdesk.DeliveryQueued, leakdesk.DeliveryBounced}
+		for i, del := range queued[:min(len(queued), 12)] {
+			claim, err := notices.Advance(ctx, nil, del.ID, time.Minute)
+			must(err)
+			if !claimed(claim) {
+				continue
+			}
+			if i == 0 {
+				must(notices.Release(ctx, claim))
+				continue
+			}
+			_, err = notices.Advance(ctx, &leakdesk.Outcome{Claim: claim, State: outcomes[i%len(outcomes)], Detail: "421 try later"}, 0, time.Minute)
+			must(err)
+		}
+		for _, state := range []string{leakdesk.DeliverySent, leakdesk.DeliveryDone} {
+			reported := deliveriesIn(t, d, inc.ID, state)
+			for i, del := range reported[:min(len(reported), 3)] {
+				_, err := notices.ReportDelivery(ctx, del.MessageID, []string{del.Address}, []string{leakdesk.DeliveryDone, leakdesk.DeliveryBounced}[i%2], "report")
+				must(err)
+			}
+		}
+	}
+	switch round {
+	case 3:
+		_, _, err := notices.CreateNotice(ctx, &leakdesk.Notice{IncidentID: inc.ID, Campaign: "update", Kind: leakdesk.NoticeUpdate, Template: "update",
+			Message: "What we know now.", Actor: "alice"}, func(context.Context, *sql.Tx, int64, []int64) error { return nil })
+		must(err)
+	case 2:
+		i := slices.IndexFunc(entries, func(e *leakdesk.CoverageEntry) bool {
+			return e.State == leakdesk.CoverageNotNotified && e.Recipient.Email != ""
+		})
+		if i < 0 {
+			t.Fatalf("seed %d: nobody with an address was never told", c.seed)
+		}
+		var answer int64
+		must(d.inTx(ctx, func(tx *sql.Tx) error {
+			var noticeID int64
+			if err := tx.QueryRowContext(ctx, d.rebind(`INSERT INTO notices (incident_id, campaign, kind, template, message, translations, actor, created_at)
+				VALUES (?, 'answer-1', ?, ?, 'An answer.', '{}', 'alice', ?) RETURNING id`), inc.ID, leakdesk.NoticeAnswer, leakdesk.NoticeAnswer, d.timeArg(d.now())).Scan(&noticeID); err != nil {
+				return err
+			}
+			ids, err := d.insertDeliveries(ctx, tx, []pendingDelivery{{noticeID, entries[i].Recipient}}, "", d.now())
+			answer = ids[0]
+			return err
+		}))
+		claim, err := notices.Advance(ctx, nil, answer, time.Minute)
+		must(err)
+		_, err = notices.Advance(ctx, sentOutcome(claim), 0, time.Minute)
+		must(err)
+		_, err = notices.ReportDelivery(ctx, claim.Delivery.MessageID, []string{claim.Delivery.Address}, leakdesk.DeliveryDone, "delivered")
+		must(err)
+	}
+}
+
+// sentOutcome says a claimed delivery was sent.
+func sentOutcome(c *leakdesk.Claim) *leakdesk.Outcome {
+	return &leakdesk.Outcome{Claim: c, State: leakdesk.DeliverySent}
+}
+
+// deliveriesIn lists an incident's deliveries in a state, by ID.
+func deliveriesIn(t *testing.T, d *DB, incidentID int64, state string) []*leakdesk.Delivery {
+	t.Helper()
+	ctx := context.Background()
+	var list []*leakdesk.Delivery
+	if err := d.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, d.rebind(`SELECT d.id, d.message_id, d.address FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
+			WHERE r.incident_id = ? AND d.state = ? ORDER BY d.id`), incidentID, state)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			del := &leakdesk.Delivery{State: state}
+			if err := rows.Scan(&del.ID, &del.MessageID, &del.Address); err != nil {
+				return err
+			}
+			list = append(list, del)
+		}
+		return rows.Err()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 // BenchmarkCoverageBoardCold is the coverage board counted afresh, as the

@@ -61,7 +61,8 @@ type pendingDelivery struct {
 const deliveryRowsPerInsert = 500
 
 // insertDeliveries inserts queued deliveries and returns their IDs in the
-// order given.
+// order given, and ranks their recipients again. The caller holds the
+// incident's row (see refreshRanks).
 func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pendingDelivery, domain string, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(pending))
 	for start := 0; start < len(pending); start += deliveryRowsPerInsert {
@@ -69,6 +70,7 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 		var query strings.Builder
 		query.WriteString(`INSERT INTO deliveries (notice_id, recipient_id, message_id, address, state, updated_at) VALUES `)
 		args := make([]any, 0, 6*len(chunk))
+		recipients := make([]int64, len(chunk))
 		for i, p := range chunk {
 			if i > 0 {
 				query.WriteString(", ")
@@ -76,6 +78,7 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 			query.WriteString("(?, ?, ?, ?, ?, ?)")
 			args = append(args, p.noticeID, p.recipient.ID, newMessageID(p.noticeID, p.recipient.ID, domain), p.recipient.Email,
 				leakdesk.DeliveryQueued, d.timeArg(now))
+			recipients[i] = p.recipient.ID
 		}
 		// RETURNING promises no order: rows are matched back by their
 		// unique (notice, recipient) pair.
@@ -103,6 +106,9 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 				return nil, fmt.Errorf("insert delivery for recipient %s: no row came back", p.recipient.Key)
 			}
 			ids = append(ids, id)
+		}
+		if err := d.refreshRanks(ctx, tx, recipients...); err != nil {
+			return nil, err
 		}
 	}
 	return ids, nil
@@ -249,7 +255,10 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 		return fmt.Errorf("update delivery: %w", err)
 	}
 	del.State = state
-	return d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now)
+	if err := d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now); err != nil {
+		return err
+	}
+	return d.refreshRanks(ctx, tx, del.RecipientID)
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*leakdesk.Delivery, error) {
