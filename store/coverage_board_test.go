@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -161,10 +162,11 @@ func rankColumns(t *testing.T, d *DB, incidentID int64, refresh bool) map[int64]
 
 // changeCoverage changes the coverage of some recipients through every
 // writer of deliveries and contacts: contacts recorded and links
-// acknowledged every round; claims with each outcome, a release and
-// delivery reports every other round; in round 2 an answer mailed
-// through the portal to someone never told, sent and reported delivered,
-// which must leave them not notified; and an update notice in round 3.
+// acknowledged every round; claims with each outcome, one left in
+// flight, a release and delivery reports every other round; in round 2
+// an answer mailed through the portal to someone never told, sent and
+// reported delivered, which must leave them not notified; and an update
+// notice in round 3.
 func changeCoverage(t *testing.T, c coverageCase, entries []*leakdesk.CoverageEntry, round int) {
 	t.Helper()
 	ctx := context.Background()
@@ -187,19 +189,32 @@ func changeCoverage(t *testing.T, c coverageCase, entries []*leakdesk.CoverageEn
 	if round%2 == 0 {
 		queued := deliveriesIn(t, d, inc.ID, leakdesk.DeliveryQueued)
 		rng.Shuffle(len(queued), func(i, j int) { queued[i], queued[j] = queued[j], queued[i] })
+		// A claim left in flight and a release change the rank of a
+		// recipient known only as queued, and of nobody else: those
+		// come first.
+		stateOf := map[int64]string{}
+		for _, e := range entries {
+			stateOf[e.Recipient.ID] = e.State
+		}
+		later := func(del *leakdesk.Delivery) int {
+			if stateOf[del.RecipientID] == leakdesk.CoverageQueued {
+				return 0
+			}
+			return 1
+		}
+		slices.SortStableFunc(queued, func(a, b *leakdesk.Delivery) int { return cmp.Compare(later(a), later(b)) })
 		outcomes := []string{leakdesk.DeliverySent, leakdesk.DeliveryFailed, leakdesk.DeliveryQueued, leakdesk.DeliveryBounced}
 		for i, del := range queued[:min(len(queued), 12)] {
 			claim, err := notices.Advance(ctx, nil, del.ID, time.Minute)
 			must(err)
-			if !claimed(claim) {
-				continue
-			}
-			if i == 0 {
+			switch {
+			case !claimed(claim), i == 0: // left in flight
+			case i == 1:
 				must(notices.Release(ctx, claim))
-				continue
+			default:
+				_, err = notices.Advance(ctx, &leakdesk.Outcome{Claim: claim, State: outcomes[i%len(outcomes)], Detail: "421 try later"}, 0, time.Minute)
+				must(err)
 			}
-			_, err = notices.Advance(ctx, &leakdesk.Outcome{Claim: claim, State: outcomes[i%len(outcomes)], Detail: "421 try later"}, 0, time.Minute)
-			must(err)
 		}
 		for _, state := range []string{leakdesk.DeliverySent, leakdesk.DeliveryDone} {
 			reported := deliveriesIn(t, d, inc.ID, state)
@@ -252,7 +267,7 @@ func deliveriesIn(t *testing.T, d *DB, incidentID int64, state string) []*leakde
 	ctx := context.Background()
 	var list []*leakdesk.Delivery
 	if err := d.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, d.rebind(`SELECT d.id, d.message_id, d.address FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
+		rows, err := tx.QueryContext(ctx, d.rebind(`SELECT d.id, d.recipient_id, d.message_id, d.address FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
 			WHERE r.incident_id = ? AND d.state = ? ORDER BY d.id`), incidentID, state)
 		if err != nil {
 			return err
@@ -260,7 +275,7 @@ func deliveriesIn(t *testing.T, d *DB, incidentID int64, state string) []*leakde
 		defer rows.Close()
 		for rows.Next() {
 			del := &leakdesk.Delivery{State: state}
-			if err := rows.Scan(&del.ID, &del.MessageID, &del.Address); err != nil {
+			if err := rows.Scan(&del.ID, &del.RecipientID, &del.MessageID, &del.Address); err != nil {
 				return err
 			}
 			list = append(list, del)
