@@ -179,19 +179,16 @@ func (d *DB) coverageCounts(ctx context.Context, tx *sql.Tx, incidentID int64, o
 	groups := map[coverageGroup]leakdesk.CoverageCounts{}
 	for rows.Next() {
 		var g coverageGroup
-		var noAddress bool
 		var deliveryRank, contactRank sql.NullInt64
-		var byPhone sql.NullBool
-		var n int
-		if err := rows.Scan(&g.orgID, &g.organisation, &g.kind, &noAddress, &deliveryRank, &contactRank, &byPhone, &n); err != nil {
+		var channel string
+		var n, noAddress int
+		if err := rows.Scan(&g.orgID, &g.organisation, &g.kind, &deliveryRank, &contactRank, &channel, &n, &noAddress); err != nil {
 			return nil, fmt.Errorf("scan coverage counts: %w", err)
 		}
-		channel := ""
-		if byPhone.Bool {
-			channel = "phone"
-		}
+		best := bestState(ranks, deliveryRank, contactRank)
 		c := groups[g]
-		c.Count(leakdesk.BestCoverage(addressOrNone(noAddress), bestState(ranks, deliveryRank, contactRank)), channel, n)
+		c.Count(leakdesk.BestCoverage(addressOrNone(true), best), channel, noAddress)
+		c.Count(leakdesk.BestCoverage(addressOrNone(false), best), channel, n-noAddress)
 		groups[g] = c
 	}
 	if err := rows.Err(); err != nil {
@@ -241,20 +238,22 @@ func (d *DB) unreachedCoverage(ctx context.Context, tx *sql.Tx, incidentID int64
 }
 
 // coverageCountsQuery counts the recipients of an incident alike for
-// coverage: organisation, kind, without an address, best delivery and
-// contact ranks, and whether the last contact that reached them was by
-// phone, all on the recipient's row (see refreshRanks). One parameter,
-// the incident's ID, and when organisations is true, n organisation IDs
-// after it: only their recipients are counted.
+// coverage: organisation, kind, best delivery and contact ranks, and the
+// channel of the last contact that reached them, all on the recipient's
+// row (see refreshRanks), and counts those without an address among them.
+// It walks the index recipients_coverage in its order. One parameter, the
+// incident's ID, and when organisations is true, n organisation IDs after
+// it: only their recipients are counted.
 func coverageCountsQuery(organisations bool, n int) string {
 	filter := ""
 	if organisations {
 		filter = " AND org_id IN (" + placeholders(n) + ")"
 	}
 	return `
-		SELECT org_id, organisation, kind, email = '', delivery_rank, contact_rank, reached_channel = 'phone', count(*)
+		SELECT org_id, organisation, kind, delivery_rank, contact_rank, reached_channel,
+			count(*), sum(CASE WHEN email = '' THEN 1 ELSE 0 END)
 		FROM recipients WHERE incident_id = ?` + filter + `
-		GROUP BY org_id, organisation, kind, email = '', delivery_rank, contact_rank, reached_channel = 'phone'`
+		GROUP BY org_id, organisation, kind, delivery_rank, contact_rank, reached_channel`
 }
 
 // unreachedQuery lists the IDs of an incident's unreached recipients, in

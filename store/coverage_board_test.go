@@ -100,8 +100,8 @@ func TestCoverageBoardAgreesWithCoverage(t *testing.T) {
 	}
 }
 
-// rerunRanksMigration takes the rank columns away and applies migration
-// 0024 again, as a database written before it meets it.
+// rerunRanksMigration takes the rank columns and their index away and
+// applies migration 0024 again, as a database written before it meets it.
 func rerunRanksMigration(t *testing.T, d *DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -110,6 +110,9 @@ func rerunRanksMigration(t *testing.T, d *DB) {
 		t.Fatal(err)
 	}
 	if err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX recipients_coverage`); err != nil {
+			return err
+		}
 		for _, column := range []string{"delivery_rank", "contact_rank", "reached_channel"} {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE recipients DROP COLUMN `+column); err != nil {
 				return err
