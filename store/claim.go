@@ -35,23 +35,16 @@ func (s *NoticeService) Advance(ctx context.Context, done *leakdesk.Outcome, nex
 	var c *leakdesk.Claim
 	err := s.db.inRelaxedTx(ctx, func(tx *sql.Tx) error {
 		c = nil
-		var changed []int64 // the recipients whose delivery changed, ranked last
 		if next != 0 {
 			var err error
 			if c, err = s.claim(ctx, tx, next, lease); err != nil {
 				return err
 			}
-			if claimed(c) {
-				changed = append(changed, c.Recipient.ID)
-			}
 		}
 		if done != nil {
-			if err := s.finish(ctx, tx, done); err != nil {
-				return err
-			}
-			changed = append(changed, done.Claim.Delivery.RecipientID)
+			return s.finish(ctx, tx, done)
 		}
-		return s.db.refreshRanks(ctx, tx, changed...)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -79,13 +72,10 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 		return err
 	}
 	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
-	return s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now)
-}
-
-// claimed says whether claim took the delivery for sending: it is in
-// flight and nothing said to wait.
-func claimed(c *leakdesk.Claim) bool {
-	return c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending
+	if err := s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now); err != nil {
+		return err
+	}
+	return s.db.rankDelivery(ctx, tx, del.Delivery, leakdesk.DeliverySending, o.State)
 }
 
 func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
@@ -98,10 +88,7 @@ func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {
 		if err != nil {
 			return fmt.Errorf("release delivery %d: %w", del.ID, err)
 		}
-		if err := fenced(res, del.ID, "it is not released"); err != nil {
-			return err
-		}
-		return s.db.refreshRanks(ctx, tx, del.RecipientID)
+		return fenced(res, del.ID, "it is not released")
 	})
 }
 

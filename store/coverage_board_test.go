@@ -259,6 +259,12 @@ func changeCoverage(t *testing.T, c coverageCase, entries []*leakdesk.CoverageEn
 	}
 }
 
+// claimed says whether a claim took the delivery for sending: it is in
+// flight and nothing said to wait.
+func claimed(c *leakdesk.Claim) bool {
+	return c.Wait == 0 && c.Delivery.State == leakdesk.DeliverySending
+}
+
 // sentOutcome says a claimed delivery was sent.
 func sentOutcome(c *leakdesk.Claim) *leakdesk.Outcome {
 	return &leakdesk.Outcome{Claim: c, State: leakdesk.DeliverySent}
@@ -374,6 +380,7 @@ func largeAudience(tb testing.TB, incidents *IncidentService, notices *NoticeSer
 		tb.Fatal(err)
 	}
 	noQueue := func(context.Context, *sql.Tx, int64, []int64) error { return nil }
+	start := time.Now()
 	for i := range noticeCount {
 		n := &leakdesk.Notice{IncidentID: inc.ID, Campaign: fmt.Sprintf("notice-%d", i+1), Kind: leakdesk.NoticeFirst, Template: "first", Actor: "lea"}
 		if i > 0 {
@@ -383,6 +390,7 @@ func largeAudience(tb testing.TB, incidents *IncidentService, notices *NoticeSer
 			tb.Fatal(err)
 		}
 	}
+	tb.Logf("created %d notices in %s", noticeCount, time.Since(start).Round(time.Millisecond))
 	for i, r := range audience[:contacts] {
 		a := &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: r.ID, Channel: "ack", Outcome: "acknowledged", Actor: leakdesk.AckActor}
 		if i%5 == 4 {

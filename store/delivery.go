@@ -61,8 +61,8 @@ type pendingDelivery struct {
 const deliveryRowsPerInsert = 500
 
 // insertDeliveries inserts queued deliveries and returns their IDs in the
-// order given, and ranks their recipients again. The caller holds the
-// incident's row (see refreshRanks).
+// order given, and ranks their recipients (see rankInserted). The caller
+// holds the incident's row.
 func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pendingDelivery, domain string, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(pending))
 	for start := 0; start < len(pending); start += deliveryRowsPerInsert {
@@ -70,7 +70,6 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 		var query strings.Builder
 		query.WriteString(`INSERT INTO deliveries (notice_id, recipient_id, message_id, address, state, updated_at) VALUES `)
 		args := make([]any, 0, 6*len(chunk))
-		recipients := make([]int64, len(chunk))
 		for i, p := range chunk {
 			if i > 0 {
 				query.WriteString(", ")
@@ -78,7 +77,6 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 			query.WriteString("(?, ?, ?, ?, ?, ?)")
 			args = append(args, p.noticeID, p.recipient.ID, newMessageID(p.noticeID, p.recipient.ID, domain), p.recipient.Email,
 				leakdesk.DeliveryQueued, d.timeArg(now))
-			recipients[i] = p.recipient.ID
 		}
 		// RETURNING promises no order: rows are matched back by their
 		// unique (notice, recipient) pair.
@@ -107,7 +105,7 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 			}
 			ids = append(ids, id)
 		}
-		if err := d.refreshRanks(ctx, tx, recipients...); err != nil {
+		if err := d.rankInserted(ctx, tx, ids[start:]); err != nil {
 			return nil, err
 		}
 	}
@@ -254,11 +252,12 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 		state, lastError, d.timeArg(now), del.ID); err != nil {
 		return fmt.Errorf("update delivery: %w", err)
 	}
+	from := del.State
 	del.State = state
 	if err := d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now); err != nil {
 		return err
 	}
-	return d.refreshRanks(ctx, tx, del.RecipientID)
+	return d.rankDelivery(ctx, tx, del.Delivery, from, state)
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*leakdesk.Delivery, error) {
