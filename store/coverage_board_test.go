@@ -411,3 +411,94 @@ func processCPU(tb testing.TB) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestRanksUnderConcurrentWriters: senders recording outcomes of the
+// same recipients' deliveries at once, with delivery reports and contacts
+// recorded beside them, leave each recipient's rank columns as a refresh
+// computes them from the rows, and never deadlock. On PostgreSQL the
+// writers run at once; SQLite takes them one at a time.
+func TestRanksUnderConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range databases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := tc.open(t)
+			regimes, err := rules.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			notices := NewNoticeService(d)
+			inc := coverageIncident(t, NewIncidentService(d, regimes), "concurrent ranks")
+			var audience []*leakdesk.Recipient
+			for i := range 30 {
+				audience = append(audience, &leakdesk.Recipient{Key: fmt.Sprintf("C-%02d", i), Kind: leakdesk.RecipientAffected,
+					ContactID: fmt.Sprintf("C-%02d", i), Name: "Synthetic Person", Email: fmt.Sprintf("p%d@example.test", i), Language: "en"})
+			}
+			if _, err := notices.AddRecipients(ctx, inc.ID, "alice", audience); err != nil {
+				t.Fatal(err)
+			}
+			// Three notices to everyone, each worked by a sender of its own:
+			// every recipient's deliveries change at once.
+			perNotice := make([][]int64, 3)
+			if err := d.inTx(ctx, func(tx *sql.Tx) error {
+				for i := range perNotice {
+					var noticeID int64
+					if err := tx.QueryRowContext(ctx, d.rebind(`INSERT INTO notices (incident_id, campaign, kind, template, message, translations, actor, created_at)
+						VALUES (?, ?, 'first', 'first', '', '{}', 'alice', ?) RETURNING id`), inc.ID, fmt.Sprintf("c%d", i), d.timeArg(d.now())).Scan(&noticeID); err != nil {
+						return err
+					}
+					var pending []pendingDelivery
+					for _, r := range audience {
+						pending = append(pending, pendingDelivery{noticeID, r})
+					}
+					if perNotice[i], err = d.insertDeliveries(ctx, tx, pending, "", d.now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			outcomes := []string{leakdesk.DeliverySent, leakdesk.DeliveryBounced, leakdesk.DeliveryFailed, leakdesk.DeliverySent}
+			errs := make(chan error, len(perNotice)+1)
+			for n, ids := range perNotice {
+				go func() {
+					for i, id := range ids {
+						claim, err := notices.Advance(ctx, nil, id, time.Minute)
+						if err == nil && claimed(claim) {
+							_, err = notices.Advance(ctx, &leakdesk.Outcome{Claim: claim, State: outcomes[(i+n)%len(outcomes)]}, 0, time.Minute)
+						}
+						if err == nil && i%3 == n {
+							_, err = notices.ReportDelivery(ctx, claim.Delivery.MessageID, []string{claim.Delivery.Address}, leakdesk.DeliveryDone, "delivered")
+						}
+						if err != nil {
+							errs <- err
+							return
+						}
+					}
+					errs <- nil
+				}()
+			}
+			go func() {
+				for i, r := range audience {
+					outcome := []string{"reached", "waived", "acknowledged"}[i%3]
+					if err := notices.RecordContact(ctx, &leakdesk.ContactAttempt{IncidentID: inc.ID, RecipientID: r.ID, Channel: "phone",
+						Outcome: outcome, Note: "a reason", Actor: "alice"}); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+			for range len(perNotice) + 1 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			kept, refreshed := rankColumns(t, d, inc.ID, false), rankColumns(t, d, inc.ID, true)
+			if !reflect.DeepEqual(kept, refreshed) {
+				t.Fatalf("the rank columns kept differ from those a refresh computes:\n kept %+v\nfresh %+v", kept, refreshed)
+			}
+		})
+	}
+}

@@ -59,18 +59,19 @@ func rankColumnsSQL(ranks []string) string {
 			ORDER BY a.id DESC LIMIT 1), '')`
 }
 
-// Every writer ranks last, after its timeline event: the transactions
-// that append an event lock the incident's head first and the recipients
-// after it, so that two of them never wait for each other. The other
-// writers (a claim, a release) leave the ranks alone.
+// Every writer ranks last, after its timeline event, which locks the
+// incident's head: the writers of an incident rank one at a time, each
+// from the rows as the one before left them, and lock the head first and
+// the recipients after it, so that two of them never wait for each other.
+// A claim and a release leave the ranks alone.
 
 // refreshRanks recomputes the rank columns of the recipients with the
 // given IDs, after a write to their deliveries or contact attempts in tx.
-// On PostgreSQL the rows are locked by a statement of their own before
-// they are computed: at READ COMMITTED, the UPDATE that follows then reads
-// the deliveries as the writer that held the lock left them, where an
-// UPDATE that waited for the lock itself would compute from what it read
-// before waiting.
+// On PostgreSQL the row is also locked by a statement of its own before
+// it is computed, so that a refresh is right without the head's lock
+// too: at READ COMMITTED, the UPDATE that follows reads the deliveries as
+// the writer that held the lock left them, where an UPDATE that waited
+// for the lock itself would compute from what it read before waiting.
 func (d *DB) refreshRanks(ctx context.Context, tx *sql.Tx, recipientID int64) error {
 	if d.postgres {
 		if _, err := d.exec(ctx, tx, `SELECT id FROM recipients WHERE id = ? FOR UPDATE`, recipientID); err != nil {
