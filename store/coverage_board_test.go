@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"syscall"
@@ -305,16 +304,10 @@ func deliveriesIn(t *testing.T, d *DB, incidentID int64, state string) []*leakde
 // the 95th percentile of the count (p95-ms) and the CPU of this process
 // per count (cpu-ms/op; on PostgreSQL the server's is not in it).
 func BenchmarkCoverageBoardCold(b *testing.B) {
-	for _, backend := range []struct {
-		name string
-		dsn  func(testing.TB) string
-	}{
-		{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "leakdesk.db") }},
-		{"postgres", func(tb testing.TB) string { return storetest.PostgresURL(tb) }},
-	} {
-		b.Run(backend.name, func(b *testing.B) {
+	for _, backend := range storetest.Backends {
+		b.Run(backend, func(b *testing.B) {
 			ctx := context.Background()
-			d, err := Open(ctx, backend.dsn(b), Options{})
+			d, err := Open(ctx, storetest.DSN(b, backend), Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
