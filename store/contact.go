@@ -88,7 +88,7 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if s.db.postgres {
-			if _, err := tx.ExecContext(ctx, `SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, incidentID); err != nil {
+			if _, err := s.db.exec(ctx, tx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, incidentID); err != nil {
 				return fmt.Errorf("lock incident: %w", err)
 			}
 		}
