@@ -45,6 +45,9 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 			return fmt.Errorf("find recipient: %w", err)
 		}
 		a.IncidentID = incidentID
+		if err := s.db.lockIncident(ctx, tx, incidentID); err != nil {
+			return err
+		}
 		if a.At.IsZero() {
 			a.At = s.db.now()
 		}
@@ -87,10 +90,8 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, NoticeID: noticeID, Channel: "ack", Outcome: "acknowledged",
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if s.db.postgres {
-			if _, err := s.db.exec(ctx, tx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, incidentID); err != nil {
-				return fmt.Errorf("lock incident: %w", err)
-			}
+		if err := s.db.lockIncident(ctx, tx, incidentID); err != nil {
+			return err
 		}
 		var key string
 		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`), recipientID, incidentID).Scan(&key)
@@ -118,7 +119,23 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 	return recorded && err == nil, err
 }
 
-// insertContact adds the attempt a, for the recipient whose key is key,
+// lockIncident locks the incident's row on PostgreSQL before a row that
+// refers to it is inserted (a contact, a sealed personal value). The
+// insert holds a key-share lock on the incident's row (the foreign key)
+// until the commit, and the event then locks the row for update: taken
+// in that order, two writers of the incident, each waiting for the other
+// to let go, deadlock. (SQLite writes one transaction at a time.)
+func (d *DB) lockIncident(ctx context.Context, tx *sql.Tx, incidentID int64) error {
+	if !d.postgres {
+		return nil
+	}
+	if _, err := d.exec(ctx, tx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, incidentID); err != nil {
+		return fmt.Errorf("lock incident %d: %w", incidentID, err)
+	}
+	return nil
+}
+
+// insertContact adds the attempt a, after lockIncident, for the recipient whose key is key,
 // and its event on the timeline: an acknowledgement or a contact.
 func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key string, a *leakdesk.ContactAttempt) error {
 	if err := tx.QueryRowContext(ctx, s.db.rebind(`

@@ -232,6 +232,13 @@ func changeOf(state string) string {
 // is the mail server's answer, which may quote the address: it is held by
 // reference, about the recipient.
 func (d *DB) appendDeliveryEvent(ctx context.Context, tx *sql.Tx, del *delivery, change, detail string, at time.Time) error {
+	if detail != "" {
+		// The sealed detail's row holds the incident's row by its key
+		// until the commit, before the event locks it (see lockIncident).
+		if err := d.lockIncident(ctx, tx, del.incidentID); err != nil {
+			return err
+		}
+	}
 	sealed, err := d.sealPersonal(ctx, tx, del.incidentID, del.recipientKey, detail)
 	if err != nil {
 		return err

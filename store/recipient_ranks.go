@@ -74,7 +74,7 @@ func rankColumnsSQL(ranks []string) string {
 // for the lock itself would compute from what it read before waiting.
 func (d *DB) refreshRanks(ctx context.Context, tx *sql.Tx, recipientID int64) error {
 	if d.postgres {
-		if _, err := d.exec(ctx, tx, `SELECT id FROM recipients WHERE id = ? FOR UPDATE`, recipientID); err != nil {
+		if _, err := d.exec(ctx, tx, `SELECT id FROM recipients WHERE id = ? FOR NO KEY UPDATE`, recipientID); err != nil {
 			return fmt.Errorf("lock recipient %d to rank: %w", recipientID, err)
 		}
 	}
