@@ -65,8 +65,8 @@ func rankColumnsSQL(ranks []string) string {
 // the recipients after it, so that two of them never wait for each other.
 // A claim and a release leave the ranks alone.
 
-// refreshRanks recomputes the rank columns of the recipients with the
-// given IDs, after a write to their deliveries or contact attempts in tx.
+// refreshRanks recomputes the rank columns of a recipient from its rows,
+// after a write to its deliveries or contact attempts in tx.
 // On PostgreSQL the row is also locked by a statement of its own before
 // it is computed, so that a refresh is right without the head's lock
 // too: at READ COMMITTED, the UPDATE that follows reads the deliveries as
