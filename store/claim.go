@@ -72,7 +72,10 @@ func (s *NoticeService) finish(ctx context.Context, tx *sql.Tx, o *leakdesk.Outc
 		return err
 	}
 	del.State, del.UpdatedAt, del.LeaseUntil = o.State, now, time.Time{}
-	return s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now)
+	if err := s.db.appendDeliveryEvent(ctx, tx, del, changeOf(o.State), o.Detail, now); err != nil {
+		return err
+	}
+	return s.db.rankDelivery(ctx, tx, del.Delivery, leakdesk.DeliverySending, o.State)
 }
 
 func (s *NoticeService) Release(ctx context.Context, c *leakdesk.Claim) error {

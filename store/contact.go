@@ -45,6 +45,9 @@ func (s *NoticeService) RecordContact(ctx context.Context, a *leakdesk.ContactAt
 			return fmt.Errorf("find recipient: %w", err)
 		}
 		a.IncidentID = incidentID
+		if err := s.db.lockIncident(ctx, tx, incidentID); err != nil {
+			return err
+		}
 		if a.At.IsZero() {
 			a.At = s.db.now()
 		}
@@ -74,22 +77,24 @@ func (d *DB) contactOutcomes(ctx context.Context, tx *sql.Tx, incidentID int64) 
 
 // Acknowledge records that a recipient acknowledged a notice through its
 // link, once: the same link followed again changes nothing, and returns
-// recorded false. The recipient's row is locked on PostgreSQL (SQLite
+// recorded false. The incident's row is locked on PostgreSQL (SQLite
 // writes one transaction at a time), so that two requests at once cannot
-// both record it. Returns ENOTFOUND.
+// both record it. It is the incident's row, which the acknowledgement's
+// event locks anyway, and not the recipient's: a transaction that holds
+// a recipient and waits for the incident could deadlock with one that
+// ranks that recipient (see refreshRanks). Returns ENOTFOUND.
 func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID, noticeID int64, actor string) (recorded bool, err error) {
 	if err := leakdesk.CheckContactActor("ack", actor); err != nil {
 		return false, err
 	}
 	a := &leakdesk.ContactAttempt{IncidentID: incidentID, RecipientID: recipientID, NoticeID: noticeID, Channel: "ack", Outcome: "acknowledged",
 		Note: fmt.Sprintf("notice %d acknowledged through its link", noticeID), Actor: actor}
-	lock := ""
-	if s.db.postgres {
-		lock = " FOR UPDATE"
-	}
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.db.lockIncident(ctx, tx, incidentID); err != nil {
+			return err
+		}
 		var key string
-		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`+lock), recipientID, incidentID).Scan(&key)
+		err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT recipient_key FROM recipients WHERE id = ? AND incident_id = ?`), recipientID, incidentID).Scan(&key)
 		if err == sql.ErrNoRows {
 			return leakdesk.Errorf(leakdesk.ENOTFOUND, "recipient %d not found", recipientID)
 		}
@@ -114,7 +119,23 @@ func (s *NoticeService) Acknowledge(ctx context.Context, incidentID, recipientID
 	return recorded && err == nil, err
 }
 
-// insertContact adds the attempt a, for the recipient whose key is key,
+// lockIncident locks the incident's row on PostgreSQL before a row that
+// refers to it is inserted (a contact, a sealed personal value). The
+// insert holds a key-share lock on the incident's row (the foreign key)
+// until the commit, and the event then locks the row for update: taken
+// in that order, two writers of the incident, each waiting for the other
+// to let go, deadlock. (SQLite writes one transaction at a time.)
+func (d *DB) lockIncident(ctx context.Context, tx *sql.Tx, incidentID int64) error {
+	if !d.postgres {
+		return nil
+	}
+	if _, err := d.exec(ctx, tx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, incidentID); err != nil {
+		return fmt.Errorf("lock incident %d: %w", incidentID, err)
+	}
+	return nil
+}
+
+// insertContact adds the attempt a, after lockIncident, for the recipient whose key is key,
 // and its event on the timeline: an acknowledgement or a contact.
 func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key string, a *leakdesk.ContactAttempt) error {
 	if err := tx.QueryRowContext(ctx, s.db.rebind(`
@@ -131,7 +152,10 @@ func (s *NoticeService) insertContact(ctx context.Context, tx *sql.Tx, key strin
 	if err != nil {
 		return err
 	}
-	return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
+	if err := s.db.appendEvent(ctx, tx, leakdesk.NewEvent(a.IncidentID, a.Actor, kind, a.At, leakdesk.ContactRecordedPayload{
 		Recipient: key, Channel: a.Channel, Outcome: a.Outcome, Note: note,
-	}))
+	})); err != nil {
+		return err
+	}
+	return s.db.refreshRanks(ctx, tx, a.RecipientID)
 }

@@ -12,11 +12,11 @@ import (
 )
 
 // The coverage board counts in SQL what Coverage says of each recipient:
-// the database reduces every recipient to its best delivery and contact
-// ranks, then counts the recipients alike (same organisation, kind,
-// address or none, ranks and channel), so that a board of 50,000
-// recipients reads a few thousand rows of counts and one page of
-// recipients, not 50,000 rows of recipients.
+// each recipient's row holds its best delivery and contact ranks (see
+// refreshRanks), and the database counts the recipients alike (same
+// organisation, kind, address or none, ranks and channel), so that a
+// board of 50,000 recipients reads a few thousand rows of counts and one
+// page of recipients, not 50,000 rows of recipients nor their deliveries.
 
 // CoverageBoard is, like Coverage, a durability barrier. Its counts are
 // cached by the incident's event count, an exact key for the same reason
@@ -167,11 +167,11 @@ func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, "
 // it reads no recipient.
 func (d *DB) coverageCounts(ctx context.Context, tx *sql.Tx, incidentID int64, orgIDs []string) (map[coverageGroup]leakdesk.CoverageCounts, error) {
 	ranks := leakdesk.CoverageRanks()
-	args := []any{incidentID, incidentID}
+	args := []any{incidentID}
 	for _, id := range orgIDs {
 		args = append(args, id)
 	}
-	rows, err := tx.QueryContext(ctx, d.rebind(coverageCountsQuery(ranks, orgIDs != nil, len(orgIDs))), args...)
+	rows, err := tx.QueryContext(ctx, d.rebind(coverageCountsQuery(orgIDs != nil, len(orgIDs))), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage counts: %w", err)
 	}
@@ -179,19 +179,16 @@ func (d *DB) coverageCounts(ctx context.Context, tx *sql.Tx, incidentID int64, o
 	groups := map[coverageGroup]leakdesk.CoverageCounts{}
 	for rows.Next() {
 		var g coverageGroup
-		var noAddress bool
 		var deliveryRank, contactRank sql.NullInt64
-		var byPhone sql.NullBool
-		var n int
-		if err := rows.Scan(&g.orgID, &g.organisation, &g.kind, &noAddress, &deliveryRank, &contactRank, &byPhone, &n); err != nil {
+		var channel string
+		var n, noAddress int
+		if err := rows.Scan(&g.orgID, &g.organisation, &g.kind, &deliveryRank, &contactRank, &channel, &n, &noAddress); err != nil {
 			return nil, fmt.Errorf("scan coverage counts: %w", err)
 		}
-		channel := ""
-		if byPhone.Bool {
-			channel = "phone"
-		}
+		best := bestState(ranks, deliveryRank, contactRank)
 		c := groups[g]
-		c.Count(leakdesk.BestCoverage(addressOrNone(noAddress), bestState(ranks, deliveryRank, contactRank)), channel, n)
+		c.Count(leakdesk.BestCoverage(addressOrNone(true), best), channel, noAddress)
+		c.Count(leakdesk.BestCoverage(addressOrNone(false), best), channel, n-noAddress)
 		groups[g] = c
 	}
 	if err := rows.Err(); err != nil {
@@ -241,44 +238,29 @@ func (d *DB) unreachedCoverage(ctx context.Context, tx *sql.Tx, incidentID int64
 }
 
 // coverageCountsQuery counts the recipients of an incident alike for
-// coverage: organisation, kind, without an address, best delivery and
-// contact ranks, and whether the last contact that reached them was by
-// phone. Each recipient is first reduced to its ranks and the ID of its
-// last contact attempt that reached it, grouped by recipient as the
-// recipients are walked in order, reading only the deliveries' index.
-// Two parameters, the incident's ID, and when organisations is true, n
-// organisation IDs after them: only their recipients are counted.
-func coverageCountsQuery(ranks []string, organisations bool, n int) string {
+// coverage: organisation, kind, best delivery and contact ranks, and the
+// channel of the last contact that reached them, all on the recipient's
+// row (see refreshRanks), and counts those without an address among them.
+// It walks the index recipients_coverage in its order. One parameter, the
+// incident's ID, and when organisations is true, n organisation IDs after
+// it: only their recipients are counted.
+func coverageCountsQuery(organisations bool, n int) string {
 	filter := ""
 	if organisations {
-		filter = " AND r.org_id IN (" + placeholders(n) + ")"
+		filter = " AND org_id IN (" + placeholders(n) + ")"
 	}
 	return `
-		WITH c AS (
-			SELECT recipient_id, min(` + contactRankSQL(ranks) + `) AS best,
-				max(CASE WHEN outcome = 'reached' THEN id END) AS reached
-			FROM contact_attempts WHERE incident_id = ?
-			GROUP BY recipient_id
-		), s AS (
-			SELECT r.org_id, r.organisation, r.kind, r.email = '' AS no_address,
-				min(` + deliveryRankSQL(ranks) + `) AS delivery_best, max(c.best) AS contact_best, max(c.reached) AS reached
-			FROM recipients r
-			LEFT JOIN deliveries x ON x.recipient_id = r.id AND ` + notAnswer("x.notice_id") + `
-			LEFT JOIN c ON c.recipient_id = r.id
-			WHERE r.incident_id = ?` + filter + `
-			GROUP BY r.id
-		)
-		SELECT s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone', count(*)
-		FROM s LEFT JOIN contact_attempts a ON a.id = s.reached
-		GROUP BY s.org_id, s.organisation, s.kind, s.no_address, s.delivery_best, s.contact_best, a.channel = 'phone'`
+		SELECT org_id, organisation, kind, delivery_rank, contact_rank, reached_channel,
+			count(*), sum(CASE WHEN email = '' THEN 1 ELSE 0 END)
+		FROM recipients WHERE incident_id = ?` + filter + `
+		GROUP BY org_id, organisation, kind, delivery_rank, contact_rank, reached_channel`
 }
 
 // unreachedQuery lists the IDs of an incident's unreached recipients, in
 // order, with a limit and an offset: those whose better rank is absent or
-// one that leakdesk.BestCoverage says is unreached. Each recipient's ranks
-// are looked up on its own as the recipients are walked in order, so
-// that both databases stop at the end of the page rather than rank
-// everyone first. least is the dialect's smaller of two values.
+// one that leakdesk.BestCoverage says is unreached, by the ranks on their
+// rows (see refreshRanks), walked in order so that both databases stop at
+// the end of the page. least is the dialect's smaller of two values.
 func unreachedQuery(ranks []string, least string) string {
 	const none = 99 // ranks are indexes of ranks: smaller
 	unreached := []string{strconv.Itoa(none)}
@@ -289,11 +271,7 @@ func unreachedQuery(ranks []string, least string) string {
 		}
 	}
 	return fmt.Sprintf(`
-		SELECT r.id FROM recipients r
-		WHERE r.incident_id = ?
-		AND %s(
-			coalesce((SELECT min(%s) FROM deliveries x WHERE x.recipient_id = r.id AND %s), %d),
-			coalesce((SELECT min(%s) FROM contact_attempts a WHERE a.recipient_id = r.id AND a.incident_id = r.incident_id), %d)
-		) IN (%s)
-		ORDER BY r.id LIMIT ? OFFSET ?`, least, deliveryRankSQL(ranks), notAnswer("x.notice_id"), none, contactRankSQL(ranks), none, strings.Join(unreached, ", "))
+		SELECT id FROM recipients
+		WHERE incident_id = ? AND %s(coalesce(delivery_rank, %d), coalesce(contact_rank, %d)) IN (%s)
+		ORDER BY id LIMIT ? OFFSET ?`, least, none, none, strings.Join(unreached, ", "))
 }

@@ -61,7 +61,8 @@ type pendingDelivery struct {
 const deliveryRowsPerInsert = 500
 
 // insertDeliveries inserts queued deliveries and returns their IDs in the
-// order given.
+// order given, and ranks their recipients (see rankInserted). The caller
+// holds the incident's row.
 func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pendingDelivery, domain string, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(pending))
 	for start := 0; start < len(pending); start += deliveryRowsPerInsert {
@@ -103,6 +104,9 @@ func (d *DB) insertDeliveries(ctx context.Context, tx *sql.Tx, pending []pending
 				return nil, fmt.Errorf("insert delivery for recipient %s: no row came back", p.recipient.Key)
 			}
 			ids = append(ids, id)
+		}
+		if err := d.rankInserted(ctx, tx, ids[start:]); err != nil {
+			return nil, err
 		}
 	}
 	return ids, nil
@@ -228,6 +232,13 @@ func changeOf(state string) string {
 // is the mail server's answer, which may quote the address: it is held by
 // reference, about the recipient.
 func (d *DB) appendDeliveryEvent(ctx context.Context, tx *sql.Tx, del *delivery, change, detail string, at time.Time) error {
+	if detail != "" {
+		// The sealed detail's row holds the incident's row by its key
+		// until the commit, before the event locks it (see lockIncident).
+		if err := d.lockIncident(ctx, tx, del.incidentID); err != nil {
+			return err
+		}
+	}
 	sealed, err := d.sealPersonal(ctx, tx, del.incidentID, del.recipientKey, detail)
 	if err != nil {
 		return err
@@ -248,8 +259,12 @@ func (d *DB) changeDelivery(ctx context.Context, tx *sql.Tx, del *delivery, stat
 		state, lastError, d.timeArg(now), del.ID); err != nil {
 		return fmt.Errorf("update delivery: %w", err)
 	}
+	from := del.State
 	del.State = state
-	return d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now)
+	if err := d.appendDeliveryEvent(ctx, tx, del, changeOf(state), detail, now); err != nil {
+		return err
+	}
+	return d.rankDelivery(ctx, tx, del.Delivery, from, state)
 }
 
 func (s *NoticeService) ReportDelivery(ctx context.Context, messageID string, recipients []string, state, detail string) (*leakdesk.Delivery, error) {
