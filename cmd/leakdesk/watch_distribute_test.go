@@ -114,8 +114,14 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		}
 
 		// The same file triaged in this process, from the same vault.
+		// The alert's proposal may have moved it into an incident already.
 		v := openDataVault(t, c.env["LEAKDESK_DATA"])
-		tw, err := watch.NewTriageWorker(ctx, triage, v, watch.TriageConfig{Registry: registry, AlertMin: 1}, slog.New(slog.DiscardHandler))
+		var blobs leakdesk.BlobStore = v.Cases()
+		var incident int64
+		if db.SQL().QueryRow(`SELECT incident_id FROM evidence WHERE sha256 = '`+big.SHA256+`'`).Scan(&incident) == nil {
+			blobs = v.ForIncident(incident)
+		}
+		tw, err := watch.NewTriageWorker(ctx, triage, blobs, watch.TriageConfig{Registry: registry, AlertMin: 1}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
