@@ -56,15 +56,7 @@ func TestRangedReadsMatchTheContent(t *testing.T) {
 	content := rangedContent(1)
 	for _, area := range rangedAreas(t, dir, v) {
 		t.Run(area.name, func(t *testing.T) {
-			blob, err := area.blobs.Put(ctx, bytes.NewReader(content))
-			if err != nil {
-				t.Fatal(err)
-			}
-			checked, err := area.blobs.OpenRanged(ctx, blob.SHA256, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			checked.Close()
+			blob, checked := putChecked(t, area.blobs, content)
 			if len(checked.Seal()) != 64 {
 				t.Fatalf("seal %q", checked.Seal())
 			}
@@ -106,15 +98,7 @@ func TestRangedOpenRefusesASwappedBlob(t *testing.T) {
 	content := rangedContent(2)
 	for _, area := range rangedAreas(t, dir, v) {
 		t.Run(area.name, func(t *testing.T) {
-			blob, err := area.blobs.Put(ctx, bytes.NewReader(content))
-			if err != nil {
-				t.Fatal(err)
-			}
-			checked, err := area.blobs.OpenRanged(ctx, blob.SHA256, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			checked.Close()
+			blob, checked := putChecked(t, area.blobs, content)
 			path := area.path(blob.SHA256)
 			recipient := recipientOf(t, path, dir, key, area.name)
 			for _, swap := range []struct {
@@ -151,15 +135,7 @@ func TestRangedOpenRefusesATruncatedBlob(t *testing.T) {
 	dir := t.TempDir()
 	v, _ := open(t, dir)
 	ctx := context.Background()
-	blob, err := v.Put(ctx, bytes.NewReader(rangedContent(5)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked, err := v.OpenRanged(ctx, blob.SHA256, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked.Close()
+	blob, checked := putChecked(t, v, rangedContent(5))
 	path := filepath.Join(dir, "sha256", blob.SHA256[:2], blob.SHA256+".age")
 	os.Chmod(path, 0o600)
 	// Cut exactly at a chunk's end (64 KiB and its 16-byte tag after the
@@ -174,6 +150,23 @@ func TestRangedOpenRefusesATruncatedBlob(t *testing.T) {
 		}
 		t.Fatalf("truncated blob: %v, want EINTEGRITY", err)
 	}
+}
+
+// putChecked stores content in blobs and checks it in full, as a run's
+// start does.
+func putChecked(t testing.TB, blobs leakdesk.RangedBlobStore, content []byte) (leakdesk.Blob, leakdesk.RangedBlob) {
+	t.Helper()
+	ctx := context.Background()
+	blob, err := blobs.Put(ctx, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := blobs.OpenRanged(ctx, blob.SHA256, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked.Close()
+	return blob, checked
 }
 
 // recipientOf is the age recipient the blob at path was encrypted for:
@@ -233,25 +226,10 @@ func replaceBlob(t *testing.T, path string, recipient age.Recipient, plaintext [
 // BenchmarkRangedRead compares reading a blob's plaintext by ranges, as
 // a piece's reader does, with reading it as one stream, side by side.
 func BenchmarkRangedRead(b *testing.B) {
-	key, err := vault.GenerateKey()
-	if err != nil {
-		b.Fatal(err)
-	}
-	v, err := vault.Open(b.TempDir(), key)
-	if err != nil {
-		b.Fatal(err)
-	}
+	v, _ := open(b, b.TempDir())
 	ctx := context.Background()
 	content := bytes.Repeat(rangedContent(6), 160) // about 30 MiB
-	blob, err := v.Put(ctx, bytes.NewReader(content))
-	if err != nil {
-		b.Fatal(err)
-	}
-	checked, err := v.OpenRanged(ctx, blob.SHA256, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	checked.Close()
+	blob, checked := putChecked(b, v, content)
 	buf := make([]byte, 256<<10) // the buffer dump reads a range through
 	// io.Discard would read through its own 8 KiB buffer instead.
 	discard := struct{ io.Writer }{io.Discard}
