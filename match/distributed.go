@@ -25,11 +25,11 @@ type Distributor struct {
 	svc    *Service
 	logger *slog.Logger
 
-	mu       sync.Mutex
-	spec     string // the run spec the scanner was made for
-	scanner  *Scanner
-	matched  *Matched
-	access   *VaultAccess // once the vault is opened
+	mu      sync.Mutex
+	spec    string // the run spec the scanner was made for
+	scanner *Scanner
+	matched *Matched
+	access  *VaultAccess // once the vault is opened
 
 	summaries map[string]SummaryFunc // by name, set before the queue starts
 }

@@ -23,7 +23,7 @@ type Piece struct {
 	// vault; File is then its label.
 	Evidence *EvidencePiece `json:"evidence,omitempty"`
 
-	open   func() (io.ReadCloser, error)           // reads Evidence whole, logged
+	open   func() (io.ReadCloser, error)       // reads Evidence whole, logged
 	openAt func() (leakdesk.RangedBlob, error) // reads Evidence by range, logged
 }
 
