@@ -56,6 +56,31 @@ type BlobStore interface {
 	Check(ctx context.Context, sha256 string) (Blob, error)
 }
 
+// RangedBlob is a blob's content read at any offset, for a reader that
+// cuts it into pieces. It cannot re-hash the whole content on each read:
+// instead it is bound by its seal to content that was checked in full.
+type RangedBlob interface {
+	io.ReaderAt
+	io.Closer
+	Size() int64
+	// Seal names the encryption the content was checked under: a ranged
+	// open given it refuses any other file stored under the same name.
+	Seal() string
+}
+
+// RangedBlobStore is a BlobStore that also reads its blobs at any offset.
+type RangedBlobStore interface {
+	BlobStore
+
+	// OpenRanged opens the blob at sha256 for random access. With an
+	// empty seal it first re-hashes the whole content, as Check does, and
+	// the blob returned carries the seal to give later opens. With a seal,
+	// it returns EINTEGRITY for a blob whose seal differs (replaced since
+	// it was checked), and each range read is authenticated under the
+	// sealed encryption. Returns ENOTFOUND, EUNAUTHORIZED as Open does.
+	OpenRanged(ctx context.Context, sha256, seal string) (RangedBlob, error)
+}
+
 // EvidenceCheck is the verification result for one piece of evidence.
 type EvidenceCheck struct {
 	Evidence *Evidence `json:"evidence"`
@@ -78,6 +103,11 @@ type EvidenceService interface {
 	// ID or by a unique prefix of its SHA-256 of at least 8 characters, and
 	// logs the read as actor with the given purpose. Returns ENOTFOUND.
 	OpenEvidence(ctx context.Context, incidentID int64, ref, actor, purpose string) (*Evidence, io.ReadCloser, error)
+
+	// OpenEvidenceRange is OpenEvidence for random access to the
+	// content, the read logged alike; seal is as RangedBlobStore.OpenRanged
+	// takes it. Returns EINVALID when the store cannot read by range.
+	OpenEvidenceRange(ctx context.Context, incidentID int64, ref, actor, purpose, seal string) (*Evidence, RangedBlob, error)
 
 	// VerifyEvidence re-hashes every piece of an incident's evidence and logs
 	// the check on the timeline.

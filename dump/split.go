@@ -43,7 +43,13 @@ func (r *Reader) SplitLayout(path string) (Layout, bool, error) {
 		return Layout{}, false, err
 	}
 	defer f.Close()
-	l, _, ok, err := r.sniffLayout(path, f)
+	return r.SplitLayoutAt(path, f)
+}
+
+// SplitLayoutAt is SplitLayout of the content src, named name: the
+// plaintext of a blob in the vault, read by ranges.
+func (r *Reader) SplitLayoutAt(name string, src io.ReaderAt) (Layout, bool, error) {
+	l, _, ok, err := r.sniffLayout(name, src)
 	return l, ok, err
 }
 
@@ -55,38 +61,43 @@ func (r *Reader) SplitLayout(path string) (Layout, bool, error) {
 // A file whose start no longer sniffs as want has changed since it was
 // split, and is refused.
 func (r *Reader) ReadRange(ctx context.Context, path string, want Layout, start, end int64, fn func(*Table) error) error {
-	if start < 0 || end < start {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s: invalid byte range %d-%d", path, start, end)
-	}
 	f, err := openRange(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	got, s, ok, err := r.sniffLayout(path, f)
+	return r.ReadRangeAt(ctx, path, f, want, start, end, fn)
+}
+
+// ReadRangeAt is ReadRange of the content src, named name.
+func (r *Reader) ReadRangeAt(ctx context.Context, name string, src io.ReaderAt, want Layout, start, end int64, fn func(*Table) error) error {
+	if start < 0 || end < start {
+		return leakdesk.Errorf(leakdesk.EINVALID, "%s: invalid byte range %d-%d", name, start, end)
+	}
+	got, s, ok, err := r.sniffLayout(name, src)
 	if err != nil {
 		return err
 	}
 	if !ok || !sameLayout(got, want) {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s: its layout is no longer the one it was split by (the file changed)", path)
+		return leakdesk.Errorf(leakdesk.EINVALID, "%s: its layout is no longer the one it was split by (the file changed)", name)
 	}
-	begin, err := lineStartFrom(f, start)
+	begin, err := lineStartFrom(src, start)
 	if err != nil {
-		return r.readError(path, err)
+		return r.readError(name, err)
 	}
-	stop, err := lineStartFrom(f, end)
+	stop, err := lineStartFrom(src, end)
 	if err != nil {
-		return r.readError(path, err)
+		return r.readError(name, err)
 	}
 	if start > 0 {
 		s.headerLine = 0 // the header is in the first range only
 	}
-	in := bufio.NewReaderSize(io.NewSectionReader(f, begin, max(stop-begin, 0)), sniffWindow)
-	return r.emit(ctx, r.lineTable(path, got.Encoding, in, s), fn)
+	in := bufio.NewReaderSize(io.NewSectionReader(src, begin, max(stop-begin, 0)), sniffWindow)
+	return r.emit(ctx, r.lineTable(name, got.Encoding, in, s), fn)
 }
 
 // sniffLayout sniffs f from its start as readData does.
-func (r *Reader) sniffLayout(path string, f *os.File) (Layout, sniffed, bool, error) {
+func (r *Reader) sniffLayout(path string, f io.ReaderAt) (Layout, sniffed, bool, error) {
 	head := make([]byte, sniffWindow)
 	n, err := f.ReadAt(head, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -130,7 +141,7 @@ func openRange(path string) (*os.File, error) {
 // lineStartFrom returns where the first line starting at or after offset
 // begins: offset itself when it is 0 or follows a newline, else just
 // after the next newline, or the file's end.
-func lineStartFrom(f *os.File, offset int64) (int64, error) {
+func lineStartFrom(f io.ReaderAt, offset int64) (int64, error) {
 	if offset == 0 {
 		return 0, nil
 	}

@@ -25,11 +25,11 @@ type Distributor struct {
 	svc    *Service
 	logger *slog.Logger
 
-	mu       sync.Mutex
-	spec     string // the run spec the scanner was made for
-	scanner  *Scanner
-	matched  *Matched
-	evidence leakdesk.EvidenceService // once the vault is opened
+	mu      sync.Mutex
+	spec    string // the run spec the scanner was made for
+	scanner *Scanner
+	matched *Matched
+	access  *VaultAccess // once the vault is opened
 
 	summaries map[string]SummaryFunc // by name, set before the queue starts
 }
@@ -189,7 +189,7 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 		return err
 	}
 	if p.Evidence != nil {
-		p.open = d.openEvidence(ctx, run, p)
+		d.openEvidence(ctx, run, seq, &p)
 	}
 	d.logger.Info("matching piece", "run", runID, "piece", seq, "bytes", piece.Bytes)
 	began := time.Now()

@@ -23,7 +23,8 @@ type Piece struct {
 	// vault; File is then its label.
 	Evidence *EvidencePiece `json:"evidence,omitempty"`
 
-	open func() (io.ReadCloser, error) // reads Evidence, logged
+	open   func() (io.ReadCloser, error)       // reads Evidence whole, logged
+	openAt func() (leakdesk.RangedBlob, error) // reads Evidence by range, logged
 }
 
 // Split cuts the files into pieces of about size bytes, in reading order:
@@ -38,21 +39,35 @@ func Split(r *dump.Reader, files []string, size int64) ([]Piece, error) {
 		if err != nil {
 			return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "file %s cannot be read: %v", f, err)
 		}
-		if info.IsDir() || info.Size() <= size {
+		if info.IsDir() {
 			pieces = append(pieces, Piece{File: f, End: info.Size()})
 			continue
 		}
-		layout, ok, err := r.SplitLayout(f)
+		cut, err := cutPieces(Piece{File: f, End: info.Size()}, size, func() (dump.Layout, bool, error) { return r.SplitLayout(f) })
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			pieces = append(pieces, Piece{File: f, End: info.Size()})
-			continue
-		}
-		for start := int64(0); start < info.Size(); start += size {
-			pieces = append(pieces, Piece{File: f, Layout: &layout, Start: start, End: min(start+size, info.Size())})
-		}
+		pieces = append(pieces, cut...)
+	}
+	return pieces, nil
+}
+
+// cutPieces cuts whole, a piece of a whole file, into byte ranges of
+// size when the file is larger and layout says it is of a line format;
+// else it is one piece. layout is asked only of a larger file.
+func cutPieces(whole Piece, size int64, layout func() (dump.Layout, bool, error)) ([]Piece, error) {
+	if whole.End <= size {
+		return []Piece{whole}, nil
+	}
+	l, ok, err := layout()
+	if err != nil || !ok {
+		return []Piece{whole}, err
+	}
+	var pieces []Piece
+	for start := int64(0); start < whole.End; start += size {
+		p := whole
+		p.Layout, p.Start, p.End = &l, start, min(start+size, whole.End)
+		pieces = append(pieces, p)
 	}
 	return pieces, nil
 }
@@ -88,7 +103,7 @@ func (s *Scanner) ScanPieceVisiting(ctx context.Context, p Piece, visitor func(w
 		return s.partial(rows, accs, unread), nil
 	}
 	var met *RangeRead
-	err := s.reader.ReadRange(ctx, p.File, *p.Layout, p.Start, p.End, func(t *dump.Table) error {
+	err := s.readRange(ctx, p, func(t *dump.Table) error {
 		err := visit(t)
 		met = rangeReadOf(p, t)
 		return err
@@ -99,6 +114,23 @@ func (s *Scanner) ScanPieceVisiting(ctx context.Context, p Piece, visitor func(w
 	partial := s.partial(rows, accs, []leakdesk.Unread{})
 	partial.Range = met
 	return partial, nil
+}
+
+// readRange reads the byte range of p: of its file, or of its evidence
+// in the vault.
+func (s *Scanner) readRange(ctx context.Context, p Piece, fn func(*dump.Table) error) error {
+	if p.Evidence == nil {
+		return s.reader.ReadRange(ctx, p.File, *p.Layout, p.Start, p.End, fn)
+	}
+	if p.openAt == nil {
+		return leakdesk.Errorf(leakdesk.EINVALID, "evidence %s is read through the vault, which is not open", p.File)
+	}
+	src, err := p.openAt()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	return s.reader.ReadRangeAt(ctx, p.File, src, *p.Layout, p.Start, p.End, fn)
 }
 
 func (s *Scanner) newAccs(visitor func(worker int) RowVisitor) []*acc {

@@ -109,6 +109,38 @@ func (s *EvidenceService) FindEvidence(ctx context.Context, incidentID int64) ([
 // OpenEvidence records the read on the timeline before handing out the
 // content: an access that fails halfway is still an access.
 func (s *EvidenceService) OpenEvidence(ctx context.Context, incidentID int64, ref, actor, purpose string) (*leakdesk.Evidence, io.ReadCloser, error) {
+	e, err := s.logRead(ctx, incidentID, ref, actor, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, err := s.blobsFor(incidentID).Open(ctx, e.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, rc, nil
+}
+
+// OpenEvidenceRange records the read as OpenEvidence does, then opens the
+// content for random access: one event per piece that reads it.
+func (s *EvidenceService) OpenEvidenceRange(ctx context.Context, incidentID int64, ref, actor, purpose, seal string) (*leakdesk.Evidence, leakdesk.RangedBlob, error) {
+	ranged, ok := s.blobsFor(incidentID).(leakdesk.RangedBlobStore)
+	if !ok {
+		return nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "this evidence store cannot read evidence by range")
+	}
+	e, err := s.logRead(ctx, incidentID, ref, actor, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := ranged.OpenRanged(ctx, e.SHA256, seal)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, r, nil
+}
+
+// logRead finds the evidence ref names and records its read on the
+// timeline.
+func (s *EvidenceService) logRead(ctx context.Context, incidentID int64, ref, actor, purpose string) (*leakdesk.Evidence, error) {
 	var e *leakdesk.Evidence
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.db.findIncidentByID(ctx, tx, incidentID, true); err != nil {
@@ -122,14 +154,7 @@ func (s *EvidenceService) OpenEvidence(ctx context.Context, incidentID int64, re
 			EvidenceID: e.ID, SHA256: e.SHA256, Purpose: purpose,
 		}))
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	rc, err := s.blobsFor(incidentID).Open(ctx, e.SHA256)
-	if err != nil {
-		return nil, nil, err
-	}
-	return e, rc, nil
+	return e, err
 }
 
 func (s *EvidenceService) VerifyEvidence(ctx context.Context, incidentID int64, actor string) ([]leakdesk.EvidenceCheck, error) {

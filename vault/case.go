@@ -153,25 +153,35 @@ func (c caseBlobs) Check(ctx context.Context, sum string) (leakdesk.Blob, error)
 // openCase reads the case of content sum, or the blob stored for the
 // master key before case keys.
 func (v *Vault) openCase(ctx context.Context, sum string) (io.ReadCloser, error) {
+	f, key, err := v.locateCase(sum)
+	if err != nil {
+		return nil, err
+	}
+	return v.decrypt(ctx, f, sum, key)
+}
+
+// locateCase opens the case of content sum, or the blob stored for the
+// master key before case keys, with the key that reads it.
+func (v *Vault) locateCase(sum string) (*os.File, age.Identity, error) {
 	if !isSHA256(sum) {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
+		return nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
 	}
 	if exists(v.caseShreddedPath(sum)) {
-		return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "file %s that the watch kept was crypto-shredded: its data key is destroyed, so its content can no longer be read (its hash and triage result stay)", sum)
+		return nil, nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "file %s that the watch kept was crypto-shredded: its data key is destroyed, so its content can no longer be read (its hash and triage result stay)", sum)
 	}
 	f, err := v.openBlobFile(v.casesRoot(), sum)
 	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
-		return v.Open(ctx, sum) // kept before case keys
+		return v.locateMaster(sum) // kept before case keys
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	key, err := v.unwrapKey(v.caseKeyPath(sum), "file "+sum)
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return v.decrypt(ctx, f, sum, key)
+	return f, key, nil
 }
 
 // CaseHolds reports whether content sum is kept under a case key of its

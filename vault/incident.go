@@ -50,24 +50,34 @@ func (b *incidentBlobs) Put(ctx context.Context, r io.Reader) (leakdesk.Blob, er
 }
 
 func (b *incidentBlobs) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
+	f, key, err := b.locate(sum)
+	if err != nil {
+		return nil, err
+	}
+	return b.v.decrypt(ctx, f, sum, key)
+}
+
+// locate opens the blob of incident evidence sum, with the key that reads
+// it.
+func (b *incidentBlobs) locate(sum string) (*os.File, age.Identity, error) {
 	if !isSHA256(sum) {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
+		return nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
 	}
 	f, err := b.v.openBlobFile(b.root(), sum)
 	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
 		// Not yet moved from the watch's keeping, or stored for the
 		// master key before per-incident keys.
-		return b.v.openCase(ctx, sum)
+		return b.v.locateCase(sum)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	key, err := b.v.incidentKey(b.id, false)
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return b.v.decrypt(ctx, f, sum, key)
+	return f, key, nil
 }
 
 func (b *incidentBlobs) Check(ctx context.Context, sum string) (leakdesk.Blob, error) {

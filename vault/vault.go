@@ -214,14 +214,24 @@ func (v *Vault) put(ctx context.Context, root string, recipient age.Recipient, r
 // key. The reader re-hashes what it yields and fails at the end if the
 // content is not what was stored.
 func (v *Vault) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
-	if !isSHA256(sum) {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
-	}
-	f, err := v.openBlobFile(filepath.Join(v.dir, "sha256"), sum)
+	f, identity, err := v.locateMaster(sum)
 	if err != nil {
 		return nil, err
 	}
-	return v.decrypt(ctx, f, sum, v.identity)
+	return v.decrypt(ctx, f, sum, identity)
+}
+
+// locateMaster opens the blob sum stored for the master key, with the key
+// that reads it.
+func (v *Vault) locateMaster(sum string) (*os.File, age.Identity, error) {
+	if !isSHA256(sum) {
+		return nil, nil, leakdesk.Errorf(leakdesk.EINVALID, "invalid SHA-256 %q", sum)
+	}
+	f, err := v.openBlobFile(filepath.Join(v.dir, "sha256"), sum)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, v.identity, nil
 }
 
 func (v *Vault) openBlobFile(root, sum string) (*os.File, error) {
@@ -240,11 +250,7 @@ func (v *Vault) decrypt(ctx context.Context, f *os.File, sum string, identity ag
 	dec, err := age.Decrypt(f, identity)
 	if err != nil {
 		f.Close()
-		var noMatch *age.NoIdentityMatchError
-		if errors.As(err, &noMatch) {
-			return nil, leakdesk.Errorf(leakdesk.EUNAUTHORIZED, "wrong evidence key: blob %s was encrypted for another key", sum)
-		}
-		return nil, leakdesk.Errorf(leakdesk.EINTEGRITY, "blob %s is damaged: %v", sum, err)
+		return nil, decryptError(sum, err)
 	}
 	return &checkedReader{ctx: ctx, r: dec, f: f, h: sha256.New(), want: sum}, nil
 }

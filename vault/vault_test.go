@@ -17,7 +17,7 @@ import (
 	"github.com/leakdesk/leakdesk/vault"
 )
 
-func open(t *testing.T, dir string) (*vault.Vault, string) {
+func open(t testing.TB, dir string) (*vault.Vault, string) {
 	t.Helper()
 	key, err := vault.GenerateKey()
 	if err != nil {

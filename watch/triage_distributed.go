@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -30,10 +28,6 @@ type Distribution struct {
 	// smaller files are triaged in this process.
 	MinSize   int64
 	PieceSize int64
-	// Dir is where a file is written, decrypted, for the workers to read
-	// its pieces: the same path on every worker's machine. It is removed
-	// once the run is merged.
-	Dir string
 	// Poll is how often the triage job looks whether its run is merged (a
 	// second if zero).
 	Poll time.Duration
@@ -61,9 +55,6 @@ func (w *TriageWorker) triageDistributed(ctx context.Context, f *leakdesk.Triage
 	if run.MergedAt.IsZero() {
 		return false, river.JobSnooze(cmp.Or(d.Poll, time.Second))
 	}
-	if err := os.Remove(d.spoolPath(f)); err != nil && !os.IsNotExist(err) {
-		w.log.Warn("spooled file not removed", "file", f.ID, "error", err)
-	}
 	if run.Findings == nil {
 		return false, fmt.Errorf("match run %d of file %d is merged without findings", run.ID, f.ID)
 	}
@@ -79,75 +70,23 @@ func (w *TriageWorker) triageDistributed(ctx context.Context, f *leakdesk.Triage
 	return w.conclude(ctx, f, run.Findings, set)
 }
 
-// startRun writes f, decrypted, where the workers read it, and starts
-// its run, cut into pieces.
+// startRun starts f's run, cut into pieces that the workers read from
+// the vault by range: no decrypted copy of f is written anywhere.
 func (w *TriageWorker) startRun(ctx context.Context, f *leakdesk.TriageFile, key string) (*leakdesk.MatchRun, error) {
 	d := w.dist
-	path, err := w.spool(ctx, f)
-	if err != nil {
-		return nil, err
+	kept, ok := w.blobs.(leakdesk.RangedBlobStore)
+	if !ok {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "this store of kept files cannot be read by range: file %d cannot be triaged in pieces", f.ID)
 	}
 	registry, err := filepath.Abs(w.cfg.Registry)
 	if err != nil {
 		return nil, err
 	}
-	r := match.Request{Registry: registry, Leaks: match.Files(path), Read: w.cfg.Read, Actor: f.Actor}
-	run, err := d.Distributor.StartWith(ctx, r, match.RunOptions{PieceSize: d.PieceSize, Key: key, Summary: RowSetSummary}, d.Enqueue)
+	r := match.Request{Registry: registry, Read: w.cfg.Read, Actor: f.Actor}
+	o := match.RunOptions{PieceSize: d.PieceSize, Key: key, Summary: RowSetSummary}
+	run, err := d.Distributor.StartKept(ctx, r, f.Name, f.SHA256, kept, o, d.Enqueue)
 	if err != nil {
 		return nil, fmt.Errorf("match file %d in pieces: %w", f.ID, err)
 	}
 	return run, nil
-}
-
-// spoolPath is where f is written for the workers: named by its content.
-func (d *Distribution) spoolPath(f *leakdesk.TriageFile) string {
-	return filepath.Join(d.Dir, f.SHA256)
-}
-
-// spool writes f's content from the vault to its spool path, unless an
-// earlier run of the job did: the file appears there only once whole.
-func (w *TriageWorker) spool(ctx context.Context, f *leakdesk.TriageFile) (string, error) {
-	path := w.dist.spoolPath(f)
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	if err := os.MkdirAll(w.dist.Dir, 0o700); err != nil {
-		return "", fmt.Errorf("directory of files matched in pieces: %w", err)
-	}
-	// A copy cut short by a crash is removed: a job still writing one
-	// would then fail to rename it, and find the whole file when worked
-	// again.
-	stale, _ := filepath.Glob(filepath.Join(w.dist.Dir, f.SHA256+".*.part"))
-	for _, p := range stale {
-		os.Remove(p)
-	}
-	tmp, err := os.CreateTemp(w.dist.Dir, f.SHA256+".*.part")
-	if err != nil {
-		return "", fmt.Errorf("spool file %d: %w", f.ID, err)
-	}
-	defer os.Remove(tmp.Name()) // once renamed, nothing is left to remove
-	err = copyBlob(ctx, w.blobs, f.SHA256, tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return "", fmt.Errorf("spool file %d: %w", f.ID, err)
-	}
-	return path, nil
-}
-
-// copyBlob copies the content at sha256 to dst and syncs it.
-func copyBlob(ctx context.Context, blobs leakdesk.BlobStore, sha256 string, dst *os.File) error {
-	rc, err := blobs.Open(ctx, sha256)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	if _, err := io.Copy(dst, rc); err != nil {
-		return err
-	}
-	return dst.Sync()
 }

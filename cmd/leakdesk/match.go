@@ -333,7 +333,7 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 	d := match.NewDistributor(runs, nil, req.Read, a.actor, a.logger)
 	var run *leakdesk.MatchRun
 	if len(req.Leaks) == 0 {
-		run, err = a.startEvidenceRun(ctx, d, req, q)
+		run, err = a.startEvidenceRun(ctx, d, req, f.pieceSize, q)
 	} else {
 		run, err = d.Start(ctx, req, f.pieceSize, q.EnqueuePiece)
 	}
@@ -373,7 +373,7 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 
 // startEvidenceRun starts a run of the incident's evidence, which the
 // workers read through the vault, each read logged.
-func (a *app) startEvidenceRun(ctx context.Context, d *match.Distributor, req match.Request, q *match.Queue) (*leakdesk.MatchRun, error) {
+func (a *app) startEvidenceRun(ctx context.Context, d *match.Distributor, req match.Request, pieceSize int64, q *match.Queue) (*leakdesk.MatchRun, error) {
 	svc, err := a.evidence(ctx)
 	if err != nil {
 		return nil, err
@@ -382,7 +382,7 @@ func (a *app) startEvidenceRun(ctx context.Context, d *match.Distributor, req ma
 	if err != nil {
 		return nil, err
 	}
-	return d.StartEvidence(ctx, req, evidence, q.EnqueuePiece)
+	return d.StartEvidence(ctx, req, svc, evidence, pieceSize, q.EnqueuePiece)
 }
 
 // showMatchProgress prints how far a run is.

@@ -332,6 +332,14 @@ func (v vaultOnUse) OpenEvidence(ctx context.Context, incidentID int64, ref, act
 	return svc.OpenEvidence(ctx, incidentID, ref, actor, purpose)
 }
 
+func (v vaultOnUse) OpenEvidenceRange(ctx context.Context, incidentID int64, ref, actor, purpose, seal string) (*leakdesk.Evidence, leakdesk.RangedBlob, error) {
+	svc, err := v.a.evidence(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc.OpenEvidenceRange(ctx, incidentID, ref, actor, purpose, seal)
+}
+
 func (v vaultOnUse) VerifyEvidence(ctx context.Context, incidentID int64, actor string) ([]leakdesk.EvidenceCheck, error) {
 	svc, err := v.a.evidence(ctx)
 	if err != nil {

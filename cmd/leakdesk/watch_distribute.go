@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +18,6 @@ type intakeDistributeFlags struct {
 	on        bool
 	minSize   int64
 	pieceSize int64
-	dir       string
 }
 
 func (f *intakeDistributeFlags) register(cmd *cobra.Command) {
@@ -27,7 +25,6 @@ func (f *intakeDistributeFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.on, "distribute", false, `triage files of at least --distribute-min bytes in pieces matched by "leakdesk worker" processes sharing the database`)
 	fl.Int64Var(&f.minSize, "distribute-min", 64<<20, "with --distribute, the size in bytes from which a file is triaged in pieces; smaller files are triaged here")
 	fl.Int64Var(&f.pieceSize, "piece-size", 64<<20, "with --distribute, about how many bytes of a line-format file one piece holds")
-	fl.StringVar(&f.dir, "distribute-dir", "", "with --distribute, where a file is written, decrypted, for the workers to read, at the same path on every worker (default DATA/pieces)")
 }
 
 // distribution is where the desk's large files go; nil without
@@ -40,15 +37,8 @@ func (f *intakeDistributeFlags) distribution(ctx context.Context, a *app) (*watc
 	if err != nil {
 		return nil, err
 	}
-	dir := f.dir
-	if dir == "" {
-		dir = filepath.Join(a.dataDir, "pieces")
-	}
-	if dir, err = filepath.Abs(dir); err != nil {
-		return nil, err
-	}
 	return &watch.Distribution{Distributor: match.NewDistributor(runs, nil, dump.Options{}, a.actor, a.logger), Runs: runs,
-		Enqueue: q.EnqueuePiece, MinSize: f.minSize, PieceSize: f.pieceSize, Dir: dir}, nil
+		Enqueue: q.EnqueuePiece, MinSize: f.minSize, PieceSize: f.pieceSize}, nil
 }
 
 // matchRunQueue opens the store that this process shares with the

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -57,9 +59,8 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		defer hook.Close()
 
 		env := c.environ()
-		pieces := filepath.Join(dir, "pieces")
 		args := []string{"watch", drop, "--registry", registry, "--alert-min", "1", "--settle", "200ms", "--rescue-after", "3s",
-			"--distribute", "--distribute-min", "1000000", "--piece-size", "262144", "--distribute-dir", pieces,
+			"--distribute", "--distribute-min", "1000000", "--piece-size", "262144",
 			"--smtp", "smtp://" + mp.SMTP + "?tls=none", "--from", from, "--alert-to", "dpo@example.org", "--webhook", hook.URL}
 		watcher, watchLog := startSender(t, bin, env, args)
 		t.Cleanup(func() { watcher.Process.Kill(); watcher.Wait() })
@@ -81,6 +82,7 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 				killedBySignal(t, watcher.Wait(), watchLog)
 				watcher, watchLog = startSender(t, bin, env, args)
 				killedWatch = true
+				noDecryptedCopy(t, c.env["LEAKDESK_DATA"], leak) // while the run goes on
 			}
 		}
 		if !killedWorker || !killedWatch {
@@ -112,8 +114,14 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		}
 
 		// The same file triaged in this process, from the same vault.
+		// The alert's proposal may have moved it into an incident already.
 		v := openDataVault(t, c.env["LEAKDESK_DATA"])
-		tw, err := watch.NewTriageWorker(ctx, triage, v, watch.TriageConfig{Registry: registry, AlertMin: 1}, slog.New(slog.DiscardHandler))
+		var blobs leakdesk.BlobStore = v.Cases()
+		var incident int64
+		if db.SQL().QueryRow(`SELECT incident_id FROM evidence WHERE sha256 = '`+big.SHA256+`'`).Scan(&incident) == nil {
+			blobs = v.ForIncident(incident)
+		}
+		tw, err := watch.NewTriageWorker(ctx, triage, blobs, watch.TriageConfig{Registry: registry, AlertMin: 1}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,10 +161,40 @@ func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 		}
 		t.Logf("%d pieces, %d taken again; %d rows, %d contacts, row set of %d bytes",
 			runPieces, count(`SELECT count(*) FROM river_job WHERE kind = 'match.piece' AND attempt > 1`), big.Rows, big.Contacts, len(big.RowSet))
-		if left, _ := os.ReadDir(pieces); len(left) != 0 {
-			t.Errorf("%d files left in the directory the workers read", len(left))
-		}
+		noDecryptedCopy(t, c.env["LEAKDESK_DATA"], leak)
 	})
+}
+
+// noDecryptedCopy fails if any file under dir holds the plaintext of
+// leak, whole or its start: the workers read it from the vault by range.
+func noDecryptedCopy(t *testing.T, dir, leak string) {
+	t.Helper()
+	plain, err := os.ReadFile(leak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := plain[:64<<10]
+	var looked int
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil // a spool or a partial may go while we walk
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		head := make([]byte, len(start))
+		n, _ := io.ReadFull(f, head)
+		looked++
+		if bytes.Equal(head[:n], start) {
+			t.Errorf("%s holds the leak decrypted", path)
+		}
+		return nil
+	})
+	if err != nil || looked == 0 {
+		t.Fatalf("looked at %d files under %s: %v", looked, dir, err)
+	}
 }
 
 // findTriage waits for the file taken in under name (a test's own, in

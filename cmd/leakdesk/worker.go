@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
 	"github.com/leakdesk/leakdesk/watch"
@@ -56,14 +55,19 @@ leaves it to be taken again after --rescue-after. See docs/distributed.md.`,
 const workerBusyTimeout = time.Minute
 
 // workerVault opens the evidence vault when a worker first takes a piece
-// of an incident's evidence: a worker that never does needs no key.
-func (a *app) workerVault(ctx context.Context) (leakdesk.EvidenceService, string, error) {
+// read from it (an incident's evidence, a file the watch keeps): a worker
+// that never does needs no key.
+func (a *app) workerVault(ctx context.Context) (match.VaultAccess, error) {
 	evidence, err := a.evidence(ctx)
 	if err != nil {
-		return nil, "", err
+		return match.VaultAccess{}, err
+	}
+	v, err := a.openVault()
+	if err != nil {
+		return match.VaultAccess{}, err
 	}
 	spool, err := a.evidenceSpool()
-	return evidence, spool, err
+	return match.VaultAccess{Evidence: evidence, Kept: v.KeptRanges(), SpoolDir: spool}, err
 }
 
 // workUntilDone works the queue until ctx ends, then lets running pieces

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,7 @@ func TestDistributedMatchReadsAsOneProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		worker := startWorker(t, bin, c.environ())
+		var lastStart string // what the last distributed match said on stderr
 		distributed := func(args ...string) (string, int) {
 			t.Helper()
 			cmd := c.command(bin, append([]string{"match", "--distribute", "--piece-size", "1", "--format", "json", "--registry", registry}, args...)...)
@@ -50,6 +52,7 @@ func TestDistributedMatchReadsAsOneProcess(t *testing.T) {
 			if !strings.Contains(errOut.String(), "pieces") {
 				t.Errorf("match --distribute %s: no run started:\n%s", strings.Join(args, " "), errOut.String())
 			}
+			lastStart = errOut.String()
 			return out.String(), cmd.ProcessState.ExitCode()
 		}
 
@@ -67,7 +70,8 @@ func TestDistributedMatchReadsAsOneProcess(t *testing.T) {
 		}
 
 		// Evidence: the workers read it through the vault, by its hash,
-		// in the third run.
+		// in the third run; both files are larger than a piece, so each
+		// is checked in full when the run starts, then read by range.
 		c.ok("incident", "new", "--title", "evidence", "--aware-at", "now")
 		c.ok("evidence", "add", "1", leak, "--source", "forum")
 		c.ok("evidence", "add", "1", blank, "--source", "forum")
@@ -85,19 +89,27 @@ func TestDistributedMatchReadsAsOneProcess(t *testing.T) {
 			Details leakdesk.EvidenceReadPayload
 		}
 		c.json(&events, "incident", "log", "1")
-		var reads, byWorker, recorded int
+		var pieces int
+		_, said, _ := strings.Cut(lastStart, "match run 3:")
+		if _, err := fmt.Sscanf(said, "%d pieces", &pieces); err != nil || pieces < 4 {
+			t.Fatalf("evidence run of %d pieces (%v); want several per file\n%s", pieces, err, lastStart)
+		}
+		var reads, byWorker, ranged, checks, recorded int
 		for _, e := range events {
 			recorded += btoi(e.Kind == leakdesk.EventFindingsRecorded)
 			if e.Kind != leakdesk.EventEvidenceRead {
 				continue
 			}
 			reads++
+			checks += btoi(strings.Contains(e.Details.Purpose, "check in full"))
 			if strings.Contains(e.Details.Purpose, "piece of match run 3") && strings.HasPrefix(e.Actor, "local:") && len(e.Details.SHA256) == 64 {
 				byWorker++
+				ranged += btoi(strings.Contains(e.Details.Purpose, ", bytes "))
 			}
 		}
-		if reads != 4 || byWorker != 2 {
-			t.Errorf("%d evidence reads logged, %d by the worker for the run; want 2 by one match and 2 by the worker", reads, byWorker)
+		if reads != 2+2+pieces || checks != 2 || byWorker != pieces || ranged != pieces {
+			t.Errorf("%d evidence reads logged: %d checks at the start, %d by the worker for the run (%d of a byte range); want 2 by one match, 2 checks and one per piece of %d by the worker",
+				reads, checks, byWorker, ranged, pieces)
 		}
 		if recorded != 2 {
 			t.Errorf("findings recorded %d times; want once by each match", recorded)
