@@ -169,7 +169,7 @@ func TestTriageAlertsOnceAndRecognisesRepostsAndRecycling(t *testing.T) {
 		var proposed []*leakdesk.Incident
 		waitFor(t, func() bool {
 			proposed, err = incidents.FindIncidents(ctx, leakdesk.IncidentFilter{Status: leakdesk.StatusProposed})
-			return err == nil && len(proposed) >= 2
+			return err == nil && len(proposed) >= 2 && len(mp.Messages()) >= 2 && hook.total() >= 2
 		})
 		time.Sleep(300 * time.Millisecond) // a second proposal or alarm would have come by now
 		if n, h := len(mp.Messages()), hook.total(); n != 2 || h != 2 {
