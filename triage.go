@@ -13,6 +13,9 @@ const (
 	TriageQueued = "queued" // kept as evidence, waiting to be read and matched
 	TriageDone   = "done"   // read and matched
 	TriageUnread = "unread" // nothing could be read from it
+	// TriageFailed: matching it failed (its distributed run could not
+	// finish), so what it holds is unknown; Detail says why.
+	TriageFailed = "failed"
 )
 
 // TriageFile is a file that came in to be triaged: from a drop directory,

@@ -1,0 +1,8 @@
+-- A distributed run that cannot finish fails: the piece (or -1, the
+-- merge) that failed for good, its error's code and reason, once. A
+-- failed run is never merged.
+ALTER TABLE match_runs ADD COLUMN failed_at TEXT;
+ALTER TABLE match_runs ADD COLUMN failed_piece INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE match_runs ADD COLUMN failure_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE match_runs ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+ALTER TABLE match_pieces ADD COLUMN failure TEXT;
