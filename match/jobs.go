@@ -55,11 +55,25 @@ type pieceWorker struct {
 }
 
 func (w *pieceWorker) Work(ctx context.Context, job *river.Job[PieceArgs]) error {
-	err := w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
-		_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
-		return err
+	err := unpanicked(func() error {
+		return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
+			_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
+			return err
+		})
 	})
 	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, job.Args.Seq, err)
+}
+
+// unpanicked is fn's error, or its panic as an error: River would count a
+// panic as a failed attempt too, but discard the job after the last one
+// without the run being told.
+func unpanicked(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return fn()
 }
 
 type mergeWorker struct {
@@ -68,7 +82,8 @@ type mergeWorker struct {
 }
 
 func (w *mergeWorker) Work(ctx context.Context, job *river.Job[MergeArgs]) error {
-	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, leakdesk.MergePiece, w.d.Merge(ctx, job.Args.Run))
+	err := unpanicked(func() error { return w.d.Merge(ctx, job.Args.Run) })
+	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, leakdesk.MergePiece, err)
 }
 
 // permanent reports whether err is one that no retry fixes: evidence

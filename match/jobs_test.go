@@ -83,3 +83,14 @@ func TestOnlyLastingErrorsFailTheRun(t *testing.T) {
 		})
 	}
 }
+
+func TestUnpanickedIsAnError(t *testing.T) {
+	t.Parallel()
+	err := unpanicked(func() error { panic("index out of range") })
+	if err == nil || leakdesk.ErrorCode(err) != leakdesk.EINTERNAL || err.Error() != "panic: index out of range" {
+		t.Fatalf("a panic: %v", err)
+	}
+	if err := unpanicked(func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
