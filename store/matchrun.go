@@ -205,13 +205,12 @@ func (s *MatchRunService) MatchPartials(ctx context.Context, runID int64) ([][]b
 func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *leakdesk.Findings) (bool, error) {
 	var done bool
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var incident int64
-		var actor string
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
-			}
-			return fmt.Errorf("find match run %d: %w", runID, err)
+		incident, actor, failed, err := s.runOwner(ctx, tx, runID)
+		if err != nil {
+			return err
+		}
+		if failed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "match run %d failed: it is not merged", runID)
 		}
 		if incident != 0 {
 			f.IncidentID, f.Actor = incident, actor
@@ -224,15 +223,7 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 		err = tx.QueryRowContext(ctx, s.db.rebind(`UPDATE match_runs SET merged_at = ?, findings = ? WHERE id = ? AND merged_at IS NULL AND failed_at IS NULL
 			RETURNING id`), s.db.timeArg(s.db.now()), string(doc), runID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			// Merged by an earlier run of the job, or failed.
-			var failed bool
-			if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT failed_at IS NOT NULL FROM match_runs WHERE id = ?`), runID).Scan(&failed); err != nil {
-				return fmt.Errorf("find match run %d: %w", runID, err)
-			}
-			if failed {
-				return leakdesk.Errorf(leakdesk.ECONFLICT, "match run %d failed: it is not merged", runID)
-			}
-			return nil
+			return nil // merged by an earlier run of the job, or failed since read
 		}
 		if err != nil {
 			return fmt.Errorf("record findings of match run %d: %w", runID, err)
@@ -249,13 +240,9 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 func (s *MatchRunService) FailMatchRun(ctx context.Context, runID int64, seq int, code, reason string) (bool, error) {
 	var failed bool
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var incident int64
-		var actor string
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
-			}
-			return fmt.Errorf("find match run %d: %w", runID, err)
+		incident, actor, _, err := s.runOwner(ctx, tx, runID)
+		if err != nil {
+			return err
 		}
 		if seq != leakdesk.MergePiece {
 			// Updating the piece locks its row: a run of its job that
@@ -289,4 +276,18 @@ func (s *MatchRunService) FailMatchRun(ctx context.Context, runID int64, seq int
 			leakdesk.MatchRunFailedPayload{Code: code, Piece: seq, Reason: reason, Run: runID}))
 	})
 	return failed, err
+}
+
+// runOwner returns the incident a run records in (0: none), who started
+// it, and whether it failed.
+func (s *MatchRunService) runOwner(ctx context.Context, tx *sql.Tx, runID int64) (incident int64, actor string, failed bool, err error) {
+	var failedAt time.Time
+	err = tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor, failed_at FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor, scanTime{&failedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("find match run %d: %w", runID, err)
+	}
+	return incident, actor, !failedAt.IsZero(), nil
 }
