@@ -3,6 +3,7 @@ package leakdesk
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type MatchRun struct {
 	BytesDone  int64     `json:"bytes_done"`
 	CreatedAt  time.Time `json:"created_at"`
 	MergedAt   time.Time `json:"merged_at,omitzero"`
+	// Failure, when set, says why the run can never finish: it is not
+	// merged, and its findings are unknown.
+	Failure *MatchFailure `json:"failure,omitempty"`
 	// Findings are the merged findings, once MergedAt is set.
 	Findings *Findings `json:"-"`
 }
@@ -41,6 +45,41 @@ type MatchPiece struct {
 	DoneAt  time.Time
 }
 
+// MergePiece names the merge where a MatchFailure names a piece.
+const MergePiece = -1
+
+// MatchFailure is why a run failed: a piece (or the merge, MergePiece)
+// failed for good, with an error that no retry fixes or on its last
+// attempt.
+type MatchFailure struct {
+	At     time.Time `json:"at"`
+	Piece  int       `json:"piece"`
+	Code   string    `json:"code"` // the error's code (EINVALID...)
+	Reason string    `json:"reason"`
+}
+
+// String says what failed and why, for people.
+func (f *MatchFailure) String() string {
+	what := fmt.Sprintf("piece %d", f.Piece)
+	if f.Piece == MergePiece {
+		what = "the merge"
+	}
+	return fmt.Sprintf("%s failed (%s): %s", what, f.Code, f.Reason)
+}
+
+// EventMatchRunFailed records on an incident's timeline that a
+// distributed run of its evidence or for it failed, so its findings are
+// unknown. The event names who started the run.
+const EventMatchRunFailed = "match.failed"
+
+// MatchRunFailedPayload is the detail of EventMatchRunFailed.
+type MatchRunFailedPayload struct {
+	Code   string `json:"code"`
+	Piece  int    `json:"piece"`
+	Reason string `json:"reason"`
+	Run    int64  `json:"run"`
+}
+
 // MatchProgress is how far a run is, at a moment.
 type MatchProgress struct {
 	PiecesDone, Pieces int
@@ -50,12 +89,13 @@ type MatchProgress struct {
 	// piece is done.
 	End    time.Time
 	Merged bool
+	Failed bool
 }
 
 // Progress returns how far r is at now, its rate measured since it was
 // created.
 func (r *MatchRun) Progress(now time.Time) MatchProgress {
-	p := MatchProgress{PiecesDone: r.PiecesDone, Pieces: r.Pieces, BytesDone: r.BytesDone, Bytes: r.Bytes, Merged: !r.MergedAt.IsZero()}
+	p := MatchProgress{PiecesDone: r.PiecesDone, Pieces: r.Pieces, BytesDone: r.BytesDone, Bytes: r.Bytes, Merged: !r.MergedAt.IsZero(), Failed: r.Failure != nil}
 	if elapsed := now.Sub(r.CreatedAt).Seconds(); elapsed > 0 && r.BytesDone > 0 {
 		p.BytesPerSecond = float64(r.BytesDone) / elapsed
 		p.End = now.Add(time.Duration(float64(r.Bytes-r.BytesDone) / p.BytesPerSecond * float64(time.Second)))
@@ -86,7 +126,7 @@ type MatchRunService interface {
 	// CompleteMatchPiece stores a piece's partial findings unless a
 	// earlier run of its job did, and reports whether it did. The call
 	// that completes the run's last piece enqueues the merge (merge) in
-	// the same transaction: exactly one does.
+	// the same transaction: exactly one does, unless the run failed.
 	CompleteMatchPiece(ctx context.Context, runID int64, seq int, partial []byte, merge MatchEnqueueFunc) (bool, error)
 	// MatchPartials returns every piece's partial findings, in order;
 	// ECONFLICT while a piece is not done.
@@ -94,5 +134,14 @@ type MatchRunService interface {
 	// CompleteMatchRun stores the merged findings unless they are stored
 	// already, and reports whether it did. A run with an incident records
 	// them in it, in the same transaction, unless nothing was read.
+	// ECONFLICT for a failed run, which is never merged.
 	CompleteMatchRun(ctx context.Context, runID int64, f *Findings) (bool, error)
+	// FailMatchRun records that piece seq of a run (MergePiece: its
+	// merge) failed for good with code and reason, and marks the run
+	// failed, in one transaction, unless the piece is done or the run is
+	// merged or failed already: it reports whether it did, so a run
+	// fails once however many pieces fail. A run with an incident records
+	// the failure on its timeline (EventMatchRunFailed), in the same
+	// transaction, under the name of who started the run. ENOTFOUND.
+	FailMatchRun(ctx context.Context, runID int64, seq int, code, reason string) (bool, error)
 }

@@ -240,6 +240,8 @@ func newPayload(kind string) any {
 		return &PersonalUnmaskedPayload{}
 	case EventDecoyAlarm:
 		return &DecoyAlarmPayload{}
+	case EventMatchRunFailed:
+		return &MatchRunFailedPayload{}
 	}
 	return nil
 }

@@ -13,6 +13,9 @@ const (
 	TriageQueued = "queued" // kept as evidence, waiting to be read and matched
 	TriageDone   = "done"   // read and matched
 	TriageUnread = "unread" // nothing could be read from it
+	// TriageFailed: matching it failed (its distributed run could not
+	// finish), so what it holds is unknown; Detail says why.
+	TriageFailed = "failed"
 )
 
 // TriageFile is a file that came in to be triaged: from a drop directory,
@@ -54,7 +57,10 @@ type TriageFile struct {
 	MailAttempts    int    `json:"mail_attempts,omitempty"`
 	WebhookAttempts int    `json:"webhook_attempts,omitempty"`
 	Detail          string `json:"detail,omitempty"` // what could not be read, or why no alert
-	RowSet          []byte `json:"-"`                // the sketch of its values, JSON
+	// Retries counts the times a failed file was taken in again and
+	// queued anew.
+	Retries int    `json:"retries,omitempty"`
+	RowSet  []byte `json:"-"` // the sketch of its values, JSON
 	// Shredded says when, by whom and why its content was destroyed;
 	// nil while it is kept.
 	Shredded *KeptFileShred `json:"shredded,omitempty"`
@@ -68,7 +74,9 @@ type TriageEnqueueFunc func(ctx context.Context, tx *sql.Tx, fileID int64) error
 // TriageService keeps the triage area's files and results.
 type TriageService interface {
 	// ReceiveTriage records f unless a file with its SHA256 is already
-	// known; it returns the file on record and whether it was new.
+	// known; it returns the file on record and whether it was new. A
+	// known file whose triage failed is queued again, its job enqueued in
+	// the same transaction, and counts as new.
 	ReceiveTriage(ctx context.Context, f *TriageFile, enqueue TriageEnqueueFunc) (*TriageFile, bool, error)
 	// FindTriage returns a file by ID, ENOTFOUND if none.
 	FindTriage(ctx context.Context, id int64) (*TriageFile, error)

@@ -81,6 +81,16 @@ func (r *Reader) ReadRangeAt(ctx context.Context, name string, src io.ReaderAt, 
 	if !ok || !sameLayout(got, want) {
 		return leakdesk.Errorf(leakdesk.EINVALID, "%s: its layout is no longer the one it was split by (the file changed)", name)
 	}
+	// A range past the file's end would read as empty: the file was
+	// truncated since it was split, and its lines there are unknown.
+	if end > start {
+		if n, err := src.ReadAt(make([]byte, 1), end-1); n == 0 {
+			if !errors.Is(err, io.EOF) {
+				return r.readError(name, err)
+			}
+			return leakdesk.Errorf(leakdesk.EINVALID, "%s: it ends before byte %d, the end of the range being read: it is shorter than when it was split (the file changed); not read", name, end)
+		}
+	}
 	begin, err := lineStartFrom(src, start)
 	if err != nil {
 		return r.readError(name, err)

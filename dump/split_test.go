@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakdesk/leakdesk"
 )
 
 // wholeRows reads path whole and returns its rows, cells joined.
@@ -161,6 +163,11 @@ func TestReadRangeRefusesAChangedFile(t *testing.T) {
 	err = r.ReadRange(context.Background(), path, l, 0, 100, func(*Table) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "no longer") {
 		t.Fatalf("ReadRange of a changed file: %v; want a refusal", err)
+	}
+	truncated := writeTemp(t, "b.csv", []byte("email;name\na@example.org;Anne\n"))
+	err = r.ReadRange(context.Background(), truncated, l, 20, 60, func(*Table) error { return nil })
+	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "shorter") {
+		t.Fatalf("ReadRange past a truncated file's end: %v; want a refusal, not an empty range", err)
 	}
 	if err := r.ReadRange(context.Background(), filepath.Join(t.TempDir(), "gone.csv"), l, 0, 1, func(*Table) error { return nil }); err == nil {
 		t.Fatal("ReadRange of a missing file: no error")

@@ -127,8 +127,9 @@ func (u *uploadReader) Read(p []byte) (int, error) {
 }
 
 // handleIntakeShow says what became of a file taken in: queued, done
-// (with its registry contacts, or the earlier file it recycles), or
-// unread, with what could not be read.
+// (with its registry contacts, or the earlier file it recycles),
+// unread, with what could not be read, or failed, with why its
+// distributed run could not finish.
 func (s *server) handleIntakeShow() http.Handler {
 	return call(s, func(r *http.Request, _ none) (*leakdesk.TriageFile, error) {
 		if s.cfg.Intake == nil {

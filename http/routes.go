@@ -108,7 +108,7 @@ func (s *server) routes() []route {
 		{"PUT " + incident + "/approvals/required", need(leakdesk.ActionApprovalSet), "turn the two-person rule on or off", s.handleApprovalRequired()},
 		{"POST " + incident + "/approvals/{req}/approve", need(leakdesk.ActionApprovalDecide), "approve another principal's request, which is then carried out", s.handleApprove()},
 		{"POST /api/v1/intake", need(leakdesk.ActionWatchIntake), "take a file in for triage, as a threat-intelligence feed sends it: multipart/form-data with source, url, then file", s.handleIntake()},
-		{"GET /api/v1/intake/{file}", need(leakdesk.ActionWatchIntake), "what became of a file taken in: queued, done with its registry contacts or the earlier leak it recycles, or unread", s.handleIntakeShow()},
+		{"GET /api/v1/intake/{file}", need(leakdesk.ActionWatchIntake), "what became of a file taken in: queued, done with its registry contacts or the earlier leak it recycles, unread, or failed (its distributed run could not finish)", s.handleIntakeShow()},
 
 		{"GET /api/v1/accounts", need(leakdesk.ActionAccountsManage), "list accounts with their grants", s.handleAccountList()},
 		{"POST /api/v1/accounts", need(leakdesk.ActionAccountsManage), "create an account", s.handleAccountCreate()},

@@ -176,6 +176,11 @@ func (d *Distributor) WorkPiece(ctx context.Context, runID int64, seq int, merge
 	if err != nil {
 		return err
 	}
+	if run.Failure != nil {
+		// Its findings are unknown whatever this piece holds.
+		d.logger.Info("piece skipped: its run failed", "run", runID, "piece", seq)
+		return nil
+	}
 	scanner, _, err := d.scannerOf(ctx, run)
 	if err != nil {
 		return err
@@ -224,6 +229,11 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 	if !run.MergedAt.IsZero() {
 		return nil
 	}
+	if run.Failure != nil {
+		// Never merged: the store refuses it too (CompleteMatchRun).
+		d.logger.Info("merge skipped: the run failed", "run", runID)
+		return nil
+	}
 	began := time.Now()
 	raw, err := d.runs.MatchPartials(ctx, runID)
 	if err != nil {
@@ -265,6 +275,18 @@ func (d *Distributor) Merge(ctx context.Context, runID int64) error {
 			"contacts", len(out.Findings.Contacts), "seconds", time.Since(began).Seconds())
 	}
 	return err
+}
+
+// Fail records that piece seq of run (leakdesk.MergePiece: its merge)
+// failed for good with err, which fails the run, once: it is never
+// merged, and whoever waits for it is told why.
+func (d *Distributor) Fail(ctx context.Context, runID int64, seq int, err error) error {
+	failed, ferr := d.runs.FailMatchRun(ctx, runID, seq, leakdesk.ErrorCode(err), err.Error())
+	if failed {
+		// The reason may name files: it stays in the store.
+		d.logger.Warn("match run failed", "run", runID, "piece", seq, "code", leakdesk.ErrorCode(err))
+	}
+	return ferr
 }
 
 // scannerOf returns the scanner for a run's spec: a worker serves runs

@@ -4,12 +4,15 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
+	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/internal/riverdb"
 )
 
@@ -52,10 +55,25 @@ type pieceWorker struct {
 }
 
 func (w *pieceWorker) Work(ctx context.Context, job *river.Job[PieceArgs]) error {
-	return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
-		_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
-		return err
+	err := unpanicked(func() error {
+		return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
+			_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
+			return err
+		})
 	})
+	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, job.Args.Seq, err)
+}
+
+// unpanicked is fn's error, or its panic as an error: River would count a
+// panic as a failed attempt too, but discard the job after the last one
+// without the run being told.
+func unpanicked(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return fn()
 }
 
 type mergeWorker struct {
@@ -64,7 +82,52 @@ type mergeWorker struct {
 }
 
 func (w *mergeWorker) Work(ctx context.Context, job *river.Job[MergeArgs]) error {
-	return w.d.Merge(ctx, job.Args.Run)
+	err := unpanicked(func() error { return w.d.Merge(ctx, job.Args.Run) })
+	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, leakdesk.MergePiece, err)
+}
+
+// permanent reports whether err is one that no retry fixes: evidence
+// refused by its seal, a file or registry gone or changed since the run
+// was cut.
+func permanent(err error) bool {
+	switch leakdesk.ErrorCode(err) {
+	case leakdesk.EINTEGRITY, leakdesk.EINVALID, leakdesk.ENOTFOUND:
+		return true
+	}
+	return false
+}
+
+// failRecordRetry is how soon a job whose run's failure could not be
+// recorded comes back to record it; snoozing spends no attempt.
+const failRecordRetry = 5 * time.Second
+
+// failOrRetry hands err, the error of piece seq of run (MergePiece: its
+// merge), back to River to retry, unless no retry can help: an error that
+// is permanent, or that of the job's last attempt, fails the run, and a
+// permanent one cancels the job. A run whose failure cannot be recorded
+// now (the database busy) has its job come back to record it.
+func (d *Distributor) failOrRetry(ctx context.Context, job *rivertype.JobRow, run int64, seq int, err error) error {
+	if err == nil {
+		return nil
+	}
+	lasting := permanent(err)
+	if !lasting && job.Attempt < job.MaxAttempts {
+		return err
+	}
+	// The job's own context may be what ended it (its timeout).
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if ferr := d.Fail(recordCtx, run, seq, err); ferr != nil {
+		if leakdesk.ErrorCode(ferr) == leakdesk.ENOTFOUND {
+			return river.JobCancel(errors.Join(err, ferr))
+		}
+		d.logger.Error("match run failure not recorded", "run", run, "piece", seq, "error", ferr)
+		return river.JobSnooze(failRecordRetry)
+	}
+	if lasting {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 // Queue is the River client of the match queue, over the store's

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -89,10 +90,12 @@ func (s *MatchRunService) findMatchRun(ctx context.Context, tx *sql.Tx, where st
 	var r leakdesk.MatchRun
 	var key sql.NullString
 	var spec, findings string
+	var failure leakdesk.MatchFailure
 	err := tx.QueryRowContext(ctx, s.db.rebind(`
-		SELECT id, incident_id, actor, run_key, spec, pieces, pieces_done, bytes, bytes_done, created_at, merged_at, findings
+		SELECT id, incident_id, actor, run_key, spec, pieces, pieces_done, bytes, bytes_done, created_at, merged_at, findings,
+			failed_at, failed_piece, failure_code, failure
 		FROM match_runs WHERE `+where), arg).Scan(&r.ID, &r.IncidentID, &r.Actor, &key, &spec, &r.Pieces, &r.PiecesDone, &r.Bytes, &r.BytesDone,
-		scanTime{&r.CreatedAt}, scanTime{&r.MergedAt}, &findings)
+		scanTime{&r.CreatedAt}, scanTime{&r.MergedAt}, &findings, scanTime{&failure.At}, &failure.Piece, &failure.Code, &failure.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %s not found", name)
 	}
@@ -100,6 +103,9 @@ func (s *MatchRunService) findMatchRun(ctx context.Context, tx *sql.Tx, where st
 		return nil, fmt.Errorf("find match run %s: %w", name, err)
 	}
 	r.Key, r.Spec = key.String, []byte(spec)
+	if !failure.At.IsZero() {
+		r.Failure = &failure
+	}
 	if findings != "" {
 		r.Findings = new(leakdesk.Findings)
 		if err := json.Unmarshal([]byte(findings), r.Findings); err != nil {
@@ -149,13 +155,16 @@ func (s *MatchRunService) CompleteMatchPiece(ctx context.Context, runID int64, s
 		// The run's row is updated, and so locked, by every piece that
 		// completes: the counts each sees include every piece committed
 		// before, so exactly one sees the last piece done.
+		// A failed run is never merged: it was failed by a piece not done,
+		// whose row FailMatchRun locked first.
 		var piecesDone, pieces int
+		var failedAt time.Time
 		if err := tx.QueryRowContext(ctx, s.db.rebind(`
 			UPDATE match_runs SET pieces_done = pieces_done + 1, bytes_done = bytes_done + (SELECT bytes FROM match_pieces WHERE run_id = ? AND seq = ?)
-			WHERE id = ? RETURNING pieces_done, pieces`), runID, seq, runID).Scan(&piecesDone, &pieces); err != nil {
+			WHERE id = ? RETURNING pieces_done, pieces, failed_at`), runID, seq, runID).Scan(&piecesDone, &pieces, scanTime{&failedAt}); err != nil {
 			return fmt.Errorf("count pieces of match run %d: %w", runID, err)
 		}
-		if piecesDone == pieces {
+		if piecesDone == pieces && failedAt.IsZero() {
 			return merge(ctx, tx, runID, -1)
 		}
 		return nil
@@ -196,13 +205,12 @@ func (s *MatchRunService) MatchPartials(ctx context.Context, runID int64) ([][]b
 func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *leakdesk.Findings) (bool, error) {
 	var done bool
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var incident int64
-		var actor string
-		if err := tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
-			}
-			return fmt.Errorf("find match run %d: %w", runID, err)
+		incident, actor, failed, err := s.runOwner(ctx, tx, runID)
+		if err != nil {
+			return err
+		}
+		if failed {
+			return leakdesk.Errorf(leakdesk.ECONFLICT, "match run %d failed: it is not merged", runID)
 		}
 		if incident != 0 {
 			f.IncidentID, f.Actor = incident, actor
@@ -211,13 +219,14 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 		if err != nil {
 			return fmt.Errorf("encode findings: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET merged_at = ?, findings = ? WHERE id = ? AND merged_at IS NULL`),
-			s.db.timeArg(s.db.now()), string(doc), runID)
+		var id int64
+		err = tx.QueryRowContext(ctx, s.db.rebind(`UPDATE match_runs SET merged_at = ?, findings = ? WHERE id = ? AND merged_at IS NULL AND failed_at IS NULL
+			RETURNING id`), s.db.timeArg(s.db.now()), string(doc), runID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // merged by an earlier run of the job, or failed since read
+		}
 		if err != nil {
 			return fmt.Errorf("record findings of match run %d: %w", runID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // merged by an earlier run of the job
 		}
 		done = true
 		if incident != 0 && !f.NothingRead() {
@@ -226,4 +235,59 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 		return nil
 	})
 	return done, err
+}
+
+func (s *MatchRunService) FailMatchRun(ctx context.Context, runID int64, seq int, code, reason string) (bool, error) {
+	var failed bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		incident, actor, _, err := s.runOwner(ctx, tx, runID)
+		if err != nil {
+			return err
+		}
+		if seq != leakdesk.MergePiece {
+			// Updating the piece locks its row: a run of its job that
+			// completes it at the same moment waits, then sees the run
+			// failed and enqueues no merge.
+			res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_pieces SET failure = ? WHERE run_id = ? AND seq = ? AND partial IS NULL`), reason, runID, seq)
+			if err != nil {
+				return fmt.Errorf("record the failure of piece %d of match run %d: %w", seq, runID, err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // done by another run of its job, or no such piece
+			}
+		}
+		now := s.db.now()
+		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET failed_at = ?, failed_piece = ?, failure_code = ?, failure = ?
+			WHERE id = ? AND failed_at IS NULL AND merged_at IS NULL`), s.db.timeArg(now), seq, code, reason, runID)
+		if err != nil {
+			return fmt.Errorf("record the failure of match run %d: %w", runID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // failed already, or merged
+		}
+		failed = true
+		if incident == 0 {
+			return nil
+		}
+		if _, err := s.db.findIncidentByID(ctx, tx, incident, true); err != nil {
+			return err
+		}
+		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incident, actor, leakdesk.EventMatchRunFailed, now,
+			leakdesk.MatchRunFailedPayload{Code: code, Piece: seq, Reason: reason, Run: runID}))
+	})
+	return failed, err
+}
+
+// runOwner returns the incident a run records in (0: none), who started
+// it, and whether it failed.
+func (s *MatchRunService) runOwner(ctx context.Context, tx *sql.Tx, runID int64) (incident int64, actor string, failed bool, err error) {
+	var failedAt time.Time
+	err = tx.QueryRowContext(ctx, s.db.rebind(`SELECT incident_id, actor, failed_at FROM match_runs WHERE id = ?`), runID).Scan(&incident, &actor, scanTime{&failedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, leakdesk.Errorf(leakdesk.ENOTFOUND, "match run %d not found", runID)
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("find match run %d: %w", runID, err)
+	}
+	return incident, actor, !failedAt.IsZero(), nil
 }

@@ -137,3 +137,96 @@ func TestKeyedMatchRunStartsOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedMatchRunNeverMerges: pieces that fail at the same moment fail
+// their run once, with the first failure's piece and reason on the
+// incident's timeline under the name of who started the run; a piece
+// done already fails nothing; the failed run enqueues no merge when its
+// other pieces complete, and its merge is refused.
+func TestFailedMatchRunNeverMerges(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		incidents := newIncidents(t, h.db)
+		incident := mustCreate(t, incidents, newIncident("failed distributed match")).ID
+		svc := store.NewMatchRunService(h.db)
+		const n = 6
+		pieces := make([]leakdesk.MatchPiece, n)
+		for i := range pieces {
+			pieces[i] = leakdesk.MatchPiece{Spec: []byte(`{}`), Bytes: 10}
+		}
+		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
+		if err := svc.CreateMatchRun(ctx, run, pieces, func(context.Context, *sql.Tx, int64, int) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		var merges atomic.Int32
+		merge := func(context.Context, *sql.Tx, int64, int) error { merges.Add(1); return nil }
+		if done, err := svc.CompleteMatchPiece(ctx, run.ID, 0, []byte(`{}`), merge); err != nil || !done {
+			t.Fatalf("piece 0: %v, %v", done, err)
+		}
+		if failed, err := svc.FailMatchRun(ctx, run.ID, 0, leakdesk.EINVALID, "piece 0 is done"); err != nil || failed {
+			t.Fatalf("failing a done piece: %v, %v; want nothing done", failed, err)
+		}
+		var failures atomic.Int32
+		var wg sync.WaitGroup
+		for seq := 1; seq < n; seq++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				failed, err := svc.FailMatchRun(ctx, run.ID, seq, leakdesk.EINTEGRITY, fmt.Sprintf("blob of piece %d replaced", seq))
+				if err != nil {
+					t.Error(err)
+				}
+				if failed {
+					failures.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if failures.Load() != 1 {
+			t.Fatalf("the run failed %d times; want once", failures.Load())
+		}
+		got, err := svc.FindMatchRun(ctx, run.ID)
+		if err != nil || got.Failure == nil || got.Failure.Code != leakdesk.EINTEGRITY || got.Failure.Piece < 1 ||
+			got.Failure.Reason != fmt.Sprintf("blob of piece %d replaced", got.Failure.Piece) || !got.Progress(got.CreatedAt).Failed {
+			t.Fatalf("failed run %+v (failure %+v), %v", got, got.Failure, err)
+		}
+		for seq := 1; seq < n; seq++ { // other runs of the pieces' jobs complete them
+			if _, err := svc.CompleteMatchPiece(ctx, run.ID, seq, []byte(`{}`), merge); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if merges.Load() != 0 {
+			t.Fatalf("a failed run enqueued its merge %d times", merges.Load())
+		}
+		done, err := svc.CompleteMatchRun(ctx, run.ID, &leakdesk.Findings{Rows: 1, Leaks: []string{"a.txt"}})
+		if done || leakdesk.ErrorCode(err) != leakdesk.ECONFLICT {
+			t.Fatalf("merge of a failed run: %v, %v; want ECONFLICT", done, err)
+		}
+		if _, err := store.NewFindingsService(h.db).LatestFindings(ctx, incident); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("findings of a failed run in the incident: %v", err)
+		}
+		if failed, err := svc.FailMatchRun(ctx, run.ID, leakdesk.MergePiece, leakdesk.EINTERNAL, "again"); err != nil || failed {
+			t.Fatalf("failing a failed run: %v, %v", failed, err)
+		}
+		if _, err := svc.FailMatchRun(ctx, run.ID+100, 0, leakdesk.EINVALID, "x"); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("failing a missing run: %v", err)
+		}
+		events, err := incidents.FindEvents(ctx, incident)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recorded []*leakdesk.Event
+		for _, ev := range events {
+			if ev.Kind == leakdesk.EventMatchRunFailed {
+				recorded = append(recorded, ev)
+			}
+		}
+		if len(recorded) != 1 || recorded[0].Actor != "local:alice" {
+			t.Fatalf("%d failure events (%+v); want one, by who started the run", len(recorded), recorded)
+		}
+		p, err := leakdesk.DecodePayload(recorded[0])
+		if f, ok := p.(*leakdesk.MatchRunFailedPayload); err != nil || !ok || f.Run != run.ID || f.Piece != got.Failure.Piece || f.Code != leakdesk.EINTEGRITY {
+			t.Fatalf("failure event %s: %+v, %v", recorded[0].Details, p, err)
+		}
+	})
+}

@@ -19,7 +19,7 @@ var _ leakdesk.TriageService = (*TriageService)(nil)
 func NewTriageService(db *DB) *TriageService { return &TriageService{db: db} }
 
 const triageColumns = `id, sha256, name, size, source, url, actor, received_at, file_time, state, done_at,
-	n_rows, contacts, recycled_of, recycled_share, alerted_at, mail_sent_at, hook_sent_at, detail, row_set, mail_attempts, hook_attempts`
+	n_rows, contacts, recycled_of, recycled_share, alerted_at, mail_sent_at, hook_sent_at, detail, row_set, mail_attempts, hook_attempts, retries`
 
 func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFile, enqueue leakdesk.TriageEnqueueFunc) (*leakdesk.TriageFile, bool, error) {
 	if len(f.SHA256) != 64 || f.Source == "" || f.Actor == "" {
@@ -33,6 +33,11 @@ func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFil
 		known, err := s.findTriage(ctx, tx, `sha256 = ?`, f.SHA256)
 		if err == nil {
 			out = known
+			if known.State == leakdesk.TriageFailed {
+				if created, err = s.requeueFailed(ctx, tx, known, enqueue); err != nil {
+					return err
+				}
+			}
 			return s.db.withKeptShred(ctx, tx, known.SHA256, func(k *leakdesk.KeptFileShred) { known.Shredded = k })
 		}
 		if leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
@@ -64,6 +69,24 @@ func (s *TriageService) ReceiveTriage(ctx context.Context, f *leakdesk.TriageFil
 		return nil, false, err
 	}
 	return out, created, nil
+}
+
+// requeueFailed queues f, whose triage failed, again with its job, and
+// reports whether it did: of two takes at once, one does.
+func (s *TriageService) requeueFailed(ctx context.Context, tx *sql.Tx, f *leakdesk.TriageFile, enqueue leakdesk.TriageEnqueueFunc) (bool, error) {
+	res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE triage_files SET state = ?, done_at = NULL, detail = '', retries = retries + 1
+		WHERE id = ? AND state = ?`), leakdesk.TriageQueued, f.ID, leakdesk.TriageFailed)
+	if err != nil {
+		return false, fmt.Errorf("queue file %d again: %w", f.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if err := enqueue(ctx, tx, f.ID); err != nil {
+		return false, fmt.Errorf("enqueue triage of file %d: %w", f.ID, err)
+	}
+	f.State, f.DoneAt, f.Detail, f.Retries = leakdesk.TriageQueued, time.Time{}, "", f.Retries+1
+	return true, nil
 }
 
 func (s *TriageService) FindTriage(ctx context.Context, id int64) (*leakdesk.TriageFile, error) {
@@ -217,7 +240,7 @@ func scanTriage(row interface{ Scan(...any) error }) (*leakdesk.TriageFile, erro
 		rowSet     string
 	)
 	err := row.Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Source, &f.URL, &f.Actor, scanTime{&f.ReceivedAt}, scanTime{&f.FileTime},
-		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, scanTime{&f.MailSentAt}, scanTime{&f.WebhookSentAt}, &f.Detail, &rowSet, &f.MailAttempts, &f.WebhookAttempts)
+		&f.State, scanTime{&f.DoneAt}, &f.Rows, &f.Contacts, &recycledOf, &f.RecycledShare, scanTime{&f.AlertedAt}, scanTime{&f.MailSentAt}, scanTime{&f.WebhookSentAt}, &f.Detail, &rowSet, &f.MailAttempts, &f.WebhookAttempts, &f.Retries)
 	if err != nil {
 		return nil, fmt.Errorf("read triaged file: %w", err)
 	}

@@ -44,13 +44,25 @@ func (d *Distribution) takes(f *leakdesk.TriageFile) bool {
 // findings and sketch as Triage does from one scan.
 func (w *TriageWorker) triageDistributed(ctx context.Context, f *leakdesk.TriageFile) (alert bool, err error) {
 	d := w.dist
+	// Each retry of a failed file is a run of its own.
 	key := fmt.Sprintf("triage-%d", f.ID)
+	if f.Retries > 0 {
+		key += fmt.Sprintf("-retry-%d", f.Retries)
+	}
 	run, err := d.Runs.FindMatchRunByKey(ctx, key)
 	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
 		run, err = w.startRun(ctx, f, key)
 	}
 	if err != nil {
 		return false, err
+	}
+	if run.Failure != nil {
+		// What the file holds is unknown: it is neither done nor unread,
+		// and raises no alert.
+		f.State = leakdesk.TriageFailed
+		f.Detail = fmt.Sprintf("not triaged: its match run %d failed, %s; what it holds is unknown. Fix the cause, then take the file in again", run.ID, run.Failure)
+		w.log.Warn("file not triaged: its match run failed", "file", f.ID, "run", run.ID, "piece", run.Failure.Piece, "code", run.Failure.Code)
+		return false, nil
 	}
 	if run.MergedAt.IsZero() {
 		return false, river.JobSnooze(cmp.Or(d.Poll, time.Second))

@@ -357,9 +357,12 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
 			return nil, err
 		}
-		if now := time.Now(); run.Findings != nil || now.Sub(shown) >= f.every {
+		if now := time.Now(); run.Findings != nil || run.Failure != nil || now.Sub(shown) >= f.every {
 			fmt.Fprintln(a.stderr, describeProgress(run, now))
 			shown = now
+		}
+		if run.Failure != nil {
+			return nil, runFailed(run)
 		}
 		if run.Findings == nil {
 			continue
@@ -369,6 +372,12 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		}
 		return run.Findings, nil
 	}
+}
+
+// runFailed is the error of a run that failed: part of the leak could
+// not be read, so its findings are unknown, not empty.
+func runFailed(run *leakdesk.MatchRun) error {
+	return leakdesk.Errorf(leakdesk.EUNREAD, "match run %d failed, its findings are unknown: %s", run.ID, run.Failure)
 }
 
 // startEvidenceRun starts a run of the incident's evidence, which the
@@ -398,7 +407,7 @@ func (a *app) showMatchProgress(ctx context.Context, id int64) error {
 	if a.format == "json" {
 		p := run.Progress(time.Now())
 		return writeJSON(a.stdout, map[string]any{"run": run.ID, "pieces": p.Pieces, "pieces_done": p.PiecesDone, "bytes": p.Bytes,
-			"bytes_done": p.BytesDone, "bytes_per_second": p.BytesPerSecond, "end": p.End, "merged": p.Merged})
+			"bytes_done": p.BytesDone, "bytes_per_second": p.BytesPerSecond, "end": p.End, "merged": p.Merged, "failed": p.Failed, "failure": run.Failure})
 	}
 	fmt.Fprintln(a.stdout, describeProgress(run, time.Now()))
 	return nil
@@ -408,6 +417,8 @@ func describeProgress(run *leakdesk.MatchRun, now time.Time) string {
 	p := run.Progress(now)
 	line := fmt.Sprintf("match run %d: %d of %d pieces, %s of %s", run.ID, p.PiecesDone, p.Pieces, showBytes(p.BytesDone), showBytes(p.Bytes))
 	switch {
+	case p.Failed:
+		return line + ", failed: " + run.Failure.String()
 	case p.Merged:
 		return line + ", merged"
 	case p.PiecesDone == p.Pieces:
