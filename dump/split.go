@@ -79,7 +79,7 @@ func (r *Reader) ReadRangeAt(ctx context.Context, name string, src io.ReaderAt, 
 		return err
 	}
 	if !ok || !sameLayout(got, want) {
-		return leakdesk.Errorf(leakdesk.EINVALID, "%s: its layout is no longer the one it was split by (the file changed)", name)
+		return leakdesk.Errorf(leakdesk.EINTEGRITY, "%s: its layout is no longer the one it was split by (the file changed)", name)
 	}
 	// A range past the file's end would read as empty: the file was
 	// truncated since it was split, and its lines there are unknown.
@@ -88,7 +88,7 @@ func (r *Reader) ReadRangeAt(ctx context.Context, name string, src io.ReaderAt, 
 			if !errors.Is(err, io.EOF) {
 				return r.readError(name, err)
 			}
-			return leakdesk.Errorf(leakdesk.EINVALID, "%s: it ends before byte %d, the end of the range being read: it is shorter than when it was split (the file changed); not read", name, end)
+			return leakdesk.Errorf(leakdesk.EINTEGRITY, "%s: it ends before byte %d, the end of the range being read: it is shorter than when it was split (the file changed); not read", name, end)
 		}
 	}
 	begin, err := lineStartFrom(src, start)

@@ -166,7 +166,7 @@ func TestReadRangeRefusesAChangedFile(t *testing.T) {
 	}
 	truncated := writeTemp(t, "b.csv", []byte("email;name\na@example.org;Anne\n"))
 	err = r.ReadRange(context.Background(), truncated, l, 20, 60, func(*Table) error { return nil })
-	if leakdesk.ErrorCode(err) != leakdesk.EINVALID || !strings.Contains(err.Error(), "shorter") {
+	if leakdesk.ErrorCode(err) != leakdesk.EINTEGRITY || !strings.Contains(err.Error(), "shorter") {
 		t.Fatalf("ReadRange past a truncated file's end: %v; want a refusal, not an empty range", err)
 	}
 	if err := r.ReadRange(context.Background(), filepath.Join(t.TempDir(), "gone.csv"), l, 0, 1, func(*Table) error { return nil }); err == nil {

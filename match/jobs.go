@@ -86,15 +86,14 @@ func (w *mergeWorker) Work(ctx context.Context, job *river.Job[MergeArgs]) error
 	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, leakdesk.MergePiece, err)
 }
 
-// permanent reports whether err is one that no retry fixes: evidence
-// refused by its seal, a file or registry gone or changed since the run
-// was cut.
+// permanent reports whether err is one that no retry fixes: what the run
+// reads is no longer what it cut and checked (evidence refused by its
+// seal, a file shorter than when it was split or laid out otherwise). A
+// file or registry this worker cannot find, or a vault it cannot open,
+// may be found by another worker: those are retried, and fail the run on
+// the job's last attempt.
 func permanent(err error) bool {
-	switch leakdesk.ErrorCode(err) {
-	case leakdesk.EINTEGRITY, leakdesk.EINVALID, leakdesk.ENOTFOUND:
-		return true
-	}
-	return false
+	return leakdesk.ErrorCode(err) == leakdesk.EINTEGRITY
 }
 
 // failRecordRetry is how soon a job whose run's failure could not be

@@ -36,7 +36,7 @@ func (f *failures) FailMatchRun(_ context.Context, run int64, seq int, code, rea
 func TestOnlyLastingErrorsFailTheRun(t *testing.T) {
 	t.Parallel()
 	busy := errors.New("database is locked")
-	changed := leakdesk.Errorf(leakdesk.EINVALID, "a.txt: it is shorter than when it was split")
+	changed := leakdesk.Errorf(leakdesk.EINTEGRITY, "a.txt: it is shorter than when it was split")
 	for _, tc := range []struct {
 		name      string
 		err       error
@@ -50,7 +50,9 @@ func TestOnlyLastingErrorsFailTheRun(t *testing.T) {
 		{"transient on its last attempt", busy, 10, nil, "retry", true},
 		{"lasting", changed, 1, nil, "cancel", true},
 		{"integrity", leakdesk.Errorf(leakdesk.EINTEGRITY, "its encryption header differs"), 2, nil, "cancel", true},
-		{"gone", leakdesk.Errorf(leakdesk.ENOTFOUND, "file a.txt does not exist"), 1, nil, "cancel", true},
+		{"not found by this worker", leakdesk.Errorf(leakdesk.ENOTFOUND, "file a.txt does not exist"), 1, nil, "retry", false},
+		{"vault not open on this worker", leakdesk.Errorf(leakdesk.EINVALID, "this worker cannot open the vault"), 9, nil, "retry", false},
+		{"not found on the last attempt", leakdesk.Errorf(leakdesk.ENOTFOUND, "file a.txt does not exist"), 10, nil, "retry", true},
 		{"failure not recorded", changed, 1, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "database is locked"), "snooze", true},
 		{"run gone", changed, 1, leakdesk.Errorf(leakdesk.ENOTFOUND, "match run 3 not found"), "cancel", true},
 	} {

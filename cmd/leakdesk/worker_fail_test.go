@@ -60,7 +60,7 @@ func TestFailedRunEndsTheWait(t *testing.T) {
 			Failure leakdesk.MatchFailure
 		}
 		c.json(&progress, "match", "--progress", "1")
-		if !progress.Failed || progress.Merged || progress.Failure.Code != leakdesk.EINVALID || !strings.Contains(progress.Failure.Reason, "mixed.txt") {
+		if !progress.Failed || progress.Merged || progress.Failure.Code != leakdesk.EINTEGRITY || !strings.Contains(progress.Failure.Reason, "mixed.txt") {
 			t.Errorf("progress of the failed run: %+v", progress)
 		}
 		if out := c.ok("match", "--progress", "1"); !strings.Contains(out, "failed: piece") {
