@@ -28,9 +28,9 @@ func TestMatchRunMergesOnce(t *testing.T) {
 		}
 		var enqueued []int
 		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
-		err := svc.CreateMatchRun(ctx, run, pieces, func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+		err := svc.CreateMatchRun(ctx, run, pieces, func(_ context.Context, _ *sql.Tx, id int64, seq int) (int64, error) {
 			enqueued = append(enqueued, seq)
-			return nil
+			return 0, nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -42,9 +42,9 @@ func TestMatchRunMergesOnce(t *testing.T) {
 			t.Fatalf("partials of an unfinished run: %v, want ECONFLICT", err)
 		}
 		var merges, recorded atomic.Int32
-		merge := func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+		merge := func(_ context.Context, _ *sql.Tx, id int64, seq int) (int64, error) {
 			merges.Add(1)
-			return nil
+			return 0, nil
 		}
 		var wg sync.WaitGroup
 		for i := range 2 * n {
@@ -108,7 +108,7 @@ func TestKeyedMatchRunStartsOnce(t *testing.T) {
 		ctx := context.Background()
 		svc := store.NewMatchRunService(h.db)
 		enqueued := 0
-		enqueue := func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil }
+		enqueue := func(context.Context, *sql.Tx, int64, int) (int64, error) { enqueued++; return 0, nil }
 		pieces := []leakdesk.MatchPiece{{Spec: []byte(`{}`), Bytes: 10}, {Spec: []byte(`{}`), Bytes: 20}}
 		first := &leakdesk.MatchRun{Actor: "local:alice", Key: "triage-7", Spec: []byte(`{"leaks":["a"]}`)}
 		if err := svc.CreateMatchRun(ctx, first, pieces, enqueue); err != nil {
@@ -155,11 +155,11 @@ func TestFailedMatchRunNeverMerges(t *testing.T) {
 			pieces[i] = leakdesk.MatchPiece{Spec: []byte(`{}`), Bytes: 10}
 		}
 		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
-		if err := svc.CreateMatchRun(ctx, run, pieces, func(context.Context, *sql.Tx, int64, int) error { return nil }); err != nil {
+		if err := svc.CreateMatchRun(ctx, run, pieces, func(context.Context, *sql.Tx, int64, int) (int64, error) { return 0, nil }); err != nil {
 			t.Fatal(err)
 		}
 		var merges atomic.Int32
-		merge := func(context.Context, *sql.Tx, int64, int) error { merges.Add(1); return nil }
+		merge := func(context.Context, *sql.Tx, int64, int) (int64, error) { merges.Add(1); return 0, nil }
 		if done, err := svc.CompleteMatchPiece(ctx, run.ID, 0, []byte(`{}`), merge); err != nil || !done {
 			t.Fatalf("piece 0: %v, %v", done, err)
 		}
