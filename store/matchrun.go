@@ -292,18 +292,27 @@ func (s *MatchRunService) failMatchRun(ctx context.Context, tx *sql.Tx, runID in
 		leakdesk.MatchRunFailedPayload{Code: code, Piece: seq, Reason: reason, Run: runID}))
 }
 
-// abandonedJobs finds, in one query over River's table by primary key,
-// the first piece not done (or the merge, not done) of a run whose job
-// will never run again: discarded, cancelled, or gone (state NULL). A
-// piece recorded before its job's id was kept (migration 0030) is not
-// looked at.
-const abandonedJobs = `
-	SELECT p.seq, p.job_id, j.state, COALESCE(j.attempt, 0) FROM match_pieces p LEFT JOIN river_job j ON j.id = p.job_id
+// abandonedJobs is the query that finds, by primary keys, the first
+// piece not done (or the merge, not done) of a run whose job will never
+// run again: discarded, cancelled, or gone (state NULL). A job counts as
+// the piece's only with the piece's kind and args, since SQLite may give
+// a deleted job's id to a later job. A piece recorded before its job's
+// id was kept (migration 0030) is not looked at.
+func (s *MatchRunService) abandonedJobs() string {
+	arg := func(key string) string { return "json_extract(j.args, '$." + key + "')" }
+	if s.db.postgres {
+		arg = func(key string) string { return "(j.args->>'" + key + "')::bigint" }
+	}
+	return `
+	SELECT p.seq, p.job_id, j.state, COALESCE(j.attempt, 0) FROM match_pieces p
+		LEFT JOIN river_job j ON j.id = p.job_id AND j.kind = 'match.piece' AND ` + arg("run") + ` = p.run_id AND ` + arg("seq") + ` = p.seq
 	WHERE p.run_id = ? AND p.partial IS NULL AND p.job_id IS NOT NULL AND (j.id IS NULL OR j.state IN ('discarded', 'cancelled'))
 	UNION ALL
-	SELECT -1, r.merge_job_id, j.state, COALESCE(j.attempt, 0) FROM match_runs r LEFT JOIN river_job j ON j.id = r.merge_job_id
+	SELECT -1, r.merge_job_id, j.state, COALESCE(j.attempt, 0) FROM match_runs r
+		LEFT JOIN river_job j ON j.id = r.merge_job_id AND j.kind = 'match.merge' AND ` + arg("run") + ` = r.id
 	WHERE r.id = ? AND r.merged_at IS NULL AND r.merge_job_id IS NOT NULL AND (j.id IS NULL OR j.state IN ('discarded', 'cancelled'))
 	ORDER BY 1 LIMIT 1`
+}
 
 func (s *MatchRunService) FailAbandonedMatchRun(ctx context.Context, runID int64) (bool, error) {
 	var failed bool
@@ -315,7 +324,7 @@ func (s *MatchRunService) FailAbandonedMatchRun(ctx context.Context, runID int64
 		var seq, attempts int
 		var job int64
 		var state sql.NullString
-		err = tx.QueryRowContext(ctx, s.db.rebind(abandonedJobs), runID, runID).Scan(&seq, &job, &state, &attempts)
+		err = tx.QueryRowContext(ctx, s.db.rebind(s.abandonedJobs()), runID, runID).Scan(&seq, &job, &state, &attempts)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
