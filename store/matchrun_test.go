@@ -369,3 +369,39 @@ func TestAbandonedJobFailsItsRun(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkFailAbandonedMatchRun is the look that whoever waits on a run
+// takes every few seconds, on a run of 1,000 pieces none done, their
+// jobs waiting, beside the wait's poll of the run (poll).
+func BenchmarkFailAbandonedMatchRun(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		q, err := match.NewQueue(ctx, h.db.SQL(), h.db.Dialect(), match.QueueConfig{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		svc := store.NewMatchRunService(h.db)
+		pieces := make([]leakdesk.MatchPiece, 1000)
+		for i := range pieces {
+			pieces[i] = leakdesk.MatchPiece{Spec: []byte(`{}`), Bytes: 1}
+		}
+		run := &leakdesk.MatchRun{Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
+		if err := svc.CreateMatchRun(ctx, run, pieces, q.EnqueuePiece); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("abandoned", func(b *testing.B) {
+			for range b.N {
+				if failed, err := svc.FailAbandonedMatchRun(ctx, run.ID); err != nil || failed {
+					b.Fatalf("%v, %v", failed, err)
+				}
+			}
+		})
+		b.Run("poll", func(b *testing.B) { // the wait's own look, for comparison
+			for range b.N {
+				if _, err := svc.FindMatchRun(ctx, run.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
