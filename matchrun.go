@@ -105,8 +105,11 @@ func (r *MatchRun) Progress(now time.Time) MatchProgress {
 
 // MatchEnqueueFunc enqueues a run's job (a piece's, or the merge) in the
 // transaction that records what makes it due, so that no piece is
-// recorded without its job, and the merge is enqueued exactly once.
-type MatchEnqueueFunc func(ctx context.Context, tx *sql.Tx, runID int64, seq int) error
+// recorded without its job, and the merge is enqueued exactly once. It
+// returns the job's id, kept with the piece (or the run, for the merge)
+// so that a job that ends with nobody told is found
+// (FailAbandonedMatchRun).
+type MatchEnqueueFunc func(ctx context.Context, tx *sql.Tx, runID int64, seq int) (jobID int64, err error)
 
 // MatchRunService keeps distributed match runs, their pieces and partial
 // findings.
@@ -144,4 +147,11 @@ type MatchRunService interface {
 	// the failure on its timeline (EventMatchRunFailed), in the same
 	// transaction, under the name of who started the run. ENOTFOUND.
 	FailMatchRun(ctx context.Context, runID int64, seq int, code, reason string) (bool, error)
+	// FailAbandonedMatchRun fails a run, as FailMatchRun does, when a
+	// piece not done (or its merge, not done) has a job that will never
+	// run again with no worker having recorded why: discarded (its last
+	// attempt cut short by a crash), cancelled or deleted by an operator.
+	// A job available, scheduled, retrying or running is waited on. It
+	// reports whether it failed the run. ENOTFOUND.
+	FailAbandonedMatchRun(ctx context.Context, runID int64) (bool, error)
 }

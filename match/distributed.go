@@ -289,6 +289,25 @@ func (d *Distributor) Fail(ctx context.Context, runID int64, seq int, err error)
 	return ferr
 }
 
+// FailAbandoned fails run when the job of a piece not done, or of its
+// merge, will never run again with no worker having recorded why
+// (leakdesk.MatchRunService.FailAbandonedMatchRun), and reports whether
+// it did. Whoever waits on a run calls it now and then, so that the wait
+// ends.
+func (d *Distributor) FailAbandoned(ctx context.Context, runID int64) (bool, error) {
+	failed, err := d.runs.FailAbandonedMatchRun(ctx, runID)
+	if failed {
+		d.logger.Warn("match run failed: a job of it was abandoned", "run", runID)
+	}
+	return failed, err
+}
+
+// AbandonedCheck is how often whoever waits on a run looks for its
+// abandoned jobs (FailAbandoned): seldom beside the wait's own poll, as a
+// job is abandoned only after a crash on its last attempt or by an
+// operator.
+const AbandonedCheck = 5 * time.Second
+
 // scannerOf returns the scanner for a run's spec: a worker serves runs
 // against the same registry without loading it again. This is where the
 // registry is loaded, and where a prebuilt index would be opened.

@@ -56,9 +56,8 @@ type pieceWorker struct {
 
 func (w *pieceWorker) Work(ctx context.Context, job *river.Job[PieceArgs]) error {
 	err := unpanicked(func() error {
-		return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) error {
-			_, err := river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil)
-			return err
+		return w.d.WorkPiece(ctx, job.Args.Run, job.Args.Seq, func(ctx context.Context, tx *sql.Tx, run int64, _ int) (int64, error) {
+			return insertedID(river.ClientFromContext[*sql.Tx](ctx).InsertTx(ctx, tx, MergeArgs{Run: run}, nil))
 		})
 	})
 	return w.d.failOrRetry(ctx, job.JobRow, job.Args.Run, job.Args.Seq, err)
@@ -193,9 +192,17 @@ func NewQueue(ctx context.Context, db *sql.DB, dialect string, cfg QueueConfig) 
 }
 
 // EnqueuePiece is a leakdesk.MatchEnqueueFunc for piece jobs.
-func (q *Queue) EnqueuePiece(ctx context.Context, tx *sql.Tx, run int64, seq int) error {
-	_, err := q.client.InsertTx(ctx, tx, PieceArgs{Run: run, Seq: seq}, nil)
-	return err
+func (q *Queue) EnqueuePiece(ctx context.Context, tx *sql.Tx, run int64, seq int) (int64, error) {
+	return insertedID(q.client.InsertTx(ctx, tx, PieceArgs{Run: run, Seq: seq}, nil))
+}
+
+// insertedID is the id of the job an insert made, or found already there
+// (a unique job).
+func insertedID(res *rivertype.JobInsertResult, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.Job.ID, nil
 }
 
 // Start works jobs until Stop.

@@ -49,12 +49,13 @@ func (s *MatchRunService) CreateMatchRun(ctx context.Context, run *leakdesk.Matc
 			return fmt.Errorf("insert match run: %w", err)
 		}
 		for i, p := range pieces {
-			if _, err := tx.ExecContext(ctx, s.db.rebind(`INSERT INTO match_pieces (run_id, seq, spec, bytes) VALUES (?, ?, ?, ?)`),
-				run.ID, i, string(p.Spec), p.Bytes); err != nil {
-				return fmt.Errorf("insert piece %d of match run: %w", i, err)
-			}
-			if err := enqueue(ctx, tx, run.ID, i); err != nil {
+			job, err := enqueue(ctx, tx, run.ID, i)
+			if err != nil {
 				return fmt.Errorf("enqueue piece %d of match run %d: %w", i, run.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.db.rebind(`INSERT INTO match_pieces (run_id, seq, spec, bytes, job_id) VALUES (?, ?, ?, ?, ?)`),
+				run.ID, i, string(p.Spec), p.Bytes, jobIDArg(job)); err != nil {
+				return fmt.Errorf("insert piece %d of match run: %w", i, err)
 			}
 		}
 		return nil
@@ -164,8 +165,15 @@ func (s *MatchRunService) CompleteMatchPiece(ctx context.Context, runID int64, s
 			WHERE id = ? RETURNING pieces_done, pieces, failed_at`), runID, seq, runID).Scan(&piecesDone, &pieces, scanTime{&failedAt}); err != nil {
 			return fmt.Errorf("count pieces of match run %d: %w", runID, err)
 		}
-		if piecesDone == pieces && failedAt.IsZero() {
-			return merge(ctx, tx, runID, -1)
+		if piecesDone < pieces || !failedAt.IsZero() {
+			return nil
+		}
+		job, err := merge(ctx, tx, runID, leakdesk.MergePiece)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET merge_job_id = ? WHERE id = ?`), jobIDArg(job), runID); err != nil {
+			return fmt.Errorf("record the merge job of match run %d: %w", runID, err)
 		}
 		return nil
 	})
@@ -240,43 +248,116 @@ func (s *MatchRunService) CompleteMatchRun(ctx context.Context, runID int64, f *
 func (s *MatchRunService) FailMatchRun(ctx context.Context, runID int64, seq int, code, reason string) (bool, error) {
 	var failed bool
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		incident, actor, _, err := s.runOwner(ctx, tx, runID)
-		if err != nil {
-			return err
-		}
-		if seq != leakdesk.MergePiece {
-			// Updating the piece locks its row: a run of its job that
-			// completes it at the same moment waits, then sees the run
-			// failed and enqueues no merge.
-			res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_pieces SET failure = ? WHERE run_id = ? AND seq = ? AND partial IS NULL`), reason, runID, seq)
-			if err != nil {
-				return fmt.Errorf("record the failure of piece %d of match run %d: %w", seq, runID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return err // done by another run of its job, or no such piece
-			}
-		}
-		now := s.db.now()
-		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET failed_at = ?, failed_piece = ?, failure_code = ?, failure = ?
-			WHERE id = ? AND failed_at IS NULL AND merged_at IS NULL`), s.db.timeArg(now), seq, code, reason, runID)
-		if err != nil {
-			return fmt.Errorf("record the failure of match run %d: %w", runID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // failed already, or merged
-		}
-		failed = true
-		if incident == 0 {
-			return nil
-		}
-		if _, err := s.db.findIncidentByID(ctx, tx, incident, true); err != nil {
-			return err
-		}
-		return s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incident, actor, leakdesk.EventMatchRunFailed, now,
-			leakdesk.MatchRunFailedPayload{Code: code, Piece: seq, Reason: reason, Run: runID}))
+		var err error
+		failed, err = s.failMatchRun(ctx, tx, runID, seq, code, reason)
+		return err
 	})
 	return failed, err
 }
+
+// failMatchRun is FailMatchRun in tx.
+func (s *MatchRunService) failMatchRun(ctx context.Context, tx *sql.Tx, runID int64, seq int, code, reason string) (bool, error) {
+	incident, actor, _, err := s.runOwner(ctx, tx, runID)
+	if err != nil {
+		return false, err
+	}
+	if seq != leakdesk.MergePiece {
+		// Updating the piece locks its row: a run of its job that
+		// completes it at the same moment waits, then sees the run
+		// failed and enqueues no merge.
+		res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_pieces SET failure = ? WHERE run_id = ? AND seq = ? AND partial IS NULL`), reason, runID, seq)
+		if err != nil {
+			return false, fmt.Errorf("record the failure of piece %d of match run %d: %w", seq, runID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err // done by another run of its job, or no such piece
+		}
+	}
+	now := s.db.now()
+	res, err := tx.ExecContext(ctx, s.db.rebind(`UPDATE match_runs SET failed_at = ?, failed_piece = ?, failure_code = ?, failure = ?
+		WHERE id = ? AND failed_at IS NULL AND merged_at IS NULL`), s.db.timeArg(now), seq, code, reason, runID)
+	if err != nil {
+		return false, fmt.Errorf("record the failure of match run %d: %w", runID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // failed already, or merged
+	}
+	if incident == 0 {
+		return true, nil
+	}
+	if _, err := s.db.findIncidentByID(ctx, tx, incident, true); err != nil {
+		return false, err
+	}
+	return true, s.db.appendEvent(ctx, tx, leakdesk.NewEvent(incident, actor, leakdesk.EventMatchRunFailed, now,
+		leakdesk.MatchRunFailedPayload{Code: code, Piece: seq, Reason: reason, Run: runID}))
+}
+
+// abandonedJobs is the query that finds, by primary keys, the first
+// piece not done (or the merge, not done) of a run whose job will never
+// run again: discarded, cancelled, or gone (state NULL). A job counts as
+// the piece's only with the piece's kind and args, since SQLite may give
+// a deleted job's id to a later job. A piece recorded before its job's
+// id was kept (migration 0030) is not looked at.
+func (s *MatchRunService) abandonedJobs() string {
+	arg := func(key string) string { return "json_extract(j.args, '$." + key + "')" }
+	if s.db.postgres {
+		arg = func(key string) string { return "(j.args->>'" + key + "')::bigint" }
+	}
+	return `
+	SELECT p.seq, p.job_id, j.state, COALESCE(j.attempt, 0) FROM match_pieces p
+		LEFT JOIN river_job j ON j.id = p.job_id AND j.kind = 'match.piece' AND ` + arg("run") + ` = p.run_id AND ` + arg("seq") + ` = p.seq
+	WHERE p.run_id = ? AND p.partial IS NULL AND p.job_id IS NOT NULL AND (j.id IS NULL OR j.state IN ('discarded', 'cancelled'))
+	UNION ALL
+	SELECT -1, r.merge_job_id, j.state, COALESCE(j.attempt, 0) FROM match_runs r
+		LEFT JOIN river_job j ON j.id = r.merge_job_id AND j.kind = 'match.merge' AND ` + arg("run") + ` = r.id
+	WHERE r.id = ? AND r.merged_at IS NULL AND r.merge_job_id IS NOT NULL AND (j.id IS NULL OR j.state IN ('discarded', 'cancelled'))
+	ORDER BY 1 LIMIT 1`
+}
+
+func (s *MatchRunService) FailAbandonedMatchRun(ctx context.Context, runID int64) (bool, error) {
+	var failed bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, _, done, err := s.runOwner(ctx, tx, runID)
+		if err != nil || done {
+			return err
+		}
+		var seq, attempts int
+		var job int64
+		var state sql.NullString
+		err = tx.QueryRowContext(ctx, s.db.rebind(s.abandonedJobs()), runID, runID).Scan(&seq, &job, &state, &attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("look for the abandoned jobs of match run %d: %w", runID, err)
+		}
+		failed, err = s.failMatchRun(ctx, tx, runID, seq, leakdesk.EUNREAD, abandonedReason(seq, job, state, attempts))
+		return err
+	})
+	return failed, err
+}
+
+// abandonedReason says what became of job, the job of piece seq
+// (MergePiece: the merge), in state (invalid: gone), after attempts.
+func abandonedReason(seq int, job int64, state sql.NullString, attempts int) string {
+	what := fmt.Sprintf("piece %d", seq)
+	if seq == leakdesk.MergePiece {
+		what = "the merge"
+	}
+	var fate string
+	switch state.String {
+	case "discarded":
+		fate = fmt.Sprintf("was discarded by River after %d attempts, with no worker recording why (its last attempt cut short, as by a crash, or discarded by an operator)", attempts)
+	case "cancelled":
+		fate = fmt.Sprintf("was cancelled after %d attempts, with no worker recording why (by an operator)", attempts)
+	default:
+		fate = "is no longer in River's queue (deleted)"
+	}
+	return fmt.Sprintf("%s: its job %d %s; it will not be read. Start the run again", what, job, fate)
+}
+
+// jobIDArg is a job's id as kept, NULL when the enqueue gave none.
+func jobIDArg(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // runOwner returns the incident a run records in (0: none), who started
 // it, and whether it failed.

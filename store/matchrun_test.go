@@ -4,11 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/riverqueue/river"
+
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/internal/riverdb"
+	"github.com/leakdesk/leakdesk/match"
 	"github.com/leakdesk/leakdesk/store"
 )
 
@@ -28,9 +33,9 @@ func TestMatchRunMergesOnce(t *testing.T) {
 		}
 		var enqueued []int
 		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
-		err := svc.CreateMatchRun(ctx, run, pieces, func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+		err := svc.CreateMatchRun(ctx, run, pieces, func(_ context.Context, _ *sql.Tx, id int64, seq int) (int64, error) {
 			enqueued = append(enqueued, seq)
-			return nil
+			return 0, nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -42,9 +47,9 @@ func TestMatchRunMergesOnce(t *testing.T) {
 			t.Fatalf("partials of an unfinished run: %v, want ECONFLICT", err)
 		}
 		var merges, recorded atomic.Int32
-		merge := func(_ context.Context, _ *sql.Tx, id int64, seq int) error {
+		merge := func(_ context.Context, _ *sql.Tx, id int64, seq int) (int64, error) {
 			merges.Add(1)
-			return nil
+			return 0, nil
 		}
 		var wg sync.WaitGroup
 		for i := range 2 * n {
@@ -108,7 +113,7 @@ func TestKeyedMatchRunStartsOnce(t *testing.T) {
 		ctx := context.Background()
 		svc := store.NewMatchRunService(h.db)
 		enqueued := 0
-		enqueue := func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil }
+		enqueue := func(context.Context, *sql.Tx, int64, int) (int64, error) { enqueued++; return 0, nil }
 		pieces := []leakdesk.MatchPiece{{Spec: []byte(`{}`), Bytes: 10}, {Spec: []byte(`{}`), Bytes: 20}}
 		first := &leakdesk.MatchRun{Actor: "local:alice", Key: "triage-7", Spec: []byte(`{"leaks":["a"]}`)}
 		if err := svc.CreateMatchRun(ctx, first, pieces, enqueue); err != nil {
@@ -155,11 +160,11 @@ func TestFailedMatchRunNeverMerges(t *testing.T) {
 			pieces[i] = leakdesk.MatchPiece{Spec: []byte(`{}`), Bytes: 10}
 		}
 		run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
-		if err := svc.CreateMatchRun(ctx, run, pieces, func(context.Context, *sql.Tx, int64, int) error { return nil }); err != nil {
+		if err := svc.CreateMatchRun(ctx, run, pieces, func(context.Context, *sql.Tx, int64, int) (int64, error) { return 0, nil }); err != nil {
 			t.Fatal(err)
 		}
 		var merges atomic.Int32
-		merge := func(context.Context, *sql.Tx, int64, int) error { merges.Add(1); return nil }
+		merge := func(context.Context, *sql.Tx, int64, int) (int64, error) { merges.Add(1); return 0, nil }
 		if done, err := svc.CompleteMatchPiece(ctx, run.ID, 0, []byte(`{}`), merge); err != nil || !done {
 			t.Fatalf("piece 0: %v, %v", done, err)
 		}
@@ -228,5 +233,175 @@ func TestFailedMatchRunNeverMerges(t *testing.T) {
 		if f, ok := p.(*leakdesk.MatchRunFailedPayload); err != nil || !ok || f.Run != run.ID || f.Piece != got.Failure.Piece || f.Code != leakdesk.EINTEGRITY {
 			t.Fatalf("failure event %s: %+v, %v", recorded[0].Details, p, err)
 		}
+	})
+}
+
+// TestAbandonedJobFailsItsRun: a run whose piece job River discarded (its
+// last attempt cut short), or that an operator cancelled or deleted, with
+// no worker told, fails once, naming the piece and what became of its
+// job, as does one whose merge job was deleted; a run whose jobs are
+// waiting, retrying, scheduled or running does not, nor one whose piece
+// is done whatever its job became.
+func TestAbandonedJobFailsItsRun(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		q, err := match.NewQueue(ctx, h.db.SQL(), h.db.Dialect(), match.QueueConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		driver, err := riverdb.Open(ctx, h.db.SQL(), h.db.Dialect(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := river.NewClient(driver, &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		incidents := newIncidents(t, h.db)
+		svc := store.NewMatchRunService(h.db)
+		setJob := func(job int64, state string, attempt int) {
+			t.Helper()
+			finalized := "NULL"
+			if state == "discarded" || state == "cancelled" || state == "completed" {
+				finalized = "CURRENT_TIMESTAMP"
+			}
+			if _, err := h.db.SQL().ExecContext(ctx, fmt.Sprintf(`UPDATE river_job SET state = '%s', attempt = %d, finalized_at = %s WHERE id = %d`,
+				state, attempt, finalized, job)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		deleteJob := func(job int64) {
+			t.Helper()
+			if _, err := h.db.SQL().ExecContext(ctx, fmt.Sprintf(`DELETE FROM river_job WHERE id = %d`, job)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		complete := func(run int64, seq int) int64 {
+			t.Helper()
+			var mergeJob int64
+			_, err := svc.CompleteMatchPiece(ctx, run, seq, []byte(`{}`), func(ctx context.Context, tx *sql.Tx, run int64, _ int) (int64, error) {
+				res, err := client.InsertTx(ctx, tx, match.MergeArgs{Run: run}, nil)
+				if err != nil {
+					return 0, err
+				}
+				mergeJob = res.Job.ID
+				return mergeJob, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return mergeJob
+		}
+		for _, c := range []struct {
+			name string
+			act  func(run int64, jobs []int64)
+			want string // in the reason; empty: the run goes on
+		}{
+			{"waiting", func(int64, []int64) {}, ""},
+			{"retrying", func(_ int64, jobs []int64) { setJob(jobs[1], "retryable", 9) }, ""},
+			{"scheduled", func(_ int64, jobs []int64) { setJob(jobs[1], "scheduled", 3) }, ""},
+			{"running its last attempt", func(_ int64, jobs []int64) { setJob(jobs[1], "running", 10) }, ""},
+			{"done, its job discarded since", func(run int64, jobs []int64) { complete(run, 1); setJob(jobs[1], "discarded", 10) }, ""},
+			{"discarded", func(_ int64, jobs []int64) { setJob(jobs[1], "discarded", 10) }, "piece 1: its job %d was discarded by River after 10 attempts"},
+			{"cancelled", func(_ int64, jobs []int64) { setJob(jobs[1], "cancelled", 2) }, "piece 1: its job %d was cancelled after 2 attempts"},
+			{"deleted", func(_ int64, jobs []int64) { deleteJob(jobs[1]) }, "piece 1: its job %d is no longer in River's queue"},
+			{"merge deleted", func(run int64, jobs []int64) {
+				var merge int64
+				for seq := range jobs {
+					merge = max(merge, complete(run, seq))
+				}
+				jobs[1] = merge
+				deleteJob(merge)
+			}, "the merge: its job %d is no longer in River's queue"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				incident := mustCreate(t, incidents, newIncident("abandoned "+c.name)).ID
+				var jobs []int64
+				enqueue := func(ctx context.Context, tx *sql.Tx, run int64, seq int) (int64, error) {
+					job, err := q.EnqueuePiece(ctx, tx, run, seq)
+					jobs = append(jobs, job)
+					return job, err
+				}
+				run := &leakdesk.MatchRun{IncidentID: incident, Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
+				pieces := []leakdesk.MatchPiece{{Spec: []byte(`{}`), Bytes: 1}, {Spec: []byte(`{}`), Bytes: 1}, {Spec: []byte(`{}`), Bytes: 1}}
+				if err := svc.CreateMatchRun(ctx, run, pieces, enqueue); err != nil {
+					t.Fatal(err)
+				}
+				c.act(run.ID, jobs)
+				failed, err := svc.FailAbandonedMatchRun(ctx, run.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := svc.FindMatchRun(ctx, run.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.want == "" {
+					if failed || got.Failure != nil {
+						t.Fatalf("the run failed (%v): %v", failed, got.Failure)
+					}
+					return
+				}
+				want := fmt.Sprintf(c.want, jobs[1])
+				if !failed || got.Failure == nil || got.Failure.Code != leakdesk.EUNREAD || !strings.Contains(got.Failure.Reason, want) {
+					t.Fatalf("failed %v, failure %+v; want one with %q", failed, got.Failure, want)
+				}
+				if again, err := svc.FailAbandonedMatchRun(ctx, run.ID); err != nil || again {
+					t.Fatalf("failed again: %v, %v", again, err)
+				}
+				events, err := incidents.FindEvents(ctx, incident)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, ev := range events {
+					if ev.Kind == leakdesk.EventMatchRunFailed {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Fatalf("%d failure events; want one", n)
+				}
+			})
+		}
+		if _, err := svc.FailAbandonedMatchRun(ctx, 1<<40); leakdesk.ErrorCode(err) != leakdesk.ENOTFOUND {
+			t.Fatalf("a missing run: %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+// BenchmarkFailAbandonedMatchRun is the look that whoever waits on a run
+// takes every few seconds, on a run of 1,000 pieces none done, their
+// jobs waiting, beside the wait's poll of the run (poll).
+func BenchmarkFailAbandonedMatchRun(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		q, err := match.NewQueue(ctx, h.db.SQL(), h.db.Dialect(), match.QueueConfig{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		svc := store.NewMatchRunService(h.db)
+		pieces := make([]leakdesk.MatchPiece, 1000)
+		for i := range pieces {
+			pieces[i] = leakdesk.MatchPiece{Spec: []byte(`{}`), Bytes: 1}
+		}
+		run := &leakdesk.MatchRun{Actor: "local:alice", Spec: []byte(`{"leaks":["a.txt"]}`)}
+		if err := svc.CreateMatchRun(ctx, run, pieces, q.EnqueuePiece); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("abandoned", func(b *testing.B) {
+			for range b.N {
+				if failed, err := svc.FailAbandonedMatchRun(ctx, run.ID); err != nil || failed {
+					b.Fatalf("%v, %v", failed, err)
+				}
+			}
+		})
+		b.Run("poll", func(b *testing.B) { // the wait's own look, for comparison
+			for range b.N {
+				if _, err := svc.FindMatchRun(ctx, run.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakdesk/leakdesk"
 	"github.com/leakdesk/leakdesk/dump"
@@ -88,6 +90,10 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 	w.order.queue(f.ID) // queued by another process, or before a restart
 	defer w.order.finish(f.ID)
 	alert, err := w.Triage(ctx, f)
+	if start := (runStartError{}); errors.As(err, &start) && runStartIsFinal(start, job.JobRow) {
+		w.failUnstarted(f, start)
+		alert, err = false, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -115,6 +121,23 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 		w.log.Info("file triaged", "file", f.ID, "state", f.State, "rows", f.Rows, "contacts", f.Contacts, "recycled_of", f.RecycledOf, "alert", alert)
 	}
 	return err
+}
+
+// runStartIsFinal reports whether a file whose run could not start is
+// failed rather than tried again: at once when what was kept fails its
+// check, which no retry fixes, and on job's last attempt otherwise.
+func runStartIsFinal(err runStartError, job *rivertype.JobRow) bool {
+	return leakdesk.ErrorCode(err) == leakdesk.EINTEGRITY || job.Attempt >= job.MaxAttempts
+}
+
+// failUnstarted completes f as failed, its run never started: what it
+// holds is unknown, so it raises no alert; taken in again, it is queued
+// again, as a file whose run failed is.
+func (w *TriageWorker) failUnstarted(f *leakdesk.TriageFile, err runStartError) {
+	f.State = leakdesk.TriageFailed
+	f.Detail = fmt.Sprintf("not triaged: its match run could not be started (%s): %s; what it holds is unknown. Fix the cause, then take the file in again",
+		leakdesk.ErrorCode(err), err)
+	w.log.Warn("file not triaged: its match run could not be started", "file", f.ID, "code", leakdesk.ErrorCode(err))
 }
 
 // Triage reads and matches f, filling in its result, and says whether it

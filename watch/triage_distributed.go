@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -31,7 +32,44 @@ type Distribution struct {
 	// Poll is how often the triage job looks whether its run is merged (a
 	// second if zero).
 	Poll time.Duration
+
+	mu      sync.Mutex
+	checked map[int64]time.Time // when each run waited on was last looked at for abandoned jobs
 }
+
+// failAbandoned fails run if a job of it was abandoned with no worker
+// told (match.Distributor.FailAbandoned), looking at most every
+// match.AbandonedCheck, and reports whether it did.
+func (d *Distribution) failAbandoned(ctx context.Context, run int64) (bool, error) {
+	d.mu.Lock()
+	if d.checked == nil {
+		d.checked = make(map[int64]time.Time)
+	}
+	last, seen := d.checked[run]
+	due := seen && time.Since(last) >= match.AbandonedCheck
+	if !seen || due {
+		d.checked[run] = time.Now()
+	}
+	d.mu.Unlock()
+	if !due {
+		return false, nil
+	}
+	return d.Distributor.FailAbandoned(ctx, run)
+}
+
+// done forgets run, merged or failed.
+func (d *Distribution) done(run int64) {
+	d.mu.Lock()
+	delete(d.checked, run)
+	d.mu.Unlock()
+}
+
+// runStartError is the error of a file's run that could not be started:
+// no piece of it was cut or enqueued.
+type runStartError struct{ err error }
+
+func (e runStartError) Error() string { return e.err.Error() }
+func (e runStartError) Unwrap() error { return e.err }
 
 // takes reports whether f is triaged in pieces.
 func (d *Distribution) takes(f *leakdesk.TriageFile) bool {
@@ -51,10 +89,26 @@ func (w *TriageWorker) triageDistributed(ctx context.Context, f *leakdesk.Triage
 	}
 	run, err := d.Runs.FindMatchRunByKey(ctx, key)
 	if leakdesk.ErrorCode(err) == leakdesk.ENOTFOUND {
-		run, err = w.startRun(ctx, f, key)
+		if run, err = w.startRun(ctx, f, key); err != nil {
+			return false, runStartError{err}
+		}
 	}
 	if err != nil {
 		return false, err
+	}
+	if run.MergedAt.IsZero() && run.Failure == nil {
+		failed, err := d.failAbandoned(ctx, run.ID)
+		if err != nil {
+			return false, err
+		}
+		if failed {
+			if run, err = d.Runs.FindMatchRun(ctx, run.ID); err != nil {
+				return false, err
+			}
+		}
+	}
+	if run.Failure != nil || !run.MergedAt.IsZero() {
+		d.done(run.ID)
 	}
 	if run.Failure != nil {
 		// What the file holds is unknown: it is neither done nor unread,

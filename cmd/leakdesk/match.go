@@ -346,13 +346,21 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 	// otherwise wait up to --progress-every for nothing.
 	tick := time.NewTicker(min(f.every, mergedPoll))
 	defer tick.Stop()
-	shown := time.Now()
+	shown, checked := time.Now(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			fmt.Fprintf(a.stderr, "stopped waiting; the workers go on: leakdesk match --progress %d\n", run.ID)
 			return nil, ctx.Err()
 		case <-tick.C:
+		}
+		// A job River gave up on with no worker told would leave this
+		// wait with no end.
+		if time.Since(checked) >= match.AbandonedCheck {
+			if _, err := d.FailAbandoned(ctx, run.ID); err != nil {
+				return nil, err
+			}
+			checked = time.Now()
 		}
 		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
 			return nil, err
