@@ -87,6 +87,10 @@ type Config struct {
 	// each at most IntakeMaxBytes (DefaultIntakeMaxBytes when zero).
 	Intake         Intake
 	IntakeMaxBytes int64
+	// IntakeFiles lists the files taken in, and KeptFiles shreds them;
+	// without them those routes and the intake page answer 503.
+	IntakeFiles IntakeFiles
+	KeptFiles   leakdesk.KeptFileService
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
