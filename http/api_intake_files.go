@@ -61,36 +61,36 @@ type keptShredding struct {
 // from the triage area.
 func (s *server) handleIntakeShred() http.Handler {
 	return call(s, func(r *http.Request, in keptShredding) (*leakdesk.KeptFileShred, error) {
-		return s.shredIntakeFile(r, in)
+		return shredIntakeFile(r, s.cfg.IntakeFiles, s.cfg.KeptFiles, in)
 	})
 }
 
-// shredIntakeFile shreds the file of the path for the principal of r.
-// The path names a file by its number only, so that a hash prefix never
-// reaches another file than the one shown.
-func (s *server) shredIntakeFile(r *http.Request, in keptShredding) (*leakdesk.KeptFileShred, error) {
-	if s.cfg.IntakeFiles == nil || s.cfg.KeptFiles == nil {
+// shredIntakeFile shreds the file of the path for the principal of r, by
+// its number only, so that a hash prefix never reaches another file than
+// the one shown. The API and the console's button both call it.
+func shredIntakeFile(r *http.Request, files IntakeFiles, kept leakdesk.KeptFileService, in keptShredding) (*leakdesk.KeptFileShred, error) {
+	if files == nil || kept == nil {
 		return nil, leakdesk.Errorf(leakdesk.EUNAVAILABLE, "this server shreds no files taken in")
 	}
 	if !in.Confirm {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, `shredding cannot be undone: confirm it ("confirm": true)`)
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "shredding cannot be undone: confirm it")
 	}
 	if strings.TrimSpace(in.Reason) == "" {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "a reason is required: why the file is shredded, on the record (no personal data)")
 	}
-	f, err := s.intakeFile(r)
+	f, err := intakeFile(r, files)
 	if err != nil {
 		return nil, err
 	}
-	return s.cfg.KeptFiles.ShredKeptFile(r.Context(), f.SHA256, principal(r).String(), in.Reason)
+	return kept.ShredKeptFile(r.Context(), f.SHA256, principal(r).String(), strings.TrimSpace(in.Reason))
 }
 
 // intakeFile returns the file taken in that the path's {file} names;
 // anything but the number of a file on record is ENOTFOUND.
-func (s *server) intakeFile(r *http.Request) (*leakdesk.TriageFile, error) {
+func intakeFile(r *http.Request, files IntakeFiles) (*leakdesk.TriageFile, error) {
 	id, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, leakdesk.Errorf(leakdesk.ENOTFOUND, "no file taken in is %q: give the number the intake answered", r.PathValue("file"))
 	}
-	return s.cfg.IntakeFiles.FindTriage(r.Context(), id)
+	return files.FindTriage(r.Context(), id)
 }
