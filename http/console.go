@@ -63,9 +63,9 @@ type console struct {
 	deps ConsoleDeps
 	// views are the same views for each kind of reader, whose
 	// navigation links differ (console_nav.go).
-	views map[navLinks]*template.Template
-	static     *staticFiles
-	matches    *match.Service
+	views   map[navLinks]*template.Template
+	static  *staticFiles
+	matches *match.Service
 }
 
 // newConsole parses every view, so that a broken one fails at start-up.

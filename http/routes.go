@@ -131,13 +131,14 @@ func (s *server) routes() []route {
 }
 
 // pageAccess is who may open a console page: anyone for its static
-// files, a page's action on the incident of its path, and the list of
-// incidents wherever the principal may read one.
+// files, a page's action on the incident of its path, the list of
+// incidents wherever the principal may read one, and a page of no
+// incident (accounts, intake) for its action on all incidents.
 func pageAccess(p consolePage) access {
 	switch {
 	case p.Action == "":
 		return public()
-	case !strings.Contains(p.Pattern, "{id}"):
+	case !strings.Contains(p.Pattern, "{id}") && p.Action == leakdesk.ActionIncidentRead:
 		return needSomewhere(p.Action)
 	}
 	return need(p.Action)
