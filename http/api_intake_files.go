@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +16,10 @@ type IntakeFiles interface {
 	FindTriage(ctx context.Context, id int64) (*leakdesk.TriageFile, error)
 }
 
+// maxIntakePage bounds the page asked for, so that its offset cannot
+// overflow.
+const maxIntakePage = math.MaxInt32 / perPage
+
 // intakeList reads the query of a list of files taken in: state, and page
 // (1-based, perPage files a page).
 func intakeList(r *http.Request) (leakdesk.TriageFilter, int, error) {
@@ -22,8 +27,8 @@ func intakeList(r *http.Request) (leakdesk.TriageFilter, int, error) {
 	page := 1
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return leakdesk.TriageFilter{}, 0, leakdesk.Errorf(leakdesk.EINVALID, "invalid page %q: want a number from 1", v)
+		if err != nil || n < 1 || n > maxIntakePage {
+			return leakdesk.TriageFilter{}, 0, leakdesk.Errorf(leakdesk.EINVALID, "invalid page %q: want a number from 1 to %d", v, maxIntakePage)
 		}
 		page = n
 	}
