@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 
 	"github.com/leakdesk/leakdesk"
+	"github.com/leakdesk/leakdesk/store"
 )
 
 // TestListTriagePages: the files taken in come newest first, a page at a
@@ -62,5 +64,56 @@ func TestListTriagePages(t *testing.T) {
 		if _, err := d.triage.ListTriage(ctx, leakdesk.TriageFilter{State: "lost"}); leakdesk.ErrorCode(err) != leakdesk.EINVALID {
 			t.Errorf("an unknown state: %v, want EINVALID", err)
 		}
+	})
+}
+
+// BenchmarkListTriage compares one page of the intake list (50 files,
+// first and last page of 5,000, and filtered by state) with what a
+// client would otherwise do: look up the same 50 files one by one, as
+// GET /api/v1/intake/{file} does.
+func BenchmarkListTriage(b *testing.B) {
+	eachBenchStore(b, func(b *testing.B, h *harness) {
+		ctx := context.Background()
+		triage := store.NewTriageService(h.db)
+		const n = 5000
+		for i := range n {
+			f, _, err := triage.ReceiveTriage(ctx, &leakdesk.TriageFile{SHA256: fmt.Sprintf("%064x", i), Size: 1024, Name: "leak.csv", Source: "feed", Actor: "local:watch"},
+				func(context.Context, *sql.Tx, int64) error { return nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+			if i%3 == 0 {
+				f.State, f.Detail = leakdesk.TriageUnread, "no rows"
+				if _, err := triage.CompleteTriage(ctx, f, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		for _, c := range []struct {
+			name   string
+			filter leakdesk.TriageFilter
+		}{
+			{"first-page", leakdesk.TriageFilter{Limit: 50}},
+			{"last-page", leakdesk.TriageFilter{Offset: n - 50, Limit: 50}},
+			{"unread", leakdesk.TriageFilter{State: leakdesk.TriageUnread, Limit: 50}},
+		} {
+			b.Run(c.name, func(b *testing.B) {
+				for range b.N {
+					page, err := triage.ListTriage(ctx, c.filter)
+					if err != nil || len(page.Files) != 50 {
+						b.Fatalf("%d files (%v)", len(page.Files), err)
+					}
+				}
+			})
+		}
+		b.Run("one-by-one", func(b *testing.B) {
+			for range b.N {
+				for id := int64(n); id > n-50; id-- {
+					if _, err := triage.FindTriage(ctx, id); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	})
 }
