@@ -14,8 +14,8 @@ import (
 )
 
 // The intake page in a real Chromium, against the embedded store: the
-// files taken in are listed with their state, alert and proposed incident,
-// never their content; a lead who leaves the confirm box unticked is
+// files taken in are listed with their state (done, recycled, unread,
+// failed), alert and proposed incident, never their content; a lead who leaves the confirm box unticked is
 // refused by the page; a lead shreds a file with a reason and the page then
 // shows it shredded, by her; one an incident still reads is refused with
 // the reason typed kept; an analyst sees the page without a form, and the
@@ -42,6 +42,13 @@ func TestConsoleIntakeInTheBrowser(t *testing.T) {
 	})
 	area.alerted(found, "mail")
 	blank := area.take("\x00\x01", "drop:/srv/drop", unread("binary, no rows: looks like a zip without its key"))
+	recycled := area.take("email\nsecret-value-one@example.org\nother\n", "threat-feed", func(tf *leakdesk.TriageFile) {
+		done(4)(tf)
+		tf.RecycledOf, tf.RecycledShare = found.ID, 0.8
+	})
+	failed := area.take("email\nsomeone@example.org\n", "threat-feed", func(tf *leakdesk.TriageFile) {
+		tf.State, tf.Detail = leakdesk.TriageFailed, "its distributed run could not finish"
+	})
 	held := area.take("email\nsecret-value-two@example.org\n", "threat-feed", done(2))
 	inc := area.propose(held)
 	row := func(tf *leakdesk.TriageFile) string { return fmt.Sprintf("#file-%d", tf.ID) }
@@ -71,13 +78,19 @@ func TestConsoleIntakeInTheBrowser(t *testing.T) {
 	step("the files taken in are listed", func(b *browsertest.Browser) {
 		logIn(b, "lea")
 		b.Submit(`nav a[href="/console/intake"]`)
-		b.ShowsText("Intake", "3 file(s)", found.SHA256, "threat-feed", "4 registry contact(s)", "binary, no rows: looks like a zip without its key", inc.PublicID())
+		b.ShowsText("Intake", "5 file(s)", found.SHA256, "threat-feed", "4 registry contact(s)", "binary, no rows: looks like a zip without its key", inc.PublicID())
 		b.HidesText(secret, "secret-value-two")
 		if got := rowText(b, found); !strings.Contains(got, "mail sent") || strings.Contains(got, "webhook sent") {
 			b.Failf("the alert of file %d: %q, want mail sent and no webhook", found.ID, got)
 		}
-		if b.Count(`#intake tbody tr`) != 3 || b.Count(`form[action$="/shred"]`) != 3 {
-			b.Failf("%d rows and %d shred forms, want 3 and 3", b.Count(`#intake tbody tr`), b.Count(`form[action$="/shred"]`))
+		if got := rowText(b, recycled); !strings.Contains(got, fmt.Sprintf("recycled of file %d (80 %% in common)", found.ID)) {
+			b.Failf("a recycled file's row: %q", got)
+		}
+		if got := rowText(b, failed); !strings.Contains(got, "failed: its distributed run could not finish") {
+			b.Failf("a failed file's row: %q", got)
+		}
+		if b.Count(`#intake tbody tr`) != 5 || b.Count(`form[action$="/shred"]`) != 5 {
+			b.Failf("%d rows and %d shred forms, want 5 and 5", b.Count(`#intake tbody tr`), b.Count(`form[action$="/shred"]`))
 		}
 		b.CheckAccessibility()
 	})
