@@ -52,17 +52,20 @@ type ConsoleDeps struct {
 	// Alarms are the decoy alarms on record; nil when the server keeps
 	// none, and the source page then says so.
 	Alarms leakdesk.DecoyAlarmService
+	// IntakeFiles lists the files taken in, and KeptFiles shreds them;
+	// nil when the server keeps none, and the intake page then says so.
+	IntakeFiles IntakeFiles
+	KeptFiles   leakdesk.KeptFileService
 }
 
 // console renders the console's pages from views parsed once, at start-up.
 type console struct {
-	deps  ConsoleDeps
-	views *template.Template
-	// adminViews are views for those who manage accounts: the same, with
-	// the accounts page in the navigation.
-	adminViews *template.Template
-	static     *staticFiles
-	matches    *match.Service
+	deps ConsoleDeps
+	// views are the same views for each kind of reader, whose
+	// navigation links differ (console_nav.go).
+	views   map[navLinks]*template.Template
+	static  *staticFiles
+	matches *match.Service
 }
 
 // newConsole parses every view, so that a broken one fails at start-up.
@@ -83,15 +86,11 @@ func newConsole(deps ConsoleDeps) (*console, error) {
 		"weight": formatWeight,
 		"pct":    func(share float64) float64 { return share * 100 },
 	}
-	views, err := parseViews(funcs, consoleViews, false)
+	views, err := parseViews(funcs, consoleViews)
 	if err != nil {
 		return nil, err
 	}
-	adminViews, err := parseViews(funcs, consoleViews, true)
-	if err != nil {
-		return nil, err
-	}
-	return &console{deps: deps, views: views, adminViews: adminViews, static: static, matches: match.NewService(deps.Findings, deps.Logger)}, nil
+	return &console{deps: deps, views: views, static: static, matches: match.NewService(deps.Findings, deps.Logger)}, nil
 }
 
 // formatWhen shows a time the same way on every page, in UTC: a response

@@ -50,6 +50,8 @@ func consolePages(deps ConsoleDeps) ([]consolePage, error) {
 		{"POST /console/incidents/{id}/portal/links", leakdesk.ActionPortalIssue, c.issuePortalLink()},
 		{"POST /console/incidents/{id}/portal/links/{link}/revoke", leakdesk.ActionPortalIssue, c.revokePortalLink()},
 		{"POST /console/incidents/{id}/questions/{question}/answer", leakdesk.ActionQuestionAnswer, c.answerQuestion()},
+		{"GET /console/intake", leakdesk.ActionWatchIntake, c.intake()},
+		{"POST /console/intake/{file}/shred", leakdesk.ActionKeptShred, c.shredIntake()},
 		{"GET /console/accounts", leakdesk.ActionAccountsManage, c.accounts()},
 		{"POST /console/accounts", leakdesk.ActionAccountsManage, c.addAccount()},
 		{"GET /console/accounts/{account}", leakdesk.ActionAccountsManage, c.account()},

@@ -108,6 +108,8 @@ func (s *server) routes() []route {
 		{"PUT " + incident + "/approvals/required", need(leakdesk.ActionApprovalSet), "turn the two-person rule on or off", s.handleApprovalRequired()},
 		{"POST " + incident + "/approvals/{req}/approve", need(leakdesk.ActionApprovalDecide), "approve another principal's request, which is then carried out", s.handleApprove()},
 		{"POST /api/v1/intake", need(leakdesk.ActionWatchIntake), "take a file in for triage, as a threat-intelligence feed sends it: multipart/form-data with source, url, then file", s.handleIntake()},
+		{"GET /api/v1/intake", need(leakdesk.ActionWatchIntake), "the files taken in, newest first, with their state and the incident each alert proposed; never their content: ?state=queued|done|unread|failed|shredded&page=N (50 a page)", s.handleIntakeList()},
+		{"POST /api/v1/intake/{file}/shred", need(leakdesk.ActionKeptShred), "crypto-shred a file taken in that became no incident: destroy its key, keep its hash and result; body {\"reason\": \"...\", \"confirm\": true}; 409 while an incident reads it from the triage area", s.handleIntakeShred()},
 		{"GET /api/v1/intake/{file}", need(leakdesk.ActionWatchIntake), "what became of a file taken in: queued, done with its registry contacts or the earlier leak it recycles, unread, or failed (its distributed run could not finish)", s.handleIntakeShow()},
 
 		{"GET /api/v1/accounts", need(leakdesk.ActionAccountsManage), "list accounts with their grants", s.handleAccountList()},
@@ -129,13 +131,14 @@ func (s *server) routes() []route {
 }
 
 // pageAccess is who may open a console page: anyone for its static
-// files, a page's action on the incident of its path, and the list of
-// incidents wherever the principal may read one.
+// files, a page's action on the incident of its path, the list of
+// incidents wherever the principal may read one, and a page of no
+// incident (accounts, intake) for its action on all incidents.
 func pageAccess(p consolePage) access {
 	switch {
 	case p.Action == "":
 		return public()
-	case !strings.Contains(p.Pattern, "{id}"):
+	case !strings.Contains(p.Pattern, "{id}") && p.Action == leakdesk.ActionIncidentRead:
 		return needSomewhere(p.Action)
 	}
 	return need(p.Action)

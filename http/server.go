@@ -87,6 +87,10 @@ type Config struct {
 	// each at most IntakeMaxBytes (DefaultIntakeMaxBytes when zero).
 	Intake         Intake
 	IntakeMaxBytes int64
+	// IntakeFiles lists the files taken in, and KeptFiles shreds them;
+	// without them those routes and the intake page answer 503.
+	IntakeFiles IntakeFiles
+	KeptFiles   leakdesk.KeptFileService
 
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
@@ -175,7 +179,8 @@ func newServer(cfg Config) (*server, error) {
 	s.personal, _ = cfg.Incidents.(leakdesk.PersonalService)
 	if s.console, err = consolePages(ConsoleDeps{Logger: cfg.Logger, Incidents: cfg.Incidents, Personal: s.personal, Findings: cfg.Findings,
 		Summaries: cfg.Rules, Campaigns: cfg.Campaigns, Portal: cfg.Portal, Accounts: cfg.Accounts, Now: cfg.Now, Notices: cfg.Notices, Approvals: cfg.Approvals, Evidence: cfg.Evidence,
-		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher, Alarms: cfg.Alarms}); err != nil {
+		Registry: cfg.Registry, Composes: cfg.Composes, Dispatcher: cfg.Dispatcher, Alarms: cfg.Alarms,
+		IntakeFiles: cfg.IntakeFiles, KeptFiles: cfg.KeptFiles}); err != nil {
 		return nil, err
 	}
 	if cfg.SpoolDir == nil {

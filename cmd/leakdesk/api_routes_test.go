@@ -73,6 +73,7 @@ var commandRoutes = map[string]string{
 	"approve":             "POST /api/v1/incidents/{id}/approvals/{req}/approve",
 	"verify-leak":         "POST /api/v1/incidents/{id}/verify-leak",
 	"share":               "GET /api/v1/incidents/{id}/share",
+	"triage shred":        "POST /api/v1/intake/{file}/shred",
 }
 
 // notOverHTTP are the commands the API does not offer, each with why.
@@ -86,7 +87,6 @@ var notOverHTTP = map[string]string{
 	"demo":           "sets up a local data directory and prints how to log in",
 	"sample":         "writes synthetic files to a local directory",
 	"triage move":    "an operator's one-off move of the vault's old files, on the machine that holds the vault",
-	"triage shred":   "not offered yet: POST /api/v1/intake/{file}/shred, with its console button, is for the API's owners",
 }
 
 // TestEveryCommandHasARoute: every command of the CLI is an API route, or

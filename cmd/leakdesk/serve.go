@@ -164,6 +164,10 @@ listens on loopback without TLS. It stops cleanly on Ctrl-C or SIGTERM.`,
 			if intake {
 				srvCfg.Intake = desk.Intake
 			}
+			if srvCfg.KeptFiles, err = a.keptFiles(ctx); err != nil {
+				return err
+			}
+			srvCfg.IntakeFiles = store.NewTriageService(db)
 			var decoys *decoy.Addresses
 			var alarms *decoy.Alarms
 			if decoyDomain != "" {
