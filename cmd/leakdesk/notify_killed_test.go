@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os/exec"
@@ -21,13 +20,13 @@ func campaignToKill(t *testing.T, c *cli, recipients int) (*notifytest.Mailpit, 
 	return notifytest.Start(t), c.environ()
 }
 
-// startSender starts a leakdesk process, keeping its stderr for when it
-// fails.
-func startSender(t *testing.T, bin string, env, args []string) (*exec.Cmd, *bytes.Buffer) {
+// startSender starts a leakdesk process, keeping its stderr, which may be
+// read while it runs.
+func startSender(t *testing.T, bin string, env, args []string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
-	stderr := &bytes.Buffer{}
+	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -38,7 +37,7 @@ func startSender(t *testing.T, bin string, env, args []string) (*exec.Cmd, *byte
 // killedBySignal reports whether a sender that ended with err was killed,
 // and fails the test if it failed on its own. A sender that finished
 // before the kill returns false.
-func killedBySignal(t *testing.T, err error, stderr *bytes.Buffer) bool {
+func killedBySignal(t *testing.T, err error, stderr *syncBuffer) bool {
 	t.Helper()
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.Sys().(syscall.WaitStatus).Signaled() {
