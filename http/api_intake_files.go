@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/leakdesk/leakdesk"
 )
@@ -80,14 +79,11 @@ func shredIntakeFile(r *http.Request, files IntakeFiles, kept leakdesk.KeptFileS
 	if !in.Confirm {
 		return nil, leakdesk.Errorf(leakdesk.EINVALID, "shredding cannot be undone: confirm it")
 	}
-	if strings.TrimSpace(in.Reason) == "" {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "a reason is required: why the file is shredded, on the record (no personal data)")
-	}
 	f, err := intakeFile(r, files)
 	if err != nil {
 		return nil, err
 	}
-	return kept.ShredKeptFile(r.Context(), f.SHA256, principal(r).String(), strings.TrimSpace(in.Reason))
+	return kept.ShredKeptFile(r.Context(), f.SHA256, principal(r).String(), in.Reason)
 }
 
 // intakeFile returns the file taken in that the path's {file} names;

@@ -43,8 +43,9 @@ func NewKeptFileService(db *DB, blobs leakdesk.BlobStore) (*KeptFileService, err
 }
 
 func (s *KeptFileService) ShredKeptFile(ctx context.Context, ref, actor, reason string) (*leakdesk.KeptFileShred, error) {
-	if actor == "" || strings.TrimSpace(reason) == "" {
-		return nil, leakdesk.Errorf(leakdesk.EINVALID, "shredding a kept file needs the principal doing it and a reason")
+	reason = strings.TrimSpace(reason)
+	if actor == "" || reason == "" {
+		return nil, leakdesk.Errorf(leakdesk.EINVALID, "shredding a kept file needs the principal doing it and a reason: why it is shredded, on the record (no personal data)")
 	}
 	var shred *leakdesk.KeptFileShred
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {

@@ -319,10 +319,6 @@ func (f *distributeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.every, "progress-every", 2*time.Second, "with --distribute, how often progress is shown while waiting")
 }
 
-// mergedPoll is how often a waiting match looks whether its run is
-// merged: one indexed row read, cheap beside what the workers do.
-const mergedPoll = 100 * time.Millisecond
-
 // matchDistributed starts a distributed run of req and waits for its
 // merged findings, showing progress on stderr.
 func (a *app) matchDistributed(ctx context.Context, req match.Request, f distributeFlags) (*leakdesk.Findings, error) {
@@ -341,51 +337,20 @@ func (a *app) matchDistributed(ctx context.Context, req match.Request, f distrib
 		return nil, err
 	}
 	fmt.Fprintf(a.stderr, "match run %d: %d pieces, %s; waiting for workers (leakdesk worker)\n", run.ID, run.Pieces, showBytes(run.Bytes))
-	// The run is looked at more often than progress is shown, so that the
-	// findings are printed as soon as they are merged: a small run would
-	// otherwise wait up to --progress-every for nothing.
-	tick := time.NewTicker(min(f.every, mergedPoll))
-	defer tick.Stop()
-	shown, checked := time.Now(), time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			fmt.Fprintf(a.stderr, "stopped waiting; the workers go on: leakdesk match --progress %d\n", run.ID)
-			return nil, ctx.Err()
-		case <-tick.C:
-		}
-		// A job River gave up on with no worker told would leave this
-		// wait with no end.
-		if time.Since(checked) >= match.AbandonedCheck {
-			if _, err := d.FailAbandoned(ctx, run.ID); err != nil {
-				return nil, err
-			}
-			checked = time.Now()
-		}
-		if run, err = runs.FindMatchRun(ctx, run.ID); err != nil {
-			return nil, err
-		}
-		if now := time.Now(); run.Findings != nil || run.Failure != nil || now.Sub(shown) >= f.every {
-			fmt.Fprintln(a.stderr, describeProgress(run, now))
-			shown = now
-		}
-		if run.Failure != nil {
-			return nil, runFailed(run)
-		}
-		if run.Findings == nil {
-			continue
-		}
-		if run.Findings.NothingRead() {
-			return run.Findings, leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(run.Findings.Unread))
-		}
-		return run.Findings, nil
+	id := run.ID
+	run, err = d.Wait(ctx, id, f.every, func(run *leakdesk.MatchRun, now time.Time) {
+		fmt.Fprintln(a.stderr, describeProgress(run, now))
+	})
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(a.stderr, "stopped waiting; the workers go on: leakdesk match --progress %d\n", id)
+		return nil, ctx.Err()
+	case err != nil:
+		return nil, err
+	case run.Findings.NothingRead():
+		return run.Findings, leakdesk.Errorf(leakdesk.EUNREAD, "nothing could be read from the leak (%d files not read): its content is unknown, not empty", len(run.Findings.Unread))
 	}
-}
-
-// runFailed is the error of a run that failed: part of the leak could
-// not be read, so its findings are unknown, not empty.
-func runFailed(run *leakdesk.MatchRun) error {
-	return leakdesk.Errorf(leakdesk.EUNREAD, "match run %d failed, its findings are unknown: %s", run.ID, run.Failure)
+	return run.Findings, nil
 }
 
 // startEvidenceRun starts a run of the incident's evidence, which the

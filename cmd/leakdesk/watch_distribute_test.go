@@ -29,8 +29,8 @@ import (
 // then started again. The large file's triage (rows, contacts, recycled,
 // row set) is that of an in-process triage of the same file; its run is
 // started once and merged once, every piece counted once; its alert goes
-// out once by mail and once by webhook; the decrypted copy the workers
-// read is removed.
+// out once by mail and once by webhook; the workers read it from the
+// vault, so no plaintext of it is ever on disk.
 func TestWatchTriagesLargeFileInPieces(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills real processes")
